@@ -1,0 +1,68 @@
+use crate::Ctx;
+use clap::Subcommand;
+use std::process::ExitCode;
+use tixian_core::ledger::{self, NewPlatform, PlatformKind};
+use tixian_core::{time, CoreError, Lang};
+
+#[derive(Subcommand)]
+pub enum PlatformCommand {
+    /// Add a platform: tixian platform add NAME --kind KIND [--note TEXT].
+    Add {
+        name: String,
+        /// wechat | alipay | unionpay | bank | ecommerce | content | investment | lending | crossborder | other
+        #[arg(long)]
+        kind: String,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// List platforms with their latest balance and share.
+    List,
+}
+
+pub fn run(ctx: &Ctx, cmd: PlatformCommand) -> Result<ExitCode, CoreError> {
+    match cmd {
+        PlatformCommand::Add { name, kind, note } => {
+            let kind: PlatformKind = kind.parse().map_err(|e: CoreError| e.field("--kind"))?;
+            let new = NewPlatform { name, kind, note };
+            let mut store = ctx.open_store()?;
+            let now = time::now();
+            let platform = store.transaction(|tx| ledger::add_platform(tx, &new, &now))?;
+            ctx.out.print(&platform, |lang| match lang {
+                Lang::Zh => format!("已添加平台 {}（{}）", platform.name, platform.kind),
+                Lang::En => format!("Added platform {} ({})", platform.name, platform.kind),
+            });
+        }
+        PlatformCommand::List => {
+            let store = ctx.open_store()?;
+            let overview = ledger::overview(store.conn())?;
+            ctx.out.print(&overview, |_| {
+                let mut lines = vec![format!(
+                    "{:<16} {:<12} {:>16} {:>8}",
+                    ctx.out.t("平台", "platform"),
+                    ctx.out.t("类型", "kind"),
+                    ctx.out.t("余额", "balance"),
+                    ctx.out.t("占比", "share")
+                )];
+                for p in &overview.platforms {
+                    lines.push(format!(
+                        "{:<16} {:<12} {:>16} {:>8}",
+                        p.name,
+                        p.kind,
+                        p.balance.map(|b| b.display()).unwrap_or_else(|| "—".into()),
+                        p.share.as_deref().map(percent).unwrap_or_else(|| "—".into())
+                    ));
+                }
+                lines.push(format!("{} {}", ctx.out.t("合计", "total"), overview.total.display()));
+                lines.join("\n")
+            });
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// "0.7000" → "70.0%" for people.
+fn percent(share: &str) -> String {
+    let (int, frac) = share.split_once('.').unwrap_or((share, "0000"));
+    let basis: u32 = format!("{int}{frac:0<4}").parse().unwrap_or(0);
+    format!("{}.{}%", basis / 100, (basis % 100) / 10)
+}

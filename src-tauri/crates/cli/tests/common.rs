@@ -1,0 +1,41 @@
+//! Shared helpers for CLI tests: each test gets its own temp directory and database.
+#![allow(dead_code)]
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+pub struct Sandbox {
+    pub dir: tempfile::TempDir,
+}
+
+impl Sandbox {
+    pub fn new() -> Sandbox {
+        Sandbox { dir: tempfile::tempdir().expect("temp dir") }
+    }
+
+    pub fn db(&self) -> PathBuf {
+        self.dir.path().join("tixian.db")
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// `tixian --db <temp db> --lang en ARGS…`
+    pub fn cmd(&self, args: &[&str]) -> Command {
+        let mut c = Command::cargo_bin("tixian").expect("binary built");
+        c.env_remove("TIXIAN_DB").env("LANG", "C").arg("--db").arg(self.db()).args(args);
+        c
+    }
+
+    pub fn json(&self, args: &[&str]) -> serde_json::Value {
+        let out = self.cmd(&[&["--json"], args].concat()).output().expect("runs");
+        assert!(out.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice(&out.stdout).expect("stdout is JSON")
+    }
+}
+
+pub fn sha256_file(path: &Path) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(std::fs::read(path).expect("readable")))
+}

@@ -1,0 +1,22 @@
+//! `tixian-core`: everything Tixian knows and does, with no Tauri dependency.
+//!
+//! The desktop shell and the `tixian` CLI are thin translators over this crate: arguments or IPC
+//! in, a call here, text or JSON out. Money is [`money::Money`] (integer fen); times carry their
+//! offset ([`time::Timestamp`]); storage is [`store::Store`] (SQLite) and every user action runs in
+//! one transaction.
+
+pub mod error;
+pub mod lang;
+pub mod ledger;
+pub mod money;
+pub mod rules;
+pub mod store;
+pub mod time;
+
+pub use error::{ApiError, CoreError, Result};
+pub use lang::{Lang, Text};
+pub use money::Money;
+pub use store::Store;
+
+/// The version shown in the app and `tixian --version`.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
