@@ -1,0 +1,148 @@
+// A small W3C WebDriver client for driving the real app through tauri-driver (no extra packages:
+// Node's fetch and child_process are enough). One driver process per app session.
+import { spawn } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+
+const DRIVER_URL = "http://127.0.0.1:4444";
+const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
+
+async function call(method, path, body, timeoutMs = 30000) {
+  const res = await fetch(DRIVER_URL + path, {
+    method,
+    headers: { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  const json = await res.json().catch(() => ({}));
+  if (!res.ok) {
+    const v = json.value ?? {};
+    throw new Error(`${method} ${path} → ${res.status} ${v.error ?? ""}: ${v.message ?? JSON.stringify(json)}`);
+  }
+  return json.value;
+}
+
+/** Starts tauri-driver with `env` (inherited by WebKitWebDriver and the app) and waits for it. */
+export async function startDriver(env) {
+  if (!process.env.DISPLAY) throw new Error("no DISPLAY: run the e2e tests under xvfb-run");
+  const driver = spawn(process.env.TAURI_DRIVER ?? "tauri-driver", [], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  for (let i = 0; i < 100; i++) {
+    try {
+      const status = await call("GET", "/status", undefined, 1000);
+      if (status) return driver;
+    } catch {
+      await sleep(100);
+    }
+  }
+  driver.kill();
+  throw new Error("tauri-driver did not start on 127.0.0.1:4444");
+}
+
+export async function stopDriver(driver) {
+  if (!driver || driver.exitCode !== null) return;
+  const exited = new Promise((resolve) => driver.once("exit", resolve));
+  driver.kill("SIGTERM");
+  await Promise.race([exited, sleep(3000)]);
+  if (driver.exitCode === null) driver.kill("SIGKILL");
+}
+
+export class Session {
+  static async create(application) {
+    const value = await call(
+      "POST",
+      "/session",
+      { capabilities: { alwaysMatch: { "tauri:options": { application } } } },
+      60000,
+    );
+    const s = new Session(value.sessionId);
+    await s.waitFor(async () => (await s.exec("return document.readyState")) === "complete", "page load");
+    return s;
+  }
+
+  constructor(id) {
+    this.id = id;
+  }
+
+  async end() {
+    await call("DELETE", `/session/${this.id}`).catch(() => {});
+  }
+
+  async exec(script, args = []) {
+    return call("POST", `/session/${this.id}/execute/sync`, { script, args });
+  }
+
+  /** Finds one element by CSS, waiting for it to appear. */
+  async find(css, timeoutMs = 10000) {
+    let found;
+    await this.waitFor(
+      async () => {
+        const list = await call("POST", `/session/${this.id}/elements`, { using: "css selector", value: css });
+        found = list[0];
+        return !!found;
+      },
+      `element ${css}`,
+      timeoutMs,
+    );
+    return found[ELEMENT];
+  }
+
+  async exists(css) {
+    const list = await call("POST", `/session/${this.id}/elements`, { using: "css selector", value: css });
+    return list.length > 0;
+  }
+
+  async click(css) {
+    const el = await this.find(css);
+    await call("POST", `/session/${this.id}/element/${el}/click`, {});
+  }
+
+  async type(css, text) {
+    const el = await this.find(css);
+    await call("POST", `/session/${this.id}/element/${el}/clear`, {});
+    await call("POST", `/session/${this.id}/element/${el}/value`, { text });
+  }
+
+  async text(css) {
+    const el = await this.find(css);
+    return call("GET", `/session/${this.id}/element/${el}/text`);
+  }
+
+  async go(hash) {
+    await this.exec("window.location.hash = arguments[0]", [hash]);
+  }
+
+  /** Polls `predicate` until it returns truthy. */
+  async waitFor(predicate, what, timeoutMs = 10000) {
+    const end = Date.now() + timeoutMs;
+    let last;
+    while (Date.now() < end) {
+      try {
+        if (await predicate()) return;
+      } catch (e) {
+        last = e;
+      }
+      await sleep(100);
+    }
+    throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ""}`);
+  }
+
+  async waitForText(css, expected, timeoutMs = 10000) {
+    await this.waitFor(async () => (await this.text(css)).includes(expected), `“${expected}” in ${css}`, timeoutMs);
+  }
+
+  /** Saves a PNG screenshot after two animation frames, so it shows the latest render. */
+  async screenshot(path) {
+    await call("POST", `/session/${this.id}/execute/async`, {
+      script: "const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+      args: [],
+    });
+    await sleep(250); // WebKitGTK under Xvfb can hand back the previous frame without this.
+    const b64 = await call("GET", `/session/${this.id}/screenshot`);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, Buffer.from(b64, "base64"));
+  }
+}
