@@ -15,13 +15,21 @@ impl AppState {
         let db_path = std::env::var_os("TIXIAN_DB")
             .map(PathBuf::from)
             .unwrap_or_else(tixian_core::store::default_db_path);
-        AppState { store: Store::open(&db_path).map(Mutex::new), db_path }
+        AppState {
+            store: Store::open(&db_path).map(Mutex::new),
+            db_path,
+        }
     }
 
     /// Runs `f` with the store; a store that failed to open reports why on every call.
-    pub fn with<T>(&self, f: impl FnOnce(&mut Store) -> Result<T, CoreError>) -> Result<T, ApiError> {
+    pub fn with<T>(
+        &self,
+        f: impl FnOnce(&mut Store) -> Result<T, CoreError>,
+    ) -> Result<T, ApiError> {
         let mutex = self.store.as_ref().map_err(|e| e.to_api(Lang::Zh))?;
-        let mut store = mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut store = mutex
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         let lang = store_lang(&store);
         f(&mut store).map_err(|e| e.to_api(lang))
     }
@@ -33,5 +41,10 @@ impl AppState {
 
 /// The language the user picked in Settings (Chinese until they pick).
 pub fn store_lang(store: &Store) -> Lang {
-    store.setting("lang").ok().flatten().map(|t| Lang::from_tag(&t)).unwrap_or_default()
+    store
+        .setting("lang")
+        .ok()
+        .flatten()
+        .map(|t| Lang::from_tag(&t))
+        .unwrap_or_default()
 }

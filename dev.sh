@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# The build entry point. `bash dev.sh run` sets everything up and runs the app;
+# `bash dev.sh test` sets everything up and runs every test. Both are idempotent: what is
+# already installed or built is skipped.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$ROOT"
+# One target directory outside the clone, shared by clippy, tests, the e2e binary and later runs.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/tixian/target}"
+export PATH="$HOME/.cargo/bin:$PATH"
+APT_PACKAGES=(libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libsoup-3.0-dev libayatana-appindicator3-dev
+  xvfb xauth webkit2gtk-driver poppler-utils fonts-noto-cjk sqlite3 build-essential pkg-config libssl-dev
+  dbus-x11 curl ca-certificates)
+
+step() { printf '\n\033[1;32m==> %s\033[0m\n' "$*"; }
+die() { printf '\033[1;31merror:\033[0m %s\n' "$*" >&2; exit 1; }
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+install_apt() {
+  local missing=()
+  for p in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  command -v node >/dev/null || missing+=(nodejs npm)
+  if [ ${#missing[@]} -gt 0 ]; then
+    step "Installing system packages: ${missing[*]}"
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}"
+  fi
+}
+
+check_toolchains() {
+  command -v cargo >/dev/null || die "Rust (cargo) is needed: install it with rustup, then re-run."
+  local node_major
+  node_major="$(node -p 'process.versions.node.split(".")[0]')"
+  [ "$node_major" -ge 20 ] || die "Node.js 20 or newer is needed (found $(node --version))."
+}
+
+install_ui() {
+  if [ ! -f ui/node_modules/.package-lock.json ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
+    step "Installing UI packages (npm ci)"
+    (cd ui && npm ci --no-audit --no-fund)
+  fi
+}
+
+install_driver() {
+  if ! command -v tauri-driver >/dev/null; then
+    step "Installing tauri-driver"
+    cargo install tauri-driver --locked --version '^2'
+  fi
+}
+
+build_ui() {
+  step "Building the UI"
+  (cd ui && npm run --silent build)
+}
+
+build_app() {
+  step "Building the desktop app (first build takes several minutes)"
+  cargo build -p tixian-app -p tixian
+}
+
+setup() {
+  install_apt
+  check_toolchains
+  install_ui
+}
+
+cmd_run() {
+  setup
+  build_ui
+  build_app
+  step "Starting 提现助手 Tixian"
+  exec "$CARGO_TARGET_DIR/debug/tixian-app"
+}
+
+cmd_test() {
+  setup
+  install_driver
+  local tixian="$CARGO_TARGET_DIR/debug/tixian"
+  step "Formatting (cargo fmt --check)"
+  cargo fmt --all -- --check
+  build_ui
+  step "UI type check (svelte-check)"
+  (cd ui && npm run --silent check)
+  step "UI unit tests (vitest)"
+  (cd ui && npx vitest run)
+  step "Lint (cargo clippy -D warnings)"
+  cargo clippy --workspace --all-targets -- -D warnings
+  step "Rust tests (core, CLI, shell incl. generated-bindings freshness)"
+  cargo test --workspace
+  build_app
+  step "Knowledge base check (tixian kb check)"
+  if "$tixian" kb --help >/dev/null 2>&1; then "$tixian" kb check; else echo "kb check not available yet"; fi
+  step "End-to-end: the real app under Xvfb over WebDriver"
+  local shots="$CARGO_TARGET_DIR/e2e-screenshots"
+  rm -rf "$shots"
+  TIXIAN_SCREENSHOTS="$shots" xvfb-run -a -s "-screen 0 1280x900x24" node --test --test-concurrency=1 tests/e2e/
+  echo "Screenshots: $shots"
+}
+
+case "${1:-}" in
+  run) cmd_run ;;
+  test) cmd_test ;;
+  setup) setup; install_driver ;;
+  *) echo "usage: bash dev.sh run | test | setup" >&2; exit 2 ;;
+esac
