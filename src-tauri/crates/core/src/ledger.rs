@@ -180,6 +180,7 @@ pub fn add_platform(tx: &Transaction, new: &NewPlatform, now: &Timestamp) -> Res
     get_platform(tx, tx.last_insert_rowid())
 }
 
+#[allow(clippy::type_complexity)] // a row tuple, consumed right below
 fn platform_from_row(
     r: &rusqlite::Row,
 ) -> rusqlite::Result<(
@@ -322,6 +323,7 @@ pub fn utc_key(t: &Timestamp) -> String {
 }
 
 /// Latest balance per platform, their total and each share (four decimals).
+#[allow(clippy::type_complexity)]
 pub fn overview(conn: &rusqlite::Connection) -> Result<MoneyOverview> {
     let mut stmt = conn.prepare(
         "SELECT p.id, p.name, p.kind,
