@@ -5,10 +5,13 @@
 //! offset ([`time::Timestamp`]); storage is [`store::Store`] (SQLite) and every user action runs in
 //! one transaction.
 
+pub mod calendar;
 pub mod error;
+pub mod kb_check;
 pub mod lang;
 pub mod ledger;
 pub mod money;
+pub mod route;
 pub mod rules;
 pub mod store;
 pub mod time;
