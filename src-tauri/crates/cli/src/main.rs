@@ -37,6 +37,10 @@ enum Command {
     Platform(commands::platform::PlatformCommand),
     /// Record a balance snapshot: tixian balance NAME AMOUNT [--at TIME].
     Balance(commands::balance::BalanceArgs),
+    /// Due date under Chinese working-day rules: tixian deadline --from DATE (--working-days N | --days N).
+    Deadline(commands::deadline::DeadlineArgs),
+    /// Where to complain, step by step: tixian route KIND [--from DATE].
+    Route(commands::route::RouteArgs),
 }
 
 /// What every command gets: the chosen language, output mode and a lazily opened store.
@@ -87,6 +91,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Platform(cmd) => commands::platform::run(&ctx, cmd),
         Command::Balance(args) => commands::balance::run(&ctx, args),
+        Command::Deadline(args) => commands::deadline::run(&ctx, args),
+        Command::Route(args) => commands::route::run(&ctx, args),
     };
     match result {
         Ok(code) => code,

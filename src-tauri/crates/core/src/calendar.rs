@@ -220,13 +220,18 @@ impl Calendar {
 
     /// Official when every year from the first counted day to `due` has a schedule.
     pub fn kind_for_span(&self, from: NaiveDate, due: NaiveDate) -> CalendarKind {
-        let first = if due > from { from.succ_opt().unwrap_or(from) } else { due };
-        let all_known = (first.year()..=due.year().max(first.year())).all(|y| self.years.contains_key(&y));
-        if all_known {
+        if self.unknown_years(from, due).is_empty() {
             CalendarKind::Official
         } else {
             CalendarKind::Estimated
         }
+    }
+
+    /// Years from the first counted day to `due` that have no published schedule (the reason a
+    /// result is [`CalendarKind::Estimated`]).
+    pub fn unknown_years(&self, from: NaiveDate, due: NaiveDate) -> Vec<i32> {
+        let first = if due > from { from.succ_opt().unwrap_or(from) } else { due };
+        (first.year()..=due.year().max(first.year())).filter(|y| !self.years.contains_key(y)).collect()
     }
 
     fn due_date(

@@ -1,0 +1,139 @@
+//! `tixian deadline` and `tixian route` from the outside: the contract's JSON keys, the
+//! holiday rules, and bad input → exit 2 naming the flag without touching the database.
+
+mod common;
+
+use common::Sandbox;
+use predicates::str::contains;
+
+#[test]
+fn deadline_in_working_days_skips_spring_festival_2026() {
+    let sb = Sandbox::new();
+    let v = sb.json(&["deadline", "--from", "2026-02-12", "--working-days", "3"]);
+    assert_eq!(v["from"], "2026-02-12");
+    assert_eq!(v["due"], "2026-02-24");
+    assert_eq!(v["working_days"], 3);
+    assert_eq!(v["calendar"], "official");
+    assert!(v.get("days").is_none());
+    assert_eq!(v["holidays"][0]["name"]["zh"], "春节");
+}
+
+#[test]
+fn deadline_in_days_follows_civil_code_art_203() {
+    let sb = Sandbox::new();
+    let v = sb.json(&["deadline", "--from", "2026-09-30", "--days", "1"]);
+    assert_eq!(v["due"], "2026-10-08");
+    assert_eq!(v["days"], 1);
+    assert!(v.get("working_days").is_none());
+    assert_eq!(v["calendar"], "official");
+    sb.cmd(&["--lang", "en", "deadline", "--from", "2026-09-30", "--days", "1"])
+        .assert()
+        .success()
+        .stdout(contains("2026-10-08"))
+        .stdout(contains("Art. 203"));
+}
+
+#[test]
+fn deadline_national_day_2025_counts_make_up_saturday() {
+    let sb = Sandbox::new();
+    let v = sb.json(&["deadline", "--from", "2025-09-26", "--working-days", "6"]);
+    assert_eq!(v["due"], "2025-10-11");
+}
+
+#[test]
+fn deadline_into_2027_is_estimated_and_the_text_warns() {
+    let sb = Sandbox::new();
+    let v = sb.json(&["deadline", "--from", "2026-12-28", "--working-days", "5"]);
+    assert_eq!(v["calendar"], "estimated");
+    assert_eq!(v["due"], "2027-01-04");
+    sb.cmd(&["--lang", "en", "deadline", "--from", "2026-12-28", "--working-days", "5"])
+        .assert()
+        .success()
+        .stdout(contains("Warning"))
+        .stdout(contains("2027"));
+    sb.cmd(&["--lang", "zh", "deadline", "--from", "2026-12-28", "--working-days", "5"])
+        .assert()
+        .success()
+        .stdout(contains("2027 年的放假安排尚未公布"));
+    let official = sb.json(&["deadline", "--from", "2026-12-01", "--working-days", "5"]);
+    assert_eq!(official["calendar"], "official");
+}
+
+#[test]
+fn deadline_bad_input_exits_2_naming_the_flag() {
+    let sb = Sandbox::new();
+    let cases: &[(&[&str], &str)] = &[
+        (&["deadline", "--from", "2026-02-30", "--days", "3"], "--from"),
+        (&["deadline", "--from", "tomorrow", "--days", "3"], "--from"),
+        (&["deadline", "--days", "3"], "--from"),
+        (&["deadline", "--from", "2026-03-02", "--days", "-3"], "--days"),
+        (&["deadline", "--from", "2026-03-02", "--working-days", "-1"], "--working-days"),
+        (&["deadline", "--from", "2026-03-02", "--working-days", "three"], "--working-days"),
+        (&["deadline", "--from", "2026-03-02", "--working-days", "99999999"], "--working-days"),
+        (&["deadline", "--from", "2026-03-02"], "--working-days"),
+        (&["deadline", "--from", "2026-03-02", "--days", "3", "--working-days", "3"], "--working-days"),
+    ];
+    for (args, flag) in cases {
+        sb.cmd(args).assert().code(2).stderr(contains(*flag));
+    }
+    assert!(!sb.db().exists(), "deadline never needs the database");
+}
+
+#[test]
+fn route_json_has_the_contract_keys_for_every_kind() {
+    let sb = Sandbox::new();
+    for kind in ["wechat", "alipay", "unionpay", "bank", "ecommerce", "content", "investment", "lending", "crossborder", "other"] {
+        let v = sb.json(&["--lang", "en", "route", kind]);
+        assert_eq!(v["kind"], kind);
+        let steps = v["steps"].as_array().unwrap();
+        assert_eq!(steps.len(), 6, "{kind}");
+        assert_eq!(steps[0]["stage"], "customer_service");
+        assert_eq!(steps[5]["stage"], "court");
+        for s in steps {
+            for key in ["stage", "body", "channel", "deadline"] {
+                assert!(s[key].as_str().is_some_and(|x| !x.is_empty()), "{kind} {key}");
+            }
+            assert!(s["source"]["title"].as_str().is_some(), "{kind}");
+            assert!(s["source"]["confidence"].as_str().is_some(), "{kind}");
+        }
+    }
+}
+
+#[test]
+fn route_strings_follow_lang_and_carry_the_official_numbers() {
+    let sb = Sandbox::new();
+    let zh = sb.json(&["--lang", "zh", "route", "wechat"]);
+    assert!(zh["steps"][0]["channel"].as_str().unwrap().contains("95017"));
+    assert!(zh["steps"][3]["body"].as_str().unwrap().contains("中国人民银行"));
+    let en = sb.json(&["--lang", "en", "route", "bank"]);
+    assert!(en["steps"][3]["channel"].as_str().unwrap().contains("12378"));
+    assert!(en["steps"][3]["deadline"].as_str().unwrap().contains("15 days"));
+    let inv = sb.json(&["route", "investment"]);
+    assert!(inv["steps"][3]["channel"].as_str().unwrap().contains("12386"));
+    let shop = sb.json(&["route", "ecommerce"]);
+    assert_eq!(shop["steps"][3]["deadlines"][0]["number"], 7);
+    assert_eq!(shop["steps"][3]["deadlines"][1]["number"], 45);
+    let content = sb.json(&["--lang", "en", "route", "content"]);
+    let conflicts = content["steps"][3]["conflicts"].as_array().unwrap();
+    assert!(conflicts.iter().any(|c| c["theirs"].as_str().unwrap().contains("Cyberspace")));
+    sb.cmd(&["--lang", "zh", "route", "content"]).assert().success().stdout(contains("说法不一"));
+}
+
+#[test]
+fn route_from_a_date_counts_each_steps_deadline() {
+    let sb = Sandbox::new();
+    let v = sb.json(&["route", "ecommerce", "--from", "2025-09-26"]);
+    assert_eq!(v["from"], "2025-09-26");
+    let reg = &v["steps"][3]["due"];
+    assert_eq!(reg["deadlines"][0]["due"]["due"], "2025-10-13");
+    assert_eq!(reg["deadlines"][0]["due"]["calendar"], "official");
+}
+
+#[test]
+fn route_bad_input_exits_2_naming_the_argument() {
+    let sb = Sandbox::new();
+    sb.cmd(&["route", "casino"]).assert().code(2).stderr(contains("KIND"));
+    sb.cmd(&["route", "wechat", "--from", "2026-13-01"]).assert().code(2).stderr(contains("--from"));
+    sb.cmd(&["route"]).assert().code(2).stderr(contains("KIND"));
+    assert!(!sb.db().exists());
+}
