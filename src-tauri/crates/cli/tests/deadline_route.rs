@@ -26,11 +26,19 @@ fn deadline_in_days_follows_civil_code_art_203() {
     assert_eq!(v["days"], 1);
     assert!(v.get("working_days").is_none());
     assert_eq!(v["calendar"], "official");
-    sb.cmd(&["--lang", "en", "deadline", "--from", "2026-09-30", "--days", "1"])
-        .assert()
-        .success()
-        .stdout(contains("2026-10-08"))
-        .stdout(contains("Art. 203"));
+    sb.cmd(&[
+        "--lang",
+        "en",
+        "deadline",
+        "--from",
+        "2026-09-30",
+        "--days",
+        "1",
+    ])
+    .assert()
+    .success()
+    .stdout(contains("2026-10-08"))
+    .stdout(contains("Art. 203"));
 }
 
 #[test]
@@ -46,15 +54,31 @@ fn deadline_into_2027_is_estimated_and_the_text_warns() {
     let v = sb.json(&["deadline", "--from", "2026-12-28", "--working-days", "5"]);
     assert_eq!(v["calendar"], "estimated");
     assert_eq!(v["due"], "2027-01-04");
-    sb.cmd(&["--lang", "en", "deadline", "--from", "2026-12-28", "--working-days", "5"])
-        .assert()
-        .success()
-        .stdout(contains("Warning"))
-        .stdout(contains("2027"));
-    sb.cmd(&["--lang", "zh", "deadline", "--from", "2026-12-28", "--working-days", "5"])
-        .assert()
-        .success()
-        .stdout(contains("2027 年的放假安排尚未公布"));
+    sb.cmd(&[
+        "--lang",
+        "en",
+        "deadline",
+        "--from",
+        "2026-12-28",
+        "--working-days",
+        "5",
+    ])
+    .assert()
+    .success()
+    .stdout(contains("Warning"))
+    .stdout(contains("2027"));
+    sb.cmd(&[
+        "--lang",
+        "zh",
+        "deadline",
+        "--from",
+        "2026-12-28",
+        "--working-days",
+        "5",
+    ])
+    .assert()
+    .success()
+    .stdout(contains("2027 年的放假安排尚未公布"));
     let official = sb.json(&["deadline", "--from", "2026-12-01", "--working-days", "5"]);
     assert_eq!(official["calendar"], "official");
 }
@@ -63,15 +87,53 @@ fn deadline_into_2027_is_estimated_and_the_text_warns() {
 fn deadline_bad_input_exits_2_naming_the_flag() {
     let sb = Sandbox::new();
     let cases: &[(&[&str], &str)] = &[
-        (&["deadline", "--from", "2026-02-30", "--days", "3"], "--from"),
+        (
+            &["deadline", "--from", "2026-02-30", "--days", "3"],
+            "--from",
+        ),
         (&["deadline", "--from", "tomorrow", "--days", "3"], "--from"),
         (&["deadline", "--days", "3"], "--from"),
-        (&["deadline", "--from", "2026-03-02", "--days", "-3"], "--days"),
-        (&["deadline", "--from", "2026-03-02", "--working-days", "-1"], "--working-days"),
-        (&["deadline", "--from", "2026-03-02", "--working-days", "three"], "--working-days"),
-        (&["deadline", "--from", "2026-03-02", "--working-days", "99999999"], "--working-days"),
+        (
+            &["deadline", "--from", "2026-03-02", "--days", "-3"],
+            "--days",
+        ),
+        (
+            &["deadline", "--from", "2026-03-02", "--working-days", "-1"],
+            "--working-days",
+        ),
+        (
+            &[
+                "deadline",
+                "--from",
+                "2026-03-02",
+                "--working-days",
+                "three",
+            ],
+            "--working-days",
+        ),
+        (
+            &[
+                "deadline",
+                "--from",
+                "2026-03-02",
+                "--working-days",
+                "99999999",
+            ],
+            "--working-days",
+        ),
         (&["deadline", "--from", "2026-03-02"], "--working-days"),
-        (&["deadline", "--from", "2026-03-02", "--days", "3", "--working-days", "3"], "--working-days"),
+        (
+            &[
+                "deadline",
+                "--from",
+                "2026-03-02",
+                "--days",
+                "3",
+                "--working-days",
+                "3",
+            ],
+            "--working-days",
+        ),
     ];
     for (args, flag) in cases {
         sb.cmd(args).assert().code(2).stderr(contains(*flag));
@@ -82,7 +144,18 @@ fn deadline_bad_input_exits_2_naming_the_flag() {
 #[test]
 fn route_json_has_the_contract_keys_for_every_kind() {
     let sb = Sandbox::new();
-    for kind in ["wechat", "alipay", "unionpay", "bank", "ecommerce", "content", "investment", "lending", "crossborder", "other"] {
+    for kind in [
+        "wechat",
+        "alipay",
+        "unionpay",
+        "bank",
+        "ecommerce",
+        "content",
+        "investment",
+        "lending",
+        "crossborder",
+        "other",
+    ] {
         let v = sb.json(&["--lang", "en", "route", kind]);
         assert_eq!(v["kind"], kind);
         let steps = v["steps"].as_array().unwrap();
@@ -91,7 +164,10 @@ fn route_json_has_the_contract_keys_for_every_kind() {
         assert_eq!(steps[5]["stage"], "court");
         for s in steps {
             for key in ["stage", "body", "channel", "deadline"] {
-                assert!(s[key].as_str().is_some_and(|x| !x.is_empty()), "{kind} {key}");
+                assert!(
+                    s[key].as_str().is_some_and(|x| !x.is_empty()),
+                    "{kind} {key}"
+                );
             }
             assert!(s["source"]["title"].as_str().is_some(), "{kind}");
             assert!(s["source"]["confidence"].as_str().is_some(), "{kind}");
@@ -103,20 +179,40 @@ fn route_json_has_the_contract_keys_for_every_kind() {
 fn route_strings_follow_lang_and_carry_the_official_numbers() {
     let sb = Sandbox::new();
     let zh = sb.json(&["--lang", "zh", "route", "wechat"]);
-    assert!(zh["steps"][0]["channel"].as_str().unwrap().contains("95017"));
-    assert!(zh["steps"][3]["body"].as_str().unwrap().contains("中国人民银行"));
+    assert!(zh["steps"][0]["channel"]
+        .as_str()
+        .unwrap()
+        .contains("95017"));
+    assert!(zh["steps"][3]["body"]
+        .as_str()
+        .unwrap()
+        .contains("中国人民银行"));
     let en = sb.json(&["--lang", "en", "route", "bank"]);
-    assert!(en["steps"][3]["channel"].as_str().unwrap().contains("12378"));
-    assert!(en["steps"][3]["deadline"].as_str().unwrap().contains("15 days"));
+    assert!(en["steps"][3]["channel"]
+        .as_str()
+        .unwrap()
+        .contains("12378"));
+    assert!(en["steps"][3]["deadline"]
+        .as_str()
+        .unwrap()
+        .contains("15 days"));
     let inv = sb.json(&["route", "investment"]);
-    assert!(inv["steps"][3]["channel"].as_str().unwrap().contains("12386"));
+    assert!(inv["steps"][3]["channel"]
+        .as_str()
+        .unwrap()
+        .contains("12386"));
     let shop = sb.json(&["route", "ecommerce"]);
     assert_eq!(shop["steps"][3]["deadlines"][0]["number"], 7);
     assert_eq!(shop["steps"][3]["deadlines"][1]["number"], 45);
     let content = sb.json(&["--lang", "en", "route", "content"]);
     let conflicts = content["steps"][3]["conflicts"].as_array().unwrap();
-    assert!(conflicts.iter().any(|c| c["theirs"].as_str().unwrap().contains("Cyberspace")));
-    sb.cmd(&["--lang", "zh", "route", "content"]).assert().success().stdout(contains("说法不一"));
+    assert!(conflicts
+        .iter()
+        .any(|c| c["theirs"].as_str().unwrap().contains("Cyberspace")));
+    sb.cmd(&["--lang", "zh", "route", "content"])
+        .assert()
+        .success()
+        .stdout(contains("说法不一"));
 }
 
 #[test]
@@ -132,8 +228,14 @@ fn route_from_a_date_counts_each_steps_deadline() {
 #[test]
 fn route_bad_input_exits_2_naming_the_argument() {
     let sb = Sandbox::new();
-    sb.cmd(&["route", "casino"]).assert().code(2).stderr(contains("KIND"));
-    sb.cmd(&["route", "wechat", "--from", "2026-13-01"]).assert().code(2).stderr(contains("--from"));
+    sb.cmd(&["route", "casino"])
+        .assert()
+        .code(2)
+        .stderr(contains("KIND"));
+    sb.cmd(&["route", "wechat", "--from", "2026-13-01"])
+        .assert()
+        .code(2)
+        .stderr(contains("--from"));
     sb.cmd(&["route"]).assert().code(2).stderr(contains("KIND"));
     assert!(!sb.db().exists());
 }

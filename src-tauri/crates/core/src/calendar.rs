@@ -142,7 +142,9 @@ impl Calendar {
                 let mut d = h.off_from;
                 while d <= h.off_to {
                     calendar.exceptions.insert(d, false);
-                    d = d.succ_opt().expect("validated dates are far from the end of time");
+                    d = d
+                        .succ_opt()
+                        .expect("validated dates are far from the end of time");
                 }
                 for w in &h.makeup_workdays {
                     calendar.exceptions.insert(*w, true);
@@ -180,7 +182,9 @@ impl Calendar {
     /// `from` plus `n` calendar days; when that last day is a holiday or rest day, the period
     /// ends on the next working day (Civil Code Art. 203). `n = 0` is `from`.
     pub fn add_calendar_days(&self, from: NaiveDate, n: u32) -> DueDate {
-        let nominal = from.checked_add_days(Days::new(u64::from(n))).unwrap_or(NaiveDate::MAX);
+        let nominal = from
+            .checked_add_days(Days::new(u64::from(n)))
+            .unwrap_or(NaiveDate::MAX);
         let mut due = nominal;
         if n > 0 {
             while !self.is_working_day(due) {
@@ -195,7 +199,11 @@ impl Calendar {
     /// Working days after `from` up to and including `to`; negative when `to` is earlier
     /// (that many working days overdue). "3 working days left" is `between(today, due) == 3`.
     pub fn working_days_between(&self, from: NaiveDate, to: NaiveDate) -> i64 {
-        let (start, end, sign) = if to >= from { (from, to, 1) } else { (to, from, -1) };
+        let (start, end, sign) = if to >= from {
+            (from, to, 1)
+        } else {
+            (to, from, -1)
+        };
         let mut count = 0i64;
         let mut d = start;
         while d < end {
@@ -230,8 +238,14 @@ impl Calendar {
     /// Years from the first counted day to `due` that have no published schedule (the reason a
     /// result is [`CalendarKind::Estimated`]).
     pub fn unknown_years(&self, from: NaiveDate, due: NaiveDate) -> Vec<i32> {
-        let first = if due > from { from.succ_opt().unwrap_or(from) } else { due };
-        (first.year()..=due.year().max(first.year())).filter(|y| !self.years.contains_key(y)).collect()
+        let first = if due > from {
+            from.succ_opt().unwrap_or(from)
+        } else {
+            due
+        };
+        (first.year()..=due.year().max(first.year()))
+            .filter(|y| !self.years.contains_key(y))
+            .collect()
     }
 
     fn due_date(
@@ -261,11 +275,20 @@ impl Calendar {
             return found;
         }
         // Schedules may list a make-up day in the previous December, so look one year back.
-        for schedule in self.years.range(from.year()..=to.year().saturating_add(1)).map(|(_, s)| s) {
+        for schedule in self
+            .years
+            .range(from.year()..=to.year().saturating_add(1))
+            .map(|(_, s)| s)
+        {
             for h in &schedule.holidays {
-                let off: Vec<NaiveDate> =
-                    h.off_from.iter_days().take_while(|d| *d <= h.off_to).filter(inside).collect();
-                let makeup: Vec<NaiveDate> = h.makeup_workdays.iter().copied().filter(inside).collect();
+                let off: Vec<NaiveDate> = h
+                    .off_from
+                    .iter_days()
+                    .take_while(|d| *d <= h.off_to)
+                    .filter(inside)
+                    .collect();
+                let makeup: Vec<NaiveDate> =
+                    h.makeup_workdays.iter().copied().filter(inside).collect();
                 if !off.is_empty() || !makeup.is_empty() {
                     found.push(HolidayOnTheWay {
                         id: h.id.clone(),

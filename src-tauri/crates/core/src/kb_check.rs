@@ -26,7 +26,12 @@ impl Problem {
         field: impl Into<String>,
         message: impl Into<String>,
     ) -> Problem {
-        Problem { file: file.into(), id: id.into(), field: field.into(), message: message.into() }
+        Problem {
+            file: file.into(),
+            id: id.into(),
+            field: field.into(),
+            message: message.into(),
+        }
     }
 
     /// The core error for a rule set that cannot be used: bad data in a rule file is input the
@@ -43,7 +48,11 @@ impl Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}: {}: {}", self.file, self.id, self.field, self.message)
+        write!(
+            f,
+            "{}: {}: {}: {}",
+            self.file, self.id, self.field, self.message
+        )
     }
 }
 
@@ -81,7 +90,12 @@ pub(crate) fn date_field(
     match chrono::NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d") {
         Ok(d) => Some(d),
         Err(_) => {
-            problems.push(Problem::new(file, id, field, format!("“{value}” is not a date (YYYY-MM-DD)")));
+            problems.push(Problem::new(
+                file,
+                id,
+                field,
+                format!("“{value}” is not a date (YYYY-MM-DD)"),
+            ));
             None
         }
     }

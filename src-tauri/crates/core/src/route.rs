@@ -239,7 +239,8 @@ pub fn route_for(kind: PlatformKind) -> Route {
     static EMBEDDED: OnceLock<Vec<Route>> = OnceLock::new();
     EMBEDDED
         .get_or_init(|| {
-            routes(&crate::rules::embedded()).unwrap_or_else(|e| panic!("embedded route rules are broken: {e}"))
+            routes(&crate::rules::embedded())
+                .unwrap_or_else(|e| panic!("embedded route rules are broken: {e}"))
         })
         .iter()
         .find(|r| r.kind == kind)
@@ -265,14 +266,20 @@ pub fn with_due_dates(route: &Route, calendar: &Calendar, start: NaiveDate) -> V
                     };
                     let due = count(calendar, from, d.number, d.unit);
                     previous = due.due;
-                    DeadlineDue { what: d.what.clone(), due }
+                    DeadlineDue {
+                        what: d.what.clone(),
+                        due,
+                    }
                 })
                 .collect();
             StepDue {
                 id: step.id.clone(),
                 stage: step.stage,
                 deadlines,
-                escalate_after: step.wait.as_ref().map(|w| count(calendar, start, w.number, w.unit)),
+                escalate_after: step
+                    .wait
+                    .as_ref()
+                    .map(|w| count(calendar, start, w.number, w.unit)),
             }
         })
         .collect()

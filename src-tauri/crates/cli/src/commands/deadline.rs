@@ -51,12 +51,24 @@ pub fn run(ctx: &Ctx, args: DeadlineArgs) -> Result<ExitCode, CoreError> {
 fn count(text: &str, flag: &str) -> Result<u32, CoreError> {
     let t = text.trim();
     if t.starts_with('-') {
-        return Err(CoreError::invalid(flag, format!("“{text}”是负数；天数不能为负"), format!("“{text}” is negative; the number of days cannot be")));
+        return Err(CoreError::invalid(
+            flag,
+            format!("“{text}”是负数；天数不能为负"),
+            format!("“{text}” is negative; give 0 or more days"),
+        ));
     }
     match t.parse::<u32>() {
         Ok(n) if n <= MAX_DAYS => Ok(n),
-        Ok(_) => Err(CoreError::invalid(flag, format!("{t} 天太长，最多 {MAX_DAYS}"), format!("{t} days is too long; at most {MAX_DAYS}"))),
-        Err(_) => Err(CoreError::invalid(flag, format!("“{text}”不是天数，请写整数，如 15"), format!("“{text}” is not a number of days; use a whole number, e.g. 15"))),
+        Ok(_) => Err(CoreError::invalid(
+            flag,
+            format!("{t} 天太长，最多 {MAX_DAYS}"),
+            format!("{t} days is too long; at most {MAX_DAYS}"),
+        )),
+        Err(_) => Err(CoreError::invalid(
+            flag,
+            format!("“{text}”不是天数，请写整数，如 15"),
+            format!("“{text}” is not a number of days; use a whole number, e.g. 15"),
+        )),
     }
 }
 
@@ -70,9 +82,19 @@ fn human(due: &DueDate, unknown: &[i32], lang: Lang) -> String {
         _ => String::new(),
     };
     let mut lines = vec![if zh {
-        format!("自 {} 起（当日不计）{period}：{} 到期（{}）", due.from, due.due, weekday(due.due, lang))
+        format!(
+            "自 {} 起（当日不计）{period}：{} 到期（{}）",
+            due.from,
+            due.due,
+            weekday(due.due, lang)
+        )
     } else {
-        format!("{period} from {} (not counted): due {} ({})", due.from, due.due, weekday(due.due, lang))
+        format!(
+            "{period} from {} (not counted): due {} ({})",
+            due.from,
+            due.due,
+            weekday(due.due, lang)
+        )
     }];
     if let Some(nominal) = due.moved_from {
         lines.push(if zh {
@@ -84,11 +106,19 @@ fn human(due: &DueDate, unknown: &[i32], lang: Lang) -> String {
     for h in &due.holidays {
         let mut parts = Vec::new();
         if let (Some(first), Some(last)) = (h.off.first(), h.off.last()) {
-            parts.push(if zh { format!("放假 {first} 至 {last}") } else { format!("off {first} to {last}") });
+            parts.push(if zh {
+                format!("放假 {first} 至 {last}")
+            } else {
+                format!("off {first} to {last}")
+            });
         }
         if !h.makeup_workdays.is_empty() {
             let days: Vec<String> = h.makeup_workdays.iter().map(|d| d.to_string()).collect();
-            parts.push(if zh { format!("调休上班 {}", days.join("、")) } else { format!("make-up working days {}", days.join(", ")) });
+            parts.push(if zh {
+                format!("调休上班 {}", days.join("、"))
+            } else {
+                format!("make-up working days {}", days.join(", "))
+            });
         }
         let sep = if zh { "；" } else { "; " };
         lines.push(format!("  {} — {}", h.name.get(lang), parts.join(sep)));
@@ -106,8 +136,24 @@ fn human(due: &DueDate, unknown: &[i32], lang: Lang) -> String {
 
 fn weekday(d: chrono::NaiveDate, lang: Lang) -> &'static str {
     use chrono::Datelike;
-    const ZH: [&str; 7] = ["星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日"];
-    const EN: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+    const ZH: [&str; 7] = [
+        "星期一",
+        "星期二",
+        "星期三",
+        "星期四",
+        "星期五",
+        "星期六",
+        "星期日",
+    ];
+    const EN: [&str; 7] = [
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+    ];
     let i = d.weekday().num_days_from_monday() as usize;
     match lang {
         Lang::Zh => ZH[i],

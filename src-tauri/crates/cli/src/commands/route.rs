@@ -19,7 +19,11 @@ pub struct RouteArgs {
 
 pub fn run(ctx: &Ctx, args: RouteArgs) -> Result<ExitCode, CoreError> {
     let kind: PlatformKind = args.kind.parse().map_err(|e: CoreError| e.field("KIND"))?;
-    let from = args.from.as_deref().map(|f| time::parse_date(f, "--from")).transpose()?;
+    let from = args
+        .from
+        .as_deref()
+        .map(|f| time::parse_date(f, "--from"))
+        .transpose()?;
     let route = route::route_for(kind);
     let due = from.map(|start| route::with_due_dates(&route, &Calendar::embedded(), start));
     let view = RouteView::new(&route, ctx.lang, due.as_deref());
@@ -30,7 +34,11 @@ pub fn run(ctx: &Ctx, args: RouteArgs) -> Result<ExitCode, CoreError> {
 fn human(view: &RouteView, lang: Lang) -> String {
     let zh = lang == Lang::Zh;
     let t = |a: &'static str, b: &'static str| if zh { a } else { b };
-    let mut out = vec![format!("{} — {}", view.name, t("投诉升级路线", "where to complain, in order"))];
+    let mut out = vec![format!(
+        "{} — {}",
+        view.name,
+        t("投诉升级路线", "where to complain, in order")
+    )];
     if let Some(note) = &view.note {
         out.push(note.clone());
     }
@@ -46,17 +54,36 @@ fn human(view: &RouteView, lang: Lang) -> String {
                 (Unit::Days, true) => "天",
                 (Unit::Days, false) => " days",
             };
-            out.push(format!("   {}{}{unit} — {}", t("等待：", "Wait: "), w.number, w.text));
+            out.push(format!(
+                "   {}{}{unit} — {}",
+                t("等待：", "Wait: "),
+                w.number,
+                w.text
+            ));
         }
         if let Some(due) = &s.due {
             for d in &due.deadlines {
-                out.push(format!("   → {} {}{}", d.due.due, d.what.get(lang), estimated(d.due.calendar, zh)));
+                out.push(format!(
+                    "   → {} {}{}",
+                    d.due.due,
+                    d.what.get(lang),
+                    estimated(d.due.calendar, zh)
+                ));
             }
             if let Some(e) = &due.escalate_after {
-                out.push(format!("   → {} {}{}", e.due, t("仍无结果就升级", "go up a step if nothing has happened"), estimated(e.calendar, zh)));
+                out.push(format!(
+                    "   → {} {}{}",
+                    e.due,
+                    t("仍无结果就升级", "go up a step if nothing has happened"),
+                    estimated(e.calendar, zh)
+                ));
             }
         }
-        out.push(format!("   {}{}", t("准备：", "Prepare: "), s.prepare.join(t("；", "; "))));
+        out.push(format!(
+            "   {}{}",
+            t("准备：", "Prepare: "),
+            s.prepare.join(t("；", "; "))
+        ));
         if let Some(note) = &s.note {
             out.push(format!("   {}{note}", t("注：", "Note: ")));
         }

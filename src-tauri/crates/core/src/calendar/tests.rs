@@ -19,21 +19,64 @@ fn published(year: i32) -> (Vec<&'static str>, Vec<&'static str>) {
         // 国办发明电〔2024〕12号
         2025 => (
             vec![
-                "2025-01-01", "2025-01-28", "2025-01-29", "2025-01-30", "2025-01-31", "2025-02-03",
-                "2025-02-04", "2025-04-04", "2025-05-01", "2025-05-02", "2025-05-05", "2025-06-02",
-                "2025-10-01", "2025-10-02", "2025-10-03", "2025-10-06", "2025-10-07", "2025-10-08",
+                "2025-01-01",
+                "2025-01-28",
+                "2025-01-29",
+                "2025-01-30",
+                "2025-01-31",
+                "2025-02-03",
+                "2025-02-04",
+                "2025-04-04",
+                "2025-05-01",
+                "2025-05-02",
+                "2025-05-05",
+                "2025-06-02",
+                "2025-10-01",
+                "2025-10-02",
+                "2025-10-03",
+                "2025-10-06",
+                "2025-10-07",
+                "2025-10-08",
             ],
-            vec!["2025-01-26", "2025-02-08", "2025-04-27", "2025-09-28", "2025-10-11"],
+            vec![
+                "2025-01-26",
+                "2025-02-08",
+                "2025-04-27",
+                "2025-09-28",
+                "2025-10-11",
+            ],
         ),
         // Notice of 2025-11-04
         2026 => (
             vec![
-                "2026-01-01", "2026-01-02", "2026-02-16", "2026-02-17", "2026-02-18", "2026-02-19",
-                "2026-02-20", "2026-02-23", "2026-04-06", "2026-05-01", "2026-05-04", "2026-05-05",
-                "2026-06-19", "2026-09-25", "2026-10-01", "2026-10-02", "2026-10-05", "2026-10-06",
+                "2026-01-01",
+                "2026-01-02",
+                "2026-02-16",
+                "2026-02-17",
+                "2026-02-18",
+                "2026-02-19",
+                "2026-02-20",
+                "2026-02-23",
+                "2026-04-06",
+                "2026-05-01",
+                "2026-05-04",
+                "2026-05-05",
+                "2026-06-19",
+                "2026-09-25",
+                "2026-10-01",
+                "2026-10-02",
+                "2026-10-05",
+                "2026-10-06",
                 "2026-10-07",
             ],
-            vec!["2026-01-04", "2026-02-14", "2026-02-28", "2026-05-09", "2026-09-20", "2026-10-10"],
+            vec![
+                "2026-01-04",
+                "2026-02-14",
+                "2026-02-28",
+                "2026-05-09",
+                "2026-09-20",
+                "2026-10-10",
+            ],
         ),
         _ => unreachable!(),
     }
@@ -47,8 +90,17 @@ fn every_day_of_2025_and_2026_matches_the_published_schedule() {
         let off: Vec<NaiveDate> = off.iter().map(|s| d(s)).collect();
         let worked: Vec<NaiveDate> = worked.iter().map(|s| d(s)).collect();
         // The hand-written lists themselves: weekdays off really are weekdays, and so on.
-        assert!(off.iter().all(|x| !matches!(x.weekday(), Weekday::Sat | Weekday::Sun)), "{year}: off list");
-        assert!(worked.iter().all(|x| matches!(x.weekday(), Weekday::Sat | Weekday::Sun)), "{year}: worked list");
+        assert!(
+            off.iter()
+                .all(|x| !matches!(x.weekday(), Weekday::Sat | Weekday::Sun)),
+            "{year}: off list"
+        );
+        assert!(
+            worked
+                .iter()
+                .all(|x| matches!(x.weekday(), Weekday::Sat | Weekday::Sun)),
+            "{year}: worked list"
+        );
         let mut day = NaiveDate::from_ymd_opt(year, 1, 1).unwrap();
         let mut working_days = 0;
         while day.year() == year {
@@ -60,7 +112,12 @@ fn every_day_of_2025_and_2026_matches_the_published_schedule() {
             } else {
                 !weekend
             };
-            assert_eq!(cal.is_working_day(day), expected, "{day} ({:?})", day.weekday());
+            assert_eq!(
+                cal.is_working_day(day),
+                expected,
+                "{day} ({:?})",
+                day.weekday()
+            );
             working_days += i32::from(expected);
             day = day.succ_opt().unwrap();
         }
@@ -95,31 +152,61 @@ fn working_days_across_spring_festival_2026() {
     assert_eq!(due.holidays[0].off.len(), 9);
     assert_eq!(due.holidays[0].makeup_workdays, vec![d("2026-02-14")]);
     // 7 working days from the Friday before: 14, 24, 25, 26, 27, 28 (Sat make-up), Mar 2.
-    assert_eq!(cal.add_working_days(d("2026-02-13"), 7).due, d("2026-03-02"));
+    assert_eq!(
+        cal.add_working_days(d("2026-02-13"), 7).due,
+        d("2026-03-02")
+    );
 }
 
 #[test]
 fn working_days_across_national_day_2025() {
     let cal = cal();
     // Fri Sep 26: Sun 28 (make-up), Mon 29, Tue 30, then Oct 1–8 off, Thu 9, Fri 10, Sat 11 (make-up).
-    assert_eq!(cal.add_working_days(d("2025-09-26"), 3).due, d("2025-09-30"));
-    assert_eq!(cal.add_working_days(d("2025-09-26"), 4).due, d("2025-10-09"));
-    assert_eq!(cal.add_working_days(d("2025-09-26"), 6).due, d("2025-10-11"));
-    assert_eq!(cal.add_working_days(d("2025-09-26"), 7).due, d("2025-10-13"));
+    assert_eq!(
+        cal.add_working_days(d("2025-09-26"), 3).due,
+        d("2025-09-30")
+    );
+    assert_eq!(
+        cal.add_working_days(d("2025-09-26"), 4).due,
+        d("2025-10-09")
+    );
+    assert_eq!(
+        cal.add_working_days(d("2025-09-26"), 6).due,
+        d("2025-10-11")
+    );
+    assert_eq!(
+        cal.add_working_days(d("2025-09-26"), 7).due,
+        d("2025-10-13")
+    );
     let due = cal.add_working_days(d("2025-09-26"), 7);
     assert_eq!(due.holidays.len(), 1);
     assert_eq!(due.holidays[0].off.len(), 8);
-    assert_eq!(due.holidays[0].makeup_workdays, vec![d("2025-09-28"), d("2025-10-11")]);
+    assert_eq!(
+        due.holidays[0].makeup_workdays,
+        vec![d("2025-09-28"), d("2025-10-11")]
+    );
 }
 
 #[test]
 fn start_day_is_not_counted() {
     let cal = cal();
-    assert_eq!(cal.add_working_days(d("2026-03-02"), 1).due, d("2026-03-03"));
-    assert_eq!(cal.add_working_days(d("2026-03-02"), 0).due, d("2026-03-02"));
-    assert_eq!(cal.add_calendar_days(d("2026-03-02"), 1).due, d("2026-03-03"));
+    assert_eq!(
+        cal.add_working_days(d("2026-03-02"), 1).due,
+        d("2026-03-03")
+    );
+    assert_eq!(
+        cal.add_working_days(d("2026-03-02"), 0).due,
+        d("2026-03-02")
+    );
+    assert_eq!(
+        cal.add_calendar_days(d("2026-03-02"), 1).due,
+        d("2026-03-03")
+    );
     // Starting on a rest day changes nothing: the first counted day is the next working day.
-    assert_eq!(cal.add_working_days(d("2026-03-07"), 1).due, d("2026-03-09"));
+    assert_eq!(
+        cal.add_working_days(d("2026-03-07"), 1).due,
+        d("2026-03-09")
+    );
 }
 
 #[test]
@@ -132,13 +219,19 @@ fn calendar_days_ending_on_a_holiday_end_on_the_next_working_day() {
     assert_eq!(due.working_days, None);
     assert_eq!(due.holidays[0].id, "2026.national-day");
     // Ending on an ordinary Sunday → Monday.
-    assert_eq!(cal.add_calendar_days(d("2026-03-01"), 7).due, d("2026-03-09"));
+    assert_eq!(
+        cal.add_calendar_days(d("2026-03-01"), 7).due,
+        d("2026-03-09")
+    );
     // Ending on a Saturday make-up working day: that day is a working day, no move.
     let due = cal.add_calendar_days(d("2026-10-03"), 7);
     assert_eq!(due.due, d("2026-10-10"));
     assert_eq!(due.moved_from, None);
     // Ending on a working day: unchanged.
-    assert_eq!(cal.add_calendar_days(d("2026-03-02"), 15).due, d("2026-03-17"));
+    assert_eq!(
+        cal.add_calendar_days(d("2026-03-02"), 15).due,
+        d("2026-03-17")
+    );
 }
 
 #[test]
@@ -149,18 +242,36 @@ fn spans_reaching_2027_are_estimated() {
     assert_eq!(due.calendar, CalendarKind::Estimated);
     // Weekends only: Dec 29, 30, 31, Jan 1 (Fri — a holiday in reality, unknown here), Jan 4.
     assert_eq!(due.due, d("2027-01-04"));
-    assert_eq!(cal.add_working_days(d("2026-12-28"), 3).calendar, CalendarKind::Official);
-    assert_eq!(cal.add_calendar_days(d("2026-12-31"), 1).calendar, CalendarKind::Estimated);
-    assert_eq!(cal.add_working_days(d("2023-06-01"), 1).calendar, CalendarKind::Estimated);
+    assert_eq!(
+        cal.add_working_days(d("2026-12-28"), 3).calendar,
+        CalendarKind::Official
+    );
+    assert_eq!(
+        cal.add_calendar_days(d("2026-12-31"), 1).calendar,
+        CalendarKind::Estimated
+    );
+    assert_eq!(
+        cal.add_working_days(d("2023-06-01"), 1).calendar,
+        CalendarKind::Estimated
+    );
     assert_eq!(cal.known_years(), vec![2024, 2025, 2026]);
 }
 
 #[test]
 fn working_days_between_counts_both_ways() {
     let cal = cal();
-    assert_eq!(cal.working_days_between(d("2026-02-12"), d("2026-02-24")), 3);
-    assert_eq!(cal.working_days_between(d("2026-02-24"), d("2026-02-12")), -3);
-    assert_eq!(cal.working_days_between(d("2026-02-12"), d("2026-02-12")), 0);
+    assert_eq!(
+        cal.working_days_between(d("2026-02-12"), d("2026-02-24")),
+        3
+    );
+    assert_eq!(
+        cal.working_days_between(d("2026-02-24"), d("2026-02-12")),
+        -3
+    );
+    assert_eq!(
+        cal.working_days_between(d("2026-02-12"), d("2026-02-12")),
+        0
+    );
     // Round trip with add_working_days.
     for n in [1, 5, 15, 45] {
         let due = cal.add_working_days(d("2025-09-20"), n).due;
@@ -178,16 +289,38 @@ fn huge_counts_stop_at_the_end_of_time_without_panicking() {
 #[test]
 fn checks_2024_spot_dates() {
     let cal = cal();
-    for off in ["2024-02-09", "2024-02-18", "2024-04-07", "2024-04-28", "2024-05-11", "2024-09-14", "2024-09-29", "2024-10-12"] {
+    for off in [
+        "2024-02-09",
+        "2024-02-18",
+        "2024-04-07",
+        "2024-04-28",
+        "2024-05-11",
+        "2024-09-14",
+        "2024-09-29",
+        "2024-10-12",
+    ] {
         assert!(cal.is_working_day(d(off)), "{off} is a working day");
     }
-    for off in ["2024-01-01", "2024-02-12", "2024-02-16", "2024-04-04", "2024-05-02", "2024-06-10", "2024-09-16", "2024-10-04"] {
+    for off in [
+        "2024-01-01",
+        "2024-02-12",
+        "2024-02-16",
+        "2024-04-04",
+        "2024-05-02",
+        "2024-06-10",
+        "2024-09-16",
+        "2024-10-04",
+    ] {
         assert!(!cal.is_working_day(d(off)), "{off} is off");
     }
 }
 
 fn file(path: &str, text: &str) -> RuleFile {
-    RuleFile { path: path.into(), text: text.into(), from_user: true }
+    RuleFile {
+        path: path.into(),
+        text: text.into(),
+        from_user: true,
+    }
 }
 
 const NOTICE: &str = "[source]\ntitle = \"t\"\ndocument = \"d\"\ndate = \"2026-11-01\"\nconfidence = \"high\"\nchecked = \"2026-11-23\"\n";
@@ -221,8 +354,13 @@ fn broken_files_are_reported_with_file_id_and_field() {
     let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
     assert!(fields.contains(&"name"), "{problems:#?}");
     assert!(fields.contains(&"off_from"), "{problems:#?}");
-    assert!(fields.contains(&"makeup_workdays[0]"), "2027-02-03 is a Wednesday: {problems:#?}");
-    assert!(problems.iter().all(|p| p.file == "calendar/2027.toml" && p.id == "2027.x"));
+    assert!(
+        fields.contains(&"makeup_workdays[0]"),
+        "2027-02-03 is a Wednesday: {problems:#?}"
+    );
+    assert!(problems
+        .iter()
+        .all(|p| p.file == "calendar/2027.toml" && p.id == "2027.x"));
 
     let typo = format!("year = 2027\n{NOTICE}\n[[holidays]]\nid = \"2027.x\"\n");
     let problems = check(&[file("calendar/2027.toml", &typo)]);
@@ -240,8 +378,18 @@ fn broken_files_are_reported_with_file_id_and_field() {
 fn duplicate_years_ids_and_days_are_problems() {
     let one = format!("year = 2027\n{NOTICE}\n[[holiday]]\nid = \"2027.a\"\nname = {{ zh = \"甲\", en = \"A\" }}\noff_from = \"2027-01-01\"\noff_to = \"2027-01-01\"\n[[holiday]]\nid = \"2027.a\"\nname = {{ zh = \"乙\", en = \"B\" }}\noff_from = \"2027-01-01\"\noff_to = \"2027-01-02\"\n");
     let problems = check(&[file("calendar/2027.toml", &one)]);
-    assert!(problems.iter().any(|p| p.field == "id" && p.message.contains("duplicate")), "{problems:#?}");
-    assert!(problems.iter().any(|p| p.message.contains("already listed")), "{problems:#?}");
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.field == "id" && p.message.contains("duplicate")),
+        "{problems:#?}"
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.message.contains("already listed")),
+        "{problems:#?}"
+    );
 }
 
 #[test]

@@ -44,7 +44,11 @@ pub(super) fn build(files: &[RuleFile]) -> (Vec<Route>, Vec<Problem>) {
     let mut raw_routes: Vec<RawRoute> = Vec::new();
     for file in rules::in_folder(files, "routes") {
         let path = file.path.as_str();
-        let stem = path.rsplit('/').next().unwrap_or(path).trim_end_matches(".toml");
+        let stem = path
+            .rsplit('/')
+            .next()
+            .unwrap_or(path)
+            .trim_end_matches(".toml");
         let raw: RawFile = match toml::from_str(&file.text) {
             Ok(raw) => raw,
             Err(e) => {
@@ -55,7 +59,12 @@ pub(super) fn build(files: &[RuleFile]) -> (Vec<Route>, Vec<Problem>) {
         for step in raw.step {
             check_step(path, &step, &mut problems);
             if let Some((_, other)) = steps.get(&step.id) {
-                problems.push(Problem::new(path, &step.id, "id", format!("duplicate step id (also in {other})")));
+                problems.push(Problem::new(
+                    path,
+                    &step.id,
+                    "id",
+                    format!("duplicate step id (also in {other})"),
+                ));
             } else {
                 steps.insert(step.id.clone(), (step, path.to_string()));
             }
@@ -63,18 +72,36 @@ pub(super) fn build(files: &[RuleFile]) -> (Vec<Route>, Vec<Problem>) {
         match (raw.kind, raw.name) {
             (Some(kind), Some(name)) => {
                 if kind.as_str() != stem {
-                    problems.push(Problem::new(path, kind.as_str(), "kind", format!("kind {kind} does not match the file name {stem}.toml")));
+                    problems.push(Problem::new(
+                        path,
+                        kind.as_str(),
+                        "kind",
+                        format!("kind {kind} does not match the file name {stem}.toml"),
+                    ));
                 }
                 check_text(path, kind.as_str(), "name", &name, &mut problems);
                 if let Some(note) = &raw.note {
                     check_text(path, kind.as_str(), "note", note, &mut problems);
                 }
-                raw_routes.push(RawRoute { file: path.to_string(), kind, name, note: raw.note, steps: raw.steps });
+                raw_routes.push(RawRoute {
+                    file: path.to_string(),
+                    kind,
+                    name,
+                    note: raw.note,
+                    steps: raw.steps,
+                });
             }
             (None, None) if raw.steps.is_empty() && raw.note.is_none() => {}
             (kind, _) => {
-                let id = kind.map(|k| k.as_str().to_string()).unwrap_or_else(|| stem.to_string());
-                problems.push(Problem::new(path, id, if kind.is_none() { "kind" } else { "name" }, "a route file needs kind, name and steps together"));
+                let id = kind
+                    .map(|k| k.as_str().to_string())
+                    .unwrap_or_else(|| stem.to_string());
+                problems.push(Problem::new(
+                    path,
+                    id,
+                    if kind.is_none() { "kind" } else { "name" },
+                    "a route file needs kind, name and steps together",
+                ));
             }
         }
     }
@@ -83,11 +110,21 @@ pub(super) fn build(files: &[RuleFile]) -> (Vec<Route>, Vec<Problem>) {
     for kind in PlatformKind::ALL {
         let mut of_kind = raw_routes.iter().filter(|r| r.kind == kind);
         let Some(raw) = of_kind.next() else {
-            problems.push(Problem::new(format!("routes/{kind}.toml"), kind.as_str(), "kind", format!("no route for platform kind {kind}")));
+            problems.push(Problem::new(
+                format!("routes/{kind}.toml"),
+                kind.as_str(),
+                "kind",
+                format!("no route for platform kind {kind}"),
+            ));
             continue;
         };
         for dup in of_kind {
-            problems.push(Problem::new(&dup.file, kind.as_str(), "kind", format!("a second route for {kind} (first in {})", raw.file)));
+            problems.push(Problem::new(
+                &dup.file,
+                kind.as_str(),
+                "kind",
+                format!("a second route for {kind} (first in {})", raw.file),
+            ));
         }
         used.extend(raw.steps.iter().map(String::as_str));
         if let Some(route) = resolve(raw, &steps, &mut problems) {
@@ -104,25 +141,50 @@ pub(super) fn build(files: &[RuleFile]) -> (Vec<Route>, Vec<Problem>) {
 }
 
 /// Turns a route's step ids into steps, checking the ladder's shape.
-fn resolve(raw: &RawRoute, steps: &HashMap<String, (Step, String)>, problems: &mut Vec<Problem>) -> Option<Route> {
+fn resolve(
+    raw: &RawRoute,
+    steps: &HashMap<String, (Step, String)>,
+    problems: &mut Vec<Problem>,
+) -> Option<Route> {
     let id = raw.kind.as_str();
     let before = problems.len();
     let mut resolved: Vec<Step> = Vec::new();
     for (i, step_id) in raw.steps.iter().enumerate() {
         match steps.get(step_id) {
             Some((step, _)) => resolved.push(step.clone()),
-            None => problems.push(Problem::new(&raw.file, id, format!("steps[{i}]"), format!("no step with id “{step_id}”"))),
+            None => problems.push(Problem::new(
+                &raw.file,
+                id,
+                format!("steps[{i}]"),
+                format!("no step with id “{step_id}”"),
+            )),
         }
     }
     if problems.len() == before {
         for pair in resolved.windows(2) {
             if pair[1].stage < pair[0].stage {
-                problems.push(Problem::new(&raw.file, id, "steps", format!("{} ({}) comes after {} ({})", pair[1].id, pair[1].stage.as_str(), pair[0].id, pair[0].stage.as_str())));
+                problems.push(Problem::new(
+                    &raw.file,
+                    id,
+                    "steps",
+                    format!(
+                        "{} ({}) comes after {} ({})",
+                        pair[1].id,
+                        pair[1].stage.as_str(),
+                        pair[0].id,
+                        pair[0].stage.as_str()
+                    ),
+                ));
             }
         }
         for stage in Stage::ALL {
             if !resolved.iter().any(|s| s.stage == stage) {
-                problems.push(Problem::new(&raw.file, id, "steps", format!("the ladder has no {} step", stage.as_str())));
+                problems.push(Problem::new(
+                    &raw.file,
+                    id,
+                    "steps",
+                    format!("the ladder has no {} step", stage.as_str()),
+                ));
             }
         }
     }
@@ -137,7 +199,12 @@ fn resolve(raw: &RawRoute, steps: &HashMap<String, (Step, String)>, problems: &m
 fn check_step(file: &str, step: &Step, problems: &mut Vec<Problem>) {
     let id = step.id.as_str();
     if id.trim().is_empty() || id.contains(char::is_whitespace) {
-        problems.push(Problem::new(file, id, "id", "ids are non-empty, without spaces"));
+        problems.push(Problem::new(
+            file,
+            id,
+            "id",
+            "ids are non-empty, without spaces",
+        ));
     }
     check_text(file, id, "body", &step.body, problems);
     check_text(file, id, "channel", &step.channel, problems);
@@ -150,25 +217,47 @@ fn check_step(file: &str, step: &Step, problems: &mut Vec<Problem>) {
     }
     for (i, c) in step.contacts.iter().enumerate() {
         let ok = match c.kind {
-            super::ContactKind::Hotline => !c.value.is_empty() && c.value.chars().all(|ch| ch.is_ascii_digit() || ch == '-'),
+            super::ContactKind::Hotline => {
+                !c.value.is_empty() && c.value.chars().all(|ch| ch.is_ascii_digit() || ch == '-')
+            }
             _ => !c.value.trim().is_empty(),
         };
         if !ok {
-            problems.push(Problem::new(file, id, format!("contacts[{i}].value"), format!("“{}” is not a usable {:?} contact", c.value, c.kind)));
+            problems.push(Problem::new(
+                file,
+                id,
+                format!("contacts[{i}].value"),
+                format!("“{}” is not a usable {:?} contact", c.value, c.kind),
+            ));
         }
     }
     for (i, d) in step.deadlines.iter().enumerate() {
         if d.number == 0 {
-            problems.push(Problem::new(file, id, format!("deadlines[{i}].number"), "must be at least 1"));
+            problems.push(Problem::new(
+                file,
+                id,
+                format!("deadlines[{i}].number"),
+                "must be at least 1",
+            ));
         }
         if i == 0 && d.counted_from == CountedFrom::Previous {
-            problems.push(Problem::new(file, id, "deadlines[0].counted_from", "the first deadline has no previous one"));
+            problems.push(Problem::new(
+                file,
+                id,
+                "deadlines[0].counted_from",
+                "the first deadline has no previous one",
+            ));
         }
         check_text(file, id, &format!("deadlines[{i}].what"), &d.what, problems);
     }
     match (&step.wait, step.stage) {
         (None, Stage::Court) => {}
-        (None, _) => problems.push(Problem::new(file, id, "wait", "say how long to wait before going up a step")),
+        (None, _) => problems.push(Problem::new(
+            file,
+            id,
+            "wait",
+            "say how long to wait before going up a step",
+        )),
         (Some(w), _) => {
             if w.number == 0 {
                 problems.push(Problem::new(file, id, "wait.number", "must be at least 1"));
@@ -180,7 +269,12 @@ fn check_step(file: &str, step: &Step, problems: &mut Vec<Problem>) {
         check_text(file, id, "note", note, problems);
     }
     if step.sources.is_empty() {
-        problems.push(Problem::new(file, id, "sources", "every step cites at least one source"));
+        problems.push(Problem::new(
+            file,
+            id,
+            "sources",
+            "every step cites at least one source",
+        ));
     }
     for (i, s) in step.sources.iter().enumerate() {
         check_source(file, id, &format!("sources[{i}]"), s, problems);
@@ -188,18 +282,34 @@ fn check_step(file: &str, step: &Step, problems: &mut Vec<Problem>) {
     for (i, c) in step.conflicts.iter().enumerate() {
         let field = format!("conflicts[{i}]");
         if c.field.trim().is_empty() {
-            problems.push(Problem::new(file, id, format!("{field}.field"), "name the field that disagrees"));
+            problems.push(Problem::new(
+                file,
+                id,
+                format!("{field}.field"),
+                "name the field that disagrees",
+            ));
         }
         check_text(file, id, &format!("{field}.ours"), &c.ours, problems);
         check_text(file, id, &format!("{field}.theirs"), &c.theirs, problems);
         check_text(file, id, &format!("{field}.note"), &c.note, problems);
-        check_source(file, id, &format!("{field}.theirs_source"), &c.theirs_source, problems);
+        check_source(
+            file,
+            id,
+            &format!("{field}.theirs_source"),
+            &c.theirs_source,
+            problems,
+        );
     }
 }
 
 fn check_source(file: &str, id: &str, field: &str, s: &super::Source, problems: &mut Vec<Problem>) {
     if s.title.trim().is_empty() {
-        problems.push(Problem::new(file, id, format!("{field}.title"), "must not be empty"));
+        problems.push(Problem::new(
+            file,
+            id,
+            format!("{field}.title"),
+            "must not be empty",
+        ));
     }
     date_field(problems, file, id, &format!("{field}.checked"), &s.checked);
 }

@@ -20,7 +20,11 @@ fn hotlines(route: &Route) -> Vec<String> {
 }
 
 fn regulator(route: &Route) -> &Step {
-    route.steps.iter().find(|s| s.stage == Stage::Regulator).unwrap()
+    route
+        .steps
+        .iter()
+        .find(|s| s.stage == Stage::Regulator)
+        .unwrap()
 }
 
 #[test]
@@ -39,7 +43,12 @@ fn every_kind_has_a_full_ladder_in_order() {
         for step in &route.steps {
             assert!(!step.sources.is_empty(), "{kind}: {}", step.id);
             assert!(!step.prepare.is_empty(), "{kind}: {}", step.id);
-            assert_eq!(step.wait.is_none(), step.stage == Stage::Court, "{kind}: {}", step.id);
+            assert_eq!(
+                step.wait.is_none(),
+                step.stage == Stage::Court,
+                "{kind}: {}",
+                step.id
+            );
         }
     }
 }
@@ -51,11 +60,19 @@ fn each_kind_goes_to_its_own_regulator() {
         (PlatformKind::Alipay, "regulator.pboc", Some("12363")),
         (PlatformKind::Unionpay, "regulator.pboc", Some("12363")),
         (PlatformKind::Bank, "regulator.nfra", Some("12378")),
-        (PlatformKind::Ecommerce, "regulator.samr_12315", Some("12315")),
+        (
+            PlatformKind::Ecommerce,
+            "regulator.samr_12315",
+            Some("12315"),
+        ),
         (PlatformKind::Content, "content.regulator", Some("12315")),
         (PlatformKind::Investment, "regulator.csrc", Some("12386")),
         (PlatformKind::Lending, "regulator.local_finance", None),
-        (PlatformKind::Crossborder, "regulator.crossborder", Some("12315")),
+        (
+            PlatformKind::Crossborder,
+            "regulator.crossborder",
+            Some("12315"),
+        ),
         (PlatformKind::Other, "regulator.samr_12315", Some("12315")),
     ];
     for (kind, id, hotline) in expect {
@@ -63,7 +80,10 @@ fn each_kind_goes_to_its_own_regulator() {
         let reg = regulator(&route);
         assert_eq!(reg.id, id, "{kind}");
         if let Some(h) = hotline {
-            assert!(reg.contacts.iter().any(|c| c.value == h), "{kind} regulator has {h}");
+            assert!(
+                reg.contacts.iter().any(|c| c.value == h),
+                "{kind} regulator has {h}"
+            );
         }
     }
     assert!(hotlines(&route_for(PlatformKind::Wechat)).contains(&"95017".to_string()));
@@ -74,21 +94,38 @@ fn each_kind_goes_to_its_own_regulator() {
 fn the_12315_deadlines_are_7_and_45_working_days() {
     let route = route_for(PlatformKind::Ecommerce);
     let reg = regulator(&route);
-    let numbers: Vec<(u32, Unit, CountedFrom)> = reg.deadlines.iter().map(|d| (d.number, d.unit, d.counted_from)).collect();
+    let numbers: Vec<(u32, Unit, CountedFrom)> = reg
+        .deadlines
+        .iter()
+        .map(|d| (d.number, d.unit, d.counted_from))
+        .collect();
     assert_eq!(
         numbers,
-        [(7, Unit::WorkingDays, CountedFrom::Start), (45, Unit::WorkingDays, CountedFrom::Previous)]
+        [
+            (7, Unit::WorkingDays, CountedFrom::Start),
+            (45, Unit::WorkingDays, CountedFrom::Previous)
+        ]
     );
     // Seed 003's "15–30 working days" and the unverified newer SAMR order are shown as conflicts.
-    assert!(reg.conflicts.iter().any(|c| c.theirs.zh.contains("15–30") && c.theirs_source.confidence == Confidence::Low));
+    assert!(reg
+        .conflicts
+        .iter()
+        .any(|c| c.theirs.zh.contains("15–30") && c.theirs_source.confidence == Confidence::Low));
 }
 
 #[test]
 fn nfra_institutions_decide_in_15_days_up_to_30() {
     let route = route_for(PlatformKind::Bank);
-    let numbers: Vec<u32> = regulator(&route).deadlines.iter().map(|d| d.number).collect();
+    let numbers: Vec<u32> = regulator(&route)
+        .deadlines
+        .iter()
+        .map(|d| d.number)
+        .collect();
     assert_eq!(numbers, [15, 30, 60]);
-    assert!(regulator(&route).deadlines.iter().all(|d| d.unit == Unit::Days));
+    assert!(regulator(&route)
+        .deadlines
+        .iter()
+        .all(|d| d.unit == Unit::Days));
 }
 
 #[test]
@@ -96,13 +133,20 @@ fn seed_003_on_creator_payouts_is_shown_as_a_conflict() {
     let route = route_for(PlatformKind::Content);
     let reg = regulator(&route);
     assert!(!reg.body.zh.contains("网信办"));
-    let c = reg.conflicts.iter().find(|c| c.field == "body").expect("a body conflict");
+    let c = reg
+        .conflicts
+        .iter()
+        .find(|c| c.field == "body")
+        .expect("a body conflict");
     assert!(c.theirs.zh.contains("网信办") && c.theirs.zh.contains("版权局"));
     assert_eq!(c.theirs_source.confidence, Confidence::Low);
     assert!(c.note.zh.contains("12377"));
     // 12377 is never offered as a channel for payout disputes.
     for kind in PlatformKind::ALL {
-        assert!(!hotlines(&route_for(kind)).contains(&"12377".to_string()), "{kind}");
+        assert!(
+            !hotlines(&route_for(kind)).contains(&"12377".to_string()),
+            "{kind}"
+        );
     }
 }
 
@@ -116,10 +160,16 @@ fn due_dates_follow_the_working_day_calendar() {
     assert_eq!(reg.deadlines[0].due.due, d("2025-10-13"));
     // Mediation runs 45 working days from acceptance, chained from the first deadline.
     assert_eq!(reg.deadlines[1].due.from, d("2025-10-13"));
-    assert_eq!(reg.deadlines[1].due.due, cal.add_working_days(d("2025-10-13"), 45).due);
+    assert_eq!(
+        reg.deadlines[1].due.due,
+        cal.add_working_days(d("2025-10-13"), 45).due
+    );
     // A calendar-day deadline ending on a holiday moves (Art. 203): bank, 15 days from 2026-09-16.
     let bank = with_due_dates(&route_for(PlatformKind::Bank), &cal, d("2026-09-16"));
-    let complaint = bank.iter().find(|s| s.stage == Stage::PlatformComplaint).unwrap();
+    let complaint = bank
+        .iter()
+        .find(|s| s.stage == Stage::PlatformComplaint)
+        .unwrap();
     assert_eq!(complaint.deadlines[0].due.due, d("2026-10-08"));
     assert!(bank.last().unwrap().escalate_after.is_none());
 }
@@ -143,14 +193,26 @@ fn view_is_in_one_language_with_the_strongest_source() {
 }
 
 fn file(path: &str, text: &str) -> RuleFile {
-    RuleFile { path: path.into(), text: text.into(), from_user: true }
+    RuleFile {
+        path: path.into(),
+        text: text.into(),
+        from_user: true,
+    }
 }
 
 #[test]
 fn a_missing_kind_an_unsourced_step_and_a_bad_reference_are_problems() {
-    let mut files: Vec<RuleFile> = crate::rules::embedded().into_iter().filter(|f| f.path != "routes/lending.toml").collect();
+    let mut files: Vec<RuleFile> = crate::rules::embedded()
+        .into_iter()
+        .filter(|f| f.path != "routes/lending.toml")
+        .collect();
     let problems = check(&files);
-    assert!(problems.iter().any(|p| p.id == "lending" && p.field == "kind"), "{problems:#?}");
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.id == "lending" && p.field == "kind"),
+        "{problems:#?}"
+    );
     assert!(routes(&files).is_err());
 
     let text = r#"
@@ -171,31 +233,63 @@ wait = { number = 0, unit = "days", text = { zh = "戊", en = "E" } }
     let problems = check(&files);
     let has = |id: &str, field: &str| problems.iter().any(|p| p.id == id && p.field == field);
     assert!(has("lending", "steps[2]"), "{problems:#?}");
-    assert!(has("lending.platform_complaint", "sources"), "{problems:#?}");
-    assert!(has("lending.platform_complaint", "channel"), "{problems:#?}");
-    assert!(has("lending.platform_complaint", "wait.number"), "{problems:#?}");
+    assert!(
+        has("lending.platform_complaint", "sources"),
+        "{problems:#?}"
+    );
+    assert!(
+        has("lending.platform_complaint", "channel"),
+        "{problems:#?}"
+    );
+    assert!(
+        has("lending.platform_complaint", "wait.number"),
+        "{problems:#?}"
+    );
     assert!(problems.iter().all(|p| !p.file.is_empty()));
 }
 
 #[test]
 fn duplicate_ids_and_stage_order_are_problems() {
     let mut files = crate::rules::embedded();
-    let other = files.iter().position(|f| f.path == "routes/other.toml").unwrap();
+    let other = files
+        .iter()
+        .position(|f| f.path == "routes/other.toml")
+        .unwrap();
     files[other].text = files[other].text.replace(
         r#"["shared.customer_service", "shared.supervisor""#,
         r#"["shared.supervisor", "shared.customer_service""#,
     );
-    let dup = files.iter().find(|f| f.path == "routes/shared.toml").unwrap().clone();
+    let dup = files
+        .iter()
+        .find(|f| f.path == "routes/shared.toml")
+        .unwrap()
+        .clone();
     files.push(file("routes/copy.toml", &dup.text));
     let problems = check(&files);
-    assert!(problems.iter().any(|p| p.id == "other" && p.field == "steps" && p.message.contains("comes after")), "{problems:#?}");
-    assert!(problems.iter().any(|p| p.file == "routes/copy.toml" && p.field == "id" && p.message.contains("duplicate")), "{problems:#?}");
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.id == "other" && p.field == "steps" && p.message.contains("comes after")),
+        "{problems:#?}"
+    );
+    assert!(
+        problems.iter().any(|p| p.file == "routes/copy.toml"
+            && p.field == "id"
+            && p.message.contains("duplicate")),
+        "{problems:#?}"
+    );
 }
 
 #[test]
 fn an_unknown_field_names_the_file_line_and_field() {
-    let files = vec![file("routes/x.toml", "[[step]]\nid = \"x\"\nstagee = \"court\"\n")];
+    let files = vec![file(
+        "routes/x.toml",
+        "[[step]]\nid = \"x\"\nstagee = \"court\"\n",
+    )];
     let problems = check(&files);
-    let p = problems.iter().find(|p| p.file.starts_with("routes/x.toml:")).expect("parse problem");
+    let p = problems
+        .iter()
+        .find(|p| p.file.starts_with("routes/x.toml:"))
+        .expect("parse problem");
     assert_eq!(p.field, "stagee");
 }

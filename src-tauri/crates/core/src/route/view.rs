@@ -100,7 +100,11 @@ impl RouteView {
                         counted_from: d.counted_from,
                     })
                     .collect(),
-                wait: s.wait.as_ref().map(|w| WaitView { number: w.number, unit: w.unit, text: w.text.get(lang).to_string() }),
+                wait: s.wait.as_ref().map(|w| WaitView {
+                    number: w.number,
+                    unit: w.unit,
+                    text: w.text.get(lang).to_string(),
+                }),
                 note: s.note.as_ref().map(|n| n.get(lang).to_string()),
                 conflicts: s
                     .conflicts
@@ -127,7 +131,10 @@ impl RouteView {
 }
 
 fn first_from(step: &StepDue) -> Option<String> {
-    let due: &DueDate = step.escalate_after.as_ref().or(step.deadlines.first().map(|d| &d.due))?;
+    let due: &DueDate = step
+        .escalate_after
+        .as_ref()
+        .or(step.deadlines.first().map(|d| &d.due))?;
     Some(due.from.to_string())
 }
 
