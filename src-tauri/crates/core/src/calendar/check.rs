@@ -162,11 +162,15 @@ fn parse_file(file: &RuleFile, problems: &mut Vec<Problem>) -> Option<YearSchedu
         .into_iter()
         .filter_map(|h| check_holiday(path, year, h, problems))
         .collect();
-    (problems.len() == before).then(|| YearSchedule {
-        year,
-        notice,
-        holidays,
-    })
+    if problems.len() == before {
+        Some(YearSchedule {
+            year,
+            notice,
+            holidays,
+        })
+    } else {
+        None
+    }
 }
 
 fn check_notice(path: &str, id: &str, raw: RawNotice, problems: &mut Vec<Problem>) -> Notice {
