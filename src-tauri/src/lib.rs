@@ -10,12 +10,14 @@ use state::AppState;
 pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
     tauri_specta::Builder::<tauri::Wry>::new()
         .commands(tauri_specta::collect_commands![
-            commands::app_info,
-            commands::set_language,
-            commands::money_overview,
-            commands::list_platforms,
-            commands::add_platform,
-            commands::add_balance,
+            commands::ledger::app_info,
+            commands::ledger::set_language,
+            commands::ledger::money_overview,
+            commands::ledger::list_platforms,
+            commands::ledger::add_platform,
+            commands::ledger::add_balance,
+            commands::knowledge::deadline,
+            commands::knowledge::route_view,
         ])
         .dangerously_cast_bigints_to_number()
         .disable_serde_phases()

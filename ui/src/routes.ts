@@ -24,6 +24,7 @@ export const routes = {
   "/health": Health,
   "/cases": Cases,
   "/knowledge": Knowledge,
+  "/knowledge/:tab/:kind?": Knowledge,
   "/settings": Settings,
   "*": Home,
 };

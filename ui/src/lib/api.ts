@@ -1,6 +1,6 @@
 // The one door to the shell: generated, typed command wrappers (bindings.ts) with their Result
 // unwrapped into exceptions that carry core's {code, message, field}.
-import { commands, type ApiError } from "./bindings";
+import { commands, type ApiError, type Lang, type PlatformKind } from "./bindings";
 
 export type { ApiError };
 export * from "./bindings";
@@ -38,4 +38,8 @@ export const api = {
     unwrap(await commands.addPlatform(input)),
   addBalance: async (platform: string, amount: string, at: string | null) =>
     unwrap(await commands.addBalance(platform, amount, at)),
+  deadline: async (from: string, workingDays: number | null, days: number | null) =>
+    unwrap(await commands.deadline(from, workingDays, days)),
+  routeView: async (kind: PlatformKind, from: string | null, lang: Lang) =>
+    unwrap(await commands.routeView(kind, from, lang)),
 };

@@ -13,6 +13,10 @@ export const commands = {
 	addPlatform: (input: NewPlatform) => typedError<Platform, ApiError>(__TAURI_INVOKE("add_platform", { input })),
 	/**  `amount` is the text the user typed; core validates it ("1,234.50", "¥12" …). */
 	addBalance: (platform: string, amount: string, at: string | null) => typedError<BalanceSnapshot, ApiError>(__TAURI_INVOKE("add_balance", { platform, amount, at })),
+	/**  The due date `n` working days (or calendar days, Civil Code Art. 203) after `from`. */
+	deadline: (from: string, workingDays: number | null, days: number | null) => typedError<DueDate, ApiError>(__TAURI_INVOKE("deadline", { from, workingDays, days })),
+	/**  The escalation ladder for a platform kind, with each step's due dates from `from`. */
+	routeView: (kind: PlatformKind, from: string | null, lang: Lang) => typedError<RouteView, ApiError>(__TAURI_INVOKE("route_view", { kind, from, lang })),
 };
 
 /* Types */
@@ -38,6 +42,72 @@ export type BalanceSnapshot = {
 	platform: string,
 	amount: string,
 	at: string,
+};
+
+/**  Whether a result rests on published schedules only. */
+export type CalendarKind = 
+/**  Every year in the span has its State Council schedule. */
+"official" | 
+/**  Some year in the span has none yet: counted on weekends only, holidays unknown. */
+"estimated";
+
+export type Confidence = "high" | "medium" | "low";
+
+export type ConflictView = {
+	field: string,
+	ours: string,
+	theirs: string,
+	theirs_source: Source,
+	note: string,
+};
+
+export type Contact = {
+	kind: ContactKind,
+	value: string,
+};
+
+export type ContactKind = "hotline" | "site" | "mini_program" | "app" | "email";
+
+export type CountedFrom = 
+/**  From the day the step is started (the complaint is filed / received). */
+"start" | 
+/**  From the previous deadline of the same step (e.g. 12315 mediation runs from acceptance). */
+"previous";
+
+export type DeadlineDue = {
+	what: Text,
+	due: DueDate,
+};
+
+export type DeadlineView = {
+	number: number,
+	unit: Unit,
+	what: string,
+	counted_from: CountedFrom,
+};
+
+/**  A computed due date, with what it was computed from and the holidays it passed. */
+export type DueDate = {
+	from: string,
+	due: string,
+	working_days?: number | null,
+	days?: number | null,
+	calendar: CalendarKind,
+	/**
+	 *  For calendar days: the nominal last day when Art. 203 moved the due date past a
+	 *  holiday or rest day.
+	 */
+	moved_from?: string | null,
+	/**  Holidays and make-up working days between `from` (exclusive) and `due` (inclusive). */
+	holidays: HolidayOnTheWay[],
+};
+
+/**  A holiday met on the way to a due date: its days off and make-up days inside the span. */
+export type HolidayOnTheWay = {
+	id: string,
+	name: Text,
+	off: string[],
+	makeup_workdays: string[],
 };
 
 export type Lang = "zh" | "en";
@@ -82,6 +152,73 @@ export type PlatformBalance = {
 
 /**  The platform kinds of the contract (`platform` values of a diagnosis case). */
 export type PlatformKind = "wechat" | "alipay" | "unionpay" | "bank" | "ecommerce" | "content" | "investment" | "lending" | "crossborder" | "other";
+
+export type RouteView = {
+	kind: PlatformKind,
+	name: string,
+	note?: string | null,
+	/**  The start date deadlines were counted from, when they were. */
+	from?: string | null,
+	steps: StepView[],
+};
+
+/**  Where a step's facts come from. */
+export type Source = {
+	title: string,
+	document: string | null,
+	url: string | null,
+	confidence: Confidence,
+	/**  When someone last checked it, `YYYY-MM-DD`. */
+	checked: string,
+};
+
+/**  The stages of the ladder, in order. */
+export type Stage = "customer_service" | "supervisor" | "platform_complaint" | "regulator" | "mediation" | "court";
+
+/**  One step's deadlines and its "go up a step" date, counted from a start date. */
+export type StepDue = {
+	id: string,
+	stage: Stage,
+	/**  One per [`Step::deadlines`], in order. */
+	deadlines: DeadlineDue[],
+	/**  When to go up one step if nothing has happened. */
+	escalate_after: DueDate | null,
+};
+
+export type StepView = {
+	stage: Stage,
+	stage_name: string,
+	id: string,
+	body: string,
+	channel: string,
+	/**  The body's deadlines in words. */
+	deadline: string,
+	/**  The strongest source (highest confidence, first listed). */
+	source: Source,
+	sources: Source[],
+	contacts: Contact[],
+	prepare: string[],
+	deadlines: DeadlineView[],
+	wait: WaitView | null,
+	note?: string | null,
+	conflicts: ConflictView[],
+	/**  Due dates, when counted from a start date. */
+	due?: StepDue | null,
+};
+
+/**  A text in both languages. */
+export type Text = {
+	zh: string,
+	en: string,
+};
+
+export type Unit = "working_days" | "days";
+
+export type WaitView = {
+	number: number,
+	unit: Unit,
+	text: string,
+};
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

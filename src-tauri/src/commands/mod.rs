@@ -1,0 +1,5 @@
+//! IPC commands, one file per area. Each command is a few lines: arguments in, one core call,
+//! a typed result or `ApiError` out.
+
+pub mod knowledge;
+pub mod ledger;
