@@ -5,6 +5,8 @@
 //! offset ([`time::Timestamp`]); storage is [`store::Store`] (SQLite) and every user action runs in
 //! one transaction.
 
+pub mod calendar;
+pub mod cases;
 pub mod error;
 pub mod lang;
 pub mod ledger;
@@ -12,6 +14,7 @@ pub mod money;
 pub mod rules;
 pub mod store;
 pub mod time;
+pub mod vault;
 
 pub use error::{ApiError, CoreError, Result};
 pub use lang::{Lang, Text};
