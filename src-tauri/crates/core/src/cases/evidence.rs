@@ -360,4 +360,4 @@ pub fn exif_taken_at(bytes: &[u8]) -> Option<Timestamp> {
 
 #[cfg(test)]
 #[path = "evidence_tests.rs"]
-mod tests;
+pub(crate) mod tests;

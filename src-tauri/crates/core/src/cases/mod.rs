@@ -8,7 +8,9 @@
 pub mod evidence;
 pub mod letters;
 pub mod log;
+pub mod prep;
 pub mod promises;
+pub mod rules_check;
 pub mod types;
 
 pub use log::{
