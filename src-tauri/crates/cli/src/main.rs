@@ -33,6 +33,9 @@ enum Command {
     Platform(commands::platform::PlatformCommand),
     /// Record a balance snapshot: tixian balance NAME AMOUNT [--at TIME].
     Balance(commands::balance::BalanceArgs),
+    /// Complaint cases: timeline, evidence, customer-service log, letters.
+    #[command(subcommand)]
+    Case(commands::case::CaseCommand),
 }
 
 /// What every command gets: the chosen language, output mode and a lazily opened store.
@@ -73,6 +76,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Platform(cmd) => commands::platform::run(&ctx, cmd),
         Command::Balance(args) => commands::balance::run(&ctx, args),
+        Command::Case(cmd) => commands::case::run(&ctx, cmd),
     };
     match result {
         Ok(code) => code,

@@ -5,7 +5,7 @@
 //! names. The templates are data; this module only fills them from the case.
 
 use super::evidence::{bundle_file_name, EvidenceItem};
-use super::{detail, CaseDetail, CaseStatus, Tier};
+use super::{detail, short_time, CaseDetail, CaseStatus, Tier};
 use crate::calendar::Calendar;
 use crate::error::{CoreError, Result};
 use crate::lang::Lang;
@@ -249,14 +249,6 @@ pub(crate) fn date_text(d: NaiveDate, lang: Lang) -> String {
     }
 }
 
-/// "2026-03-10T15:30:00+08:00" → "2026-03-10 15:30".
-pub(crate) fn short_time(stored: &str) -> String {
-    match (stored.get(..10), stored.get(11..16)) {
-        (Some(d), Some(t)) => format!("{d} {t}"),
-        _ => stored.to_string(),
-    }
-}
-
 /// The values a template can use.
 pub(crate) struct Vars(Vec<(&'static str, String)>);
 
@@ -282,7 +274,7 @@ impl Vars {
             ("time", occurred.get(11..).unwrap_or("").to_string()),
             ("amount", c.amount.display()),
             ("what", what),
-            ("summary", c.summary.clone()),
+            ("summary", full_stop(&c.summary, lang)),
             ("contact_count", d.contacts.len().to_string()),
             ("contacts", contacts),
             ("deadline_days", days.to_string()),
@@ -306,6 +298,15 @@ impl Vars {
     pub(crate) fn names() -> &'static [&'static str] {
         &["platform", "account", "date", "time", "amount", "what", "summary", "contact_count", "contacts", "deadline_days", "deadline_date", "today", "reserve_count", "addressee", "obstacle", "status"]
     }
+}
+
+/// Ends a free text with a full stop so the next sentence does not run into it.
+fn full_stop(text: &str, lang: Lang) -> String {
+    let t = text.trim();
+    if t.is_empty() || t.ends_with(['。', '！', '？', '.', '!', '?', '…']) {
+        return t.to_string();
+    }
+    format!("{t}{}", if lang == Lang::Zh { "。" } else { "." })
 }
 
 /// What happened, short enough for a title.

@@ -4,7 +4,7 @@
 //! A promise whose due time has passed without being kept is overdue; the oldest overdue promise
 //! becomes the reason offered for the next step on the escalation ladder.
 
-use super::{get_case, optional_text, required_text, Case, Channel, Stage};
+use super::{get_case, optional_text, required_text, short_time, Case, Channel, Stage};
 use crate::calendar::Calendar;
 use crate::error::{CoreError, Result};
 use crate::lang::Text;
@@ -186,10 +186,11 @@ pub fn escalation(case: &Case, contacts: &[Contact]) -> EscalationAdvice {
         let who_zh = if c.agent.is_empty() { "客服".to_string() } else { format!("客服（{}）", c.agent) };
         let who_en = if c.agent.is_empty() { "Customer service".to_string() } else { format!("Customer service ({})", c.agent) };
         let promise = if c.promise.is_empty() { "处理".to_string() } else { c.promise.clone() };
-        let due = c.due.as_deref().unwrap_or("");
+        let due = c.due.as_deref().map(short_time).unwrap_or_default();
+        let at = short_time(&c.at);
         Text::new(
-            format!("{who_zh}于 {} 承诺“{promise}”，期限 {due} 已过仍未兑现", c.at),
-            format!("{who_en} promised “{promise}” on {}; the deadline {due} has passed and the promise was not kept", c.at),
+            format!("{who_zh}于 {at} 承诺“{promise}”，期限 {due} 已过仍未兑现"),
+            format!("{who_en} promised “{promise}” on {at}; the deadline {due} has passed and the promise was not kept"),
         )
     });
     EscalationAdvice {

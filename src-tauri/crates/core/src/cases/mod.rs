@@ -140,6 +140,14 @@ fn build_case(row: CaseRow) -> Result<Case> {
     })
 }
 
+/// "2026-03-10T15:30:00+08:00" → "2026-03-10 15:30", how letters and reasons show a time.
+pub(crate) fn short_time(stored: &str) -> String {
+    match (stored.get(..10), stored.get(11..16)) {
+        (Some(d), Some(t)) => format!("{d} {t}"),
+        _ => stored.to_string(),
+    }
+}
+
 /// Checks a required free text: trimmed, not empty, at most `max` characters.
 pub(crate) fn required_text(value: &str, field: &str, max: usize, zh_what: &str, en_what: &str) -> Result<String> {
     let v = value.trim();

@@ -61,7 +61,8 @@ impl PromiseProposal {
             at: time::parse_time(&self.at, "at")?,
             channel: self.channel,
             agent: self.agent.clone().unwrap_or_default(),
-            said: self.said.clone(),
+            // When the whole message is the promise, it is stored once.
+            said: if self.said == self.promise { String::new() } else { self.said.clone() },
             promise: self.promise.clone(),
             due: Some(time::parse_time(&self.due, "due")?),
             outcome: String::new(),
