@@ -48,7 +48,11 @@ impl Calendar {
 
     /// Working days after `from` up to and including `to` (negative when `to` is earlier).
     pub fn working_days_between(&self, from: NaiveDate, to: NaiveDate) -> i64 {
-        let (a, b, sign) = if to >= from { (from, to, 1) } else { (to, from, -1) };
+        let (a, b, sign) = if to >= from {
+            (from, to, 1)
+        } else {
+            (to, from, -1)
+        };
         let mut count = 0;
         let mut d = a;
         while d < b {

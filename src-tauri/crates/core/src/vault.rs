@@ -68,7 +68,9 @@ pub fn put_file(vault_dir: &Path, path: &Path) -> Result<(String, u64)> {
 pub fn read(vault_dir: &Path, sha256: &str) -> Result<Vec<u8>> {
     let bytes = fs::read(path_of(vault_dir, sha256))?;
     if sha256_hex(&bytes) != sha256 {
-        return Err(CoreError::CheckFailed(format!("vault file {sha256} no longer matches its hash")));
+        return Err(CoreError::CheckFailed(format!(
+            "vault file {sha256} no longer matches its hash"
+        )));
     }
     Ok(bytes)
 }
@@ -88,7 +90,10 @@ mod tests {
     fn put_names_the_file_by_its_hash_and_leaves_no_temp_files() {
         let dir = tempfile::tempdir().unwrap();
         let (sha, size) = put_bytes(dir.path(), b"hello").unwrap();
-        assert_eq!(sha, "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824");
+        assert_eq!(
+            sha,
+            "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"
+        );
         assert_eq!(size, 5);
         assert_eq!(fs::read(path_of(dir.path(), &sha)).unwrap(), b"hello");
         // Twice is once.
@@ -109,7 +114,11 @@ mod tests {
         assert_eq!(fs::read(&src).unwrap(), b"original bytes");
         assert_eq!(fs::read_dir(&vault).unwrap().count(), 1);
         put_file(&vault, &src).unwrap();
-        assert_eq!(fs::read_dir(&vault).unwrap().count(), 1, "the duplicate temp file was removed");
+        assert_eq!(
+            fs::read_dir(&vault).unwrap().count(),
+            1,
+            "the duplicate temp file was removed"
+        );
     }
 
     #[test]

@@ -11,7 +11,9 @@ use tixian_core::calendar::Calendar;
 use tixian_core::cases::evidence::{self, EvidenceInput};
 use tixian_core::cases::letters::{self, Recipient};
 use tixian_core::cases::promises::find_promises;
-use tixian_core::cases::{self, prep, CaseStatus, Channel, NewCase, NewContact, NewEvent, NewFollowUp, Stage, Tier};
+use tixian_core::cases::{
+    self, prep, CaseStatus, Channel, NewCase, NewContact, NewEvent, NewFollowUp, Stage, Tier,
+};
 use tixian_core::time::{self, Timestamp};
 use tixian_core::{rules, CoreError, Lang, Money};
 
@@ -136,9 +138,7 @@ pub enum CaseCommand {
         at: Option<String>,
     },
     /// Before calling: the three-sentence statement, a checklist and phrases.
-    Prep {
-        id: i64,
-    },
+    Prep { id: i64 },
     /// What is due across open cases: follow-ups to chase, overdue promises.
     Due {
         #[arg(long)]
@@ -156,7 +156,14 @@ fn at_or_now(text: &Option<String>, field: &str) -> Result<Timestamp, CoreError>
 pub fn run(ctx: &Ctx, cmd: CaseCommand) -> Result<ExitCode, CoreError> {
     let now = time::now();
     match cmd {
-        CaseCommand::New { platform, amount, occurred, summary, account, message } => {
+        CaseCommand::New {
+            platform,
+            amount,
+            occurred,
+            summary,
+            account,
+            message,
+        } => {
             let new = NewCase {
                 platform,
                 amount: Money::parse_amount(&amount).map_err(|e| e.field("--amount"))?,
@@ -167,10 +174,22 @@ pub fn run(ctx: &Ctx, cmd: CaseCommand) -> Result<ExitCode, CoreError> {
                 diagnosis: None,
             };
             let mut store = ctx.open_store()?;
-            let case = store.transaction(|tx| cases::create_case(tx, &new, &now)).map_err(flag)?;
+            let case = store
+                .transaction(|tx| cases::create_case(tx, &new, &now))
+                .map_err(flag)?;
             ctx.out.print(&case, |lang| match lang {
-                Lang::Zh => format!("已建立案件 #{}：{} {}", case.id, case.platform, case.amount.display()),
-                Lang::En => format!("Opened case #{}: {} {}", case.id, case.platform, case.amount.display()),
+                Lang::Zh => format!(
+                    "已建立案件 #{}：{} {}",
+                    case.id,
+                    case.platform,
+                    case.amount.display()
+                ),
+                Lang::En => format!(
+                    "Opened case #{}: {} {}",
+                    case.id,
+                    case.platform,
+                    case.amount.display()
+                ),
             });
         }
         CaseCommand::List { at } => {
@@ -179,7 +198,10 @@ pub fn run(ctx: &Ctx, cmd: CaseCommand) -> Result<ExitCode, CoreError> {
             let list = cases::list_cases(store.conn())?;
             let mut rows = Vec::new();
             for c in &list {
-                let overdue = cases::list_contacts(store.conn(), c.id, &at)?.iter().filter(|x| x.overdue).count();
+                let overdue = cases::list_contacts(store.conn(), c.id, &at)?
+                    .iter()
+                    .filter(|x| x.overdue)
+                    .count();
                 rows.push(serde_json::json!({ "case": c, "overdue_promises": overdue }));
             }
             ctx.out.print(&rows, |lang| {
@@ -213,21 +235,41 @@ pub fn run(ctx: &Ctx, cmd: CaseCommand) -> Result<ExitCode, CoreError> {
             let d = cases::detail(store.conn(), id, &at)?;
             ctx.out.print(&d, |lang| super::case_text::detail(&d, lang));
         }
-        CaseCommand::Event { id, at, text, evidence } => {
-            let new = NewEvent { at: time::parse_time(&at, "--at")?, text, evidence_id: evidence };
+        CaseCommand::Event {
+            id,
+            at,
+            text,
+            evidence,
+        } => {
+            let new = NewEvent {
+                at: time::parse_time(&at, "--at")?,
+                text,
+                evidence_id: evidence,
+            };
             let mut store = ctx.open_store()?;
-            let e = store.transaction(|tx| cases::add_event(tx, id, &new, &now)).map_err(flag)?;
+            let e = store
+                .transaction(|tx| cases::add_event(tx, id, &new, &now))
+                .map_err(flag)?;
             ctx.out.print(&e, |lang| match lang {
                 Lang::Zh => format!("已添加时间线 #{}：{} {}", e.id, e.at, e.text),
                 Lang::En => format!("Added timeline entry #{}: {} {}", e.id, e.at, e.text),
             });
         }
-        CaseCommand::Evidence { id, file, caption, tier, taken_at } => {
+        CaseCommand::Evidence {
+            id,
+            file,
+            caption,
+            tier,
+            taken_at,
+        } => {
             let input = EvidenceInput {
                 path: file,
                 caption,
                 tier: tier.parse::<Tier>().map_err(|e| e.field("--tier"))?,
-                taken_at: taken_at.as_deref().map(|t| time::parse_time(t, "--taken-at")).transpose()?,
+                taken_at: taken_at
+                    .as_deref()
+                    .map(|t| time::parse_time(t, "--taken-at"))
+                    .transpose()?,
             };
             // The file is read, sniffed and (for images) fully decoded before the store opens.
             let prepared = evidence::prepare(&input).map_err(flag)?;
@@ -235,33 +277,68 @@ pub fn run(ctx: &Ctx, cmd: CaseCommand) -> Result<ExitCode, CoreError> {
             let vault = tixian_core::store::vault_dir(store.path());
             let item = store.transaction(|tx| evidence::store(tx, &vault, id, &prepared, &now))?;
             ctx.out.print(&item, |lang| match lang {
-                Lang::Zh => format!("已存入证据 #{}：{}（{}，{} 字节）SHA-256 {}", item.id, item.original_name, item.mime, item.size_bytes, item.sha256),
-                Lang::En => format!("Stored evidence #{}: {} ({}, {} bytes) SHA-256 {}", item.id, item.original_name, item.mime, item.size_bytes, item.sha256),
+                Lang::Zh => format!(
+                    "已存入证据 #{}：{}（{}，{} 字节）SHA-256 {}",
+                    item.id, item.original_name, item.mime, item.size_bytes, item.sha256
+                ),
+                Lang::En => format!(
+                    "Stored evidence #{}: {} ({}, {} bytes) SHA-256 {}",
+                    item.id, item.original_name, item.mime, item.size_bytes, item.sha256
+                ),
             });
         }
-        CaseCommand::Contact { id, at, channel, agent, said, promise, due, outcome } => {
+        CaseCommand::Contact {
+            id,
+            at,
+            channel,
+            agent,
+            said,
+            promise,
+            due,
+            outcome,
+        } => {
             let new = NewContact {
                 at: time::parse_time(&at, "--at")?,
-                channel: channel.parse::<Channel>().map_err(|e| e.field("--channel"))?,
+                channel: channel
+                    .parse::<Channel>()
+                    .map_err(|e| e.field("--channel"))?,
                 agent,
                 said,
                 promise,
-                due: due.as_deref().map(|d| time::parse_time(d, "--due")).transpose()?,
+                due: due
+                    .as_deref()
+                    .map(|d| time::parse_time(d, "--due"))
+                    .transpose()?,
                 outcome,
             };
             cases::log::validate_contact(&new).map_err(flag)?;
             let mut store = ctx.open_store()?;
-            let c = store.transaction(|tx| cases::add_contact(tx, id, &new, &now)).map_err(flag)?;
-            ctx.out.print(&c, |lang| super::case_text::contact(&c, lang));
+            let c = store
+                .transaction(|tx| cases::add_contact(tx, id, &new, &now))
+                .map_err(flag)?;
+            ctx.out
+                .print(&c, |lang| super::case_text::contact(&c, lang));
         }
-        CaseCommand::Promises { id, file, received, add } => {
+        CaseCommand::Promises {
+            id,
+            file,
+            received,
+            add,
+        } => {
             let received = at_or_now(&received, "--received")?;
             let text = read_text(&file)?;
             let proposals = find_promises(&text, &received, &Calendar::embedded());
-            let contacts = proposals.iter().map(|p| p.to_contact()).collect::<Result<Vec<_>, _>>()?;
+            let contacts = proposals
+                .iter()
+                .map(|p| p.to_contact())
+                .collect::<Result<Vec<_>, _>>()?;
             let mut store = ctx.open_store()?;
             if add {
-                store.transaction(|tx| contacts.iter().try_for_each(|c| cases::add_contact(tx, id, c, &now).map(drop)))?;
+                store.transaction(|tx| {
+                    contacts
+                        .iter()
+                        .try_for_each(|c| cases::add_contact(tx, id, c, &now).map(drop))
+                })?;
             } else {
                 cases::get_case(store.conn(), id)?;
             }
@@ -281,16 +358,35 @@ pub fn run(ctx: &Ctx, cmd: CaseCommand) -> Result<ExitCode, CoreError> {
             let status: CaseStatus = status.parse().map_err(|e: CoreError| e.field("STATUS"))?;
             let mut store = ctx.open_store()?;
             let c = store.transaction(|tx| cases::set_status(tx, id, status, &now))?;
-            ctx.out.print(&c, |lang| format!("#{}: {}", c.id, c.status.label(lang)));
+            ctx.out
+                .print(&c, |lang| format!("#{}: {}", c.id, c.status.label(lang)));
         }
         CaseCommand::Stage { id, stage } => {
             let stage: Stage = stage.parse().map_err(|e: CoreError| e.field("STAGE"))?;
             let mut store = ctx.open_store()?;
             let c = store.transaction(|tx| cases::set_stage(tx, id, stage, &now))?;
-            ctx.out.print(&c, |lang| format!("#{}: {} / {}", c.id, c.stage.label(lang), c.status.label(lang)));
+            ctx.out.print(&c, |lang| {
+                format!(
+                    "#{}: {} / {}",
+                    c.id,
+                    c.stage.label(lang),
+                    c.status.label(lang)
+                )
+            });
         }
-        CaseCommand::FollowUp { id, body, filed, working_days, reference } => {
-            let new = NewFollowUp { body, reference, filed_at: time::parse_time(&filed, "--filed")?, working_days };
+        CaseCommand::FollowUp {
+            id,
+            body,
+            filed,
+            working_days,
+            reference,
+        } => {
+            let new = NewFollowUp {
+                body,
+                reference,
+                filed_at: time::parse_time(&filed, "--filed")?,
+                working_days,
+            };
             let mut store = ctx.open_store()?;
             let f = store
                 .transaction(|tx| cases::add_follow_up(tx, id, &new, &Calendar::embedded(), &now))
@@ -304,7 +400,8 @@ pub fn run(ctx: &Ctx, cmd: CaseCommand) -> Result<ExitCode, CoreError> {
             let to: Recipient = to.parse().map_err(|e: CoreError| e.field("--to"))?;
             let at = at_or_now(&at, "--at")?;
             let store = ctx.open_store()?;
-            let letter = letters::letter_for_case(store.conn(), id, to, ctx.lang, &at, &rules::embedded())?;
+            let letter =
+                letters::letter_for_case(store.conn(), id, to, ctx.lang, &at, &rules::embedded())?;
             ctx.out.print(&letter, |_| letter.text.clone());
         }
         CaseCommand::Prep { id } => {
@@ -320,7 +417,18 @@ pub fn run(ctx: &Ctx, cmd: CaseCommand) -> Result<ExitCode, CoreError> {
                 if due.is_empty() {
                     return ctx.out.t("没有到期事项", "Nothing is due").to_string();
                 }
-                due.iter().map(|d| format!("#{} {} {}: {}", d.case_id, d.platform, d.since, d.text.get(lang))).collect::<Vec<_>>().join("\n")
+                due.iter()
+                    .map(|d| {
+                        format!(
+                            "#{} {} {}: {}",
+                            d.case_id,
+                            d.platform,
+                            d.since,
+                            d.text.get(lang)
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
             });
         }
     }
@@ -329,10 +437,13 @@ pub fn run(ctx: &Ctx, cmd: CaseCommand) -> Result<ExitCode, CoreError> {
 
 /// Core names fields by their core names; on the command line they are flags.
 fn flag(e: CoreError) -> CoreError {
-    let Some(name) = e.field_name().map(str::to_string) else { return e };
+    let Some(name) = e.field_name().map(str::to_string) else {
+        return e;
+    };
     let flag = match name.as_str() {
-        "platform" | "summary" | "amount" | "occurred" | "account" | "message" | "text" | "evidence" | "agent" | "said"
-        | "promise" | "due" | "outcome" | "caption" | "body" | "reference" => format!("--{name}"),
+        "platform" | "summary" | "amount" | "occurred" | "account" | "message" | "text"
+        | "evidence" | "agent" | "said" | "promise" | "due" | "outcome" | "caption" | "body"
+        | "reference" => format!("--{name}"),
         "working_days" => "--working-days".into(),
         _ => return e,
     };
@@ -346,7 +457,17 @@ fn read_text(file: &str) -> Result<String, CoreError> {
         std::io::stdin().read_to_end(&mut buf)?;
         buf
     } else {
-        std::fs::read(file).map_err(|e| bad(format!("{file}：无法读取（{e}）"), format!("{file}: cannot be read ({e})")))?
+        std::fs::read(file).map_err(|e| {
+            bad(
+                format!("{file}：无法读取（{e}）"),
+                format!("{file}: cannot be read ({e})"),
+            )
+        })?
     };
-    String::from_utf8(bytes).map_err(|_| bad(format!("{file}：不是 UTF-8 文本"), format!("{file}: is not UTF-8 text")))
+    String::from_utf8(bytes).map_err(|_| {
+        bad(
+            format!("{file}：不是 UTF-8 文本"),
+            format!("{file}: is not UTF-8 text"),
+        )
+    })
 }

@@ -18,16 +18,32 @@ pub fn contact(c: &Contact, lang: Lang) -> String {
         line.push_str(&format!(" {}", c.said));
     }
     if !c.promise.is_empty() {
-        line.push_str(&if zh(lang) { format!(" 承诺：{}", c.promise) } else { format!(" promise: {}", c.promise) });
+        line.push_str(&if zh(lang) {
+            format!(" 承诺：{}", c.promise)
+        } else {
+            format!(" promise: {}", c.promise)
+        });
     }
     if let Some(due) = &c.due {
-        line.push_str(&if zh(lang) { format!(" 期限：{due}") } else { format!(" due: {due}") });
+        line.push_str(&if zh(lang) {
+            format!(" 期限：{due}")
+        } else {
+            format!(" due: {due}")
+        });
     }
     if c.overdue {
-        line.push_str(if zh(lang) { " ⚠ 已逾期" } else { " ⚠ OVERDUE" });
+        line.push_str(if zh(lang) {
+            " ⚠ 已逾期"
+        } else {
+            " ⚠ OVERDUE"
+        });
     }
     if !c.outcome.is_empty() {
-        line.push_str(&if zh(lang) { format!(" 结果：{}", c.outcome) } else { format!(" outcome: {}", c.outcome) });
+        line.push_str(&if zh(lang) {
+            format!(" 结果：{}", c.outcome)
+        } else {
+            format!(" outcome: {}", c.outcome)
+        });
     }
     line
 }
@@ -36,24 +52,61 @@ pub fn detail(d: &CaseDetail, lang: Lang) -> String {
     let c = &d.case;
     let z = zh(lang);
     let mut out = vec![
-        format!("#{} {} {} — {} / {}", c.id, c.platform, c.amount.display(), c.status.label(lang), c.stage.label(lang)),
-        format!("{} {}", if z { "发生时间" } else { "Occurred" }, c.occurred_at),
+        format!(
+            "#{} {} {} — {} / {}",
+            c.id,
+            c.platform,
+            c.amount.display(),
+            c.status.label(lang),
+            c.stage.label(lang)
+        ),
+        format!(
+            "{} {}",
+            if z { "发生时间" } else { "Occurred" },
+            c.occurred_at
+        ),
         c.summary.clone(),
     ];
     out.push(String::new());
-    out.push(if z { "时间线".into() } else { "Timeline".into() });
+    out.push(if z {
+        "时间线".into()
+    } else {
+        "Timeline".into()
+    });
     out.extend(d.timeline.iter().map(|e| {
-        let link = e.evidence_id.map(|id| format!(" [#{id}]")).unwrap_or_default();
+        let link = e
+            .evidence_id
+            .map(|id| format!(" [#{id}]"))
+            .unwrap_or_default();
         format!("  {} {}{link}", e.at, e.text)
     }));
-    out.push(if z { "客服记录".into() } else { "Customer-service log".into() });
+    out.push(if z {
+        "客服记录".into()
+    } else {
+        "Customer-service log".into()
+    });
     out.extend(d.contacts.iter().map(|x| format!("  {}", contact(x, lang))));
-    out.push(if z { "证据".into() } else { "Evidence".into() });
+    out.push(if z {
+        "证据".into()
+    } else {
+        "Evidence".into()
+    });
     out.extend(d.evidence.iter().map(|e| {
-        format!("  #{} [{}] {} {} {}", e.id, e.tier.label(lang), e.original_name, e.caption, &e.sha256[..12.min(e.sha256.len())])
+        format!(
+            "  #{} [{}] {} {} {}",
+            e.id,
+            e.tier.label(lang),
+            e.original_name,
+            e.caption,
+            &e.sha256[..12.min(e.sha256.len())]
+        )
     }));
     if !d.follow_ups.is_empty() {
-        out.push(if z { "跟进".into() } else { "Follow-ups".into() });
+        out.push(if z {
+            "跟进".into()
+        } else {
+            "Follow-ups".into()
+        });
         out.extend(d.follow_ups.iter().map(|f| {
             let state = match (f.done_at.is_some(), f.due, z) {
                 (true, _, true) => "已完成".to_string(),
@@ -63,26 +116,53 @@ pub fn detail(d: &CaseDetail, lang: Lang) -> String {
                 (false, false, true) => format!("还剩 {} 个工作日", f.working_days_left),
                 (false, false, false) => format!("{} working days left", f.working_days_left),
             };
-            format!("  #{} {} {} → {} ({state})", f.id, f.body, f.filed_at, f.due_on)
+            format!(
+                "  #{} {} {} → {} ({state})",
+                f.id, f.body, f.filed_at, f.due_on
+            )
         }));
     }
     if let Some(next) = d.escalation.next {
-        let reason = d.escalation.reason.as_ref().map(|r| format!(" — {}", r.get(lang))).unwrap_or_default();
-        out.push(if z { format!("下一步：{}{reason}", next.label(lang)) } else { format!("Next step: {}{reason}", next.label(lang)) });
+        let reason = d
+            .escalation
+            .reason
+            .as_ref()
+            .map(|r| format!(" — {}", r.get(lang)))
+            .unwrap_or_default();
+        out.push(if z {
+            format!("下一步：{}{reason}", next.label(lang))
+        } else {
+            format!("Next step: {}{reason}", next.label(lang))
+        });
     }
     out.join("\n")
 }
 
 pub fn proposals(list: &[PromiseProposal], added: bool, lang: Lang) -> String {
     if list.is_empty() {
-        return if zh(lang) { "没有找到带时限的承诺".into() } else { "No promises with a time limit found".into() };
+        return if zh(lang) {
+            "没有找到带时限的承诺".into()
+        } else {
+            "No promises with a time limit found".into()
+        };
     }
     let mut out: Vec<String> = list
         .iter()
         .enumerate()
         .map(|(i, p)| {
-            let agent = p.agent.as_deref().map(|a| format!(" [{a}]")).unwrap_or_default();
-            format!("{}. {}{agent} {} → {}  ({})", i + 1, p.at, p.promise, p.due, p.limit)
+            let agent = p
+                .agent
+                .as_deref()
+                .map(|a| format!(" [{a}]"))
+                .unwrap_or_default();
+            format!(
+                "{}. {}{agent} {} → {}  ({})",
+                i + 1,
+                p.at,
+                p.promise,
+                p.due,
+                p.limit
+            )
         })
         .collect();
     out.push(match (added, zh(lang)) {
@@ -96,12 +176,31 @@ pub fn proposals(list: &[PromiseProposal], added: bool, lang: Lang) -> String {
 
 pub fn prep(p: &Prep, lang: Lang) -> String {
     let z = zh(lang);
-    let mut out = vec![if z { "三句话陈述：".into() } else { "Three-sentence statement:".into() }, format!("  {}", p.statement)];
-    out.push(if z { "打电话前准备：".into() } else { "Have ready:".into() });
+    let mut out = vec![
+        if z {
+            "三句话陈述：".into()
+        } else {
+            "Three-sentence statement:".into()
+        },
+        format!("  {}", p.statement),
+    ];
+    out.push(if z {
+        "打电话前准备：".into()
+    } else {
+        "Have ready:".into()
+    });
     out.extend(p.checklist.iter().map(|i| format!("  □ {}", i.text)));
-    out.push(if z { "礼貌而坚定：".into() } else { "Polite and firm:".into() });
+    out.push(if z {
+        "礼貌而坚定：".into()
+    } else {
+        "Polite and firm:".into()
+    });
     out.extend(p.polite_firm.iter().map(|i| format!("  “{}”", i.text)));
-    out.push(if z { "要求转主管：".into() } else { "Asking for a supervisor:".into() });
+    out.push(if z {
+        "要求转主管：".into()
+    } else {
+        "Asking for a supervisor:".into()
+    });
     out.extend(p.supervisor.iter().map(|i| format!("  “{}”", i.text)));
     out.join("\n")
 }

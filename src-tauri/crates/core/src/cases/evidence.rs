@@ -70,13 +70,23 @@ pub struct EvidenceItem {
 }
 
 fn file_error(path: &Path, zh: &str, en: &str) -> CoreError {
-    CoreError::invalid("FILE", format!("{}：{zh}", path.display()), format!("{}: {en}", path.display()))
+    CoreError::invalid(
+        "FILE",
+        format!("{}：{zh}", path.display()),
+        format!("{}: {en}", path.display()),
+    )
 }
 
 /// Reads and checks a file without storing anything.
 pub fn prepare(input: &EvidenceInput) -> Result<PreparedEvidence> {
     let path = &input.path;
-    let meta = std::fs::metadata(path).map_err(|_| file_error(path, "文件不存在或无法读取", "no such file, or it cannot be read"))?;
+    let meta = std::fs::metadata(path).map_err(|_| {
+        file_error(
+            path,
+            "文件不存在或无法读取",
+            "no such file, or it cannot be read",
+        )
+    })?;
     if !meta.is_file() {
         return Err(file_error(path, "不是文件", "is not a file"));
     }
@@ -84,10 +94,23 @@ pub fn prepare(input: &EvidenceInput) -> Result<PreparedEvidence> {
         return Err(file_error(path, "文件是空的", "the file is empty"));
     }
     if meta.len() > MAX_FILE_BYTES {
-        return Err(file_error(path, "文件超过 300 MB，请先压缩或截取关键部分", "the file is over 300 MB; compress it or cut the key part first"));
+        return Err(file_error(
+            path,
+            "文件超过 300 MB，请先压缩或截取关键部分",
+            "the file is over 300 MB; compress it or cut the key part first",
+        ));
     }
-    let bytes = std::fs::read(path).map_err(|e| file_error(path, &format!("无法读取（{e}）"), &format!("cannot be read ({e})")))?;
-    let original_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let bytes = std::fs::read(path).map_err(|e| {
+        file_error(
+            path,
+            &format!("无法读取（{e}）"),
+            &format!("cannot be read ({e})"),
+        )
+    })?;
+    let original_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let mime = sniff_mime(&bytes, &original_name);
     let dimensions = if is_decodable_image(mime) {
         let img = decode_image(&bytes).map_err(|e| e.at(path.display().to_string()))?;
@@ -117,10 +140,20 @@ pub fn prepare(input: &EvidenceInput) -> Result<PreparedEvidence> {
 
 /// Stores a prepared file in the vault and records it on the case. The same content twice in
 /// one case is refused (it is already there).
-pub fn store(tx: &Transaction, vault_dir: &Path, case_id: i64, p: &PreparedEvidence, now: &Timestamp) -> Result<EvidenceItem> {
+pub fn store(
+    tx: &Transaction,
+    vault_dir: &Path,
+    case_id: i64,
+    p: &PreparedEvidence,
+    now: &Timestamp,
+) -> Result<EvidenceItem> {
     get_case(tx, case_id)?;
     let existing: Option<i64> = tx
-        .query_row("SELECT id FROM evidence_items WHERE case_id = ?1 AND sha256 = ?2", params![case_id, p.sha256], |r| r.get(0))
+        .query_row(
+            "SELECT id FROM evidence_items WHERE case_id = ?1 AND sha256 = ?2",
+            params![case_id, p.sha256],
+            |r| r.get(0),
+        )
         .optional()?;
     if let Some(id) = existing {
         return Err(CoreError::Conflict {
@@ -154,7 +187,13 @@ pub fn store(tx: &Transaction, vault_dir: &Path, case_id: i64, p: &PreparedEvide
 }
 
 /// Checks and stores in one call.
-pub fn add_evidence(tx: &Transaction, vault_dir: &Path, case_id: i64, input: &EvidenceInput, now: &Timestamp) -> Result<EvidenceItem> {
+pub fn add_evidence(
+    tx: &Transaction,
+    vault_dir: &Path,
+    case_id: i64,
+    input: &EvidenceInput,
+    now: &Timestamp,
+) -> Result<EvidenceItem> {
     let prepared = prepare(input)?;
     store(tx, vault_dir, case_id, &prepared, now)
 }
@@ -190,9 +229,16 @@ fn with_tier((mut item, tier): (EvidenceItem, String)) -> Result<EvidenceItem> {
 
 pub fn get_evidence(conn: &Connection, id: i64) -> Result<EvidenceItem> {
     let row = conn
-        .query_row(&format!("SELECT {EVIDENCE_COLUMNS} FROM evidence_items WHERE id = ?1"), [id], evidence_row)
+        .query_row(
+            &format!("SELECT {EVIDENCE_COLUMNS} FROM evidence_items WHERE id = ?1"),
+            [id],
+            evidence_row,
+        )
         .optional()?
-        .ok_or(CoreError::NotFound { what: "evidence", key: id.to_string() })?;
+        .ok_or(CoreError::NotFound {
+            what: "evidence",
+            key: id.to_string(),
+        })?;
     with_tier(row)
 }
 
@@ -211,15 +257,33 @@ pub fn list_evidence(conn: &Connection, case_id: i64) -> Result<Vec<EvidenceItem
 pub fn bundle_file_name(index: usize, item: &EvidenceItem) -> String {
     let (stem, ext) = match item.original_name.rsplit_once('.') {
         Some((s, e)) if !s.is_empty() && e.len() <= 5 => (s, e.to_ascii_lowercase()),
-        _ => (item.original_name.as_str(), extension_for(&item.mime).to_string()),
+        _ => (
+            item.original_name.as_str(),
+            extension_for(&item.mime).to_string(),
+        ),
     };
-    let label = if item.caption.trim().is_empty() { stem } else { item.caption.trim() };
+    let label = if item.caption.trim().is_empty() {
+        stem
+    } else {
+        item.caption.trim()
+    };
     let label: String = label
         .chars()
-        .map(|c| if c.is_whitespace() || "/\\:*?\"<>|".contains(c) { '_' } else { c })
+        .map(|c| {
+            if c.is_whitespace() || "/\\:*?\"<>|".contains(c) {
+                '_'
+            } else {
+                c
+            }
+        })
         .take(40)
         .collect();
-    let date = item.taken_at.as_deref().unwrap_or(&item.added_at).get(..10).unwrap_or("");
+    let date = item
+        .taken_at
+        .as_deref()
+        .unwrap_or(&item.added_at)
+        .get(..10)
+        .unwrap_or("");
     format!("{index:02}_{label}_{date}.{ext}")
 }
 
@@ -290,7 +354,10 @@ pub fn sniff_mime(bytes: &[u8], name: &str) -> &'static str {
 }
 
 fn is_decodable_image(mime: &str) -> bool {
-    matches!(mime, "image/png" | "image/jpeg" | "image/gif" | "image/webp" | "image/bmp")
+    matches!(
+        mime,
+        "image/png" | "image/jpeg" | "image/gif" | "image/webp" | "image/bmp"
+    )
 }
 
 /// Decodes an image under strict limits, applying its EXIF orientation. A header claiming
@@ -303,7 +370,8 @@ pub fn decode_image(bytes: &[u8]) -> Result<DynamicImage> {
     limits.max_image_height = Some(MAX_IMAGE_SIDE);
     limits.max_alloc = Some(MAX_IMAGE_ALLOC);
     reader.limits(limits);
-    let explain = |e: ImageError| match e {
+    let explain = |e: ImageError| {
+        match e {
         ImageError::Limits(_) => refused(
             format!("图片声明的尺寸或所需内存超出上限（每边最多 {MAX_IMAGE_SIDE} 像素、内存 512 MB），可能是“解压炸弹”，已拒绝，未保存任何内容"),
             format!("the image claims dimensions or memory beyond the limits ({MAX_IMAGE_SIDE} pixels a side, 512 MB); it may be a decompression bomb and was refused; nothing was stored"),
@@ -312,6 +380,7 @@ pub fn decode_image(bytes: &[u8]) -> Result<DynamicImage> {
             format!("图片已损坏或不完整，无法打开（{other}），未保存任何内容；请重新截图或导出"),
             format!("the image is damaged or truncated and cannot be opened ({other}); nothing was stored — take or export it again"),
         ),
+    }
     };
     let mut decoder = reader.into_decoder().map_err(explain)?;
     let orientation = decoder.orientation().map_err(explain)?;
@@ -344,13 +413,18 @@ pub fn thumbnail_for(vault_dir: &Path, item: &EvidenceItem) -> Result<Option<Vec
 /// EXIF DateTimeOriginal (with OffsetTimeOriginal when present, else Asia/Shanghai).
 pub fn exif_taken_at(bytes: &[u8]) -> Option<Timestamp> {
     use exif::{In, Tag, Value};
-    let data = exif::Reader::new().read_from_container(&mut Cursor::new(bytes)).ok()?;
+    let data = exif::Reader::new()
+        .read_from_container(&mut Cursor::new(bytes))
+        .ok()?;
     let ascii = |tag: Tag| match data.get_field(tag, In::PRIMARY).map(|f| &f.value) {
         Some(Value::Ascii(parts)) => parts.first().cloned(),
         _ => None,
     };
     let dt = exif::DateTime::from_ascii(&ascii(Tag::DateTimeOriginal)?).ok()?;
-    let local = format!("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", dt.year, dt.month, dt.day, dt.hour, dt.minute, dt.second);
+    let local = format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+        dt.year, dt.month, dt.day, dt.hour, dt.minute, dt.second
+    );
     let offset = ascii(Tag::OffsetTimeOriginal).and_then(|o| String::from_utf8(o).ok());
     match offset {
         Some(o) if o.len() == 6 => time::parse_time(&format!("{local}{o}"), "taken_at").ok(),

@@ -16,7 +16,11 @@ fn crc32(data: &[u8]) -> u32 {
     for &b in data {
         crc ^= u32::from(b);
         for _ in 0..8 {
-            crc = if crc & 1 != 0 { (crc >> 1) ^ 0xedb8_8320 } else { crc >> 1 };
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ 0xedb8_8320
+            } else {
+                crc >> 1
+            };
         }
     }
     !crc
@@ -63,7 +67,12 @@ fn jpeg_with_exif() -> Vec<u8> {
 }
 
 fn input(path: &Path) -> EvidenceInput {
-    EvidenceInput { path: path.to_path_buf(), caption: "提现失败截图".into(), tier: Tier::Core, taken_at: None }
+    EvidenceInput {
+        path: path.to_path_buf(),
+        caption: "提现失败截图".into(),
+        tier: Tier::Core,
+        taken_at: None,
+    }
 }
 
 #[test]
@@ -74,16 +83,23 @@ fn a_screenshot_is_copied_into_the_vault_with_its_details_and_the_original_is_un
     std::fs::write(&file, &bytes).unwrap();
     let vault_dir = dir.path().join("vault");
     let (mut store, id) = store_with_case();
-    let item = store.transaction(|tx| add_evidence(tx, &vault_dir, id, &input(&file), &t("2026-03-11 09:00"))).unwrap();
+    let item = store
+        .transaction(|tx| add_evidence(tx, &vault_dir, id, &input(&file), &t("2026-03-11 09:00")))
+        .unwrap();
     assert_eq!(item.mime, "image/png");
     assert_eq!((item.width, item.height), (Some(40), Some(30)));
     assert_eq!(item.size_bytes, bytes.len() as i64);
     assert_eq!(item.original_name, "Screenshot 2026-03-10.png");
-    assert_eq!(std::fs::read(vault::path_of(&vault_dir, &item.sha256)).unwrap(), bytes);
+    assert_eq!(
+        std::fs::read(vault::path_of(&vault_dir, &item.sha256)).unwrap(),
+        bytes
+    );
     assert_eq!(std::fs::read(&file).unwrap(), bytes);
     assert_eq!(bundle_file_name(1, &item), "01_提现失败截图_2026-03-11.png");
     // The same file twice is a conflict, not a second copy.
-    let e = store.transaction(|tx| add_evidence(tx, &vault_dir, id, &input(&file), &t("2026-03-11 09:00"))).unwrap_err();
+    let e = store
+        .transaction(|tx| add_evidence(tx, &vault_dir, id, &input(&file), &t("2026-03-11 09:00")))
+        .unwrap_err();
     assert_eq!(e.code(), "conflict");
 }
 
@@ -94,12 +110,20 @@ fn a_bomb_or_a_truncated_image_is_refused_before_anything_is_stored() {
     std::fs::write(&bomb, bomb_png()).unwrap();
     let e = prepare(&input(&bomb)).unwrap_err();
     assert_eq!(e.field_name(), Some("FILE"));
-    assert!(e.message(crate::Lang::En).contains("decompression bomb"), "{}", e.message(crate::Lang::En));
+    assert!(
+        e.message(crate::Lang::En).contains("decompression bomb"),
+        "{}",
+        e.message(crate::Lang::En)
+    );
     let cut = dir.path().join("cut.png");
     let full = png(64, 64);
     std::fs::write(&cut, &full[..full.len() / 2]).unwrap();
     let e = prepare(&input(&cut)).unwrap_err();
-    assert!(e.message(crate::Lang::En).contains("damaged or truncated"), "{}", e.message(crate::Lang::En));
+    assert!(
+        e.message(crate::Lang::En).contains("damaged or truncated"),
+        "{}",
+        e.message(crate::Lang::En)
+    );
     let missing = prepare(&input(&dir.path().join("nope.png"))).unwrap_err();
     assert_eq!(missing.field_name(), Some("FILE"));
 }
@@ -111,7 +135,10 @@ fn exif_capture_time_is_read_unless_the_user_gives_one() {
     std::fs::write(&file, jpeg_with_exif()).unwrap();
     let p = prepare(&input(&file)).unwrap();
     assert_eq!(p.mime, "image/jpeg");
-    assert_eq!(p.taken_at.map(|t| time::to_rfc3339(&t)).as_deref(), Some("2026-03-10T14:05:33+08:00"));
+    assert_eq!(
+        p.taken_at.map(|t| time::to_rfc3339(&t)).as_deref(),
+        Some("2026-03-10T14:05:33+08:00")
+    );
     assert_eq!(p.taken_at_source, Some("exif"));
     let mut given = input(&file);
     given.taken_at = Some(t("2026-03-09 08:00"));
@@ -123,8 +150,14 @@ fn other_files_are_sniffed_by_content_not_name() {
     assert_eq!(sniff_mime(b"%PDF-1.7\n...", "chat.png"), "application/pdf");
     assert_eq!(sniff_mime(b"PK\x03\x04rest", "export"), "application/zip");
     assert_eq!(sniff_mime(b"#!AMR\n..", "voice"), "audio/amr");
-    assert_eq!(sniff_mime("客服：您好".as_bytes(), "chat.txt"), "text/plain");
-    assert_eq!(sniff_mime(&[0, 159, 146, 150, 1], "x"), "application/octet-stream");
+    assert_eq!(
+        sniff_mime("客服：您好".as_bytes(), "chat.txt"),
+        "text/plain"
+    );
+    assert_eq!(
+        sniff_mime(&[0, 159, 146, 150, 1], "x"),
+        "application/octet-stream"
+    );
 }
 
 #[test]

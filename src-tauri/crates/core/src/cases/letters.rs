@@ -114,8 +114,9 @@ pub(crate) struct LetterFile {
 pub(crate) fn book(files: &[RuleFile]) -> Result<LetterFile> {
     let mut all = LetterFile::default();
     for f in rules::in_folder(files, "letters") {
-        let part: LetterFile = toml::from_str(&f.text)
-            .map_err(|e| CoreError::Internal(format!("rules/{}: {}", f.path, e.to_string().trim())))?;
+        let part: LetterFile = toml::from_str(&f.text).map_err(|e| {
+            CoreError::Internal(format!("rules/{}: {}", f.path, e.to_string().trim()))
+        })?;
         all.template.extend(part.template);
         all.addressee.extend(part.addressee);
         all.statement = part.statement.or(all.statement);
@@ -162,50 +163,120 @@ pub struct Letter {
 }
 
 /// Writes the letter for a stored case as of `now`.
-pub fn letter_for_case(conn: &Connection, case_id: i64, to: Recipient, lang: Lang, now: &Timestamp, files: &[RuleFile]) -> Result<Letter> {
+pub fn letter_for_case(
+    conn: &Connection,
+    case_id: i64,
+    to: Recipient,
+    lang: Lang,
+    now: &Timestamp,
+    files: &[RuleFile],
+) -> Result<Letter> {
     let d = detail(conn, case_id, now)?;
     let kind = match d.case.platform_id {
         Some(id) => Some(ledger::get_platform(conn, id)?.kind),
         None => None,
     };
-    write_letter(&d, kind, to, lang, now.date_naive(), &Calendar::embedded(), files)
+    write_letter(
+        &d,
+        kind,
+        to,
+        lang,
+        now.date_naive(),
+        &Calendar::embedded(),
+        files,
+    )
 }
 
 /// Fills the template for `to` and `lang` from the case.
-pub fn write_letter(d: &CaseDetail, kind: Option<PlatformKind>, to: Recipient, lang: Lang, today: NaiveDate, cal: &Calendar, files: &[RuleFile]) -> Result<Letter> {
+pub fn write_letter(
+    d: &CaseDetail,
+    kind: Option<PlatformKind>,
+    to: Recipient,
+    lang: Lang,
+    today: NaiveDate,
+    cal: &Calendar,
+    files: &[RuleFile],
+) -> Result<Letter> {
     let book = book(files)?;
     let t = book
         .template
         .iter()
         .find(|t| t.to == to && t.lang == lang)
-        .ok_or_else(|| CoreError::Internal(format!("no {} letter template in {}", to.as_str(), lang.as_str())))?;
+        .ok_or_else(|| {
+            CoreError::Internal(format!(
+                "no {} letter template in {}",
+                to.as_str(),
+                lang.as_str()
+            ))
+        })?;
     let deadline = cal.add_working_days(today, t.deadline_working_days).due;
-    let addressee = (to == Recipient::Regulator).then(|| addressee_for(&book.addressee, kind, lang));
+    let addressee =
+        (to == Recipient::Regulator).then(|| addressee_for(&book.addressee, kind, lang));
     let core: Vec<&EvidenceItem> = d.evidence.iter().filter(|e| e.tier == Tier::Core).collect();
     let reserve = d.evidence.len() - core.len();
-    let vars = Vars::new(d, lang, today, deadline, t.deadline_working_days, addressee.clone().unwrap_or_default(), reserve);
+    let vars = Vars::new(
+        d,
+        lang,
+        today,
+        deadline,
+        t.deadline_working_days,
+        addressee.clone().unwrap_or_default(),
+        reserve,
+    );
     let mut sections = vec![
-        LetterSection { heading: t.headings[0].clone(), text: vars.fill(&t.background) },
-        LetterSection { heading: t.headings[1].clone(), text: vars.fill(&t.problem) },
-        LetterSection { heading: t.headings[2].clone(), text: vars.fill(&t.demand) },
+        LetterSection {
+            heading: t.headings[0].clone(),
+            text: vars.fill(&t.background),
+        },
+        LetterSection {
+            heading: t.headings[1].clone(),
+            text: vars.fill(&t.problem),
+        },
+        LetterSection {
+            heading: t.headings[2].clone(),
+            text: vars.fill(&t.demand),
+        },
     ];
     let attachments: Vec<LetterAttachment> = core
         .iter()
         .enumerate()
-        .map(|(i, e)| LetterAttachment { evidence_id: e.id, file_name: bundle_file_name(i + 1, e), caption: e.caption.clone(), sha256: e.sha256.clone() })
+        .map(|(i, e)| LetterAttachment {
+            evidence_id: e.id,
+            file_name: bundle_file_name(i + 1, e),
+            caption: e.caption.clone(),
+            sha256: e.sha256.clone(),
+        })
         .collect();
     let mut list: Vec<String> = attachments
         .iter()
-        .map(|a| if a.caption.is_empty() { a.file_name.clone() } else { format!("{}（{}）", a.file_name, a.caption) })
+        .map(|a| {
+            if a.caption.is_empty() {
+                a.file_name.clone()
+            } else {
+                format!("{}（{}）", a.file_name, a.caption)
+            }
+        })
         .collect();
     if lang == Lang::En {
-        list = attachments.iter().map(|a| if a.caption.is_empty() { a.file_name.clone() } else { format!("{} ({})", a.file_name, a.caption) }).collect();
+        list = attachments
+            .iter()
+            .map(|a| {
+                if a.caption.is_empty() {
+                    a.file_name.clone()
+                } else {
+                    format!("{} ({})", a.file_name, a.caption)
+                }
+            })
+            .collect();
     }
     if reserve > 0 {
         list.push(vars.fill(&t.evidence_reserve));
     }
     if !list.is_empty() {
-        sections.push(LetterSection { heading: t.evidence_heading.clone(), text: numbered(&list) });
+        sections.push(LetterSection {
+            heading: t.evidence_heading.clone(),
+            text: numbered(&list),
+        });
     }
     let title = vars.fill(&t.title);
     let mut text = format!("{title}\n\n{}\n", vars.fill(&t.salutation));
@@ -229,7 +300,12 @@ pub fn write_letter(d: &CaseDetail, kind: Option<PlatformKind>, to: Recipient, l
 }
 
 fn numbered(lines: &[String]) -> String {
-    lines.iter().enumerate().map(|(i, l)| format!("{}. {l}", i + 1)).collect::<Vec<_>>().join("\n")
+    lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| format!("{}. {l}", i + 1))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn addressee_for(list: &[Addressee], kind: Option<PlatformKind>, lang: Lang) -> String {
@@ -237,7 +313,13 @@ fn addressee_for(list: &[Addressee], kind: Option<PlatformKind>, lang: Lang) -> 
     list.iter()
         .find(|a| a.kinds.iter().any(|k| k == key))
         .or_else(|| list.iter().find(|a| a.kinds.iter().any(|k| k == "*")))
-        .map(|a| if lang == Lang::Zh { a.zh.clone() } else { a.en.clone() })
+        .map(|a| {
+            if lang == Lang::Zh {
+                a.zh.clone()
+            } else {
+                a.en.clone()
+            }
+        })
         .unwrap_or_default()
 }
 
@@ -253,11 +335,21 @@ pub(crate) fn date_text(d: NaiveDate, lang: Lang) -> String {
 pub(crate) struct Vars(Vec<(&'static str, String)>);
 
 impl Vars {
-    pub(crate) fn new(d: &CaseDetail, lang: Lang, today: NaiveDate, deadline: NaiveDate, days: u32, addressee: String, reserve: usize) -> Vars {
+    pub(crate) fn new(
+        d: &CaseDetail,
+        lang: Lang,
+        today: NaiveDate,
+        deadline: NaiveDate,
+        days: u32,
+        addressee: String,
+        reserve: usize,
+    ) -> Vars {
         let c = &d.case;
         let zh = lang == Lang::Zh;
         let occurred = short_time(&c.occurred_at);
-        let date = NaiveDate::parse_from_str(&occurred[..10.min(occurred.len())], "%Y-%m-%d").map(|d| date_text(d, lang)).unwrap_or_else(|_| occurred.clone());
+        let date = NaiveDate::parse_from_str(&occurred[..10.min(occurred.len())], "%Y-%m-%d")
+            .map(|d| date_text(d, lang))
+            .unwrap_or_else(|_| occurred.clone());
         let account = match (zh, c.account.trim().is_empty()) {
             (true, true) => format!("我的{}账户", c.platform),
             (true, false) => format!("{}账户（{}）", c.platform, c.account.trim()),
@@ -296,7 +388,24 @@ impl Vars {
     }
 
     pub(crate) fn names() -> &'static [&'static str] {
-        &["platform", "account", "date", "time", "amount", "what", "summary", "contact_count", "contacts", "deadline_days", "deadline_date", "today", "reserve_count", "addressee", "obstacle", "status"]
+        &[
+            "platform",
+            "account",
+            "date",
+            "time",
+            "amount",
+            "what",
+            "summary",
+            "contact_count",
+            "contacts",
+            "deadline_days",
+            "deadline_date",
+            "today",
+            "reserve_count",
+            "addressee",
+            "obstacle",
+            "status",
+        ]
     }
 }
 
@@ -322,7 +431,11 @@ fn what_happened(message: &str, lang: Lang) -> String {
 
 fn contact_lines(d: &CaseDetail, lang: Lang) -> String {
     if d.contacts.is_empty() {
-        return if lang == Lang::Zh { "（尚无记录）".into() } else { "(none recorded)".into() };
+        return if lang == Lang::Zh {
+            "（尚无记录）".into()
+        } else {
+            "(none recorded)".into()
+        };
     }
     d.contacts
         .iter()
@@ -330,13 +443,25 @@ fn contact_lines(d: &CaseDetail, lang: Lang) -> String {
             let zh = lang == Lang::Zh;
             let mut line = format!("· {} {}", short_time(&c.at), c.channel.label(lang));
             if !c.agent.is_empty() {
-                line.push_str(&if zh { format!("（{}）", c.agent) } else { format!(" ({})", c.agent) });
+                line.push_str(&if zh {
+                    format!("（{}）", c.agent)
+                } else {
+                    format!(" ({})", c.agent)
+                });
             }
             if !c.said.is_empty() {
-                line.push_str(&if zh { format!("：{}", c.said) } else { format!(": {}", c.said) });
+                line.push_str(&if zh {
+                    format!("：{}", c.said)
+                } else {
+                    format!(": {}", c.said)
+                });
             }
             if !c.promise.is_empty() {
-                line.push_str(&if zh { format!("；承诺“{}”", c.promise) } else { format!("; promised “{}”", c.promise) });
+                line.push_str(&if zh {
+                    format!("；承诺“{}”", c.promise)
+                } else {
+                    format!("; promised “{}”", c.promise)
+                });
             }
             if let Some(due) = &c.due {
                 let flag = match (c.overdue, zh) {
@@ -344,10 +469,18 @@ fn contact_lines(d: &CaseDetail, lang: Lang) -> String {
                     (true, false) => ", overdue",
                     _ => "",
                 };
-                line.push_str(&if zh { format!("（期限 {}{flag}）", short_time(due)) } else { format!(" (due {}{flag})", short_time(due)) });
+                line.push_str(&if zh {
+                    format!("（期限 {}{flag}）", short_time(due))
+                } else {
+                    format!(" (due {}{flag})", short_time(due))
+                });
             }
             if !c.outcome.is_empty() {
-                line.push_str(&if zh { format!("；结果：{}", c.outcome) } else { format!("; outcome: {}", c.outcome) });
+                line.push_str(&if zh {
+                    format!("；结果：{}", c.outcome)
+                } else {
+                    format!("; outcome: {}", c.outcome)
+                });
             }
             line
         })
@@ -361,13 +494,28 @@ fn obstacle(d: &CaseDetail, lang: Lang) -> String {
         return reason.get(lang).to_string();
     }
     if d.case.status == CaseStatus::Resolved {
-        return if lang == Lang::Zh { "问题已解决".into() } else { "the problem has been solved".into() };
+        return if lang == Lang::Zh {
+            "问题已解决".into()
+        } else {
+            "the problem has been solved".into()
+        };
     }
     match d.contacts.iter().rev().find(|c| !c.outcome.is_empty()) {
-        Some(c) if lang == Lang::Zh => format!("平台最近一次答复（{}）：{}，问题仍未解决", short_time(&c.at), c.outcome),
-        Some(c) => format!("the platform's latest answer ({}): {}; the problem is still not solved", short_time(&c.at), c.outcome),
+        Some(c) if lang == Lang::Zh => format!(
+            "平台最近一次答复（{}）：{}，问题仍未解决",
+            short_time(&c.at),
+            c.outcome
+        ),
+        Some(c) => format!(
+            "the platform's latest answer ({}): {}; the problem is still not solved",
+            short_time(&c.at),
+            c.outcome
+        ),
         None if lang == Lang::Zh => "平台未给出处理时限和限制原因，资金至今未到账".into(),
-        None => "the platform has given neither a deadline nor a reason, and the money has not arrived".into(),
+        None => {
+            "the platform has given neither a deadline nor a reason, and the money has not arrived"
+                .into()
+        }
     }
 }
 

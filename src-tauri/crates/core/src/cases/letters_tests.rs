@@ -21,33 +21,74 @@ fn case_with_history() -> (Store, i64, tempfile::TempDir) {
         due: Some(t("2026-03-13 23:59:59")),
         outcome: "未处理".into(),
     };
-    store.transaction(|tx| add_contact(tx, id, &contact, &t("2026-03-10 16:00"))).unwrap();
-    for (name, caption, tier) in [("a.png", "提现失败截图", Tier::Core), ("b.txt", "完整聊天记录", Tier::Reserve)] {
+    store
+        .transaction(|tx| add_contact(tx, id, &contact, &t("2026-03-10 16:00")))
+        .unwrap();
+    for (name, caption, tier) in [
+        ("a.png", "提现失败截图", Tier::Core),
+        ("b.txt", "完整聊天记录", Tier::Reserve),
+    ] {
         let path = dir.path().join(name);
-        let bytes = if name.ends_with("png") { evidence::tests::png(8, 8) } else { "客服：3个工作日内处理".as_bytes().to_vec() };
+        let bytes = if name.ends_with("png") {
+            evidence::tests::png(8, 8)
+        } else {
+            "客服：3个工作日内处理".as_bytes().to_vec()
+        };
         std::fs::write(&path, bytes).unwrap();
-        let input = EvidenceInput { path, caption: caption.into(), tier, taken_at: Some(t("2026-03-10 14:05")) };
-        store.transaction(|tx| evidence::add_evidence(tx, &dir.path().join("vault"), id, &input, &t("2026-03-11 09:00"))).unwrap();
+        let input = EvidenceInput {
+            path,
+            caption: caption.into(),
+            tier,
+            taken_at: Some(t("2026-03-10 14:05")),
+        };
+        store
+            .transaction(|tx| {
+                evidence::add_evidence(
+                    tx,
+                    &dir.path().join("vault"),
+                    id,
+                    &input,
+                    &t("2026-03-11 09:00"),
+                )
+            })
+            .unwrap();
     }
     (store, id, dir)
 }
 
 fn letter(store: &Store, id: i64, to: Recipient, lang: Lang) -> Letter {
-    letter_for_case(store.conn(), id, to, lang, &t("2026-03-20 10:00"), &rules::embedded()).unwrap()
+    letter_for_case(
+        store.conn(),
+        id,
+        to,
+        lang,
+        &t("2026-03-20 10:00"),
+        &rules::embedded(),
+    )
+    .unwrap()
 }
 
 #[test]
 fn platform_letter_in_chinese_has_a_precise_title_a_dated_demand_and_clear_file_names() {
     let (store, id, _dir) = case_with_history();
     let l = letter(&store, id, Recipient::Platform, Lang::Zh);
-    assert_eq!(l.title, "关于微信支付账户（尾号 1234）于2026年3月10日提现¥5,000.00失败（提示“系统繁忙”）的投诉");
+    assert_eq!(
+        l.title,
+        "关于微信支付账户（尾号 1234）于2026年3月10日提现¥5,000.00失败（提示“系统繁忙”）的投诉"
+    );
     let demand = &l.sections[2].text;
     // Friday 2026-03-20 + 3 working days = Wednesday 2026-03-25.
     assert_eq!(l.deadline, "2026-03-25");
-    assert!(demand.contains("3个工作日内（即2026年3月25日前）"), "{demand}");
+    assert!(
+        demand.contains("3个工作日内（即2026年3月25日前）"),
+        "{demand}"
+    );
     assert!(demand.contains("¥5,000.00"));
     let problem = &l.sections[1].text;
-    assert!(problem.contains("工号 8231") && problem.contains("已逾期"), "{problem}");
+    assert!(
+        problem.contains("工号 8231") && problem.contains("已逾期"),
+        "{problem}"
+    );
     assert_eq!(l.attachments.len(), 1, "only core evidence is attached");
     assert_eq!(l.attachments[0].file_name, "01_提现失败截图_2026-03-10.png");
     assert!(l.text.contains("另有1份补充材料"));
@@ -58,9 +99,19 @@ fn platform_letter_in_chinese_has_a_precise_title_a_dated_demand_and_clear_file_
 fn platform_letter_in_english() {
     let (store, id, _dir) = case_with_history();
     let l = letter(&store, id, Recipient::Platform, Lang::En);
-    assert!(l.title.contains("¥5,000.00") && l.title.contains("2026-03-10"), "{}", l.title);
+    assert!(
+        l.title.contains("¥5,000.00") && l.title.contains("2026-03-10"),
+        "{}",
+        l.title
+    );
     assert!(l.title.contains("系统繁忙"));
-    assert!(l.sections[2].text.contains("within 3 working days, that is by 2026-03-25"), "{}", l.sections[2].text);
+    assert!(
+        l.sections[2]
+            .text
+            .contains("within 3 working days, that is by 2026-03-25"),
+        "{}",
+        l.sections[2].text
+    );
     assert!(l.sections[1].text.contains("overdue"));
     assert!(!l.text.contains('{'));
 }
@@ -69,9 +120,19 @@ fn platform_letter_in_english() {
 fn regulator_letter_carries_the_one_page_summary_and_the_obstacle() {
     let (store, id, _dir) = case_with_history();
     let zh = letter(&store, id, Recipient::Regulator, Lang::Zh);
-    assert_eq!(zh.addressee.as_deref(), Some("有关监管部门"), "the platform is not in the ledger");
+    assert_eq!(
+        zh.addressee.as_deref(),
+        Some("有关监管部门"),
+        "the platform is not in the ledger"
+    );
     let summary = &zh.sections[1].text;
-    for needed in ["平台：微信支付", "金额：¥5,000.00", "共1次", "目前障碍：", "3个工作日内处理"] {
+    for needed in [
+        "平台：微信支付",
+        "金额：¥5,000.00",
+        "共1次",
+        "目前障碍：",
+        "3个工作日内处理",
+    ] {
         assert!(summary.contains(needed), "missing {needed} in {summary}");
     }
     assert!(zh.title.contains("¥5,000.00") && zh.title.contains("2026年3月10日"));
@@ -87,8 +148,23 @@ fn regulator_is_chosen_by_the_ledger_platform_kind() {
     let now = t("2026-03-20 10:00");
     let new_case = store
         .transaction(|tx| {
-            crate::ledger::add_platform(tx, &crate::ledger::NewPlatform { name: "某银行".into(), kind: PlatformKind::Bank, note: String::new() }, &now)?;
-            let new = super::super::NewCase::from_diagnosis("某银行", crate::Money::from_fen(100_00), t("2026-03-18 10:00"), "", &[], &[]);
+            crate::ledger::add_platform(
+                tx,
+                &crate::ledger::NewPlatform {
+                    name: "某银行".into(),
+                    kind: PlatformKind::Bank,
+                    note: String::new(),
+                },
+                &now,
+            )?;
+            let new = super::super::NewCase::from_diagnosis(
+                "某银行",
+                crate::Money::from_fen(10_000),
+                t("2026-03-18 10:00"),
+                "",
+                &[],
+                &[],
+            );
             super::super::create_case(tx, &new, &now)
         })
         .unwrap();
@@ -106,6 +182,12 @@ fn three_sentence_statement_says_when_what_and_result() {
     assert!(zh.checklist.len() >= 5);
     assert!(zh.supervisor.iter().any(|p| p.text.contains("主管")));
     let en = prep(&d, Lang::En, &now, &rules::embedded()).unwrap();
-    assert!(en.statement.starts_with("On 2026-03-10 at 14:00 I requested a withdrawal of ¥5,000.00 on 微信支付."), "{}", en.statement);
+    assert!(
+        en.statement.starts_with(
+            "On 2026-03-10 at 14:00 I requested a withdrawal of ¥5,000.00 on 微信支付."
+        ),
+        "{}",
+        en.statement
+    );
     assert!(en.polite_firm.iter().all(|p| !p.text.is_empty()));
 }

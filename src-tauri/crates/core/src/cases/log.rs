@@ -33,29 +33,54 @@ pub struct TimelineEvent {
     pub evidence_id: Option<i64>,
 }
 
-pub fn add_event(tx: &Transaction, case_id: i64, new: &NewEvent, now: &Timestamp) -> Result<TimelineEvent> {
+pub fn add_event(
+    tx: &Transaction,
+    case_id: i64,
+    new: &NewEvent,
+    now: &Timestamp,
+) -> Result<TimelineEvent> {
     get_case(tx, case_id)?;
     let text = required_text(&new.text, "text", 4000, "发生了什么", "the entry text")?;
     if let Some(eid) = new.evidence_id {
         let owner: Option<i64> = tx
-            .query_row("SELECT case_id FROM evidence_items WHERE id = ?1", [eid], |r| r.get(0))
+            .query_row(
+                "SELECT case_id FROM evidence_items WHERE id = ?1",
+                [eid],
+                |r| r.get(0),
+            )
             .optional()?;
         if owner != Some(case_id) {
-            return Err(CoreError::invalid("evidence", format!("本案件没有编号为 {eid} 的证据"), format!("this case has no evidence item {eid}")));
+            return Err(CoreError::invalid(
+                "evidence",
+                format!("本案件没有编号为 {eid} 的证据"),
+                format!("this case has no evidence item {eid}"),
+            ));
         }
     }
     tx.execute(
         "INSERT INTO timeline_events(case_id, at, at_utc, text, evidence_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![case_id, time::to_rfc3339(&new.at), utc_key(&new.at), text, new.evidence_id, time::to_rfc3339(now)],
     )?;
-    Ok(TimelineEvent { id: tx.last_insert_rowid(), case_id, at: time::to_rfc3339(&new.at), text, evidence_id: new.evidence_id })
+    Ok(TimelineEvent {
+        id: tx.last_insert_rowid(),
+        case_id,
+        at: time::to_rfc3339(&new.at),
+        text,
+        evidence_id: new.evidence_id,
+    })
 }
 
 /// Timeline entries in time order.
 pub fn list_events(conn: &Connection, case_id: i64) -> Result<Vec<TimelineEvent>> {
     let mut stmt = conn.prepare("SELECT id, case_id, at, text, evidence_id FROM timeline_events WHERE case_id = ?1 ORDER BY at_utc, id")?;
     let rows = stmt.query_map([case_id], |r| {
-        Ok(TimelineEvent { id: r.get(0)?, case_id: r.get(1)?, at: r.get(2)?, text: r.get(3)?, evidence_id: r.get(4)? })
+        Ok(TimelineEvent {
+            id: r.get(0)?,
+            case_id: r.get(1)?,
+            at: r.get(2)?,
+            text: r.get(3)?,
+            evidence_id: r.get(4)?,
+        })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
@@ -91,7 +116,12 @@ pub struct Contact {
 }
 
 /// Logs a contact. A due time before the contact itself is a typo, refused.
-pub fn add_contact(tx: &Transaction, case_id: i64, new: &NewContact, now: &Timestamp) -> Result<Contact> {
+pub fn add_contact(
+    tx: &Transaction,
+    case_id: i64,
+    new: &NewContact,
+    now: &Timestamp,
+) -> Result<Contact> {
     get_case(tx, case_id)?;
     validate_contact(new)?;
     tx.execute(
@@ -128,8 +158,16 @@ pub fn validate_contact(new: &NewContact) -> Result<()> {
         if due < &new.at {
             return Err(CoreError::invalid(
                 "due",
-                format!("承诺期限 {} 早于联系时间 {}，请检查", time::to_rfc3339(due), time::to_rfc3339(&new.at)),
-                format!("the due time {} is before the contact time {}; check both", time::to_rfc3339(due), time::to_rfc3339(&new.at)),
+                format!(
+                    "承诺期限 {} 早于联系时间 {}，请检查",
+                    time::to_rfc3339(due),
+                    time::to_rfc3339(&new.at)
+                ),
+                format!(
+                    "the due time {} is before the contact time {}; check both",
+                    time::to_rfc3339(due),
+                    time::to_rfc3339(&new.at)
+                ),
             ));
         }
     }
@@ -142,7 +180,18 @@ pub fn list_contacts(conn: &Connection, case_id: i64, now: &Timestamp) -> Result
         "SELECT id, case_id, at, channel, agent, said, promise, due_at, outcome, promise_kept_at FROM contacts WHERE case_id = ?1 ORDER BY at_utc, id",
     )?;
     let rows = stmt.query_map([case_id], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get::<_, Option<String>>(7)?, r.get(8)?, r.get::<_, Option<String>>(9)?))
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get(4)?,
+            r.get(5)?,
+            r.get(6)?,
+            r.get::<_, Option<String>>(7)?,
+            r.get(8)?,
+            r.get::<_, Option<String>>(9)?,
+        ))
     })?;
     let mut out = Vec::new();
     for row in rows {
@@ -151,19 +200,39 @@ pub fn list_contacts(conn: &Connection, case_id: i64, now: &Timestamp) -> Result
             (Some(d), None) => time::from_stored(d)? < *now,
             _ => false,
         };
-        out.push(Contact { id, case_id, at, channel: Channel::from_stored(&channel)?, agent, said, promise, due, outcome, promise_kept_at, overdue });
+        out.push(Contact {
+            id,
+            case_id,
+            at,
+            channel: Channel::from_stored(&channel)?,
+            agent,
+            said,
+            promise,
+            due,
+            outcome,
+            promise_kept_at,
+            overdue,
+        });
     }
     Ok(out)
 }
 
 /// Marks a contact's promise as kept: it no longer counts as overdue.
-pub fn mark_promise_kept(tx: &Transaction, case_id: i64, contact_id: i64, at: &Timestamp) -> Result<()> {
+pub fn mark_promise_kept(
+    tx: &Transaction,
+    case_id: i64,
+    contact_id: i64,
+    at: &Timestamp,
+) -> Result<()> {
     let n = tx.execute(
         "UPDATE contacts SET promise_kept_at = ?1 WHERE id = ?2 AND case_id = ?3",
         params![time::to_rfc3339(at), contact_id, case_id],
     )?;
     if n == 0 {
-        return Err(CoreError::NotFound { what: "contact", key: contact_id.to_string() });
+        return Err(CoreError::NotFound {
+            what: "contact",
+            key: contact_id.to_string(),
+        });
     }
     Ok(())
 }
@@ -232,14 +301,32 @@ pub struct FollowUp {
 }
 
 /// Schedules a chase `working_days` working days after filing (start day not counted).
-pub fn add_follow_up(tx: &Transaction, case_id: i64, new: &NewFollowUp, cal: &Calendar, now: &Timestamp) -> Result<FollowUp> {
+pub fn add_follow_up(
+    tx: &Transaction,
+    case_id: i64,
+    new: &NewFollowUp,
+    cal: &Calendar,
+    now: &Timestamp,
+) -> Result<FollowUp> {
     get_case(tx, case_id)?;
-    let body = required_text(&new.body, "body", 100, "投诉对象（如 12315、平台投诉邮箱）", "who the complaint went to (e.g. 12315)")?;
+    let body = required_text(
+        &new.body,
+        "body",
+        100,
+        "投诉对象（如 12315、平台投诉邮箱）",
+        "who the complaint went to (e.g. 12315)",
+    )?;
     let reference = optional_text(&new.reference, "reference", 100)?;
     if new.working_days == 0 || new.working_days > 365 {
-        return Err(CoreError::invalid("working_days", "期限须为 1 到 365 个工作日", "the deadline must be 1 to 365 working days"));
+        return Err(CoreError::invalid(
+            "working_days",
+            "期限须为 1 到 365 个工作日",
+            "the deadline must be 1 to 365 working days",
+        ));
     }
-    let due_on = cal.add_working_days(new.filed_at.date_naive(), new.working_days).due;
+    let due_on = cal
+        .add_working_days(new.filed_at.date_naive(), new.working_days)
+        .due;
     tx.execute(
         "INSERT INTO follow_ups(case_id, body, reference, filed_at, deadline_working_days, due_on, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![case_id, body, reference, time::to_rfc3339(&new.filed_at), new.working_days, due_on.to_string(), time::to_rfc3339(now)],
@@ -251,13 +338,21 @@ pub fn add_follow_up(tx: &Transaction, case_id: i64, new: &NewFollowUp, cal: &Ca
         .ok_or_else(|| CoreError::Internal("follow-up vanished after insert".into()))
 }
 
-pub fn mark_follow_up_done(tx: &Transaction, case_id: i64, follow_up_id: i64, at: &Timestamp) -> Result<()> {
+pub fn mark_follow_up_done(
+    tx: &Transaction,
+    case_id: i64,
+    follow_up_id: i64,
+    at: &Timestamp,
+) -> Result<()> {
     let n = tx.execute(
         "UPDATE follow_ups SET done_at = ?1 WHERE id = ?2 AND case_id = ?3",
         params![time::to_rfc3339(at), follow_up_id, case_id],
     )?;
     if n == 0 {
-        return Err(CoreError::NotFound { what: "follow-up", key: follow_up_id.to_string() });
+        return Err(CoreError::NotFound {
+            what: "follow-up",
+            key: follow_up_id.to_string(),
+        });
     }
     Ok(())
 }
@@ -269,7 +364,16 @@ pub fn list_follow_ups(conn: &Connection, case_id: i64, now: &Timestamp) -> Resu
         "SELECT id, case_id, body, reference, filed_at, deadline_working_days, due_on, done_at FROM follow_ups WHERE case_id = ?1 ORDER BY due_on, id",
     )?;
     let rows = stmt.query_map([case_id], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get::<_, String>(4)?, r.get::<_, i64>(5)?, r.get::<_, String>(6)?, r.get::<_, Option<String>>(7)?))
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, i64>(5)?,
+            r.get::<_, String>(6)?,
+            r.get::<_, Option<String>>(7)?,
+        ))
     })?;
     let mut out = Vec::new();
     for row in rows {
@@ -322,9 +426,14 @@ pub struct DueItem {
 pub fn due_items(conn: &Connection, now: &Timestamp) -> Result<Vec<DueItem>> {
     let mut out = Vec::new();
     let mut stmt = conn.prepare("SELECT id, platform_name FROM cases WHERE status NOT IN ('resolved', 'closed') ORDER BY id")?;
-    let cases: Vec<(i64, String)> = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+    let cases: Vec<(i64, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
     for (case_id, platform) in cases {
-        for f in list_follow_ups(conn, case_id, now)?.into_iter().filter(|f| f.due) {
+        for f in list_follow_ups(conn, case_id, now)?
+            .into_iter()
+            .filter(|f| f.due)
+        {
             out.push(DueItem {
                 what: DueKind::CaseDeadline,
                 case_id,
@@ -332,20 +441,36 @@ pub fn due_items(conn: &Connection, now: &Timestamp) -> Result<Vec<DueItem>> {
                 ref_id: f.id,
                 since: f.due_on.clone(),
                 text: Text::new(
-                    format!("{} 的处理期限（{} 个工作日）已到，请追问进度", f.body, f.deadline_working_days),
-                    format!("{}'s deadline ({} working days) has arrived; chase them for progress", f.body, f.deadline_working_days),
+                    format!(
+                        "{} 的处理期限（{} 个工作日）已到，请追问进度",
+                        f.body, f.deadline_working_days
+                    ),
+                    format!(
+                        "{}'s deadline ({} working days) has arrived; chase them for progress",
+                        f.body, f.deadline_working_days
+                    ),
                 ),
             });
         }
-        for c in list_contacts(conn, case_id, now)?.into_iter().filter(|c| c.overdue) {
-            let promise = if c.promise.is_empty() { c.said.clone() } else { c.promise.clone() };
+        for c in list_contacts(conn, case_id, now)?
+            .into_iter()
+            .filter(|c| c.overdue)
+        {
+            let promise = if c.promise.is_empty() {
+                c.said.clone()
+            } else {
+                c.promise.clone()
+            };
             out.push(DueItem {
                 what: DueKind::PromiseOverdue,
                 case_id,
                 platform: platform.clone(),
                 ref_id: c.id,
                 since: c.due.clone().unwrap_or_default(),
-                text: Text::new(format!("客服承诺已逾期：{promise}"), format!("Customer-service promise overdue: {promise}")),
+                text: Text::new(
+                    format!("客服承诺已逾期：{promise}"),
+                    format!("Customer-service promise overdue: {promise}"),
+                ),
             });
         }
     }
@@ -354,92 +479,5 @@ pub fn due_items(conn: &Connection, now: &Timestamp) -> Result<Vec<DueItem>> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::super::test_support::*;
-    use super::*;
-
-    fn contact(at: &str, due: Option<&str>) -> NewContact {
-        NewContact {
-            at: t(at),
-            channel: Channel::Phone,
-            agent: "工号 8231".into(),
-            said: "已提交加急".into(),
-            promise: "3个工作日内处理".into(),
-            due: due.map(t),
-            outcome: String::new(),
-        }
-    }
-
-    #[test]
-    fn a_promise_past_due_is_overdue_and_becomes_the_escalation_reason() {
-        let (mut store, id) = store_with_case();
-        let logged = t("2026-03-10 16:00");
-        store.transaction(|tx| add_contact(tx, id, &contact("2026-03-10 15:30", Some("2026-03-13 23:59")), &logged)).unwrap();
-        let before = list_contacts(store.conn(), id, &t("2026-03-13 23:00")).unwrap();
-        assert!(!before[0].overdue);
-        let after = list_contacts(store.conn(), id, &t("2026-03-14 09:00")).unwrap();
-        assert!(after[0].overdue);
-        let case = get_case(store.conn(), id).unwrap();
-        let advice = escalation(&case, &after);
-        assert_eq!(advice.next, Some(Stage::Supervisor));
-        assert!(advice.reason.unwrap().zh.contains("3个工作日内处理"));
-        let due = due_items(store.conn(), &t("2026-03-14 09:00")).unwrap();
-        assert_eq!(due.len(), 1);
-        assert_eq!(due[0].what, DueKind::PromiseOverdue);
-        // Kept promises are no longer overdue.
-        store.transaction(|tx| mark_promise_kept(tx, id, after[0].id, &t("2026-03-15 10:00"))).unwrap();
-        assert!(!list_contacts(store.conn(), id, &t("2026-03-16 09:00")).unwrap()[0].overdue);
-    }
-
-    #[test]
-    fn a_due_time_before_the_contact_is_refused() {
-        let (mut store, id) = store_with_case();
-        let e = store
-            .transaction(|tx| add_contact(tx, id, &contact("2026-03-10 15:30", Some("2026-03-10 15:00")), &t("2026-03-11 00:00")))
-            .unwrap_err();
-        assert_eq!(e.field_name(), Some("due"));
-        assert!(list_contacts(store.conn(), id, &t("2026-03-11 00:00")).unwrap().is_empty());
-    }
-
-    #[test]
-    fn follow_up_is_due_after_the_bodys_working_days() {
-        let (mut store, id) = store_with_case();
-        let cal = Calendar::embedded();
-        // Filed Friday 2026-03-13; 7 working days → Tuesday 2026-03-24 (weekends skipped).
-        let new = NewFollowUp { body: "12315".into(), reference: "No. 1".into(), filed_at: t("2026-03-13 10:00"), working_days: 7 };
-        let f = store.transaction(|tx| add_follow_up(tx, id, &new, &cal, &t("2026-03-13 10:00"))).unwrap();
-        assert_eq!(f.due_on, "2026-03-24");
-        assert!(!f.due);
-        assert_eq!(f.working_days_left, 7);
-        assert!(due_items(store.conn(), &t("2026-03-23 12:00")).unwrap().is_empty());
-        let due = due_items(store.conn(), &t("2026-03-24 08:00")).unwrap();
-        assert_eq!(due[0].what, DueKind::CaseDeadline);
-        assert_eq!(due[0].since, "2026-03-24");
-        store.transaction(|tx| mark_follow_up_done(tx, id, f.id, &t("2026-03-24 09:00"))).unwrap();
-        assert!(due_items(store.conn(), &t("2026-03-25 08:00")).unwrap().is_empty());
-    }
-
-    #[test]
-    fn closed_cases_have_nothing_due() {
-        let (mut store, id) = store_with_case();
-        store.transaction(|tx| add_contact(tx, id, &contact("2026-03-10 15:30", Some("2026-03-11 18:00")), &t("2026-03-10 16:00"))).unwrap();
-        assert_eq!(due_items(store.conn(), &t("2026-03-20 09:00")).unwrap().len(), 1);
-        store.transaction(|tx| super::super::set_status(tx, id, super::super::CaseStatus::Closed, &t("2026-03-20 09:00"))).unwrap();
-        assert!(due_items(store.conn(), &t("2026-03-20 09:00")).unwrap().is_empty());
-    }
-
-    #[test]
-    fn timeline_is_in_time_order_and_evidence_links_must_belong_to_the_case() {
-        let (mut store, id) = store_with_case();
-        let now = t("2026-03-12 10:00");
-        for (at, text) in [("2026-03-11 09:00", "第二次提现"), ("2026-03-10 14:00", "第一次提现失败")] {
-            store.transaction(|tx| add_event(tx, id, &NewEvent { at: t(at), text: text.into(), evidence_id: None }, &now)).unwrap();
-        }
-        let events = list_events(store.conn(), id).unwrap();
-        assert_eq!(events[0].text, "第一次提现失败");
-        let e = store
-            .transaction(|tx| add_event(tx, id, &NewEvent { at: now, text: "x".into(), evidence_id: Some(42) }, &now))
-            .unwrap_err();
-        assert_eq!(e.field_name(), Some("evidence"));
-    }
-}
+#[path = "log_tests.rs"]
+mod tests;

@@ -109,19 +109,62 @@ pub struct Case {
 
 const CASE_COLUMNS: &str = "id, platform_name, platform_id, amount_fen, occurred_at, summary, account, message, status, stage, diagnosis_json, created_at, updated_at";
 
-type CaseRow = (i64, String, Option<i64>, i64, String, String, String, String, String, String, Option<String>, String, String);
+type CaseRow = (
+    i64,
+    String,
+    Option<i64>,
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    String,
+    String,
+);
 
 fn case_row(r: &rusqlite::Row) -> rusqlite::Result<CaseRow> {
     Ok((
-        r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?,
-        r.get(7)?, r.get(8)?, r.get(9)?, r.get(10)?, r.get(11)?, r.get(12)?,
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+        r.get(7)?,
+        r.get(8)?,
+        r.get(9)?,
+        r.get(10)?,
+        r.get(11)?,
+        r.get(12)?,
     ))
 }
 
 fn build_case(row: CaseRow) -> Result<Case> {
-    let (id, platform, platform_id, fen, occurred_at, summary, account, message, status, stage, diagnosis, created_at, updated_at) = row;
+    let (
+        id,
+        platform,
+        platform_id,
+        fen,
+        occurred_at,
+        summary,
+        account,
+        message,
+        status,
+        stage,
+        diagnosis,
+        created_at,
+        updated_at,
+    ) = row;
     let diagnosis = diagnosis
-        .map(|j| serde_json::from_str(&j).map_err(|e| CoreError::Internal(format!("case {id}: stored diagnosis unreadable: {e}"))))
+        .map(|j| {
+            serde_json::from_str(&j).map_err(|e| {
+                CoreError::Internal(format!("case {id}: stored diagnosis unreadable: {e}"))
+            })
+        })
         .transpose()?;
     Ok(Case {
         id,
@@ -149,10 +192,20 @@ pub(crate) fn short_time(stored: &str) -> String {
 }
 
 /// Checks a required free text: trimmed, not empty, at most `max` characters.
-pub(crate) fn required_text(value: &str, field: &str, max: usize, zh_what: &str, en_what: &str) -> Result<String> {
+pub(crate) fn required_text(
+    value: &str,
+    field: &str,
+    max: usize,
+    zh_what: &str,
+    en_what: &str,
+) -> Result<String> {
     let v = value.trim();
     if v.is_empty() {
-        return Err(CoreError::invalid(field, format!("请填写{zh_what}"), format!("{en_what} is required")));
+        return Err(CoreError::invalid(
+            field,
+            format!("请填写{zh_what}"),
+            format!("{en_what} is required"),
+        ));
     }
     optional_text(v, field, max)
 }
@@ -161,7 +214,11 @@ pub(crate) fn required_text(value: &str, field: &str, max: usize, zh_what: &str,
 pub(crate) fn optional_text(value: &str, field: &str, max: usize) -> Result<String> {
     let v = value.trim();
     if v.chars().count() > max {
-        return Err(CoreError::invalid(field, format!("请不超过 {max} 个字"), format!("keep it under {max} characters")));
+        return Err(CoreError::invalid(
+            field,
+            format!("请不超过 {max} 个字"),
+            format!("keep it under {max} characters"),
+        ));
     }
     Ok(v.to_string())
 }
@@ -169,16 +226,36 @@ pub(crate) fn optional_text(value: &str, field: &str, max: usize) -> Result<Stri
 /// Opens a case. A platform name found in the ledger links the case to it; any other name is
 /// kept as typed (cases can be about platforms the user never tracked).
 pub fn create_case(tx: &Transaction, new: &NewCase, now: &Timestamp) -> Result<Case> {
-    let platform = required_text(&new.platform, "platform", 60, "平台名称", "the platform name")?;
-    let summary = required_text(&new.summary, "summary", 4000, "事情经过（一两句话）", "a short summary")?;
+    let platform = required_text(
+        &new.platform,
+        "platform",
+        60,
+        "平台名称",
+        "the platform name",
+    )?;
+    let summary = required_text(
+        &new.summary,
+        "summary",
+        4000,
+        "事情经过（一两句话）",
+        "a short summary",
+    )?;
     let account = optional_text(&new.account, "account", 100)?;
     let message = optional_text(&new.message, "message", 500)?;
     if new.amount.fen() <= 0 {
-        return Err(CoreError::invalid("amount", "涉及金额须大于 0", "the amount must be above zero"));
+        return Err(CoreError::invalid(
+            "amount",
+            "涉及金额须大于 0",
+            "the amount must be above zero",
+        ));
     }
     // A few minutes of clock skew between devices is not an error; a date in the future is.
     if new.occurred > *now + chrono::Duration::minutes(10) {
-        return Err(CoreError::invalid("occurred", "发生时间晚于现在，请检查日期", "the time it happened is in the future; check the date"));
+        return Err(CoreError::invalid(
+            "occurred",
+            "发生时间晚于现在，请检查日期",
+            "the time it happened is in the future; check the date",
+        ));
     }
     let platform_id = ledger::find_platform(tx, &platform)?.map(|p| p.id);
     let diagnosis = new
@@ -199,15 +276,24 @@ pub fn create_case(tx: &Transaction, new: &NewCase, now: &Timestamp) -> Result<C
 /// The case with this id; an unknown id is the user's error (exit 2).
 pub fn get_case(conn: &Connection, id: i64) -> Result<Case> {
     let row = conn
-        .query_row(&format!("SELECT {CASE_COLUMNS} FROM cases WHERE id = ?1"), [id], case_row)
+        .query_row(
+            &format!("SELECT {CASE_COLUMNS} FROM cases WHERE id = ?1"),
+            [id],
+            case_row,
+        )
         .optional()?
-        .ok_or(CoreError::NotFound { what: "case", key: id.to_string() })?;
+        .ok_or(CoreError::NotFound {
+            what: "case",
+            key: id.to_string(),
+        })?;
     build_case(row)
 }
 
 /// All cases, newest first.
 pub fn list_cases(conn: &Connection) -> Result<Vec<Case>> {
-    let mut stmt = conn.prepare(&format!("SELECT {CASE_COLUMNS} FROM cases ORDER BY occurred_utc DESC, id DESC"))?;
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {CASE_COLUMNS} FROM cases ORDER BY occurred_utc DESC, id DESC"
+    ))?;
     let rows = stmt.query_map([], case_row)?;
     rows.map(|r| build_case(r?)).collect()
 }
@@ -215,7 +301,10 @@ pub fn list_cases(conn: &Connection) -> Result<Vec<Case>> {
 /// Moves the case to another status (any status may follow any other: cases reopen).
 pub fn set_status(tx: &Transaction, id: i64, status: CaseStatus, now: &Timestamp) -> Result<Case> {
     get_case(tx, id)?;
-    tx.execute("UPDATE cases SET status = ?1, updated_at = ?2 WHERE id = ?3", params![status.as_str(), time::to_rfc3339(now), id])?;
+    tx.execute(
+        "UPDATE cases SET status = ?1, updated_at = ?2 WHERE id = ?3",
+        params![status.as_str(), time::to_rfc3339(now), id],
+    )?;
     get_case(tx, id)
 }
 
@@ -223,7 +312,11 @@ pub fn set_status(tx: &Transaction, id: i64, status: CaseStatus, now: &Timestamp
 /// marks an open case as escalated.
 pub fn set_stage(tx: &Transaction, id: i64, stage: Stage, now: &Timestamp) -> Result<Case> {
     let case = get_case(tx, id)?;
-    let status = if stage != Stage::CustomerService && case.status == CaseStatus::Open { CaseStatus::Escalated } else { case.status };
+    let status = if stage != Stage::CustomerService && case.status == CaseStatus::Open {
+        CaseStatus::Escalated
+    } else {
+        case.status
+    };
     tx.execute(
         "UPDATE cases SET stage = ?1, status = ?2, updated_at = ?3 WHERE id = ?4",
         params![stage.as_str(), status.as_str(), time::to_rfc3339(now), id],
@@ -279,7 +372,10 @@ pub(crate) mod test_support {
             message: "系统繁忙".into(),
             diagnosis: None,
         };
-        let id = store.transaction(|tx| create_case(tx, &new, &t("2026-03-10 15:00"))).unwrap().id;
+        let id = store
+            .transaction(|tx| create_case(tx, &new, &t("2026-03-10 15:00")))
+            .unwrap()
+            .id;
         (store, id)
     }
 }
@@ -296,14 +392,34 @@ mod tests {
         let mut store = Store::open_in_memory().unwrap();
         let now = t("2026-03-20 10:00");
         store
-            .transaction(|tx| ledger::add_platform(tx, &NewPlatform { name: "支付宝".into(), kind: PlatformKind::Alipay, note: String::new() }, &now))
+            .transaction(|tx| {
+                ledger::add_platform(
+                    tx,
+                    &NewPlatform {
+                        name: "支付宝".into(),
+                        kind: PlatformKind::Alipay,
+                        note: String::new(),
+                    },
+                    &now,
+                )
+            })
             .unwrap();
-        let mut new = NewCase::from_diagnosis("支付宝", Money::from_fen(50_000), t("2026-03-10 23:40"), "当日提现金额已超过限额", &["limit.daily".into()], &["截图".into()]);
+        let mut new = NewCase::from_diagnosis(
+            "支付宝",
+            Money::from_fen(50_000),
+            t("2026-03-10 23:40"),
+            "当日提现金额已超过限额",
+            &["limit.daily".into()],
+            &["截图".into()],
+        );
         let linked = store.transaction(|tx| create_case(tx, &new, &now)).unwrap();
         assert!(linked.platform_id.is_some());
         assert_eq!(linked.status, CaseStatus::Open);
         assert_eq!(linked.stage, Stage::CustomerService);
-        assert_eq!(linked.diagnosis.as_ref().unwrap().causes, vec!["limit.daily".to_string()]);
+        assert_eq!(
+            linked.diagnosis.as_ref().unwrap().causes,
+            vec!["limit.daily".to_string()]
+        );
         assert!(linked.summary.contains("当日提现金额已超过限额"));
         new.platform = "某某直播".into();
         let loose = store.transaction(|tx| create_case(tx, &new, &now)).unwrap();
@@ -316,15 +432,48 @@ mod tests {
     fn bad_case_input_names_the_field() {
         let (mut store, _) = store_with_case();
         let now = t("2026-03-20 10:00");
-        let base = NewCase::from_diagnosis("微信支付", Money::from_fen(100), t("2026-03-10 10:00"), "", &[], &[]);
+        let base = NewCase::from_diagnosis(
+            "微信支付",
+            Money::from_fen(100),
+            t("2026-03-10 10:00"),
+            "",
+            &[],
+            &[],
+        );
         let cases: Vec<(NewCase, &str)> = vec![
-            (NewCase { platform: " ".into(), ..base.clone() }, "platform"),
-            (NewCase { amount: Money::ZERO, ..base.clone() }, "amount"),
-            (NewCase { summary: String::new(), ..base.clone() }, "summary"),
-            (NewCase { occurred: t("2026-04-01 10:00"), ..base.clone() }, "occurred"),
+            (
+                NewCase {
+                    platform: " ".into(),
+                    ..base.clone()
+                },
+                "platform",
+            ),
+            (
+                NewCase {
+                    amount: Money::ZERO,
+                    ..base.clone()
+                },
+                "amount",
+            ),
+            (
+                NewCase {
+                    summary: String::new(),
+                    ..base.clone()
+                },
+                "summary",
+            ),
+            (
+                NewCase {
+                    occurred: t("2026-04-01 10:00"),
+                    ..base.clone()
+                },
+                "occurred",
+            ),
         ];
         for (new, field) in cases {
-            let e = store.transaction(|tx| create_case(tx, &new, &now)).unwrap_err();
+            let e = store
+                .transaction(|tx| create_case(tx, &new, &now))
+                .unwrap_err();
             assert_eq!(e.field_name(), Some(field));
         }
         assert_eq!(get_case(store.conn(), 99).unwrap_err().code(), "not_found");
@@ -334,9 +483,13 @@ mod tests {
     fn stage_up_marks_an_open_case_escalated() {
         let (mut store, id) = store_with_case();
         let now = t("2026-03-20 10:00");
-        let c = store.transaction(|tx| set_stage(tx, id, Stage::Supervisor, &now)).unwrap();
+        let c = store
+            .transaction(|tx| set_stage(tx, id, Stage::Supervisor, &now))
+            .unwrap();
         assert_eq!(c.status, CaseStatus::Escalated);
-        let c = store.transaction(|tx| set_status(tx, id, CaseStatus::Resolved, &now)).unwrap();
+        let c = store
+            .transaction(|tx| set_status(tx, id, CaseStatus::Resolved, &now))
+            .unwrap();
         assert_eq!(c.status, CaseStatus::Resolved);
         assert_eq!(c.stage, Stage::Supervisor);
     }

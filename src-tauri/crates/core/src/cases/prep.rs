@@ -57,13 +57,22 @@ pub struct Prep {
     pub supervisor: Vec<PrepItem>,
 }
 
-pub fn prep_for_case(conn: &Connection, case_id: i64, lang: Lang, now: &Timestamp, files: &[RuleFile]) -> Result<Prep> {
+pub fn prep_for_case(
+    conn: &Connection,
+    case_id: i64,
+    lang: Lang,
+    now: &Timestamp,
+    files: &[RuleFile],
+) -> Result<Prep> {
     prep(&detail(conn, case_id, now)?, lang, now, files)
 }
 
 pub fn prep(d: &CaseDetail, lang: Lang, now: &Timestamp, files: &[RuleFile]) -> Result<Prep> {
     let book = book(files)?;
-    let statement = book.statement.as_ref().ok_or_else(|| CoreError::Internal("rules/letters has no [statement]".into()))?;
+    let statement = book
+        .statement
+        .as_ref()
+        .ok_or_else(|| CoreError::Internal("rules/letters has no [statement]".into()))?;
     let today = now.date_naive();
     let vars = Vars::new(d, lang, today, today, 0, String::new(), 0);
     let what = match (lang, d.case.message.trim()) {
@@ -72,10 +81,30 @@ pub fn prep(d: &CaseDetail, lang: Lang, now: &Timestamp, files: &[RuleFile]) -> 
         (Lang::En, "") => "The money never arrived".to_string(),
         (Lang::En, m) => format!("The app said “{m}”"),
     };
-    let template = if lang == Lang::Zh { &statement.zh } else { &statement.en };
-    let text = template.replace("{what}", &what).replace("{result}", &result(d, lang));
-    let item = |e: &Entry| PrepItem { id: e.id.clone(), text: if lang == Lang::Zh { e.zh.clone() } else { e.en.clone() }, confidence: e.confidence.clone() };
-    let phrases = |kind: &str| book.phrase.iter().filter(|p| p.kind.as_deref() == Some(kind)).map(item).collect::<Vec<_>>();
+    let template = if lang == Lang::Zh {
+        &statement.zh
+    } else {
+        &statement.en
+    };
+    let text = template
+        .replace("{what}", &what)
+        .replace("{result}", &result(d, lang));
+    let item = |e: &Entry| PrepItem {
+        id: e.id.clone(),
+        text: if lang == Lang::Zh {
+            e.zh.clone()
+        } else {
+            e.en.clone()
+        },
+        confidence: e.confidence.clone(),
+    };
+    let phrases = |kind: &str| {
+        book.phrase
+            .iter()
+            .filter(|p| p.kind.as_deref() == Some(kind))
+            .map(item)
+            .collect::<Vec<_>>()
+    };
     Ok(Prep {
         statement: vars.fill(&text),
         checklist: book.checklist.iter().map(item).collect(),
@@ -92,12 +121,23 @@ fn result(d: &CaseDetail, lang: Lang) -> String {
     match lang {
         Lang::Zh if resolved => "问题已经处理".into(),
         Lang::Zh if n == 0 => "至今资金仍未到账".into(),
-        Lang::Zh => format!("至今资金仍未到账，我已联系客服{n}次{}", if overdue { "，对方承诺的期限已过" } else { "" }),
+        Lang::Zh => format!(
+            "至今资金仍未到账，我已联系客服{n}次{}",
+            if overdue {
+                "，对方承诺的期限已过"
+            } else {
+                ""
+            }
+        ),
         Lang::En if resolved => "It has since been dealt with".into(),
         Lang::En if n == 0 => "The money has still not arrived".into(),
         Lang::En => format!(
             "The money has still not arrived; I have contacted customer service {n} time(s){}",
-            if overdue { " and the promised deadline has passed" } else { "" }
+            if overdue {
+                " and the promised deadline has passed"
+            } else {
+                ""
+            }
         ),
     }
 }

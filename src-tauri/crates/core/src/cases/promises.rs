@@ -62,7 +62,11 @@ impl PromiseProposal {
             channel: self.channel,
             agent: self.agent.clone().unwrap_or_default(),
             // When the whole message is the promise, it is stored once.
-            said: if self.said == self.promise { String::new() } else { self.said.clone() },
+            said: if self.said == self.promise {
+                String::new()
+            } else {
+                self.said.clone()
+            },
             promise: self.promise.clone(),
             due: Some(time::parse_time(&self.due, "due")?),
             outcome: String::new(),
@@ -73,8 +77,18 @@ impl PromiseProposal {
 /// Finds the promises in `text`, received at `received` (the time base when the text has none).
 pub fn find_promises(text: &str, received: &Timestamp, cal: &Calendar) -> Vec<PromiseProposal> {
     let text = normalise(text);
-    let channel = if re(r"(?im)^\s*(?:subject|主题|发件人|收件人|from|to)\s*[:：]").is_match(&text) { Channel::Email } else { Channel::Chat };
-    let mut state = State { at: *received, agent_name: None, agent_id: None, user_speaking: false };
+    let channel = if re(r"(?im)^\s*(?:subject|主题|发件人|收件人|from|to)\s*[:：]").is_match(&text)
+    {
+        Channel::Email
+    } else {
+        Channel::Chat
+    };
+    let mut state = State {
+        at: *received,
+        agent_name: None,
+        agent_id: None,
+        user_speaking: false,
+    };
     let mut out: Vec<PromiseProposal> = Vec::new();
     for raw_line in text.lines() {
         let line = state.take_timestamp(raw_line, received);
@@ -88,7 +102,11 @@ pub fn find_promises(text: &str, received: &Timestamp, cal: &Calendar) -> Vec<Pr
                 continue;
             }
             for found in find_limits(sentence, &state.at, cal) {
-                let due = if found.due < state.at { end_of_day(&state.at, state.at.date_naive()) } else { found.due };
+                let due = if found.due < state.at {
+                    end_of_day(&state.at, state.at.date_naive())
+                } else {
+                    found.due
+                };
                 let proposal = PromiseProposal {
                     at: time::to_rfc3339(&state.at),
                     channel,
@@ -99,7 +117,10 @@ pub fn find_promises(text: &str, received: &Timestamp, cal: &Calendar) -> Vec<Pr
                     basis: found.basis,
                     due: time::to_rfc3339(&due),
                 };
-                if !out.iter().any(|p| p.promise == proposal.promise && p.due == proposal.due) {
+                if !out
+                    .iter()
+                    .any(|p| p.promise == proposal.promise && p.due == proposal.due)
+                {
                     out.push(proposal);
                 }
             }
@@ -116,7 +137,9 @@ fn re(pattern: &'static str) -> &'static Regex {
     if let Some((_, r)) = guard.iter().find(|(p, _)| *p == pattern) {
         return r;
     }
-    let compiled: &'static Regex = Box::leak(Box::new(Regex::new(pattern).expect("promise pattern compiles")));
+    let compiled: &'static Regex = Box::leak(Box::new(
+        Regex::new(pattern).expect("promise pattern compiles"),
+    ));
     guard.push((pattern, compiled));
     compiled
 }
@@ -144,12 +167,21 @@ struct State {
 impl State {
     /// Removes a timestamp from the line, making it the time base for what follows.
     fn take_timestamp(&mut self, line: &str, received: &Timestamp) -> String {
-        let full = re(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?[ T]*(\d{1,2}):(\d{2})(?::(\d{2}))?");
+        let full =
+            re(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?[ T]*(\d{1,2}):(\d{2})(?::(\d{2}))?");
         if let Some(c) = full.captures(line) {
-            let n = |i: usize| c.get(i).map_or(0, |m| m.as_str().parse::<u32>().unwrap_or(0));
+            let n = |i: usize| {
+                c.get(i)
+                    .map_or(0, |m| m.as_str().parse::<u32>().unwrap_or(0))
+            };
             if let Some(t) = NaiveDate::from_ymd_opt(n(1) as i32, n(2), n(3))
                 .zip(NaiveTime::from_hms_opt(n(4), n(5), n(6)))
-                .and_then(|(d, t)| received.offset().from_local_datetime(&d.and_time(t)).single())
+                .and_then(|(d, t)| {
+                    received
+                        .offset()
+                        .from_local_datetime(&d.and_time(t))
+                        .single()
+                })
             {
                 self.at = t;
             }
@@ -157,20 +189,32 @@ impl State {
         }
         let clock = re(r"^\s*[\[【(（]?\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*[\]】)）]?");
         if let Some(c) = clock.captures(line) {
-            let n = |i: usize| c.get(i).map_or(0, |m| m.as_str().parse::<u32>().unwrap_or(0));
-            if let Some(t) = NaiveTime::from_hms_opt(n(1), n(2), n(3))
-                .and_then(|t| received.offset().from_local_datetime(&received.date_naive().and_time(t)).single())
-            {
+            let n = |i: usize| {
+                c.get(i)
+                    .map_or(0, |m| m.as_str().parse::<u32>().unwrap_or(0))
+            };
+            if let Some(t) = NaiveTime::from_hms_opt(n(1), n(2), n(3)).and_then(|t| {
+                received
+                    .offset()
+                    .from_local_datetime(&received.date_naive().and_time(t))
+                    .single()
+            }) {
                 self.at = t;
             }
             return line[c[0].len()..].to_string();
         }
         let trailing = re(r"^(.{1,24}?)\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*$");
         if let Some(c) = trailing.captures(line) {
-            let n = |i: usize| c.get(i).map_or(0, |m| m.as_str().parse::<u32>().unwrap_or(0));
-            if let Some(t) = NaiveTime::from_hms_opt(n(2), n(3), n(4))
-                .and_then(|t| received.offset().from_local_datetime(&received.date_naive().and_time(t)).single())
-            {
+            let n = |i: usize| {
+                c.get(i)
+                    .map_or(0, |m| m.as_str().parse::<u32>().unwrap_or(0))
+            };
+            if let Some(t) = NaiveTime::from_hms_opt(n(2), n(3), n(4)).and_then(|t| {
+                received
+                    .offset()
+                    .from_local_datetime(&received.date_naive().and_time(t))
+                    .single()
+            }) {
                 self.at = t;
             }
             return c[1].to_string();
@@ -183,13 +227,24 @@ impl State {
     fn take_speaker(&mut self, line: &str, had_timestamp: bool) -> String {
         let label = re(r"^\s*([^:。，,！!？?\s][^:。，,！!？?]{0,23}?)\s*:\s*");
         let (name, content) = match label.captures(line) {
-            Some(c) => (c[1].trim().to_string(), line[c[0].len()..].trim().to_string()),
-            None if had_timestamp && line.trim().chars().count() <= 24 => (line.trim().to_string(), String::new()),
+            Some(c) => (
+                c[1].trim().to_string(),
+                line[c[0].len()..].trim().to_string(),
+            ),
+            None if had_timestamp && line.trim().chars().count() <= 24 => {
+                (line.trim().to_string(), String::new())
+            }
             None => return line.trim().to_string(),
         };
-        let user = re(r"^(?:我|本人|用户|顾客|客户|买家)\S{0,12}$|^(?i:me|i|you|customer|user)(?:\s+\S{1,12})?$");
-        let agentish = re(r"(?i)客服|专员|主管|经理|工号|助手|官方|小二|agent|support|service|team|^[A-Z][a-zA-Z]*(?: [A-Z][a-zA-Z]*)?$");
-        let generic = re(r"(?i)^(?:客服|在线客服|人工客服|官方客服|agent|support|service|customer service|date|subject|from|to|sent|主题|发件人|收件人|时间|发送时间|回复)$");
+        let user = re(
+            r"^(?:我|本人|用户|顾客|客户|买家)\S{0,12}$|^(?i:me|i|you|customer|user)(?:\s+\S{1,12})?$",
+        );
+        let agentish = re(
+            r"(?i)客服|专员|主管|经理|工号|助手|官方|小二|agent|support|service|team|^[A-Z][a-zA-Z]*(?: [A-Z][a-zA-Z]*)?$",
+        );
+        let generic = re(
+            r"(?i)^(?:客服|在线客服|人工客服|官方客服|agent|support|service|customer service|date|subject|from|to|sent|主题|发件人|收件人|时间|发送时间|回复)$",
+        );
         if !user.is_match(&name) && !agentish.is_match(&name) && !generic.is_match(&name) {
             // "温馨提示: 3个工作日内到账" — a colon inside the message, not a speaker.
             return line.trim().to_string();
@@ -199,9 +254,17 @@ impl State {
         } else {
             self.user_speaking = false;
             if !generic.is_match(&name) {
-                let without_id = re(r"\s*[（(]?\s*工号\s*:?\s*#?\s*[A-Za-z]{0,3}\d{2,8}\s*[)）]?").replace_all(&name, "");
-                let cleaned = without_id.trim().trim_matches(|c| c == '-' || c == '·').trim().to_string();
-                if !cleaned.is_empty() && !generic.is_match(&cleaned) && self.agent_name.as_deref() != Some(&cleaned) {
+                let without_id = re(r"\s*[（(]?\s*工号\s*:?\s*#?\s*[A-Za-z]{0,3}\d{2,8}\s*[)）]?")
+                    .replace_all(&name, "");
+                let cleaned = without_id
+                    .trim()
+                    .trim_matches(|c| c == '-' || c == '·')
+                    .trim()
+                    .to_string();
+                if !cleaned.is_empty()
+                    && !generic.is_match(&cleaned)
+                    && self.agent_name.as_deref() != Some(&cleaned)
+                {
                     self.agent_name = Some(cleaned);
                     self.agent_id = None;
                 }
@@ -213,15 +276,23 @@ impl State {
 
     /// Picks up agent names and ids mentioned in a message.
     fn find_agent(&mut self, text: &str) {
-        let name = re(r"客服(?:专员|代表)?[-·\s]?((?:小|阿|老)\p{Han})|我是\s*(\p{Han}{1,5}?)(?:[,，。!！\s]|很高兴|为您|$)|(?:[Mm]y name is|[Tt]his is|I am|I'm)\s+([A-Z][a-z]+)");
+        let name = re(
+            r"客服(?:专员|代表)?[-·\s]?((?:小|阿|老)\p{Han})|我是\s*(\p{Han}{1,5}?)(?:[,，。!！\s]|很高兴|为您|$)|(?:[Mm]y name is|[Tt]his is|I am|I'm)\s+([A-Z][a-z]+)",
+        );
         if let Some(c) = name.captures(text) {
-            let found = if let Some(m) = c.get(1) { format!("客服{}", m.as_str()) } else { first_group(&c, &[2, 3]) };
+            let found = if let Some(m) = c.get(1) {
+                format!("客服{}", m.as_str())
+            } else {
+                first_group(&c, &[2, 3])
+            };
             if !found.is_empty() && self.agent_name.as_deref() != Some(&found) {
                 self.agent_name = Some(found);
                 self.agent_id = None;
             }
         }
-        let id = re(r"工号\s*:?\s*#?\s*([A-Za-z]{0,3}\d{2,8})|(\d{3,8})\s*号(?:客服|专员)|(?i:agent\s*(?:id|no\.?|number|#)?\s*[:#]?\s*)([A-Za-z]{0,3}\d{3,8})");
+        let id = re(
+            r"工号\s*:?\s*#?\s*([A-Za-z]{0,3}\d{2,8})|(\d{3,8})\s*号(?:客服|专员)|(?i:agent\s*(?:id|no\.?|number|#)?\s*[:#]?\s*)([A-Za-z]{0,3}\d{3,8})",
+        );
         if let Some(c) = id.captures(text) {
             self.agent_id = Some(first_group(&c, &[1, 2, 3]));
         }
@@ -238,11 +309,18 @@ impl State {
 }
 
 fn first_group(c: &Captures, groups: &[usize]) -> String {
-    groups.iter().find_map(|&i| c.get(i)).map(|m| m.as_str().trim().to_string()).unwrap_or_default()
+    groups
+        .iter()
+        .find_map(|&i| c.get(i))
+        .map(|m| m.as_str().trim().to_string())
+        .unwrap_or_default()
 }
 
 fn strip_brackets(s: &str) -> String {
-    s.trim().trim_start_matches(['[', ']', '【', '】', '(', ')', '（', '）']).trim().to_string()
+    s.trim()
+        .trim_start_matches(['[', ']', '【', '】', '(', ')', '（', '）'])
+        .trim()
+        .to_string()
 }
 
 /// Splits a message into sentences (Chinese and English end marks; a line is at least one).
@@ -271,8 +349,12 @@ fn sentences(content: &str) -> Vec<&str> {
 
 /// A time limit that asks the user to do something is not the platform's promise.
 fn is_demand_on_user(sentence: &str) -> bool {
-    let demand = re(r"(?i)请您|您需|您需要|您可以|请在|请于|麻烦您|建议您|请务必|please|you need|you must|you can|you should");
-    let commitment = re(r"(?i)我们|我这边|我会|会在|将在|为您|给您|帮您|we will|we'll|i will|i'll|we are going|our team");
+    let demand = re(
+        r"(?i)请您|您需|您需要|您可以|请在|请于|麻烦您|建议您|请务必|please|you need|you must|you can|you should",
+    );
+    let commitment = re(
+        r"(?i)我们|我这边|我会|会在|将在|为您|给您|帮您|we will|we'll|i will|i'll|we are going|our team",
+    );
     demand.is_match(sentence) && !commitment.is_match(sentence)
 }
 
@@ -292,13 +374,19 @@ fn end_of_day(base: &Timestamp, d: NaiveDate) -> Timestamp {
 
 fn at_clock(base: &Timestamp, d: NaiveDate, h: u32, m: u32, s: u32) -> Timestamp {
     let t = NaiveTime::from_hms_opt(h.min(23), m.min(59), s.min(59)).unwrap_or(NaiveTime::MIN);
-    base.offset().from_local_datetime(&d.and_time(t)).single().unwrap_or(*base)
+    base.offset()
+        .from_local_datetime(&d.and_time(t))
+        .single()
+        .unwrap_or(*base)
 }
 
 /// The last working day of the Monday–Sunday week holding `d` that is not before `d`.
 fn last_working_day_of_week(cal: &Calendar, d: NaiveDate) -> Option<NaiveDate> {
     let monday = d - Duration::days(i64::from(d.weekday().num_days_from_monday()));
-    (0..7).rev().map(|i| monday + Duration::days(i)).find(|day| *day >= d && cal.is_working_day(*day))
+    (0..7)
+        .rev()
+        .map(|i| monday + Duration::days(i))
+        .find(|day| *day >= d && cal.is_working_day(*day))
 }
 
 fn weekday_from(c: char) -> Option<Weekday> {

@@ -28,7 +28,12 @@ pub fn check(files: &[RuleFile]) -> Vec<LetterProblem> {
     for f in rules::in_folder(files, "letters") {
         any = true;
         let mut p = |id: &str, field: &str, message: String| {
-            problems.push(LetterProblem { file: format!("rules/{}", f.path), id: id.into(), field: field.into(), message })
+            problems.push(LetterProblem {
+                file: format!("rules/{}", f.path),
+                id: id.into(),
+                field: field.into(),
+                message,
+            })
         };
         let parsed: LetterFile = match toml::from_str(&f.text) {
             Ok(x) => x,
@@ -44,8 +49,13 @@ pub fn check(files: &[RuleFile]) -> Vec<LetterProblem> {
             pairs.push((t.to, t.lang));
             meta(&mut p, &t.id, &t.confidence, &t.checked, &t.sources);
             for (field, text) in [
-                ("title", &t.title), ("salutation", &t.salutation), ("background", &t.background), ("problem", &t.problem),
-                ("demand", &t.demand), ("evidence_reserve", &t.evidence_reserve), ("closing", &t.closing),
+                ("title", &t.title),
+                ("salutation", &t.salutation),
+                ("background", &t.background),
+                ("problem", &t.problem),
+                ("demand", &t.demand),
+                ("evidence_reserve", &t.evidence_reserve),
+                ("closing", &t.closing),
             ] {
                 placeholders(&mut p, &t.id, field, text, &[]);
             }
@@ -94,31 +104,60 @@ pub fn check(files: &[RuleFile]) -> Vec<LetterProblem> {
             }
         }
         if !has_fallback {
-            problems.push(LetterProblem { file: "rules/letters/".into(), id: "addressee".into(), field: "kinds".into(), message: "no fallback addressee with kinds = [\"*\"]".into() });
+            problems.push(LetterProblem {
+                file: "rules/letters/".into(),
+                id: "addressee".into(),
+                field: "kinds".into(),
+                message: "no fallback addressee with kinds = [\"*\"]".into(),
+            });
         }
     }
     problems
 }
 
-fn meta(p: &mut impl FnMut(&str, &str, String), id: &str, confidence: &str, checked: &str, sources: &[Source]) {
+fn meta(
+    p: &mut impl FnMut(&str, &str, String),
+    id: &str,
+    confidence: &str,
+    checked: &str,
+    sources: &[Source],
+) {
     let ok = |c: &str| matches!(c, "high" | "medium" | "low");
     if !ok(confidence) {
-        p(id, "confidence", format!("“{confidence}” is not high, medium or low"));
+        p(
+            id,
+            "confidence",
+            format!("“{confidence}” is not high, medium or low"),
+        );
     }
     if chrono::NaiveDate::parse_from_str(checked, "%Y-%m-%d").is_err() {
-        p(id, "checked", format!("“{checked}” is not a YYYY-MM-DD date"));
+        p(
+            id,
+            "checked",
+            format!("“{checked}” is not a YYYY-MM-DD date"),
+        );
     }
     if sources.is_empty() {
         p(id, "sources", "at least one source is needed".into());
     }
     for s in sources {
         if !ok(&s.confidence) {
-            p(id, "sources.confidence", format!("“{}” is not high, medium or low", s.confidence));
+            p(
+                id,
+                "sources.confidence",
+                format!("“{}” is not high, medium or low", s.confidence),
+            );
         }
     }
 }
 
-fn placeholders(p: &mut impl FnMut(&str, &str, String), id: &str, field: &str, text: &str, extra: &[&str]) {
+fn placeholders(
+    p: &mut impl FnMut(&str, &str, String),
+    id: &str,
+    field: &str,
+    text: &str,
+    extra: &[&str],
+) {
     let mut rest = text;
     while let Some(start) = rest.find('{') {
         let after = &rest[start + 1..];
@@ -146,11 +185,29 @@ mod tests {
     #[test]
     fn a_broken_template_is_reported_with_file_id_and_field() {
         let mut files = rules::embedded();
-        let f = files.iter_mut().find(|f| f.path == "letters/platform.toml").unwrap();
-        f.text = f.text.replacen("{deadline_days}个工作日内（即", "{deadlin}个工作日内（即", 1).replacen("confidence = \"low\"", "confidence = \"sure\"", 1);
+        let f = files
+            .iter_mut()
+            .find(|f| f.path == "letters/platform.toml")
+            .unwrap();
+        f.text = f
+            .text
+            .replacen(
+                "{deadline_days}个工作日内（即",
+                "{deadlin}个工作日内（即",
+                1,
+            )
+            .replacen("confidence = \"low\"", "confidence = \"sure\"", 1);
         let problems = check(&files);
-        assert!(problems.iter().any(|p| p.id == "letter.platform.zh" && p.field == "demand" && p.message.contains("{deadlin}")), "{problems:#?}");
-        assert!(problems.iter().any(|p| p.field == "confidence"), "{problems:#?}");
+        assert!(
+            problems.iter().any(|p| p.id == "letter.platform.zh"
+                && p.field == "demand"
+                && p.message.contains("{deadlin}")),
+            "{problems:#?}"
+        );
+        assert!(
+            problems.iter().any(|p| p.field == "confidence"),
+            "{problems:#?}"
+        );
         assert!(problems.iter().all(|p| p.file.starts_with("rules/letters")));
     }
 }

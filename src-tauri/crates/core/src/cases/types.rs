@@ -132,7 +132,13 @@ mod tests {
 
     #[test]
     fn serde_uses_the_ids() {
-        assert_eq!(serde_json::to_string(&Channel::InPerson).unwrap(), "\"in_person\"");
-        assert_eq!(serde_json::to_string(&Stage::OfficialComplaint).unwrap(), "\"official_complaint\"");
+        assert_eq!(
+            serde_json::to_string(&Channel::InPerson).unwrap(),
+            "\"in_person\""
+        );
+        assert_eq!(
+            serde_json::to_string(&Stage::OfficialComplaint).unwrap(),
+            "\"official_complaint\""
+        );
     }
 }
