@@ -416,8 +416,10 @@ pub struct DueItem {
     pub platform: String,
     /// The follow-up or contact id.
     pub ref_id: i64,
-    /// YYYY-MM-DD for follow-ups, RFC 3339 for promises.
+    /// The day it became due (YYYY-MM-DD), as in `health`'s `due[].since`.
     pub since: String,
+    /// For promises: the exact due time (RFC 3339).
+    pub due_at: Option<String>,
     pub text: Text,
 }
 
@@ -440,6 +442,7 @@ pub fn due_items(conn: &Connection, now: &Timestamp) -> Result<Vec<DueItem>> {
                 platform: platform.clone(),
                 ref_id: f.id,
                 since: f.due_on.clone(),
+                due_at: None,
                 text: Text::new(
                     format!(
                         "{} 的处理期限（{} 个工作日）已到，请追问进度",
@@ -466,7 +469,13 @@ pub fn due_items(conn: &Connection, now: &Timestamp) -> Result<Vec<DueItem>> {
                 case_id,
                 platform: platform.clone(),
                 ref_id: c.id,
-                since: c.due.clone().unwrap_or_default(),
+                since: c
+                    .due
+                    .as_deref()
+                    .and_then(|d| d.get(..10))
+                    .unwrap_or_default()
+                    .to_string(),
+                due_at: c.due.clone(),
                 text: Text::new(
                     format!("客服承诺已逾期：{promise}"),
                     format!("Customer-service promise overdue: {promise}"),
@@ -474,7 +483,7 @@ pub fn due_items(conn: &Connection, now: &Timestamp) -> Result<Vec<DueItem>> {
             });
         }
     }
-    out.sort_by(|a, b| a.since.cmp(&b.since));
+    out.sort_by(|a, b| (&a.since, &a.due_at).cmp(&(&b.since, &b.due_at)));
     Ok(out)
 }
 

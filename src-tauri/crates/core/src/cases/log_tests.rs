@@ -40,6 +40,8 @@ fn a_promise_past_due_is_overdue_and_becomes_the_escalation_reason() {
     let due = due_items(store.conn(), &t("2026-03-14 09:00")).unwrap();
     assert_eq!(due.len(), 1);
     assert_eq!(due[0].what, DueKind::PromiseOverdue);
+    assert_eq!(due[0].since, "2026-03-13");
+    assert_eq!(due[0].due_at.as_deref(), Some("2026-03-13T23:59:00+08:00"));
     // Kept promises are no longer overdue.
     store
         .transaction(|tx| mark_promise_kept(tx, id, after[0].id, &t("2026-03-15 10:00")))
