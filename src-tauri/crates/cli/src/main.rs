@@ -41,6 +41,9 @@ enum Command {
     Deadline(commands::deadline::DeadlineArgs),
     /// Where to complain, step by step: tixian route KIND [--from DATE].
     Route(commands::route::RouteArgs),
+    /// Complaint cases: timeline, evidence, customer-service log, letters.
+    #[command(subcommand)]
+    Case(commands::case::CaseCommand),
 }
 
 /// What every command gets: the chosen language, output mode and a lazily opened store.
@@ -93,6 +96,7 @@ fn main() -> ExitCode {
         Command::Balance(args) => commands::balance::run(&ctx, args),
         Command::Deadline(args) => commands::deadline::run(&ctx, args),
         Command::Route(args) => commands::route::run(&ctx, args),
+        Command::Case(cmd) => commands::case::run(&ctx, cmd),
     };
     match result {
         Ok(code) => code,

@@ -6,6 +6,7 @@
 //! one transaction.
 
 pub mod calendar;
+pub mod cases;
 pub mod error;
 pub mod kb_check;
 pub mod lang;
@@ -15,6 +16,7 @@ pub mod route;
 pub mod rules;
 pub mod store;
 pub mod time;
+pub mod vault;
 
 pub use error::{ApiError, CoreError, Result};
 pub use lang::{Lang, Text};

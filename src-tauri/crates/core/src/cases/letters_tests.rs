@@ -1,0 +1,193 @@
+//! Letters and preparation aids in both languages, from a case with a broken promise and
+//! evidence in both tiers.
+
+use super::*;
+use crate::cases::evidence::{self, EvidenceInput};
+use crate::cases::prep::prep;
+use crate::cases::test_support::{store_with_case, t};
+use crate::cases::{add_contact, Channel, NewContact};
+use crate::store::Store;
+
+/// The test case plus a contact whose promise is overdue by 2026-03-20, and two evidence files.
+fn case_with_history() -> (Store, i64, tempfile::TempDir) {
+    let (mut store, id) = store_with_case();
+    let dir = tempfile::tempdir().unwrap();
+    let contact = NewContact {
+        at: t("2026-03-10 15:30"),
+        channel: Channel::Phone,
+        agent: "工号 8231".into(),
+        said: "已提交加急".into(),
+        promise: "3个工作日内处理".into(),
+        due: Some(t("2026-03-13 23:59:59")),
+        outcome: "未处理".into(),
+    };
+    store
+        .transaction(|tx| add_contact(tx, id, &contact, &t("2026-03-10 16:00")))
+        .unwrap();
+    for (name, caption, tier) in [
+        ("a.png", "提现失败截图", Tier::Core),
+        ("b.txt", "完整聊天记录", Tier::Reserve),
+    ] {
+        let path = dir.path().join(name);
+        let bytes = if name.ends_with("png") {
+            evidence::tests::png(8, 8)
+        } else {
+            "客服：3个工作日内处理".as_bytes().to_vec()
+        };
+        std::fs::write(&path, bytes).unwrap();
+        let input = EvidenceInput {
+            path,
+            caption: caption.into(),
+            tier,
+            taken_at: Some(t("2026-03-10 14:05")),
+        };
+        store
+            .transaction(|tx| {
+                evidence::add_evidence(
+                    tx,
+                    &dir.path().join("vault"),
+                    id,
+                    &input,
+                    &t("2026-03-11 09:00"),
+                )
+            })
+            .unwrap();
+    }
+    (store, id, dir)
+}
+
+fn letter(store: &Store, id: i64, to: Recipient, lang: Lang) -> Letter {
+    letter_for_case(
+        store.conn(),
+        id,
+        to,
+        lang,
+        &t("2026-03-20 10:00"),
+        &rules::embedded(),
+    )
+    .unwrap()
+}
+
+#[test]
+fn platform_letter_in_chinese_has_a_precise_title_a_dated_demand_and_clear_file_names() {
+    let (store, id, _dir) = case_with_history();
+    let l = letter(&store, id, Recipient::Platform, Lang::Zh);
+    assert_eq!(
+        l.title,
+        "关于微信支付账户（尾号 1234）于2026年3月10日提现¥5,000.00失败（提示“系统繁忙”）的投诉"
+    );
+    let demand = &l.sections[2].text;
+    // Friday 2026-03-20 + 3 working days = Wednesday 2026-03-25.
+    assert_eq!(l.deadline, "2026-03-25");
+    assert!(
+        demand.contains("3个工作日内（即2026年3月25日前）"),
+        "{demand}"
+    );
+    assert!(demand.contains("¥5,000.00"));
+    let problem = &l.sections[1].text;
+    assert!(
+        problem.contains("工号 8231") && problem.contains("已逾期"),
+        "{problem}"
+    );
+    assert_eq!(l.attachments.len(), 1, "only core evidence is attached");
+    assert_eq!(l.attachments[0].file_name, "01_提现失败截图_2026-03-10.png");
+    assert!(l.text.contains("另有1份补充材料"));
+    assert!(!l.text.contains('{'), "unfilled placeholder in {}", l.text);
+}
+
+#[test]
+fn platform_letter_in_english() {
+    let (store, id, _dir) = case_with_history();
+    let l = letter(&store, id, Recipient::Platform, Lang::En);
+    assert!(
+        l.title.contains("¥5,000.00") && l.title.contains("2026-03-10"),
+        "{}",
+        l.title
+    );
+    assert!(l.title.contains("系统繁忙"));
+    assert!(
+        l.sections[2]
+            .text
+            .contains("within 3 working days, that is by 2026-03-25"),
+        "{}",
+        l.sections[2].text
+    );
+    assert!(l.sections[1].text.contains("overdue"));
+    assert!(!l.text.contains('{'));
+}
+
+#[test]
+fn regulator_letter_carries_the_one_page_summary_and_the_obstacle() {
+    let (store, id, _dir) = case_with_history();
+    let zh = letter(&store, id, Recipient::Regulator, Lang::Zh);
+    assert_eq!(
+        zh.addressee.as_deref(),
+        Some("有关监管部门"),
+        "the platform is not in the ledger"
+    );
+    let summary = &zh.sections[1].text;
+    for needed in [
+        "平台：微信支付",
+        "金额：¥5,000.00",
+        "共1次",
+        "目前障碍：",
+        "3个工作日内处理",
+    ] {
+        assert!(summary.contains(needed), "missing {needed} in {summary}");
+    }
+    assert!(zh.title.contains("¥5,000.00") && zh.title.contains("2026年3月10日"));
+    assert!(zh.sections[2].text.contains("5个工作日内"));
+    let en = letter(&store, id, Recipient::Regulator, Lang::En);
+    assert!(en.sections[1].text.contains("The obstacle now:"));
+    assert!(en.sections[2].text.contains("within 5 working days"));
+}
+
+#[test]
+fn regulator_is_chosen_by_the_ledger_platform_kind() {
+    let (mut store, _, _dir) = case_with_history();
+    let now = t("2026-03-20 10:00");
+    let new_case = store
+        .transaction(|tx| {
+            crate::ledger::add_platform(
+                tx,
+                &crate::ledger::NewPlatform {
+                    name: "某银行".into(),
+                    kind: PlatformKind::Bank,
+                    note: String::new(),
+                },
+                &now,
+            )?;
+            let new = super::super::NewCase::from_diagnosis(
+                "某银行",
+                crate::Money::from_fen(10_000),
+                t("2026-03-18 10:00"),
+                "",
+                &[],
+                &[],
+            );
+            super::super::create_case(tx, &new, &now)
+        })
+        .unwrap();
+    let l = letter(&store, new_case.id, Recipient::Regulator, Lang::Zh);
+    assert!(l.addressee.unwrap().contains("12378"));
+}
+
+#[test]
+fn three_sentence_statement_says_when_what_and_result() {
+    let (store, id, _dir) = case_with_history();
+    let now = t("2026-03-20 10:00");
+    let d = detail(store.conn(), id, &now).unwrap();
+    let zh = prep(&d, Lang::Zh, &now, &rules::embedded()).unwrap();
+    assert_eq!(zh.statement, "2026年3月10日 14:00，我在微信支付申请提现¥5,000.00。系统提示“系统繁忙”。至今资金仍未到账，我已联系客服1次，对方承诺的期限已过。");
+    assert!(zh.checklist.len() >= 5);
+    assert!(zh.supervisor.iter().any(|p| p.text.contains("主管")));
+    let en = prep(&d, Lang::En, &now, &rules::embedded()).unwrap();
+    assert!(
+        en.statement.starts_with(
+            "On 2026-03-10 at 14:00 I requested a withdrawal of ¥5,000.00 on 微信支付."
+        ),
+        "{}",
+        en.statement
+    );
+    assert!(en.polite_firm.iter().all(|p| !p.text.is_empty()));
+}

@@ -1,0 +1,492 @@
+//! What happened on a case over time: timeline entries, the customer-service log (with promises,
+//! due times and overdue flags), follow-ups after an official complaint, and what is due now.
+//!
+//! A promise whose due time has passed without being kept is overdue; the oldest overdue promise
+//! becomes the reason offered for the next step on the escalation ladder.
+
+use super::{get_case, optional_text, required_text, short_time, Case, Channel, Stage};
+use crate::calendar::Calendar;
+use crate::error::{CoreError, Result};
+use crate::lang::Text;
+use crate::ledger::utc_key;
+use crate::time::{self, Timestamp};
+use chrono::NaiveDate;
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use serde::Serialize;
+
+/// A timeline entry to add.
+#[derive(Debug, Clone)]
+pub struct NewEvent {
+    pub at: Timestamp,
+    pub text: String,
+    /// An evidence item of the same case this entry refers to.
+    pub evidence_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct TimelineEvent {
+    pub id: i64,
+    pub case_id: i64,
+    pub at: String,
+    pub text: String,
+    pub evidence_id: Option<i64>,
+}
+
+pub fn add_event(
+    tx: &Transaction,
+    case_id: i64,
+    new: &NewEvent,
+    now: &Timestamp,
+) -> Result<TimelineEvent> {
+    get_case(tx, case_id)?;
+    let text = required_text(&new.text, "text", 4000, "发生了什么", "the entry text")?;
+    if let Some(eid) = new.evidence_id {
+        let owner: Option<i64> = tx
+            .query_row(
+                "SELECT case_id FROM evidence_items WHERE id = ?1",
+                [eid],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if owner != Some(case_id) {
+            return Err(CoreError::invalid(
+                "evidence",
+                format!("本案件没有编号为 {eid} 的证据"),
+                format!("this case has no evidence item {eid}"),
+            ));
+        }
+    }
+    tx.execute(
+        "INSERT INTO timeline_events(case_id, at, at_utc, text, evidence_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![case_id, time::to_rfc3339(&new.at), utc_key(&new.at), text, new.evidence_id, time::to_rfc3339(now)],
+    )?;
+    Ok(TimelineEvent {
+        id: tx.last_insert_rowid(),
+        case_id,
+        at: time::to_rfc3339(&new.at),
+        text,
+        evidence_id: new.evidence_id,
+    })
+}
+
+/// Timeline entries in time order.
+pub fn list_events(conn: &Connection, case_id: i64) -> Result<Vec<TimelineEvent>> {
+    let mut stmt = conn.prepare("SELECT id, case_id, at, text, evidence_id FROM timeline_events WHERE case_id = ?1 ORDER BY at_utc, id")?;
+    let rows = stmt.query_map([case_id], |r| {
+        Ok(TimelineEvent {
+            id: r.get(0)?,
+            case_id: r.get(1)?,
+            at: r.get(2)?,
+            text: r.get(3)?,
+            evidence_id: r.get(4)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// A customer-service contact to log.
+#[derive(Debug, Clone)]
+pub struct NewContact {
+    pub at: Timestamp,
+    pub channel: Channel,
+    /// Agent id or name ("工号 8231", "客服小王").
+    pub agent: String,
+    pub said: String,
+    pub promise: String,
+    pub due: Option<Timestamp>,
+    pub outcome: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Contact {
+    pub id: i64,
+    pub case_id: i64,
+    pub at: String,
+    pub channel: Channel,
+    pub agent: String,
+    pub said: String,
+    pub promise: String,
+    pub due: Option<String>,
+    pub outcome: String,
+    pub promise_kept_at: Option<String>,
+    /// The due time has passed (as of the `now` it was read with) and the promise was not kept.
+    pub overdue: bool,
+}
+
+/// Logs a contact. A due time before the contact itself is a typo, refused.
+pub fn add_contact(
+    tx: &Transaction,
+    case_id: i64,
+    new: &NewContact,
+    now: &Timestamp,
+) -> Result<Contact> {
+    get_case(tx, case_id)?;
+    validate_contact(new)?;
+    tx.execute(
+        "INSERT INTO contacts(case_id, at, at_utc, channel, agent, said, promise, due_at, due_utc, outcome, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        params![
+            case_id,
+            time::to_rfc3339(&new.at),
+            utc_key(&new.at),
+            new.channel.as_str(),
+            new.agent.trim(),
+            new.said.trim(),
+            new.promise.trim(),
+            new.due.as_ref().map(time::to_rfc3339),
+            new.due.as_ref().map(utc_key),
+            new.outcome.trim(),
+            time::to_rfc3339(now),
+        ],
+    )?;
+    let id = tx.last_insert_rowid();
+    list_contacts(tx, case_id, now)?
+        .into_iter()
+        .find(|c| c.id == id)
+        .ok_or_else(|| CoreError::Internal("contact vanished after insert".into()))
+}
+
+/// The checks `add_contact` makes, callable before a store is opened.
+pub fn validate_contact(new: &NewContact) -> Result<()> {
+    optional_text(&new.agent, "agent", 100)?;
+    optional_text(&new.said, "said", 4000)?;
+    optional_text(&new.promise, "promise", 1000)?;
+    optional_text(&new.outcome, "outcome", 2000)?;
+    if let Some(due) = &new.due {
+        if due < &new.at {
+            return Err(CoreError::invalid(
+                "due",
+                format!(
+                    "承诺期限 {} 早于联系时间 {}，请检查",
+                    time::to_rfc3339(due),
+                    time::to_rfc3339(&new.at)
+                ),
+                format!(
+                    "the due time {} is before the contact time {}; check both",
+                    time::to_rfc3339(due),
+                    time::to_rfc3339(&new.at)
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Contacts in time order, with overdue flags as of `now`.
+pub fn list_contacts(conn: &Connection, case_id: i64, now: &Timestamp) -> Result<Vec<Contact>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, case_id, at, channel, agent, said, promise, due_at, outcome, promise_kept_at FROM contacts WHERE case_id = ?1 ORDER BY at_utc, id",
+    )?;
+    let rows = stmt.query_map([case_id], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get(4)?,
+            r.get(5)?,
+            r.get(6)?,
+            r.get::<_, Option<String>>(7)?,
+            r.get(8)?,
+            r.get::<_, Option<String>>(9)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, case_id, at, channel, agent, said, promise, due, outcome, promise_kept_at) = row?;
+        let overdue = match (&due, &promise_kept_at) {
+            (Some(d), None) => time::from_stored(d)? < *now,
+            _ => false,
+        };
+        out.push(Contact {
+            id,
+            case_id,
+            at,
+            channel: Channel::from_stored(&channel)?,
+            agent,
+            said,
+            promise,
+            due,
+            outcome,
+            promise_kept_at,
+            overdue,
+        });
+    }
+    Ok(out)
+}
+
+/// Marks a contact's promise as kept: it no longer counts as overdue.
+pub fn mark_promise_kept(
+    tx: &Transaction,
+    case_id: i64,
+    contact_id: i64,
+    at: &Timestamp,
+) -> Result<()> {
+    let n = tx.execute(
+        "UPDATE contacts SET promise_kept_at = ?1 WHERE id = ?2 AND case_id = ?3",
+        params![time::to_rfc3339(at), contact_id, case_id],
+    )?;
+    if n == 0 {
+        return Err(CoreError::NotFound {
+            what: "contact",
+            key: contact_id.to_string(),
+        });
+    }
+    Ok(())
+}
+
+/// What to do next on the ladder, and why.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct EscalationAdvice {
+    pub stage: Stage,
+    pub next: Option<Stage>,
+    /// Set when a broken promise justifies the next step.
+    pub reason: Option<Text>,
+    pub overdue_contacts: Vec<i64>,
+}
+
+/// Offers the oldest overdue promise as the reason to move one rung up.
+pub fn escalation(case: &Case, contacts: &[Contact]) -> EscalationAdvice {
+    let overdue: Vec<&Contact> = contacts.iter().filter(|c| c.overdue).collect();
+    let reason = overdue.first().map(|c| {
+        let who_zh = if c.agent.is_empty() { "客服".to_string() } else { format!("客服（{}）", c.agent) };
+        let who_en = if c.agent.is_empty() { "Customer service".to_string() } else { format!("Customer service ({})", c.agent) };
+        let promise = if c.promise.is_empty() { "处理".to_string() } else { c.promise.clone() };
+        let due = c.due.as_deref().map(short_time).unwrap_or_default();
+        let at = short_time(&c.at);
+        Text::new(
+            format!("{who_zh}于 {at} 承诺“{promise}”，期限 {due} 已过仍未兑现"),
+            format!("{who_en} promised “{promise}” on {at}; the deadline {due} has passed and the promise was not kept"),
+        )
+    });
+    EscalationAdvice {
+        stage: case.stage,
+        next: case.stage.next(),
+        reason,
+        overdue_contacts: overdue.iter().map(|c| c.id).collect(),
+    }
+}
+
+/// A follow-up to schedule after an official complaint.
+#[derive(Debug, Clone)]
+pub struct NewFollowUp {
+    /// Who the complaint went to, e.g. "12315" or "平台投诉邮箱".
+    pub body: String,
+    /// Their complaint or ticket number, if any.
+    pub reference: String,
+    pub filed_at: Timestamp,
+    /// The body's own deadline in working days (e.g. 7 for 12315 acceptance).
+    pub working_days: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct FollowUp {
+    pub id: i64,
+    pub case_id: i64,
+    pub body: String,
+    pub reference: String,
+    pub filed_at: String,
+    pub deadline_working_days: i64,
+    /// The day to chase if nothing came back (YYYY-MM-DD).
+    pub due_on: String,
+    pub done_at: Option<String>,
+    /// Working days from today to `due_on` (negative when past), as of `now`.
+    pub working_days_left: i64,
+    /// Not done and `due_on` is today or earlier.
+    pub due: bool,
+}
+
+/// Schedules a chase `working_days` working days after filing (start day not counted).
+pub fn add_follow_up(
+    tx: &Transaction,
+    case_id: i64,
+    new: &NewFollowUp,
+    cal: &Calendar,
+    now: &Timestamp,
+) -> Result<FollowUp> {
+    get_case(tx, case_id)?;
+    let body = required_text(
+        &new.body,
+        "body",
+        100,
+        "投诉对象（如 12315、平台投诉邮箱）",
+        "who the complaint went to (e.g. 12315)",
+    )?;
+    let reference = optional_text(&new.reference, "reference", 100)?;
+    if new.working_days == 0 || new.working_days > 365 {
+        return Err(CoreError::invalid(
+            "working_days",
+            "期限须为 1 到 365 个工作日",
+            "the deadline must be 1 to 365 working days",
+        ));
+    }
+    let due_on = cal
+        .add_working_days(new.filed_at.date_naive(), new.working_days)
+        .due;
+    tx.execute(
+        "INSERT INTO follow_ups(case_id, body, reference, filed_at, deadline_working_days, due_on, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![case_id, body, reference, time::to_rfc3339(&new.filed_at), new.working_days, due_on.to_string(), time::to_rfc3339(now)],
+    )?;
+    let id = tx.last_insert_rowid();
+    list_follow_ups(tx, case_id, now)?
+        .into_iter()
+        .find(|f| f.id == id)
+        .ok_or_else(|| CoreError::Internal("follow-up vanished after insert".into()))
+}
+
+pub fn mark_follow_up_done(
+    tx: &Transaction,
+    case_id: i64,
+    follow_up_id: i64,
+    at: &Timestamp,
+) -> Result<()> {
+    let n = tx.execute(
+        "UPDATE follow_ups SET done_at = ?1 WHERE id = ?2 AND case_id = ?3",
+        params![time::to_rfc3339(at), follow_up_id, case_id],
+    )?;
+    if n == 0 {
+        return Err(CoreError::NotFound {
+            what: "follow-up",
+            key: follow_up_id.to_string(),
+        });
+    }
+    Ok(())
+}
+
+pub fn list_follow_ups(conn: &Connection, case_id: i64, now: &Timestamp) -> Result<Vec<FollowUp>> {
+    let cal = Calendar::embedded();
+    let today = now.date_naive();
+    let mut stmt = conn.prepare(
+        "SELECT id, case_id, body, reference, filed_at, deadline_working_days, due_on, done_at FROM follow_ups WHERE case_id = ?1 ORDER BY due_on, id",
+    )?;
+    let rows = stmt.query_map([case_id], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, i64>(5)?,
+            r.get::<_, String>(6)?,
+            r.get::<_, Option<String>>(7)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, case_id, body, reference, filed_at, deadline_working_days, due_on, done_at) = row?;
+        let due_date = NaiveDate::parse_from_str(&due_on, "%Y-%m-%d")
+            .map_err(|e| CoreError::Internal(format!("stored due date “{due_on}”: {e}")))?;
+        out.push(FollowUp {
+            id,
+            case_id,
+            body,
+            reference,
+            filed_at,
+            deadline_working_days,
+            working_days_left: cal.working_days_between(today, due_date),
+            due: done_at.is_none() && due_date <= today,
+            due_on,
+            done_at,
+        });
+    }
+    Ok(out)
+}
+
+/// The `due[].what` values of the contract that cases produce.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum DueKind {
+    /// A follow-up whose body's deadline has passed: chase it.
+    CaseDeadline,
+    /// A customer-service promise past its due time.
+    PromiseOverdue,
+}
+
+/// One thing Home shows as due.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct DueItem {
+    pub what: DueKind,
+    pub case_id: i64,
+    pub platform: String,
+    /// The follow-up or contact id.
+    pub ref_id: i64,
+    /// The day it became due (YYYY-MM-DD), as in `health`'s `due[].since`.
+    pub since: String,
+    /// For promises: the exact due time (RFC 3339).
+    pub due_at: Option<String>,
+    pub text: Text,
+}
+
+/// Everything due across open cases as of `now`: follow-ups to chase and overdue promises.
+/// Resolved and closed cases are left out.
+pub fn due_items(conn: &Connection, now: &Timestamp) -> Result<Vec<DueItem>> {
+    let mut out = Vec::new();
+    let mut stmt = conn.prepare("SELECT id, platform_name FROM cases WHERE status NOT IN ('resolved', 'closed') ORDER BY id")?;
+    let cases: Vec<(i64, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (case_id, platform) in cases {
+        for f in list_follow_ups(conn, case_id, now)?
+            .into_iter()
+            .filter(|f| f.due)
+        {
+            out.push(DueItem {
+                what: DueKind::CaseDeadline,
+                case_id,
+                platform: platform.clone(),
+                ref_id: f.id,
+                since: f.due_on.clone(),
+                due_at: None,
+                text: Text::new(
+                    format!(
+                        "{} 的处理期限（{} 个工作日）已到，请追问进度",
+                        f.body, f.deadline_working_days
+                    ),
+                    format!(
+                        "{}'s deadline ({} working days) has arrived; chase them for progress",
+                        f.body, f.deadline_working_days
+                    ),
+                ),
+            });
+        }
+        for c in list_contacts(conn, case_id, now)?
+            .into_iter()
+            .filter(|c| c.overdue)
+        {
+            let promise = if c.promise.is_empty() {
+                c.said.clone()
+            } else {
+                c.promise.clone()
+            };
+            out.push(DueItem {
+                what: DueKind::PromiseOverdue,
+                case_id,
+                platform: platform.clone(),
+                ref_id: c.id,
+                since: c
+                    .due
+                    .as_deref()
+                    .and_then(|d| d.get(..10))
+                    .unwrap_or_default()
+                    .to_string(),
+                due_at: c.due.clone(),
+                text: Text::new(
+                    format!("客服承诺已逾期：{promise}"),
+                    format!("Customer-service promise overdue: {promise}"),
+                ),
+            });
+        }
+    }
+    out.sort_by(|a, b| (&a.since, &a.due_at).cmp(&(&b.since, &b.due_at)));
+    Ok(out)
+}
+
+#[cfg(test)]
+#[path = "log_tests.rs"]
+mod tests;

@@ -1,0 +1,176 @@
+//! Tests for the timeline, contact log, follow-ups and due items.
+
+use super::super::test_support::*;
+use super::*;
+
+fn contact(at: &str, due: Option<&str>) -> NewContact {
+    NewContact {
+        at: t(at),
+        channel: Channel::Phone,
+        agent: "工号 8231".into(),
+        said: "已提交加急".into(),
+        promise: "3个工作日内处理".into(),
+        due: due.map(t),
+        outcome: String::new(),
+    }
+}
+
+#[test]
+fn a_promise_past_due_is_overdue_and_becomes_the_escalation_reason() {
+    let (mut store, id) = store_with_case();
+    let logged = t("2026-03-10 16:00");
+    store
+        .transaction(|tx| {
+            add_contact(
+                tx,
+                id,
+                &contact("2026-03-10 15:30", Some("2026-03-13 23:59")),
+                &logged,
+            )
+        })
+        .unwrap();
+    let before = list_contacts(store.conn(), id, &t("2026-03-13 23:00")).unwrap();
+    assert!(!before[0].overdue);
+    let after = list_contacts(store.conn(), id, &t("2026-03-14 09:00")).unwrap();
+    assert!(after[0].overdue);
+    let case = get_case(store.conn(), id).unwrap();
+    let advice = escalation(&case, &after);
+    assert_eq!(advice.next, Some(Stage::Supervisor));
+    assert!(advice.reason.unwrap().zh.contains("3个工作日内处理"));
+    let due = due_items(store.conn(), &t("2026-03-14 09:00")).unwrap();
+    assert_eq!(due.len(), 1);
+    assert_eq!(due[0].what, DueKind::PromiseOverdue);
+    assert_eq!(due[0].since, "2026-03-13");
+    assert_eq!(due[0].due_at.as_deref(), Some("2026-03-13T23:59:00+08:00"));
+    // Kept promises are no longer overdue.
+    store
+        .transaction(|tx| mark_promise_kept(tx, id, after[0].id, &t("2026-03-15 10:00")))
+        .unwrap();
+    assert!(!list_contacts(store.conn(), id, &t("2026-03-16 09:00")).unwrap()[0].overdue);
+}
+
+#[test]
+fn a_due_time_before_the_contact_is_refused() {
+    let (mut store, id) = store_with_case();
+    let e = store
+        .transaction(|tx| {
+            add_contact(
+                tx,
+                id,
+                &contact("2026-03-10 15:30", Some("2026-03-10 15:00")),
+                &t("2026-03-11 00:00"),
+            )
+        })
+        .unwrap_err();
+    assert_eq!(e.field_name(), Some("due"));
+    assert!(list_contacts(store.conn(), id, &t("2026-03-11 00:00"))
+        .unwrap()
+        .is_empty());
+}
+
+#[test]
+fn follow_up_is_due_after_the_bodys_working_days() {
+    let (mut store, id) = store_with_case();
+    let cal = Calendar::embedded();
+    // Filed Friday 2026-03-13; 7 working days → Tuesday 2026-03-24 (weekends skipped).
+    let new = NewFollowUp {
+        body: "12315".into(),
+        reference: "No. 1".into(),
+        filed_at: t("2026-03-13 10:00"),
+        working_days: 7,
+    };
+    let f = store
+        .transaction(|tx| add_follow_up(tx, id, &new, &cal, &t("2026-03-13 10:00")))
+        .unwrap();
+    assert_eq!(f.due_on, "2026-03-24");
+    assert!(!f.due);
+    assert_eq!(f.working_days_left, 7);
+    assert!(due_items(store.conn(), &t("2026-03-23 12:00"))
+        .unwrap()
+        .is_empty());
+    let due = due_items(store.conn(), &t("2026-03-24 08:00")).unwrap();
+    assert_eq!(due[0].what, DueKind::CaseDeadline);
+    assert_eq!(due[0].since, "2026-03-24");
+    store
+        .transaction(|tx| mark_follow_up_done(tx, id, f.id, &t("2026-03-24 09:00")))
+        .unwrap();
+    assert!(due_items(store.conn(), &t("2026-03-25 08:00"))
+        .unwrap()
+        .is_empty());
+}
+
+#[test]
+fn closed_cases_have_nothing_due() {
+    let (mut store, id) = store_with_case();
+    store
+        .transaction(|tx| {
+            add_contact(
+                tx,
+                id,
+                &contact("2026-03-10 15:30", Some("2026-03-11 18:00")),
+                &t("2026-03-10 16:00"),
+            )
+        })
+        .unwrap();
+    assert_eq!(
+        due_items(store.conn(), &t("2026-03-20 09:00"))
+            .unwrap()
+            .len(),
+        1
+    );
+    store
+        .transaction(|tx| {
+            super::super::set_status(
+                tx,
+                id,
+                super::super::CaseStatus::Closed,
+                &t("2026-03-20 09:00"),
+            )
+        })
+        .unwrap();
+    assert!(due_items(store.conn(), &t("2026-03-20 09:00"))
+        .unwrap()
+        .is_empty());
+}
+
+#[test]
+fn timeline_is_in_time_order_and_evidence_links_must_belong_to_the_case() {
+    let (mut store, id) = store_with_case();
+    let now = t("2026-03-12 10:00");
+    for (at, text) in [
+        ("2026-03-11 09:00", "第二次提现"),
+        ("2026-03-10 14:00", "第一次提现失败"),
+    ] {
+        store
+            .transaction(|tx| {
+                add_event(
+                    tx,
+                    id,
+                    &NewEvent {
+                        at: t(at),
+                        text: text.into(),
+                        evidence_id: None,
+                    },
+                    &now,
+                )
+            })
+            .unwrap();
+    }
+    let events = list_events(store.conn(), id).unwrap();
+    assert_eq!(events[0].text, "第一次提现失败");
+    let e = store
+        .transaction(|tx| {
+            add_event(
+                tx,
+                id,
+                &NewEvent {
+                    at: now,
+                    text: "x".into(),
+                    evidence_id: Some(42),
+                },
+                &now,
+            )
+        })
+        .unwrap_err();
+    assert_eq!(e.field_name(), Some("evidence"));
+}

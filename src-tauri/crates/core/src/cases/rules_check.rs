@@ -1,0 +1,213 @@
+//! `kb check` for `rules/letters/`: every file parses, ids are unique, each recipient has a zh
+//! and an en template, placeholders are ones the letter writer fills, and every entry carries
+//! `confidence`, a `checked` date and sources.
+
+use super::letters::{LetterFile, Recipient, Source, Vars};
+use crate::lang::Lang;
+use crate::rules::{self, RuleFile};
+use serde::Serialize;
+use std::collections::HashSet;
+
+/// One broken thing in a letters file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct LetterProblem {
+    pub file: String,
+    pub id: String,
+    pub field: String,
+    pub message: String,
+}
+
+/// Every problem in `rules/letters/` (empty when all is well).
+pub fn check(files: &[RuleFile]) -> Vec<LetterProblem> {
+    let mut problems = Vec::new();
+    let mut ids = HashSet::new();
+    let mut pairs: Vec<(Recipient, Lang)> = Vec::new();
+    let mut has_fallback = false;
+    let mut any = false;
+    for f in rules::in_folder(files, "letters") {
+        any = true;
+        let mut p = |id: &str, field: &str, message: String| {
+            problems.push(LetterProblem {
+                file: format!("rules/{}", f.path),
+                id: id.into(),
+                field: field.into(),
+                message,
+            })
+        };
+        let parsed: LetterFile = match toml::from_str(&f.text) {
+            Ok(x) => x,
+            Err(e) => {
+                p("", "toml", e.to_string().trim().to_string());
+                continue;
+            }
+        };
+        for t in &parsed.template {
+            if !ids.insert(t.id.clone()) {
+                p(&t.id, "id", "duplicate id".into());
+            }
+            pairs.push((t.to, t.lang));
+            meta(&mut p, &t.id, &t.confidence, &t.checked, &t.sources);
+            for (field, text) in [
+                ("title", &t.title),
+                ("salutation", &t.salutation),
+                ("background", &t.background),
+                ("problem", &t.problem),
+                ("demand", &t.demand),
+                ("evidence_reserve", &t.evidence_reserve),
+                ("closing", &t.closing),
+            ] {
+                placeholders(&mut p, &t.id, field, text, &[]);
+            }
+            for needed in ["{amount}", "{date}"] {
+                if !t.title.contains(needed) {
+                    p(&t.id, "title", format!("a precise title needs {needed}"));
+                }
+            }
+            for needed in ["{amount}", "{deadline_days}"] {
+                if !t.demand.contains(needed) {
+                    p(&t.id, "demand", format!("the demand needs {needed}"));
+                }
+            }
+        }
+        for a in &parsed.addressee {
+            has_fallback |= a.kinds.iter().any(|k| k == "*");
+            let id = a.kinds.join(",");
+            meta(&mut p, &id, &a.confidence, &a.checked, &a.sources);
+        }
+        if let Some(s) = &parsed.statement {
+            meta(&mut p, &s.id, &s.confidence, &s.checked, &s.sources);
+            placeholders(&mut p, &s.id, "zh", &s.zh, &["what", "result"]);
+            placeholders(&mut p, &s.id, "en", &s.en, &["what", "result"]);
+        }
+        for e in parsed.checklist.iter().chain(&parsed.phrase) {
+            if !ids.insert(e.id.clone()) {
+                p(&e.id, "id", "duplicate id".into());
+            }
+            meta(&mut p, &e.id, &e.confidence, &e.checked, &e.sources);
+            if e.zh.trim().is_empty() || e.en.trim().is_empty() {
+                p(&e.id, "zh/en", "both languages are needed".into());
+            }
+        }
+    }
+    if any {
+        for to in [Recipient::Platform, Recipient::Regulator] {
+            for lang in [Lang::Zh, Lang::En] {
+                if !pairs.contains(&(to, lang)) {
+                    problems.push(LetterProblem {
+                        file: "rules/letters/".into(),
+                        id: format!("letter.{}.{}", to.as_str(), lang.as_str()),
+                        field: "template".into(),
+                        message: "missing template".into(),
+                    });
+                }
+            }
+        }
+        if !has_fallback {
+            problems.push(LetterProblem {
+                file: "rules/letters/".into(),
+                id: "addressee".into(),
+                field: "kinds".into(),
+                message: "no fallback addressee with kinds = [\"*\"]".into(),
+            });
+        }
+    }
+    problems
+}
+
+fn meta(
+    p: &mut impl FnMut(&str, &str, String),
+    id: &str,
+    confidence: &str,
+    checked: &str,
+    sources: &[Source],
+) {
+    let ok = |c: &str| matches!(c, "high" | "medium" | "low");
+    if !ok(confidence) {
+        p(
+            id,
+            "confidence",
+            format!("“{confidence}” is not high, medium or low"),
+        );
+    }
+    if chrono::NaiveDate::parse_from_str(checked, "%Y-%m-%d").is_err() {
+        p(
+            id,
+            "checked",
+            format!("“{checked}” is not a YYYY-MM-DD date"),
+        );
+    }
+    if sources.is_empty() {
+        p(id, "sources", "at least one source is needed".into());
+    }
+    for s in sources {
+        if !ok(&s.confidence) {
+            p(
+                id,
+                "sources.confidence",
+                format!("“{}” is not high, medium or low", s.confidence),
+            );
+        }
+    }
+}
+
+fn placeholders(
+    p: &mut impl FnMut(&str, &str, String),
+    id: &str,
+    field: &str,
+    text: &str,
+    extra: &[&str],
+) {
+    let mut rest = text;
+    while let Some(start) = rest.find('{') {
+        let after = &rest[start + 1..];
+        let Some(end) = after.find('}') else {
+            p(id, field, "an unclosed {".into());
+            return;
+        };
+        let name = &after[..end];
+        if !Vars::names().contains(&name) && !extra.contains(&name) {
+            p(id, field, format!("unknown placeholder {{{name}}}"));
+        }
+        rest = &after[end + 1..];
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_letter_files_are_clean() {
+        assert_eq!(check(&rules::embedded()), vec![]);
+    }
+
+    #[test]
+    fn a_broken_template_is_reported_with_file_id_and_field() {
+        let mut files = rules::embedded();
+        let f = files
+            .iter_mut()
+            .find(|f| f.path == "letters/platform.toml")
+            .unwrap();
+        f.text = f
+            .text
+            .replacen(
+                "{deadline_days}个工作日内（即",
+                "{deadlin}个工作日内（即",
+                1,
+            )
+            .replacen("confidence = \"low\"", "confidence = \"sure\"", 1);
+        let problems = check(&files);
+        assert!(
+            problems.iter().any(|p| p.id == "letter.platform.zh"
+                && p.field == "demand"
+                && p.message.contains("{deadlin}")),
+            "{problems:#?}"
+        );
+        assert!(
+            problems.iter().any(|p| p.field == "confidence"),
+            "{problems:#?}"
+        );
+        assert!(problems.iter().all(|p| p.file.starts_with("rules/letters")));
+    }
+}

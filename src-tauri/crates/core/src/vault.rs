@@ -1,0 +1,131 @@
+//! The content-addressed vault: originals (evidence, imported bills) stored under their SHA-256.
+//!
+//! A file is written to a temporary file in the vault, fsynced, then renamed to its hash, so a
+//! crash never leaves a half-written file under a real name. The source is only read, never
+//! modified. Storing the same content twice stores it once.
+
+use crate::error::{CoreError, Result};
+use sha2::{Digest, Sha256};
+use std::fs::{self, File};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+/// Where the content with this hash lives (whether or not it is there yet).
+pub fn path_of(vault_dir: &Path, sha256: &str) -> PathBuf {
+    vault_dir.join(sha256)
+}
+
+/// The SHA-256 of `bytes` as lowercase hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// Stores `bytes`; returns (sha256 hex, size in bytes).
+pub fn put_bytes(vault_dir: &Path, bytes: &[u8]) -> Result<(String, u64)> {
+    let sha = sha256_hex(bytes);
+    let target = path_of(vault_dir, &sha);
+    if target.is_file() {
+        return Ok((sha, bytes.len() as u64));
+    }
+    fs::create_dir_all(vault_dir)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(vault_dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(&target).map_err(|e| CoreError::Io(e.error))?;
+    sync_dir(vault_dir);
+    Ok((sha, bytes.len() as u64))
+}
+
+/// Stores a copy of the file at `path` (streamed, so large recordings fit); the original is only
+/// read. Returns (sha256 hex, size in bytes).
+pub fn put_file(vault_dir: &Path, path: &Path) -> Result<(String, u64)> {
+    fs::create_dir_all(vault_dir)?;
+    let mut src = File::open(path)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(vault_dir)?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    let mut size = 0u64;
+    loop {
+        let n = src.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+        tmp.write_all(&buf[..n])?;
+        size += n as u64;
+    }
+    let sha = hex::encode(hasher.finalize());
+    let target = path_of(vault_dir, &sha);
+    if !target.is_file() {
+        tmp.as_file().sync_all()?;
+        tmp.persist(&target).map_err(|e| CoreError::Io(e.error))?;
+        sync_dir(vault_dir);
+    }
+    Ok((sha, size))
+}
+
+/// Reads stored content back, checking it still has its hash.
+pub fn read(vault_dir: &Path, sha256: &str) -> Result<Vec<u8>> {
+    let bytes = fs::read(path_of(vault_dir, sha256))?;
+    if sha256_hex(&bytes) != sha256 {
+        return Err(CoreError::CheckFailed(format!(
+            "vault file {sha256} no longer matches its hash"
+        )));
+    }
+    Ok(bytes)
+}
+
+/// Makes the rename durable where the platform allows syncing a directory (not on Windows).
+fn sync_dir(dir: &Path) {
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn put_names_the_file_by_its_hash_and_leaves_no_temp_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let (sha, size) = put_bytes(dir.path(), b"hello").unwrap();
+        assert_eq!(
+            sha,
+            "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"
+        );
+        assert_eq!(size, 5);
+        assert_eq!(fs::read(path_of(dir.path(), &sha)).unwrap(), b"hello");
+        // Twice is once.
+        put_bytes(dir.path(), b"hello").unwrap();
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+        assert_eq!(read(dir.path(), &sha).unwrap(), b"hello");
+    }
+
+    #[test]
+    fn put_file_copies_without_touching_the_original() {
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path().join("orig.bin");
+        fs::write(&src, b"original bytes").unwrap();
+        let vault = dir.path().join("vault");
+        let (sha, size) = put_file(&vault, &src).unwrap();
+        assert_eq!(size, 14);
+        assert_eq!(sha, sha256_hex(b"original bytes"));
+        assert_eq!(fs::read(&src).unwrap(), b"original bytes");
+        assert_eq!(fs::read_dir(&vault).unwrap().count(), 1);
+        put_file(&vault, &src).unwrap();
+        assert_eq!(
+            fs::read_dir(&vault).unwrap().count(),
+            1,
+            "the duplicate temp file was removed"
+        );
+    }
+
+    #[test]
+    fn a_changed_vault_file_is_detected_on_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let (sha, _) = put_bytes(dir.path(), b"x").unwrap();
+        fs::write(path_of(dir.path(), &sha), b"y").unwrap();
+        assert!(read(dir.path(), &sha).is_err());
+    }
+}
