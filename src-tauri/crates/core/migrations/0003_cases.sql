@@ -1,7 +1,7 @@
 -- Schema v3: case details beyond v1 — the account and platform message a letter needs, sortable
 -- UTC keys, promises that can be marked kept, evidence details, and follow-ups after an official
 -- complaint. Stage ids are checked in code (SQLite cannot add a CHECK to an existing column):
--- customer_service | supervisor | official_complaint | regulator | mediation | court.
+-- customer_service | supervisor | platform_complaint | regulator | mediation | court.
 
 ALTER TABLE cases ADD COLUMN account TEXT NOT NULL DEFAULT '';      -- e.g. "尾号 1234" for the letter title
 ALTER TABLE cases ADD COLUMN message TEXT NOT NULL DEFAULT '';      -- what the platform showed, verbatim
