@@ -5,7 +5,10 @@
 //! offset ([`time::Timestamp`]); storage is [`store::Store`] (SQLite) and every user action runs in
 //! one transaction.
 
+pub mod diagnose;
 pub mod error;
+pub mod kb;
+pub mod kb_check;
 pub mod lang;
 pub mod ledger;
 pub mod money;
