@@ -270,7 +270,16 @@ fn build(files: &[RuleFile], problems: &mut Vec<Problem>) -> Kb {
             }
         }
     }
-    let refs = raw_patterns.iter().map(|(p, mask, ..)| PatternRef { causes: *mask, weak: p.weak }).collect();
+    let refs = raw_patterns
+        .iter()
+        .map(|(p, mask, file, _)| {
+            let unless = Matcher::unless(&p.unless).unwrap_or_else(|e| {
+                problems.push(Problem { file: file.clone(), id: p.id.clone(), field: "unless".into(), message: format!("bad regex: {e}") });
+                None
+            });
+            PatternRef { causes: *mask, weak: p.weak, unless }
+        })
+        .collect();
     let regexes: Vec<Vec<String>> = raw_patterns.iter().map(|(p, ..)| p.regexes.clone()).collect();
     let matcher = Matcher::build(refs, &regexes).unwrap_or_else(|e| {
         // Individual regexes were already reported; this only catches set-wide limits.

@@ -5,7 +5,7 @@
 //! 您/你, 的/得 and 帐/账 are folded, and every number or amount (`5000元`, `¥1,234.50`, `5万`,
 //! `五千元`) becomes one `#`. All alternatives are compiled once into a single `RegexSet`.
 
-use regex::{RegexSet, RegexSetBuilder};
+use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 
 /// One pattern as the engine needs it: which causes it points to and how strongly.
 #[derive(Debug, Clone)]
@@ -13,6 +13,8 @@ pub(crate) struct PatternRef {
     /// Bitmask of cause indices (see `kb::TAXONOMY`).
     pub causes: u32,
     pub weak: bool,
+    /// Vetoes a hit of this pattern (e.g. "单笔限额" unless it is the bank's limit).
+    pub unless: Option<Regex>,
 }
 
 /// All message patterns, precompiled.
@@ -51,11 +53,21 @@ impl Matcher {
         Matcher { set: RegexSet::empty(), owner: Vec::new(), patterns: Vec::new() }
     }
 
-    /// Indices of the patterns the (raw) message matches.
+    /// Builds the optional veto regex of a pattern (alternatives joined).
+    pub fn unless(alternatives: &[String]) -> Result<Option<Regex>, regex::Error> {
+        if alternatives.is_empty() {
+            return Ok(None);
+        }
+        let joined = alternatives.iter().map(|a| format!("(?:{})", fold_pattern(a))).collect::<Vec<_>>().join("|");
+        RegexBuilder::new(&joined).case_insensitive(true).build().map(Some)
+    }
+
+    /// Indices of the patterns the (raw) message matches, vetoes applied.
     pub fn matching_patterns(&self, message: &str) -> Vec<usize> {
         let text = normalise(message);
         let mut hits: Vec<usize> = self.set.matches(&text).iter().map(|i| self.owner[i]).collect();
         hits.dedup();
+        hits.retain(|&k| !self.patterns[k].unless.as_ref().is_some_and(|u| u.is_match(&text)));
         hits
     }
 
@@ -67,6 +79,9 @@ impl Matcher {
         let mut s = MessageSignals::default();
         for i in self.set.matches(&text).iter() {
             let p = &self.patterns[self.owner[i]];
+            if p.unless.as_ref().is_some_and(|u| u.is_match(&text)) {
+                continue;
+            }
             if p.weak {
                 s.weak |= p.causes;
             } else {
@@ -152,11 +167,20 @@ fn skip_number(chars: &[char], mut i: usize) -> usize {
             break;
         }
     }
-    if matches!(chars.get(i), Some('万' | '千' | '百' | '亿' | 'w' | 'k')) {
-        i += 1;
+    // A unit may follow after spaces ("5,000.00 元"); the spaces alone are dropped anyway.
+    let mut j = i;
+    while chars.get(j).is_some_and(|c| c.is_whitespace()) {
+        j += 1;
     }
-    if matches!(chars.get(i), Some('元' | '块')) {
-        i += 1;
+    if matches!(chars.get(j), Some('万' | '千' | '百' | '亿' | 'w' | 'k')) {
+        j += 1;
+        i = j;
+    }
+    while chars.get(j).is_some_and(|c| c.is_whitespace()) {
+        j += 1;
+    }
+    if matches!(chars.get(j), Some('元' | '块')) {
+        i = j + 1;
     }
     i
 }
@@ -186,7 +210,7 @@ mod tests {
     #[test]
     fn weak_matches_are_kept_apart_from_strong_ones() {
         let m = Matcher::build(
-            vec![PatternRef { causes: 1, weak: false }, PatternRef { causes: 2, weak: true }],
+            vec![PatternRef { causes: 1, weak: false, unless: None }, PatternRef { causes: 2, weak: true, unless: None }],
             &[vec!["单笔.{0,6}限额".into()], vec!["限额".into()]],
         )
         .unwrap();

@@ -199,6 +199,9 @@ pub struct RawPattern {
     pub weak: bool,
     #[serde(rename = "match")]
     pub regexes: Vec<String>,
+    /// A hit is dropped when one of these also matches (the regex crate has no look-around).
+    #[serde(default)]
+    pub unless: Vec<String>,
     #[serde(default)]
     pub platforms: Vec<String>,
     #[serde(default)]
