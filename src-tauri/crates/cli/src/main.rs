@@ -33,6 +33,11 @@ enum Command {
     Platform(commands::platform::PlatformCommand),
     /// Record a balance snapshot: tixian balance NAME AMOUNT [--at TIME].
     Balance(commands::balance::BalanceArgs),
+    /// Diagnose a failed withdrawal: tixian diagnose [--batch] [FILE|-].
+    Diagnose(commands::diagnose::DiagnoseArgs),
+    /// The knowledge base: kb check, kb list.
+    #[command(subcommand)]
+    Kb(commands::kb::KbCommand),
 }
 
 /// What every command gets: the chosen language, output mode and a lazily opened store.
@@ -73,6 +78,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Platform(cmd) => commands::platform::run(&ctx, cmd),
         Command::Balance(args) => commands::balance::run(&ctx, args),
+        Command::Diagnose(args) => commands::diagnose::run(&ctx, args),
+        Command::Kb(cmd) => commands::kb::run(&ctx, cmd),
     };
     match result {
         Ok(code) => code,
