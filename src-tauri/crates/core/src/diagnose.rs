@@ -8,7 +8,10 @@
 
 mod case;
 
-pub use case::{case_from_value, parse_case, AccountClass, Account, Action, Case, Context, PlatformSignal, Status};
+pub use case::{
+    case_from_value, parse_case, Account, AccountClass, Action, Case, Context, PlatformSignal,
+    Status,
+};
 
 use crate::kb::compile::{Alt, Cond, Flag, Rule};
 use crate::kb::matcher::MessageSignals;
@@ -78,13 +81,32 @@ enum Hit {
 
 impl<'a> Facts<'a> {
     fn new(kb: &Kb, case: &'a Case, now: &Timestamp) -> Facts<'a> {
-        let status = case.status.map(|s| 1u8 << Status::ALL.iter().position(|x| *x == s).unwrap_or(0)).unwrap_or(0);
-        let message = case.message.as_deref().map(|m| kb.matcher.signals(m)).unwrap_or_default();
+        let status = case
+            .status
+            .map(|s| 1u8 << Status::ALL.iter().position(|x| *x == s).unwrap_or(0))
+            .unwrap_or(0);
+        let message = case
+            .message
+            .as_deref()
+            .map(|m| kb.matcher().signals(m))
+            .unwrap_or_default();
         let hour = case.at.map(|t| t.with_timezone(&Shanghai).hour());
-        let today = case.at.unwrap_or(*now).with_timezone(&Shanghai).date_naive();
+        let today = case
+            .at
+            .unwrap_or(*now)
+            .with_timezone(&Shanghai)
+            .date_naive();
         let id_expired = case.account.id_expires_on.map(|d| d < today);
         let norm = |s: &Option<String>| s.as_deref().map(|v| v.trim().to_lowercase());
-        Facts { case, status, message, hour, id_expired, from: norm(&case.from), to: norm(&case.to) }
+        Facts {
+            case,
+            status,
+            message,
+            hour,
+            id_expired,
+            from: norm(&case.from),
+            to: norm(&case.to),
+        }
     }
 
     fn eval(&self, cond: &Cond) -> Hit {
@@ -109,8 +131,14 @@ impl<'a> Facts<'a> {
             Cond::From(list) => yes(self.from.as_ref().is_some_and(|f| list.contains(f))),
             Cond::To(list) => yes(self.to.as_ref().is_some_and(|t| list.contains(t))),
             Cond::Flag(flag, want) => yes(flag_value(c, *flag) == Some(*want)),
-            Cond::PayClass(mask) => yes(c.account.payment_account_class.is_some_and(|k| mask & class_bit(k) != 0)),
-            Cond::CardClass(mask) => yes(c.account.card_class.is_some_and(|k| mask & class_bit(k) != 0)),
+            Cond::PayClass(mask) => yes(c
+                .account
+                .payment_account_class
+                .is_some_and(|k| mask & class_bit(k) != 0)),
+            Cond::CardClass(mask) => yes(c
+                .account
+                .card_class
+                .is_some_and(|k| mask & class_bit(k) != 0)),
             Cond::IdExpired(want) => yes(self.id_expired == Some(*want)),
             Cond::AmountAtLeast(x) => yes(amount.is_some_and(|a| a >= *x)),
             Cond::AmountAbove(x) => yes(amount.is_some_and(|a| a > *x)),
@@ -138,7 +166,9 @@ impl<'a> Facts<'a> {
             },
             Cond::DeviceAgeBelow(h) => yes(c.context.device_age_hours.is_some_and(|v| v < *h)),
             Cond::DistanceAbove(km) => yes(c.context.login_distance_km.is_some_and(|v| v > *km)),
-            Cond::AttemptsAtLeast(n) => yes(c.context.attempts_last_10_min.is_some_and(|v| v >= *n)),
+            Cond::AttemptsAtLeast(n) => {
+                yes(c.context.attempts_last_10_min.is_some_and(|v| v >= *n))
+            }
             Cond::TimesUsualAtLeast(n) => match (amount, c.context.usual_amount) {
                 (Some(a), Some(u)) if u.fen() > 0 => yes(a >= u.fen() * i64::from(*n)),
                 _ => Hit::No,
@@ -152,7 +182,11 @@ impl<'a> Facts<'a> {
             })),
             Cond::HoursBelow(x) => yes(c.hours_since_request.is_some_and(|h| h < *x)),
             Cond::HoursAtLeast(x) => yes(c.hours_since_request.is_some_and(|h| h >= *x)),
-            Cond::SignalsAny(list) => yes(c.context.platform_signals.iter().any(|s| list.iter().any(|l| l == s.as_str()))),
+            Cond::SignalsAny(list) => yes(c
+                .context
+                .platform_signals
+                .iter()
+                .any(|s| list.iter().any(|l| l == s.as_str()))),
             Cond::SignalsAtLeast(n) => yes(c.context.platform_signals.len() >= *n as usize),
         }
     }
@@ -234,8 +268,14 @@ fn fields(cond: &Cond) -> &'static [&'static str] {
 }
 
 fn applies(rule: &Rule, case: &Case) -> bool {
-    let p = crate::ledger::PlatformKind::ALL.iter().position(|k| *k == case.platform).unwrap_or(0);
-    let a = Action::ALL.iter().position(|k| *k == case.action).unwrap_or(0);
+    let p = crate::ledger::PlatformKind::ALL
+        .iter()
+        .position(|k| *k == case.platform)
+        .unwrap_or(0);
+    let a = Action::ALL
+        .iter()
+        .position(|k| *k == case.action)
+        .unwrap_or(0);
     rule.platforms & (1 << p) != 0 && rule.actions & (1 << a) != 0
 }
 
@@ -246,7 +286,10 @@ pub(crate) fn rule_fires(kb: &Kb, rule: &Rule, case: &Case, now: &Timestamp) -> 
     }
     let facts = Facts::new(kb, case, now);
     let mut because = Vec::new();
-    rule.alts.iter().filter_map(|a| facts.eval_alt(a, &mut because)).max()
+    rule.alts
+        .iter()
+        .filter_map(|a| facts.eval_alt(a, &mut because))
+        .max()
 }
 
 /// A rule that fired: its rank key and evidence.
@@ -267,7 +310,9 @@ pub fn diagnose(kb: &Kb, case: &Case, lang: Lang, now: &Timestamp) -> Diagnosis 
             continue;
         }
         for alt in &rule.alts {
-            let Some(likelihood) = facts.eval_alt(alt, &mut because) else { continue };
+            let Some(likelihood) = facts.eval_alt(alt, &mut because) else {
+                continue;
+            };
             let score = likelihood as u32 * 100 + because.len() as u32 * 10;
             match &mut best[rule.cause] {
                 Some(c) if c.score >= score => merge(&mut c.because, &because),
@@ -276,17 +321,29 @@ pub fn diagnose(kb: &Kb, case: &Case, lang: Lang, now: &Timestamp) -> Diagnosis 
                     if let Some(old) = slot.take() {
                         merge(&mut fields, &old.because);
                     }
-                    *slot = Some(Candidate { score, rule: i, likelihood, because: fields });
+                    *slot = Some(Candidate {
+                        score,
+                        rule: i,
+                        likelihood,
+                        because: fields,
+                    });
                 }
             }
         }
     }
     let mut found: Vec<Candidate> = best.into_iter().flatten().collect();
     // Stable: equal scores keep taxonomy order, which lists the more basic causes first.
-    found.sort_by(|a, b| b.score.cmp(&a.score));
-    let causes: Vec<CauseFinding> = found.iter().map(|c| finding(&kb.rules[c.rule], c, lang)).collect();
+    found.sort_by_key(|c| std::cmp::Reverse(c.score));
+    let causes: Vec<CauseFinding> = found
+        .iter()
+        .map(|c| finding(&kb.rules[c.rule], c, lang))
+        .collect();
     let escalation = escalation(kb, case, &causes, lang);
-    let action_bit = 1u8 << Action::ALL.iter().position(|a| *a == case.action).unwrap_or(0);
+    let action_bit = 1u8
+        << Action::ALL
+            .iter()
+            .position(|a| *a == case.action)
+            .unwrap_or(0);
     let first_steps = kb
         .steps
         .iter()
@@ -296,7 +353,12 @@ pub fn diagnose(kb: &Kb, case: &Case, lang: Lang, now: &Timestamp) -> Diagnosis 
             Lang::En => s.en.clone(),
         })
         .collect();
-    Diagnosis { causes, first_steps, escalation, kb_version: kb.version().to_string() }
+    Diagnosis {
+        causes,
+        first_steps,
+        escalation,
+        kb_version: kb.version().to_string(),
+    }
 }
 
 fn merge(into: &mut Vec<&'static str>, from: &[&'static str]) {
@@ -353,7 +415,10 @@ fn stage(case: &Case, causes: &[CauseFinding]) -> &'static str {
     } else if top == "processing.normal_delay" {
         "self_check"
     } else if matches!(top, "account.restricted" | "risk.aml_review")
-        || (matches!(case.status, Some(Status::NotArrived | Status::UnderReview | Status::Processing)) && hours >= 24.0)
+        || (matches!(
+            case.status,
+            Some(Status::NotArrived | Status::UnderReview | Status::Processing)
+        ) && hours >= 24.0)
     {
         "customer_service"
     } else {
@@ -363,7 +428,10 @@ fn stage(case: &Case, causes: &[CauseFinding]) -> &'static str {
 
 fn escalation(kb: &Kb, case: &Case, causes: &[CauseFinding], lang: Lang) -> Escalation {
     let stage = stage(case, causes);
-    let p = crate::ledger::PlatformKind::ALL.iter().position(|k| *k == case.platform).unwrap_or(0);
+    let p = crate::ledger::PlatformKind::ALL
+        .iter()
+        .position(|k| *k == case.platform)
+        .unwrap_or(0);
     let text = kb
         .escalations
         .iter()
@@ -375,7 +443,10 @@ fn escalation(kb: &Kb, case: &Case, causes: &[CauseFinding], lang: Lang) -> Esca
             Lang::En => e.en.clone(),
         })
         .unwrap_or_default();
-    Escalation { stage: stage.to_string(), next: text }
+    Escalation {
+        stage: stage.to_string(),
+        next: text,
+    }
 }
 
 #[cfg(test)]

@@ -9,11 +9,11 @@ pub(crate) mod matcher;
 pub mod schema;
 
 use crate::diagnose;
-use crate::lang::Lang;
 pub use crate::kb_check::Problem;
+use crate::lang::Lang;
 use crate::rules::RuleFile;
 use compile::{Ctx, EscalationText, Rule, Step};
-use matcher::{Matcher, PatternRef};
+use matcher::Matcher;
 pub use schema::{Confidence, Likelihood, Source};
 use schema::{Expect, KbFile, RawEscalation, RawPattern, RawRule, RawStep};
 use serde::Serialize;
@@ -54,7 +54,13 @@ pub const TAXONOMY: [&str; 28] = [
 ];
 
 /// Escalation stages, in order.
-pub const STAGES: [&str; 5] = ["self_check", "customer_service", "formal_complaint", "regulator", "authority"];
+pub const STAGES: [&str; 5] = [
+    "self_check",
+    "customer_service",
+    "formal_complaint",
+    "regulator",
+    "authority",
+];
 
 pub(crate) fn cause_index(id: &str) -> Option<usize> {
     TAXONOMY.iter().position(|c| *c == id)
@@ -64,8 +70,10 @@ pub(crate) fn cause_index(id: &str) -> Option<usize> {
 #[derive(Debug)]
 pub struct Kb {
     pub(crate) rules: Vec<Rule>,
-    pub(crate) matcher: Matcher,
+    /// Compiled on first use, so listing rules does not pay for the regexes.
+    matcher: OnceLock<Matcher>,
     pub(crate) patterns: Vec<RawPattern>,
+    pattern_masks: Vec<u32>,
     pub(crate) pattern_files: Vec<(String, bool)>,
     pub(crate) steps: Vec<Step>,
     pub(crate) escalations: Vec<EscalationText>,
@@ -117,8 +125,23 @@ impl Kb {
     /// Loads the knowledge files (embedded plus user overrides, see `rules::load`). Any problem
     /// makes the whole load fail: a half-valid knowledge base would give half-true answers.
     pub fn load(files: &[RuleFile]) -> Result<Kb, Vec<Problem>> {
+        let kb = Kb::load_catalogue(files)?;
+        kb.compile_matcher().map_err(|e| {
+            vec![Problem {
+                file: String::new(),
+                id: String::new(),
+                field: "match".into(),
+                message: e.to_string(),
+            }]
+        })?;
+        Ok(kb)
+    }
+
+    /// Like [`Kb::load`] but leaves the message patterns uncompiled until a diagnosis needs
+    /// them: for listing and browsing (`tixian kb list`, the Knowledge screen), which must start fast.
+    pub fn load_catalogue(files: &[RuleFile]) -> Result<Kb, Vec<Problem>> {
         let mut problems = Vec::new();
-        let kb = build(files, &mut problems);
+        let kb = build(files, &mut problems, false);
         if problems.is_empty() {
             Ok(kb)
         } else {
@@ -126,11 +149,35 @@ impl Kb {
         }
     }
 
+    fn compile_matcher(&self) -> Result<&Matcher, regex::Error> {
+        if let Some(m) = self.matcher.get() {
+            return Ok(m);
+        }
+        let items = self
+            .patterns
+            .iter()
+            .zip(&self.pattern_masks)
+            .map(|(p, m)| (*m, p.weak, p.regexes.as_slice(), p.unless.as_slice()));
+        let built = Matcher::from_patterns(items)?;
+        Ok(self.matcher.get_or_init(|| built))
+    }
+
+    /// The compiled message matcher (empty if the patterns do not compile, which `load` and
+    /// `check_all` report).
+    pub(crate) fn matcher(&self) -> &Matcher {
+        self.compile_matcher().unwrap_or_else(|_| {
+            static EMPTY: OnceLock<Matcher> = OnceLock::new();
+            EMPTY.get_or_init(Matcher::empty)
+        })
+    }
+
     /// The knowledge base built into this binary, loaded once per process.
     pub fn embedded() -> &'static Kb {
         static KB: OnceLock<Kb> = OnceLock::new();
         KB.get_or_init(|| {
-            Kb::load(&crate::rules::embedded()).unwrap_or_else(|p| panic!("the embedded knowledge base is broken (run `tixian kb check`): {p:?}"))
+            Kb::load(&crate::rules::embedded()).unwrap_or_else(|p| {
+                panic!("the embedded knowledge base is broken (run `tixian kb check`): {p:?}")
+            })
         })
     }
 
@@ -194,14 +241,26 @@ impl Kb {
 
     /// Which known patterns a message matches (ids), for the Knowledge screen's search.
     pub fn match_message(&self, message: &str) -> Vec<String> {
-        self.matcher.matching_patterns(message).into_iter().map(|i| self.patterns[i].id.clone()).collect()
+        self.matcher()
+            .matching_patterns(message)
+            .into_iter()
+            .map(|i| self.patterns[i].id.clone())
+            .collect()
     }
 }
 
 /// `tixian kb check`: every problem in the knowledge files, including failing examples.
 pub fn check_all(files: &[RuleFile]) -> Vec<Problem> {
     let mut problems = Vec::new();
-    let kb = build(files, &mut problems);
+    let kb = build(files, &mut problems, true);
+    if let Err(e) = kb.compile_matcher() {
+        problems.push(Problem {
+            file: String::new(),
+            id: String::new(),
+            field: "match".into(),
+            message: e.to_string(),
+        });
+    }
     run_examples(&kb, &mut problems);
     // The other knowledge folders check themselves here (the lead wires them in):
     // problems.extend(crate::calendar::check(files));
@@ -214,7 +273,8 @@ fn own_files(files: &[RuleFile]) -> impl Iterator<Item = &RuleFile> {
     files.iter().filter(|f| !f.path.contains('/'))
 }
 
-fn build(files: &[RuleFile], problems: &mut Vec<Problem>) -> Kb {
+/// Parses and validates; `strict` also compiles each regex alone to name the broken one.
+fn build(files: &[RuleFile], problems: &mut Vec<Problem>, strict: bool) -> Kb {
     let mut hasher = Sha256::new();
     let mut rules = Vec::new();
     let mut raw_patterns: Vec<(RawPattern, u32, String, bool)> = Vec::new();
@@ -224,7 +284,10 @@ fn build(files: &[RuleFile], problems: &mut Vec<Problem>) -> Kb {
     for file in own_files(files) {
         hasher.update(file.path.as_bytes());
         hasher.update(file.text.as_bytes());
-        let mut cx = Ctx { file: &file.path, problems };
+        let mut cx = Ctx {
+            file: &file.path,
+            problems,
+        };
         let parsed: KbFile = match toml::from_str(&file.text) {
             Ok(p) => p,
             Err(e) => {
@@ -238,12 +301,20 @@ fn build(files: &[RuleFile], problems: &mut Vec<Problem>) -> Kb {
                 compile::parse_checked(&mut cx, "meta", c);
             }
         } else if !parsed.pattern.is_empty() {
-            cx.problem("meta", "meta", "a file of message patterns needs [meta] with sources and checked");
+            cx.problem(
+                "meta",
+                "meta",
+                "a file of message patterns needs [meta] with sources and checked",
+            );
         }
         for (i, v) in parsed.rule.into_iter().enumerate() {
             if let Some(raw) = cx.entry::<RawRule>(v, "rule", i) {
                 if !ids.insert(raw.id.clone()) {
-                    cx.problem(&raw.id, "id", "duplicate id (ids are unique across all files)");
+                    cx.problem(
+                        &raw.id,
+                        "id",
+                        "duplicate id (ids are unique across all files)",
+                    );
                 }
                 if let Some(rule) = compile::rule(&mut cx, raw, file.from_user) {
                     rules.push(rule);
@@ -253,9 +324,13 @@ fn build(files: &[RuleFile], problems: &mut Vec<Problem>) -> Kb {
         for (i, v) in parsed.pattern.into_iter().enumerate() {
             if let Some(raw) = cx.entry::<RawPattern>(v, "pattern", i) {
                 if !ids.insert(raw.id.clone()) {
-                    cx.problem(&raw.id, "id", "duplicate id (ids are unique across all files)");
+                    cx.problem(
+                        &raw.id,
+                        "id",
+                        "duplicate id (ids are unique across all files)",
+                    );
                 }
-                let mask = compile::pattern(&mut cx, &raw);
+                let mask = compile::pattern(&mut cx, &raw, strict);
                 raw_patterns.push((raw, mask, file.path.clone(), file.from_user));
             }
         }
@@ -270,40 +345,46 @@ fn build(files: &[RuleFile], problems: &mut Vec<Problem>) -> Kb {
             }
         }
     }
-    let refs = raw_patterns
+    let pattern_masks = raw_patterns.iter().map(|(_, mask, ..)| *mask).collect();
+    let pattern_files = raw_patterns
         .iter()
-        .map(|(p, mask, file, _)| {
-            let unless = Matcher::unless(&p.unless).unwrap_or_else(|e| {
-                problems.push(Problem { file: file.clone(), id: p.id.clone(), field: "unless".into(), message: format!("bad regex: {e}") });
-                None
-            });
-            PatternRef { causes: *mask, weak: p.weak, unless }
-        })
+        .map(|(_, _, f, u)| (f.clone(), *u))
         .collect();
-    let regexes: Vec<Vec<String>> = raw_patterns.iter().map(|(p, ..)| p.regexes.clone()).collect();
-    let matcher = Matcher::build(refs, &regexes).unwrap_or_else(|e| {
-        // Individual regexes were already reported; this only catches set-wide limits.
-        problems.push(Problem { file: String::new(), id: String::new(), field: "match".into(), message: e.to_string() });
-        Matcher::empty()
-    });
-    let pattern_files = raw_patterns.iter().map(|(_, _, f, u)| (f.clone(), *u)).collect();
     let patterns = raw_patterns.into_iter().map(|(p, ..)| p).collect();
     let hash = hex::encode(hasher.finalize());
-    Kb { rules, matcher, patterns, pattern_files, steps, escalations, version: format!("{}+{}", crate::VERSION, &hash[..12]) }
+    Kb {
+        rules,
+        matcher: OnceLock::new(),
+        patterns,
+        pattern_masks,
+        pattern_files,
+        steps,
+        escalations,
+        version: format!("{}+{}", crate::VERSION, &hash[..12]),
+    }
 }
 
 /// Runs each rule's `[[rule.tests]]` and each pattern's examples against the compiled base.
 fn run_examples(kb: &Kb, problems: &mut Vec<Problem>) {
-    let default_now = crate::time::parse_time("2026-06-01T12:00:00+08:00", "now").expect("constant");
+    let default_now =
+        crate::time::parse_time("2026-06-01T12:00:00+08:00", "now").expect("constant");
     for rule in &kb.rules {
-        let p = |field: String, message: String| Problem { file: rule.file.clone(), id: rule.id.clone(), field, message };
+        let p = |field: String, message: String| Problem {
+            file: rule.file.clone(),
+            id: rule.id.clone(),
+            field,
+            message,
+        };
         for (i, t) in rule.tests.iter().enumerate() {
             let field = format!("tests[{i}]");
             let json = match &t.case {
                 toml::Value::String(s) => serde_json::from_str(s).map_err(|e| e.to_string()),
                 other => serde_json::to_value(other).map_err(|e| e.to_string()),
             };
-            let case = match json.map_err(|e| crate::CoreError::invalid("case", e.clone(), e)).and_then(diagnose::case_from_value) {
+            let case = match json
+                .map_err(|e| crate::CoreError::invalid("case", e.clone(), e))
+                .and_then(diagnose::case_from_value)
+            {
                 Ok(c) => c,
                 Err(e) => {
                     problems.push(p(format!("{field}.case"), e.message(Lang::En)));
@@ -325,19 +406,38 @@ fn run_examples(kb: &Kb, problems: &mut Vec<Problem>) {
             let cause = TAXONOMY[rule.cause];
             let found = result.causes.iter().position(|c| c.id == cause);
             match t.expect {
-                Expect::Present if fired.is_none() => problems.push(p(field.clone(), "expected the rule to fire; it did not".into())),
-                Expect::Present if found.is_none() => problems.push(p(field.clone(), format!("the rule fired but {cause} is not in the diagnosis"))),
-                Expect::Absent if fired.is_some() => problems.push(p(field.clone(), "expected the rule not to fire; it did".into())),
+                Expect::Present if fired.is_none() => problems.push(p(
+                    field.clone(),
+                    "expected the rule to fire; it did not".into(),
+                )),
+                Expect::Present if found.is_none() => problems.push(p(
+                    field.clone(),
+                    format!("the rule fired but {cause} is not in the diagnosis"),
+                )),
+                Expect::Absent if fired.is_some() => problems.push(p(
+                    field.clone(),
+                    "expected the rule not to fire; it did".into(),
+                )),
                 _ => {}
             }
             if t.expect == Expect::Present {
                 if t.top && found != Some(0) {
-                    let top = result.causes.first().map(|c| c.id.as_str()).unwrap_or("nothing");
-                    problems.push(p(format!("{field}.top"), format!("expected {cause} first; got {top}")));
+                    let top = result
+                        .causes
+                        .first()
+                        .map(|c| c.id.as_str())
+                        .unwrap_or("nothing");
+                    problems.push(p(
+                        format!("{field}.top"),
+                        format!("expected {cause} first; got {top}"),
+                    ));
                 }
                 if let (Some(want), Some(got)) = (t.likelihood, fired) {
                     if want != got {
-                        problems.push(p(format!("{field}.likelihood"), format!("expected {want:?}, the rule gave {got:?}")));
+                        problems.push(p(
+                            format!("{field}.likelihood"),
+                            format!("expected {want:?}, the rule gave {got:?}"),
+                        ));
                     }
                 }
             }
@@ -346,13 +446,23 @@ fn run_examples(kb: &Kb, problems: &mut Vec<Problem>) {
     for (k, pat) in kb.patterns.iter().enumerate() {
         let file = &kb.pattern_files[k].0;
         for (i, ex) in pat.examples.iter().enumerate() {
-            if !kb.matcher.matching_patterns(ex).contains(&k) {
-                problems.push(Problem { file: file.clone(), id: pat.id.clone(), field: format!("examples[{i}]"), message: format!("\"{ex}\" does not match") });
+            if !kb.matcher().matching_patterns(ex).contains(&k) {
+                problems.push(Problem {
+                    file: file.clone(),
+                    id: pat.id.clone(),
+                    field: format!("examples[{i}]"),
+                    message: format!("\"{ex}\" does not match"),
+                });
             }
         }
         for (i, ex) in pat.counter_examples.iter().enumerate() {
-            if kb.matcher.matching_patterns(ex).contains(&k) {
-                problems.push(Problem { file: file.clone(), id: pat.id.clone(), field: format!("counter_examples[{i}]"), message: format!("\"{ex}\" matches but must not") });
+            if kb.matcher().matching_patterns(ex).contains(&k) {
+                problems.push(Problem {
+                    file: file.clone(),
+                    id: pat.id.clone(),
+                    field: format!("counter_examples[{i}]"),
+                    message: format!("\"{ex}\" matches but must not"),
+                });
             }
         }
     }

@@ -25,15 +25,24 @@ pub struct DiagnoseArgs {
 pub fn load_kb(rules: Option<PathBuf>) -> Result<Kb, CoreError> {
     let dir = rules.unwrap_or_else(tixian_core::rules::default_user_dir);
     if !dir.is_dir() {
-        return Ok(Kb::load(&tixian_core::rules::embedded()).map_err(|_| CoreError::Internal("embedded knowledge base is broken".into()))?);
+        return Kb::load(&tixian_core::rules::embedded())
+            .map_err(|_| CoreError::Internal("embedded knowledge base is broken".into()));
     }
     let files = tixian_core::rules::load(Some(&dir))?;
     Kb::load(&files).map_err(|problems| {
         let first = &problems[0];
         CoreError::invalid(
             format!("{}: {}: {}", first.file, first.id, first.field),
-            format!("规则文件有误（共 {} 处），请运行 tixian kb check：{}", problems.len(), first.message),
-            format!("broken rule files ({} problems), run `tixian kb check`: {}", problems.len(), first.message),
+            format!(
+                "规则文件有误（共 {} 处），请运行 tixian kb check：{}",
+                problems.len(),
+                first.message
+            ),
+            format!(
+                "broken rule files ({} problems), run `tixian kb check`: {}",
+                problems.len(),
+                first.message
+            ),
         )
         .at(dir.display().to_string())
     })
@@ -43,9 +52,15 @@ pub fn run(ctx: &Ctx, args: DiagnoseArgs) -> Result<ExitCode, CoreError> {
     let mut input: Box<dyn BufRead> = match args.file.as_deref() {
         None => Box::new(std::io::stdin().lock()),
         Some(p) if p.as_os_str() == "-" => Box::new(std::io::stdin().lock()),
-        Some(p) => Box::new(std::io::BufReader::new(
-            std::fs::File::open(p).map_err(|e| CoreError::invalid("FILE", format!("无法打开 {}：{e}", p.display()), format!("cannot open {}: {e}", p.display())))?,
-        )),
+        Some(p) => Box::new(std::io::BufReader::new(std::fs::File::open(p).map_err(
+            |e| {
+                CoreError::invalid(
+                    "FILE",
+                    format!("无法打开 {}：{e}", p.display()),
+                    format!("cannot open {}: {e}", p.display()),
+                )
+            },
+        )?)),
     };
     let kb = load_kb(args.rules)?;
     let now = time::now();
@@ -53,7 +68,13 @@ pub fn run(ctx: &Ctx, args: DiagnoseArgs) -> Result<ExitCode, CoreError> {
         return batch(&kb, ctx.lang, &now, input);
     }
     let mut text = String::new();
-    input.read_to_string(&mut text).map_err(|e| CoreError::invalid("FILE", format!("无法读取输入：{e}"), format!("cannot read input: {e}")))?;
+    input.read_to_string(&mut text).map_err(|e| {
+        CoreError::invalid(
+            "FILE",
+            format!("无法读取输入：{e}"),
+            format!("cannot read input: {e}"),
+        )
+    })?;
     let case = diagnose::parse_case(&text)?;
     let d = diagnose::diagnose(&kb, &case, ctx.lang, &now);
     ctx.out.print(&d, |lang| human(&d, lang));
@@ -62,12 +83,24 @@ pub fn run(ctx: &Ctx, args: DiagnoseArgs) -> Result<ExitCode, CoreError> {
 
 /// JSONL in, JSONL out. Stops at the first bad line (exit 2, naming the line); the lines
 /// before it have already been written, the ones after it are not read.
-fn batch(kb: &Kb, lang: Lang, now: &time::Timestamp, input: Box<dyn BufRead>) -> Result<ExitCode, CoreError> {
+fn batch(
+    kb: &Kb,
+    lang: Lang,
+    now: &time::Timestamp,
+    input: Box<dyn BufRead>,
+) -> Result<ExitCode, CoreError> {
     let stdout = std::io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
     for (i, line) in input.lines().enumerate() {
         let n = i + 1;
-        let line = line.map_err(|e| CoreError::invalid("input", format!("无法读取：{e}"), format!("cannot read: {e}")).at(format!("line {n}")))?;
+        let line = line.map_err(|e| {
+            CoreError::invalid(
+                "input",
+                format!("无法读取：{e}"),
+                format!("cannot read: {e}"),
+            )
+            .at(format!("line {n}"))
+        })?;
         if line.trim().is_empty() {
             continue;
         }
@@ -79,7 +112,11 @@ fn batch(kb: &Kb, lang: Lang, now: &time::Timestamp, input: Box<dyn BufRead>) ->
                     Lang::Zh => "（之前的行已输出，之后的行未处理）",
                     Lang::En => " (earlier lines were written; later lines were not processed)",
                 };
-                eprintln!("{}: line {n}: {}{note}", if lang == Lang::Zh { "错误" } else { "error" }, e.message(lang));
+                eprintln!(
+                    "{}: line {n}: {}{note}",
+                    if lang == Lang::Zh { "错误" } else { "error" },
+                    e.message(lang)
+                );
                 return Ok(ExitCode::from(2));
             }
         };
@@ -95,7 +132,11 @@ fn human(d: &Diagnosis, lang: Lang) -> String {
     let zh = lang == Lang::Zh;
     let mut s = String::new();
     if d.causes.is_empty() {
-        s.push_str(if zh { "没有识别出具体原因（不做猜测）。请按下面的步骤自查。\n" } else { "No specific cause recognised (no guessing). Work through the steps below.\n" });
+        s.push_str(if zh {
+            "没有识别出具体原因（不做猜测）。请按下面的步骤自查。\n"
+        } else {
+            "No specific cause recognised (no guessing). Work through the steps below.\n"
+        });
     }
     for (i, c) in d.causes.iter().enumerate() {
         let lik = match (c.likelihood, zh) {
@@ -106,26 +147,64 @@ fn human(d: &Diagnosis, lang: Lang) -> String {
             (tixian_core::kb::Likelihood::Medium, false) => "medium",
             (tixian_core::kb::Likelihood::Low, false) => "low",
         };
-        s.push_str(&format!("{}. {} [{lik}] ({})\n   {}\n", i + 1, c.title, c.id, c.explanation));
-        s.push_str(&format!("   {}{}\n", if zh { "依据：" } else { "because: " }, c.because.join(", ")));
+        s.push_str(&format!(
+            "{}. {} [{lik}] ({})\n   {}\n",
+            i + 1,
+            c.title,
+            c.id,
+            c.explanation
+        ));
+        s.push_str(&format!(
+            "   {}{}\n",
+            if zh { "依据：" } else { "because: " },
+            c.because.join(", ")
+        ));
         for a in &c.actions {
             s.push_str(&format!("   - {a}\n"));
         }
         if let Some(w) = &c.expected_wait {
-            s.push_str(&format!("   {}{w}\n", if zh { "预计等待：" } else { "expected wait: " }));
+            s.push_str(&format!(
+                "   {}{w}\n",
+                if zh {
+                    "预计等待："
+                } else {
+                    "expected wait: "
+                }
+            ));
         }
         for src in &c.sources {
             let conf = format!("{:?}", src.confidence).to_lowercase();
-            s.push_str(&format!("   {}{} [{conf}]\n", if zh { "来源：" } else { "source: " }, src.title));
+            s.push_str(&format!(
+                "   {}{} [{conf}]\n",
+                if zh { "来源：" } else { "source: " },
+                src.title
+            ));
         }
         for k in &c.conflicts {
-            s.push_str(&format!("   {}{}\n", if zh { "来源分歧：" } else { "sources disagree: " }, k.text));
+            s.push_str(&format!(
+                "   {}{}\n",
+                if zh {
+                    "来源分歧："
+                } else {
+                    "sources disagree: "
+                },
+                k.text
+            ));
         }
     }
-    s.push_str(if zh { "\n前 30 分钟：\n" } else { "\nFirst 30 minutes:\n" });
+    s.push_str(if zh {
+        "\n前 30 分钟：\n"
+    } else {
+        "\nFirst 30 minutes:\n"
+    });
     for step in &d.first_steps {
         s.push_str(&format!("  [ ] {step}\n"));
     }
-    s.push_str(&format!("\n{}{}\n{}", if zh { "当前阶段：" } else { "stage: " }, d.escalation.stage, d.escalation.next));
+    s.push_str(&format!(
+        "\n{}{}\n{}",
+        if zh { "当前阶段：" } else { "stage: " },
+        d.escalation.stage,
+        d.escalation.next
+    ));
     s
 }

@@ -40,7 +40,11 @@ struct ListReport {
 /// Built-in files with the user folder over them; a `--rules` folder that does not exist is a typo.
 fn files(dir: Option<PathBuf>) -> Result<Vec<rules::RuleFile>, CoreError> {
     if let Some(d) = dir.as_ref().filter(|d| !d.is_dir()) {
-        return Err(CoreError::invalid("--rules", format!("文件夹不存在：{}", d.display()), format!("no such folder: {}", d.display())));
+        return Err(CoreError::invalid(
+            "--rules",
+            format!("文件夹不存在：{}", d.display()),
+            format!("no such folder: {}", d.display()),
+        ));
     }
     let dir = dir.unwrap_or_else(rules::default_user_dir);
     Ok(rules::load(Some(&dir))?)
@@ -51,15 +55,36 @@ pub fn run(ctx: &Ctx, cmd: KbCommand) -> Result<ExitCode, CoreError> {
         KbCommand::Check { rules } => {
             let files = files(rules)?;
             let problems = kb::check_all(&files);
-            let report = CheckReport { ok: problems.is_empty(), files: files.len(), problems: &problems };
+            let report = CheckReport {
+                ok: problems.is_empty(),
+                files: files.len(),
+                problems: &problems,
+            };
             ctx.out.print(&report, |lang| {
                 if problems.is_empty() {
                     return match lang {
-                        Lang::Zh => format!("知识库检查通过：{} 个文件，所有规则的测试用例均通过", files.len()),
-                        Lang::En => format!("knowledge base OK: {} files, every rule's test cases pass", files.len()),
+                        Lang::Zh => format!(
+                            "知识库检查通过：{} 个文件，所有规则的测试用例均通过",
+                            files.len()
+                        ),
+                        Lang::En => format!(
+                            "knowledge base OK: {} files, every rule's test cases pass",
+                            files.len()
+                        ),
                     };
                 }
-                let mut lines: Vec<String> = problems.iter().map(|p| format!("{}: {}: {}: {}", p.file, if p.id.is_empty() { "-" } else { &p.id }, p.field, p.message)).collect();
+                let mut lines: Vec<String> = problems
+                    .iter()
+                    .map(|p| {
+                        format!(
+                            "{}: {}: {}: {}",
+                            p.file,
+                            if p.id.is_empty() { "-" } else { &p.id },
+                            p.field,
+                            p.message
+                        )
+                    })
+                    .collect();
                 lines.push(match lang {
                     Lang::Zh => format!("共 {} 处问题", problems.len()),
                     Lang::En => format!("{} problems", problems.len()),
@@ -74,10 +99,17 @@ pub fn run(ctx: &Ctx, cmd: KbCommand) -> Result<ExitCode, CoreError> {
         }
         KbCommand::List { rules } => {
             let files = files(rules)?;
-            let kb = Kb::load(&files).map_err(|p| {
-                CoreError::CheckFailed(format!("{} problems in the rule files; run `tixian kb check`", p.len()))
+            let kb = Kb::load_catalogue(&files).map_err(|p| {
+                CoreError::CheckFailed(format!(
+                    "{} problems in the rule files; run `tixian kb check`",
+                    p.len()
+                ))
             })?;
-            let report = ListReport { kb_version: kb.version().to_string(), rules: kb.list(ctx.lang), messages: kb.patterns() };
+            let report = ListReport {
+                kb_version: kb.version().to_string(),
+                rules: kb.list(ctx.lang),
+                messages: kb.patterns(),
+            };
             ctx.out.print(&report, |_| {
                 let mut lines: Vec<String> = report
                     .rules
@@ -85,7 +117,10 @@ pub fn run(ctx: &Ctx, cmd: KbCommand) -> Result<ExitCode, CoreError> {
                     .map(|r| {
                         let conf = format!("{:?}", r.confidence).to_lowercase();
                         let mark = if r.overridden { " *" } else { "" };
-                        format!("{:<48} {:<10} {:<7} {}  {}{mark}", r.id, r.category, conf, r.checked, r.title)
+                        format!(
+                            "{:<48} {:<10} {:<7} {}  {}{mark}",
+                            r.id, r.category, conf, r.checked, r.title
+                        )
                     })
                     .collect();
                 lines.push(format!(

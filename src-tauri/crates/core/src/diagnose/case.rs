@@ -21,7 +21,12 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 4] = [Action::Withdraw, Action::Transfer, Action::Pay, Action::Crossplatform];
+    pub const ALL: [Action; 4] = [
+        Action::Withdraw,
+        Action::Transfer,
+        Action::Pay,
+        Action::Crossplatform,
+    ];
     pub fn as_str(self) -> &'static str {
         match self {
             Action::Withdraw => "withdraw",
@@ -46,8 +51,14 @@ pub enum Status {
 }
 
 impl Status {
-    pub const ALL: [Status; 6] =
-        [Status::GreyedOut, Status::Failed, Status::Processing, Status::UnderReview, Status::NotArrived, Status::Limited];
+    pub const ALL: [Status; 6] = [
+        Status::GreyedOut,
+        Status::Failed,
+        Status::Processing,
+        Status::UnderReview,
+        Status::NotArrived,
+        Status::Limited,
+    ];
     pub fn as_str(self) -> &'static str {
         match self {
             Status::GreyedOut => "greyed_out",
@@ -90,16 +101,28 @@ pub struct Case {
     pub from: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
-    #[serde(default, deserialize_with = "amount", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "amount",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub amount: Option<Money>,
-    #[serde(default, deserialize_with = "timestamp", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "timestamp",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[cfg_attr(feature = "specta", specta(type = Option<String>))]
     pub at: Option<Timestamp>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    #[serde(default, deserialize_with = "non_negative", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "non_negative",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub hours_since_request: Option<f64>,
     #[serde(default)]
     pub account: Account,
@@ -116,7 +139,11 @@ pub struct Account {
     pub real_name_verified: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_account_class: Option<AccountClass>,
-    #[serde(default, deserialize_with = "date", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "date",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[cfg_attr(feature = "specta", specta(type = Option<String>))]
     pub id_expires_on: Option<NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -125,13 +152,29 @@ pub struct Account {
     pub card_bank: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card_class: Option<AccountClass>,
-    #[serde(default, deserialize_with = "amount", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "amount",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub withdrawn_today: Option<Money>,
-    #[serde(default, deserialize_with = "amount", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "amount",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub withdrawn_this_year: Option<Money>,
-    #[serde(default, deserialize_with = "amount", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "amount",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub withdrawn_lifetime: Option<Money>,
-    #[serde(default, deserialize_with = "amount", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "amount",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub balance: Option<Money>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_verification: Option<bool>,
@@ -146,13 +189,25 @@ pub struct Account {
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(deny_unknown_fields)]
 pub struct Context {
-    #[serde(default, deserialize_with = "non_negative", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "non_negative",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub device_age_hours: Option<f64>,
-    #[serde(default, deserialize_with = "non_negative", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "non_negative",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub login_distance_km: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attempts_last_10_min: Option<u32>,
-    #[serde(default, deserialize_with = "amount", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "amount",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub usual_amount: Option<Money>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maintenance_notice: Option<bool>,
@@ -192,9 +247,20 @@ impl PlatformSignal {
 
 /// Parses one case from JSON text. Errors name the field (`account.balance`, `status` …).
 pub fn parse_case(json: &str) -> Result<Case> {
+    // Fast path without path tracking; only a failing case is parsed again to name the field.
+    if let Ok(case) = serde_json::from_str(json) {
+        return Ok(case);
+    }
     let mut de = serde_json::Deserializer::from_str(json);
-    let case = serde_path_to_error::deserialize(&mut de).map_err(|e| path_error(e.path().to_string(), e.inner()))?;
-    de.end().map_err(|e| CoreError::invalid("json", format!("JSON 之后还有多余内容：{e}"), format!("trailing text after the JSON: {e}")))?;
+    let case = serde_path_to_error::deserialize(&mut de)
+        .map_err(|e| path_error(e.path().to_string(), e.inner()))?;
+    de.end().map_err(|e| {
+        CoreError::invalid(
+            "json",
+            format!("JSON 之后还有多余内容：{e}"),
+            format!("trailing text after the JSON: {e}"),
+        )
+    })?;
     Ok(case)
 }
 
@@ -207,12 +273,20 @@ fn path_error(path: String, inner: &serde_json::Error) -> CoreError {
     let text = inner.to_string();
     let text = text.split(" at line ").next().unwrap_or(&text).to_string();
     if inner.is_syntax() || inner.is_eof() {
-        return CoreError::invalid("json", format!("不是有效的 JSON：{inner}"), format!("not valid JSON: {inner}"));
+        return CoreError::invalid(
+            "json",
+            format!("不是有效的 JSON：{inner}"),
+            format!("not valid JSON: {inner}"),
+        );
     }
     // For an unknown or missing key serde reports the enclosing object; name the key itself.
     let field = match quoted(&text) {
         Some(key) if text.starts_with("unknown field") || text.starts_with("missing field") => {
-            if path == "." { key } else { format!("{path}.{key}") }
+            if path == "." {
+                key
+            } else {
+                format!("{path}.{key}")
+            }
         }
         _ if path == "." => "json".to_string(),
         _ => path,
@@ -235,17 +309,23 @@ fn quoted(text: &str) -> Option<String> {
 
 fn amount<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<Money>, D::Error> {
     let text = String::deserialize(d)?;
-    Money::parse_amount(&text).map(Some).map_err(|e| serde::de::Error::custom(e.message(crate::Lang::En)))
+    Money::parse_amount(&text)
+        .map(Some)
+        .map_err(|e| serde::de::Error::custom(e.message(crate::Lang::En)))
 }
 
 fn timestamp<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<Timestamp>, D::Error> {
     let text = String::deserialize(d)?;
-    time::parse_time(&text, "at").map(Some).map_err(|e| serde::de::Error::custom(e.message(crate::Lang::En)))
+    time::parse_time(&text, "at")
+        .map(Some)
+        .map_err(|e| serde::de::Error::custom(e.message(crate::Lang::En)))
 }
 
 fn date<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<NaiveDate>, D::Error> {
     let text = String::deserialize(d)?;
-    time::parse_date(&text, "date").map(Some).map_err(|e| serde::de::Error::custom(e.message(crate::Lang::En)))
+    time::parse_date(&text, "date")
+        .map(Some)
+        .map_err(|e| serde::de::Error::custom(e.message(crate::Lang::En)))
 }
 
 fn non_negative<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<f64>, D::Error> {
@@ -253,7 +333,9 @@ fn non_negative<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<f
     if v.is_finite() && v >= 0.0 {
         Ok(Some(v))
     } else {
-        Err(serde::de::Error::custom(format!("{v} must be a number ≥ 0")))
+        Err(serde::de::Error::custom(format!(
+            "{v} must be a number ≥ 0"
+        )))
     }
 }
 
@@ -283,17 +365,50 @@ mod tests {
         let cases = [
             (r#"{"platform":"wechat"}"#, "action"),
             (r#"{"platform":"casino","action":"withdraw"}"#, "platform"),
-            (r#"{"platform":"wechat","action":"withdraw","status":"stuck"}"#, "status"),
-            (r#"{"platform":"wechat","action":"withdraw","amount":"12,3"}"#, "amount"),
-            (r#"{"platform":"wechat","action":"withdraw","amount":5000}"#, "amount"),
-            (r#"{"platform":"wechat","action":"withdraw","amount":"-1"}"#, "amount"),
-            (r#"{"platform":"wechat","action":"withdraw","at":"yesterday"}"#, "at"),
-            (r#"{"platform":"wechat","action":"withdraw","amout":"1"}"#, "amout"),
-            (r#"{"platform":"wechat","action":"withdraw","account":{"balanse":"1"}}"#, "account.balanse"),
-            (r#"{"platform":"wechat","action":"withdraw","account":{"balance":"x"}}"#, "account.balance"),
-            (r#"{"platform":"wechat","action":"withdraw","account":{"id_expires_on":"2025-13-01"}}"#, "account.id_expires_on"),
-            (r#"{"platform":"wechat","action":"withdraw","context":{"device_age_hours":-3}}"#, "context.device_age_hours"),
-            (r#"{"platform":"wechat","action":"withdraw","context":{"platform_signals":["x"]}}"#, "context.platform_signals"),
+            (
+                r#"{"platform":"wechat","action":"withdraw","status":"stuck"}"#,
+                "status",
+            ),
+            (
+                r#"{"platform":"wechat","action":"withdraw","amount":"12,3"}"#,
+                "amount",
+            ),
+            (
+                r#"{"platform":"wechat","action":"withdraw","amount":5000}"#,
+                "amount",
+            ),
+            (
+                r#"{"platform":"wechat","action":"withdraw","amount":"-1"}"#,
+                "amount",
+            ),
+            (
+                r#"{"platform":"wechat","action":"withdraw","at":"yesterday"}"#,
+                "at",
+            ),
+            (
+                r#"{"platform":"wechat","action":"withdraw","amout":"1"}"#,
+                "amout",
+            ),
+            (
+                r#"{"platform":"wechat","action":"withdraw","account":{"balanse":"1"}}"#,
+                "account.balanse",
+            ),
+            (
+                r#"{"platform":"wechat","action":"withdraw","account":{"balance":"x"}}"#,
+                "account.balance",
+            ),
+            (
+                r#"{"platform":"wechat","action":"withdraw","account":{"id_expires_on":"2025-13-01"}}"#,
+                "account.id_expires_on",
+            ),
+            (
+                r#"{"platform":"wechat","action":"withdraw","context":{"device_age_hours":-3}}"#,
+                "context.device_age_hours",
+            ),
+            (
+                r#"{"platform":"wechat","action":"withdraw","context":{"platform_signals":["x"]}}"#,
+                "context.platform_signals",
+            ),
             (r#"{"platform":"wechat","action":"withdraw""#, "json"),
             (r#"{"platform":"wechat","action":"withdraw"} x"#, "json"),
         ];

@@ -1,8 +1,11 @@
 //! Turns the people-written TOML (`schema`) into the engine's precomputed form, collecting every
 //! problem (file, id, field, message) instead of stopping at the first.
 
-use super::schema::{Confidence, FeeModel, Likelihood, RawConflict, RawEscalation, RawPattern, RawRule, RawStep, RuleTest, Source, Texts, When};
-use super::{cause_index, Problem, TAXONOMY};
+use super::schema::{
+    Confidence, FeeModel, Likelihood, RawConflict, RawEscalation, RawPattern, RawRule, RawStep,
+    RuleTest, Source, Texts, When,
+};
+use super::{cause_index, Problem};
 use crate::diagnose::{Action, Status};
 use crate::ledger::PlatformKind;
 use crate::money::Money;
@@ -123,18 +126,35 @@ pub(crate) struct Ctx<'a> {
 
 impl Ctx<'_> {
     pub fn problem(&mut self, id: &str, field: impl Into<String>, message: impl Into<String>) {
-        self.problems.push(Problem { file: self.file.to_string(), id: id.to_string(), field: field.into(), message: message.into() });
+        self.problems.push(Problem {
+            file: self.file.to_string(),
+            id: id.to_string(),
+            field: field.into(),
+            message: message.into(),
+        });
     }
 
     /// Deserializes one entry; a schema error names the entry's id and the field's path.
-    pub fn entry<T: DeserializeOwned>(&mut self, value: toml::Value, section: &str, index: usize) -> Option<T> {
-        let id = value.get("id").and_then(|v| v.as_str()).map(str::to_string).unwrap_or_else(|| format!("{section}[{index}]"));
+    pub fn entry<T: DeserializeOwned>(
+        &mut self,
+        value: toml::Value,
+        section: &str,
+        index: usize,
+    ) -> Option<T> {
+        let id = value
+            .get("id")
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("{section}[{index}]"));
         match serde_path_to_error::deserialize::<_, T>(value) {
             Ok(v) => Some(v),
             Err(e) => {
                 let path = e.path().to_string();
                 let msg = e.inner().to_string();
-                let field = match (msg.starts_with("unknown field") || msg.starts_with("missing field"), backticked(&msg)) {
+                let field = match (
+                    msg.starts_with("unknown field") || msg.starts_with("missing field"),
+                    backticked(&msg),
+                ) {
                     (true, Some(key)) if path == "." => key,
                     (true, Some(key)) => format!("{path}.{key}"),
                     _ => path,
@@ -187,7 +207,11 @@ fn money(cx: &mut Ctx, id: &str, field: &str, text: &str) -> i64 {
     match Money::parse_amount(text) {
         Ok(m) => m.fen(),
         Err(_) => {
-            cx.problem(id, field, format!("\"{text}\" is not an amount like \"1000.00\""));
+            cx.problem(
+                id,
+                field,
+                format!("\"{text}\" is not an amount like \"1000.00\""),
+            );
             0
         }
     }
@@ -201,10 +225,17 @@ pub(crate) fn check_sources(cx: &mut Ctx, id: &str, field: &str, sources: &[Sour
         if s.title.trim().is_empty() {
             cx.problem(id, format!("{field}[{i}].title"), "empty");
         }
-        let has_url = s.url.as_deref().is_some_and(|u| u.starts_with("https://") || u.starts_with("http://"));
+        let has_url = s
+            .url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://") || u.starts_with("http://"));
         let has_doc = s.document.as_deref().is_some_and(|d| !d.trim().is_empty());
         if !has_url && !has_doc {
-            cx.problem(id, format!("{field}[{i}]"), "needs a url (http…) or a document");
+            cx.problem(
+                id,
+                format!("{field}[{i}]"),
+                "needs a url (http…) or a document",
+            );
         }
     }
 }
@@ -213,7 +244,11 @@ pub(crate) fn parse_checked(cx: &mut Ctx, id: &str, text: &str) -> NaiveDate {
     match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
         Ok(d) if d.year_ce().1 >= 2000 => d,
         _ => {
-            cx.problem(id, "checked", format!("\"{text}\" is not a date YYYY-MM-DD"));
+            cx.problem(
+                id,
+                "checked",
+                format!("\"{text}\" is not a date YYYY-MM-DD"),
+            );
             NaiveDate::MIN
         }
     }
@@ -228,7 +263,11 @@ fn check_texts(cx: &mut Ctx, id: &str, lang: &str, t: &Texts) {
         }
     }
     if t.actions.is_empty() || t.actions.iter().any(|a| a.trim().is_empty()) {
-        cx.problem(id, format!("{lang}.actions"), "needs at least one non-empty action");
+        cx.problem(
+            id,
+            format!("{lang}.actions"),
+            "needs at least one non-empty action",
+        );
     }
 }
 
@@ -236,21 +275,37 @@ fn check_texts(cx: &mut Ctx, id: &str, lang: &str, t: &Texts) {
 pub(crate) fn rule(cx: &mut Ctx, raw: RawRule, from_user: bool) -> Option<Rule> {
     let id = raw.id.clone();
     if !valid_id(&id) {
-        cx.problem(&id, "id", "ids are lower-case dotted words, e.g. wechat.withdraw.daily-limit");
+        cx.problem(
+            &id,
+            "id",
+            "ids are lower-case dotted words, e.g. wechat.withdraw.daily-limit",
+        );
     }
     let cause = cause_index(&raw.cause);
     if cause.is_none() {
-        cx.problem(&id, "cause", format!("\"{}\" is not in the cause taxonomy", raw.cause));
+        cx.problem(
+            &id,
+            "cause",
+            format!("\"{}\" is not in the cause taxonomy", raw.cause),
+        );
     }
     let platforms = platform_mask(cx, &id, "platforms", &raw.platforms);
     let actions = action_mask(cx, &id, &raw.actions);
     check_texts(cx, &id, "zh", &raw.zh);
     check_texts(cx, &id, "en", &raw.en);
     if raw.zh.actions.len() != raw.en.actions.len() {
-        cx.problem(&id, "en.actions", "zh and en must list the same number of actions");
+        cx.problem(
+            &id,
+            "en.actions",
+            "zh and en must list the same number of actions",
+        );
     }
     if raw.zh.expected_wait.is_some() != raw.en.expected_wait.is_some() {
-        cx.problem(&id, "en.expected_wait", "give expected_wait in both languages or neither");
+        cx.problem(
+            &id,
+            "en.expected_wait",
+            "give expected_wait in both languages or neither",
+        );
     }
     check_sources(cx, &id, "sources", &raw.sources);
     if let Some(best) = raw.sources.iter().map(|s| s.confidence).max() {
@@ -261,19 +316,40 @@ pub(crate) fn rule(cx: &mut Ctx, raw: RawRule, from_user: bool) -> Option<Rule> 
     for (i, c) in raw.conflicts.iter().enumerate() {
         check_sources(cx, &id, &format!("conflicts[{i}].sources"), &c.sources);
         if c.zh.trim().is_empty() || c.en.trim().is_empty() {
-            cx.problem(&id, format!("conflicts[{i}]"), "describe the disagreement in zh and en");
+            cx.problem(
+                &id,
+                format!("conflicts[{i}]"),
+                "describe the disagreement in zh and en",
+            );
         }
     }
     let checked = parse_checked(cx, &id, &raw.checked);
     let fee = raw.fee.as_ref().map(|f| fee(cx, &id, f));
     if raw.when.is_empty() {
-        cx.problem(&id, "when", "a rule needs at least one [[rule.when]] alternative");
+        cx.problem(
+            &id,
+            "when",
+            "a rule needs at least one [[rule.when]] alternative",
+        );
     }
-    let alts = raw.when.iter().enumerate().map(|(i, w)| alt(cx, &id, i, w, raw.likelihood, fee)).collect();
+    let alts = raw
+        .when
+        .iter()
+        .enumerate()
+        .map(|(i, w)| alt(cx, &id, i, w, raw.likelihood, fee))
+        .collect();
     if raw.tests.is_empty() {
         cx.problem(&id, "tests", "a rule needs its own [[rule.tests]] cases");
-    } else if !raw.tests.iter().any(|t| t.expect == super::schema::Expect::Present) {
-        cx.problem(&id, "tests", "needs at least one case where the rule fires (expect = \"present\")");
+    } else if !raw
+        .tests
+        .iter()
+        .any(|t| t.expect == super::schema::Expect::Present)
+    {
+        cx.problem(
+            &id,
+            "tests",
+            "needs at least one case where the rule fires (expect = \"present\")",
+        );
     }
     Some(Rule {
         cause: cause?,
@@ -306,8 +382,15 @@ fn fee(cx: &mut Ctx, id: &str, f: &FeeModel) -> Fee {
 pub(crate) fn valid_id(id: &str) -> bool {
     let parts: Vec<&str> = id.split('.').collect();
     parts.len() >= 2
-        && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'))
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        })
 }
+
+/// An amount threshold in the TOML, its key, and the condition it becomes.
+type AmountCond<'a> = (&'a Option<String>, &'static str, fn(i64) -> Cond);
 
 fn alt(cx: &mut Ctx, id: &str, i: usize, w: &When, base: Likelihood, fee: Option<Fee>) -> Alt {
     let f = |name: &str| format!("when[{i}].{name}");
@@ -327,12 +410,20 @@ fn alt(cx: &mut Ctx, id: &str, i: usize, w: &When, base: Likelihood, fee: Option
         for c in list {
             match cause_index(c) {
                 Some(k) => mask |= 1 << k,
-                None => cx.problem(id, f("message"), format!("\"{c}\" is not in the cause taxonomy")),
+                None => cx.problem(
+                    id,
+                    f("message"),
+                    format!("\"{c}\" is not in the cause taxonomy"),
+                ),
             }
         }
         conds.push(Cond::Message(mask));
     }
-    let lower = |v: &Vec<String>| v.iter().map(|s| s.trim().to_lowercase()).collect::<Vec<_>>();
+    let lower = |v: &Vec<String>| {
+        v.iter()
+            .map(|s| s.trim().to_lowercase())
+            .collect::<Vec<_>>()
+    };
     if let Some(v) = &w.from {
         conds.push(Cond::From(lower(v)));
     }
@@ -354,7 +445,10 @@ fn alt(cx: &mut Ctx, id: &str, i: usize, w: &When, base: Likelihood, fee: Option
             conds.push(Cond::Flag(flag, v));
         }
     }
-    for (list, name, pay) in [(&w.payment_account_class, "payment_account_class", true), (&w.card_class, "card_class", false)] {
+    for (list, name, pay) in [
+        (&w.payment_account_class, "payment_account_class", true),
+        (&w.card_class, "card_class", false),
+    ] {
         if let Some(list) = list {
             let mut mask = 0u8;
             for c in list {
@@ -363,18 +457,34 @@ fn alt(cx: &mut Ctx, id: &str, i: usize, w: &When, base: Likelihood, fee: Option
                     None => cx.problem(id, f(name), format!("\"{c}\" is not I, II or III")),
                 }
             }
-            conds.push(if pay { Cond::PayClass(mask) } else { Cond::CardClass(mask) });
+            conds.push(if pay {
+                Cond::PayClass(mask)
+            } else {
+                Cond::CardClass(mask)
+            });
         }
     }
     if let Some(v) = w.id_expired {
         conds.push(Cond::IdExpired(v));
     }
-    let amounts: [(&Option<String>, &str, fn(i64) -> Cond); 5] = [
+    let amounts: [AmountCond; 5] = [
         (&w.amount_at_least, "amount_at_least", Cond::AmountAtLeast),
         (&w.amount_above, "amount_above", Cond::AmountAbove),
-        (&w.today_plus_amount_above, "today_plus_amount_above", Cond::TodayPlusAbove),
-        (&w.year_plus_amount_above, "year_plus_amount_above", Cond::YearPlusAbove),
-        (&w.lifetime_plus_amount_above, "lifetime_plus_amount_above", Cond::LifetimePlusAbove),
+        (
+            &w.today_plus_amount_above,
+            "today_plus_amount_above",
+            Cond::TodayPlusAbove,
+        ),
+        (
+            &w.year_plus_amount_above,
+            "year_plus_amount_above",
+            Cond::YearPlusAbove,
+        ),
+        (
+            &w.lifetime_plus_amount_above,
+            "lifetime_plus_amount_above",
+            Cond::LifetimePlusAbove,
+        ),
     ];
     for (value, name, make) in amounts {
         if let Some(text) = value {
@@ -399,7 +509,11 @@ fn alt(cx: &mut Ctx, id: &str, i: usize, w: &When, base: Likelihood, fee: Option
     }
     if let Some(v) = w.amount_times_usual_at_least {
         if v < 2 {
-            cx.problem(id, f("amount_times_usual_at_least"), "use a multiple of at least 2");
+            cx.problem(
+                id,
+                f("amount_times_usual_at_least"),
+                "use a multiple of at least 2",
+            );
         }
         conds.push(Cond::TimesUsualAtLeast(v));
     }
@@ -417,8 +531,16 @@ fn alt(cx: &mut Ctx, id: &str, i: usize, w: &When, base: Likelihood, fee: Option
     }
     if let Some(v) = &w.platform_signals_any {
         for s in v {
-            if serde_json::from_value::<crate::diagnose::PlatformSignal>(serde_json::Value::String(s.clone())).is_err() {
-                cx.problem(id, f("platform_signals_any"), format!("unknown platform signal \"{s}\""));
+            if serde_json::from_value::<crate::diagnose::PlatformSignal>(serde_json::Value::String(
+                s.clone(),
+            ))
+            .is_err()
+            {
+                cx.problem(
+                    id,
+                    f("platform_signals_any"),
+                    format!("unknown platform signal \"{s}\""),
+                );
             }
         }
         conds.push(Cond::SignalsAny(v.clone()));
@@ -427,15 +549,26 @@ fn alt(cx: &mut Ctx, id: &str, i: usize, w: &When, base: Likelihood, fee: Option
         conds.push(Cond::SignalsAtLeast(v));
     }
     if conds.is_empty() {
-        cx.problem(id, format!("when[{i}]"), "an alternative without conditions would fire on every case");
+        cx.problem(
+            id,
+            format!("when[{i}]"),
+            "an alternative without conditions would fire on every case",
+        );
     }
-    Alt { likelihood: w.likelihood.unwrap_or(base), conds }
+    Alt {
+        likelihood: w.likelihood.unwrap_or(base),
+        conds,
+    }
 }
 
 /// Validates a message pattern (its examples are checked later, against the compiled set).
-pub(crate) fn pattern(cx: &mut Ctx, p: &RawPattern) -> u32 {
+pub(crate) fn pattern(cx: &mut Ctx, p: &RawPattern, strict: bool) -> u32 {
     if !valid_id(&p.id) {
-        cx.problem(&p.id, "id", "ids are lower-case dotted words, e.g. msg.limit.daily");
+        cx.problem(
+            &p.id,
+            "id",
+            "ids are lower-case dotted words, e.g. msg.limit.daily",
+        );
     }
     let mut mask = 0u32;
     if p.causes.is_empty() {
@@ -444,22 +577,35 @@ pub(crate) fn pattern(cx: &mut Ctx, p: &RawPattern) -> u32 {
     for c in &p.causes {
         match cause_index(c) {
             Some(k) => mask |= 1 << k,
-            None => cx.problem(&p.id, "causes", format!("\"{c}\" is not in the cause taxonomy")),
+            None => cx.problem(
+                &p.id,
+                "causes",
+                format!("\"{c}\" is not in the cause taxonomy"),
+            ),
         }
     }
     if p.regexes.is_empty() {
         cx.problem(&p.id, "match", "needs at least one regex");
     }
-    for (i, r) in p.regexes.iter().enumerate() {
+    for (i, r) in p.regexes.iter().enumerate().filter(|_| strict) {
         if let Err(e) = regex::Regex::new(&super::matcher::fold_pattern(r)) {
             cx.problem(&p.id, format!("match[{i}]"), format!("bad regex: {e}"));
+        }
+    }
+    for (i, r) in p.unless.iter().enumerate().filter(|_| strict) {
+        if let Err(e) = regex::Regex::new(&super::matcher::fold_pattern(r)) {
+            cx.problem(&p.id, format!("unless[{i}]"), format!("bad regex: {e}"));
         }
     }
     if !p.platforms.is_empty() {
         platform_mask(cx, &p.id, "platforms", &p.platforms);
     }
     if p.examples.is_empty() {
-        cx.problem(&p.id, "examples", "a pattern needs example messages it must match");
+        cx.problem(
+            &p.id,
+            "examples",
+            "a pattern needs example messages it must match",
+        );
     }
     mask
 }
@@ -468,20 +614,31 @@ pub(crate) fn step(cx: &mut Ctx, s: RawStep) -> Step {
     if s.zh.trim().is_empty() || s.en.trim().is_empty() {
         cx.problem(&s.id, "zh", "a step needs zh and en text");
     }
-    Step { actions: action_mask(cx, &s.id, &s.actions), zh: s.zh, en: s.en }
+    Step {
+        actions: action_mask(cx, &s.id, &s.actions),
+        zh: s.zh,
+        en: s.en,
+    }
 }
 
 pub(crate) fn escalation(cx: &mut Ctx, e: RawEscalation) -> EscalationText {
     let id = format!("escalation.{}", e.stage);
     if !super::STAGES.contains(&e.stage.as_str()) {
-        cx.problem(&id, "stage", format!("unknown stage \"{}\"; use one of {}", e.stage, super::STAGES.join(", ")));
+        cx.problem(
+            &id,
+            "stage",
+            format!(
+                "unknown stage \"{}\"; use one of {}",
+                e.stage,
+                super::STAGES.join(", ")
+            ),
+        );
     }
     let platforms = platform_mask(cx, &id, "platforms", &e.platforms);
-    EscalationText { stage: e.stage, platforms, zh: e.zh, en: e.en }
-}
-
-/// All cause ids as a readable list (for messages).
-#[allow(dead_code)]
-pub(crate) fn taxonomy_list() -> String {
-    TAXONOMY.join(", ")
+    EscalationText {
+        stage: e.stage,
+        platforms,
+        zh: e.zh,
+        en: e.en,
+    }
 }

@@ -34,8 +34,28 @@ pub(crate) struct MessageSignals {
 }
 
 impl Matcher {
+    /// Compiles the patterns: (cause mask, weak, regex alternatives, veto alternatives) each.
+    pub fn from_patterns<'a>(
+        items: impl Iterator<Item = (u32, bool, &'a [String], &'a [String])>,
+    ) -> Result<Matcher, regex::Error> {
+        let mut refs = Vec::new();
+        let mut regexes = Vec::new();
+        for (causes, weak, alts, unless) in items {
+            refs.push(PatternRef {
+                causes,
+                weak,
+                unless: Matcher::unless(unless)?,
+            });
+            regexes.push(alts.to_vec());
+        }
+        Matcher::build(refs, &regexes)
+    }
+
     /// Compiles every alternative of every pattern; `regexes[i]` belong to `patterns[i]`.
-    pub fn build(patterns: Vec<PatternRef>, regexes: &[Vec<String>]) -> Result<Matcher, regex::Error> {
+    pub fn build(
+        patterns: Vec<PatternRef>,
+        regexes: &[Vec<String>],
+    ) -> Result<Matcher, regex::Error> {
         let mut all = Vec::new();
         let mut owner = Vec::new();
         for (i, alts) in regexes.iter().enumerate() {
@@ -44,13 +64,25 @@ impl Matcher {
                 owner.push(i);
             }
         }
-        let set = RegexSetBuilder::new(&all).case_insensitive(true).size_limit(64 << 20).build()?;
-        Ok(Matcher { set, owner, patterns })
+        let set = RegexSetBuilder::new(&all)
+            .case_insensitive(true)
+            .size_limit(64 << 20)
+            .dfa_size_limit(64 << 20)
+            .build()?;
+        Ok(Matcher {
+            set,
+            owner,
+            patterns,
+        })
     }
 
     /// An empty matcher (no patterns), for tests of the engine alone.
     pub fn empty() -> Matcher {
-        Matcher { set: RegexSet::empty(), owner: Vec::new(), patterns: Vec::new() }
+        Matcher {
+            set: RegexSet::empty(),
+            owner: Vec::new(),
+            patterns: Vec::new(),
+        }
     }
 
     /// Builds the optional veto regex of a pattern (alternatives joined).
@@ -58,16 +90,33 @@ impl Matcher {
         if alternatives.is_empty() {
             return Ok(None);
         }
-        let joined = alternatives.iter().map(|a| format!("(?:{})", fold_pattern(a))).collect::<Vec<_>>().join("|");
-        RegexBuilder::new(&joined).case_insensitive(true).build().map(Some)
+        let joined = alternatives
+            .iter()
+            .map(|a| format!("(?:{})", fold_pattern(a)))
+            .collect::<Vec<_>>()
+            .join("|");
+        RegexBuilder::new(&joined)
+            .case_insensitive(true)
+            .build()
+            .map(Some)
     }
 
     /// Indices of the patterns the (raw) message matches, vetoes applied.
     pub fn matching_patterns(&self, message: &str) -> Vec<usize> {
         let text = normalise(message);
-        let mut hits: Vec<usize> = self.set.matches(&text).iter().map(|i| self.owner[i]).collect();
+        let mut hits: Vec<usize> = self
+            .set
+            .matches(&text)
+            .iter()
+            .map(|i| self.owner[i])
+            .collect();
         hits.dedup();
-        hits.retain(|&k| !self.patterns[k].unless.as_ref().is_some_and(|u| u.is_match(&text)));
+        hits.retain(|&k| {
+            !self.patterns[k]
+                .unless
+                .as_ref()
+                .is_some_and(|u| u.is_match(&text))
+        });
         hits
     }
 
@@ -160,7 +209,8 @@ fn skip_number(chars: &[char], mut i: usize) -> usize {
     }
     while i < chars.len() {
         let c = chars[i];
-        let inner_sep = matches!(c, ',' | '.') && chars.get(i + 1).is_some_and(|n| n.is_ascii_digit());
+        let inner_sep =
+            matches!(c, ',' | '.') && chars.get(i + 1).is_some_and(|n| n.is_ascii_digit());
         if c.is_ascii_digit() || inner_sep {
             i += 1;
         } else {
@@ -210,11 +260,25 @@ mod tests {
     #[test]
     fn weak_matches_are_kept_apart_from_strong_ones() {
         let m = Matcher::build(
-            vec![PatternRef { causes: 1, weak: false, unless: None }, PatternRef { causes: 2, weak: true, unless: None }],
+            vec![
+                PatternRef {
+                    causes: 1,
+                    weak: false,
+                    unless: None,
+                },
+                PatternRef {
+                    causes: 2,
+                    weak: true,
+                    unless: None,
+                },
+            ],
             &[vec!["单笔.{0,6}限额".into()], vec!["限额".into()]],
         )
         .unwrap();
-        assert_eq!(m.signals("单笔限额５０００元"), MessageSignals { strong: 1, weak: 2 });
+        assert_eq!(
+            m.signals("单笔限额５０００元"),
+            MessageSignals { strong: 1, weak: 2 }
+        );
         assert_eq!(m.signals("超过限额"), MessageSignals { strong: 0, weak: 2 });
         assert_eq!(m.signals("！！"), MessageSignals::default());
     }
