@@ -44,6 +44,11 @@ enum Command {
     /// Complaint cases: timeline, evidence, customer-service log, letters.
     #[command(subcommand)]
     Case(commands::case::CaseCommand),
+    /// Diagnose a failed withdrawal: tixian diagnose [--batch] [FILE|-].
+    Diagnose(commands::diagnose::DiagnoseArgs),
+    /// The knowledge base: kb check, kb list.
+    #[command(subcommand)]
+    Kb(commands::kb::KbCommand),
 }
 
 /// What every command gets: the chosen language, output mode and a lazily opened store.
@@ -97,6 +102,8 @@ fn main() -> ExitCode {
         Command::Deadline(args) => commands::deadline::run(&ctx, args),
         Command::Route(args) => commands::route::run(&ctx, args),
         Command::Case(cmd) => commands::case::run(&ctx, cmd),
+        Command::Diagnose(args) => commands::diagnose::run(&ctx, args),
+        Command::Kb(cmd) => commands::kb::run(&ctx, cmd),
     };
     match result {
         Ok(code) => code,

@@ -7,7 +7,9 @@
 
 pub mod calendar;
 pub mod cases;
+pub mod diagnose;
 pub mod error;
+pub mod kb;
 pub mod kb_check;
 pub mod lang;
 pub mod ledger;

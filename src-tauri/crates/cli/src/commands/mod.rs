@@ -4,5 +4,7 @@ pub mod balance;
 pub mod case;
 mod case_text;
 pub mod deadline;
+pub mod diagnose;
+pub mod kb;
 pub mod platform;
 pub mod route;

@@ -5,18 +5,11 @@
 use super::letters::{LetterFile, Recipient, Source, Vars};
 use crate::lang::Lang;
 use crate::rules::{self, RuleFile};
-use serde::Serialize;
 use std::collections::HashSet;
 
 /// One broken thing in a letters file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct LetterProblem {
-    pub file: String,
-    pub id: String,
-    pub field: String,
-    pub message: String,
-}
+/// Letter problems are ordinary `kb check` problems.
+pub use crate::kb_check::Problem as LetterProblem;
 
 /// Every problem in `rules/letters/` (empty when all is well).
 pub fn check(files: &[RuleFile]) -> Vec<LetterProblem> {

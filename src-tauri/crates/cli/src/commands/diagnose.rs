@@ -1,0 +1,210 @@
+//! `tixian diagnose [--json] [--batch] [FILE|-]`: one case (or JSONL cases) in, diagnoses out.
+
+use crate::Ctx;
+use clap::Args;
+use std::io::{BufRead, BufWriter, Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use tixian_core::diagnose::{self, Diagnosis};
+use tixian_core::kb::Kb;
+use tixian_core::{time, CoreError, Lang};
+
+#[derive(Args)]
+pub struct DiagnoseArgs {
+    /// The case as JSON (a file, or `-` / nothing for standard input).
+    file: Option<PathBuf>,
+    /// Read JSONL (one case per line) and write one diagnosis per line, in the same order.
+    #[arg(long)]
+    batch: bool,
+    /// Rule folder laid over the built-in knowledge base (default: the user rule folder).
+    #[arg(long)]
+    rules: Option<PathBuf>,
+}
+
+/// Loads the knowledge base with the user's overrides; broken user rules are bad input.
+pub fn load_kb(rules: Option<PathBuf>) -> Result<Kb, CoreError> {
+    let dir = rules.unwrap_or_else(tixian_core::rules::default_user_dir);
+    if !dir.is_dir() {
+        return Kb::load(&tixian_core::rules::embedded())
+            .map_err(|_| CoreError::Internal("embedded knowledge base is broken".into()));
+    }
+    let files = tixian_core::rules::load(Some(&dir))?;
+    Kb::load(&files).map_err(|problems| {
+        let first = &problems[0];
+        CoreError::invalid(
+            format!("{}: {}: {}", first.file, first.id, first.field),
+            format!(
+                "规则文件有误（共 {} 处），请运行 tixian kb check：{}",
+                problems.len(),
+                first.message
+            ),
+            format!(
+                "broken rule files ({} problems), run `tixian kb check`: {}",
+                problems.len(),
+                first.message
+            ),
+        )
+        .at(dir.display().to_string())
+    })
+}
+
+pub fn run(ctx: &Ctx, args: DiagnoseArgs) -> Result<ExitCode, CoreError> {
+    let mut input: Box<dyn BufRead> = match args.file.as_deref() {
+        None => Box::new(std::io::stdin().lock()),
+        Some(p) if p.as_os_str() == "-" => Box::new(std::io::stdin().lock()),
+        Some(p) => Box::new(std::io::BufReader::new(std::fs::File::open(p).map_err(
+            |e| {
+                CoreError::invalid(
+                    "FILE",
+                    format!("无法打开 {}：{e}", p.display()),
+                    format!("cannot open {}: {e}", p.display()),
+                )
+            },
+        )?)),
+    };
+    let kb = load_kb(args.rules)?;
+    let now = time::now();
+    if args.batch {
+        return batch(&kb, ctx.lang, &now, input);
+    }
+    let mut text = String::new();
+    input.read_to_string(&mut text).map_err(|e| {
+        CoreError::invalid(
+            "FILE",
+            format!("无法读取输入：{e}"),
+            format!("cannot read input: {e}"),
+        )
+    })?;
+    let case = diagnose::parse_case(&text)?;
+    let d = diagnose::diagnose(&kb, &case, ctx.lang, &now);
+    ctx.out.print(&d, |lang| human(&d, lang));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// JSONL in, JSONL out. Stops at the first bad line (exit 2, naming the line); the lines
+/// before it have already been written, the ones after it are not read.
+fn batch(
+    kb: &Kb,
+    lang: Lang,
+    now: &time::Timestamp,
+    input: Box<dyn BufRead>,
+) -> Result<ExitCode, CoreError> {
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+    for (i, line) in input.lines().enumerate() {
+        let n = i + 1;
+        let line = line.map_err(|e| {
+            CoreError::invalid(
+                "input",
+                format!("无法读取：{e}"),
+                format!("cannot read: {e}"),
+            )
+            .at(format!("line {n}"))
+        })?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let case = match diagnose::parse_case(&line) {
+            Ok(c) => c,
+            Err(e) => {
+                let _ = out.flush();
+                let note = match lang {
+                    Lang::Zh => "（之前的行已输出，之后的行未处理）",
+                    Lang::En => " (earlier lines were written; later lines were not processed)",
+                };
+                eprintln!(
+                    "{}: line {n}: {}{note}",
+                    if lang == Lang::Zh { "错误" } else { "error" },
+                    e.message(lang)
+                );
+                return Ok(ExitCode::from(2));
+            }
+        };
+        let d = diagnose::diagnose(kb, &case, lang, now);
+        serde_json::to_writer(&mut out, &d).map_err(|e| CoreError::Internal(e.to_string()))?;
+        out.write_all(b"\n")?;
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn human(d: &Diagnosis, lang: Lang) -> String {
+    let zh = lang == Lang::Zh;
+    let mut s = String::new();
+    if d.causes.is_empty() {
+        s.push_str(if zh {
+            "没有识别出具体原因（不做猜测）。请按下面的步骤自查。\n"
+        } else {
+            "No specific cause recognised (no guessing). Work through the steps below.\n"
+        });
+    }
+    for (i, c) in d.causes.iter().enumerate() {
+        let lik = match (c.likelihood, zh) {
+            (tixian_core::kb::Likelihood::High, true) => "可能性高",
+            (tixian_core::kb::Likelihood::Medium, true) => "可能性中",
+            (tixian_core::kb::Likelihood::Low, true) => "可能性低",
+            (tixian_core::kb::Likelihood::High, false) => "high",
+            (tixian_core::kb::Likelihood::Medium, false) => "medium",
+            (tixian_core::kb::Likelihood::Low, false) => "low",
+        };
+        s.push_str(&format!(
+            "{}. {} [{lik}] ({})\n   {}\n",
+            i + 1,
+            c.title,
+            c.id,
+            c.explanation
+        ));
+        s.push_str(&format!(
+            "   {}{}\n",
+            if zh { "依据：" } else { "because: " },
+            c.because.join(", ")
+        ));
+        for a in &c.actions {
+            s.push_str(&format!("   - {a}\n"));
+        }
+        if let Some(w) = &c.expected_wait {
+            s.push_str(&format!(
+                "   {}{w}\n",
+                if zh {
+                    "预计等待："
+                } else {
+                    "expected wait: "
+                }
+            ));
+        }
+        for src in &c.sources {
+            let conf = format!("{:?}", src.confidence).to_lowercase();
+            s.push_str(&format!(
+                "   {}{} [{conf}]\n",
+                if zh { "来源：" } else { "source: " },
+                src.title
+            ));
+        }
+        for k in &c.conflicts {
+            s.push_str(&format!(
+                "   {}{}\n",
+                if zh {
+                    "来源分歧："
+                } else {
+                    "sources disagree: "
+                },
+                k.text
+            ));
+        }
+    }
+    s.push_str(if zh {
+        "\n前 30 分钟：\n"
+    } else {
+        "\nFirst 30 minutes:\n"
+    });
+    for step in &d.first_steps {
+        s.push_str(&format!("  [ ] {step}\n"));
+    }
+    s.push_str(&format!(
+        "\n{}{}\n{}",
+        if zh { "当前阶段：" } else { "stage: " },
+        d.escalation.stage,
+        d.escalation.next
+    ));
+    s
+}
