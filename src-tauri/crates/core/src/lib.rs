@@ -6,12 +6,14 @@
 //! one transaction.
 
 pub mod error;
+pub mod import;
 pub mod lang;
 pub mod ledger;
 pub mod money;
 pub mod rules;
 pub mod store;
 pub mod time;
+pub mod vault;
 
 pub use error::{ApiError, CoreError, Result};
 pub use lang::{Lang, Text};
