@@ -33,6 +33,10 @@ enum Command {
     Platform(commands::platform::PlatformCommand),
     /// Record a balance snapshot: tixian balance NAME AMOUNT [--at TIME].
     Balance(commands::balance::BalanceArgs),
+    /// Record a withdrawal: tixian withdraw NAME AMOUNT --at TIME [--test] [--fee] [--status] [--arrived-at] [--message].
+    Withdraw(commands::withdraw::WithdrawArgs),
+    /// Import a WeChat Pay or Alipay bill (CSV, XLSX or its ZIP): tixian import FILE [--platform NAME] [--password PW].
+    Import(commands::import::ImportArgs),
 }
 
 /// What every command gets: the chosen language, output mode and a lazily opened store.
@@ -73,6 +77,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Platform(cmd) => commands::platform::run(&ctx, cmd),
         Command::Balance(args) => commands::balance::run(&ctx, args),
+        Command::Withdraw(args) => commands::withdraw::run(&ctx, args),
+        Command::Import(args) => commands::import::run(&ctx, args),
     };
     match result {
         Ok(code) => code,

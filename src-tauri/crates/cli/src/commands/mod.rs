@@ -1,4 +1,6 @@
 //! One module per command group; each parses its own arguments and calls core.
 
 pub mod balance;
+pub mod import;
 pub mod platform;
+pub mod withdraw;

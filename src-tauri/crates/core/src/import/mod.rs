@@ -224,7 +224,23 @@ pub fn import_bytes(
     progress: &mut dyn FnMut(ImportProgress),
 ) -> Result<ImportReport> {
     let bill = parse(file, bytes, options.password.as_deref())?;
-    store.transaction(|tx| store_bill(tx, file, bytes, &bill, options, vault, now, progress))
+    store_parsed(store, file, bytes, &bill, options, vault, now, progress)
+}
+
+/// Stores a bill already [`parse`]d from `bytes` (so a caller can check the file before it
+/// opens the database). One transaction.
+#[allow(clippy::too_many_arguments)]
+pub fn store_parsed(
+    store: &mut Store,
+    file: &str,
+    bytes: &[u8],
+    bill: &ParsedBill,
+    options: &ImportOptions,
+    vault: &Path,
+    now: &Timestamp,
+    progress: &mut dyn FnMut(ImportProgress),
+) -> Result<ImportReport> {
+    store.transaction(|tx| store_bill(tx, file, bytes, bill, options, vault, now, progress))
 }
 
 #[allow(clippy::too_many_arguments)]
