@@ -44,6 +44,7 @@ CREATE UNIQUE INDEX transactions_dedup ON transactions(platform_id, dedup_key);
 CREATE INDEX transactions_platform_time ON transactions(platform_id, occurred_utc);
 CREATE INDEX transactions_txn_id ON transactions(platform_id, txn_id) WHERE txn_id <> '';
 CREATE INDEX transactions_merchant ON transactions(platform_id, merchant_order_id) WHERE merchant_order_id <> '';
+CREATE INDEX transactions_goods ON transactions(platform_id, goods) WHERE goods <> '';
 CREATE INDEX transactions_import ON transactions(import_id);
 CREATE INDEX transactions_refund_of ON transactions(refund_of) WHERE refund_of IS NOT NULL;
 

@@ -63,11 +63,18 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let vault = dir.path().join("vault");
         let sha = store(&vault, b"hello").unwrap();
-        assert_eq!(sha, "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824");
+        assert_eq!(
+            sha,
+            "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"
+        );
         let path = path_for(&vault, &sha);
         assert_eq!(fs::read(&path).unwrap(), b"hello");
         assert!(fs::metadata(&path).unwrap().permissions().readonly());
         assert_eq!(store(&vault, b"hello").unwrap(), sha);
-        assert_eq!(fs::read_dir(&vault).unwrap().count(), 1, "no temp files left behind");
+        assert_eq!(
+            fs::read_dir(&vault).unwrap().count(),
+            1,
+            "no temp files left behind"
+        );
     }
 }

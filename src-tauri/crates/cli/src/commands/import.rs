@@ -26,11 +26,23 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<ExitCode, CoreError> {
     let file = args.file.display().to_string();
     let bytes = import::read_input(&args.file, &file)?;
     let bill = import::parse(&file, &bytes, args.password.as_deref())?;
-    let options = ImportOptions { platform: args.platform, password: args.password };
+    let options = ImportOptions {
+        platform: args.platform,
+        password: args.password,
+    };
     let now = time::now();
     let mut store = ctx.open_store()?;
     let vault = tixian_core::store::vault_dir(store.path());
-    let report = import::store_parsed(&mut store, &file, &bytes, &bill, &options, &vault, &now, &mut |_| {})?;
+    let report = import::store_parsed(
+        &mut store,
+        &file,
+        &bytes,
+        &bill,
+        &options,
+        &vault,
+        &now,
+        &mut |_| {},
+    )?;
     ctx.out.print(&report, |lang| {
         let t = &report.totals;
         match lang {

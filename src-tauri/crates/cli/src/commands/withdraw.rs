@@ -43,9 +43,15 @@ pub fn run(ctx: &Ctx, args: WithdrawArgs) -> Result<ExitCode, CoreError> {
         None => Money::ZERO,
     };
     let requested = time::parse_time(&args.at, "--at")?;
-    let arrived = args.arrived_at.as_deref().map(|t| time::parse_time(t, "--arrived-at")).transpose()?;
+    let arrived = args
+        .arrived_at
+        .as_deref()
+        .map(|t| time::parse_time(t, "--arrived-at"))
+        .transpose()?;
     let status = match &args.status {
-        Some(s) => s.parse::<WithdrawalStatus>().map_err(|e| e.field("--status"))?,
+        Some(s) => s
+            .parse::<WithdrawalStatus>()
+            .map_err(|e| e.field("--status"))?,
         None if arrived.is_some() => WithdrawalStatus::Arrived,
         None => WithdrawalStatus::Requested,
     };
@@ -64,12 +70,28 @@ pub fn run(ctx: &Ctx, args: WithdrawArgs) -> Result<ExitCode, CoreError> {
     let mut store = ctx.open_store()?;
     let w = store
         .transaction(|tx| ledger::add_withdrawal(tx, &new, &now))
-        .map_err(|e| rename_field(e))?;
+        .map_err(rename_field)?;
     ctx.out.print(&w, |lang| {
-        let test = if w.is_test { ctx.out.t("测试", "test ") } else { "" };
+        let test = if w.is_test {
+            ctx.out.t("测试", "test ")
+        } else {
+            ""
+        };
         match lang {
-            Lang::Zh => format!("已记录 {} {test}提现 {}（{}，{}）", w.platform, w.amount.display(), w.status.as_str(), w.requested_at),
-            Lang::En => format!("Recorded {} {test}withdrawal {} ({}, {})", w.platform, w.amount.display(), w.status.as_str(), w.requested_at),
+            Lang::Zh => format!(
+                "已记录 {} {test}提现 {}（{}，{}）",
+                w.platform,
+                w.amount.display(),
+                w.status.as_str(),
+                w.requested_at
+            ),
+            Lang::En => format!(
+                "Recorded {} {test}withdrawal {} ({}, {})",
+                w.platform,
+                w.amount.display(),
+                w.status.as_str(),
+                w.requested_at
+            ),
         }
     });
     Ok(ExitCode::SUCCESS)

@@ -113,8 +113,20 @@ const SPECS: [&Spec; 3] = [&ALIPAY_WEB, &WECHAT, &ALIPAY];
 
 /// Every name any layout knows, to find the row that was *meant* to be a header.
 const KNOWN: [&str; 14] = [
-    "交易时间", "交易类型", "交易分类", "交易对方", "商品", "商品说明", "收/支", "金额(元)", "金额",
-    "支付方式", "当前状态", "交易状态", "交易单号", "交易订单号",
+    "交易时间",
+    "交易类型",
+    "交易分类",
+    "交易对方",
+    "商品",
+    "商品说明",
+    "收/支",
+    "金额(元)",
+    "金额",
+    "支付方式",
+    "当前状态",
+    "交易状态",
+    "交易单号",
+    "交易订单号",
 ];
 
 /// Trims spaces and TABs (ASCII and full-width) and makes full-width brackets ASCII, so
@@ -137,8 +149,14 @@ pub(crate) fn recognise(cells: &[String]) -> Option<Layout> {
         return None;
     }
     let header: Vec<String> = cells.iter().map(|c| normalise_name(c)).collect();
-    let find = |name: &str| (!name.is_empty()).then(|| header.iter().position(|h| h == name)).flatten();
-    let spec = SPECS.iter().find(|s| s.required.iter().all(|r| find(r).is_some()))?;
+    let find = |name: &str| {
+        (!name.is_empty())
+            .then(|| header.iter().position(|h| h == name))
+            .flatten()
+    };
+    let spec = SPECS
+        .iter()
+        .find(|s| s.required.iter().all(|r| find(r).is_some()))?;
     let columns = Columns {
         time: find(spec.time)?,
         direction: find("收/支")?,
@@ -155,21 +173,39 @@ pub(crate) fn recognise(cells: &[String]) -> Option<Layout> {
         refunded: find("成功退款(元)"),
     };
     // The 2021–22 Alipay app export has the current names in another order, 收/支 first.
-    let name = if spec.name == "alipay" && columns.direction == 0 { "alipay-app" } else { spec.name };
-    Some(Layout { provider: spec.provider, name, columns, header })
+    let name = if spec.name == "alipay" && columns.direction == 0 {
+        "alipay-app"
+    } else {
+        spec.name
+    };
+    Some(Layout {
+        provider: spec.provider,
+        name,
+        columns,
+        header,
+    })
 }
 
 /// For a row that looks like a header but is not a known one: the names it lacks for the
 /// layout it comes closest to. `None` when the row does not look like a header at all.
 pub(crate) fn near_miss(cells: &[String]) -> Option<(usize, Vec<&'static str>)> {
     let header: Vec<String> = cells.iter().map(|c| normalise_name(c)).collect();
-    let known = header.iter().filter(|h| KNOWN.contains(&h.as_str())).count();
+    let known = header
+        .iter()
+        .filter(|h| KNOWN.contains(&h.as_str()))
+        .count();
     if known < 3 {
         return None;
     }
     SPECS
         .iter()
-        .map(|s| s.required.iter().copied().filter(|r| !header.iter().any(|h| h == r)).collect::<Vec<_>>())
+        .map(|s| {
+            s.required
+                .iter()
+                .copied()
+                .filter(|r| !header.iter().any(|h| h == r))
+                .collect::<Vec<_>>()
+        })
         .min_by_key(|missing| missing.len())
         .map(|missing| (known, missing))
 }
@@ -189,19 +225,33 @@ mod tests {
     #[test]
     fn recognises_each_layout_by_its_names() {
         let w = recognise(&cells("交易时间,交易类型,交易对方,商品,收/支,金额(元),支付方式,当前状态,交易单号,商户单号,备注")).unwrap();
-        assert_eq!((w.name, w.columns.amount, w.columns.note), ("wechat", 5, Some(10)));
+        assert_eq!(
+            (w.name, w.columns.amount, w.columns.note),
+            ("wechat", 5, Some(10))
+        );
         let a = recognise(&cells("交易时间            ,交易分类   ,交易对方 ,对方账号 ,商品说明 ,收/支  ,金额  ,收/付款方式 ,交易状态 ,交易订单号 ,商家订单号 ,备注 ,")).unwrap();
-        assert_eq!((a.name, a.columns.time, a.columns.direction), ("alipay", 0, 5));
+        assert_eq!(
+            (a.name, a.columns.time, a.columns.direction),
+            ("alipay", 0, 5)
+        );
         let app = recognise(&cells("收/支 ,交易对方 ,对方账号 ,商品说明 ,收/付款方式 ,金额 ,交易状态 ,交易分类 ,交易订单号 ,商家订单号 ,交易时间 ,")).unwrap();
-        assert_eq!((app.name, app.columns.time, app.columns.note), ("alipay-app", 10, None));
+        assert_eq!(
+            (app.name, app.columns.time, app.columns.note),
+            ("alipay-app", 10, None)
+        );
         let web = recognise(&cells("交易号 ,商家订单号 ,交易创建时间 ,付款时间 ,最近修改时间 ,交易来源地 ,类型 ,交易对方 ,商品名称 ,金额（元） ,收/支 ,交易状态 ,服务费（元） ,成功退款（元） ,备注 ,资金状态 ,")).unwrap();
-        assert_eq!((web.name, web.columns.fee, web.columns.refunded), ("alipay-web", Some(12), Some(13)));
+        assert_eq!(
+            (web.name, web.columns.fee, web.columns.refunded),
+            ("alipay-web", Some(12), Some(13))
+        );
     }
 
     #[test]
     fn preamble_lines_are_not_headers_and_near_misses_say_what_is_missing() {
         assert!(recognise(&cells("收入：1笔 0.35元,,,")).is_none());
-        let renamed = cells("交易时间,交易类型,交易对方,商品,收/支,金额,支付方式,当前状态,交易单号,商户单号,备注");
+        let renamed = cells(
+            "交易时间,交易类型,交易对方,商品,收/支,金额,支付方式,当前状态,交易单号,商户单号,备注",
+        );
         assert!(recognise(&renamed).is_none());
         let (_, missing) = near_miss(&renamed).unwrap();
         assert_eq!(missing, vec!["金额(元)"]);

@@ -158,14 +158,26 @@ fn parse_plain(file: &str, bytes: &[u8]) -> Result<ParsedBill> {
             (table::read_csv(&text, &loc)?, "csv")
         }
     };
-    let loc = Locator { file: file.to_string(), sheet: table.sheet.clone() };
+    let loc = Locator {
+        file: file.to_string(),
+        sheet: table.sheet.clone(),
+    };
     let format = format!("{}-{ext}", table.layout.name);
     let provider = table.layout.provider;
-    let (header, header_line, sheet, columns) =
-        (table.layout.header.clone(), table.header_line, table.sheet.clone(), table.layout.columns.clone());
+    let (header, header_line, sheet, columns) = (
+        table.layout.header.clone(),
+        table.header_line,
+        table.sheet.clone(),
+        table.layout.columns.clone(),
+    );
     let txns = normalise::normalise(table, provider, &loc)?;
-    let [expense, income, neutral] = persist::totals(&txns)
-        .ok_or_else(|| bad_file(file, "金额合计超出范围".into(), "the amounts add up beyond range".into()))?;
+    let [expense, income, neutral] = persist::totals(&txns).ok_or_else(|| {
+        bad_file(
+            file,
+            "金额合计超出范围".into(),
+            "the amounts add up beyond range".into(),
+        )
+    })?;
     Ok(ParsedBill {
         format,
         provider,
@@ -173,7 +185,11 @@ fn parse_plain(file: &str, bytes: &[u8]) -> Result<ParsedBill> {
         header_line,
         sheet,
         entry: None,
-        totals: Totals { expense, income, neutral },
+        totals: Totals {
+            expense,
+            income,
+            neutral,
+        },
         txns,
         columns,
         inner: None,
@@ -198,7 +214,11 @@ pub fn import_file(
 /// Reads the input file with a size limit; a missing or unreadable file is the user's error.
 pub fn read_input(path: &Path, file: &str) -> Result<Vec<u8>> {
     let meta = std::fs::metadata(path).map_err(|e| {
-        bad_file(file, format!("无法读取文件：{e}"), format!("cannot read the file: {e}"))
+        bad_file(
+            file,
+            format!("无法读取文件：{e}"),
+            format!("cannot read the file: {e}"),
+        )
     })?;
     if !meta.is_file() {
         return Err(bad_file(file, "这不是一个文件".into(), "not a file".into()));
@@ -206,11 +226,23 @@ pub fn read_input(path: &Path, file: &str) -> Result<Vec<u8>> {
     if meta.len() > source::MAX_FILE_BYTES {
         return Err(bad_file(
             file,
-            format!("文件过大（{} MB），账单导出不会这么大", meta.len() / 1_048_576),
-            format!("the file is too large ({} MB) to be a bill export", meta.len() / 1_048_576),
+            format!(
+                "文件过大（{} MB），账单导出不会这么大",
+                meta.len() / 1_048_576
+            ),
+            format!(
+                "the file is too large ({} MB) to be a bill export",
+                meta.len() / 1_048_576
+            ),
         ));
     }
-    std::fs::read(path).map_err(|e| bad_file(file, format!("无法读取文件：{e}"), format!("cannot read the file: {e}")))
+    std::fs::read(path).map_err(|e| {
+        bad_file(
+            file,
+            format!("无法读取文件：{e}"),
+            format!("cannot read the file: {e}"),
+        )
+    })
 }
 
 /// Imports bill bytes named `file` (for messages), keeping originals in `vault`.
@@ -254,11 +286,14 @@ fn store_bill(
     now: &Timestamp,
     progress: &mut dyn FnMut(ImportProgress),
 ) -> Result<ImportReport> {
-    let (platform, created) = resolve_platform(tx, options.platform.as_deref(), bill.provider, now)?;
+    let (platform, created) =
+        resolve_platform(tx, options.platform.as_deref(), bill.provider, now)?;
     let bill_bytes = bill.inner.as_deref().unwrap_or(bytes);
     let sha = vault::sha256_hex(bill_bytes);
     let container_sha = bill.inner.as_ref().map(|_| vault::sha256_hex(bytes));
-    let file_name = Path::new(file).file_name().map_or(file.to_string(), |n| n.to_string_lossy().into_owned());
+    let file_name = Path::new(file)
+        .file_name()
+        .map_or(file.to_string(), |n| n.to_string_lossy().into_owned());
     tx.execute(
         "INSERT INTO imports(sha256, file_name, format, platform_id, rows, imported, duplicates, imported_at,
                              size_bytes, container_sha256, entry_name, sheet, header_line, header_json)
@@ -279,7 +314,16 @@ fn store_bill(
         ],
     )?;
     let import_id = tx.last_insert_rowid();
-    let stored = persist::store(tx, &platform, import_id, &bill.columns, &bill.header, &bill.txns, now, progress)?;
+    let stored = persist::store(
+        tx,
+        &platform,
+        import_id,
+        &bill.columns,
+        &bill.header,
+        &bill.txns,
+        now,
+        progress,
+    )?;
     let import_id = if stored.imported == 0 {
         // Nothing new: leave no trace (the second import of a file changes nothing).
         tx.execute("DELETE FROM imports WHERE id = ?1", [import_id])?;
@@ -288,7 +332,8 @@ fn store_bill(
         }
         None
     } else {
-        let totals = serde_json::to_string(&bill.totals).map_err(|e| CoreError::Internal(e.to_string()))?;
+        let totals =
+            serde_json::to_string(&bill.totals).map_err(|e| CoreError::Internal(e.to_string()))?;
         tx.execute(
             "UPDATE imports SET imported = ?1, duplicates = ?2, withdrawals = ?3, totals_json = ?4 WHERE id = ?5",
             params![stored.imported as i64, stored.duplicates as i64, stored.withdrawals as i64, totals, import_id],
@@ -332,13 +377,20 @@ fn resolve_platform(
             let p = ledger::require_platform(tx, name).map_err(|e| e.field("--platform"))?;
             let clash = matches!(
                 (p.kind, kind),
-                (PlatformKind::Wechat, PlatformKind::Alipay) | (PlatformKind::Alipay, PlatformKind::Wechat)
+                (PlatformKind::Wechat, PlatformKind::Alipay)
+                    | (PlatformKind::Alipay, PlatformKind::Wechat)
             );
             if clash {
                 return Err(CoreError::invalid(
                     "--platform",
-                    format!("这是{default_name}账单，但平台“{}”的类型是 {}", p.name, p.kind),
-                    format!("this is a {kind} bill but platform “{}” is of kind {}", p.name, p.kind),
+                    format!(
+                        "这是{default_name}账单，但平台“{}”的类型是 {}",
+                        p.name, p.kind
+                    ),
+                    format!(
+                        "this is a {kind} bill but platform “{}” is of kind {}",
+                        p.name, p.kind
+                    ),
                 ));
             }
             Ok((p, false))
@@ -346,7 +398,11 @@ fn resolve_platform(
         None => match ledger::find_platform(tx, default_name)? {
             Some(p) => Ok((p, false)),
             None => {
-                let new = NewPlatform { name: default_name.into(), kind, note: String::new() };
+                let new = NewPlatform {
+                    name: default_name.into(),
+                    kind,
+                    note: String::new(),
+                };
                 Ok((ledger::add_platform(tx, &new, now)?, true))
             }
         },

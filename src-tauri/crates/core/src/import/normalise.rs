@@ -89,13 +89,17 @@ impl Txn {
 pub(crate) fn normalise(table: Table, provider: Provider, loc: &Locator) -> Result<Vec<Txn>> {
     let header = table.layout.header;
     let c = table.layout.columns;
-    let bad = |row: &RawRow, col: usize, e: CoreError| e.field(header[col].clone()).at(loc.at(row.line, Some(col)));
+    let bad = |row: &RawRow, col: usize, e: CoreError| {
+        e.field(header[col].clone()).at(loc.at(row.line, Some(col)))
+    };
     let mut out = Vec::with_capacity(table.rows.len());
     for row in table.rows {
         let at = parse_bill_time(&row.cells[c.time]).map_err(|e| bad(&row, c.time, e))?;
         let amount = parse_bill_amount(&row.cells[c.amount]).map_err(|e| bad(&row, c.amount, e))?;
         let fee = match c.fee {
-            Some(col) if !row.cells[col].is_empty() => parse_bill_amount(&row.cells[col]).map_err(|e| bad(&row, col, e))?,
+            Some(col) if !row.cells[col].is_empty() => {
+                parse_bill_amount(&row.cells[col]).map_err(|e| bad(&row, col, e))?
+            }
             _ => fee_in_note(cell(&row, c.note)),
         };
         let refunded = match c.refunded {
@@ -107,13 +111,25 @@ pub(crate) fn normalise(table: Table, provider: Provider, loc: &Locator) -> Resu
         let direction = Direction::from_bill(&row.cells[c.direction]);
         let is_refund = is_refund(&row, &c, direction);
         let withdrawal = withdrawal_outcome(&row, &c, provider);
-        out.push(Txn { line: row.line, cells: row.cells, at, direction, amount, fee, refunded, is_refund, withdrawal });
+        out.push(Txn {
+            line: row.line,
+            cells: row.cells,
+            at,
+            direction,
+            amount,
+            fee,
+            refunded,
+            is_refund,
+            withdrawal,
+        });
     }
     Ok(out)
 }
 
 fn cell(row: &RawRow, column: Option<usize>) -> &str {
-    column.and_then(|c| row.cells.get(c)).map_or("", String::as_str)
+    column
+        .and_then(|c| row.cells.get(c))
+        .map_or("", String::as_str)
 }
 
 /// Refund rows: a type or category naming 退款 (微信红包-退款, Alipay 退款), goods starting with
@@ -129,7 +145,9 @@ fn is_refund(row: &RawRow, c: &Columns, direction: Direction) -> bool {
 fn withdrawal_outcome(row: &RawRow, c: &Columns, provider: Provider) -> Option<WithdrawalStatus> {
     let is_withdrawal = match provider {
         Provider::Wechat => cell(row, c.txn_type).contains("提现"),
-        Provider::Alipay => cell(row, c.txn_type).contains("提现") || cell(row, c.goods).contains("提现"),
+        Provider::Alipay => {
+            cell(row, c.txn_type).contains("提现") || cell(row, c.goods).contains("提现")
+        }
     };
     if !is_withdrawal {
         return None;
@@ -165,8 +183,10 @@ fn refunded_in_status(status: &str, amount: Money) -> Money {
 }
 
 fn amount_after(text: &str) -> Money {
-    let rest = text.trim_start_matches(|c: char| matches!(c, '¥' | '￥' | '(' | '（' | ':' | '：' | ' '));
-    let end = rest.find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ',')).unwrap_or(rest.len());
+    let rest = text.trim_start_matches(['¥', '￥', '(', '（', ':', '：', ' ']);
+    let end = rest
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ','))
+        .unwrap_or(rest.len());
     parse_bill_amount(&rest[..end]).unwrap_or(Money::ZERO)
 }
 
@@ -189,7 +209,9 @@ pub(crate) fn parse_bill_amount(text: &str) -> Result<Money> {
         return Err(CoreError::invalid(
             "amount",
             format!("“{text}”是负数；账单金额应为正数，收支方向在“收/支”列"),
-            format!("“{text}” is negative; bill amounts are positive and 收/支 gives the direction"),
+            format!(
+                "“{text}” is negative; bill amounts are positive and 收/支 gives the direction"
+            ),
         ));
     }
     let plain = strip_thousands(s).ok_or_else(bad)?;
@@ -227,7 +249,8 @@ fn strip_thousands(s: &str) -> Option<String> {
     }
     let (int, frac) = s.split_once('.').map_or((s, None), |(i, f)| (i, Some(f)));
     let groups: Vec<&str> = int.split(',').collect();
-    let ok = !groups[0].is_empty() && groups[0].len() <= 3 && groups[1..].iter().all(|g| g.len() == 3);
+    let ok =
+        !groups[0].is_empty() && groups[0].len() <= 3 && groups[1..].iter().all(|g| g.len() == 3);
     ok.then(|| match frac {
         Some(f) => format!("{}.{f}", groups.concat()),
         None => groups.concat(),
@@ -238,18 +261,31 @@ fn strip_thousands(s: &str) -> Option<String> {
 /// Excel re-saves make of it (`2019/9/26 12:45`), read by the general parser.
 pub(crate) fn parse_bill_time(text: &str) -> Result<Timestamp> {
     let b = text.as_bytes();
-    if b.len() == 19 && b[4] == b'-' && b[7] == b'-' && (b[10] == b' ' || b[10] == b'T') && b[13] == b':' && b[16] == b':' {
+    if b.len() == 19
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && (b[10] == b' ' || b[10] == b'T')
+        && b[13] == b':'
+        && b[16] == b':'
+    {
         let num = |r: std::ops::Range<usize>| text.get(r).and_then(|s| s.parse::<u32>().ok());
-        if let (Some(y), Some(mo), Some(d), Some(h), Some(mi), Some(s)) =
-            (num(0..4), num(5..7), num(8..10), num(11..13), num(14..16), num(17..19))
-        {
+        if let (Some(y), Some(mo), Some(d), Some(h), Some(mi), Some(s)) = (
+            num(0..4),
+            num(5..7),
+            num(8..10),
+            num(11..13),
+            num(14..16),
+            num(17..19),
+        ) {
             if let Some(naive) = NaiveDate::from_ymd_opt(y as i32, mo, d)
                 .zip(NaiveTime::from_hms_opt(h, mi, s))
                 .map(|(d, t)| NaiveDateTime::new(d, t))
             {
                 // China has kept UTC+8 all year since 1992; earlier dates go through the tz database.
                 if y >= 1992 {
-                    if let Some(t) = FixedOffset::east_opt(8 * 3600).and_then(|o| o.from_local_datetime(&naive).single()) {
+                    if let Some(t) = FixedOffset::east_opt(8 * 3600)
+                        .and_then(|o| o.from_local_datetime(&naive).single())
+                    {
                         return Ok(t);
                     }
                 }
@@ -281,7 +317,11 @@ mod tests {
     fn binary_float_text_is_rounded_not_truncated() {
         assert_eq!(fen("548.58000000000004"), 54_858);
         assert_eq!(fen("7.0000000000000007E-2"), 7);
-        assert_eq!(fen("12.299999999999999"), 1230, "truncation would give 12.29");
+        assert_eq!(
+            fen("12.299999999999999"),
+            1230,
+            "truncation would give 12.29"
+        );
         assert_eq!(fen("0.069999999999999993"), 7);
     }
 
@@ -297,7 +337,10 @@ mod tests {
         assert_eq!(fee_in_note("服务费¥0.10"), Money(10));
         assert_eq!(fee_in_note("服务费￥1.00"), Money(100));
         assert_eq!(fee_in_note("/"), Money::ZERO);
-        assert_eq!(refunded_in_status("已退款(￥12.34)", Money(5000)), Money(1234));
+        assert_eq!(
+            refunded_in_status("已退款(￥12.34)", Money(5000)),
+            Money(1234)
+        );
         assert_eq!(refunded_in_status("已全额退款", Money(5000)), Money(5000));
         assert_eq!(refunded_in_status("支付成功", Money(5000)), Money::ZERO);
     }

@@ -31,9 +31,22 @@ const SEP: char = '\u{1f}';
 pub(crate) fn dedup_key(out: &mut String, t: &Txn, c: &Columns, utc: &str) {
     out.clear();
     let id = t.text(c.txn_id);
-    let _ = write!(out, "{id}{SEP}{utc}{SEP}{}{SEP}{}{SEP}{}", t.amount.fen(), t.direction.as_str(), t.text(c.txn_type));
+    let _ = write!(
+        out,
+        "{id}{SEP}{utc}{SEP}{}{SEP}{}{SEP}{}",
+        t.amount.fen(),
+        t.direction.as_str(),
+        t.text(c.txn_type)
+    );
     if id.is_empty() {
-        for col in [c.merchant_id, c.counterparty, c.goods, c.method, c.status, c.note] {
+        for col in [
+            c.merchant_id,
+            c.counterparty,
+            c.goods,
+            c.method,
+            c.status,
+            c.note,
+        ] {
             let _ = write!(out, "{SEP}{}", t.text(col));
         }
     }
@@ -43,7 +56,11 @@ pub(crate) fn dedup_key(out: &mut String, t: &Txn, c: &Columns, utc: &str) {
 fn write_rfc3339(out: &mut String, t: &Timestamp) {
     out.clear();
     let offset = t.offset().local_minus_utc();
-    let (sign, abs) = if offset < 0 { ('-', -offset) } else { ('+', offset) };
+    let (sign, abs) = if offset < 0 {
+        ('-', -offset)
+    } else {
+        ('+', offset)
+    };
     let _ = write!(
         out,
         "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{sign}{:02}:{:02}",
@@ -136,7 +153,8 @@ pub(crate) fn store(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)
          ON CONFLICT DO NOTHING",
     )?;
-    let (mut at, mut utc, mut key, mut original) = (String::new(), String::new(), String::new(), String::new());
+    let (mut at, mut utc, mut key, mut original) =
+        (String::new(), String::new(), String::new(), String::new());
     let mut stored = Stored::default();
     let mut new_withdrawals: Vec<(usize, i64)> = Vec::new();
     let total = txns.len() as u64;
@@ -177,7 +195,10 @@ pub(crate) fn store(
             stored.duplicates += 1;
         }
         if (i + 1) % 4096 == 0 {
-            progress(ImportProgress { done: i as u64 + 1, total });
+            progress(ImportProgress {
+                done: i as u64 + 1,
+                total,
+            });
         }
     }
     for (i, row_id) in new_withdrawals {
@@ -203,11 +224,15 @@ fn withdrawal_from_row(t: &Txn, c: &Columns, platform: &str) -> NewWithdrawal {
         platform: platform.to_string(),
         amount,
         fee,
-        status: t.withdrawal.unwrap_or(crate::ledger::WithdrawalStatus::Requested),
+        status: t
+            .withdrawal
+            .unwrap_or(crate::ledger::WithdrawalStatus::Requested),
         is_test: false,
         requested_at: time::to_rfc3339(&t.at),
         arrived_at: None,
-        card_tail: card_tail(t.text(c.counterparty)).or_else(|| card_tail(t.text(c.method))).unwrap_or_default(),
+        card_tail: card_tail(t.text(c.counterparty))
+            .or_else(|| card_tail(t.text(c.method)))
+            .unwrap_or_default(),
         message: t.text(c.status).to_string(),
     }
 }
@@ -222,41 +247,107 @@ fn card_tail(text: &str) -> Option<String> {
 
 /// Links every unlinked refund of the platform to its purchase: the same order id (Alipay
 /// refund ids are the purchase id plus `_…`) or merchant order, or the same goods and
-/// counterparty; earlier than the refund and at least as large; the best match wins.
+/// counterparty; earlier than the refund and at least as large; the best match wins. Each way
+/// of matching is its own indexed lookup, so linking stays linear in the number of refunds.
 fn link_refunds(tx: &Transaction, platform_id: i64) -> Result<u64> {
     let mut refunds = tx.prepare(
         "SELECT id, txn_id, merchant_order_id, goods, counterparty, occurred_utc, amount_fen
          FROM transactions WHERE platform_id = ?1 AND is_refund = 1 AND refund_of IS NULL",
     )?;
-    let pending: Vec<(i64, String, String, String, String, String, i64)> = refunds
-        .query_map([platform_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)))?
+    let pending: Vec<Refund> = refunds
+        .query_map([platform_id], |r| {
+            Ok(Refund {
+                id: r.get(0)?,
+                txn_id: r.get(1)?,
+                merchant: r.get(2)?,
+                goods: r.get(3)?,
+                counterparty: r.get(4)?,
+                utc: r.get(5)?,
+                amount: r.get(6)?,
+            })
+        })?
         .collect::<rusqlite::Result<_>>()?;
-    let mut find = tx.prepare(
-        "SELECT id FROM transactions
-         WHERE platform_id = ?1 AND is_refund = 0 AND direction <> 'income' AND occurred_utc <= ?2 AND amount_fen >= ?3
-           AND ((?4 <> '' AND txn_id = ?4) OR (?5 <> '' AND merchant_order_id = ?5)
-                OR (?6 <> '' AND goods = ?6 AND counterparty = ?7))
-         ORDER BY (?4 <> '' AND txn_id = ?4) * 4 + (?5 <> '' AND merchant_order_id = ?5) * 2
-                  + (?6 <> '' AND goods = ?6) * 2 + (counterparty = ?7) DESC,
-                  occurred_utc DESC, id DESC
-         LIMIT 1",
-    )?;
+    if pending.is_empty() {
+        return Ok(0);
+    }
+    // `<> ''` is spelled out so SQLite can use the partial indexes, and INDEXED BY names them:
+    // without statistics SQLite would rather walk the time index for the `occurred_utc <=`
+    // range, which makes linking quadratic on large bills.
+    let purchase = |index: &str, column: &str| {
+        format!(
+            "SELECT id, txn_id, merchant_order_id, goods, counterparty, occurred_utc
+             FROM transactions INDEXED BY {index}
+             WHERE platform_id = ?1 AND {column} = ?2 AND {column} <> '' AND is_refund = 0
+               AND direction <> 'income' AND occurred_utc <= ?3 AND amount_fen >= ?4
+             LIMIT 200"
+        )
+    };
+    let mut by_id = tx.prepare(&purchase("transactions_txn_id", "txn_id"))?;
+    let mut by_merchant = tx.prepare(&purchase("transactions_merchant", "merchant_order_id"))?;
+    let mut by_goods = tx.prepare(&purchase("transactions_goods", "goods"))?;
     let mut link = tx.prepare("UPDATE transactions SET refund_of = ?1 WHERE id = ?2")?;
     let mut linked = 0;
-    for (id, txn_id, merchant, goods, counterparty, utc, amount) in pending {
-        let base_id = txn_id.split_once('_').map_or(txn_id.as_str(), |(base, _)| base);
-        let goods = goods.strip_prefix("退款-").or_else(|| goods.strip_prefix("退款")).unwrap_or(&goods);
-        let purchase: Option<i64> = {
-            use rusqlite::OptionalExtension;
-            find.query_row(params![platform_id, utc, amount, base_id, merchant, goods, counterparty], |r| r.get(0))
-                .optional()?
-        };
-        if let Some(purchase) = purchase {
-            link.execute([purchase, id])?;
+    for r in pending {
+        let base_id = r
+            .txn_id
+            .split_once('_')
+            .map_or(r.txn_id.as_str(), |(base, _)| base);
+        let goods = r
+            .goods
+            .strip_prefix("退款-")
+            .or_else(|| r.goods.strip_prefix("退款"))
+            .unwrap_or(&r.goods);
+        let mut best: Option<(u32, String, i64)> = None;
+        for (stmt, key) in [
+            (&mut by_id, base_id),
+            (&mut by_merchant, r.merchant.as_str()),
+            (&mut by_goods, goods),
+        ] {
+            if key.is_empty() {
+                continue;
+            }
+            let rows = stmt.query_map(params![platform_id, key, r.utc, r.amount], |row| {
+                Ok((
+                    row.get::<_, i64>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, String>(2)?,
+                    row.get::<_, String>(3)?,
+                    row.get::<_, String>(4)?,
+                    row.get::<_, String>(5)?,
+                ))
+            })?;
+            for row in rows {
+                let (id, txn_id, merchant, p_goods, counterparty, utc) = row?;
+                let score = 4 * u32::from(!base_id.is_empty() && txn_id == base_id)
+                    + 2 * u32::from(!r.merchant.is_empty() && merchant == r.merchant)
+                    + 2 * u32::from(!goods.is_empty() && p_goods == goods)
+                    + u32::from(counterparty == r.counterparty);
+                // Goods alone could be a coincidence: require the counterparty too.
+                if score == 2 && p_goods == goods && counterparty != r.counterparty {
+                    continue;
+                }
+                let candidate = (score, utc, id);
+                if best.as_ref().is_none_or(|b| candidate > *b) {
+                    best = Some(candidate);
+                }
+            }
+        }
+        if let Some((_, _, purchase)) = best {
+            link.execute([purchase, r.id])?;
             linked += 1;
         }
     }
     Ok(linked)
+}
+
+struct Refund {
+    id: i64,
+    txn_id: String,
+    merchant: String,
+    goods: String,
+    counterparty: String,
+    utc: String,
+    amount: i64,
 }
 
 /// Sums by direction, over every row of the file whatever its status.

@@ -88,33 +88,67 @@ pub fn query_transactions(conn: &Connection, q: &TxnQuery) -> Result<TxnPage> {
         bind("t.platform_id = ?", Value::Integer(p.id), &mut clauses);
     }
     if let Some(d) = q.direction {
-        bind("t.direction = ?", Value::Text(d.as_str().into()), &mut clauses);
+        bind(
+            "t.direction = ?",
+            Value::Text(d.as_str().into()),
+            &mut clauses,
+        );
     }
     if let Some(id) = q.import_id {
         bind("t.import_id = ?", Value::Integer(id), &mut clauses);
     }
     if let Some(from) = q.from.as_deref().filter(|s| !s.trim().is_empty()) {
         let d = time::parse_date(from, "from")?;
-        bind("substr(t.occurred_at, 1, 10) >= ?", Value::Text(d.to_string()), &mut clauses);
+        bind(
+            "substr(t.occurred_at, 1, 10) >= ?",
+            Value::Text(d.to_string()),
+            &mut clauses,
+        );
     }
     if let Some(to) = q.to.as_deref().filter(|s| !s.trim().is_empty()) {
         let d = time::parse_date(to, "to")?;
-        bind("substr(t.occurred_at, 1, 10) <= ?", Value::Text(d.to_string()), &mut clauses);
+        bind(
+            "substr(t.occurred_at, 1, 10) <= ?",
+            Value::Text(d.to_string()),
+            &mut clauses,
+        );
     }
     if let (Some(from), Some(to)) = (&q.from, &q.to) {
         if !from.trim().is_empty() && !to.trim().is_empty() && from.trim() > to.trim() {
-            return Err(CoreError::invalid("to", "结束日期早于开始日期", "the end date is before the start date"));
+            return Err(CoreError::invalid(
+                "to",
+                "结束日期早于开始日期",
+                "the end date is before the start date",
+            ));
         }
     }
     if let Some(text) = q.text.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        let escaped = text
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
         let pattern = Value::Text(format!("%{escaped}%"));
-        let cols = ["counterparty", "goods", "txn_type", "status", "note", "txn_id", "merchant_order_id"];
-        let ors: Vec<String> = cols.iter().map(|c| format!("t.{c} LIKE ? ESCAPE '\\'")).collect();
+        let cols = [
+            "counterparty",
+            "goods",
+            "txn_type",
+            "status",
+            "note",
+            "txn_id",
+            "merchant_order_id",
+        ];
+        let ors: Vec<String> = cols
+            .iter()
+            .map(|c| format!("t.{c} LIKE ? ESCAPE '\\'"))
+            .collect();
         bind(&format!("({})", ors.join(" OR ")), pattern, &mut clauses);
         // The same pattern for every column: each `?` above became the same numbered parameter.
     }
-    let filter = if clauses.is_empty() { "1".to_string() } else { clauses.join(" AND ") };
+    let filter = if clauses.is_empty() {
+        "1".to_string()
+    } else {
+        clauses.join(" AND ")
+    };
     let total: i64 = conn.query_row(
         &format!("SELECT count(*) FROM transactions t WHERE {filter}"),
         params_from_iter(values.iter()),
@@ -161,7 +195,12 @@ pub fn query_transactions(conn: &Connection, q: &TxnQuery) -> Result<TxnPage> {
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(TxnPage { total, offset: q.offset, limit, rows })
+    Ok(TxnPage {
+        total,
+        offset: q.offset,
+        limit,
+        rows,
+    })
 }
 
 /// One recorded import.
@@ -184,7 +223,9 @@ pub struct ImportRecord {
 
 /// Imports, newest first; only one platform's when `platform` is given.
 pub fn list_imports(conn: &Connection, platform: Option<&str>) -> Result<Vec<ImportRecord>> {
-    let platform_id = platform.map(|n| require_platform(conn, n).map(|p| p.id)).transpose()?;
+    let platform_id = platform
+        .map(|n| require_platform(conn, n).map(|p| p.id))
+        .transpose()?;
     let mut stmt = conn.prepare(
         "SELECT i.id, p.name, i.file_name, i.format, i.sha256, i.container_sha256, i.entry_name, i.rows,
                 i.imported, i.duplicates, i.withdrawals, i.imported_at

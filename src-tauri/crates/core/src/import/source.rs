@@ -34,9 +34,17 @@ pub(crate) fn sniff(bytes: &[u8]) -> Sniff {
         (b"\x89PNG", "PNG 图片", "a PNG image"),
         (b"\xFF\xD8\xFF", "JPEG 图片", "a JPEG image"),
         (b"GIF8", "GIF 图片", "a GIF image"),
-        (b"RIFF", "WebP 图片或其他 RIFF 文件", "a WebP image or other RIFF file"),
+        (
+            b"RIFF",
+            "WebP 图片或其他 RIFF 文件",
+            "a WebP image or other RIFF file",
+        ),
         (b"%PDF", "PDF 文档", "a PDF document"),
-        (b"\xD0\xCF\x11\xE0", "旧版 Excel（.xls）或其他 OLE 文件", "an old Excel (.xls) or other OLE file"),
+        (
+            b"\xD0\xCF\x11\xE0",
+            "旧版 Excel（.xls）或其他 OLE 文件",
+            "an old Excel (.xls) or other OLE file",
+        ),
         (b"Rar!", "RAR 压缩包", "a RAR archive"),
         (b"7z\xBC\xAF", "7-Zip 压缩包", "a 7-Zip archive"),
         (b"\x1F\x8B", "gzip 压缩包", "a gzip archive"),
@@ -45,7 +53,11 @@ pub(crate) fn sniff(bytes: &[u8]) -> Sniff {
         return Sniff::Empty;
     }
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
-        return if is_xlsx(bytes) { Sniff::Xlsx } else { Sniff::Zip };
+        return if is_xlsx(bytes) {
+            Sniff::Xlsx
+        } else {
+            Sniff::Zip
+        };
     }
     if let Some((_, zh, en)) = MAGIC.iter().find(|(m, _, _)| bytes.starts_with(m)) {
         return Sniff::Other(zh, en);
@@ -79,19 +91,35 @@ fn zip_error(file: &str, zh: &str, en: String) -> CoreError {
 /// paths, and a name that tries to climb out (`../x`, `/etc/x`) makes the whole archive suspect.
 pub(crate) fn open_zip(file: &str, bytes: &[u8], password: Option<&str>) -> Result<Entry> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
-        zip_error(file, "ZIP 文件已损坏或不完整", format!("the ZIP file is damaged or incomplete ({e})"))
+        zip_error(
+            file,
+            "ZIP 文件已损坏或不完整",
+            format!("the ZIP file is damaged or incomplete ({e})"),
+        )
     })?;
     if archive.len() > MAX_ENTRIES {
-        return Err(zip_error(file, "ZIP 中文件过多，不像账单压缩包", "the ZIP holds too many files to be a bill export".into()));
+        return Err(zip_error(
+            file,
+            "ZIP 中文件过多，不像账单压缩包",
+            "the ZIP holds too many files to be a bill export".into(),
+        ));
     }
     let mut total: u64 = 0;
     let mut found: Option<Entry> = None;
     for index in 0..archive.len() {
         let (name, encrypted, is_dir) = {
             let data = archive.by_index_raw(index).map_err(|e| {
-                zip_error(file, "ZIP 文件已损坏", format!("the ZIP file is damaged ({e})"))
+                zip_error(
+                    file,
+                    "ZIP 文件已损坏",
+                    format!("the ZIP file is damaged ({e})"),
+                )
             })?;
-            (data.name().map(|n| n.to_string()).unwrap_or_default(), data.encrypted(), data.is_dir())
+            (
+                data.name().map(|n| n.to_string()).unwrap_or_default(),
+                data.encrypted(),
+                data.is_dir(),
+            )
         };
         if is_unsafe_name(&name) {
             return Err(zip_error(
@@ -116,15 +144,28 @@ pub(crate) fn open_zip(file: &str, bytes: &[u8], password: Option<&str>) -> Resu
             (false, _) => None,
         };
         let wrong_password = || {
-            CoreError::invalid("--password", "ZIP 解压密码不正确", "the ZIP password is wrong").at(file.to_string())
+            CoreError::invalid(
+                "--password",
+                "ZIP 解压密码不正确",
+                "the ZIP password is wrong",
+            )
+            .at(file.to_string())
         };
         let mut entry = match pw {
             Some(p) => archive.by_index_decrypt(index, p).map_err(|e| match e {
                 zip::result::ZipError::InvalidPassword => wrong_password(),
-                other => zip_error(file, "无法读取 ZIP 中的文件", format!("cannot read “{name}” in the ZIP ({other})")),
+                other => zip_error(
+                    file,
+                    "无法读取 ZIP 中的文件",
+                    format!("cannot read “{name}” in the ZIP ({other})"),
+                ),
             })?,
             None => archive.by_index(index).map_err(|e| {
-                zip_error(file, "无法读取 ZIP 中的文件", format!("cannot read “{name}” in the ZIP ({e})"))
+                zip_error(
+                    file,
+                    "无法读取 ZIP 中的文件",
+                    format!("cannot read “{name}” in the ZIP ({e})"),
+                )
             })?,
         };
         let budget = MAX_UNCOMPRESSED - total;
@@ -133,12 +174,20 @@ pub(crate) fn open_zip(file: &str, bytes: &[u8], password: Option<&str>) -> Resu
         if let Err(e) = read {
             // ZipCrypto checks only one byte of the password; a wrong one that slips past it
             // shows up as a bad checksum at the end.
-            return Err(if encrypted { wrong_password() } else {
-                zip_error(file, "ZIP 中的文件已损坏", format!("“{name}” in the ZIP is damaged ({e})"))
+            return Err(if encrypted {
+                wrong_password()
+            } else {
+                zip_error(
+                    file,
+                    "ZIP 中的文件已损坏",
+                    format!("“{name}” in the ZIP is damaged ({e})"),
+                )
             });
         }
         total += out.len() as u64;
-        if out.len() as u64 > budget || (total > RATIO_FLOOR && total > MAX_RATIO * bytes.len() as u64) {
+        if out.len() as u64 > budget
+            || (total > RATIO_FLOOR && total > MAX_RATIO * bytes.len() as u64)
+        {
             return Err(zip_error(
                 file,
                 "ZIP 解压后过大（疑似压缩炸弹），已停止",
@@ -166,14 +215,23 @@ fn is_unsafe_name(name: &str) -> bool {
 /// Streams every part of an XLSX through the decompressor with the same limits as a ZIP, so
 /// a workbook cannot be a bomb either (the spreadsheet reader would trust it).
 pub(crate) fn check_xlsx_limits(file: &str, bytes: &[u8]) -> Result<()> {
-    let damaged = |e: String| zip_error(file, "XLSX 文件已损坏或不完整", format!("the XLSX file is damaged or incomplete ({e})"));
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| damaged(e.to_string()))?;
+    let damaged = |e: String| {
+        zip_error(
+            file,
+            "XLSX 文件已损坏或不完整",
+            format!("the XLSX file is damaged or incomplete ({e})"),
+        )
+    };
+    let mut archive =
+        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| damaged(e.to_string()))?;
     if archive.len() > MAX_ENTRIES {
         return Err(damaged("too many parts".into()));
     }
     let mut total: u64 = 0;
     for index in 0..archive.len() {
-        let mut part = archive.by_index(index).map_err(|e| damaged(e.to_string()))?;
+        let mut part = archive
+            .by_index(index)
+            .map_err(|e| damaged(e.to_string()))?;
         let budget = MAX_UNCOMPRESSED - total;
         let n = std::io::copy(&mut (&mut part).take(budget + 1), &mut std::io::sink())
             .map_err(|e| damaged(e.to_string()))?;
@@ -201,7 +259,11 @@ pub(crate) fn decode_text<'a>(file: &str, bytes: &'a [u8]) -> Result<Cow<'a, str
     }
     match std::str::from_utf8(bytes) {
         Ok(text) => Ok(Cow::Borrowed(text)),
-        Err(e) if e.error_len().is_none() && e.valid_up_to() + 4 > bytes.len() && looks_utf8(&bytes[..e.valid_up_to()]) => {
+        Err(e)
+            if e.error_len().is_none()
+                && e.valid_up_to() + 4 > bytes.len()
+                && looks_utf8(&bytes[..e.valid_up_to()]) =>
+        {
             Err(CoreError::invalid(
                 "file",
                 "文件在末尾被截断（最后一个字不完整）",
@@ -237,8 +299,14 @@ mod tests {
     fn sniffs_by_content_not_name() {
         assert_eq!(sniff(b""), Sniff::Empty);
         assert_eq!(sniff(b" \n\t"), Sniff::Empty);
-        assert_eq!(sniff(b"\x89PNG\r\n\x1a\n...."), Sniff::Other("PNG 图片", "a PNG image"));
-        assert_eq!(sniff(b"a,b\x00c"), Sniff::Other("二进制数据", "binary data"));
+        assert_eq!(
+            sniff(b"\x89PNG\r\n\x1a\n...."),
+            Sniff::Other("PNG 图片", "a PNG image")
+        );
+        assert_eq!(
+            sniff(b"a,b\x00c"),
+            Sniff::Other("二进制数据", "binary data")
+        );
         assert_eq!(sniff("交易时间,金额".as_bytes()), Sniff::Text);
     }
 
@@ -251,7 +319,10 @@ mod tests {
         let (utf16, _, _) = encoding_rs::UTF_16LE.encode("x");
         // encoding_rs encodes UTF-16 as UTF-8 (by design); build UTF-16LE by hand.
         assert_eq!(utf16.as_ref(), b"x");
-        let le: Vec<u8> = [0xFF, 0xFE].into_iter().chain("收入".encode_utf16().flat_map(|u| u.to_le_bytes())).collect();
+        let le: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("收入".encode_utf16().flat_map(|u| u.to_le_bytes()))
+            .collect();
         assert_eq!(decode_text("f", &le).unwrap(), "收入");
     }
 

@@ -65,14 +65,21 @@ struct LineCounter<'a> {
 
 impl<'a> LineCounter<'a> {
     fn new(text: &'a str) -> Self {
-        LineCounter { bytes: text.as_bytes(), pos: 0, line: 1 }
+        LineCounter {
+            bytes: text.as_bytes(),
+            pos: 0,
+            line: 1,
+        }
     }
 
     /// The 1-based line holding byte `offset`.
     fn at(&mut self, offset: u64) -> u64 {
         let offset = (offset as usize).min(self.bytes.len());
         if offset >= self.pos {
-            self.line += self.bytes[self.pos..offset].iter().filter(|&&b| b == b'\n').count() as u64;
+            self.line += self.bytes[self.pos..offset]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count() as u64;
             self.pos = offset;
         }
         self.line
@@ -85,7 +92,10 @@ impl<'a> LineCounter<'a> {
 /// Returns (first line, last line).
 fn record_lines(lines: &mut LineCounter, record: &csv::StringRecord, end: u64) -> (u64, u64) {
     let last = lines.at(end.saturating_sub(1));
-    let inside = record.iter().map(|f| f.bytes().filter(|&b| b == b'\n').count() as u64).sum::<u64>();
+    let inside = record
+        .iter()
+        .map(|f| f.bytes().filter(|&b| b == b'\n').count() as u64)
+        .sum::<u64>();
     (last.saturating_sub(inside).max(1), last)
 }
 
@@ -109,14 +119,32 @@ enum Step {
 impl Collector<'_> {
     fn new(layout: Layout, loc: &Locator) -> Collector<'_> {
         let c = &layout.columns;
-        let need = [Some(c.time), Some(c.direction), Some(c.amount), c.txn_type, c.counterparty, c.goods, c.method,
-            c.status, c.txn_id, c.merchant_id, c.note, c.fee, c.refunded]
-            .into_iter()
-            .flatten()
-            .max()
-            .unwrap_or(0)
+        let need = [
+            Some(c.time),
+            Some(c.direction),
+            Some(c.amount),
+            c.txn_type,
+            c.counterparty,
+            c.goods,
+            c.method,
+            c.status,
+            c.txn_id,
+            c.merchant_id,
+            c.note,
+            c.fee,
+            c.refunded,
+        ]
+        .into_iter()
+        .flatten()
+        .max()
+        .unwrap_or(0)
             + 1;
-        Collector { layout, need, loc, rows: Vec::new() }
+        Collector {
+            layout,
+            need,
+            loc,
+            rows: Vec::new(),
+        }
     }
 
     fn push(&mut self, line: u64, mut cells: Vec<String>, unterminated_last: bool) -> Result<Step> {
@@ -157,10 +185,15 @@ fn no_header(loc: &Locator, near: Option<(u64, Vec<&'static str>)>) -> CoreError
         Some((line, missing)) => CoreError::invalid(
             "header",
             format!("表头缺少 {}；{}", missing.join("、"), layout::EXPECTED_ZH),
-            format!("the header lacks {}; {}", missing.join(", "), layout::EXPECTED_EN),
+            format!(
+                "the header lacks {}; {}",
+                missing.join(", "),
+                layout::EXPECTED_EN
+            ),
         )
         .at(loc.at(line, None)),
-        None => CoreError::invalid("header", layout::EXPECTED_ZH, layout::EXPECTED_EN).at(loc.file.clone()),
+        None => CoreError::invalid("header", layout::EXPECTED_ZH, layout::EXPECTED_EN)
+            .at(loc.file.clone()),
     }
 }
 
@@ -173,7 +206,7 @@ struct NearMiss {
 impl NearMiss {
     fn see(&mut self, line: u64, cells: &[String]) {
         if let Some((score, missing)) = layout::near_miss(cells) {
-            if self.best.as_ref().map_or(true, |b| score > b.0) {
+            if self.best.as_ref().is_none_or(|b| score > b.0) {
                 self.best = Some((score, line, missing));
             }
         }
@@ -193,7 +226,12 @@ pub(crate) fn read_csv(text: &str, loc: &Locator) -> Result<Table> {
     let unterminated = !text.ends_with('\n') && !text.ends_with('\r');
     let mut record = csv::StringRecord::new();
     let csv_error = |e: csv::Error, line: u64| {
-        CoreError::invalid("file", format!("CSV 格式错误：{e}"), format!("malformed CSV: {e}")).at(loc.at(line, None))
+        CoreError::invalid(
+            "file",
+            format!("CSV 格式错误：{e}"),
+            format!("malformed CSV: {e}"),
+        )
+        .at(loc.at(line, None))
     };
     let mut near = NearMiss::default();
     let mut lines = LineCounter::new(text);
@@ -232,7 +270,12 @@ pub(crate) fn read_csv(text: &str, loc: &Locator) -> Result<Table> {
             break;
         }
     }
-    Ok(Table { layout: collector.layout, header_line, rows: collector.rows, sheet: None })
+    Ok(Table {
+        layout: collector.layout,
+        header_line,
+        rows: collector.rows,
+        sheet: None,
+    })
 }
 
 /// Reads an XLSX bill. Of the sheets holding a bill header, the one with the most rows wins;
@@ -241,19 +284,28 @@ pub(crate) fn read_csv(text: &str, loc: &Locator) -> Result<Table> {
 pub(crate) fn read_xlsx(bytes: &[u8], file: &str) -> Result<Table> {
     use calamine::Reader;
     let damaged = |e: String| {
-        CoreError::invalid("file", format!("XLSX 文件已损坏或不完整（{e}）"), format!("the XLSX file is damaged or incomplete ({e})"))
-            .at(file.to_string())
+        CoreError::invalid(
+            "file",
+            format!("XLSX 文件已损坏或不完整（{e}）"),
+            format!("the XLSX file is damaged or incomplete ({e})"),
+        )
+        .at(file.to_string())
     };
-    let mut workbook: calamine::Xlsx<_> =
-        calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|e: calamine::XlsxError| damaged(e.to_string()))?;
+    let mut workbook: calamine::Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
+        .map_err(|e: calamine::XlsxError| damaged(e.to_string()))?;
     let mut best: Option<(Table, bool)> = None;
     let mut first_error: Option<CoreError> = None;
     for name in workbook.sheet_names() {
-        let range = workbook.worksheet_range(&name).map_err(|e| damaged(e.to_string()))?;
-        let loc = Locator { file: file.to_string(), sheet: Some(name.clone()) };
+        let range = workbook
+            .worksheet_range(&name)
+            .map_err(|e| damaged(e.to_string()))?;
+        let loc = Locator {
+            file: file.to_string(),
+            sheet: Some(name.clone()),
+        };
         match read_range(&range, &loc) {
             Ok((table, titled)) => {
-                let better = best.as_ref().map_or(true, |(b, b_titled)| {
+                let better = best.as_ref().is_none_or(|(b, b_titled)| {
                     (table.rows.len(), titled) > (b.rows.len(), *b_titled)
                 });
                 if better {
@@ -268,13 +320,22 @@ pub(crate) fn read_xlsx(bytes: &[u8], file: &str) -> Result<Table> {
     match (best, first_error) {
         (Some((table, _)), _) => Ok(table),
         (None, Some(e)) => Err(e),
-        (None, None) => Err(no_header(&Locator { file: file.into(), sheet: None }, None)),
+        (None, None) => Err(no_header(
+            &Locator {
+                file: file.into(),
+                sheet: None,
+            },
+            None,
+        )),
     }
 }
 
 fn read_range(range: &calamine::Range<calamine::Data>, loc: &Locator) -> Result<(Table, bool)> {
     let first_row = range.start().map_or(0, |(r, _)| r as u64);
-    let mut rows = range.rows().enumerate().map(|(i, cells)| (first_row + i as u64 + 1, cells));
+    let mut rows = range
+        .rows()
+        .enumerate()
+        .map(|(i, cells)| (first_row + i as u64 + 1, cells));
     let titled = range
         .rows()
         .next()
@@ -293,12 +354,20 @@ fn read_range(range: &calamine::Range<calamine::Data>, loc: &Locator) -> Result<
     };
     let mut collector = Collector::new(layout, loc);
     for (line, cells) in rows {
-        let cells = cells.iter().map(|c| trim_cell(&cell_text(c)).to_string()).collect();
+        let cells = cells
+            .iter()
+            .map(|c| trim_cell(&cell_text(c)).to_string())
+            .collect();
         if let Step::Stop = collector.push(line, cells, false)? {
             break;
         }
     }
-    let table = Table { layout: collector.layout, header_line, rows: collector.rows, sheet: loc.sheet.clone() };
+    let table = Table {
+        layout: collector.layout,
+        header_line,
+        rows: collector.rows,
+        sheet: loc.sheet.clone(),
+    };
     Ok((table, titled))
 }
 
@@ -322,9 +391,11 @@ fn excel_serial_to_text(serial: f64) -> String {
     let base = chrono::NaiveDate::from_ymd_opt(1899, 12, 30).and_then(|d| d.and_hms_opt(0, 0, 0));
     let seconds = (serial * 86_400.0).round();
     match base {
-        Some(b) if seconds.is_finite() && seconds.abs() < 1e12 => (b + chrono::Duration::seconds(seconds as i64))
-            .format("%Y-%m-%d %H:%M:%S")
-            .to_string(),
+        Some(b) if seconds.is_finite() && seconds.abs() < 1e12 => {
+            (b + chrono::Duration::seconds(seconds as i64))
+                .format("%Y-%m-%d %H:%M:%S")
+                .to_string()
+        }
         _ => serial.to_string(),
     }
 }
@@ -334,10 +405,14 @@ mod tests {
     use super::*;
 
     fn loc() -> Locator {
-        Locator { file: "t.csv".into(), sheet: None }
+        Locator {
+            file: "t.csv".into(),
+            sheet: None,
+        }
     }
 
-    const HEADER: &str = "交易时间,交易类型,交易对方,商品,收/支,金额(元),支付方式,当前状态,交易单号,商户单号,备注";
+    const HEADER: &str =
+        "交易时间,交易类型,交易对方,商品,收/支,金额(元),支付方式,当前状态,交易单号,商户单号,备注";
 
     #[test]
     fn finds_header_after_preamble_and_stops_at_blank_line() {
@@ -348,7 +423,10 @@ mod tests {
         assert_eq!(t.header_line, 4);
         assert_eq!(t.rows.len(), 1);
         assert_eq!(t.rows[0].line, 5);
-        assert_eq!(t.rows[0].cells[8], "1", "quoted id with a TAB after the quote");
+        assert_eq!(
+            t.rows[0].cells[8], "1",
+            "quoted id with a TAB after the quote"
+        );
     }
 
     #[test]
@@ -371,7 +449,8 @@ mod tests {
         let text = format!("{HEADER}\n2021-01-01 10:00:00,转账,A,/\n");
         let e = read_csv(&text, &loc()).unwrap_err();
         assert!(e.to_string().starts_with("t.csv:2: row:"), "{e}");
-        let text = format!("{HEADER}\n2021-01-01 10:00:00,转账,A,/,支出,¥1.00,零钱,ok,1,2,/\n共1笔记录\n");
+        let text =
+            format!("{HEADER}\n2021-01-01 10:00:00,转账,A,/,支出,¥1.00,零钱,ok,1,2,/\n共1笔记录\n");
         assert_eq!(read_csv(&text, &loc()).unwrap().rows.len(), 1);
     }
 
@@ -380,13 +459,19 @@ mod tests {
         let text = "说明\n交易时间,交易类型,交易对方,商品,收/支,金额,支付方式,当前状态,交易单号,商户单号,备注\n";
         let e = read_csv(text, &loc()).unwrap_err();
         let msg = e.message(crate::Lang::En);
-        assert!(msg.starts_with("t.csv:2: header: the header lacks 金额(元)"), "{msg}");
+        assert!(
+            msg.starts_with("t.csv:2: header: the header lacks 金额(元)"),
+            "{msg}"
+        );
     }
 
     #[test]
     fn locations_use_column_numbers_or_cell_names() {
         assert_eq!(loc().at(19, Some(5)), "t.csv:19:6");
-        let x = Locator { file: "b.xlsx".into(), sheet: Some("Sheet1".into()) };
+        let x = Locator {
+            file: "b.xlsx".into(),
+            sheet: Some("Sheet1".into()),
+        };
         assert_eq!(x.at(19, Some(5)), "b.xlsx:Sheet1!F19");
         assert_eq!(column_letters(26), "AA");
     }

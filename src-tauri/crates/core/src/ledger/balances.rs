@@ -43,7 +43,13 @@ pub struct MoneyOverview {
     pub concentration_warning: Option<String>,
 }
 /// Records a balance snapshot for the named platform.
-pub fn add_balance(tx: &Transaction, platform: &str, amount: Money, at: &Timestamp, now: &Timestamp) -> Result<BalanceSnapshot> {
+pub fn add_balance(
+    tx: &Transaction,
+    platform: &str,
+    amount: Money,
+    at: &Timestamp,
+    now: &Timestamp,
+) -> Result<BalanceSnapshot> {
     check_balance(amount)?;
     let p = require_platform(tx, platform)?;
     let at_text = time::to_rfc3339(at);
@@ -51,12 +57,19 @@ pub fn add_balance(tx: &Transaction, platform: &str, amount: Money, at: &Timesta
         "INSERT INTO balance_snapshots(platform_id, amount_fen, at, at_utc, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![p.id, amount.fen(), at_text, utc_key(at), time::to_rfc3339(now)],
     )?;
-    Ok(BalanceSnapshot { id: tx.last_insert_rowid(), platform: p.name, amount, at: at_text })
+    Ok(BalanceSnapshot {
+        id: tx.last_insert_rowid(),
+        platform: p.name,
+        amount,
+        at: at_text,
+    })
 }
 
 /// A sortable UTC key so times with different offsets order correctly.
 pub fn utc_key(t: &Timestamp) -> String {
-    t.with_timezone(&chrono::Utc).format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    t.with_timezone(&chrono::Utc)
+        .format("%Y-%m-%dT%H:%M:%SZ")
+        .to_string()
 }
 
 /// Latest balance per platform, their total and each share (four decimals).
@@ -67,10 +80,16 @@ pub fn overview(conn: &rusqlite::Connection) -> Result<MoneyOverview> {
                 (SELECT at FROM balance_snapshots b WHERE b.platform_id = p.id ORDER BY at_utc DESC, id DESC LIMIT 1)
          FROM platforms p ORDER BY p.id",
     )?;
-    let rows: Vec<(i64, String, String, Option<i64>, Option<String>)> = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
+    type Row = (i64, String, String, Option<i64>, Option<String>);
+    let rows: Vec<Row> = stmt
+        .query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?
         .collect::<rusqlite::Result<_>>()?;
-    let total = rows.iter().filter_map(|r| r.3).try_fold(Money::ZERO, |acc, f| acc.checked_add(Money(f)))
+    let total = rows
+        .iter()
+        .filter_map(|r| r.3)
+        .try_fold(Money::ZERO, |acc, f| acc.checked_add(Money(f)))
         .ok_or_else(|| CoreError::Internal("total overflows".into()))?;
     let mut platforms = Vec::with_capacity(rows.len());
     for (id, name, kind, fen, at) in rows {
@@ -93,7 +112,11 @@ pub fn overview(conn: &rusqlite::Connection) -> Result<MoneyOverview> {
         .max_by_key(|(fen, _)| *fen)
         .filter(|(fen, _)| total.fen() > 0 && fen * 2 > total.fen())
         .map(|(_, name)| name.clone());
-    Ok(MoneyOverview { total, platforms, concentration_warning })
+    Ok(MoneyOverview {
+        total,
+        platforms,
+        concentration_warning,
+    })
 }
 
 /// `part / total` as a four-decimal string, rounded half away from zero, exactly.
@@ -106,7 +129,11 @@ pub fn share_text(part: i64, total: i64) -> String {
 
 fn check_balance(amount: Money) -> Result<()> {
     if amount.fen() < 0 {
-        return Err(CoreError::invalid("amount", "余额不能为负数", "a balance cannot be negative"));
+        return Err(CoreError::invalid(
+            "amount",
+            "余额不能为负数",
+            "a balance cannot be negative",
+        ));
     }
     Ok(())
 }
@@ -130,13 +157,24 @@ pub fn list_balances(conn: &rusqlite::Connection, platform: &str) -> Result<Vec<
         "SELECT id, amount_fen, at FROM balance_snapshots WHERE platform_id = ?1 ORDER BY at_utc DESC, id DESC",
     )?;
     let rows = stmt.query_map([p.id], |r| {
-        Ok(BalanceSnapshot { id: r.get(0)?, platform: p.name.clone(), amount: Money(r.get(1)?), at: r.get(2)? })
+        Ok(BalanceSnapshot {
+            id: r.get(0)?,
+            platform: p.name.clone(),
+            amount: Money(r.get(1)?),
+            at: r.get(2)?,
+        })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Corrects a snapshot's amount and time.
-pub fn update_balance(tx: &Transaction, id: i64, amount: Money, at: &Timestamp, now: &Timestamp) -> Result<BalanceSnapshot> {
+pub fn update_balance(
+    tx: &Transaction,
+    id: i64,
+    amount: Money,
+    at: &Timestamp,
+    now: &Timestamp,
+) -> Result<BalanceSnapshot> {
     check_balance(amount)?;
     get_balance(tx, id)?;
     tx.execute(
@@ -151,5 +189,10 @@ pub fn delete_balance(tx: &Transaction, id: i64) -> Result<Deleted> {
     get_balance(tx, id)?;
     let tables = vec![undo::capture(tx, "balance_snapshots", "id = ?1", id)?];
     tx.execute("DELETE FROM balance_snapshots WHERE id = ?1", [id])?;
-    Ok(Deleted { what: "balance".into(), id, tables, cleared: vec![] })
+    Ok(Deleted {
+        what: "balance".into(),
+        id,
+        tables,
+        cleared: vec![],
+    })
 }

@@ -12,17 +12,17 @@ pub mod undo;
 pub mod withdrawals;
 
 pub use balances::{
-    add_balance, delete_balance, get_balance, list_balances, overview, share_text, update_balance, utc_key,
-    BalanceSnapshot, MoneyOverview, PlatformBalance,
+    add_balance, delete_balance, get_balance, list_balances, overview, share_text, update_balance,
+    utc_key, BalanceSnapshot, MoneyOverview, PlatformBalance,
 };
 pub use platforms::{
-    add_platform, delete_platform, find_platform, get_platform, list_platforms, require_platform, update_platform,
-    NewPlatform, Platform, PlatformEdit,
+    add_platform, delete_platform, find_platform, get_platform, list_platforms, require_platform,
+    update_platform, NewPlatform, Platform, PlatformEdit,
 };
 pub use undo::{restore, Deleted};
 pub use withdrawals::{
-    add_withdrawal, delete_withdrawal, get_withdrawal, list_withdrawals, update_withdrawal, NewWithdrawal, Withdrawal,
-    WithdrawalStatus,
+    add_withdrawal, delete_withdrawal, get_withdrawal, list_withdrawals, update_withdrawal,
+    NewWithdrawal, Withdrawal, WithdrawalStatus,
 };
 
 use crate::error::{CoreError, Result};
@@ -94,7 +94,10 @@ impl FromStr for PlatformKind {
                 CoreError::invalid(
                     "kind",
                     format!("“{s}”不是平台类型，可选：{}", all.join("、")),
-                    format!("“{s}” is not a platform kind; use one of {}", all.join(", ")),
+                    format!(
+                        "“{s}” is not a platform kind; use one of {}",
+                        all.join(", ")
+                    ),
                 )
             })
     }
@@ -112,8 +115,14 @@ mod tests {
     }
 
     fn add(store: &mut Store, name: &str, kind: PlatformKind) {
-        let new = NewPlatform { name: name.into(), kind, note: String::new() };
-        store.transaction(|tx| add_platform(tx, &new, &now())).unwrap();
+        let new = NewPlatform {
+            name: name.into(),
+            kind,
+            note: String::new(),
+        };
+        store
+            .transaction(|tx| add_platform(tx, &new, &now()))
+            .unwrap();
     }
 
     #[test]
@@ -153,16 +162,36 @@ mod tests {
     fn duplicate_and_empty_names_are_refused() {
         let mut s = Store::open_in_memory().unwrap();
         add(&mut s, "微信支付", PlatformKind::Wechat);
-        let dup = NewPlatform { name: " 微信支付 ".into(), kind: PlatformKind::Wechat, note: String::new() };
-        assert_eq!(s.transaction(|tx| add_platform(tx, &dup, &now())).unwrap_err().code(), "conflict");
-        let empty = NewPlatform { name: "  ".into(), kind: PlatformKind::Wechat, note: String::new() };
-        assert_eq!(s.transaction(|tx| add_platform(tx, &empty, &now())).unwrap_err().field_name(), Some("name"));
+        let dup = NewPlatform {
+            name: " 微信支付 ".into(),
+            kind: PlatformKind::Wechat,
+            note: String::new(),
+        };
+        assert_eq!(
+            s.transaction(|tx| add_platform(tx, &dup, &now()))
+                .unwrap_err()
+                .code(),
+            "conflict"
+        );
+        let empty = NewPlatform {
+            name: "  ".into(),
+            kind: PlatformKind::Wechat,
+            note: String::new(),
+        };
+        assert_eq!(
+            s.transaction(|tx| add_platform(tx, &empty, &now()))
+                .unwrap_err()
+                .field_name(),
+            Some("name")
+        );
     }
 
     #[test]
     fn balance_for_unknown_platform_names_the_field() {
         let mut s = Store::open_in_memory().unwrap();
-        let e = s.transaction(|tx| add_balance(tx, "nope", Money(1), &now(), &now())).unwrap_err();
+        let e = s
+            .transaction(|tx| add_balance(tx, "nope", Money(1), &now(), &now()))
+            .unwrap_err();
         assert_eq!(e.field_name(), Some("platform"));
     }
 
@@ -191,15 +220,31 @@ mod tests {
     fn withdrawal_round_trips_and_edits() {
         let mut s = Store::open_in_memory().unwrap();
         add(&mut s, "微信支付", PlatformKind::Wechat);
-        let w = s.transaction(|tx| add_withdrawal(tx, &withdrawal("微信支付", 100, WithdrawalStatus::Requested), &now())).unwrap();
+        let w = s
+            .transaction(|tx| {
+                add_withdrawal(
+                    tx,
+                    &withdrawal("微信支付", 100, WithdrawalStatus::Requested),
+                    &now(),
+                )
+            })
+            .unwrap();
         assert_eq!(w.requested_at, "2026-06-01T10:00:00+08:00");
         assert!(w.is_test);
         let mut edit = withdrawal("微信支付", 150, WithdrawalStatus::Arrived);
         edit.arrived_at = Some("2026-06-01 12:30".into());
-        let w2 = s.transaction(|tx| update_withdrawal(tx, w.id, &edit, &now())).unwrap();
-        assert_eq!((w2.amount, w2.status), (Money(150), WithdrawalStatus::Arrived));
+        let w2 = s
+            .transaction(|tx| update_withdrawal(tx, w.id, &edit, &now()))
+            .unwrap();
+        assert_eq!(
+            (w2.amount, w2.status),
+            (Money(150), WithdrawalStatus::Arrived)
+        );
         assert_eq!(w2.arrived_at.as_deref(), Some("2026-06-01T12:30:00+08:00"));
-        assert_eq!(list_withdrawals(s.conn(), Some("微信支付")).unwrap().len(), 1);
+        assert_eq!(
+            list_withdrawals(s.conn(), Some("微信支付")).unwrap().len(),
+            1
+        );
     }
 
     #[test]
@@ -208,13 +253,25 @@ mod tests {
         add(&mut s, "微信支付", PlatformKind::Wechat);
         let mut w = withdrawal("微信支付", 100, WithdrawalStatus::Arrived);
         w.arrived_at = Some("2026-05-31 10:00".into());
-        let e = s.transaction(|tx| add_withdrawal(tx, &w, &now())).unwrap_err();
+        let e = s
+            .transaction(|tx| add_withdrawal(tx, &w, &now()))
+            .unwrap_err();
         assert_eq!(e.field_name(), Some("arrived_at"));
         let mut w = withdrawal("微信支付", 100, WithdrawalStatus::Requested);
         w.card_tail = "12ab".into();
-        let e = s.transaction(|tx| add_withdrawal(tx, &w, &now())).unwrap_err();
+        let e = s
+            .transaction(|tx| add_withdrawal(tx, &w, &now()))
+            .unwrap_err();
         assert_eq!(e.field_name(), Some("card_tail"));
-        let e = s.transaction(|tx| add_withdrawal(tx, &withdrawal("微信支付", 0, WithdrawalStatus::Requested), &now())).unwrap_err();
+        let e = s
+            .transaction(|tx| {
+                add_withdrawal(
+                    tx,
+                    &withdrawal("微信支付", 0, WithdrawalStatus::Requested),
+                    &now(),
+                )
+            })
+            .unwrap_err();
         assert_eq!(e.field_name(), Some("amount"));
     }
 
@@ -222,18 +279,34 @@ mod tests {
     fn deleted_withdrawal_and_balance_come_back_with_their_ids() {
         let mut s = Store::open_in_memory().unwrap();
         add(&mut s, "支付宝", PlatformKind::Alipay);
-        let w = s.transaction(|tx| add_withdrawal(tx, &withdrawal("支付宝", 100, WithdrawalStatus::Failed), &now())).unwrap();
-        let b = s.transaction(|tx| add_balance(tx, "支付宝", Money(5000), &now(), &now())).unwrap();
+        let w = s
+            .transaction(|tx| {
+                add_withdrawal(
+                    tx,
+                    &withdrawal("支付宝", 100, WithdrawalStatus::Failed),
+                    &now(),
+                )
+            })
+            .unwrap();
+        let b = s
+            .transaction(|tx| add_balance(tx, "支付宝", Money(5000), &now(), &now()))
+            .unwrap();
         let dw = s.transaction(|tx| delete_withdrawal(tx, w.id)).unwrap();
         let db = s.transaction(|tx| delete_balance(tx, b.id)).unwrap();
         assert!(list_withdrawals(s.conn(), None).unwrap().is_empty());
         assert!(get_balance(s.conn(), b.id).is_err());
         s.transaction(|tx| restore(tx, &dw)).unwrap();
         s.transaction(|tx| restore(tx, &db)).unwrap();
-        assert_eq!(get_withdrawal(s.conn(), w.id).unwrap().status, WithdrawalStatus::Failed);
+        assert_eq!(
+            get_withdrawal(s.conn(), w.id).unwrap().status,
+            WithdrawalStatus::Failed
+        );
         assert_eq!(get_balance(s.conn(), b.id).unwrap().amount, Money(5000));
         // Restoring twice is a conflict, not a duplicate.
-        assert_eq!(s.transaction(|tx| restore(tx, &dw)).unwrap_err().code(), "conflict");
+        assert_eq!(
+            s.transaction(|tx| restore(tx, &dw)).unwrap_err().code(),
+            "conflict"
+        );
     }
 
     #[test]
@@ -243,7 +316,11 @@ mod tests {
         let p = find_platform(s.conn(), "微信支付").unwrap().unwrap();
         s.transaction(|tx| {
             add_balance(tx, "微信支付", Money(100), &now(), &now())?;
-            add_withdrawal(tx, &withdrawal("微信支付", 100, WithdrawalStatus::Requested), &now())
+            add_withdrawal(
+                tx,
+                &withdrawal("微信支付", 100, WithdrawalStatus::Requested),
+                &now(),
+            )
         })
         .unwrap();
         let deleted = s.transaction(|tx| delete_platform(tx, p.id)).unwrap();
@@ -254,7 +331,10 @@ mod tests {
         s.transaction(|tx| restore(tx, &back)).unwrap();
         assert_eq!(get_platform(s.conn(), p.id).unwrap().name, "微信支付");
         assert_eq!(list_balances(s.conn(), "微信支付").unwrap().len(), 1);
-        assert_eq!(list_withdrawals(s.conn(), Some("微信支付")).unwrap().len(), 1);
+        assert_eq!(
+            list_withdrawals(s.conn(), Some("微信支付")).unwrap().len(),
+            1
+        );
     }
 
     #[test]
@@ -271,18 +351,32 @@ mod tests {
             operating_since: Some("2013-06-13".into()),
             test_interval_days: 14,
         };
-        let p = s.transaction(|tx| update_platform(tx, a.id, &edit, &now())).unwrap();
-        assert_eq!((p.name.as_str(), p.kind, p.test_interval_days), ("A2", PlatformKind::Investment, 14));
+        let p = s
+            .transaction(|tx| update_platform(tx, a.id, &edit, &now()))
+            .unwrap();
+        assert_eq!(
+            (p.name.as_str(), p.kind, p.test_interval_days),
+            ("A2", PlatformKind::Investment, 14)
+        );
         assert_eq!(p.operating_since.as_deref(), Some("2013-06-13"));
         edit.name = "B".into();
-        assert_eq!(s.transaction(|tx| update_platform(tx, a.id, &edit, &now())).unwrap_err().code(), "conflict");
+        assert_eq!(
+            s.transaction(|tx| update_platform(tx, a.id, &edit, &now()))
+                .unwrap_err()
+                .code(),
+            "conflict"
+        );
         edit.name = "A3".into();
         edit.test_interval_days = 0;
-        let e = s.transaction(|tx| update_platform(tx, a.id, &edit, &now())).unwrap_err();
+        let e = s
+            .transaction(|tx| update_platform(tx, a.id, &edit, &now()))
+            .unwrap_err();
         assert_eq!(e.field_name(), Some("test_interval_days"));
         edit.test_interval_days = 30;
         edit.operating_since = Some("2013-13-01".into());
-        let e = s.transaction(|tx| update_platform(tx, a.id, &edit, &now())).unwrap_err();
+        let e = s
+            .transaction(|tx| update_platform(tx, a.id, &edit, &now()))
+            .unwrap_err();
         assert_eq!(e.field_name(), Some("operating_since"));
     }
 }

@@ -50,10 +50,18 @@ pub struct PlatformEdit {
 fn validate_name(name: &str) -> Result<String> {
     let name = name.trim();
     if name.is_empty() {
-        return Err(CoreError::invalid("name", "请填写平台名称，如 微信支付", "the platform needs a name, e.g. 微信支付"));
+        return Err(CoreError::invalid(
+            "name",
+            "请填写平台名称，如 微信支付",
+            "the platform needs a name, e.g. 微信支付",
+        ));
     }
     if name.chars().count() > 60 {
-        return Err(CoreError::invalid("name", "名称请不超过 60 个字", "keep the name under 60 characters"));
+        return Err(CoreError::invalid(
+            "name",
+            "名称请不超过 60 个字",
+            "keep the name under 60 characters",
+        ));
     }
     Ok(name.to_string())
 }
@@ -71,24 +79,52 @@ pub fn add_platform(tx: &Transaction, new: &NewPlatform, now: &Timestamp) -> Res
     }
     tx.execute(
         "INSERT INTO platforms(name, kind, note, created_at) VALUES (?1, ?2, ?3, ?4)",
-        params![name, new.kind.as_str(), new.note.trim(), time::to_rfc3339(now)],
+        params![
+            name,
+            new.kind.as_str(),
+            new.note.trim(),
+            time::to_rfc3339(now)
+        ],
     )?;
     get_platform(tx, tx.last_insert_rowid())
 }
 
-pub(super) fn platform_from_row(r: &rusqlite::Row) -> rusqlite::Result<(i64, String, String, String, String, Option<String>, i64, String)> {
-    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?))
+/// A platforms row as read, before its kind is checked.
+type PlatformRow = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    i64,
+    String,
+);
+
+pub(super) fn platform_from_row(r: &rusqlite::Row) -> rusqlite::Result<PlatformRow> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+        r.get(7)?,
+    ))
 }
 
 const PLATFORM_COLUMNS: &str =
     "id, name, kind, note, licence, operating_since, test_interval_days, created_at";
 
-fn build_platform(row: (i64, String, String, String, String, Option<String>, i64, String)) -> Result<Platform> {
+fn build_platform(row: PlatformRow) -> Result<Platform> {
     let (id, name, kind, note, licence, operating_since, test_interval_days, created_at) = row;
     Ok(Platform {
         id,
         name,
-        kind: kind.parse().map_err(|_| CoreError::Internal(format!("stored kind “{kind}” is unknown")))?,
+        kind: kind
+            .parse()
+            .map_err(|_| CoreError::Internal(format!("stored kind “{kind}” is unknown")))?,
         note,
         licence,
         operating_since,
@@ -99,9 +135,16 @@ fn build_platform(row: (i64, String, String, String, String, Option<String>, i64
 
 pub fn get_platform(conn: &rusqlite::Connection, id: i64) -> Result<Platform> {
     let row = conn
-        .query_row(&format!("SELECT {PLATFORM_COLUMNS} FROM platforms WHERE id = ?1"), [id], platform_from_row)
+        .query_row(
+            &format!("SELECT {PLATFORM_COLUMNS} FROM platforms WHERE id = ?1"),
+            [id],
+            platform_from_row,
+        )
         .optional()?
-        .ok_or(CoreError::NotFound { what: "platform", key: id.to_string() })?;
+        .ok_or(CoreError::NotFound {
+            what: "platform",
+            key: id.to_string(),
+        })?;
     build_platform(row)
 }
 
@@ -121,14 +164,22 @@ pub fn require_platform(conn: &rusqlite::Connection, name: &str) -> Result<Platf
     find_platform(conn, name)?.ok_or_else(|| {
         CoreError::invalid(
             "platform",
-            format!("没有名为“{}”的平台，请先添加（tixian platform add）", name.trim()),
-            format!("no platform named “{}”; add it first (tixian platform add)", name.trim()),
+            format!(
+                "没有名为“{}”的平台，请先添加（tixian platform add）",
+                name.trim()
+            ),
+            format!(
+                "no platform named “{}”; add it first (tixian platform add)",
+                name.trim()
+            ),
         )
     })
 }
 
 pub fn list_platforms(conn: &rusqlite::Connection) -> Result<Vec<Platform>> {
-    let mut stmt = conn.prepare(&format!("SELECT {PLATFORM_COLUMNS} FROM platforms ORDER BY id"))?;
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {PLATFORM_COLUMNS} FROM platforms ORDER BY id"
+    ))?;
     let rows = stmt.query_map([], platform_from_row)?;
     rows.map(|r| build_platform(r?)).collect()
 }
@@ -144,7 +195,12 @@ fn name_taken(name: &str) -> CoreError {
 }
 
 /// Replaces a platform's editable facts. Renaming onto another platform's name is a conflict.
-pub fn update_platform(tx: &Transaction, id: i64, edit: &PlatformEdit, now: &Timestamp) -> Result<Platform> {
+pub fn update_platform(
+    tx: &Transaction,
+    id: i64,
+    edit: &PlatformEdit,
+    now: &Timestamp,
+) -> Result<Platform> {
     get_platform(tx, id)?;
     let name = validate_name(&edit.name)?;
     if find_platform(tx, &name)?.is_some_and(|other| other.id != id) {
@@ -152,7 +208,11 @@ pub fn update_platform(tx: &Transaction, id: i64, edit: &PlatformEdit, now: &Tim
     }
     let operating_since = match edit.operating_since.as_deref().map(str::trim) {
         None | Some("") => None,
-        Some(text) => Some(time::parse_date(text, "operating_since")?.format("%Y-%m-%d").to_string()),
+        Some(text) => Some(
+            time::parse_date(text, "operating_since")?
+                .format("%Y-%m-%d")
+                .to_string(),
+        ),
     };
     if !(1..=366).contains(&edit.test_interval_days) {
         return Err(CoreError::invalid(
@@ -162,7 +222,11 @@ pub fn update_platform(tx: &Transaction, id: i64, edit: &PlatformEdit, now: &Tim
         ));
     }
     if edit.licence.chars().count() > 200 || edit.note.chars().count() > 2000 {
-        return Err(CoreError::invalid("note", "备注或许可证信息过长", "the note or licence is too long"));
+        return Err(CoreError::invalid(
+            "note",
+            "备注或许可证信息过长",
+            "the note or licence is too long",
+        ));
     }
     tx.execute(
         "UPDATE platforms SET name = ?1, kind = ?2, note = ?3, licence = ?4, operating_since = ?5,
@@ -196,5 +260,10 @@ pub fn delete_platform(tx: &Transaction, id: i64) -> Result<Deleted> {
         undo::capture_ref(tx, "cases", "platform_id", id)?,
     ];
     tx.execute("DELETE FROM platforms WHERE id = ?1", [id])?;
-    Ok(Deleted { what: "platform".into(), id, tables, cleared })
+    Ok(Deleted {
+        what: "platform".into(),
+        id,
+        tables,
+        cleared,
+    })
 }

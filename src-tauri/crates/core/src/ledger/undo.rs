@@ -49,7 +49,13 @@ pub struct Deleted {
 
 /// Tables whose names may appear in a [`Deleted`] record; restore refuses anything else, so a
 /// record edited on its way back through the UI cannot write to arbitrary tables.
-const RESTORABLE: [&str; 5] = ["platforms", "balance_snapshots", "withdrawals", "imports", "transactions"];
+const RESTORABLE: [&str; 5] = [
+    "platforms",
+    "balance_snapshots",
+    "withdrawals",
+    "imports",
+    "transactions",
+];
 const RESTORABLE_REFS: [(&str, &str); 3] = [
     ("imports", "platform_id"),
     ("cases", "platform_id"),
@@ -68,23 +74,45 @@ pub(crate) fn capture(conn: &Connection, table: &str, filter: &str, id: i64) -> 
                     Ok(match r.get_ref(i)? {
                         ValueRef::Null => SqlValue::Null,
                         ValueRef::Integer(n) => SqlValue::Integer(n),
-                        ValueRef::Text(t) => SqlValue::Text(String::from_utf8_lossy(t).into_owned()),
+                        ValueRef::Text(t) => {
+                            SqlValue::Text(String::from_utf8_lossy(t).into_owned())
+                        }
                         // No money or key column is REAL or BLOB; keep the text form if one appears.
                         ValueRef::Real(f) => SqlValue::Text(f.to_string()),
-                        ValueRef::Blob(b) => SqlValue::Text(String::from_utf8_lossy(b).into_owned()),
+                        ValueRef::Blob(b) => {
+                            SqlValue::Text(String::from_utf8_lossy(b).into_owned())
+                        }
                     })
                 })
                 .collect::<rusqlite::Result<Vec<_>>>()
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(TableRows { table: table.to_string(), columns, rows })
+    Ok(TableRows {
+        table: table.to_string(),
+        columns,
+        rows,
+    })
 }
 
 /// Ids of rows in `table` whose `column` equals `value` (before a SET NULL clears them).
-pub(crate) fn capture_ref(conn: &Connection, table: &str, column: &str, value: i64) -> Result<ClearedRef> {
-    let mut stmt = conn.prepare(&format!("SELECT id FROM {table} WHERE {column} = ?1 ORDER BY id"))?;
-    let row_ids = stmt.query_map([value], |r| r.get(0))?.collect::<rusqlite::Result<Vec<i64>>>()?;
-    Ok(ClearedRef { table: table.into(), column: column.into(), row_ids, value })
+pub(crate) fn capture_ref(
+    conn: &Connection,
+    table: &str,
+    column: &str,
+    value: i64,
+) -> Result<ClearedRef> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT id FROM {table} WHERE {column} = ?1 ORDER BY id"
+    ))?;
+    let row_ids = stmt
+        .query_map([value], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<i64>>>()?;
+    Ok(ClearedRef {
+        table: table.into(),
+        column: column.into(),
+        row_ids,
+        value,
+    })
 }
 
 /// Puts back everything a delete removed, with the original ids. Fails (changing nothing) if
@@ -95,10 +123,21 @@ pub fn restore(tx: &Transaction, deleted: &Deleted) -> Result<()> {
     tx.pragma_update(None, "defer_foreign_keys", "ON")?;
     for t in &deleted.tables {
         if !RESTORABLE.contains(&t.table.as_str()) {
-            return Err(CoreError::invalid("deleted", "撤销记录无效", "the undo record is not valid"));
+            return Err(CoreError::invalid(
+                "deleted",
+                "撤销记录无效",
+                "the undo record is not valid",
+            ));
         }
-        if t.columns.iter().any(|c| !c.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_')) {
-            return Err(CoreError::invalid("deleted", "撤销记录无效", "the undo record is not valid"));
+        if t.columns
+            .iter()
+            .any(|c| !c.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_'))
+        {
+            return Err(CoreError::invalid(
+                "deleted",
+                "撤销记录无效",
+                "the undo record is not valid",
+            ));
         }
         let placeholders: Vec<String> = (1..=t.columns.len()).map(|i| format!("?{i}")).collect();
         let sql = format!(
@@ -114,23 +153,30 @@ pub fn restore(tx: &Transaction, deleted: &Deleted) -> Result<()> {
                 SqlValue::Integer(n) => Value::Integer(*n),
                 SqlValue::Text(s) => Value::Text(s.clone()),
             });
-            stmt.execute(params_from_iter(values)).map_err(|e| match e {
-                rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
-                    CoreError::Conflict {
-                        field: "deleted".into(),
-                        message: crate::lang::Text::new(
-                            "无法撤销：相关记录已被改动",
-                            "cannot undo: the records were changed since the delete",
-                        ),
+            stmt.execute(params_from_iter(values))
+                .map_err(|e| match e {
+                    rusqlite::Error::SqliteFailure(f, _)
+                        if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+                    {
+                        CoreError::Conflict {
+                            field: "deleted".into(),
+                            message: crate::lang::Text::new(
+                                "无法撤销：相关记录已被改动",
+                                "cannot undo: the records were changed since the delete",
+                            ),
+                        }
                     }
-                }
-                other => other.into(),
-            })?;
+                    other => other.into(),
+                })?;
         }
     }
     for r in &deleted.cleared {
         if !RESTORABLE_REFS.contains(&(r.table.as_str(), r.column.as_str())) {
-            return Err(CoreError::invalid("deleted", "撤销记录无效", "the undo record is not valid"));
+            return Err(CoreError::invalid(
+                "deleted",
+                "撤销记录无效",
+                "the undo record is not valid",
+            ));
         }
         let mut stmt = tx.prepare(&format!(
             "UPDATE {} SET {} = ?1 WHERE id = ?2 AND {} IS NULL",

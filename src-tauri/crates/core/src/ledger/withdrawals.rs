@@ -114,10 +114,18 @@ struct Valid {
 
 fn validate(conn: &rusqlite::Connection, w: &NewWithdrawal) -> Result<Valid> {
     if w.amount.fen() <= 0 {
-        return Err(CoreError::invalid("amount", "提现金额须大于 0", "the amount must be above zero"));
+        return Err(CoreError::invalid(
+            "amount",
+            "提现金额须大于 0",
+            "the amount must be above zero",
+        ));
     }
     if w.fee.fen() < 0 {
-        return Err(CoreError::invalid("fee", "手续费不能为负数", "the fee cannot be negative"));
+        return Err(CoreError::invalid(
+            "fee",
+            "手续费不能为负数",
+            "the fee cannot be negative",
+        ));
     }
     let requested = time::parse_time(&w.requested_at, "requested_at")?;
     let arrived = match w.arrived_at.as_deref().map(str::trim) {
@@ -141,7 +149,9 @@ fn validate(conn: &rusqlite::Connection, w: &NewWithdrawal) -> Result<Valid> {
         }
     }
     let card_tail = w.card_tail.trim().to_string();
-    if !card_tail.is_empty() && (card_tail.len() > 6 || !card_tail.bytes().all(|b| b.is_ascii_digit())) {
+    if !card_tail.is_empty()
+        && (card_tail.len() > 6 || !card_tail.bytes().all(|b| b.is_ascii_digit()))
+    {
         return Err(CoreError::invalid(
             "card_tail",
             "卡号尾号请填最多 6 位数字，如 9876",
@@ -150,10 +160,20 @@ fn validate(conn: &rusqlite::Connection, w: &NewWithdrawal) -> Result<Valid> {
     }
     let message = w.message.trim().to_string();
     if message.chars().count() > 2000 {
-        return Err(CoreError::invalid("message", "提示信息过长", "the message is too long"));
+        return Err(CoreError::invalid(
+            "message",
+            "提示信息过长",
+            "the message is too long",
+        ));
     }
     let platform_id = require_platform(conn, &w.platform)?.id;
-    Ok(Valid { platform_id, requested, arrived, card_tail, message })
+    Ok(Valid {
+        platform_id,
+        requested,
+        arrived,
+        card_tail,
+        message,
+    })
 }
 
 /// Records a withdrawal. `source` links it to an import and bill row when it came from a file.
@@ -192,7 +212,12 @@ pub(crate) fn insert(
 }
 
 /// Replaces every editable field of a withdrawal (platform included).
-pub fn update_withdrawal(tx: &Transaction, id: i64, w: &NewWithdrawal, now: &Timestamp) -> Result<Withdrawal> {
+pub fn update_withdrawal(
+    tx: &Transaction,
+    id: i64,
+    w: &NewWithdrawal,
+    now: &Timestamp,
+) -> Result<Withdrawal> {
     get_withdrawal(tx, id)?;
     let v = validate(tx, w)?;
     tx.execute(
@@ -223,10 +248,16 @@ pub fn delete_withdrawal(tx: &Transaction, id: i64) -> Result<Deleted> {
     get_withdrawal(tx, id)?;
     let tables = vec![undo::capture(tx, "withdrawals", "id = ?1", id)?];
     tx.execute("DELETE FROM withdrawals WHERE id = ?1", [id])?;
-    Ok(Deleted { what: "withdrawal".into(), id, tables, cleared: vec![] })
+    Ok(Deleted {
+        what: "withdrawal".into(),
+        id,
+        tables,
+        cleared: vec![],
+    })
 }
 
-const COLUMNS: &str = "w.id, p.name, w.amount_fen, w.fee_fen, w.status, w.is_test, w.requested_at, w.arrived_at,
+const COLUMNS: &str =
+    "w.id, p.name, w.amount_fen, w.fee_fen, w.status, w.is_test, w.requested_at, w.arrived_at,
                        w.card_tail, w.message, w.import_id, w.transaction_id, w.created_at";
 
 fn from_row(r: &rusqlite::Row) -> rusqlite::Result<Withdrawal> {
@@ -260,8 +291,13 @@ pub fn get_withdrawal(conn: &rusqlite::Connection, id: i64) -> Result<Withdrawal
 }
 
 /// Withdrawals, newest request first; all platforms when `platform` is `None`.
-pub fn list_withdrawals(conn: &rusqlite::Connection, platform: Option<&str>) -> Result<Vec<Withdrawal>> {
-    let platform_id = platform.map(|name| require_platform(conn, name).map(|p| p.id)).transpose()?;
+pub fn list_withdrawals(
+    conn: &rusqlite::Connection,
+    platform: Option<&str>,
+) -> Result<Vec<Withdrawal>> {
+    let platform_id = platform
+        .map(|name| require_platform(conn, name).map(|p| p.id))
+        .transpose()?;
     let mut stmt = conn.prepare(&format!(
         "SELECT {COLUMNS} FROM withdrawals w JOIN platforms p ON p.id = w.platform_id
          WHERE ?1 IS NULL OR w.platform_id = ?1 ORDER BY w.requested_utc DESC, w.id DESC"
