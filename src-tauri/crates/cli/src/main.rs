@@ -49,6 +49,10 @@ enum Command {
     /// The knowledge base: kb check, kb list.
     #[command(subcommand)]
     Kb(commands::kb::KbCommand),
+    /// Record a withdrawal: tixian withdraw NAME AMOUNT --at TIME [--test] [--fee] [--status] [--arrived-at] [--message].
+    Withdraw(commands::withdraw::WithdrawArgs),
+    /// Import a WeChat Pay or Alipay bill (CSV, XLSX or its ZIP): tixian import FILE [--platform NAME] [--password PW].
+    Import(commands::import::ImportArgs),
 }
 
 /// What every command gets: the chosen language, output mode and a lazily opened store.
@@ -104,6 +108,8 @@ fn main() -> ExitCode {
         Command::Case(cmd) => commands::case::run(&ctx, cmd),
         Command::Diagnose(args) => commands::diagnose::run(&ctx, args),
         Command::Kb(cmd) => commands::kb::run(&ctx, cmd),
+        Command::Withdraw(args) => commands::withdraw::run(&ctx, args),
+        Command::Import(args) => commands::import::run(&ctx, args),
     };
     match result {
         Ok(code) => code,

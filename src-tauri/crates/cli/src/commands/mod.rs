@@ -5,6 +5,8 @@ pub mod case;
 mod case_text;
 pub mod deadline;
 pub mod diagnose;
+pub mod import;
 pub mod kb;
 pub mod platform;
 pub mod route;
+pub mod withdraw;

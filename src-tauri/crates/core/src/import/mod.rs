@@ -1,0 +1,410 @@
+//! WeChat Pay and Alipay bill imports: one pipeline, **detect → parse → normalise → dedup →
+//! store**, in one transaction.
+//!
+//! - [`source`]: what the file is, by content (ZIP / XLSX / text / an image …); password ZIPs
+//!   opened in memory with bomb limits; text decoded (BOM, UTF-8, UTF-16, GBK/GB18030).
+//! - [`layout`]: the known layouts, recognised by their header names.
+//! - [`table`]: preamble skipped, rows read from CSV or XLSX, each with its line.
+//! - [`normalise`]: time, amount in fen, direction as stated, fee, refund, withdrawal outcome.
+//! - [`persist`]: dedup on the transaction's identity, withdrawals, refund links.
+//! - [`query`]: imported rows and imports for the UI.
+//!
+//! The original file (and the ZIP it came in) is kept in the vault, so every stored row traces
+//! to its file (`imports.sha256`) and line (`transactions.line`).
+
+pub mod layout;
+pub mod normalise;
+mod persist;
+pub mod query;
+mod source;
+mod table;
+#[cfg(test)]
+mod tests;
+
+pub use layout::Provider;
+pub use normalise::Direction;
+pub use query::{list_imports, query_transactions, ImportRecord, TxnPage, TxnQuery, TxnRow};
+
+use crate::error::{CoreError, Result};
+use crate::ledger::{self, NewPlatform, Platform, PlatformKind};
+use crate::money::Money;
+use crate::store::Store;
+use crate::time::{self, Timestamp};
+use crate::vault;
+use rusqlite::{params, Transaction};
+use serde::Serialize;
+use source::Sniff;
+use std::path::Path;
+use table::Locator;
+
+/// What the user chose for an import.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// Platform to import into; `None` = 微信支付 (kind wechat) or 支付宝 (kind alipay) by the
+    /// bill's format, created if missing.
+    pub platform: Option<String>,
+    /// Password of an encrypted ZIP.
+    pub password: Option<String>,
+}
+
+/// Rows stored so far, for a progress bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ImportProgress {
+    pub done: u64,
+    pub total: u64,
+}
+
+/// Amount sums by the direction the file states.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Totals {
+    pub expense: Money,
+    pub income: Money,
+    pub neutral: Money,
+}
+
+/// The contract's import report (`tixian import --json`), plus where things went.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ImportReport {
+    /// `wechat-csv`, `wechat-xlsx`, `alipay-csv`, `alipay-app-csv`, `alipay-web-csv`, `alipay-xlsx`.
+    pub format: String,
+    /// Transaction rows in the file.
+    pub rows: u64,
+    /// Rows new to the ledger.
+    pub imported: u64,
+    /// Rows already there (from an earlier or overlapping import, or repeated in the file).
+    pub duplicates: u64,
+    /// Withdrawals created from new 零钱提现 / 提现 rows.
+    pub withdrawals: u64,
+    /// Sums of all rows by the direction the file states, whatever their status.
+    pub totals: Totals,
+    pub platform: String,
+    /// The import's id, or null when nothing was new (then nothing was recorded).
+    pub import_id: Option<i64>,
+    /// SHA-256 of the bill file the rows come from (kept in the vault).
+    pub sha256: String,
+    /// `zip` when the bill came inside a ZIP, else null.
+    pub container: Option<String>,
+    pub entry: Option<String>,
+    pub sheet: Option<String>,
+    pub header_line: u64,
+    pub refunds_linked: u64,
+}
+
+/// A bill read and normalised, not stored yet.
+#[derive(Debug)]
+pub struct ParsedBill {
+    pub format: String,
+    pub provider: Provider,
+    pub header: Vec<String>,
+    pub header_line: u64,
+    pub sheet: Option<String>,
+    /// The bill's name inside its ZIP, if it came in one.
+    pub entry: Option<String>,
+    pub totals: Totals,
+    pub(crate) txns: Vec<normalise::Txn>,
+    columns: layout::Columns,
+    /// The bill's own bytes when it came inside a ZIP (the ZIP itself is the input).
+    inner: Option<Vec<u8>>,
+}
+
+impl ParsedBill {
+    pub fn rows(&self) -> u64 {
+        self.txns.len() as u64
+    }
+}
+
+fn bad_file(file: &str, zh: String, en: String) -> CoreError {
+    CoreError::invalid("file", zh, en).at(file.to_string())
+}
+
+/// Detects, parses and normalises a bill without touching the database.
+pub fn parse(file: &str, bytes: &[u8], password: Option<&str>) -> Result<ParsedBill> {
+    match source::sniff(bytes) {
+        Sniff::Zip => {
+            let entry = source::open_zip(file, bytes, password)?;
+            let inner_name = format!("{file}!{}", entry.name);
+            let mut bill = parse_plain(&inner_name, &entry.bytes)?;
+            bill.entry = Some(entry.name);
+            bill.inner = Some(entry.bytes);
+            Ok(bill)
+        }
+        _ => parse_plain(file, bytes),
+    }
+}
+
+fn parse_plain(file: &str, bytes: &[u8]) -> Result<ParsedBill> {
+    let (table, ext) = match source::sniff(bytes) {
+        Sniff::Empty => return Err(bad_file(file, "文件是空的".into(), "the file is empty".into())),
+        Sniff::Other(zh, en) => {
+            return Err(bad_file(
+                file,
+                format!("这不是账单文件（内容是{zh}），请选择微信支付或支付宝导出的 CSV、XLSX 或 ZIP"),
+                format!("this is not a bill export (it is {en}); pick the CSV, XLSX or ZIP from WeChat Pay or Alipay"),
+            ))
+        }
+        Sniff::Zip => {
+            return Err(bad_file(file, "ZIP 里又套了 ZIP，请先解开外层".into(), "a ZIP inside a ZIP; unpack the outer one first".into()))
+        }
+        Sniff::Xlsx => {
+            source::check_xlsx_limits(file, bytes)?;
+            (table::read_xlsx(bytes, file)?, "xlsx")
+        }
+        Sniff::Text => {
+            let text = source::decode_text(file, bytes)?;
+            let loc = Locator { file: file.to_string(), sheet: None };
+            (table::read_csv(&text, &loc)?, "csv")
+        }
+    };
+    let loc = Locator {
+        file: file.to_string(),
+        sheet: table.sheet.clone(),
+    };
+    let format = format!("{}-{ext}", table.layout.name);
+    let provider = table.layout.provider;
+    let (header, header_line, sheet, columns) = (
+        table.layout.header.clone(),
+        table.header_line,
+        table.sheet.clone(),
+        table.layout.columns.clone(),
+    );
+    let txns = normalise::normalise(table, provider, &loc)?;
+    let [expense, income, neutral] = persist::totals(&txns).ok_or_else(|| {
+        bad_file(
+            file,
+            "金额合计超出范围".into(),
+            "the amounts add up beyond range".into(),
+        )
+    })?;
+    Ok(ParsedBill {
+        format,
+        provider,
+        header,
+        header_line,
+        sheet,
+        entry: None,
+        totals: Totals {
+            expense,
+            income,
+            neutral,
+        },
+        txns,
+        columns,
+        inner: None,
+    })
+}
+
+/// Imports the bill at `path` into the database, keeping the original in the vault beside the
+/// database. One transaction: a bad file changes nothing.
+pub fn import_file(
+    store: &mut Store,
+    path: &Path,
+    options: &ImportOptions,
+    now: &Timestamp,
+    progress: &mut dyn FnMut(ImportProgress),
+) -> Result<ImportReport> {
+    let file = path.display().to_string();
+    let bytes = read_input(path, &file)?;
+    let vault = crate::store::vault_dir(store.path());
+    import_bytes(store, &file, &bytes, options, &vault, now, progress)
+}
+
+/// Reads the input file with a size limit; a missing or unreadable file is the user's error.
+pub fn read_input(path: &Path, file: &str) -> Result<Vec<u8>> {
+    let meta = std::fs::metadata(path).map_err(|e| {
+        bad_file(
+            file,
+            format!("无法读取文件：{e}"),
+            format!("cannot read the file: {e}"),
+        )
+    })?;
+    if !meta.is_file() {
+        return Err(bad_file(file, "这不是一个文件".into(), "not a file".into()));
+    }
+    if meta.len() > source::MAX_FILE_BYTES {
+        return Err(bad_file(
+            file,
+            format!(
+                "文件过大（{} MB），账单导出不会这么大",
+                meta.len() / 1_048_576
+            ),
+            format!(
+                "the file is too large ({} MB) to be a bill export",
+                meta.len() / 1_048_576
+            ),
+        ));
+    }
+    std::fs::read(path).map_err(|e| {
+        bad_file(
+            file,
+            format!("无法读取文件：{e}"),
+            format!("cannot read the file: {e}"),
+        )
+    })
+}
+
+/// Imports bill bytes named `file` (for messages), keeping originals in `vault`.
+pub fn import_bytes(
+    store: &mut Store,
+    file: &str,
+    bytes: &[u8],
+    options: &ImportOptions,
+    vault: &Path,
+    now: &Timestamp,
+    progress: &mut dyn FnMut(ImportProgress),
+) -> Result<ImportReport> {
+    let bill = parse(file, bytes, options.password.as_deref())?;
+    store_parsed(store, file, bytes, &bill, options, vault, now, progress)
+}
+
+/// Stores a bill already [`parse`]d from `bytes` (so a caller can check the file before it
+/// opens the database). One transaction.
+#[allow(clippy::too_many_arguments)]
+pub fn store_parsed(
+    store: &mut Store,
+    file: &str,
+    bytes: &[u8],
+    bill: &ParsedBill,
+    options: &ImportOptions,
+    vault: &Path,
+    now: &Timestamp,
+    progress: &mut dyn FnMut(ImportProgress),
+) -> Result<ImportReport> {
+    store.transaction(|tx| store_bill(tx, file, bytes, bill, options, vault, now, progress))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn store_bill(
+    tx: &Transaction,
+    file: &str,
+    bytes: &[u8],
+    bill: &ParsedBill,
+    options: &ImportOptions,
+    vault: &Path,
+    now: &Timestamp,
+    progress: &mut dyn FnMut(ImportProgress),
+) -> Result<ImportReport> {
+    let (platform, created) =
+        resolve_platform(tx, options.platform.as_deref(), bill.provider, now)?;
+    let bill_bytes = bill.inner.as_deref().unwrap_or(bytes);
+    let sha = vault::sha256_hex(bill_bytes);
+    let container_sha = bill.inner.as_ref().map(|_| vault::sha256_hex(bytes));
+    let file_name = Path::new(file)
+        .file_name()
+        .map_or(file.to_string(), |n| n.to_string_lossy().into_owned());
+    tx.execute(
+        "INSERT INTO imports(sha256, file_name, format, platform_id, rows, imported, duplicates, imported_at,
+                             size_bytes, container_sha256, entry_name, sheet, header_line, header_json)
+         VALUES (?1, ?2, ?3, ?4, ?5, 0, 0, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        params![
+            sha,
+            file_name,
+            bill.format,
+            platform.id,
+            bill.rows() as i64,
+            time::to_rfc3339(now),
+            bill_bytes.len() as i64,
+            container_sha,
+            bill.entry.clone().unwrap_or_default(),
+            bill.sheet.clone().unwrap_or_default(),
+            bill.header_line as i64,
+            serde_json::to_string(&bill.header).map_err(|e| CoreError::Internal(e.to_string()))?,
+        ],
+    )?;
+    let import_id = tx.last_insert_rowid();
+    let stored = persist::store(
+        tx,
+        &platform,
+        import_id,
+        &bill.columns,
+        &bill.header,
+        &bill.txns,
+        now,
+        progress,
+    )?;
+    let import_id = if stored.imported == 0 {
+        // Nothing new: leave no trace (the second import of a file changes nothing).
+        tx.execute("DELETE FROM imports WHERE id = ?1", [import_id])?;
+        if created {
+            tx.execute("DELETE FROM platforms WHERE id = ?1", [platform.id])?;
+        }
+        None
+    } else {
+        let totals =
+            serde_json::to_string(&bill.totals).map_err(|e| CoreError::Internal(e.to_string()))?;
+        tx.execute(
+            "UPDATE imports SET imported = ?1, duplicates = ?2, withdrawals = ?3, totals_json = ?4 WHERE id = ?5",
+            params![stored.imported as i64, stored.duplicates as i64, stored.withdrawals as i64, totals, import_id],
+        )?;
+        // Last, so a failure here rolls the rows back too; the vault never changes a file.
+        vault::put_bytes(vault, bill_bytes)?;
+        if bill.inner.is_some() {
+            vault::put_bytes(vault, bytes)?;
+        }
+        Some(import_id)
+    };
+    Ok(ImportReport {
+        format: bill.format.clone(),
+        rows: bill.rows(),
+        imported: stored.imported,
+        duplicates: stored.duplicates,
+        withdrawals: stored.withdrawals,
+        totals: bill.totals,
+        platform: platform.name,
+        import_id,
+        sha256: sha,
+        container: bill.inner.as_ref().map(|_| "zip".to_string()),
+        entry: bill.entry.clone(),
+        sheet: bill.sheet.clone(),
+        header_line: bill.header_line,
+        refunds_linked: stored.refunds_linked,
+    })
+}
+
+/// The named platform (its kind must fit the bill), or the provider's default, created if
+/// missing. Returns whether it was created.
+fn resolve_platform(
+    tx: &Transaction,
+    name: Option<&str>,
+    provider: Provider,
+    now: &Timestamp,
+) -> Result<(Platform, bool)> {
+    let (default_name, kind) = provider.default_platform();
+    match name {
+        Some(name) => {
+            let p = ledger::require_platform(tx, name).map_err(|e| e.field("--platform"))?;
+            let clash = matches!(
+                (p.kind, kind),
+                (PlatformKind::Wechat, PlatformKind::Alipay)
+                    | (PlatformKind::Alipay, PlatformKind::Wechat)
+            );
+            if clash {
+                return Err(CoreError::invalid(
+                    "--platform",
+                    format!(
+                        "这是{default_name}账单，但平台“{}”的类型是 {}",
+                        p.name, p.kind
+                    ),
+                    format!(
+                        "this is a {kind} bill but platform “{}” is of kind {}",
+                        p.name, p.kind
+                    ),
+                ));
+            }
+            Ok((p, false))
+        }
+        None => match ledger::find_platform(tx, default_name)? {
+            Some(p) => Ok((p, false)),
+            None => {
+                let new = NewPlatform {
+                    name: default_name.into(),
+                    kind,
+                    note: String::new(),
+                };
+                Ok((ledger::add_platform(tx, &new, now)?, true))
+            }
+        },
+    }
+}

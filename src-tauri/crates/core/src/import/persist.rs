@@ -1,0 +1,398 @@
+//! Storing normalised rows: dedup against everything already imported for the platform (the
+//! unique `dedup_key` index decides; a conflict is a duplicate), turn new withdrawal rows into
+//! withdrawals, and link refunds to their purchases. One prepared statement, reused buffers,
+//! inside the caller's transaction.
+
+use super::layout::Columns;
+use super::normalise::{Direction, Txn};
+use super::ImportProgress;
+use crate::error::Result;
+use crate::ledger::{withdrawals, NewWithdrawal, Platform};
+use crate::money::Money;
+use crate::time::{self, Timestamp};
+use chrono::{Datelike, Timelike};
+use rusqlite::{params, Transaction};
+use std::fmt::Write;
+
+/// What storing did.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct Stored {
+    pub imported: u64,
+    pub duplicates: u64,
+    pub withdrawals: u64,
+    pub refunds_linked: u64,
+}
+
+/// Field separator inside a dedup key (a control character no bill cell holds).
+const SEP: char = '\u{1f}';
+
+/// The identity of a transaction: id AND time, amount, direction and type; without an id,
+/// the whole normalised row (ids alone are not unique — see the format notes).
+pub(crate) fn dedup_key(out: &mut String, t: &Txn, c: &Columns, utc: &str) {
+    out.clear();
+    let id = t.text(c.txn_id);
+    let _ = write!(
+        out,
+        "{id}{SEP}{utc}{SEP}{}{SEP}{}{SEP}{}",
+        t.amount.fen(),
+        t.direction.as_str(),
+        t.text(c.txn_type)
+    );
+    if id.is_empty() {
+        for col in [
+            c.merchant_id,
+            c.counterparty,
+            c.goods,
+            c.method,
+            c.status,
+            c.note,
+        ] {
+            let _ = write!(out, "{SEP}{}", t.text(col));
+        }
+    }
+}
+
+/// `2019-09-26T12:45:27+08:00` without chrono's format machinery (this runs per row).
+fn write_rfc3339(out: &mut String, t: &Timestamp) {
+    out.clear();
+    let offset = t.offset().local_minus_utc();
+    let (sign, abs) = if offset < 0 {
+        ('-', -offset)
+    } else {
+        ('+', offset)
+    };
+    let _ = write!(
+        out,
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{sign}{:02}:{:02}",
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second(),
+        abs / 3600,
+        (abs % 3600) / 60
+    );
+}
+
+/// The UTC ordering key, same form as `ledger::utc_key`.
+fn write_utc(out: &mut String, t: &Timestamp) {
+    out.clear();
+    let u = t.naive_utc();
+    let _ = write!(
+        out,
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        u.year(),
+        u.month(),
+        u.day(),
+        u.hour(),
+        u.minute(),
+        u.second()
+    );
+}
+
+/// The original row as a JSON object `{"header": "value", …}` in column order.
+fn write_original(out: &mut String, header: &[String], cells: &[String]) {
+    out.clear();
+    out.push('{');
+    let mut first = true;
+    for (i, value) in cells.iter().enumerate() {
+        let name = header.get(i).map(String::as_str).unwrap_or("");
+        if name.is_empty() && value.is_empty() {
+            continue; // the column a trailing comma makes
+        }
+        if !first {
+            out.push(',');
+        }
+        first = false;
+        if name.is_empty() {
+            push_json_str(out, &format!("column {}", i + 1));
+        } else {
+            push_json_str(out, name);
+        }
+        out.push(':');
+        push_json_str(out, value);
+    }
+    out.push('}');
+}
+
+fn push_json_str(out: &mut String, s: &str) {
+    out.push('"');
+    for ch in s.chars() {
+        match ch {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// Stores `txns` for `platform` under `import_id`; returns the counts.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn store(
+    tx: &Transaction,
+    platform: &Platform,
+    import_id: i64,
+    columns: &Columns,
+    header: &[String],
+    txns: &[Txn],
+    now: &Timestamp,
+    progress: &mut dyn FnMut(ImportProgress),
+) -> Result<Stored> {
+    let mut insert = tx.prepare(
+        "INSERT INTO transactions(platform_id, import_id, line, txn_id, merchant_order_id, occurred_at, occurred_utc,
+             direction, direction_text, amount_fen, txn_type, counterparty, goods, method, status, note, fee_fen,
+             refunded_fen, is_refund, original_json, dedup_key)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)
+         ON CONFLICT DO NOTHING",
+    )?;
+    let (mut at, mut utc, mut key, mut original) =
+        (String::new(), String::new(), String::new(), String::new());
+    let mut stored = Stored::default();
+    let mut new_withdrawals: Vec<(usize, i64)> = Vec::new();
+    let total = txns.len() as u64;
+    for (i, t) in txns.iter().enumerate() {
+        write_rfc3339(&mut at, &t.at);
+        write_utc(&mut utc, &t.at);
+        dedup_key(&mut key, t, columns, &utc);
+        write_original(&mut original, header, &t.cells);
+        let changed = insert.execute(params![
+            platform.id,
+            import_id,
+            t.line as i64,
+            t.text(columns.txn_id),
+            t.text(columns.merchant_id),
+            at,
+            utc,
+            t.direction.as_str(),
+            t.cells[columns.direction],
+            t.amount.fen(),
+            t.text(columns.txn_type),
+            t.text(columns.counterparty),
+            t.text(columns.goods),
+            t.text(columns.method),
+            t.text(columns.status),
+            t.text(columns.note),
+            t.fee.fen(),
+            t.refunded.fen(),
+            t.is_refund,
+            original,
+            key,
+        ])?;
+        if changed == 1 {
+            stored.imported += 1;
+            if t.withdrawal.is_some() {
+                new_withdrawals.push((i, tx.last_insert_rowid()));
+            }
+        } else {
+            stored.duplicates += 1;
+        }
+        if (i + 1) % 4096 == 0 {
+            progress(ImportProgress {
+                done: i as u64 + 1,
+                total,
+            });
+        }
+    }
+    for (i, row_id) in new_withdrawals {
+        let t = &txns[i];
+        let w = withdrawal_from_row(t, columns, &platform.name);
+        withdrawals::insert(tx, &w, Some((import_id, row_id)), now)?;
+        stored.withdrawals += 1;
+    }
+    stored.refunds_linked = link_refunds(tx, platform.id)?;
+    progress(ImportProgress { done: total, total });
+    Ok(stored)
+}
+
+/// A 零钱提现 / 提现 row as a withdrawal. The bill's amount left the balance including the fee,
+/// so the amount paid out is the row amount minus the fee.
+fn withdrawal_from_row(t: &Txn, c: &Columns, platform: &str) -> NewWithdrawal {
+    let (amount, fee) = if t.amount.fen() > t.fee.fen() {
+        (Money(t.amount.fen() - t.fee.fen()), t.fee)
+    } else {
+        (t.amount, Money::ZERO)
+    };
+    NewWithdrawal {
+        platform: platform.to_string(),
+        amount,
+        fee,
+        status: t
+            .withdrawal
+            .unwrap_or(crate::ledger::WithdrawalStatus::Requested),
+        is_test: false,
+        requested_at: time::to_rfc3339(&t.at),
+        arrived_at: None,
+        card_tail: card_tail(t.text(c.counterparty))
+            .or_else(|| card_tail(t.text(c.method)))
+            .unwrap_or_default(),
+        message: t.text(c.status).to_string(),
+    }
+}
+
+/// `招商银行(9876)` → `9876`.
+fn card_tail(text: &str) -> Option<String> {
+    let open = text.rfind(['(', '（'])?;
+    let inner = text[open..].trim_start_matches(['(', '（']);
+    let digits: String = inner.chars().take_while(|c| c.is_ascii_digit()).collect();
+    (!digits.is_empty() && digits.len() <= 6).then_some(digits)
+}
+
+/// Links every unlinked refund of the platform to its purchase: the same order id (Alipay
+/// refund ids are the purchase id plus `_…`) or merchant order, or the same goods and
+/// counterparty; earlier than the refund and at least as large; the best match wins. Each way
+/// of matching is its own indexed lookup, so linking stays linear in the number of refunds.
+fn link_refunds(tx: &Transaction, platform_id: i64) -> Result<u64> {
+    let mut refunds = tx.prepare(
+        "SELECT id, txn_id, merchant_order_id, goods, counterparty, occurred_utc, amount_fen
+         FROM transactions WHERE platform_id = ?1 AND is_refund = 1 AND refund_of IS NULL",
+    )?;
+    let pending: Vec<Refund> = refunds
+        .query_map([platform_id], |r| {
+            Ok(Refund {
+                id: r.get(0)?,
+                txn_id: r.get(1)?,
+                merchant: r.get(2)?,
+                goods: r.get(3)?,
+                counterparty: r.get(4)?,
+                utc: r.get(5)?,
+                amount: r.get(6)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    if pending.is_empty() {
+        return Ok(0);
+    }
+    // `<> ''` is spelled out so SQLite can use the partial indexes, and INDEXED BY names them:
+    // without statistics SQLite would rather walk the time index for the `occurred_utc <=`
+    // range, which makes linking quadratic on large bills.
+    let purchase = |index: &str, column: &str| {
+        format!(
+            "SELECT id, txn_id, merchant_order_id, goods, counterparty, occurred_utc
+             FROM transactions INDEXED BY {index}
+             WHERE platform_id = ?1 AND {column} = ?2 AND {column} <> '' AND is_refund = 0
+               AND direction <> 'income' AND occurred_utc <= ?3 AND amount_fen >= ?4
+             LIMIT 200"
+        )
+    };
+    let mut by_id = tx.prepare(&purchase("transactions_txn_id", "txn_id"))?;
+    let mut by_merchant = tx.prepare(&purchase("transactions_merchant", "merchant_order_id"))?;
+    let mut by_goods = tx.prepare(&purchase("transactions_goods", "goods"))?;
+    let mut link = tx.prepare("UPDATE transactions SET refund_of = ?1 WHERE id = ?2")?;
+    let mut linked = 0;
+    for r in pending {
+        let base_id = r
+            .txn_id
+            .split_once('_')
+            .map_or(r.txn_id.as_str(), |(base, _)| base);
+        let goods = r
+            .goods
+            .strip_prefix("退款-")
+            .or_else(|| r.goods.strip_prefix("退款"))
+            .unwrap_or(&r.goods);
+        let mut best: Option<(u32, String, i64)> = None;
+        for (stmt, key) in [
+            (&mut by_id, base_id),
+            (&mut by_merchant, r.merchant.as_str()),
+            (&mut by_goods, goods),
+        ] {
+            if key.is_empty() {
+                continue;
+            }
+            let rows = stmt.query_map(params![platform_id, key, r.utc, r.amount], |row| {
+                Ok((
+                    row.get::<_, i64>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, String>(2)?,
+                    row.get::<_, String>(3)?,
+                    row.get::<_, String>(4)?,
+                    row.get::<_, String>(5)?,
+                ))
+            })?;
+            for row in rows {
+                let (id, txn_id, merchant, p_goods, counterparty, utc) = row?;
+                let score = 4 * u32::from(!base_id.is_empty() && txn_id == base_id)
+                    + 2 * u32::from(!r.merchant.is_empty() && merchant == r.merchant)
+                    + 2 * u32::from(!goods.is_empty() && p_goods == goods)
+                    + u32::from(counterparty == r.counterparty);
+                // Goods alone could be a coincidence: require the counterparty too.
+                if score == 2 && p_goods == goods && counterparty != r.counterparty {
+                    continue;
+                }
+                let candidate = (score, utc, id);
+                if best.as_ref().is_none_or(|b| candidate > *b) {
+                    best = Some(candidate);
+                }
+            }
+        }
+        if let Some((_, _, purchase)) = best {
+            link.execute([purchase, r.id])?;
+            linked += 1;
+        }
+    }
+    Ok(linked)
+}
+
+struct Refund {
+    id: i64,
+    txn_id: String,
+    merchant: String,
+    goods: String,
+    counterparty: String,
+    utc: String,
+    amount: i64,
+}
+
+/// Sums by direction, over every row of the file whatever its status.
+pub(crate) fn totals(txns: &[Txn]) -> Option<[Money; 3]> {
+    let mut sums = [0i64; 3];
+    for t in txns {
+        let slot = match t.direction {
+            Direction::Expense => 0,
+            Direction::Income => 1,
+            Direction::Neutral => 2,
+        };
+        sums[slot] = sums[slot].checked_add(t.amount.fen())?;
+    }
+    Some(sums.map(Money))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hand_written_time_formats_match_chrono() {
+        let t = crate::time::parse_time("2019-09-26 02:45:27", "t").unwrap();
+        let mut s = String::new();
+        write_rfc3339(&mut s, &t);
+        assert_eq!(s, time::to_rfc3339(&t));
+        write_utc(&mut s, &t);
+        assert_eq!(s, crate::ledger::utc_key(&t));
+    }
+
+    #[test]
+    fn original_row_is_valid_json_in_column_order() {
+        let header = vec!["交易时间".to_string(), "商品".into(), String::new()];
+        let cells = vec!["2021".to_string(), "点击\"多多\"\t\\".into(), String::new()];
+        let mut s = String::new();
+        write_original(&mut s, &header, &cells);
+        assert_eq!(s, r#"{"交易时间":"2021","商品":"点击\"多多\"\t\\"}"#);
+        let v: serde_json::Value = serde_json::from_str(&s).unwrap();
+        assert_eq!(v["商品"], "点击\"多多\"\t\\");
+    }
+
+    #[test]
+    fn card_tails_come_from_brackets() {
+        assert_eq!(card_tail("招商银行(9876)").as_deref(), Some("9876"));
+        assert_eq!(card_tail("招商银行()"), None);
+        assert_eq!(card_tail("工商银行"), None);
+    }
+}

@@ -1,0 +1,483 @@
+//! Rows out of a CSV text or an XLSX workbook: skip the preamble until a row is recognised as a
+//! header (by its names), then take rows until the first blank row or `-----` footer. Every row
+//! keeps its line (CSV) or row number (XLSX) so errors and stored rows point back into the file.
+
+use super::layout::{self, Layout};
+use crate::error::{CoreError, Result};
+use std::io::Cursor;
+
+/// One data row: where it is and its cells, trimmed of padding and TAB suffixes.
+#[derive(Debug, Clone)]
+pub(crate) struct RawRow {
+    pub line: u64,
+    pub cells: Vec<String>,
+}
+
+/// The rows of a bill under their recognised header.
+#[derive(Debug)]
+pub(crate) struct Table {
+    pub layout: Layout,
+    pub header_line: u64,
+    pub rows: Vec<RawRow>,
+    /// The XLSX sheet the rows came from.
+    pub sheet: Option<String>,
+}
+
+/// How to name a place in the file in an error: `bill.csv:19:6` or `bill.xlsx:Sheet1!F19`.
+#[derive(Debug, Clone)]
+pub(crate) struct Locator {
+    pub file: String,
+    pub sheet: Option<String>,
+}
+
+impl Locator {
+    pub fn at(&self, line: u64, column: Option<usize>) -> String {
+        match (&self.sheet, column) {
+            (Some(sheet), Some(c)) => format!("{}:{sheet}!{}{line}", self.file, column_letters(c)),
+            (Some(sheet), None) => format!("{}:{sheet}!{line}", self.file),
+            (None, Some(c)) => format!("{}:{line}:{}", self.file, c + 1),
+            (None, None) => format!("{}:{line}", self.file),
+        }
+    }
+}
+
+/// 0 → A, 25 → Z, 26 → AA.
+fn column_letters(mut index: usize) -> String {
+    let mut out = Vec::new();
+    loop {
+        out.push(b'A' + (index % 26) as u8);
+        if index < 26 {
+            break;
+        }
+        index = index / 26 - 1;
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Line numbers from byte offsets, counted forward only (offsets arrive in order), because
+/// the csv reader's own line count skips blank lines.
+struct LineCounter<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(text: &'a str) -> Self {
+        LineCounter {
+            bytes: text.as_bytes(),
+            pos: 0,
+            line: 1,
+        }
+    }
+
+    /// The 1-based line holding byte `offset`.
+    fn at(&mut self, offset: u64) -> u64 {
+        let offset = (offset as usize).min(self.bytes.len());
+        if offset >= self.pos {
+            self.line += self.bytes[self.pos..offset]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count() as u64;
+            self.pos = offset;
+        }
+        self.line
+    }
+}
+
+/// The line a record starts on: the csv reader's own start position includes the blank lines
+/// it skipped, so count back from the record's end (its last line, less any line breaks inside
+/// quoted fields).
+/// Returns (first line, last line).
+fn record_lines(lines: &mut LineCounter, record: &csv::StringRecord, end: u64) -> (u64, u64) {
+    let last = lines.at(end.saturating_sub(1));
+    let inside = record
+        .iter()
+        .map(|f| f.bytes().filter(|&b| b == b'\n').count() as u64)
+        .sum::<u64>();
+    (last.saturating_sub(inside).max(1), last)
+}
+
+pub(crate) fn trim_cell(cell: &str) -> &str {
+    cell.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
+}
+
+/// Collects data rows after the header; `next` yields (line, cells, ends_file_unterminated).
+struct Collector<'a> {
+    layout: Layout,
+    need: usize,
+    loc: &'a Locator,
+    rows: Vec<RawRow>,
+}
+
+enum Step {
+    Keep,
+    Stop,
+}
+
+impl Collector<'_> {
+    fn new(layout: Layout, loc: &Locator) -> Collector<'_> {
+        let c = &layout.columns;
+        let need = [
+            Some(c.time),
+            Some(c.direction),
+            Some(c.amount),
+            c.txn_type,
+            c.counterparty,
+            c.goods,
+            c.method,
+            c.status,
+            c.txn_id,
+            c.merchant_id,
+            c.note,
+            c.fee,
+            c.refunded,
+        ]
+        .into_iter()
+        .flatten()
+        .max()
+        .unwrap_or(0)
+            + 1;
+        Collector {
+            layout,
+            need,
+            loc,
+            rows: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, line: u64, mut cells: Vec<String>, unterminated_last: bool) -> Result<Step> {
+        let filled = cells.iter().filter(|c| !c.is_empty()).count();
+        if filled == 0 || cells.first().is_some_and(|c| c.starts_with("---")) {
+            return Ok(Step::Stop);
+        }
+        let width = self.layout.header.len();
+        let extra = cells.iter().skip(width).any(|c| !c.is_empty());
+        if cells.len() < self.need || extra {
+            if unterminated_last && !extra {
+                return Err(CoreError::invalid(
+                    "file",
+                    format!("文件不完整：最后一行只有 {} 列（表头有 {width} 列），可能被截断", cells.len()),
+                    format!("the file is incomplete: its last row has {} columns (the header has {width}); it looks cut off", cells.len()),
+                )
+                .at(self.loc.at(line, None)));
+            }
+            if filled <= 1 && !extra {
+                // A footer line such as 共6笔记录 after the rows.
+                return Ok(Step::Stop);
+            }
+            return Err(CoreError::invalid(
+                "row",
+                format!("这一行有 {} 列，表头有 {width} 列（文件被截断或改动过？）", cells.len()),
+                format!("this row has {} columns but the header has {width} (was the file cut off or edited?)", cells.len()),
+            )
+            .at(self.loc.at(line, None)));
+        }
+        cells.truncate(width.max(self.need));
+        self.rows.push(RawRow { line, cells });
+        Ok(Step::Keep)
+    }
+}
+
+fn no_header(loc: &Locator, near: Option<(u64, Vec<&'static str>)>) -> CoreError {
+    match near {
+        Some((line, missing)) => CoreError::invalid(
+            "header",
+            format!("表头缺少 {}；{}", missing.join("、"), layout::EXPECTED_ZH),
+            format!(
+                "the header lacks {}; {}",
+                missing.join(", "),
+                layout::EXPECTED_EN
+            ),
+        )
+        .at(loc.at(line, None)),
+        None => CoreError::invalid("header", layout::EXPECTED_ZH, layout::EXPECTED_EN)
+            .at(loc.file.clone()),
+    }
+}
+
+/// Tracks the row that came closest to being a header, for the error message.
+#[derive(Default)]
+struct NearMiss {
+    best: Option<(usize, u64, Vec<&'static str>)>,
+}
+
+impl NearMiss {
+    fn see(&mut self, line: u64, cells: &[String]) {
+        if let Some((score, missing)) = layout::near_miss(cells) {
+            if self.best.as_ref().is_none_or(|b| score > b.0) {
+                self.best = Some((score, line, missing));
+            }
+        }
+    }
+    fn take(self) -> Option<(u64, Vec<&'static str>)> {
+        self.best.map(|(_, line, missing)| (line, missing))
+    }
+}
+
+/// Reads a CSV bill. Quoted and unquoted fields, a bare `"` inside an unquoted field, TAB
+/// suffixes, padding and trailing commas are all taken as they come.
+pub(crate) fn read_csv(text: &str, loc: &Locator) -> Result<Table> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let unterminated = !text.ends_with('\n') && !text.ends_with('\r');
+    let mut record = csv::StringRecord::new();
+    let csv_error = |e: csv::Error, line: u64| {
+        CoreError::invalid(
+            "file",
+            format!("CSV 格式错误：{e}"),
+            format!("malformed CSV: {e}"),
+        )
+        .at(loc.at(line, None))
+    };
+    let mut near = NearMiss::default();
+    let mut lines = LineCounter::new(text);
+    let (layout, header_line, mut next_line) = loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => return Err(no_header(loc, near.take())),
+            Err(e) => return Err(csv_error(e, lines.at(reader.position().byte()))),
+        }
+        let (start, last) = record_lines(&mut lines, &record, reader.position().byte());
+        if record.iter().any(|c| c.contains("收/支")) {
+            let cells: Vec<String> = record.iter().map(str::to_string).collect();
+            if let Some(layout) = layout::recognise(&cells) {
+                break (layout, start, last + 1);
+            }
+            near.see(start, &cells);
+        }
+    };
+    let mut collector = Collector::new(layout, loc);
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => return Err(csv_error(e, next_line)),
+        }
+        let end = reader.position().byte();
+        let (start, last) = record_lines(&mut lines, &record, end);
+        // The csv reader skips empty lines; a gap in line numbers is the blank line that ends the rows.
+        if start > next_line {
+            break;
+        }
+        next_line = last + 1;
+        let is_last = unterminated && end as usize >= text.len();
+        let cells = record.iter().map(|c| trim_cell(c).to_string()).collect();
+        if let Step::Stop = collector.push(start, cells, is_last)? {
+            break;
+        }
+    }
+    Ok(Table {
+        layout: collector.layout,
+        header_line,
+        rows: collector.rows,
+        sheet: None,
+    })
+}
+
+/// Reads an XLSX bill. Of the sheets holding a bill header, the one with the most rows wins;
+/// on a tie, the one laid out as exported (the bill title in its first row) rather than a copy
+/// made by Excel's Power Query (which adds a `Column1…` row).
+pub(crate) fn read_xlsx(bytes: &[u8], file: &str) -> Result<Table> {
+    use calamine::Reader;
+    let damaged = |e: String| {
+        CoreError::invalid(
+            "file",
+            format!("XLSX 文件已损坏或不完整（{e}）"),
+            format!("the XLSX file is damaged or incomplete ({e})"),
+        )
+        .at(file.to_string())
+    };
+    let mut workbook: calamine::Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
+        .map_err(|e: calamine::XlsxError| damaged(e.to_string()))?;
+    let mut best: Option<(Table, bool)> = None;
+    let mut first_error: Option<CoreError> = None;
+    for name in workbook.sheet_names() {
+        let range = workbook
+            .worksheet_range(&name)
+            .map_err(|e| damaged(e.to_string()))?;
+        let loc = Locator {
+            file: file.to_string(),
+            sheet: Some(name.clone()),
+        };
+        match read_range(&range, &loc) {
+            Ok((table, titled)) => {
+                let better = best.as_ref().is_none_or(|(b, b_titled)| {
+                    (table.rows.len(), titled) > (b.rows.len(), *b_titled)
+                });
+                if better {
+                    best = Some((table, titled));
+                }
+            }
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    match (best, first_error) {
+        (Some((table, _)), _) => Ok(table),
+        (None, Some(e)) => Err(e),
+        (None, None) => Err(no_header(
+            &Locator {
+                file: file.into(),
+                sheet: None,
+            },
+            None,
+        )),
+    }
+}
+
+fn read_range(range: &calamine::Range<calamine::Data>, loc: &Locator) -> Result<(Table, bool)> {
+    let first_row = range.start().map_or(0, |(r, _)| r as u64);
+    let mut rows = range
+        .rows()
+        .enumerate()
+        .map(|(i, cells)| (first_row + i as u64 + 1, cells));
+    let titled = range
+        .rows()
+        .next()
+        .and_then(|r| r.first())
+        .is_some_and(|c| cell_text(c).contains("账单明细") || cell_text(c).contains("交易明细"));
+    let mut near = NearMiss::default();
+    let (layout, header_line) = loop {
+        let Some((line, cells)) = rows.next() else {
+            return Err(no_header(loc, near.take()));
+        };
+        let cells: Vec<String> = cells.iter().map(cell_text).collect();
+        if let Some(layout) = layout::recognise(&cells) {
+            break (layout, line);
+        }
+        near.see(line, &cells);
+    };
+    let mut collector = Collector::new(layout, loc);
+    for (line, cells) in rows {
+        let cells = cells
+            .iter()
+            .map(|c| trim_cell(&cell_text(c)).to_string())
+            .collect();
+        if let Step::Stop = collector.push(line, cells, false)? {
+            break;
+        }
+    }
+    let table = Table {
+        layout: collector.layout,
+        header_line,
+        rows: collector.rows,
+        sheet: loc.sheet.clone(),
+    };
+    Ok((table, titled))
+}
+
+/// A cell as text. Numbers keep their shortest round-trip form (`548.58000000000004` stored
+/// by Excel reads as 548.58) and are rounded to fen later; date cells become local times.
+fn cell_text(cell: &calamine::Data) -> String {
+    use calamine::Data;
+    match cell {
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Float(f) => f.to_string(),
+        Data::Int(i) => i.to_string(),
+        Data::Bool(b) => b.to_string(),
+        Data::DateTime(dt) => excel_serial_to_text(dt.as_f64()),
+        Data::Error(e) => format!("#{e:?}"),
+        Data::Empty => String::new(),
+    }
+}
+
+/// Excel's day serial (1900 system, day 0 = 1899-12-30) as `YYYY-MM-DD HH:MM:SS`.
+fn excel_serial_to_text(serial: f64) -> String {
+    let base = chrono::NaiveDate::from_ymd_opt(1899, 12, 30).and_then(|d| d.and_hms_opt(0, 0, 0));
+    let seconds = (serial * 86_400.0).round();
+    match base {
+        Some(b) if seconds.is_finite() && seconds.abs() < 1e12 => {
+            (b + chrono::Duration::seconds(seconds as i64))
+                .format("%Y-%m-%d %H:%M:%S")
+                .to_string()
+        }
+        _ => serial.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn loc() -> Locator {
+        Locator {
+            file: "t.csv".into(),
+            sheet: None,
+        }
+    }
+
+    const HEADER: &str =
+        "交易时间,交易类型,交易对方,商品,收/支,金额(元),支付方式,当前状态,交易单号,商户单号,备注";
+
+    #[test]
+    fn finds_header_after_preamble_and_stops_at_blank_line() {
+        let text = format!(
+            "微信支付账单明细,,,\n共2笔记录,,\n\n{HEADER}\n2021-01-01 10:00:00,转账,A,/,支出,¥1.00,零钱,ok,\"1\"\t,2\t,/\n\n共1笔,,\n"
+        );
+        let t = read_csv(&text, &loc()).unwrap();
+        assert_eq!(t.header_line, 4);
+        assert_eq!(t.rows.len(), 1);
+        assert_eq!(t.rows[0].line, 5);
+        assert_eq!(
+            t.rows[0].cells[8], "1",
+            "quoted id with a TAB after the quote"
+        );
+    }
+
+    #[test]
+    fn bare_quote_inside_unquoted_field_is_kept() {
+        let text = format!("{HEADER}\n2021-07-18 10:48:09,商户消费,打开拼多多，点击底部\"多多视频\",\"/\",收入,¥0.07,/,充值成功,1 ,2   ,\"/\"\n");
+        let t = read_csv(&text, &loc()).unwrap();
+        assert_eq!(t.rows[0].cells[2], "打开拼多多，点击底部\"多多视频\"");
+        assert_eq!(t.rows[0].cells[9], "2");
+    }
+
+    #[test]
+    fn truncated_last_row_is_an_error_naming_the_line() {
+        let text = format!("{HEADER}\n2021-01-01 10:00:00,转账,A,/,支出,¥1.00,零钱,ok,1,2,/\n2021-01-02 10:00:00,转账,A");
+        let e = read_csv(&text, &loc()).unwrap_err();
+        assert!(e.to_string().starts_with("t.csv:3: file:"), "{e}");
+    }
+
+    #[test]
+    fn short_row_in_the_middle_is_an_error_and_footer_is_not() {
+        let text = format!("{HEADER}\n2021-01-01 10:00:00,转账,A,/\n");
+        let e = read_csv(&text, &loc()).unwrap_err();
+        assert!(e.to_string().starts_with("t.csv:2: row:"), "{e}");
+        let text =
+            format!("{HEADER}\n2021-01-01 10:00:00,转账,A,/,支出,¥1.00,零钱,ok,1,2,/\n共1笔记录\n");
+        assert_eq!(read_csv(&text, &loc()).unwrap().rows.len(), 1);
+    }
+
+    #[test]
+    fn wrong_header_names_the_line_and_the_missing_column() {
+        let text = "说明\n交易时间,交易类型,交易对方,商品,收/支,金额,支付方式,当前状态,交易单号,商户单号,备注\n";
+        let e = read_csv(text, &loc()).unwrap_err();
+        let msg = e.message(crate::Lang::En);
+        assert!(
+            msg.starts_with("t.csv:2: header: the header lacks 金额(元)"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn locations_use_column_numbers_or_cell_names() {
+        assert_eq!(loc().at(19, Some(5)), "t.csv:19:6");
+        let x = Locator {
+            file: "b.xlsx".into(),
+            sheet: Some("Sheet1".into()),
+        };
+        assert_eq!(x.at(19, Some(5)), "b.xlsx:Sheet1!F19");
+        assert_eq!(column_letters(26), "AA");
+    }
+
+    #[test]
+    fn excel_serials_become_local_times() {
+        assert_eq!(excel_serial_to_text(45000.5), "2023-03-15 12:00:00");
+    }
+}

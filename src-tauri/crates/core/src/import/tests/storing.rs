@@ -1,0 +1,324 @@
+//! Storing: dedup, vault, withdrawals, refund links, and reading rows back.
+
+use super::*;
+
+// ---- storing: dedup, vault, withdrawals, refunds ----
+
+#[test]
+fn import_reports_contract_figures_and_keeps_the_original() {
+    let mut db = Db::new();
+    let bytes = read("wechat_csv_utf8.csv");
+    let r = db.import("wechat_csv_utf8.csv", &bytes, &opts()).unwrap();
+    assert_eq!(
+        (r.rows, r.imported, r.duplicates, r.withdrawals),
+        (27, 27, 0, 3)
+    );
+    assert_eq!(r.platform, "微信支付");
+    let json = serde_json::to_value(&r).unwrap();
+    assert_eq!(
+        json["totals"],
+        serde_json::json!({"expense": "2904.53", "income": "28.49", "neutral": "26100.89"})
+    );
+    let kept = std::fs::read(vault::path_of(&db.dir.path().join("vault"), &r.sha256)).unwrap();
+    assert_eq!(kept, bytes);
+    // Each row traces to its line, with every original column.
+    let (line, original): (i64, String) = db
+        .store
+        .conn()
+        .query_row(
+            "SELECT line, original_json FROM transactions WHERE goods = '美团订单-54321'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(line, 42);
+    let v: serde_json::Value = serde_json::from_str(&original).unwrap();
+    assert_eq!(v["金额(元)"], "¥50.0");
+    assert_eq!(v["备注"], "/");
+}
+
+#[test]
+fn reimport_of_same_file_adds_nothing() {
+    let mut db = Db::new();
+    let bytes = read("alipay_csv_2023fmt_gbk.csv");
+    db.import("a.csv", &bytes, &opts()).unwrap();
+    let before = (
+        db.count("transactions"),
+        db.count("imports"),
+        db.count("withdrawals"),
+    );
+    let r = db.import("a.csv", &bytes, &opts()).unwrap();
+    assert_eq!(
+        (r.rows, r.imported, r.duplicates, r.withdrawals, r.import_id),
+        (10, 0, 10, 0, None)
+    );
+    assert_eq!(
+        (
+            db.count("transactions"),
+            db.count("imports"),
+            db.count("withdrawals")
+        ),
+        before
+    );
+}
+
+#[test]
+fn csv_and_xlsx_of_the_same_period_are_the_same_transactions() {
+    let mut db = Db::new();
+    db.import("w.csv", &read("wechat_csv_utf8.csv"), &opts())
+        .unwrap();
+    let r = db
+        .import("w.xlsx", &read("wechat_xlsx_2026fmt.xlsx"), &opts())
+        .unwrap();
+    assert_eq!((r.imported, r.duplicates), (0, 27));
+}
+
+/// Splits the WeChat fixture into two exports that overlap in rows 10–15.
+fn overlapping_wechat() -> (Vec<u8>, Vec<u8>) {
+    let text = String::from_utf8(read("wechat_csv_utf8.csv")).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let (head, rows) = lines.split_at(17);
+    let a = [head, &rows[..15]].concat().join("\n") + "\n";
+    let b = [head, &rows[9..]].concat().join("\n") + "\n";
+    (a.into_bytes(), b.into_bytes())
+}
+
+#[test]
+fn overlapping_exports_import_the_union() {
+    let mut db = Db::new();
+    let (a, b) = overlapping_wechat();
+    let ra = db.import("a.csv", &a, &opts()).unwrap();
+    let rb = db.import("b.csv", &b, &opts()).unwrap();
+    assert_eq!((ra.imported, ra.duplicates), (15, 0));
+    assert_eq!((rb.rows, rb.imported, rb.duplicates), (18, 12, 6));
+    assert_eq!(db.count("transactions"), 27);
+    assert_eq!(
+        db.count("withdrawals"),
+        3,
+        "withdrawal rows in the overlap are not doubled"
+    );
+}
+
+#[test]
+fn ids_alone_do_not_make_duplicates() {
+    // 3985734 is the id of eight different rows; 2024-06-07 23:40:27 holds two rows differing only in type.
+    let mut db = Db::new();
+    db.import("w.csv", &read("wechat_csv_utf8.csv"), &opts())
+        .unwrap();
+    let same_id: i64 = db
+        .store
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM transactions WHERE txn_id = '3985734'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(same_id, 8);
+}
+
+#[test]
+fn wechat_withdrawal_rows_become_withdrawals_with_fee() {
+    let mut db = Db::new();
+    db.import("w.csv", &read("wechat_csv_utf8.csv"), &opts())
+        .unwrap();
+    let ws = list_withdrawals(db.store.conn(), Some("微信支付")).unwrap();
+    let got: Vec<(String, String, WithdrawalStatus)> = ws
+        .iter()
+        .map(|w| (w.amount.to_plain(), w.fee.to_plain(), w.status))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("100.00".into(), "0.10".into(), WithdrawalStatus::Arrived),
+            ("10.00".into(), "0.10".into(), WithdrawalStatus::Arrived),
+            ("1000.10".into(), "1.00".into(), WithdrawalStatus::Arrived),
+        ]
+    );
+    assert_eq!(ws[0].requested_at, "2021-07-15T16:29:37+08:00");
+    assert!(ws
+        .iter()
+        .all(|w| w.transaction_id.is_some() && w.import_id.is_some()));
+}
+
+#[test]
+fn failed_and_pending_withdrawals_keep_their_outcome() {
+    let mut db = Db::new();
+    let bytes = wechat_csv(&[
+        "2025-03-01 10:00:00,零钱提现,招商银行(1234),/,/,¥500.50,零钱,\"提现失败，已退回零钱\",w1\t,/\t,服务费¥0.50",
+        "2025-03-02 10:00:00,零钱提现,招商银行(1234),/,/,¥200.20,零钱,提现处理中,w2\t,/\t,服务费¥0.20",
+    ]);
+    let r = db.import("w.csv", &bytes, &opts()).unwrap();
+    assert_eq!(r.withdrawals, 2);
+    let ws = list_withdrawals(db.store.conn(), None).unwrap();
+    assert_eq!(
+        (ws[0].status, ws[0].amount, ws[0].card_tail.as_str()),
+        (WithdrawalStatus::Requested, Money(20_000), "1234")
+    );
+    assert_eq!(
+        (ws[1].status, ws[1].fee, ws[1].message.as_str()),
+        (
+            WithdrawalStatus::Returned,
+            Money(50),
+            "提现失败，已退回零钱"
+        )
+    );
+}
+
+fn refund_links(db: &Db) -> Vec<(String, String)> {
+    let mut stmt = db
+        .store
+        .conn()
+        .prepare(
+            "SELECT r.txn_id, p.txn_id FROM transactions r JOIN transactions p ON p.id = r.refund_of ORDER BY r.id",
+        )
+        .unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect()
+}
+
+#[test]
+fn alipay_web_refunds_link_to_their_purchase() {
+    let mut db = Db::new();
+    let r = db
+        .import("a.csv", &read("alipay_csv_2019web_gbk.csv"), &opts())
+        .unwrap();
+    assert_eq!(r.refunds_linked, 2);
+    assert_eq!(
+        refund_links(&db),
+        vec![
+            ("987654_321".into(), "987654".into()),
+            ("202011_133899".into(), "202011".into())
+        ]
+    );
+}
+
+#[test]
+fn alipay_app_refunds_link_by_goods_when_ids_repeat() {
+    let mut db = Db::new();
+    db.import("a.csv", &read("alipay_csv_2021app_gbk.csv"), &opts())
+        .unwrap();
+    let goods: Vec<String> = {
+        let mut stmt = db
+            .store
+            .conn()
+            .prepare("SELECT p.goods || '|' || p.status FROM transactions r JOIN transactions p ON p.id = r.refund_of")
+            .unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect()
+    };
+    assert_eq!(goods.len(), 2);
+    assert!(
+        goods
+            .iter()
+            .all(|g| g.starts_with("【直接下单付款】滴露") && g.ends_with("交易关闭")),
+        "{goods:?}"
+    );
+}
+
+#[test]
+fn a_refund_imported_before_its_purchase_is_linked_when_the_purchase_arrives() {
+    let mut db = Db::new();
+    let refund = wechat_csv(&[
+        "2025-04-02 10:00:00,商户消费-退款,某店,\"退款-书\",收入,¥30.00,零钱,已退款,r9\t,m9\t,/",
+    ]);
+    let purchase = wechat_csv(&[
+        "2025-04-01 10:00:00,商户消费,某店,书,支出,¥30.00,零钱,已全额退款,p9\t,m9\t,/",
+    ]);
+    assert_eq!(
+        db.import("r.csv", &refund, &opts()).unwrap().refunds_linked,
+        0
+    );
+    assert_eq!(
+        db.import("p.csv", &purchase, &opts())
+            .unwrap()
+            .refunds_linked,
+        1
+    );
+    assert_eq!(refund_links(&db), vec![("r9".into(), "p9".into())]);
+}
+
+// ---- reading back ----
+
+#[test]
+fn query_filters_and_pages() {
+    let mut db = Db::new();
+    db.import("w.csv", &read("wechat_csv_utf8.csv"), &opts())
+        .unwrap();
+    db.import("a.csv", &read("alipay_csv_2023fmt_gbk.csv"), &opts())
+        .unwrap();
+    let all = query_transactions(db.store.conn(), &TxnQuery::default()).unwrap();
+    assert_eq!((all.total, all.rows.len()), (37, 37));
+    let q = TxnQuery {
+        platform: Some("微信支付".into()),
+        direction: Some(Direction::Income),
+        ..Default::default()
+    };
+    assert_eq!(query_transactions(db.store.conn(), &q).unwrap().total, 5);
+    let q = TxnQuery {
+        text: Some("美团".into()),
+        ..Default::default()
+    };
+    assert_eq!(query_transactions(db.store.conn(), &q).unwrap().total, 2);
+    let q = TxnQuery {
+        text: Some("100%_".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        query_transactions(db.store.conn(), &q).unwrap().total,
+        0,
+        "LIKE wildcards are escaped"
+    );
+    let q = TxnQuery {
+        from: Some("2021-07-01".into()),
+        to: Some("2021-07-31".into()),
+        ..Default::default()
+    };
+    assert_eq!(query_transactions(db.store.conn(), &q).unwrap().total, 4);
+    let q = TxnQuery {
+        limit: 10,
+        offset: 30,
+        ..Default::default()
+    };
+    let page = query_transactions(db.store.conn(), &q).unwrap();
+    assert_eq!((page.total, page.rows.len()), (37, 7));
+    let q = TxnQuery {
+        from: Some("2021-13-01".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        query_transactions(db.store.conn(), &q)
+            .unwrap_err()
+            .field_name(),
+        Some("from")
+    );
+    assert_eq!(list_imports(db.store.conn(), None).unwrap().len(), 2);
+}
+
+#[test]
+fn progress_reaches_the_total() {
+    let mut db = Db::new();
+    let mut last = None;
+    let vault = db.dir.path().join("vault");
+    import_bytes(
+        &mut db.store,
+        "w.csv",
+        &read("wechat_csv_utf8.csv"),
+        &opts(),
+        &vault,
+        &now(),
+        &mut |p| last = Some(p),
+    )
+    .unwrap();
+    assert_eq!(
+        last,
+        Some(ImportProgress {
+            done: 27,
+            total: 27
+        })
+    );
+}

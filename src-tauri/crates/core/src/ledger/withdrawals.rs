@@ -1,0 +1,307 @@
+//! Withdrawals: attempts to move money off a platform, typed in or imported from a bill, and the
+//! small scheduled **test** withdrawals. Record, edit, delete (with undo), list.
+//!
+//! `amount` is what was asked to be paid out to the card; `fee` is charged on top (a WeChat
+//! 零钱提现 row of ¥100.10 with 服务费¥0.10 is amount 100.00 + fee 0.10).
+
+use super::balances::utc_key;
+use super::platforms::require_platform;
+use super::undo::{self, Deleted};
+use crate::error::{CoreError, Result};
+use crate::money::Money;
+use crate::time::{self, Timestamp};
+use rusqlite::{params, OptionalExtension, Transaction};
+use serde::{Deserialize, Serialize};
+use std::str::FromStr;
+
+/// Where a withdrawal stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "lowercase")]
+pub enum WithdrawalStatus {
+    /// Asked for, not arrived yet.
+    Requested,
+    /// Reached the card.
+    Arrived,
+    /// Refused or failed; the money never left.
+    Failed,
+    /// Left, then came back to the platform balance (e.g. 提现失败，已退回零钱).
+    Returned,
+}
+
+impl WithdrawalStatus {
+    pub const ALL: [WithdrawalStatus; 4] = [
+        WithdrawalStatus::Requested,
+        WithdrawalStatus::Arrived,
+        WithdrawalStatus::Failed,
+        WithdrawalStatus::Returned,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WithdrawalStatus::Requested => "requested",
+            WithdrawalStatus::Arrived => "arrived",
+            WithdrawalStatus::Failed => "failed",
+            WithdrawalStatus::Returned => "returned",
+        }
+    }
+}
+
+impl FromStr for WithdrawalStatus {
+    type Err = CoreError;
+    fn from_str(s: &str) -> Result<Self> {
+        WithdrawalStatus::ALL.into_iter().find(|k| k.as_str() == s.trim()).ok_or_else(|| {
+            CoreError::invalid(
+                "status",
+                format!("“{s}”不是提现状态，可选：requested、arrived、failed、returned"),
+                format!("“{s}” is not a withdrawal status; use requested, arrived, failed or returned"),
+            )
+        })
+    }
+}
+
+/// What the user (or an import) records.
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct NewWithdrawal {
+    pub platform: String,
+    pub amount: Money,
+    #[serde(default)]
+    pub fee: Money,
+    pub status: WithdrawalStatus,
+    #[serde(default)]
+    pub is_test: bool,
+    /// RFC 3339 or a local Asia/Shanghai time.
+    pub requested_at: String,
+    #[serde(default)]
+    pub arrived_at: Option<String>,
+    /// Last digits of the destination card, e.g. "9876".
+    #[serde(default)]
+    pub card_tail: String,
+    /// What the app said (e.g. the failure message), verbatim.
+    #[serde(default)]
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Withdrawal {
+    pub id: i64,
+    pub platform: String,
+    pub amount: Money,
+    pub fee: Money,
+    pub status: WithdrawalStatus,
+    pub is_test: bool,
+    pub requested_at: String,
+    pub arrived_at: Option<String>,
+    pub card_tail: String,
+    pub message: String,
+    /// The import that created it, if it came from a bill.
+    pub import_id: Option<i64>,
+    /// The bill row it came from, if any.
+    pub transaction_id: Option<i64>,
+    pub created_at: String,
+}
+
+/// A checked withdrawal, ready to store.
+struct Valid {
+    platform_id: i64,
+    requested: Timestamp,
+    arrived: Option<Timestamp>,
+    card_tail: String,
+    message: String,
+}
+
+fn validate(conn: &rusqlite::Connection, w: &NewWithdrawal) -> Result<Valid> {
+    if w.amount.fen() <= 0 {
+        return Err(CoreError::invalid(
+            "amount",
+            "提现金额须大于 0",
+            "the amount must be above zero",
+        ));
+    }
+    if w.fee.fen() < 0 {
+        return Err(CoreError::invalid(
+            "fee",
+            "手续费不能为负数",
+            "the fee cannot be negative",
+        ));
+    }
+    let requested = time::parse_time(&w.requested_at, "requested_at")?;
+    let arrived = match w.arrived_at.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(text) => Some(time::parse_time(text, "arrived_at")?),
+    };
+    if let Some(a) = arrived {
+        if a < requested {
+            return Err(CoreError::invalid(
+                "arrived_at",
+                "到账时间早于申请时间",
+                "the arrival time is before the request time",
+            ));
+        }
+        if w.status != WithdrawalStatus::Arrived {
+            return Err(CoreError::invalid(
+                "arrived_at",
+                "只有状态为 arrived（已到账）时才填到账时间",
+                "an arrival time needs status arrived",
+            ));
+        }
+    }
+    let card_tail = w.card_tail.trim().to_string();
+    if !card_tail.is_empty()
+        && (card_tail.len() > 6 || !card_tail.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err(CoreError::invalid(
+            "card_tail",
+            "卡号尾号请填最多 6 位数字，如 9876",
+            "the card tail is up to 6 digits, e.g. 9876",
+        ));
+    }
+    let message = w.message.trim().to_string();
+    if message.chars().count() > 2000 {
+        return Err(CoreError::invalid(
+            "message",
+            "提示信息过长",
+            "the message is too long",
+        ));
+    }
+    let platform_id = require_platform(conn, &w.platform)?.id;
+    Ok(Valid {
+        platform_id,
+        requested,
+        arrived,
+        card_tail,
+        message,
+    })
+}
+
+/// Records a withdrawal. `source` links it to an import and bill row when it came from a file.
+pub fn add_withdrawal(tx: &Transaction, w: &NewWithdrawal, now: &Timestamp) -> Result<Withdrawal> {
+    insert(tx, w, None, now)
+}
+
+pub(crate) fn insert(
+    tx: &Transaction,
+    w: &NewWithdrawal,
+    source: Option<(i64, i64)>,
+    now: &Timestamp,
+) -> Result<Withdrawal> {
+    let v = validate(tx, w)?;
+    tx.execute(
+        "INSERT INTO withdrawals(platform_id, amount_fen, fee_fen, status, is_test, requested_at, requested_utc,
+                                 arrived_at, card_tail, message, import_id, transaction_id, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        params![
+            v.platform_id,
+            w.amount.fen(),
+            w.fee.fen(),
+            w.status.as_str(),
+            w.is_test,
+            time::to_rfc3339(&v.requested),
+            utc_key(&v.requested),
+            v.arrived.as_ref().map(time::to_rfc3339),
+            v.card_tail,
+            v.message,
+            source.map(|s| s.0),
+            source.map(|s| s.1),
+            time::to_rfc3339(now),
+        ],
+    )?;
+    get_withdrawal(tx, tx.last_insert_rowid())
+}
+
+/// Replaces every editable field of a withdrawal (platform included).
+pub fn update_withdrawal(
+    tx: &Transaction,
+    id: i64,
+    w: &NewWithdrawal,
+    now: &Timestamp,
+) -> Result<Withdrawal> {
+    get_withdrawal(tx, id)?;
+    let v = validate(tx, w)?;
+    tx.execute(
+        "UPDATE withdrawals SET platform_id = ?1, amount_fen = ?2, fee_fen = ?3, status = ?4, is_test = ?5,
+                requested_at = ?6, requested_utc = ?7, arrived_at = ?8, card_tail = ?9, message = ?10,
+                updated_at = ?11
+         WHERE id = ?12",
+        params![
+            v.platform_id,
+            w.amount.fen(),
+            w.fee.fen(),
+            w.status.as_str(),
+            w.is_test,
+            time::to_rfc3339(&v.requested),
+            utc_key(&v.requested),
+            v.arrived.as_ref().map(time::to_rfc3339),
+            v.card_tail,
+            v.message,
+            time::to_rfc3339(now),
+            id
+        ],
+    )?;
+    get_withdrawal(tx, id)
+}
+
+/// Deletes a withdrawal; [`undo::restore`] with the result puts it back.
+pub fn delete_withdrawal(tx: &Transaction, id: i64) -> Result<Deleted> {
+    get_withdrawal(tx, id)?;
+    let tables = vec![undo::capture(tx, "withdrawals", "id = ?1", id)?];
+    tx.execute("DELETE FROM withdrawals WHERE id = ?1", [id])?;
+    Ok(Deleted {
+        what: "withdrawal".into(),
+        id,
+        tables,
+        cleared: vec![],
+    })
+}
+
+const COLUMNS: &str =
+    "w.id, p.name, w.amount_fen, w.fee_fen, w.status, w.is_test, w.requested_at, w.arrived_at,
+                       w.card_tail, w.message, w.import_id, w.transaction_id, w.created_at";
+
+fn from_row(r: &rusqlite::Row) -> rusqlite::Result<Withdrawal> {
+    let status: String = r.get(4)?;
+    Ok(Withdrawal {
+        id: r.get(0)?,
+        platform: r.get(1)?,
+        amount: Money(r.get(2)?),
+        fee: Money(r.get(3)?),
+        // The CHECK constraint keeps the column to the four values.
+        status: status.parse().unwrap_or(WithdrawalStatus::Requested),
+        is_test: r.get(5)?,
+        requested_at: r.get(6)?,
+        arrived_at: r.get(7)?,
+        card_tail: r.get(8)?,
+        message: r.get(9)?,
+        import_id: r.get(10)?,
+        transaction_id: r.get(11)?,
+        created_at: r.get(12)?,
+    })
+}
+
+pub fn get_withdrawal(conn: &rusqlite::Connection, id: i64) -> Result<Withdrawal> {
+    conn.query_row(
+        &format!("SELECT {COLUMNS} FROM withdrawals w JOIN platforms p ON p.id = w.platform_id WHERE w.id = ?1"),
+        [id],
+        from_row,
+    )
+    .optional()?
+    .ok_or(CoreError::NotFound { what: "withdrawal", key: id.to_string() })
+}
+
+/// Withdrawals, newest request first; all platforms when `platform` is `None`.
+pub fn list_withdrawals(
+    conn: &rusqlite::Connection,
+    platform: Option<&str>,
+) -> Result<Vec<Withdrawal>> {
+    let platform_id = platform
+        .map(|name| require_platform(conn, name).map(|p| p.id))
+        .transpose()?;
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLUMNS} FROM withdrawals w JOIN platforms p ON p.id = w.platform_id
+         WHERE ?1 IS NULL OR w.platform_id = ?1 ORDER BY w.requested_utc DESC, w.id DESC"
+    ))?;
+    let rows = stmt.query_map([platform_id], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
