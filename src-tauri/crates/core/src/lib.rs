@@ -6,6 +6,7 @@
 //! one transaction.
 
 pub mod error;
+pub mod health;
 pub mod import;
 pub mod lang;
 pub mod ledger;
