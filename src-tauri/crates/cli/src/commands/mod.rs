@@ -1,6 +1,12 @@
 //! One module per command group; each parses its own arguments and calls core.
 
+pub mod backup;
 pub mod balance;
+pub mod health;
 pub mod import;
 pub mod platform;
+pub mod review;
+pub mod rules_snapshot;
+pub mod settings;
+pub mod signal;
 pub mod withdraw;

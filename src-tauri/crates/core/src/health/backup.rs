@@ -253,7 +253,12 @@ pub fn restore(db_path: &Path, archive: &Path, now: &Timestamp) -> Result<Restor
         if db_path.exists() && fs::metadata(db_path)?.len() > 0 {
             let stamp = now.format("%Y%m%dT%H%M%S").to_string();
             let name = format!("{}.before-restore-{stamp}", db_path.file_name().and_then(|n| n.to_str()).unwrap_or("tixian.db"));
-            let target = db_path.with_file_name(name);
+            let mut target = db_path.with_file_name(&name);
+            let mut n = 2;
+            while target.exists() {
+                target = db_path.with_file_name(format!("{name}-{n}"));
+                n += 1;
+            }
             let current = Connection::open(db_path)?;
             current.busy_timeout(Duration::from_secs(5))?;
             {
