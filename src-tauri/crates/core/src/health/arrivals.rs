@@ -15,8 +15,11 @@ use serde::Serialize;
 
 /// The delay expression; it must match the indexed expression in `0004_health.sql` exactly.
 const DELAY: &str = "(unixepoch(arrived_at) - unixepoch(requested_at))";
-/// The arrived withdrawals of one platform requested up to `at` (the index's WHERE, plus `at`).
-const ARRIVED: &str = "platform_id = ?1 AND status = 'arrived' AND arrived_at IS NOT NULL AND requested_utc <= ?2";
+/// The arrived withdrawals of one platform requested up to `at` that have an arrival time. The
+/// delay is NULL without one; `> -10^12` excludes NULL as an index *range* (NULL sorts first),
+/// so SQLite seeks past those rows instead of testing each one.
+const ARRIVED: &str = "platform_id = ?1 AND status = 'arrived' \
+    AND (unixepoch(arrived_at) - unixepoch(requested_at)) > -1000000000000 AND requested_utc <= ?2";
 
 /// Trend windows: the last 90 days against the 90 days before them.
 pub const TREND_WINDOW_DAYS: i64 = 90;
@@ -77,19 +80,42 @@ fn median_sorted(v: &[i64]) -> Option<Decimal> {
 
 pub(crate) fn arrivals(conn: &Connection, platform_id: i64, at: &Timestamp) -> Result<Arrivals> {
     let at_key = super::utc(at);
-    let count: i64 = conn.query_row(&format!("SELECT COUNT(*) FROM withdrawals WHERE {ARRIVED}"), params![platform_id, at_key], |r| {
-        r.get(0)
-    })?;
+    // INDEXED BY pins the plans: without it the planner picked the (platform, status, time) index
+    // and sorted every arrival for a median, which took seconds at 1M withdrawals.
+    let count: i64 = conn
+        .prepare_cached(&format!("SELECT COUNT(*) FROM withdrawals INDEXED BY withdrawals_arrival_delay WHERE {ARRIVED}"))?
+        .query_row(params![platform_id, at_key], |r| r.get(0))?;
     let worst: Option<i64> = if count == 0 {
         None
     } else {
-        Some(conn.query_row(
-            &format!("SELECT {DELAY} FROM withdrawals WHERE {ARRIVED} ORDER BY {DELAY} DESC, id DESC LIMIT 1"),
-            params![platform_id, at_key],
-            |r| r.get(0),
-        )?)
+        Some(
+            conn.prepare_cached(&format!(
+                "SELECT {DELAY} FROM withdrawals INDEXED BY withdrawals_arrival_delay WHERE {ARRIVED}
+                 ORDER BY {DELAY} DESC, id DESC LIMIT 1"
+            ))?
+            .query_row(params![platform_id, at_key], |r| r.get(0))?,
+        )
     };
-    let median = median_excluding(conn, platform_id, &at_key, count, &[])?;
+
+    // The last three arrivals, for the "longer arrivals" signal.
+    let last: Vec<(i64, i64)> = if count >= 3 + LONGER_ARRIVALS_MIN_BEFORE {
+        conn.prepare_cached(&format!(
+            "SELECT {DELAY}, id FROM withdrawals INDEXED BY withdrawals_platform_status WHERE {ARRIVED}
+             ORDER BY requested_utc DESC, id DESC LIMIT 3"
+        ))?
+        .query_map(params![platform_id, at_key], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?
+    } else {
+        Vec::new()
+    };
+
+    // Both medians (all arrivals; all but the last three) come from one slice of the delay index.
+    let window = SortedWindow::read(conn, platform_id, &at_key, count, &[&[], &last])?;
+    let median = window.median(count, &[])?;
+    let longer_arrivals = match window.median(count, &last)? {
+        Some(before) if !last.is_empty() => last.iter().all(|(d, _)| Decimal::from(*d) > before),
+        _ => false,
+    };
 
     // Trend: the two 90-day windows are small enough to read and sort.
     let recent_from = super::utc(&(*at - chrono::Duration::days(TREND_WINDOW_DAYS)));
@@ -100,19 +126,6 @@ pub(crate) fn arrivals(conn: &Connection, platform_id: i64, at: &Timestamp) -> R
         (Some(r), Some(p)) => Some(trend_of(r, p)),
         _ => None,
     };
-
-    // The last three arrivals against the median of everything before them.
-    let mut longer_arrivals = false;
-    if count >= 3 + LONGER_ARRIVALS_MIN_BEFORE {
-        let mut stmt = conn.prepare_cached(&format!(
-            "SELECT {DELAY}, id FROM withdrawals WHERE {ARRIVED} ORDER BY requested_utc DESC, id DESC LIMIT 3"
-        ))?;
-        let last: Vec<(i64, i64)> =
-            stmt.query_map(params![platform_id, at_key], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
-        if let Some(before) = median_excluding(conn, platform_id, &at_key, count, &last)? {
-            longer_arrivals = last.iter().all(|(d, _)| Decimal::from(*d) > before);
-        }
-    }
 
     Ok(Arrivals {
         hours: ArrivalHours {
@@ -142,7 +155,7 @@ pub fn trend_of(recent: Decimal, previous: Decimal) -> Trend {
 
 fn window_median(conn: &Connection, platform_id: i64, from_key: &str, to_key: &str) -> Result<Option<Decimal>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {DELAY} FROM withdrawals WHERE {ARRIVED} AND requested_utc > ?3"
+        "SELECT {DELAY} FROM withdrawals INDEXED BY withdrawals_platform_status WHERE {ARRIVED} AND requested_utc > ?3"
     ))?;
     let mut v: Vec<i64> =
         stmt.query_map(params![platform_id, to_key, from_key], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
@@ -150,36 +163,71 @@ fn window_median(conn: &Connection, platform_id: i64, from_key: &str, to_key: &s
     Ok(median_sorted(&v))
 }
 
-/// Median delay of the `n` arrived withdrawals minus `excluded` (each `(delay, id)`, all among
-/// them), read from the delay index: the k-th smallest of the rest is `S[k + j]` for the one `j`
-/// where that row is not excluded and exactly `j` excluded rows sort before it.
-fn median_excluding(conn: &Connection, platform_id: i64, at_key: &str, n: i64, excluded: &[(i64, i64)]) -> Result<Option<Decimal>> {
-    let m = n - excluded.len() as i64;
-    if m <= 0 {
-        return Ok(None);
-    }
-    let kth = |k: i64| -> Result<i64> {
-        let mut stmt = conn.prepare_cached(&format!(
-            "SELECT {DELAY}, id FROM withdrawals WHERE {ARRIVED} ORDER BY {DELAY}, id LIMIT ?3 OFFSET ?4"
-        ))?;
-        let window: Vec<(i64, i64)> = stmt
-            .query_map(params![platform_id, at_key, excluded.len() as i64 + 1, k], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        for (j, cand) in window.iter().enumerate() {
-            if excluded.contains(cand) {
+/// The middle ranks of the delay-sorted arrivals `S` (each `(delay, id)`): enough of them to
+/// answer the medians of `S` minus each given exclusion set, read with one `OFFSET` query.
+struct SortedWindow {
+    lo: i64,
+    rows: Vec<(i64, i64)>,
+}
+
+/// The ranks the median of `m` values needs.
+fn middle_ranks(m: i64) -> [i64; 2] {
+    [(m - 1) / 2, m / 2]
+}
+
+impl SortedWindow {
+    fn read(conn: &Connection, platform_id: i64, at_key: &str, n: i64, exclusions: &[&[(i64, i64)]]) -> Result<SortedWindow> {
+        let mut lo = i64::MAX;
+        let mut hi = -1;
+        for ex in exclusions {
+            let m = n - ex.len() as i64;
+            if m <= 0 {
                 continue;
             }
-            if excluded.iter().filter(|e| *e < cand).count() == j {
+            for k in middle_ranks(m) {
+                lo = lo.min(k);
+                hi = hi.max(k + ex.len() as i64);
+            }
+        }
+        if hi < 0 {
+            return Ok(SortedWindow { lo: 0, rows: Vec::new() });
+        }
+        let rows = conn
+            .prepare_cached(&format!(
+                "SELECT {DELAY}, id FROM withdrawals INDEXED BY withdrawals_arrival_delay WHERE {ARRIVED}
+                 ORDER BY {DELAY}, id LIMIT ?3 OFFSET ?4"
+            ))?
+            .query_map(params![platform_id, at_key, hi - lo + 1, lo], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(SortedWindow { lo, rows })
+    }
+
+    /// The k-th smallest of `S` minus `excluded` (all members of `S`): it is `S[k + j]` for the one
+    /// `j` where that row is not excluded and exactly `j` excluded rows sort before it.
+    fn kth(&self, k: i64, excluded: &[(i64, i64)]) -> Result<i64> {
+        let start = (k - self.lo) as usize;
+        let end = (start + excluded.len() + 1).min(self.rows.len());
+        for (j, cand) in self.rows.get(start..end).unwrap_or(&[]).iter().enumerate() {
+            if !excluded.contains(cand) && excluded.iter().filter(|e| *e < cand).count() == j {
                 return Ok(cand.0);
             }
         }
         Err(crate::CoreError::Internal("arrival median: index window inconsistent".into()))
-    };
-    Ok(Some(if m % 2 == 1 {
-        Decimal::from(kth((m - 1) / 2)?)
-    } else {
-        (Decimal::from(kth(m / 2 - 1)?) + Decimal::from(kth(m / 2)?)) / Decimal::from(2)
-    }))
+    }
+
+    /// Median delay of the `n` arrivals minus `excluded`.
+    fn median(&self, n: i64, excluded: &[(i64, i64)]) -> Result<Option<Decimal>> {
+        let m = n - excluded.len() as i64;
+        if m <= 0 {
+            return Ok(None);
+        }
+        let [a, b] = middle_ranks(m);
+        Ok(Some(if a == b {
+            Decimal::from(self.kth(a, excluded)?)
+        } else {
+            (Decimal::from(self.kth(a, excluded)?) + Decimal::from(self.kth(b, excluded)?)) / Decimal::from(2)
+        }))
+    }
 }
 
 #[cfg(test)]

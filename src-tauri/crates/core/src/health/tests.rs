@@ -411,3 +411,43 @@ fn rolling_backups_one_a_day_newest_seven_kept() {
 use std::fs::File;
 use std::io::{Read, Write};
 use zip::write::SimpleFileOptions;
+
+/// The index-window median minus the last three must equal a brute-force median, including
+/// ties (equal delays ordered by id) and exclusions at the low end, middle and high end.
+#[test]
+fn median_before_the_last_three_matches_brute_force() {
+    let cases: &[&[i64]] = &[
+        &[5, 5, 5, 5, 5, 5, 5],
+        &[1, 9, 2, 8, 3, 7, 4, 6],
+        &[10, 20, 30, 1, 2, 3],
+        &[3, 1, 2, 100, 0, 50, 50, 50, 1],
+        &[7, 7, 1, 1, 7, 7, 1, 1, 7, 2],
+    ];
+    for delays_h in cases {
+        let mut s = Store::open_in_memory().unwrap();
+        let created = t("2026-01-01 10:00");
+        s.transaction(|tx| {
+            add_platform(tx, &NewPlatform { name: "P".into(), kind: PlatformKind::Other, note: String::new() }, &created)?;
+            for (i, h) in delays_h.iter().enumerate() {
+                let req = t("2026-02-01 00:00") + chrono::Duration::days(i as i64);
+                let arr = req + chrono::Duration::hours(*h);
+                add_withdrawal(tx, &arrived("P", &time::to_rfc3339(&req), &time::to_rfc3339(&arr), false), &created)?;
+            }
+            Ok(())
+        })
+        .unwrap();
+        let n = delays_h.len();
+        let mut before: Vec<i64> = delays_h[..n - 3].to_vec();
+        before.sort_unstable();
+        let m = before.len();
+        let med_before = if m % 2 == 1 { Decimal::from(before[m / 2]) } else { Decimal::from(before[m / 2 - 1] + before[m / 2]) / Decimal::from(2) };
+        let expected_longer = delays_h[n - 3..].iter().all(|h| Decimal::from(*h) > med_before);
+        let mut all = delays_h.to_vec();
+        all.sort_unstable();
+        let med_all = if n % 2 == 1 { Decimal::from(all[n / 2]) } else { Decimal::from(all[n / 2 - 1] + all[n / 2]) / Decimal::from(2) };
+        let r = health(s.conn(), &t("2026-03-01 00:00")).unwrap();
+        let p = &r.platforms[0];
+        assert_eq!(p.arrival_hours.median.as_deref(), Some(format!("{med_all:.1}").as_str()), "{delays_h:?}");
+        assert_eq!(p.signals.contains(&"longer_arrivals".to_string()), expected_longer, "{delays_h:?}: median before {med_before}");
+    }
+}
