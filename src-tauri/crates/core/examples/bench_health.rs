@@ -14,7 +14,10 @@ use tixian_core::time::{parse_time, to_rfc3339};
 use tixian_core::{Money, Store};
 
 fn arg(i: usize, default: i64) -> i64 {
-    std::env::args().nth(i).and_then(|a| a.replace('_', "").parse().ok()).unwrap_or(default)
+    std::env::args()
+        .nth(i)
+        .and_then(|a| a.replace('_', "").parse().ok())
+        .unwrap_or(default)
 }
 
 fn main() -> tixian_core::Result<()> {
@@ -75,8 +78,13 @@ fn main() -> tixian_core::Result<()> {
     })?;
     store.conn().execute_batch("ANALYZE")?;
     // Steady state: the app's data sits in the main file, not in a fresh multi-GB WAL.
-    store.conn().query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
-    println!("generated {n_txn} transactions, {n_wd} withdrawals, {n_platforms} platforms in {:.1} s", t0.elapsed().as_secs_f64());
+    store
+        .conn()
+        .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    println!(
+        "generated {n_txn} transactions, {n_wd} withdrawals, {n_platforms} platforms in {:.1} s",
+        t0.elapsed().as_secs_f64()
+    );
 
     let cold = Instant::now();
     let report = health::health(store.conn(), &at)?;

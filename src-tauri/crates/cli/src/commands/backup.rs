@@ -1,5 +1,6 @@
-//! `tixian backup FILE` and `tixian restore FILE --yes`: the whole database and evidence vault in
-//! one ZIP archive (see `tixian_core::health::backup` for the layout and the checks).
+//! `tixian backup FILE` (or `--rolling DIR`) and `tixian restore FILE --yes`: the whole database
+//! and evidence vault in one ZIP archive (see `tixian_core::health::backup` for the layout and the
+//! checks). For cron: `30 12 * * * tixian backup --rolling ~/tixian-backups`.
 
 use crate::Ctx;
 use clap::Args;
@@ -11,7 +12,12 @@ use tixian_core::{time, CoreError, Lang};
 #[derive(Args)]
 pub struct BackupArgs {
     /// The archive to write (a ZIP; replaced if it exists).
-    file: PathBuf,
+    #[arg(required_unless_present = "rolling", conflicts_with = "rolling")]
+    file: Option<PathBuf>,
+    /// Instead of FILE: today's rolling backup `tixian-YYYY-MM-DD.zip` in DIR (at most one a day;
+    /// the newest 7 are kept), for cron.
+    #[arg(long, value_name = "DIR")]
+    rolling: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -24,14 +30,53 @@ pub struct RestoreArgs {
 }
 
 pub fn backup(ctx: &Ctx, args: BackupArgs) -> Result<ExitCode, CoreError> {
-    if args.file.is_dir() {
-        return Err(CoreError::invalid("FILE", "请给出备份文件名，而不是文件夹", "give a file name for the backup, not a folder"));
+    let now = time::now();
+    if let Some(dir) = &args.rolling {
+        if dir.exists() && !dir.is_dir() {
+            return Err(CoreError::invalid(
+                "--rolling",
+                "--rolling 需要一个文件夹",
+                "--rolling needs a folder",
+            ));
+        }
+        let store = ctx.open_store()?;
+        let made = health::rolling_backup(&store, dir, health::local_date(&now), &now)?;
+        let path = made.as_ref().map(|p| p.display().to_string());
+        ctx.out.print(
+            &serde_json::json!({ "path": path, "made": made.is_some() }),
+            |lang| match (lang, &path) {
+                (Lang::Zh, Some(p)) => {
+                    format!("已备份到 {p}（保留最近 {} 份）", health::ROLLING_KEEP)
+                }
+                (Lang::En, Some(p)) => format!(
+                    "Backed up to {p} (the newest {} are kept)",
+                    health::ROLLING_KEEP
+                ),
+                (Lang::Zh, None) => "今天已备份过，未重复备份".into(),
+                (Lang::En, None) => "Today's backup already exists; nothing to do".into(),
+            },
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let file = args.file.unwrap_or_default();
+    if file.is_dir() {
+        return Err(CoreError::invalid(
+            "FILE",
+            "请给出备份文件名，而不是文件夹",
+            "give a file name for the backup, not a folder",
+        ));
     }
     let store = ctx.open_store()?;
-    let report = health::backup(&store, &args.file, &time::now())?;
+    let report = health::backup(&store, &file, &now)?;
     ctx.out.print(&report, |lang| match lang {
-        Lang::Zh => format!("已备份到 {}（数据库 {} 字节，证据库 {} 个文件）", report.path, report.db_bytes, report.vault_files),
-        Lang::En => format!("Backed up to {} (database {} bytes, {} vault files)", report.path, report.db_bytes, report.vault_files),
+        Lang::Zh => format!(
+            "已备份到 {}（数据库 {} 字节，证据库 {} 个文件）",
+            report.path, report.db_bytes, report.vault_files
+        ),
+        Lang::En => format!(
+            "Backed up to {} (database {} bytes, {} vault files)",
+            report.path, report.db_bytes, report.vault_files
+        ),
     });
     Ok(ExitCode::SUCCESS)
 }

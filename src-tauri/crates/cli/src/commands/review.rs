@@ -22,7 +22,13 @@ pub fn run(ctx: &Ctx, args: ReviewArgs) -> Result<ExitCode, CoreError> {
         Some(t) => time::parse_time(t, "--at")?,
         None => time::now(),
     };
-    let checklist = ReviewChecklist { licences_valid: true, rules_reread: true, tests_done: true, shares_within_limits: true, note: args.note };
+    let checklist = ReviewChecklist {
+        licences_valid: true,
+        rules_reread: true,
+        tests_done: true,
+        shares_within_limits: true,
+        note: args.note,
+    };
     let mut store = ctx.open_store()?;
     let review = store.transaction(|tx| health::record_review(tx, &at, &checklist))?;
     ctx.out.print(&review, |lang| match lang {

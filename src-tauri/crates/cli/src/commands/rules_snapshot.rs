@@ -26,18 +26,27 @@ pub fn run(ctx: &Ctx, args: RulesSnapshotArgs) -> Result<ExitCode, CoreError> {
         b
     } else {
         std::fs::read(&args.file).map_err(|e| {
-            CoreError::invalid("FILE", format!("无法读取 {}：{e}", args.file), format!("cannot read {}: {e}", args.file))
+            CoreError::invalid(
+                "FILE",
+                format!("无法读取 {}：{e}", args.file),
+                format!("cannot read {}: {e}", args.file),
+            )
         })?
     };
     let text = String::from_utf8(bytes).map_err(|_| {
-        CoreError::invalid("FILE", format!("{} 不是 UTF-8 文本", args.file), format!("{} is not UTF-8 text", args.file))
+        CoreError::invalid(
+            "FILE",
+            format!("{} 不是 UTF-8 文本", args.file),
+            format!("{} is not UTF-8 text", args.file),
+        )
     })?;
     let at = match &args.at {
         Some(t) => time::parse_time(t, "--at")?,
         None => time::now(),
     };
     let mut store = ctx.open_store()?;
-    let result = store.transaction(|tx| health::save_rule_snapshot(tx, &args.platform, &text, &at))?;
+    let result =
+        store.transaction(|tx| health::save_rule_snapshot(tx, &args.platform, &text, &at))?;
     ctx.out.print(&result, |lang| {
         let zh = lang == Lang::Zh;
         let mut out = Vec::new();

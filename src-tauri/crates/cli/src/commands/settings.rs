@@ -29,7 +29,9 @@ fn amount(value: &str) -> Result<Option<Money>, CoreError> {
     if value.trim().eq_ignore_ascii_case("none") {
         return Ok(None);
     }
-    Money::parse_amount(value).map(Some).map_err(|e| e.field("VALUE"))
+    Money::parse_amount(value)
+        .map(Some)
+        .map_err(|e| e.field("VALUE"))
 }
 
 pub fn run(ctx: &Ctx, cmd: SettingsCommand) -> Result<ExitCode, CoreError> {
@@ -95,7 +97,15 @@ pub fn run(ctx: &Ctx, cmd: SettingsCommand) -> Result<ExitCode, CoreError> {
 fn print_settings(ctx: &Ctx, s: &HealthSettings) {
     let show = |m: Option<Money>| m.map(|m| m.display()).unwrap_or_else(|| "—".into());
     ctx.out.print(s, |lang| match lang {
-        Lang::Zh => format!("每月开销：{}\n平台外的钱：{}", show(s.monthly_spending), show(s.outside_money)),
-        Lang::En => format!("Monthly spending: {}\nMoney outside platforms: {}", show(s.monthly_spending), show(s.outside_money)),
+        Lang::Zh => format!(
+            "每月开销：{}\n平台外的钱：{}",
+            show(s.monthly_spending),
+            show(s.outside_money)
+        ),
+        Lang::En => format!(
+            "Monthly spending: {}\nMoney outside platforms: {}",
+            show(s.monthly_spending),
+            show(s.outside_money)
+        ),
     });
 }

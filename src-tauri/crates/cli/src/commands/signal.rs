@@ -28,10 +28,21 @@ pub fn run(ctx: &Ctx, args: SignalArgs) -> Result<ExitCode, CoreError> {
         None => now,
     };
     let mut store = ctx.open_store()?;
-    let signal = store.transaction(|tx| health::log_signal(tx, &args.platform, kind, &args.note, &at, &now))?;
+    let signal = store
+        .transaction(|tx| health::log_signal(tx, &args.platform, kind, &args.note, &at, &now))?;
     ctx.out.print(&signal, |lang| match lang {
-        Lang::Zh => format!("已记录 {} 的危险信号 {}（{}）", signal.platform, signal.kind.as_str(), signal.at),
-        Lang::En => format!("Logged danger signal {} on {} ({})", signal.kind.as_str(), signal.platform, signal.at),
+        Lang::Zh => format!(
+            "已记录 {} 的危险信号 {}（{}）",
+            signal.platform,
+            signal.kind.as_str(),
+            signal.at
+        ),
+        Lang::En => format!(
+            "Logged danger signal {} on {} ({})",
+            signal.kind.as_str(),
+            signal.platform,
+            signal.at
+        ),
     });
     Ok(ExitCode::SUCCESS)
 }

@@ -61,7 +61,8 @@ pub(crate) struct Arrivals {
 
 /// Seconds as hours with one decimal.
 pub fn hours_text(secs: Decimal) -> String {
-    let h = (secs / Decimal::from(3600)).round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero);
+    let h = (secs / Decimal::from(3600))
+        .round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero);
     format!("{h:.1}")
 }
 
@@ -83,7 +84,9 @@ pub(crate) fn arrivals(conn: &Connection, platform_id: i64, at: &Timestamp) -> R
     // INDEXED BY pins the plans: without it the planner picked the (platform, status, time) index
     // and sorted every arrival for a median, which took seconds at 1M withdrawals.
     let count: i64 = conn
-        .prepare_cached(&format!("SELECT COUNT(*) FROM withdrawals INDEXED BY withdrawals_arrival_delay WHERE {ARRIVED}"))?
+        .prepare_cached(&format!(
+            "SELECT COUNT(*) FROM withdrawals INDEXED BY withdrawals_arrival_delay WHERE {ARRIVED}"
+        ))?
         .query_row(params![platform_id, at_key], |r| r.get(0))?;
     let worst: Option<i64> = if count == 0 {
         None
@@ -153,12 +156,18 @@ pub fn trend_of(recent: Decimal, previous: Decimal) -> Trend {
     }
 }
 
-fn window_median(conn: &Connection, platform_id: i64, from_key: &str, to_key: &str) -> Result<Option<Decimal>> {
+fn window_median(
+    conn: &Connection,
+    platform_id: i64,
+    from_key: &str,
+    to_key: &str,
+) -> Result<Option<Decimal>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {DELAY} FROM withdrawals INDEXED BY withdrawals_platform_status WHERE {ARRIVED} AND requested_utc > ?3"
     ))?;
-    let mut v: Vec<i64> =
-        stmt.query_map(params![platform_id, to_key, from_key], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    let mut v: Vec<i64> = stmt
+        .query_map(params![platform_id, to_key, from_key], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
     v.sort_unstable();
     Ok(median_sorted(&v))
 }
@@ -176,7 +185,13 @@ fn middle_ranks(m: i64) -> [i64; 2] {
 }
 
 impl SortedWindow {
-    fn read(conn: &Connection, platform_id: i64, at_key: &str, n: i64, exclusions: &[&[(i64, i64)]]) -> Result<SortedWindow> {
+    fn read(
+        conn: &Connection,
+        platform_id: i64,
+        at_key: &str,
+        n: i64,
+        exclusions: &[&[(i64, i64)]],
+    ) -> Result<SortedWindow> {
         let mut lo = i64::MAX;
         let mut hi = -1;
         for ex in exclusions {
@@ -190,7 +205,10 @@ impl SortedWindow {
             }
         }
         if hi < 0 {
-            return Ok(SortedWindow { lo: 0, rows: Vec::new() });
+            return Ok(SortedWindow {
+                lo: 0,
+                rows: Vec::new(),
+            });
         }
         let rows = conn
             .prepare_cached(&format!(
@@ -212,7 +230,9 @@ impl SortedWindow {
                 return Ok(cand.0);
             }
         }
-        Err(crate::CoreError::Internal("arrival median: index window inconsistent".into()))
+        Err(crate::CoreError::Internal(
+            "arrival median: index window inconsistent".into(),
+        ))
     }
 
     /// Median delay of the `n` arrivals minus `excluded`.
@@ -225,7 +245,8 @@ impl SortedWindow {
         Ok(Some(if a == b {
             Decimal::from(self.kth(a, excluded)?)
         } else {
-            (Decimal::from(self.kth(a, excluded)?) + Decimal::from(self.kth(b, excluded)?)) / Decimal::from(2)
+            (Decimal::from(self.kth(a, excluded)?) + Decimal::from(self.kth(b, excluded)?))
+                / Decimal::from(2)
         }))
     }
 }
@@ -245,7 +266,11 @@ mod tests {
     #[test]
     fn trend_uses_a_25_percent_band() {
         let d = Decimal::from;
-        assert_eq!(trend_of(d(125), d(100)), Trend::Steady, "exactly +25 % is still steady");
+        assert_eq!(
+            trend_of(d(125), d(100)),
+            Trend::Steady,
+            "exactly +25 % is still steady"
+        );
         assert_eq!(trend_of(d(126), d(100)), Trend::Slower);
         assert_eq!(trend_of(d(100), d(126)), Trend::Faster);
         assert_eq!(trend_of(d(100), d(125)), Trend::Steady);

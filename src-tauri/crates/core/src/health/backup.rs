@@ -73,7 +73,10 @@ pub struct RestoreReport {
 }
 
 fn is_sha_name(name: &str) -> bool {
-    name.len() == 64 && name.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    name.len() == 64
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 fn hash_file(path: &Path) -> io::Result<(String, u64)> {
@@ -136,18 +139,28 @@ pub fn backup(store: &Store, archive: &Path, now: &Timestamp) -> Result<BackupRe
         };
         let file = File::create(&zip_tmp)?;
         let mut zip = zip::ZipWriter::new(io::BufWriter::new(file));
-        let opts = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated).large_file(true);
-        let zerr = |e: zip::result::ZipError| CoreError::Internal(format!("writing the backup archive: {e}"));
+        let opts = SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .large_file(true);
+        let zerr = |e: zip::result::ZipError| {
+            CoreError::Internal(format!("writing the backup archive: {e}"))
+        };
         zip.start_file("manifest.json", opts).map_err(zerr)?;
-        zip.write_all(&serde_json::to_vec_pretty(&manifest).map_err(|e| CoreError::Internal(e.to_string()))?)?;
+        zip.write_all(
+            &serde_json::to_vec_pretty(&manifest)
+                .map_err(|e| CoreError::Internal(e.to_string()))?,
+        )?;
         zip.start_file("db.sqlite", opts).map_err(zerr)?;
         io::copy(&mut File::open(&db_tmp)?, &mut zip)?;
         for e in &entries {
-            zip.start_file(format!("vault/{}", e.sha256), opts).map_err(zerr)?;
+            zip.start_file(format!("vault/{}", e.sha256), opts)
+                .map_err(zerr)?;
             io::copy(&mut File::open(vault.join(&e.sha256))?, &mut zip)?;
         }
         let writer = zip.finish().map_err(zerr)?;
-        let file = writer.into_inner().map_err(|e| CoreError::Io(e.into_error()))?;
+        let file = writer
+            .into_inner()
+            .map_err(|e| CoreError::Io(e.into_error()))?;
         file.sync_all()?;
         fs::rename(&zip_tmp, archive)?;
         Ok(BackupReport {
@@ -173,9 +186,17 @@ fn bad(zh: impl Into<String>, en: impl Into<String>) -> CoreError {
 /// Replaces the database at `db_path` (and adds to its vault) from a backup archive.
 pub fn restore(db_path: &Path, archive: &Path, now: &Timestamp) -> Result<RestoreReport> {
     let damaged = |e: &dyn std::fmt::Display| {
-        bad(format!("{} 不是完好的提现助手备份：{e}", archive.display()), format!("{} is not an intact Tixian backup: {e}", archive.display()))
+        bad(
+            format!("{} 不是完好的提现助手备份：{e}", archive.display()),
+            format!("{} is not an intact Tixian backup: {e}", archive.display()),
+        )
     };
-    let file = File::open(archive).map_err(|e| bad(format!("无法打开 {}：{e}", archive.display()), format!("cannot open {}: {e}", archive.display())))?;
+    let file = File::open(archive).map_err(|e| {
+        bad(
+            format!("无法打开 {}：{e}", archive.display()),
+            format!("cannot open {}: {e}", archive.display()),
+        )
+    })?;
     let mut zip = zip::ZipArchive::new(io::BufReader::new(file)).map_err(|e| damaged(&e))?;
     let manifest: Manifest = {
         let mut entry = zip.by_name("manifest.json").map_err(|e| damaged(&e))?;
@@ -184,19 +205,29 @@ pub fn restore(db_path: &Path, archive: &Path, now: &Timestamp) -> Result<Restor
         serde_json::from_slice(&text).map_err(|e| damaged(&e))?
     };
     if manifest.format != FORMAT || manifest.version > VERSION {
-        return Err(damaged(&format!("format {} version {}", manifest.format, manifest.version)));
+        return Err(damaged(&format!(
+            "format {} version {}",
+            manifest.format, manifest.version
+        )));
     }
     if manifest.schema_version > SCHEMA_VERSION {
-        return Err(CoreError::NewerDatabase { path: archive.display().to_string(), found: manifest.schema_version, supported: SCHEMA_VERSION });
+        return Err(CoreError::NewerDatabase {
+            path: archive.display().to_string(),
+            found: manifest.schema_version,
+            supported: SCHEMA_VERSION,
+        });
     }
 
     // 1. Validate every vault file (hash = name) and the file list, before anything changes.
-    let listed: std::collections::BTreeSet<&str> = manifest.vault.iter().map(|e| e.sha256.as_str()).collect();
+    let listed: std::collections::BTreeSet<&str> =
+        manifest.vault.iter().map(|e| e.sha256.as_str()).collect();
     let mut found: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
     for i in 0..zip.len() {
         let mut entry = zip.by_index(i).map_err(|e| damaged(&e))?;
         let full = entry.name().map_err(|e| damaged(&e))?.to_string();
-        let Some(name) = full.strip_prefix("vault/").map(str::to_string) else { continue };
+        let Some(name) = full.strip_prefix("vault/").map(str::to_string) else {
+            continue;
+        };
         if !is_sha_name(&name) {
             return Err(damaged(&format!("unexpected vault entry {name}")));
         }
@@ -207,12 +238,21 @@ pub fn restore(db_path: &Path, archive: &Path, now: &Timestamp) -> Result<Restor
         }
         found.insert(name);
     }
-    if found.iter().map(String::as_str).collect::<std::collections::BTreeSet<_>>() != listed {
+    if found
+        .iter()
+        .map(String::as_str)
+        .collect::<std::collections::BTreeSet<_>>()
+        != listed
+    {
         return Err(damaged(&"the vault files differ from the manifest"));
     }
 
     // 2. Extract and check the database in the target directory (so the final rename is atomic).
-    let dir = db_path.parent().filter(|d| !d.as_os_str().is_empty()).map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
+    let dir = db_path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."));
     fs::create_dir_all(&dir)?;
     let tmp = dir.join(format!(".tixian-restore-{}.db", std::process::id()));
     let checked = (|| -> Result<i64> {
@@ -226,13 +266,19 @@ pub fn restore(db_path: &Path, archive: &Path, now: &Timestamp) -> Result<Restor
             return Err(damaged(&"db.sqlite does not match its hash"));
         }
         let conn = Connection::open(&tmp)?;
-        let ok: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).map_err(|e| damaged(&e))?;
+        let ok: String = conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .map_err(|e| damaged(&e))?;
         if ok != "ok" {
             return Err(damaged(&format!("integrity check: {ok}")));
         }
         let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if version > SCHEMA_VERSION {
-            return Err(CoreError::NewerDatabase { path: archive.display().to_string(), found: version, supported: SCHEMA_VERSION });
+            return Err(CoreError::NewerDatabase {
+                path: archive.display().to_string(),
+                found: version,
+                supported: SCHEMA_VERSION,
+            });
         }
         drop(conn);
         remove_sidecars(&tmp);
@@ -252,7 +298,13 @@ pub fn restore(db_path: &Path, archive: &Path, now: &Timestamp) -> Result<Restor
         let mut kept = None;
         if db_path.exists() && fs::metadata(db_path)?.len() > 0 {
             let stamp = now.format("%Y%m%dT%H%M%S").to_string();
-            let name = format!("{}.before-restore-{stamp}", db_path.file_name().and_then(|n| n.to_str()).unwrap_or("tixian.db"));
+            let name = format!(
+                "{}.before-restore-{stamp}",
+                db_path
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .unwrap_or("tixian.db")
+            );
             let mut target = db_path.with_file_name(&name);
             let mut n = 2;
             while target.exists() {
@@ -280,7 +332,9 @@ pub fn restore(db_path: &Path, archive: &Path, now: &Timestamp) -> Result<Restor
                 continue;
             }
             let mut bytes = Vec::new();
-            zip.by_name(&format!("vault/{name}")).map_err(|e| damaged(&e))?.read_to_end(&mut bytes)?;
+            zip.by_name(&format!("vault/{name}"))
+                .map_err(|e| damaged(&e))?
+                .read_to_end(&mut bytes)?;
             crate::vault::store(&vault, &bytes)?;
             added += 1;
         }
@@ -305,7 +359,12 @@ pub fn restore(db_path: &Path, archive: &Path, now: &Timestamp) -> Result<Restor
 
 /// Makes today's rolling backup `tixian-YYYY-MM-DD.zip` in `dir` unless it exists, then keeps
 /// only the newest [`ROLLING_KEEP`]. Returns the new archive, or `None` when today's existed.
-pub fn rolling_backup(store: &Store, dir: &Path, today: NaiveDate, now: &Timestamp) -> Result<Option<PathBuf>> {
+pub fn rolling_backup(
+    store: &Store,
+    dir: &Path,
+    today: NaiveDate,
+    now: &Timestamp,
+) -> Result<Option<PathBuf>> {
     fs::create_dir_all(dir)?;
     let path = dir.join(format!("tixian-{today}.zip"));
     let made = if path.exists() {

@@ -21,9 +21,15 @@ pub fn local_date(t: &Timestamp) -> NaiveDate {
 
 /// The day the next test withdrawal is due: `interval_days` calendar days after the last one;
 /// for a platform never tested, the day it was added.
-pub fn next_test_due(last_test: Option<NaiveDate>, created: NaiveDate, interval_days: i64) -> NaiveDate {
+pub fn next_test_due(
+    last_test: Option<NaiveDate>,
+    created: NaiveDate,
+    interval_days: i64,
+) -> NaiveDate {
     match last_test {
-        Some(d) => d.checked_add_days(Days::new(interval_days.max(1) as u64)).unwrap_or(NaiveDate::MAX),
+        Some(d) => d
+            .checked_add_days(Days::new(interval_days.max(1) as u64))
+            .unwrap_or(NaiveDate::MAX),
         None => created,
     }
 }
@@ -31,9 +37,15 @@ pub fn next_test_due(last_test: Option<NaiveDate>, created: NaiveDate, interval_
 /// The day the next quarterly review is due: three calendar months after the last one, clamped
 /// to the month's end (30 November → 28 or 29 February); never reviewed → the day the first
 /// platform was added; no platforms → nothing to review.
-pub fn next_review_due(last_review: Option<NaiveDate>, first_platform: Option<NaiveDate>) -> Option<NaiveDate> {
+pub fn next_review_due(
+    last_review: Option<NaiveDate>,
+    first_platform: Option<NaiveDate>,
+) -> Option<NaiveDate> {
     match last_review {
-        Some(d) => Some(d.checked_add_months(Months::new(3)).unwrap_or(NaiveDate::MAX)),
+        Some(d) => Some(
+            d.checked_add_months(Months::new(3))
+                .unwrap_or(NaiveDate::MAX),
+        ),
         None => first_platform,
     }
 }
@@ -77,7 +89,9 @@ impl DueItem {
             key: "quarterly_review".into(),
             title: Text::new(
                 format!("该做季度检查了（自 {since} 起）：牌照、规则、测试提现、资金占比"),
-                format!("Quarterly review due since {since}: licences, rules, test withdrawals, shares"),
+                format!(
+                    "Quarterly review due since {since}: licences, rules, test withdrawals, shares"
+                ),
             ),
         }
     }
@@ -121,16 +135,34 @@ mod tests {
     fn test_due_counts_calendar_days_across_month_ends_and_leap_years() {
         let created = d("2020-01-01");
         // 2024 is a leap year: 29 Feb + 1 day = 1 Mar, so + 30 days = 30 Mar.
-        assert_eq!(next_test_due(Some(d("2024-02-29")), created, 30), d("2024-03-30"));
+        assert_eq!(
+            next_test_due(Some(d("2024-02-29")), created, 30),
+            d("2024-03-30")
+        );
         // 31 Jan 2026 + 30 days: 28 days of February 2026 → 2 March.
-        assert_eq!(next_test_due(Some(d("2026-01-31")), created, 30), d("2026-03-02"));
+        assert_eq!(
+            next_test_due(Some(d("2026-01-31")), created, 30),
+            d("2026-03-02")
+        );
         // Same in a leap year: 29 days of February 2024 → 1 March.
-        assert_eq!(next_test_due(Some(d("2024-01-31")), created, 30), d("2024-03-01"));
+        assert_eq!(
+            next_test_due(Some(d("2024-01-31")), created, 30),
+            d("2024-03-01")
+        );
         // 30 Jan 2024 + 30 = 29 Feb 2024 (the leap day itself).
-        assert_eq!(next_test_due(Some(d("2024-01-30")), created, 30), d("2024-02-29"));
+        assert_eq!(
+            next_test_due(Some(d("2024-01-30")), created, 30),
+            d("2024-02-29")
+        );
         // Across the year end, and a weekly interval.
-        assert_eq!(next_test_due(Some(d("2025-12-15")), created, 30), d("2026-01-14"));
-        assert_eq!(next_test_due(Some(d("2026-02-25")), created, 7), d("2026-03-04"));
+        assert_eq!(
+            next_test_due(Some(d("2025-12-15")), created, 30),
+            d("2026-01-14")
+        );
+        assert_eq!(
+            next_test_due(Some(d("2026-02-25")), created, 7),
+            d("2026-03-04")
+        );
         // Never tested → due since the day the platform was added.
         assert_eq!(next_test_due(None, d("2026-05-10"), 30), d("2026-05-10"));
     }
@@ -146,11 +178,26 @@ mod tests {
 
     #[test]
     fn review_due_three_calendar_months_later_clamped_to_month_end() {
-        assert_eq!(next_review_due(Some(d("2025-11-30")), None), Some(d("2026-02-28")));
-        assert_eq!(next_review_due(Some(d("2023-11-30")), None), Some(d("2024-02-29")));
-        assert_eq!(next_review_due(Some(d("2026-03-31")), None), Some(d("2026-06-30")));
-        assert_eq!(next_review_due(Some(d("2026-04-15")), None), Some(d("2026-07-15")));
-        assert_eq!(next_review_due(None, Some(d("2026-01-05"))), Some(d("2026-01-05")));
+        assert_eq!(
+            next_review_due(Some(d("2025-11-30")), None),
+            Some(d("2026-02-28"))
+        );
+        assert_eq!(
+            next_review_due(Some(d("2023-11-30")), None),
+            Some(d("2024-02-29"))
+        );
+        assert_eq!(
+            next_review_due(Some(d("2026-03-31")), None),
+            Some(d("2026-06-30"))
+        );
+        assert_eq!(
+            next_review_due(Some(d("2026-04-15")), None),
+            Some(d("2026-07-15"))
+        );
+        assert_eq!(
+            next_review_due(None, Some(d("2026-01-05"))),
+            Some(d("2026-01-05"))
+        );
         assert_eq!(next_review_due(None, None), None);
     }
 }

@@ -33,16 +33,22 @@ pub mod records;
 pub mod rule_text;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_backup;
 
 pub use arrivals::{ArrivalHours, Trend};
 pub use backup::{backup, restore, rolling_backup, BackupReport, RestoreReport, ROLLING_KEEP};
-pub use due::{due_items, local_date, next_review_due, next_test_due, notifications_to_send, DueItem};
+pub use due::{
+    due_items, local_date, next_review_due, next_test_due, notifications_to_send, DueItem,
+};
 pub use readiness::{Readiness, ReadinessReason};
 pub use records::{
-    health_settings, last_review, list_signals, log_signal, record_review, set_health_settings, HealthSettings, Review,
-    ReviewChecklist, Signal, SignalKind,
+    health_settings, last_review, list_signals, log_signal, record_review, set_health_settings,
+    HealthSettings, Review, ReviewChecklist, Signal, SignalKind,
 };
-pub use rule_text::{list_rule_snapshots, save_rule_snapshot, DiffLine, RuleRise, RuleSnapshot, SnapshotResult};
+pub use rule_text::{
+    list_rule_snapshots, save_rule_snapshot, DiffLine, RuleRise, RuleSnapshot, SnapshotResult,
+};
 
 use crate::error::Result;
 use crate::lang::Lang;
@@ -144,10 +150,18 @@ pub fn health(conn: &Connection, at: &Timestamp) -> Result<HealthReport> {
     let signal_from = utc(&(*at - chrono::Duration::days(SIGNAL_WINDOW_DAYS)));
     let failure_from = utc(&(*at - chrono::Duration::days(FAILURE_WINDOW_DAYS)));
 
-    let mut stmt = conn.prepare("SELECT id, name, kind, test_interval_days, created_at FROM platforms ORDER BY id")?;
+    let mut stmt = conn.prepare(
+        "SELECT id, name, kind, test_interval_days, created_at FROM platforms ORDER BY id",
+    )?;
     let rows: Vec<PlatformRow> = stmt
         .query_map([], |r| {
-            Ok(PlatformRow { id: r.get(0)?, name: r.get(1)?, kind: r.get(2)?, interval: r.get(3)?, created_at: r.get(4)? })
+            Ok(PlatformRow {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                kind: r.get(2)?,
+                interval: r.get(3)?,
+                created_at: r.get(4)?,
+            })
         })?
         .collect::<rusqlite::Result<_>>()?;
 
@@ -171,7 +185,11 @@ pub fn health(conn: &Connection, at: &Timestamp) -> Result<HealthReport> {
             )?
             .query_row(params![p.id, at_key], |r| r.get(0))
             .optional()?;
-        let last_test_date = last_test.as_deref().map(time::from_stored).transpose()?.map(|t| local_date(&t));
+        let last_test_date = last_test
+            .as_deref()
+            .map(time::from_stored)
+            .transpose()?
+            .map(|t| local_date(&t));
         let next_due = next_test_due(last_test_date, created, p.interval);
         let test_due = today >= next_due;
         if test_due {
@@ -196,8 +214,11 @@ pub fn health(conn: &Connection, at: &Timestamp) -> Result<HealthReport> {
             )?
             .query_map(params![p.id, at_key, signal_from], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
-        let logged_signals: Vec<String> =
-            SignalKind::ALL.iter().map(|k| k.as_str().to_string()).filter(|k| logged.contains(k)).collect();
+        let logged_signals: Vec<String> = SignalKind::ALL
+            .iter()
+            .map(|k| k.as_str().to_string())
+            .filter(|k| logged.contains(k))
+            .collect();
         let mut signals = logged_signals.clone();
         if arr.longer_arrivals && !signals.iter().any(|s| s == "longer_arrivals") {
             signals.push("longer_arrivals".into());
@@ -236,10 +257,14 @@ pub fn health(conn: &Connection, at: &Timestamp) -> Result<HealthReport> {
         }
     }
     // Largest balance; ties go to the platform added first.
-    let largest = platforms.iter().filter(|_| total_fen > 0).fold(None::<&PlatformHealth>, |best, p| match best {
-        Some(b) if b.balance.fen() >= p.balance.fen() => Some(b),
-        _ => Some(p),
-    });
+    let largest =
+        platforms
+            .iter()
+            .filter(|_| total_fen > 0)
+            .fold(None::<&PlatformHealth>, |best, p| match best {
+                Some(b) if b.balance.fen() >= p.balance.fen() => Some(b),
+                _ => Some(p),
+            });
     let concentration = Concentration {
         largest: largest.map(|p| p.name.clone()),
         share: largest.and_then(|p| p.share.clone()),
@@ -248,11 +273,17 @@ pub fn health(conn: &Connection, at: &Timestamp) -> Result<HealthReport> {
 
     let settings = health_settings(conn)?;
     let months = match (settings.outside_money, settings.monthly_spending) {
-        (Some(out), Some(spend)) if spend.fen() > 0 => Some(Decimal::from(out.fen()) / Decimal::from(spend.fen())),
+        (Some(out), Some(spend)) if spend.fen() > 0 => {
+            Some(Decimal::from(out.fen()) / Decimal::from(spend.fen()))
+        }
         _ => None,
     };
-    let months_text =
-        months.map(|m| format!("{:.1}", m.round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero)));
+    let months_text = months.map(|m| {
+        format!(
+            "{:.1}",
+            m.round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero)
+        )
+    });
     let emergency_fund = EmergencyFund {
         monthly_spending: settings.monthly_spending,
         outside_money: settings.outside_money,
@@ -270,7 +301,11 @@ pub fn health(conn: &Connection, at: &Timestamp) -> Result<HealthReport> {
     };
 
     let review = last_review(conn, at)?;
-    let review_date = review.as_ref().map(|r| time::from_stored(&r.done_at)).transpose()?.map(|t| local_date(&t));
+    let review_date = review
+        .as_ref()
+        .map(|r| time::from_stored(&r.done_at))
+        .transpose()?
+        .map(|t| local_date(&t));
     let next_review = next_review_due(review_date, first_created);
     let review_due = next_review.is_some_and(|d| today >= d);
     if let (true, Some(since)) = (review_due, next_review) {
@@ -296,6 +331,11 @@ impl HealthReport {
     /// Rewrites `readiness.reasons` (the contract's plain strings) in `lang`; the bilingual
     /// originals stay in `readiness.details`.
     pub fn set_lang(&mut self, lang: Lang) {
-        self.readiness.reasons = self.readiness.details.iter().map(|d| d.text.get(lang).to_string()).collect();
+        self.readiness.reasons = self
+            .readiness
+            .details
+            .iter()
+            .map(|d| d.text.get(lang).to_string())
+            .collect();
     }
 }

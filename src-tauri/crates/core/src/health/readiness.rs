@@ -46,7 +46,10 @@ fn d(n: i64) -> Decimal {
 }
 
 fn pts(x: Decimal) -> String {
-    format!("{:.1}", x.round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero))
+    format!(
+        "{:.1}",
+        x.round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero)
+    )
 }
 
 /// The weight of a platform within the whole: its balance over the total, or one platform's
@@ -59,7 +62,12 @@ fn weight(p: &PlatformHealth, total_fen: i64, count: usize) -> Decimal {
     }
 }
 
-pub(crate) fn score(platforms: &[PlatformHealth], total_fen: i64, months: Option<Decimal>, review_due: bool) -> Readiness {
+pub(crate) fn score(
+    platforms: &[PlatformHealth],
+    total_fen: i64,
+    months: Option<Decimal>,
+    review_due: bool,
+) -> Readiness {
     let mut details = Vec::new();
     let mut lost = Decimal::ZERO;
     let n = platforms.len();
@@ -74,28 +82,51 @@ pub(crate) fn score(platforms: &[PlatformHealth], total_fen: i64, months: Option
         let text = match &p.last_test_withdrawal {
             None => Text::new(
                 format!("{name} 从未做过测试提现：不知道钱能不能取出来"),
-                format!("{name} has never had a test withdrawal: you do not know the money comes out"),
+                format!(
+                    "{name} has never had a test withdrawal: you do not know the money comes out"
+                ),
             ),
             Some(_) => Text::new(
-                format!("{name} 的测试提现已过期（应于 {} 前再做一次）", p.next_test_due),
-                format!("{name}'s test withdrawal is overdue (was due {})", p.next_test_due),
+                format!(
+                    "{name} 的测试提现已过期（应于 {} 前再做一次）",
+                    p.next_test_due
+                ),
+                format!(
+                    "{name}'s test withdrawal is overdue (was due {})",
+                    p.next_test_due
+                ),
             ),
         };
-        details.push(ReadinessReason { part: "test_withdrawal".into(), text, fix: format!("add_test_withdrawal:{name}"), points: pts(cost) });
+        details.push(ReadinessReason {
+            part: "test_withdrawal".into(),
+            text,
+            fix: format!("add_test_withdrawal:{name}"),
+            points: pts(cost),
+        });
     }
 
     if total_fen > 0 {
-        if let Some(largest) = platforms.iter().max_by(|a, b| a.balance.fen().cmp(&b.balance.fen()).then(b.id.cmp(&a.id))) {
+        if let Some(largest) = platforms
+            .iter()
+            .max_by(|a, b| a.balance.fen().cmp(&b.balance.fen()).then(b.id.cmp(&a.id)))
+        {
             let share = d(largest.balance.fen()) / d(total_fen);
             if share > Decimal::new(5, 1) {
                 let cost = d(40) * (share - Decimal::new(5, 1));
                 lost += cost;
-                let pct = (share * d(100)).round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero);
+                let pct = (share * d(100))
+                    .round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero);
                 details.push(ReadinessReason {
                     part: "concentration".into(),
                     text: Text::new(
-                        format!("{}% 的平台资金在 {}，超过一半：分散到其他平台或银行卡", pct, largest.name),
-                        format!("{pct}% of your platform money is on {}, more than half: spread it out", largest.name),
+                        format!(
+                            "{}% 的平台资金在 {}，超过一半：分散到其他平台或银行卡",
+                            pct, largest.name
+                        ),
+                        format!(
+                            "{pct}% of your platform money is on {}, more than half: spread it out",
+                            largest.name
+                        ),
                     ),
                     fix: "spread_money".into(),
                     points: pts(cost),
@@ -145,7 +176,10 @@ pub(crate) fn score(platforms: &[PlatformHealth], total_fen: i64, months: Option
             part: "signals".into(),
             text: Text::new(
                 format!("{} 出现危险信号（{list}）：考虑先把钱取出来", p.name),
-                format!("{} shows danger signals ({list}): consider withdrawing first", p.name),
+                format!(
+                    "{} shows danger signals ({list}): consider withdrawing first",
+                    p.name
+                ),
             ),
             fix: format!("review_platform:{}", p.name),
             points: pts(cost),
@@ -166,7 +200,13 @@ pub(crate) fn score(platforms: &[PlatformHealth], total_fen: i64, months: Option
     }
 
     let score = (d(100) - lost).round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero);
-    let score = rust_decimal::prelude::ToPrimitive::to_i64(&score).unwrap_or(0).clamp(0, 100);
+    let score = rust_decimal::prelude::ToPrimitive::to_i64(&score)
+        .unwrap_or(0)
+        .clamp(0, 100);
     let reasons = details.iter().map(|r| r.text.zh.clone()).collect();
-    Readiness { score, reasons, details }
+    Readiness {
+        score,
+        reasons,
+        details,
+    }
 }

@@ -48,14 +48,20 @@ impl SignalKind {
 impl FromStr for SignalKind {
     type Err = CoreError;
     fn from_str(s: &str) -> Result<Self> {
-        SignalKind::ALL.into_iter().find(|k| k.as_str() == s.trim()).ok_or_else(|| {
-            let all: Vec<&str> = SignalKind::ALL.iter().map(|k| k.as_str()).collect();
-            CoreError::invalid(
-                "kind",
-                format!("“{s}”不是危险信号类型，可选：{}", all.join("、")),
-                format!("“{s}” is not a danger signal kind; use one of {}", all.join(", ")),
-            )
-        })
+        SignalKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s.trim())
+            .ok_or_else(|| {
+                let all: Vec<&str> = SignalKind::ALL.iter().map(|k| k.as_str()).collect();
+                CoreError::invalid(
+                    "kind",
+                    format!("“{s}”不是危险信号类型，可选：{}", all.join("、")),
+                    format!(
+                        "“{s}” is not a danger signal kind; use one of {}",
+                        all.join(", ")
+                    ),
+                )
+            })
     }
 }
 
@@ -70,27 +76,53 @@ pub struct Signal {
 }
 
 /// Logs a danger signal on the named platform.
-pub fn log_signal(tx: &Transaction, platform: &str, kind: SignalKind, note: &str, at: &Timestamp, now: &Timestamp) -> Result<Signal> {
+pub fn log_signal(
+    tx: &Transaction,
+    platform: &str,
+    kind: SignalKind,
+    note: &str,
+    at: &Timestamp,
+    now: &Timestamp,
+) -> Result<Signal> {
     let p = require_platform(tx, platform)?;
     let note = note.trim();
     if note.chars().count() > 2000 {
-        return Err(CoreError::invalid("note", "备注请不超过 2000 字", "keep the note under 2000 characters"));
+        return Err(CoreError::invalid(
+            "note",
+            "备注请不超过 2000 字",
+            "keep the note under 2000 characters",
+        ));
     }
     tx.execute(
         "INSERT INTO danger_signals(platform_id, kind, note, at, at_utc, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![p.id, kind.as_str(), note, time::to_rfc3339(at), super::utc(at), time::to_rfc3339(now)],
     )?;
-    Ok(Signal { id: tx.last_insert_rowid(), platform: p.name, kind, note: note.to_string(), at: time::to_rfc3339(at) })
+    Ok(Signal {
+        id: tx.last_insert_rowid(),
+        platform: p.name,
+        kind,
+        note: note.to_string(),
+        at: time::to_rfc3339(at),
+    })
 }
 
 /// A platform's logged signals, newest first.
 pub fn list_signals(conn: &Connection, platform: &str) -> Result<Vec<Signal>> {
     let p = require_platform(conn, platform)?;
     let mut stmt = conn.prepare("SELECT id, kind, note, at FROM danger_signals WHERE platform_id = ?1 ORDER BY at_utc DESC, id DESC")?;
-    let rows: Vec<(i64, String, String, String)> =
-        stmt.query_map([p.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?.collect::<rusqlite::Result<_>>()?;
+    let rows: Vec<(i64, String, String, String)> = stmt
+        .query_map([p.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<rusqlite::Result<_>>()?;
     rows.into_iter()
-        .map(|(id, kind, note, at)| Ok(Signal { id, platform: p.name.clone(), kind: kind.parse()?, note, at }))
+        .map(|(id, kind, note, at)| {
+            Ok(Signal {
+                id,
+                platform: p.name.clone(),
+                kind: kind.parse()?,
+                note,
+                at,
+            })
+        })
         .collect()
 }
 
@@ -104,21 +136,38 @@ pub struct HealthSettings {
 
 pub fn health_settings(conn: &Connection) -> Result<HealthSettings> {
     let row: Option<(Option<i64>, Option<i64>)> = conn
-        .query_row("SELECT monthly_spending_fen, outside_money_fen FROM health_settings WHERE id = 1", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
+        .query_row(
+            "SELECT monthly_spending_fen, outside_money_fen FROM health_settings WHERE id = 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .optional()?;
     let (spending, outside) = row.unwrap_or((None, None));
-    Ok(HealthSettings { monthly_spending: spending.map(Money), outside_money: outside.map(Money) })
+    Ok(HealthSettings {
+        monthly_spending: spending.map(Money),
+        outside_money: outside.map(Money),
+    })
 }
 
 /// Replaces both figures (the Settings form sends both; the CLI reads, changes one, writes).
-pub fn set_health_settings(tx: &Transaction, s: &HealthSettings, now: &Timestamp) -> Result<HealthSettings> {
+pub fn set_health_settings(
+    tx: &Transaction,
+    s: &HealthSettings,
+    now: &Timestamp,
+) -> Result<HealthSettings> {
     if s.monthly_spending.is_some_and(|m| m.fen() < 0) {
-        return Err(CoreError::invalid("monthly_spending", "每月开销不能为负数", "monthly spending cannot be negative"));
+        return Err(CoreError::invalid(
+            "monthly_spending",
+            "每月开销不能为负数",
+            "monthly spending cannot be negative",
+        ));
     }
     if s.outside_money.is_some_and(|m| m.fen() < 0) {
-        return Err(CoreError::invalid("outside_money", "平台外的钱不能为负数", "money outside platforms cannot be negative"));
+        return Err(CoreError::invalid(
+            "outside_money",
+            "平台外的钱不能为负数",
+            "money outside platforms cannot be negative",
+        ));
     }
     tx.execute(
         "INSERT INTO health_settings(id, monthly_spending_fen, outside_money_fen, updated_at) VALUES (1, ?1, ?2, ?3)
@@ -155,13 +204,21 @@ pub struct Review {
 }
 
 /// Records a quarterly review as done at `at`.
-pub fn record_review(tx: &Transaction, at: &Timestamp, checklist: &ReviewChecklist) -> Result<Review> {
+pub fn record_review(
+    tx: &Transaction,
+    at: &Timestamp,
+    checklist: &ReviewChecklist,
+) -> Result<Review> {
     let json = serde_json::to_string(checklist).map_err(|e| CoreError::Internal(e.to_string()))?;
     tx.execute(
         "INSERT INTO quarterly_reviews(done_at, done_utc, checklist_json) VALUES (?1, ?2, ?3)",
         params![time::to_rfc3339(at), super::utc(at), json],
     )?;
-    Ok(Review { id: tx.last_insert_rowid(), done_at: time::to_rfc3339(at), checklist: checklist.clone() })
+    Ok(Review {
+        id: tx.last_insert_rowid(),
+        done_at: time::to_rfc3339(at),
+        checklist: checklist.clone(),
+    })
 }
 
 /// The latest review done at or before `at`.
@@ -174,8 +231,13 @@ pub fn last_review(conn: &Connection, at: &Timestamp) -> Result<Option<Review>> 
         )
         .optional()?;
     row.map(|(id, done_at, json)| {
-        let checklist = serde_json::from_str(&json).map_err(|e| CoreError::Internal(format!("review {id}: {e}")))?;
-        Ok(Review { id, done_at, checklist })
+        let checklist = serde_json::from_str(&json)
+            .map_err(|e| CoreError::Internal(format!("review {id}: {e}")))?;
+        Ok(Review {
+            id,
+            done_at,
+            checklist,
+        })
     })
     .transpose()
 }

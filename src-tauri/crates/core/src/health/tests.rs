@@ -1,7 +1,9 @@
-//! Health on a small dataset whose every figure is worked out by hand below, plus backups.
+//! Health on a small dataset whose every figure is worked out by hand below.
 
 use super::*;
-use crate::ledger::{add_balance, add_platform, add_withdrawal, NewPlatform, NewWithdrawal, WithdrawalStatus};
+use crate::ledger::{
+    add_balance, add_platform, add_withdrawal, NewPlatform, NewWithdrawal, WithdrawalStatus,
+};
 use crate::store::Store;
 use crate::time::parse_time;
 
@@ -9,7 +11,12 @@ fn t(s: &str) -> Timestamp {
     parse_time(s, "t").unwrap()
 }
 
-fn w(platform: &str, requested: &str, hours_to_arrive: Option<(&str, WithdrawalStatus)>, test: bool) -> NewWithdrawal {
+fn w(
+    platform: &str,
+    requested: &str,
+    hours_to_arrive: Option<(&str, WithdrawalStatus)>,
+    test: bool,
+) -> NewWithdrawal {
     let (arrived_at, status) = match hours_to_arrive {
         Some((arrived, status)) => (Some(arrived.to_string()), status),
         None => (None, WithdrawalStatus::Requested),
@@ -28,7 +35,12 @@ fn w(platform: &str, requested: &str, hours_to_arrive: Option<(&str, WithdrawalS
 }
 
 fn arrived(platform: &str, requested: &str, arrived_at: &str, test: bool) -> NewWithdrawal {
-    w(platform, requested, Some((arrived_at, WithdrawalStatus::Arrived)), test)
+    w(
+        platform,
+        requested,
+        Some((arrived_at, WithdrawalStatus::Arrived)),
+        test,
+    )
 }
 
 /// The dataset (all platforms added 2026-01-01 10:00 Shanghai; evaluated at 2026-07-01 09:00):
@@ -45,15 +57,58 @@ fn dataset() -> Store {
     let mut s = Store::open_in_memory().unwrap();
     let created = t("2026-01-01 10:00");
     s.transaction(|tx| {
-        for (name, kind) in [("微信支付", PlatformKind::Wechat), ("支付宝", PlatformKind::Alipay), ("银行卡", PlatformKind::Bank), ("闲置", PlatformKind::Other)] {
-            add_platform(tx, &NewPlatform { name: name.into(), kind, note: String::new() }, &created)?;
+        for (name, kind) in [
+            ("微信支付", PlatformKind::Wechat),
+            ("支付宝", PlatformKind::Alipay),
+            ("银行卡", PlatformKind::Bank),
+            ("闲置", PlatformKind::Other),
+        ] {
+            add_platform(
+                tx,
+                &NewPlatform {
+                    name: name.into(),
+                    kind,
+                    note: String::new(),
+                },
+                &created,
+            )?;
         }
-        add_balance(tx, "微信支付", Money(500_000), &t("2026-06-01 10:00"), &created)?;
-        add_balance(tx, "微信支付", Money(700_000), &t("2026-06-30 10:00"), &created)?;
-        add_balance(tx, "支付宝", Money(200_000), &t("2026-06-30 10:00"), &created)?;
-        add_balance(tx, "银行卡", Money(100_000), &t("2026-06-30 10:00"), &created)?;
+        add_balance(
+            tx,
+            "微信支付",
+            Money(500_000),
+            &t("2026-06-01 10:00"),
+            &created,
+        )?;
+        add_balance(
+            tx,
+            "微信支付",
+            Money(700_000),
+            &t("2026-06-30 10:00"),
+            &created,
+        )?;
+        add_balance(
+            tx,
+            "支付宝",
+            Money(200_000),
+            &t("2026-06-30 10:00"),
+            &created,
+        )?;
+        add_balance(
+            tx,
+            "银行卡",
+            Money(100_000),
+            &t("2026-06-30 10:00"),
+            &created,
+        )?;
         // A snapshot after `at` must not count.
-        add_balance(tx, "银行卡", Money(9_900_000), &t("2026-07-02 10:00"), &created)?;
+        add_balance(
+            tx,
+            "银行卡",
+            Money(9_900_000),
+            &t("2026-07-02 10:00"),
+            &created,
+        )?;
         for (req, arr) in [
             ("2026-02-01 10:00", "2026-02-01 11:00"),
             ("2026-02-15 10:00", "2026-02-15 12:00"),
@@ -64,12 +119,51 @@ fn dataset() -> Store {
         ] {
             add_withdrawal(tx, &arrived("微信支付", req, arr, false), &created)?;
         }
-        add_withdrawal(tx, &arrived("微信支付", "2026-06-20 10:00", "2026-06-21 12:30", true), &created)?;
-        add_withdrawal(tx, &w("微信支付", "2026-06-25 10:00", Some(("", WithdrawalStatus::Failed)), false).no_arrival(), &created)?;
-        add_withdrawal(tx, &arrived("支付宝", "2026-05-15 10:00", "2026-05-15 11:00", true), &created)?;
-        log_signal(tx, "支付宝", SignalKind::RaisedThreshold, "门槛 100元 → 200元", &t("2026-06-01 10:00"), &created)?;
-        log_signal(tx, "支付宝", SignalKind::SlowerSupport, "", &t("2025-12-01 10:00"), &created)?;
-        set_health_settings(tx, &HealthSettings { monthly_spending: Some(Money(400_000)), outside_money: Some(Money(1_800_000)) }, &created)?;
+        add_withdrawal(
+            tx,
+            &arrived("微信支付", "2026-06-20 10:00", "2026-06-21 12:30", true),
+            &created,
+        )?;
+        add_withdrawal(
+            tx,
+            &w(
+                "微信支付",
+                "2026-06-25 10:00",
+                Some(("", WithdrawalStatus::Failed)),
+                false,
+            )
+            .no_arrival(),
+            &created,
+        )?;
+        add_withdrawal(
+            tx,
+            &arrived("支付宝", "2026-05-15 10:00", "2026-05-15 11:00", true),
+            &created,
+        )?;
+        log_signal(
+            tx,
+            "支付宝",
+            SignalKind::RaisedThreshold,
+            "门槛 100元 → 200元",
+            &t("2026-06-01 10:00"),
+            &created,
+        )?;
+        log_signal(
+            tx,
+            "支付宝",
+            SignalKind::SlowerSupport,
+            "",
+            &t("2025-12-01 10:00"),
+            &created,
+        )?;
+        set_health_settings(
+            tx,
+            &HealthSettings {
+                monthly_spending: Some(Money(400_000)),
+                outside_money: Some(Money(1_800_000)),
+            },
+            &created,
+        )?;
         record_review(tx, &t("2026-03-15 20:00"), &ReviewChecklist::default())?;
         Ok(())
     })
@@ -96,7 +190,15 @@ fn hand_checked_health_figures() {
     let names: Vec<&str> = r.platforms.iter().map(|p| p.name.as_str()).collect();
     assert_eq!(names, ["微信支付", "支付宝", "银行卡", "闲置"]);
     let shares: Vec<Option<&str>> = r.platforms.iter().map(|p| p.share.as_deref()).collect();
-    assert_eq!(shares, [Some("0.7000"), Some("0.2000"), Some("0.1000"), Some("0.0000")]);
+    assert_eq!(
+        shares,
+        [
+            Some("0.7000"),
+            Some("0.2000"),
+            Some("0.1000"),
+            Some("0.0000")
+        ]
+    );
     assert_eq!(r.platforms[3].balance_at, None);
 
     let a = &r.platforms[0];
@@ -113,21 +215,49 @@ fn hand_checked_health_figures() {
     // the failure of 06-25 is within 90 days → failures.
     assert_eq!(a.signals, ["longer_arrivals", "failures"]);
     assert_eq!((a.failures, a.recent_failures), (1, 1));
-    assert_eq!(a.last_test_withdrawal.as_deref(), Some("2026-06-20T10:00:00+08:00"));
+    assert_eq!(
+        a.last_test_withdrawal.as_deref(),
+        Some("2026-06-20T10:00:00+08:00")
+    );
     // 06-20 + 30 days = 07-20.
-    assert_eq!((a.next_test_due.as_str(), a.test_due), ("2026-07-20", false));
+    assert_eq!(
+        (a.next_test_due.as_str(), a.test_due),
+        ("2026-07-20", false)
+    );
 
     let b = &r.platforms[1];
-    assert_eq!((b.arrival_hours.median.as_deref(), b.arrival_hours.worst.as_deref(), b.arrival_hours.count), (Some("1.0"), Some("1.0"), 1));
-    assert_eq!(b.arrival_hours.trend, None, "no arrival in the previous window");
+    assert_eq!(
+        (
+            b.arrival_hours.median.as_deref(),
+            b.arrival_hours.worst.as_deref(),
+            b.arrival_hours.count
+        ),
+        (Some("1.0"), Some("1.0"), 1)
+    );
+    assert_eq!(
+        b.arrival_hours.trend, None,
+        "no arrival in the previous window"
+    );
     // slower_support of 2025-12-01 is older than 180 days (cut-off 2026-01-02 09:00).
     assert_eq!(b.signals, ["raised_threshold"]);
     // 05-15 + 30 = 06-14, which is before 07-01 → due since 06-14.
     assert_eq!((b.next_test_due.as_str(), b.test_due), ("2026-06-14", true));
 
     let c = &r.platforms[2];
-    assert_eq!((c.arrival_hours.median.clone(), c.arrival_hours.worst.clone(), c.arrival_hours.count, c.arrival_hours.trend), (None, None, 0, None));
-    assert_eq!((c.next_test_due.as_str(), c.test_due), ("2026-01-01", true), "never tested: due since it was added");
+    assert_eq!(
+        (
+            c.arrival_hours.median.clone(),
+            c.arrival_hours.worst.clone(),
+            c.arrival_hours.count,
+            c.arrival_hours.trend
+        ),
+        (None, None, 0, None)
+    );
+    assert_eq!(
+        (c.next_test_due.as_str(), c.test_due),
+        ("2026-01-01", true),
+        "never tested: due since it was added"
+    );
 
     assert_eq!(r.concentration.largest.as_deref(), Some("微信支付"));
     assert_eq!(r.concentration.share.as_deref(), Some("0.7000"));
@@ -137,7 +267,11 @@ fn hand_checked_health_figures() {
     assert_eq!(r.emergency_fund.status.as_deref(), Some("within"));
 
     // Review 03-15 + 3 months = 06-15 → due. Due list: tests in platform order, then the review.
-    let due: Vec<(&str, Option<&str>, &str)> = r.due.iter().map(|d| (d.what.as_str(), d.platform.as_deref(), d.since.as_str())).collect();
+    let due: Vec<(&str, Option<&str>, &str)> = r
+        .due
+        .iter()
+        .map(|d| (d.what.as_str(), d.platform.as_deref(), d.since.as_str()))
+        .collect();
     assert_eq!(
         due,
         [
@@ -152,7 +286,12 @@ fn hand_checked_health_figures() {
     // = 8; emergency fund 4.5 ≥ 3 → 0; signals 20 × (0.7 + 0.2) = 18; review due 10.
     // 100 − 9 − 8 − 18 − 10 = 55.
     assert_eq!(r.readiness.score, 55);
-    let fixes: Vec<(&str, &str)> = r.readiness.details.iter().map(|d| (d.fix.as_str(), d.points.as_str())).collect();
+    let fixes: Vec<(&str, &str)> = r
+        .readiness
+        .details
+        .iter()
+        .map(|d| (d.fix.as_str(), d.points.as_str()))
+        .collect();
     assert_eq!(
         fixes,
         [
@@ -166,7 +305,11 @@ fn hand_checked_health_figures() {
     );
     let mut en = r.clone();
     en.set_lang(Lang::En);
-    assert!(en.readiness.reasons[0].contains("test withdrawal"), "{:?}", en.readiness.reasons);
+    assert!(
+        en.readiness.reasons[0].contains("test withdrawal"),
+        "{:?}",
+        en.readiness.reasons
+    );
     assert!(r.readiness.reasons[0].contains("测试提现"));
 }
 
@@ -187,11 +330,31 @@ fn a_test_becomes_due_on_its_calendar_day_not_after_30_times_24_hours() {
 fn a_new_test_withdrawal_clears_the_due_item_and_a_failed_one_does_not() {
     let mut s = dataset();
     let at = t("2026-07-01 09:00");
-    s.transaction(|tx| add_withdrawal(tx, &w("银行卡", "2026-06-30 10:00", Some(("", WithdrawalStatus::Failed)), true).no_arrival(), &at)).unwrap();
-    assert!(due_items(s.conn(), &at).unwrap().iter().any(|d| d.platform.as_deref() == Some("银行卡")));
-    s.transaction(|tx| add_withdrawal(tx, &w("银行卡", "2026-06-30 11:00", None, true), &at)).unwrap();
+    s.transaction(|tx| {
+        add_withdrawal(
+            tx,
+            &w(
+                "银行卡",
+                "2026-06-30 10:00",
+                Some(("", WithdrawalStatus::Failed)),
+                true,
+            )
+            .no_arrival(),
+            &at,
+        )
+    })
+    .unwrap();
+    assert!(due_items(s.conn(), &at)
+        .unwrap()
+        .iter()
+        .any(|d| d.platform.as_deref() == Some("银行卡")));
+    s.transaction(|tx| add_withdrawal(tx, &w("银行卡", "2026-06-30 11:00", None, true), &at))
+        .unwrap();
     let due = due_items(s.conn(), &at).unwrap();
-    assert!(!due.iter().any(|d| d.platform.as_deref() == Some("银行卡")), "{due:?}");
+    assert!(
+        !due.iter().any(|d| d.platform.as_deref() == Some("银行卡")),
+        "{due:?}"
+    );
     let r = health(s.conn(), &at).unwrap();
     assert_eq!(r.platforms[2].next_test_due, "2026-07-30");
 }
@@ -201,15 +364,32 @@ fn leap_day_test_is_due_30_calendar_days_later() {
     let mut s = Store::open_in_memory().unwrap();
     let created = t("2024-01-01 10:00");
     s.transaction(|tx| {
-        add_platform(tx, &NewPlatform { name: "P".into(), kind: PlatformKind::Other, note: String::new() }, &created)?;
+        add_platform(
+            tx,
+            &NewPlatform {
+                name: "P".into(),
+                kind: PlatformKind::Other,
+                note: String::new(),
+            },
+            &created,
+        )?;
         add_withdrawal(tx, &w("P", "2024-02-29 23:30", None, true), &created)
     })
     .unwrap();
     let r = health(s.conn(), &t("2024-03-29 12:00")).unwrap();
-    assert_eq!((r.platforms[0].next_test_due.as_str(), r.platforms[0].test_due), ("2024-03-30", false));
+    assert_eq!(
+        (
+            r.platforms[0].next_test_due.as_str(),
+            r.platforms[0].test_due
+        ),
+        ("2024-03-30", false)
+    );
     // Nothing recorded: emergency fund unknown, no money so no shares and no concentration.
     assert_eq!(r.emergency_fund_months, None);
-    assert_eq!((r.concentration.largest.clone(), r.concentration.warn), (None, false));
+    assert_eq!(
+        (r.concentration.largest.clone(), r.concentration.warn),
+        (None, false)
+    );
     assert_eq!(r.platforms[0].share, None);
 }
 
@@ -217,12 +397,18 @@ fn leap_day_test_is_due_30_calendar_days_later() {
 fn notifications_go_out_once_a_day_per_item() {
     let mut s = dataset();
     let morning = t("2026-07-01 09:00");
-    let first = s.transaction(|tx| notifications_to_send(tx, &morning)).unwrap();
+    let first = s
+        .transaction(|tx| notifications_to_send(tx, &morning))
+        .unwrap();
     assert_eq!(first.len(), 4);
     assert_eq!(first[0].key, "test_withdrawal:2");
-    let again = s.transaction(|tx| notifications_to_send(tx, &t("2026-07-01 23:59"))).unwrap();
+    let again = s
+        .transaction(|tx| notifications_to_send(tx, &t("2026-07-01 23:59")))
+        .unwrap();
     assert!(again.is_empty(), "same day: nothing new");
-    let next_day = s.transaction(|tx| notifications_to_send(tx, &t("2026-07-02 00:01"))).unwrap();
+    let next_day = s
+        .transaction(|tx| notifications_to_send(tx, &t("2026-07-02 00:01")))
+        .unwrap();
     assert_eq!(next_day.len(), 4);
 }
 
@@ -230,187 +416,40 @@ fn notifications_go_out_once_a_day_per_item() {
 fn rule_snapshot_versions_diff_and_offer_a_signal() {
     let mut s = dataset();
     let at = t("2026-07-01 09:00");
-    let first = s.transaction(|tx| save_rule_snapshot(tx, "支付宝", "提现门槛 100元\r\n到账 2小时\r\n", &at)).unwrap();
+    let first = s
+        .transaction(|tx| save_rule_snapshot(tx, "支付宝", "提现门槛 100元\r\n到账 2小时\r\n", &at))
+        .unwrap();
     assert!(first.changed && first.previous.is_none() && first.rises.is_empty());
-    let same = s.transaction(|tx| save_rule_snapshot(tx, "支付宝", "提现门槛 100元\n到账 2小时", &at)).unwrap();
+    let same = s
+        .transaction(|tx| save_rule_snapshot(tx, "支付宝", "提现门槛 100元\n到账 2小时", &at))
+        .unwrap();
     assert!(!same.changed, "line endings alone are not a change");
-    let second = s.transaction(|tx| save_rule_snapshot(tx, "支付宝", "提现门槛 150元\n到账 2小时", &t("2026-07-02 09:00"))).unwrap();
+    let second = s
+        .transaction(|tx| {
+            save_rule_snapshot(
+                tx,
+                "支付宝",
+                "提现门槛 150元\n到账 2小时",
+                &t("2026-07-02 09:00"),
+            )
+        })
+        .unwrap();
     assert!(second.changed);
     assert_eq!(second.suggest_signal.as_deref(), Some("raised_threshold"));
-    assert_eq!((second.rises[0].before.as_str(), second.rises[0].after.as_str()), ("100", "150"));
+    assert_eq!(
+        (
+            second.rises[0].before.as_str(),
+            second.rises[0].after.as_str()
+        ),
+        ("100", "150")
+    );
     assert!(second.unified.contains("-提现门槛 100元"));
     assert_eq!(list_rule_snapshots(s.conn(), "支付宝").unwrap().len(), 2);
-    let e = s.transaction(|tx| save_rule_snapshot(tx, "支付宝", "  \n", &at)).unwrap_err();
+    let e = s
+        .transaction(|tx| save_rule_snapshot(tx, "支付宝", "  \n", &at))
+        .unwrap_err();
     assert_eq!(e.field_name(), Some("text"));
 }
-
-/// Every table's rows, in order, as text: two databases with equal dumps hold the same data.
-pub(crate) fn dump(conn: &Connection) -> Vec<String> {
-    let mut out = Vec::new();
-    let tables: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<rusqlite::Result<_>>()
-        .unwrap();
-    for table in tables {
-        let mut stmt = conn.prepare(&format!("SELECT * FROM \"{table}\" ORDER BY rowid")).unwrap();
-        let width = stmt.column_count();
-        let rows = stmt
-            .query_map([], |r| {
-                let cells: Vec<String> = (0..width).map(|i| format!("{:?}", r.get::<_, rusqlite::types::Value>(i).unwrap())).collect();
-                Ok(format!("{table}: {}", cells.join(" | ")))
-            })
-            .unwrap();
-        out.extend(rows.map(|r| r.unwrap()));
-    }
-    out.push(format!("user_version {}", conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0)).unwrap()));
-    out
-}
-
-fn vault_listing(db: &std::path::Path) -> Vec<(String, String)> {
-    let mut v: Vec<(String, String)> = std::fs::read_dir(crate::store::vault_dir(db))
-        .unwrap()
-        .map(|e| {
-            let e = e.unwrap();
-            (e.file_name().to_string_lossy().to_string(), crate::vault::sha256_hex(&std::fs::read(e.path()).unwrap()))
-        })
-        .collect();
-    v.sort();
-    v
-}
-
-fn file_store(dir: &std::path::Path) -> Store {
-    let mut s = Store::open(&dir.join("tixian.db")).unwrap();
-    let created = t("2026-01-01 10:00");
-    s.transaction(|tx| {
-        add_platform(tx, &NewPlatform { name: "微信支付".into(), kind: PlatformKind::Wechat, note: "主力".into() }, &created)?;
-        add_balance(tx, "微信支付", Money(123_456), &created, &created)?;
-        log_signal(tx, "微信支付", SignalKind::Other, "客服说“系统升级”", &created, &created)
-    })
-    .unwrap();
-    let vault = crate::store::vault_dir(s.path());
-    crate::vault::store(&vault, b"evidence one").unwrap();
-    crate::vault::store(&vault, &[0u8, 159, 146, 150, 255]).unwrap();
-    s
-}
-
-#[test]
-fn backup_then_restore_gives_back_the_same_data_and_vault() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("data").join("tixian.db");
-    std::fs::create_dir_all(db.parent().unwrap()).unwrap();
-    let mut s = file_store(db.parent().unwrap());
-    let archive = dir.path().join("backup.zip");
-    let report = backup(&s, &archive, &t("2026-07-01 09:00")).unwrap();
-    assert_eq!(report.vault_files, 2);
-    let dump_at_backup = dump(s.conn());
-    let vault_at_backup = vault_listing(&db);
-
-    // Change things after the backup, then restore.
-    s.transaction(|tx| add_platform(tx, &NewPlatform { name: "later".into(), kind: PlatformKind::Other, note: String::new() }, &t("2026-07-02 09:00")).map(|_| ())).unwrap();
-    let dump_changed = dump(s.conn());
-    drop(s);
-    let restored = restore(&db, &archive, &t("2026-07-03T08:00:00+08:00")).unwrap();
-    let kept = restored.previous_kept_at.clone().unwrap();
-    assert!(kept.ends_with("tixian.db.before-restore-20260703T080000"), "{kept}");
-    let s = Store::open(&db).unwrap();
-    assert_eq!(dump(s.conn()), dump_at_backup);
-    assert_eq!(vault_listing(&db), vault_at_backup);
-    // What was replaced is kept, with the change made after the backup.
-    let old = Connection::open(&kept).unwrap();
-    assert_eq!(dump(&old), dump_changed);
-
-    // Restoring into an empty place (a new computer) brings the vault along.
-    let fresh = dir.path().join("new").join("tixian.db");
-    let r2 = restore(&fresh, &archive, &t("2026-07-03 09:00")).unwrap();
-    assert_eq!((r2.previous_kept_at, r2.vault_added), (None, 2));
-    assert_eq!(dump(Store::open(&fresh).unwrap().conn()), dump_at_backup);
-    assert_eq!(vault_listing(&fresh), vault_at_backup);
-}
-
-#[test]
-fn restore_refuses_a_tampered_or_truncated_archive_and_changes_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let s = file_store(dir.path());
-    let db = s.path().to_path_buf();
-    let archive = dir.path().join("b.zip");
-    backup(&s, &archive, &t("2026-07-01 09:00")).unwrap();
-    s.conn().query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
-    drop(s);
-    let before = std::fs::read(&db).unwrap();
-
-    // Rebuild the archive with one vault file's content changed (its name no longer matches).
-    let tampered = dir.path().join("tampered.zip");
-    {
-        let mut src = zip::ZipArchive::new(File::open(&archive).unwrap()).unwrap();
-        let mut dst = zip::ZipWriter::new(File::create(&tampered).unwrap());
-        for i in 0..src.len() {
-            let mut e = src.by_index(i).unwrap();
-            let name = e.name().unwrap().to_string();
-            let mut bytes = Vec::new();
-            e.read_to_end(&mut bytes).unwrap();
-            if name.starts_with("vault/") && bytes == b"evidence one" {
-                bytes = b"evidence 0ne".to_vec();
-            }
-            dst.start_file(name, SimpleFileOptions::default()).unwrap();
-            dst.write_all(&bytes).unwrap();
-        }
-        dst.finish().unwrap();
-    }
-    let e = restore(&db, &tampered, &t("2026-07-03 08:00")).unwrap_err();
-    assert_eq!(e.code(), "invalid");
-    assert!(e.to_string().contains("does not match its hash"), "{e}");
-
-    let bytes = std::fs::read(&archive).unwrap();
-    let truncated = dir.path().join("truncated.zip");
-    std::fs::write(&truncated, &bytes[..bytes.len() / 2]).unwrap();
-    assert_eq!(restore(&db, &truncated, &t("2026-07-03 08:00")).unwrap_err().code(), "invalid");
-    assert_eq!(restore(&db, &dir.path().join("missing.zip"), &t("2026-07-03 08:00")).unwrap_err().code(), "invalid");
-
-    assert_eq!(std::fs::read(&db).unwrap(), before, "database untouched");
-    let leftovers: Vec<String> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
-        .filter(|n| n.contains("before-restore") || n.contains("restore-"))
-        .collect();
-    assert!(leftovers.is_empty(), "{leftovers:?}");
-}
-
-#[test]
-fn rolling_backups_one_a_day_newest_seven_kept() {
-    let dir = tempfile::tempdir().unwrap();
-    let s = file_store(dir.path());
-    let backups = dir.path().join("backups");
-    std::fs::create_dir_all(&backups).unwrap();
-    std::fs::write(backups.join("notes.txt"), "mine").unwrap();
-    let start = chrono::NaiveDate::from_ymd_opt(2026, 2, 25).unwrap();
-    for i in 0..9 {
-        let day = start + chrono::Days::new(i);
-        assert!(rolling_backup(&s, &backups, day, &t("2026-07-01 09:00")).unwrap().is_some());
-        assert!(rolling_backup(&s, &backups, day, &t("2026-07-01 09:00")).unwrap().is_none(), "one a day");
-    }
-    let mut names: Vec<String> = std::fs::read_dir(&backups).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().to_string()).collect();
-    names.sort();
-    assert_eq!(
-        names,
-        [
-            "notes.txt",
-            "tixian-2026-02-27.zip",
-            "tixian-2026-02-28.zip",
-            "tixian-2026-03-01.zip",
-            "tixian-2026-03-02.zip",
-            "tixian-2026-03-03.zip",
-            "tixian-2026-03-04.zip",
-            "tixian-2026-03-05.zip",
-        ]
-    );
-}
-
-use std::fs::File;
-use std::io::{Read, Write};
-use zip::write::SimpleFileOptions;
 
 /// The index-window median minus the last three must equal a brute-force median, including
 /// ties (equal delays ordered by id) and exclusions at the low end, middle and high end.
@@ -427,11 +466,23 @@ fn median_before_the_last_three_matches_brute_force() {
         let mut s = Store::open_in_memory().unwrap();
         let created = t("2026-01-01 10:00");
         s.transaction(|tx| {
-            add_platform(tx, &NewPlatform { name: "P".into(), kind: PlatformKind::Other, note: String::new() }, &created)?;
+            add_platform(
+                tx,
+                &NewPlatform {
+                    name: "P".into(),
+                    kind: PlatformKind::Other,
+                    note: String::new(),
+                },
+                &created,
+            )?;
             for (i, h) in delays_h.iter().enumerate() {
                 let req = t("2026-02-01 00:00") + chrono::Duration::days(i as i64);
                 let arr = req + chrono::Duration::hours(*h);
-                add_withdrawal(tx, &arrived("P", &time::to_rfc3339(&req), &time::to_rfc3339(&arr), false), &created)?;
+                add_withdrawal(
+                    tx,
+                    &arrived("P", &time::to_rfc3339(&req), &time::to_rfc3339(&arr), false),
+                    &created,
+                )?;
             }
             Ok(())
         })
@@ -440,14 +491,32 @@ fn median_before_the_last_three_matches_brute_force() {
         let mut before: Vec<i64> = delays_h[..n - 3].to_vec();
         before.sort_unstable();
         let m = before.len();
-        let med_before = if m % 2 == 1 { Decimal::from(before[m / 2]) } else { Decimal::from(before[m / 2 - 1] + before[m / 2]) / Decimal::from(2) };
-        let expected_longer = delays_h[n - 3..].iter().all(|h| Decimal::from(*h) > med_before);
+        let med_before = if m % 2 == 1 {
+            Decimal::from(before[m / 2])
+        } else {
+            Decimal::from(before[m / 2 - 1] + before[m / 2]) / Decimal::from(2)
+        };
+        let expected_longer = delays_h[n - 3..]
+            .iter()
+            .all(|h| Decimal::from(*h) > med_before);
         let mut all = delays_h.to_vec();
         all.sort_unstable();
-        let med_all = if n % 2 == 1 { Decimal::from(all[n / 2]) } else { Decimal::from(all[n / 2 - 1] + all[n / 2]) / Decimal::from(2) };
+        let med_all = if n % 2 == 1 {
+            Decimal::from(all[n / 2])
+        } else {
+            Decimal::from(all[n / 2 - 1] + all[n / 2]) / Decimal::from(2)
+        };
         let r = health(s.conn(), &t("2026-03-01 00:00")).unwrap();
         let p = &r.platforms[0];
-        assert_eq!(p.arrival_hours.median.as_deref(), Some(format!("{med_all:.1}").as_str()), "{delays_h:?}");
-        assert_eq!(p.signals.contains(&"longer_arrivals".to_string()), expected_longer, "{delays_h:?}: median before {med_before}");
+        assert_eq!(
+            p.arrival_hours.median.as_deref(),
+            Some(format!("{med_all:.1}").as_str()),
+            "{delays_h:?}"
+        );
+        assert_eq!(
+            p.signals.contains(&"longer_arrivals".to_string()),
+            expected_longer,
+            "{delays_h:?}: median before {med_before}"
+        );
     }
 }
