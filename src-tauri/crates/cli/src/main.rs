@@ -53,6 +53,22 @@ enum Command {
     Withdraw(commands::withdraw::WithdrawArgs),
     /// Import a WeChat Pay or Alipay bill (CSV, XLSX or its ZIP): tixian import FILE [--platform NAME] [--password PW].
     Import(commands::import::ImportArgs),
+    /// Platform health: tixian health [--due] [--at TIME] (--due exits 1 when something is due).
+    Health(commands::health::HealthArgs),
+    /// Log a danger signal: tixian signal PLATFORM KIND [--note TEXT] [--at TIME].
+    Signal(commands::signal::SignalArgs),
+    /// Save a platform's payout-rule text and show what changed: tixian rules-snapshot PLATFORM FILE|-.
+    #[command(name = "rules-snapshot")]
+    RulesSnapshot(commands::rules_snapshot::RulesSnapshotArgs),
+    /// Record the quarterly review as done: tixian review [--at TIME] [--note TEXT].
+    Review(commands::review::ReviewArgs),
+    /// Health settings: tixian settings set monthly-spending|outside-money AMOUNT, settings show.
+    #[command(subcommand)]
+    Settings(commands::settings::SettingsCommand),
+    /// Back up the database and evidence vault into one archive: tixian backup FILE.
+    Backup(commands::backup::BackupArgs),
+    /// Restore a backup archive (keeps a copy of the current database): tixian restore FILE --yes.
+    Restore(commands::backup::RestoreArgs),
 }
 
 /// What every command gets: the chosen language, output mode and a lazily opened store.
@@ -64,11 +80,14 @@ pub struct Ctx {
 
 impl Ctx {
     pub fn open_store(&self) -> Result<Store, CoreError> {
-        let path = self
-            .db
+        Store::open(&self.db_path())
+    }
+
+    /// The database file this run uses (`--db`, `TIXIAN_DB` or the default).
+    pub fn db_path(&self) -> PathBuf {
+        self.db
             .clone()
-            .unwrap_or_else(tixian_core::store::default_db_path);
-        Store::open(&path)
+            .unwrap_or_else(tixian_core::store::default_db_path)
     }
 }
 
@@ -110,6 +129,13 @@ fn main() -> ExitCode {
         Command::Kb(cmd) => commands::kb::run(&ctx, cmd),
         Command::Withdraw(args) => commands::withdraw::run(&ctx, args),
         Command::Import(args) => commands::import::run(&ctx, args),
+        Command::Health(args) => commands::health::run(&ctx, args),
+        Command::Signal(args) => commands::signal::run(&ctx, args),
+        Command::RulesSnapshot(args) => commands::rules_snapshot::run(&ctx, args),
+        Command::Review(args) => commands::review::run(&ctx, args),
+        Command::Settings(cmd) => commands::settings::run(&ctx, cmd),
+        Command::Backup(args) => commands::backup::backup(&ctx, args),
+        Command::Restore(args) => commands::backup::restore(&ctx, args),
     };
     match result {
         Ok(code) => code,

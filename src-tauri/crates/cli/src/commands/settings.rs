@@ -1,0 +1,111 @@
+//! `tixian settings set KEY VALUE` / `tixian settings show`: the figures health uses.
+//! Keys: `monthly-spending` and `outside-money` (yuan; `none` clears), and
+//! `test-interval PLATFORM` is set with `tixian settings set test-interval DAYS --platform NAME`.
+
+use crate::Ctx;
+use clap::Subcommand;
+use std::process::ExitCode;
+use tixian_core::health::{self, HealthSettings};
+use tixian_core::ledger::{self, PlatformEdit};
+use tixian_core::{time, CoreError, Lang, Money};
+
+#[derive(Subcommand)]
+pub enum SettingsCommand {
+    /// Set a value: monthly-spending AMOUNT | outside-money AMOUNT | test-interval DAYS --platform NAME.
+    Set {
+        /// monthly-spending | outside-money | test-interval
+        key: String,
+        /// Yuan for the money keys (`none` clears); whole days (1–366) for test-interval.
+        value: String,
+        /// The platform, for test-interval.
+        #[arg(long)]
+        platform: Option<String>,
+    },
+    /// Show the health settings.
+    Show,
+}
+
+fn amount(value: &str) -> Result<Option<Money>, CoreError> {
+    if value.trim().eq_ignore_ascii_case("none") {
+        return Ok(None);
+    }
+    Money::parse_amount(value)
+        .map(Some)
+        .map_err(|e| e.field("VALUE"))
+}
+
+pub fn run(ctx: &Ctx, cmd: SettingsCommand) -> Result<ExitCode, CoreError> {
+    let now = time::now();
+    match cmd {
+        SettingsCommand::Show => {
+            let store = ctx.open_store()?;
+            let s = health::health_settings(store.conn())?;
+            print_settings(ctx, &s);
+        }
+        SettingsCommand::Set { key, value, platform } => match key.as_str() {
+            "monthly-spending" | "outside-money" => {
+                let v = amount(&value)?;
+                let mut store = ctx.open_store()?;
+                let s = store.transaction(|tx| {
+                    let mut s = health::health_settings(tx)?;
+                    if key == "monthly-spending" {
+                        s.monthly_spending = v;
+                    } else {
+                        s.outside_money = v;
+                    }
+                    health::set_health_settings(tx, &s, &now)
+                })?;
+                print_settings(ctx, &s);
+            }
+            "test-interval" => {
+                let days: i64 = value.trim().parse().ok().filter(|d| (1..=366).contains(d)).ok_or_else(|| {
+                    CoreError::invalid("VALUE", format!("“{value}”不是 1–366 之间的天数"), format!("“{value}” is not a number of days between 1 and 366"))
+                })?;
+                let name = platform.ok_or_else(|| {
+                    CoreError::invalid("--platform", "请用 --platform 指定平台", "name the platform with --platform")
+                })?;
+                let mut store = ctx.open_store()?;
+                let p = store.transaction(|tx| {
+                    let p = ledger::require_platform(tx, &name)?;
+                    let edit = PlatformEdit {
+                        name: p.name.clone(),
+                        kind: p.kind,
+                        note: p.note.clone(),
+                        licence: p.licence.clone(),
+                        operating_since: p.operating_since.clone(),
+                        test_interval_days: days,
+                    };
+                    ledger::update_platform(tx, p.id, &edit, &now)
+                })?;
+                ctx.out.print(&p, |lang| match lang {
+                    Lang::Zh => format!("{} 的测试提现间隔：{} 天", p.name, p.test_interval_days),
+                    Lang::En => format!("{}: a test withdrawal every {} days", p.name, p.test_interval_days),
+                });
+            }
+            other => {
+                return Err(CoreError::invalid(
+                    "KEY",
+                    format!("未知设置“{other}”，可选：monthly-spending、outside-money、test-interval"),
+                    format!("unknown setting “{other}”; use monthly-spending, outside-money or test-interval"),
+                ))
+            }
+        },
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_settings(ctx: &Ctx, s: &HealthSettings) {
+    let show = |m: Option<Money>| m.map(|m| m.display()).unwrap_or_else(|| "—".into());
+    ctx.out.print(s, |lang| match lang {
+        Lang::Zh => format!(
+            "每月开销：{}\n平台外的钱：{}",
+            show(s.monthly_spending),
+            show(s.outside_money)
+        ),
+        Lang::En => format!(
+            "Monthly spending: {}\nMoney outside platforms: {}",
+            show(s.monthly_spending),
+            show(s.outside_money)
+        ),
+    });
+}
