@@ -33,6 +33,8 @@ enum Command {
     Platform(commands::platform::PlatformCommand),
     /// Record a balance snapshot: tixian balance NAME AMOUNT [--at TIME].
     Balance(commands::balance::BalanceArgs),
+    /// Check an evidence bundle: tixian verify FILE.pdf (exit 0 only if nothing changed).
+    Verify(commands::bundle::VerifyArgs),
 }
 
 /// What every command gets: the chosen language, output mode and a lazily opened store.
@@ -73,6 +75,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Platform(cmd) => commands::platform::run(&ctx, cmd),
         Command::Balance(args) => commands::balance::run(&ctx, args),
+        Command::Verify(args) => commands::bundle::verify(&ctx, args),
     };
     match result {
         Ok(code) => code,

@@ -6,6 +6,7 @@
 //! one transaction.
 
 pub mod error;
+pub mod export;
 pub mod lang;
 pub mod ledger;
 pub mod money;

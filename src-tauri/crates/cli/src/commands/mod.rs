@@ -1,4 +1,5 @@
 //! One module per command group; each parses its own arguments and calls core.
 
 pub mod balance;
+pub mod bundle;
 pub mod platform;
