@@ -18,42 +18,74 @@ use tixian_core::Lang;
 const SHOTS: usize = 50;
 
 fn main() {
-    let dir = std::env::args().nth(1).map(PathBuf::from).unwrap_or_else(|| PathBuf::from("target/bundle-bench"));
+    let dir = std::env::args()
+        .nth(1)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("target/bundle-bench"));
     let shots = dir.join("shots");
-    let paths: Vec<PathBuf> = (1..=SHOTS).map(|i| shots.join(format!("Screenshot_{i:02}.png"))).collect();
+    let paths: Vec<PathBuf> = (1..=SHOTS)
+        .map(|i| shots.join(format!("Screenshot_{i:02}.png")))
+        .collect();
     if !paths.iter().all(|p| p.exists()) {
         std::fs::create_dir_all(&shots).expect("create folder");
         let t = Instant::now();
         for (i, p) in paths.iter().enumerate() {
-            gen::save_png(&DynamicImage::ImageRgb8(gen::screenshot(i as u64 + 100, 1080, 2400)), p);
+            gen::save_png(
+                &DynamicImage::ImageRgb8(gen::screenshot(i as u64 + 100, 1080, 2400)),
+                p,
+            );
         }
-        eprintln!("generated {SHOTS} screenshots in {:.1} s", t.elapsed().as_secs_f64());
+        eprintln!(
+            "generated {SHOTS} screenshots in {:.1} s",
+            t.elapsed().as_secs_f64()
+        );
         // Measure in a fresh process so generating the images does not count towards peak memory.
-        let status = Command::new(std::env::current_exe().expect("own path")).arg(&dir).status().expect("rerun");
+        let status = Command::new(std::env::current_exe().expect("own path"))
+            .arg(&dir)
+            .status()
+            .expect("rerun");
         std::process::exit(status.code().unwrap_or(1));
     }
-    let input_bytes: u64 = paths.iter().map(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)).sum();
+    let input_bytes: u64 = paths
+        .iter()
+        .map(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0))
+        .sum();
     let out = dir.join("out");
     std::fs::create_dir_all(&out).expect("create folder");
 
     let evidence = paths
         .iter()
         .enumerate()
-        .map(|(i, p)| gen::evidence(p.clone(), &format!("提现失败截图 {}", i + 1), Some("2026-06-15T23:40:00+08:00")))
+        .map(|(i, p)| {
+            gen::evidence(
+                p.clone(),
+                &format!("提现失败截图 {}", i + 1),
+                Some("2026-06-15T23:40:00+08:00"),
+            )
+        })
         .collect();
     let input = gen::case(Lang::Zh, 100, evidence);
     let pdf = out.join("bench.pdf");
-    let opts = ExportOptions { overwrite: true, smaller_file: false };
+    let opts = ExportOptions {
+        overwrite: true,
+        smaller_file: false,
+    };
     let mut times = Vec::new();
     let mut report = None;
     for _ in 0..3 {
         let t = Instant::now();
-        report = Some(export_bundle(&input, &pdf, &opts, &mut |_| {}).unwrap_or_else(|e| panic!("export: {e}")));
+        report = Some(
+            export_bundle(&input, &pdf, &opts, &mut |_| {})
+                .unwrap_or_else(|e| panic!("export: {e}")),
+        );
         times.push(t.elapsed().as_secs_f64());
     }
     let report = report.expect("ran");
     let best = times.iter().copied().fold(f64::MAX, f64::min);
-    println!("input:   {SHOTS} PNG screenshots 1080x2400, {:.1} MB; 100 timeline entries", mb(input_bytes));
+    println!(
+        "input:   {SHOTS} PNG screenshots 1080x2400, {:.1} MB; 100 timeline entries",
+        mb(input_bytes)
+    );
     println!(
         "tixian:  first run {:.3} s (includes loading the font), best of 3 {:.3} s; {} pages; PDF {:.2} MB; peak memory {} MB",
         times[0],
@@ -91,9 +123,17 @@ fn vm_hwm_mb() -> Option<u64> {
 /// Runs `img2pdf` on the same images; (seconds, PDF size).
 fn img2pdf(paths: &[PathBuf], out: &Path) -> Option<(f64, u64)> {
     let t = Instant::now();
-    let status = Command::new("img2pdf").args(paths).arg("-o").arg(out).status().ok()?;
+    let status = Command::new("img2pdf")
+        .args(paths)
+        .arg("-o")
+        .arg(out)
+        .status()
+        .ok()?;
     if !status.success() {
         return None;
     }
-    Some((t.elapsed().as_secs_f64(), std::fs::metadata(out).ok()?.len()))
+    Some((
+        t.elapsed().as_secs_f64(),
+        std::fs::metadata(out).ok()?.len(),
+    ))
 }

@@ -11,10 +11,15 @@ pub struct Lcg(u64);
 
 impl Lcg {
     pub fn new(seed: u64) -> Lcg {
-        Lcg(seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407))
+        Lcg(seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407))
     }
     pub fn next(&mut self) -> u32 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (self.0 >> 33) as u32
     }
     pub fn range(&mut self, lo: u32, hi: u32) -> u32 {
@@ -29,7 +34,11 @@ impl Lcg {
 pub fn screenshot(seed: u64, w: u32, h: u32) -> RgbImage {
     let mut rng = Lcg::new(seed);
     let mut img = RgbImage::from_pixel(w, h, Rgb([237, 237, 237]));
-    let hue = [rng.range(30, 200) as u8, rng.range(120, 220) as u8, rng.range(60, 240) as u8];
+    let hue = [
+        rng.range(30, 200) as u8,
+        rng.range(120, 220) as u8,
+        rng.range(60, 240) as u8,
+    ];
     fill(&mut img, 0, 0, w, 90, Rgb([20, 20, 20]));
     fill(&mut img, 0, 90, w, 160, Rgb(hue));
     let mut y = 300;
@@ -39,7 +48,11 @@ pub fn screenshot(seed: u64, w: u32, h: u32) -> RgbImage {
         let bw = rng.range(w / 3, w - 200);
         let bh = lines * 56 + 40;
         let x = if right { w - 40 - bw } else { 40 };
-        let bubble = if right { Rgb([149, 236, 105]) } else { Rgb([255, 255, 255]) };
+        let bubble = if right {
+            Rgb([149, 236, 105])
+        } else {
+            Rgb([255, 255, 255])
+        };
         fill(&mut img, x, y, bw, bh, bubble);
         for l in 0..lines {
             let mut cx = x + 24;
@@ -51,7 +64,11 @@ pub fn screenshot(seed: u64, w: u32, h: u32) -> RgbImage {
                     let sx = cx + rng.range(0, gw - 4);
                     let sy = ty + rng.range(0, 30);
                     let vertical = s % 2 == 0;
-                    let (fw, fh) = if vertical { (3, rng.range(8, 34 - (sy - ty).min(30))) } else { (rng.range(6, gw), 3) };
+                    let (fw, fh) = if vertical {
+                        (3, rng.range(8, 34 - (sy - ty).min(30)))
+                    } else {
+                        (rng.range(6, gw), 3)
+                    };
                     fill(&mut img, sx, sy, fw, fh, Rgb([30 + (s * 20) as u8, 30, 30]));
                 }
                 cx += gw + 4;
@@ -79,7 +96,11 @@ fn photo(img: &mut RgbImage, rng: &mut Lcg, x: u32, y: u32, w: u32, h: u32) {
     for yy in 0..h {
         for xx in 0..w {
             let n = (rng.next() % 24) as u8;
-            let p = Rgb([(xx * 255 / w) as u8 / 2 + n, (yy * 255 / h) as u8 / 2 + n, 120 + n]);
+            let p = Rgb([
+                (xx * 255 / w) as u8 / 2 + n,
+                (yy * 255 / h) as u8 / 2 + n,
+                120 + n,
+            ]);
             if x + xx < img.width() && y + yy < img.height() {
                 img.put_pixel(x + xx, y + yy, p);
             }
@@ -88,13 +109,19 @@ fn photo(img: &mut RgbImage, rng: &mut Lcg, x: u32, y: u32, w: u32, h: u32) {
 }
 
 pub fn save_png(img: &DynamicImage, path: &Path) {
-    img.save_with_format(path, image::ImageFormat::Png).expect("write png");
+    img.save_with_format(path, image::ImageFormat::Png)
+        .expect("write png");
 }
 
 pub fn save_jpeg(img: &RgbImage, path: &Path, quality: u8) {
     let mut out = Vec::new();
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality)
-        .write_image(img.as_raw(), img.width(), img.height(), image::ExtendedColorType::Rgb8)
+        .write_image(
+            img.as_raw(),
+            img.width(),
+            img.height(),
+            image::ExtendedColorType::Rgb8,
+        )
         .expect("encode jpeg");
     std::fs::write(path, out).expect("write jpeg");
 }

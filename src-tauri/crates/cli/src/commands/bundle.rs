@@ -23,11 +23,21 @@ pub fn verify(ctx: &Ctx, args: VerifyArgs) -> Result<ExitCode, CoreError> {
     }
     let names: Vec<String> = report
         .problems()
-        .map(|e| format!("{} ({})", shown_name(e.name.as_str(), e.place, ctx.lang), status_word(e.status, ctx.lang)))
+        .map(|e| {
+            let name = shown_name(e.name.as_str(), e.place, ctx.lang);
+            match ctx.lang {
+                Lang::Zh => format!("{name}：{}", status_word(e.status, ctx.lang)),
+                Lang::En => format!("{name}: {}", status_word(e.status, ctx.lang)),
+            }
+        })
         .collect();
     match ctx.lang {
-        Lang::Zh => eprintln!("核对未通过：{} 项不一致：{}", names.len(), names.join("，")),
-        Lang::En => eprintln!("verify failed: {} item(s) differ: {}", names.len(), names.join(", ")),
+        Lang::Zh => eprintln!("核对未通过，{} 项不一致：{}", names.len(), names.join("；")),
+        Lang::En => eprintln!(
+            "verify failed, {} item(s) differ: {}",
+            names.len(),
+            names.join("; ")
+        ),
     }
     Ok(ExitCode::from(1))
 }
@@ -54,7 +64,11 @@ fn shown_name(name: &str, place: Place, lang: Lang) -> String {
 fn verify_text(report: &VerifyReport, lang: Lang) -> String {
     let mut lines = Vec::new();
     for e in &report.entries {
-        let mut line = format!("{:<8} {}", status_word(e.status, lang), shown_name(&e.name, e.place, lang));
+        let mut line = format!(
+            "{:<8} {}",
+            status_word(e.status, lang),
+            shown_name(&e.name, e.place, lang)
+        );
         if e.status == FileStatus::Changed {
             let actual = e.actual.as_deref().unwrap_or("");
             line.push_str(&match lang {
@@ -66,8 +80,16 @@ fn verify_text(report: &VerifyReport, lang: Lang) -> String {
     }
     let bad = report.problems().count();
     lines.push(match (bad, lang) {
-        (0, Lang::Zh) => format!("全部 {} 项一致（材料指纹 {}）", report.entries.len(), report.fingerprint),
-        (0, Lang::En) => format!("all {} items unchanged (fingerprint {})", report.entries.len(), report.fingerprint),
+        (0, Lang::Zh) => format!(
+            "全部 {} 项一致（材料指纹 {}）",
+            report.entries.len(),
+            report.fingerprint
+        ),
+        (0, Lang::En) => format!(
+            "all {} items unchanged (fingerprint {})",
+            report.entries.len(),
+            report.fingerprint
+        ),
         (n, Lang::Zh) => format!("{n} 项不一致"),
         (n, Lang::En) => format!("{n} item(s) differ"),
     });
@@ -78,7 +100,12 @@ fn verify_text(report: &VerifyReport, lang: Lang) -> String {
 /// and prints the report (`--json`: the `ExportReport`). The caller builds `input` from the
 /// case store, with `exported_at` = now and `lang` = the bundle language.
 #[allow(dead_code)] // called by `case export` once the cases module is wired in
-pub fn export(ctx: &Ctx, input: &BundleInput, out: &Path, opts: ExportOptions) -> Result<ExitCode, CoreError> {
+pub fn export(
+    ctx: &Ctx,
+    input: &BundleInput,
+    out: &Path,
+    opts: ExportOptions,
+) -> Result<ExitCode, CoreError> {
     let report = export::export_bundle(input, out, &opts, &mut |_| {})?;
     ctx.out.print(&report, |lang| match lang {
         Lang::Zh => format!(

@@ -7,7 +7,10 @@ use std::path::{Path, PathBuf};
 
 /// `FILE.pdf` → `FILE.files` beside it.
 pub fn files_dir_for(pdf: &Path) -> PathBuf {
-    let stem = pdf.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = pdf
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     pdf.with_file_name(format!("{stem}.files"))
 }
 
@@ -21,7 +24,10 @@ pub fn bundle_file_name(
     date: Option<&str>,
 ) -> String {
     let original = Path::new(original_name);
-    let stem = original.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = original
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let ext = original
         .extension()
         .map(|e| e.to_string_lossy().to_lowercase())
@@ -46,7 +52,14 @@ pub fn bundle_file_name(
 }
 
 fn is_date(d: &str) -> bool {
-    d.len() == 10 && d.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() })
+    d.len() == 10
+        && d.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        })
 }
 
 /// Keeps letters, digits and a few harmless marks; spaces and anything a file system or
@@ -74,12 +87,18 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 /// `SHA256SUMS` in the format `sha256sum -c` reads: `HASH  NAME` per line.
 pub fn sha256sums(entries: &[(String, String)]) -> String {
-    entries.iter().map(|(name, hash)| format!("{hash}  {name}\n")).collect()
+    entries
+        .iter()
+        .map(|(name, hash)| format!("{hash}  {name}\n"))
+        .collect()
 }
 
 /// A path beside `target` for writing before the final rename: `.NAME.tmp-PID`.
 pub fn temp_beside(target: &Path) -> PathBuf {
-    let name = target.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = target
+        .file_name()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     target.with_file_name(format!(".{name}.tmp-{}", std::process::id()))
 }
 
@@ -129,15 +148,30 @@ mod tests {
     #[test]
     fn names_carry_index_caption_date_and_extension() {
         assert_eq!(
-            bundle_file_name(1, 2, "提现失败截图", "Screenshot_2026.PNG", Some("2026-06-15")),
+            bundle_file_name(
+                1,
+                2,
+                "提现失败截图",
+                "Screenshot_2026.PNG",
+                Some("2026-06-15")
+            ),
             "01_提现失败截图_2026-06-15.png"
         );
-        assert_eq!(bundle_file_name(12, 3, "", "客服 聊天记录.jpg", None), "012_客服_聊天记录.jpg");
+        assert_eq!(
+            bundle_file_name(12, 3, "", "客服 聊天记录.jpg", None),
+            "012_客服_聊天记录.jpg"
+        );
     }
 
     #[test]
     fn unsafe_characters_are_replaced() {
-        let name = bundle_file_name(3, 2, "a/b\\c:d*e?\"f\n<g>|h  i", "x.txt", Some("not-a-date"));
+        let name = bundle_file_name(
+            3,
+            2,
+            "a/b\\c:d*e?\"f\n<g>|h  i",
+            "x.txt",
+            Some("not-a-date"),
+        );
         assert_eq!(name, "03_a_b_c_d_e_f_g_h_i.txt");
         assert_eq!(bundle_file_name(4, 2, "...", "...", None), "04_file");
     }
@@ -156,6 +190,9 @@ mod tests {
 
     #[test]
     fn files_dir_sits_beside_the_pdf() {
-        assert_eq!(files_dir_for(Path::new("/x/bundle.pdf")), Path::new("/x/bundle.files"));
+        assert_eq!(
+            files_dir_for(Path::new("/x/bundle.pdf")),
+            Path::new("/x/bundle.files")
+        );
     }
 }

@@ -126,7 +126,10 @@ impl PreparedImage {
             }
         }
         if self.cmyk_inverted {
-            dict.set("Decode", Object::Array([1, 0, 1, 0, 1, 0, 1, 0].map(Object::from).to_vec()));
+            dict.set(
+                "Decode",
+                Object::Array([1, 0, 1, 0, 1, 0, 1, 0].map(Object::from).to_vec()),
+            );
         }
         if let Some(mask) = self.smask {
             let mut md = image_dict(mask.width, mask.height, mask.bits);
@@ -136,7 +139,10 @@ impl PreparedImage {
             let id = doc.add_object(Stream::new(md, mask.idat).with_compression(false));
             dict.set("SMask", Object::Reference(id));
         }
-        dict.set("TixianFile", Object::String(tag.as_bytes().to_vec(), StringFormat::Literal));
+        dict.set(
+            "TixianFile",
+            Object::String(tag.as_bytes().to_vec(), StringFormat::Literal),
+        );
         Stream::new(dict, self.data).with_compression(false)
     }
 }
@@ -167,7 +173,10 @@ fn color_space(space: &Space, icc: Option<ObjectId>) -> Object {
         _ => "DeviceRGB",
     };
     let base = |s: &Space| match icc {
-        Some(id) => Object::Array(vec![Object::Name(b"ICCBased".to_vec()), Object::Reference(id)]),
+        Some(id) => Object::Array(vec![
+            Object::Name(b"ICCBased".to_vec()),
+            Object::Reference(id),
+        ]),
         None => Object::Name(device(s).as_bytes().to_vec()),
     };
     match space {
@@ -183,7 +192,11 @@ fn color_space(space: &Space, icc: Option<ObjectId>) -> Object {
 
 /// Prepares `bytes` for the PDF; `None` when they are not an image we can show.
 pub(crate) fn prepare(bytes: &[u8], smaller_file: bool) -> Option<PreparedImage> {
-    let orientation = if bytes.starts_with(&[0xFF, 0xD8]) { exif_orientation(bytes) } else { 1 };
+    let orientation = if bytes.starts_with(&[0xFF, 0xD8]) {
+        exif_orientation(bytes)
+    } else {
+        1
+    };
     if smaller_file {
         if let Some((w, h)) = quick_size(bytes) {
             if w.max(h) > SMALL_LONG_SIDE {
@@ -302,9 +315,10 @@ fn png_pass_through(png: PngData) -> Result<PreparedImage, PngData> {
         (0, 1 | 2 | 4 | 8 | 16) => Space::Gray,
         (2, 8 | 16) => Space::Rgb,
         (3, 1 | 2 | 4 | 8) => match &png.palette {
-            Some(p) if p.len() >= 3 => {
-                Space::Indexed { hival: (p.len() / 3) as i64 - 1, palette: p.clone() }
-            }
+            Some(p) if p.len() >= 3 => Space::Indexed {
+                hival: (p.len() / 3) as i64 - 1,
+                palette: p.clone(),
+            },
             _ => return Err(png),
         },
         _ => return Err(png),
@@ -378,7 +392,12 @@ fn lossless(bytes: &[u8], icc: Option<Vec<u8>>) -> Option<PreparedImage> {
     };
     let color_png = parse_png(&encode_png(&color, w, h, color_type)?)?;
     let smask = match alpha {
-        Some(a) => Some(parse_png(&encode_png(&a, w, h, if deep { E::L16 } else { E::L8 })?)?),
+        Some(a) => Some(parse_png(&encode_png(
+            &a,
+            w,
+            h,
+            if deep { E::L16 } else { E::L8 },
+        )?)?),
         None => None,
     };
     Some(PreparedImage {
@@ -409,16 +428,29 @@ fn encode_png(samples: &[u8], w: u32, h: u32, kind: image::ExtendedColorType) ->
 /// Downsampled JPEG copy for the "smaller file" option (transparency flattened onto white).
 fn reduced(bytes: &[u8]) -> Option<PreparedImage> {
     let img = image::load_from_memory(bytes).ok()?;
-    let img = img.resize(SMALL_LONG_SIDE, SMALL_LONG_SIDE, image::imageops::FilterType::Triangle);
+    let img = img.resize(
+        SMALL_LONG_SIDE,
+        SMALL_LONG_SIDE,
+        image::imageops::FilterType::Triangle,
+    );
     let mut rgb = image::RgbImage::new(img.width(), img.height());
     for (x, y, p) in img.to_rgba8().enumerate_pixels() {
         let a = u16::from(p.0[3]);
         let blend = |c: u8| ((u16::from(c) * a + 255 * (255 - a)) / 255) as u8;
-        rgb.put_pixel(x, y, image::Rgb([blend(p.0[0]), blend(p.0[1]), blend(p.0[2])]));
+        rgb.put_pixel(
+            x,
+            y,
+            image::Rgb([blend(p.0[0]), blend(p.0[1]), blend(p.0[2])]),
+        );
     }
     let mut out = Vec::new();
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85)
-        .write_image(rgb.as_raw(), rgb.width(), rgb.height(), image::ExtendedColorType::Rgb8)
+        .write_image(
+            rgb.as_raw(),
+            rgb.width(),
+            rgb.height(),
+            image::ExtendedColorType::Rgb8,
+        )
         .ok()?;
     let mut img = jpeg_pass_through_owned(out)?;
     img.storage = ImageStorage::Reduced;
@@ -464,7 +496,12 @@ fn parse_jpeg(bytes: &[u8]) -> Option<JpegInfo> {
                     None
                 } else {
                     icc_parts.sort_by_key(|(n, _)| *n);
-                    Some(icc_parts.iter().flat_map(|(_, d)| d.iter().copied()).collect())
+                    Some(
+                        icc_parts
+                            .iter()
+                            .flat_map(|(_, d)| d.iter().copied())
+                            .collect(),
+                    )
                 };
                 return Some(JpegInfo {
                     height: u32::from(u16::from_be_bytes([seg[1], seg[2]])),
@@ -551,7 +588,8 @@ mod tests {
 
     fn png_bytes(img: &DynamicImage) -> Vec<u8> {
         let mut out = Vec::new();
-        img.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png).unwrap();
+        img.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+            .unwrap();
         out
     }
 
@@ -566,12 +604,17 @@ mod tests {
         let img = prepare(&bytes, false).unwrap();
         assert_eq!(img.storage, ImageStorage::PngPassThrough);
         assert_eq!((img.width, img.height, img.bits), (40, 30, 8));
-        assert_eq!(img.data, idat, "the stream is the file's compressed data, untouched");
+        assert_eq!(
+            img.data, idat,
+            "the stream is the file's compressed data, untouched"
+        );
     }
 
     #[test]
     fn png_with_alpha_is_stored_losslessly_with_a_soft_mask() {
-        let rgba = image::RgbaImage::from_fn(20, 10, |x, y| image::Rgba([x as u8, y as u8, 7, x as u8 * 10]));
+        let rgba = image::RgbaImage::from_fn(20, 10, |x, y| {
+            image::Rgba([x as u8, y as u8, 7, x as u8 * 10])
+        });
         let img = prepare(&png_bytes(&DynamicImage::ImageRgba8(rgba.clone())), false).unwrap();
         assert_eq!(img.storage, ImageStorage::Lossless);
         let mask = img.smask.as_ref().expect("alpha kept as a soft mask");
@@ -610,7 +653,37 @@ mod tests {
         assert_eq!(img.storage, ImageStorage::Reduced);
         assert_eq!(img.width, SMALL_LONG_SIDE);
         let small = png_bytes(&DynamicImage::ImageRgb8(gradient(100, 100)));
-        assert_eq!(prepare(&small, true).unwrap().storage, ImageStorage::PngPassThrough);
+        assert_eq!(
+            prepare(&small, true).unwrap().storage,
+            ImageStorage::PngPassThrough
+        );
+    }
+
+    #[test]
+    fn icc_profile_of_a_png_is_kept() {
+        let rgb = gradient(8, 8);
+        let mut bytes = Vec::new();
+        let mut enc = image::codecs::png::PngEncoder::new(&mut bytes);
+        enc.set_icc_profile(b"fake icc profile bytes".to_vec())
+            .unwrap();
+        enc.write_image(rgb.as_raw(), 8, 8, image::ExtendedColorType::Rgb8)
+            .unwrap();
+        let img = prepare(&bytes, false).unwrap();
+        assert_eq!(img.storage, ImageStorage::PngPassThrough);
+        let mut doc = lopdf::Document::with_version("1.5");
+        let stream = img.into_stream(&mut doc, "x.png");
+        let cs = stream.dict.get(b"ColorSpace").unwrap().as_array().unwrap();
+        assert_eq!(cs[0].as_name().unwrap(), b"ICCBased");
+        let profile = doc
+            .get_object(cs[1].as_reference().unwrap())
+            .unwrap()
+            .as_stream()
+            .unwrap();
+        assert_eq!(
+            profile.decompressed_content().unwrap(),
+            b"fake icc profile bytes"
+        );
+        assert_eq!(profile.dict.get(b"N").unwrap().as_i64().unwrap(), 3);
     }
 
     #[test]
@@ -628,14 +701,19 @@ mod tests {
         // Orientation 6: the stored top-left corner (0,1) lands at the displayed top-right.
         let m = placement(6, 10.0, 20.0, 2.0, 4.0);
         let (u, v) = (0.0, 1.0);
-        assert_eq!((m[0] * u + m[2] * v + m[4], m[1] * u + m[3] * v + m[5]), (12.0, 24.0));
+        assert_eq!(
+            (m[0] * u + m[2] * v + m[4], m[1] * u + m[3] * v + m[5]),
+            (12.0, 24.0)
+        );
     }
 
     /// Inflates the stored IDAT and undoes the PNG row filters (RGB8 only; test helper).
     fn decode_idat_as_rgb(img: &PreparedImage) -> Vec<u8> {
         use std::io::Read;
         let mut raw = Vec::new();
-        flate2::read::ZlibDecoder::new(&img.data[..]).read_to_end(&mut raw).unwrap();
+        flate2::read::ZlibDecoder::new(&img.data[..])
+            .read_to_end(&mut raw)
+            .unwrap();
         let stride = img.width as usize * 3;
         let mut out = vec![0u8; stride * img.height as usize];
         for row in 0..img.height as usize {
@@ -643,8 +721,16 @@ mod tests {
             for i in 0..stride {
                 let x = raw[row * (stride + 1) + 1 + i];
                 let a = if i >= 3 { out[row * stride + i - 3] } else { 0 };
-                let b = if row > 0 { out[(row - 1) * stride + i] } else { 0 };
-                let c = if row > 0 && i >= 3 { out[(row - 1) * stride + i - 3] } else { 0 };
+                let b = if row > 0 {
+                    out[(row - 1) * stride + i]
+                } else {
+                    0
+                };
+                let c = if row > 0 && i >= 3 {
+                    out[(row - 1) * stride + i - 3]
+                } else {
+                    0
+                };
                 let pred = match filter {
                     0 => 0,
                     1 => a,
@@ -652,8 +738,18 @@ mod tests {
                     3 => ((u16::from(a) + u16::from(b)) / 2) as u8,
                     _ => {
                         let p = i16::from(a) + i16::from(b) - i16::from(c);
-                        let (pa, pb, pc) = ((p - i16::from(a)).abs(), (p - i16::from(b)).abs(), (p - i16::from(c)).abs());
-                        if pa <= pb && pa <= pc { a } else if pb <= pc { b } else { c }
+                        let (pa, pb, pc) = (
+                            (p - i16::from(a)).abs(),
+                            (p - i16::from(b)).abs(),
+                            (p - i16::from(c)).abs(),
+                        );
+                        if pa <= pb && pa <= pc {
+                            a
+                        } else if pb <= pc {
+                            b
+                        } else {
+                            c
+                        }
                     }
                 };
                 out[row * stride + i] = x.wrapping_add(pred);

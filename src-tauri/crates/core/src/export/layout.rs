@@ -25,7 +25,12 @@ pub const RULE: (f32, f32, f32) = (0.78, 0.8, 0.83);
 pub const OVERDUE_BG: (f32, f32, f32) = (1.0, 0.89, 0.89);
 
 fn color(c: (f32, f32, f32)) -> Color {
-    Color::Rgb(Rgb { r: c.0, g: c.1, b: c.2, icc_profile: None })
+    Color::Rgb(Rgb {
+        r: c.0,
+        g: c.1,
+        b: c.2,
+        icc_profile: None,
+    })
 }
 
 /// A table column: heading and width in points.
@@ -43,7 +48,11 @@ pub struct Row {
 
 impl Row {
     pub fn new(cells: Vec<String>) -> Row {
-        Row { cells, background: None, color: BLACK }
+        Row {
+            cells,
+            background: None,
+            color: BLACK,
+        }
     }
 }
 
@@ -54,11 +63,31 @@ pub struct Writer<'a> {
     ops: Vec<Op>,
     /// Top of the free space on the current page.
     pub y: f32,
+    /// Draw “ ” ‘ ’ as straight quotes: the CJK font's curly quotes are full-width, which looks
+    /// broken in English text.
+    pub straight_quotes: bool,
 }
 
 impl<'a> Writer<'a> {
     pub fn new(face: &'a Face, font: FontId) -> Writer<'a> {
-        Writer { face, font, pages: Vec::new(), ops: Vec::new(), y: TOP }
+        Writer {
+            face,
+            font,
+            pages: Vec::new(),
+            ops: Vec::new(),
+            y: TOP,
+            straight_quotes: false,
+        }
+    }
+
+    /// `text` as drawn: missing characters made visible, quotes straightened if asked.
+    fn shown(&self, text: &str) -> String {
+        let visible = self.face.visible(text);
+        if self.straight_quotes {
+            visible.replace(['“', '”'], "\"").replace(['‘', '’'], "'")
+        } else {
+            visible
+        }
     }
 
     /// Width of `text` at `size` points in the bundle font.
@@ -95,16 +124,23 @@ impl<'a> Writer<'a> {
 
     /// Draws one line of text with its baseline at `y` (characters the font lacks made visible).
     pub fn text_at(&mut self, x: f32, y: f32, text: &str, size: f32, rgb: (f32, f32, f32)) {
-        let text = self.face.visible(text);
+        let text = self.shown(text);
         if text.is_empty() {
             return;
         }
         self.ops.extend([
             Op::SetFillColor { col: color(rgb) },
             Op::StartTextSection,
-            Op::SetFont { font: PdfFontHandle::External(self.font.clone()), size: Pt(size) },
-            Op::SetTextCursor { pos: Point { x: Pt(x), y: Pt(y) } },
-            Op::ShowText { items: vec![TextItem::Text(text)] },
+            Op::SetFont {
+                font: PdfFontHandle::External(self.font.clone()),
+                size: Pt(size),
+            },
+            Op::SetTextCursor {
+                pos: Point { x: Pt(x), y: Pt(y) },
+            },
+            Op::ShowText {
+                items: vec![TextItem::Text(text)],
+            },
             Op::EndTextSection,
         ]);
     }
@@ -135,7 +171,7 @@ impl<'a> Writer<'a> {
 
     /// `text` broken into lines of at most `width` points at `size`.
     pub fn lines(&self, text: &str, width: f32, size: f32) -> Vec<String> {
-        let visible = self.face.visible(text);
+        let visible = self.shown(text);
         wrap(&visible, width, &|s: &str| self.face.width(s, size))
     }
 
@@ -150,16 +186,27 @@ impl<'a> Writer<'a> {
     pub fn rect(&mut self, x: f32, y: f32, w: f32, h: f32, rgb: (f32, f32, f32)) {
         self.ops.push(Op::SetFillColor { col: color(rgb) });
         self.ops.push(Op::DrawRectangle {
-            rectangle: Rect { mode: Some(PaintMode::Fill), ..Rect::from_xywh(Pt(x), Pt(y), Pt(w), Pt(h)) },
+            rectangle: Rect {
+                mode: Some(PaintMode::Fill),
+                ..Rect::from_xywh(Pt(x), Pt(y), Pt(w), Pt(h))
+            },
         });
     }
 
     pub fn hline(&mut self, x1: f32, x2: f32, y: f32, rgb: (f32, f32, f32), width: f32) {
-        let p = |x: f32| LinePoint { p: Point { x: Pt(x), y: Pt(y) }, bezier: false };
+        let p = |x: f32| LinePoint {
+            p: Point { x: Pt(x), y: Pt(y) },
+            bezier: false,
+        };
         self.ops.extend([
             Op::SetOutlineColor { col: color(rgb) },
             Op::SetOutlineThickness { pt: Pt(width) },
-            Op::DrawLine { line: Line { points: vec![p(x1), p(x2)], is_closed: false } },
+            Op::DrawLine {
+                line: Line {
+                    points: vec![p(x1), p(x2)],
+                    is_closed: false,
+                },
+            },
         ]);
     }
 
@@ -167,10 +214,15 @@ impl<'a> Writer<'a> {
     pub fn image(&mut self, id: XObjectId, matrix: [f32; 6]) {
         self.ops.extend([
             Op::SaveGraphicsState,
-            Op::SetTransformationMatrix { matrix: CurTransMat::Raw(matrix) },
+            Op::SetTransformationMatrix {
+                matrix: CurTransMat::Raw(matrix),
+            },
             Op::UseXobject {
                 id,
-                transform: XObjectTransform { no_auto_scale: true, ..Default::default() },
+                transform: XObjectTransform {
+                    no_auto_scale: true,
+                    ..Default::default()
+                },
             },
             Op::RestoreGraphicsState,
         ]);
@@ -181,8 +233,10 @@ impl<'a> Writer<'a> {
     pub fn table(&mut self, columns: &[Column], rows: &[Row], size: f32) {
         let lh = size * 1.5;
         let pad = 4.0;
-        let header: Vec<Vec<String>> =
-            columns.iter().map(|c| self.lines(&c.title, c.width - 2.0 * pad, size)).collect();
+        let header: Vec<Vec<String>> = columns
+            .iter()
+            .map(|c| self.lines(&c.title, c.width - 2.0 * pad, size))
+            .collect();
         let header_h = header.iter().map(Vec::len).max().unwrap_or(1) as f32 * lh + 2.0 * pad;
         self.ensure(header_h + lh + 2.0 * pad);
         self.table_header(columns, &header, header_h, size);
@@ -234,7 +288,13 @@ impl<'a> Writer<'a> {
         let mut x = MARGIN;
         for (col, lines) in columns.iter().zip(header) {
             for (i, line) in lines.iter().enumerate() {
-                self.text_at(x + 4.0, self.y - 4.0 - size * 1.1 - i as f32 * lh, line, size, BLACK);
+                self.text_at(
+                    x + 4.0,
+                    self.y - 4.0 - size * 1.1 - i as f32 * lh,
+                    line,
+                    size,
+                    BLACK,
+                );
             }
             x += col.width;
         }

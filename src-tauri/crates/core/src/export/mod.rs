@@ -197,7 +197,9 @@ pub fn export_bundle(
     opts: &ExportOptions,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<ExportReport> {
-    let is_pdf = out_pdf.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf"));
+    let is_pdf = out_pdf
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("pdf"));
     if !is_pdf || out_pdf.file_stem().is_none() {
         return Err(CoreError::invalid(
             "out",
@@ -205,7 +207,10 @@ pub fn export_bundle(
             format!("“{}” is not a .pdf file name", out_pdf.display()),
         ));
     }
-    let parent = out_pdf.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let parent = out_pdf
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     if !parent.is_dir() {
         return Err(CoreError::invalid(
             "out",
@@ -222,7 +227,11 @@ pub fn export_bundle(
     match result {
         Ok(built) => {
             let total = built.steps;
-            progress(Progress { done: total, total, stage: Stage::Done });
+            progress(Progress {
+                done: total,
+                total,
+                stage: Stage::Done,
+            });
             Ok(ExportReport {
                 pdf: out_pdf.display().to_string(),
                 files_dir: dir.display().to_string(),

@@ -29,6 +29,7 @@ const SMALL: f32 = 8.5;
 pub(crate) fn render(ctx: &Context) -> (Vec<PdfPage>, Vec<(String, usize)>) {
     let lang = ctx.input.lang;
     let mut w = Writer::new(ctx.face, ctx.font.clone());
+    w.straight_quotes = lang == Lang::En;
     let mut marks = Vec::new();
     let section = |w: &mut Writer, title: &str, marks: &mut Vec<(String, usize)>| {
         w.new_page();
@@ -43,7 +44,11 @@ pub(crate) fn render(ctx: &Context) -> (Vec<PdfPage>, Vec<(String, usize)>) {
     summary(&mut w, ctx);
     section(&mut w, t(lang, "时间线", "Timeline"), &mut marks);
     timeline(&mut w, ctx);
-    section(&mut w, t(lang, "客服沟通记录", "Customer-service log"), &mut marks);
+    section(
+        &mut w,
+        t(lang, "客服沟通记录", "Customer-service log"),
+        &mut marks,
+    );
     contacts(&mut w, ctx);
     for (i, entry) in ctx.entries.iter().enumerate() {
         w.new_page();
@@ -51,19 +56,26 @@ pub(crate) fn render(ctx: &Context) -> (Vec<PdfPage>, Vec<(String, usize)>) {
             Lang::Zh => format!("证据 {} / {}", i + 1, ctx.entries.len()),
             Lang::En => format!("Evidence {} of {}", i + 1, ctx.entries.len()),
         };
-        marks.push((format!("{label}: {}", caption_or_name(entry)), w.page_count()));
+        marks.push((
+            format!("{label}: {}", caption_or_name(entry)),
+            w.page_count(),
+        ));
         evidence(&mut w, ctx, i, &label);
     }
     section(&mut w, t(lang, "文件清单", "Manifest"), &mut marks);
     manifest(&mut w, ctx);
-    section(&mut w, t(lang, "哈希值能证明什么", "What a hash proves"), &mut marks);
+    section(
+        &mut w,
+        t(lang, "哈希值能证明什么", "What a hash proves"),
+        &mut marks,
+    );
     note(&mut w, ctx);
 
     let short = &ctx.fingerprint[..16.min(ctx.fingerprint.len())];
     let case_id = ctx.input.case_id;
     let pages = w.finish(|page, total| match lang {
-        Lang::Zh => format!("提现助手证据材料 · 案件 #{case_id} · 指纹 {short}… · 第 {page} / {total} 页"),
-        Lang::En => format!("Tixian evidence bundle · case #{case_id} · fingerprint {short}… · page {page} of {total}"),
+        Lang::Zh => format!("提现助手证据材料 · 案件 #{case_id} · 指纹 {short} · 第 {page} / {total} 页"),
+        Lang::En => format!("Tixian evidence bundle · case #{case_id} · fingerprint {short} · page {page} of {total}"),
     });
     (pages, marks)
 }
@@ -103,13 +115,26 @@ fn field(w: &mut Writer, label: &str, value: &str, label_w: f32, size: f32) {
     let lh = size * 1.55;
     w.ensure(lh);
     w.text_at(MARGIN, w.y - size * 1.15, label, size, GREY);
-    w.paragraph(value, MARGIN + label_w, CONTENT_W - label_w, size, BLACK, None);
+    w.paragraph(
+        value,
+        MARGIN + label_w,
+        CONTENT_W - label_w,
+        size,
+        BLACK,
+        None,
+    );
 }
 
 fn cover(w: &mut Writer, ctx: &Context) {
     let lang = ctx.input.lang;
     let i = ctx.input;
-    w.text_at(MARGIN, w.y - 10.0, t(lang, "提现助手 · 证据材料", "Tixian · Evidence bundle"), 10.0, GREY);
+    w.text_at(
+        MARGIN,
+        w.y - 10.0,
+        t(lang, "提现助手 · 证据材料", "Tixian · Evidence bundle"),
+        10.0,
+        GREY,
+    );
     w.space(40.0);
     w.paragraph(&i.title, MARGIN, CONTENT_W, 22.0, BLACK, None);
     w.space(18.0);
@@ -128,7 +153,10 @@ fn cover(w: &mut Writer, ctx: &Context) {
                 Lang::En => format!("{} ({} images)", ctx.entries.len(), images),
             },
         ),
-        (t(lang, "随附文件夹", "Files folder"), format!("{}/", ctx.files_dir)),
+        (
+            t(lang, "随附文件夹", "Files folder"),
+            format!("{}/", ctx.files_dir),
+        ),
     ];
     for (label, value) in rows {
         field(w, label, &value, 90.0, 12.0);
@@ -138,7 +166,13 @@ fn cover(w: &mut Writer, ctx: &Context) {
     let top = w.y;
     let box_h = 92.0;
     w.rect(MARGIN, top - box_h, CONTENT_W, box_h, (0.95, 0.96, 0.98));
-    w.text_at(MARGIN + 12.0, top - 22.0, t(lang, "材料指纹（SHA-256）", "Bundle fingerprint (SHA-256)"), 11.0, BLACK);
+    w.text_at(
+        MARGIN + 12.0,
+        top - 22.0,
+        t(lang, "材料指纹（SHA-256）", "Bundle fingerprint (SHA-256)"),
+        11.0,
+        BLACK,
+    );
     w.text_at(MARGIN + 12.0, top - 44.0, ctx.fingerprint, 9.6, BLACK);
     let explain = match lang {
         Lang::Zh => "即随附文件夹中 SHA256SUMS 文件的 SHA-256 值，可用 sha256sum SHA256SUMS 核对；清单中每个文件的哈希值都包含在内。".to_string(),
@@ -160,18 +194,35 @@ fn summary(w: &mut Writer, ctx: &Context) {
         w.ensure(40.0);
         w.text_at(MARGIN, w.y - 12.5, title, 12.5, BLACK);
         w.space(20.0);
-        let shown = if text.trim().is_empty() { "—" } else { text.as_str() };
+        let shown = if text.trim().is_empty() {
+            "—"
+        } else {
+            text.as_str()
+        };
         w.paragraph(shown, MARGIN, CONTENT_W, BODY, BLACK, None);
         w.space(10.0);
     }
     if !s.key_facts.is_empty() {
         w.ensure(40.0);
-        w.text_at(MARGIN, w.y - 12.5, t(lang, "关键事实", "Key facts"), 12.5, BLACK);
+        w.text_at(
+            MARGIN,
+            w.y - 12.5,
+            t(lang, "关键事实", "Key facts"),
+            12.5,
+            BLACK,
+        );
         w.space(20.0);
         for fact in &s.key_facts {
             w.ensure(BODY * 1.6);
             w.text_at(MARGIN, w.y - BODY * 1.15, "•", BODY, BLACK);
-            w.paragraph(fact, MARGIN + 14.0, CONTENT_W - 16.0, BODY, BLACK, Some(YELLOW));
+            w.paragraph(
+                fact,
+                MARGIN + 14.0,
+                CONTENT_W - 16.0,
+                BODY,
+                BLACK,
+                Some(YELLOW),
+            );
             w.space(4.0);
         }
     }
@@ -180,15 +231,32 @@ fn summary(w: &mut Writer, ctx: &Context) {
 fn timeline(w: &mut Writer, ctx: &Context) {
     let lang = ctx.input.lang;
     if ctx.input.timeline.is_empty() {
-        w.paragraph(t(lang, "（没有记录）", "(nothing recorded)"), MARGIN, CONTENT_W, BODY, GREY, None);
+        w.paragraph(
+            t(lang, "（没有记录）", "(nothing recorded)"),
+            MARGIN,
+            CONTENT_W,
+            BODY,
+            GREY,
+            None,
+        );
         return;
     }
     let columns = [
-        Column { title: t(lang, "时间", "Time").into(), width: 105.0 },
-        Column { title: t(lang, "事件", "Event").into(), width: CONTENT_W - 105.0 },
+        Column {
+            title: t(lang, "时间", "Time").into(),
+            width: 105.0,
+        },
+        Column {
+            title: t(lang, "事件", "Event").into(),
+            width: CONTENT_W - 105.0,
+        },
     ];
-    let rows: Vec<Row> =
-        ctx.input.timeline.iter().map(|r| Row::new(vec![show_time(&r.at), r.text.clone()])).collect();
+    let rows: Vec<Row> = ctx
+        .input
+        .timeline
+        .iter()
+        .map(|r| Row::new(vec![show_time(&r.at), r.text.clone()]))
+        .collect();
     w.table(&columns, &rows, 9.5);
 }
 
@@ -207,12 +275,23 @@ fn channel_name(lang: Lang, channel: &str) -> String {
 fn contacts(w: &mut Writer, ctx: &Context) {
     let lang = ctx.input.lang;
     if ctx.input.contacts.is_empty() {
-        w.paragraph(t(lang, "（没有记录）", "(nothing recorded)"), MARGIN, CONTENT_W, BODY, GREY, None);
+        w.paragraph(
+            t(lang, "（没有记录）", "(nothing recorded)"),
+            MARGIN,
+            CONTENT_W,
+            BODY,
+            GREY,
+            None,
+        );
         return;
     }
     if ctx.input.contacts.iter().any(|c| c.overdue) {
         w.paragraph(
-            t(lang, "红色底纹的行：对方的承诺已过期限仍未兑现。", "Rows shaded red: the promise is past its due time and was not kept."),
+            t(
+                lang,
+                "红色底纹的行：对方的承诺已过期限仍未兑现。",
+                "Rows shaded red: the promise is past its due time and was not kept.",
+            ),
             MARGIN,
             CONTENT_W,
             SMALL,
@@ -222,11 +301,26 @@ fn contacts(w: &mut Writer, ctx: &Context) {
         w.space(4.0);
     }
     let columns = [
-        Column { title: t(lang, "时间", "Time").into(), width: 74.0 },
-        Column { title: t(lang, "渠道 / 客服", "Channel / agent").into(), width: 74.0 },
-        Column { title: t(lang, "对方说法", "What they said").into(), width: 126.0 },
-        Column { title: t(lang, "承诺 / 期限", "Promise / due").into(), width: 121.0 },
-        Column { title: t(lang, "结果", "Outcome").into(), width: CONTENT_W - 395.0 },
+        Column {
+            title: t(lang, "时间", "Time").into(),
+            width: 74.0,
+        },
+        Column {
+            title: t(lang, "渠道 / 客服", "Channel / agent").into(),
+            width: 74.0,
+        },
+        Column {
+            title: t(lang, "对方说法", "What they said").into(),
+            width: 126.0,
+        },
+        Column {
+            title: t(lang, "承诺 / 期限", "Promise / due").into(),
+            width: 121.0,
+        },
+        Column {
+            title: t(lang, "结果", "Outcome").into(),
+            width: CONTENT_W - 395.0,
+        },
     ];
     let rows: Vec<Row> = ctx
         .input
@@ -240,12 +334,22 @@ fn contacts(w: &mut Writer, ctx: &Context) {
             };
             let mut promise = c.promise.clone();
             if let Some(due) = &c.due {
-                promise = format!("{promise}\n{}{}", t(lang, "期限：", "due: "), show_time(due));
+                promise = format!(
+                    "{promise}\n{}{}",
+                    t(lang, "期限：", "due: "),
+                    show_time(due)
+                );
             }
             if c.overdue {
                 promise = format!("{}\n{promise}", t(lang, "【已逾期】", "[OVERDUE]"));
             }
-            let mut row = Row::new(vec![show_time(&c.at), who, c.said.clone(), promise, c.outcome.clone()]);
+            let mut row = Row::new(vec![
+                show_time(&c.at),
+                who,
+                c.said.clone(),
+                promise,
+                c.outcome.clone(),
+            ]);
             if c.overdue {
                 row.background = Some(OVERDUE_BG);
                 row.color = RED;
@@ -258,11 +362,21 @@ fn contacts(w: &mut Writer, ctx: &Context) {
 
 fn storage_text(lang: Lang, s: ImageStorage) -> &'static str {
     match s {
-        ImageStorage::PngPassThrough | ImageStorage::JpegPassThrough => {
-            t(lang, "原图原样嵌入（未重新压缩）", "original image data, not re-encoded")
-        }
-        ImageStorage::Lossless => t(lang, "无损嵌入（像素与原图一致）", "stored losslessly (pixels identical)"),
-        ImageStorage::Reduced => t(lang, "为缩小文件而降低分辨率；原图见随附文件夹", "downsampled for a smaller file; the original is in the files folder"),
+        ImageStorage::PngPassThrough | ImageStorage::JpegPassThrough => t(
+            lang,
+            "原图原样嵌入（未重新压缩）",
+            "original image data, not re-encoded",
+        ),
+        ImageStorage::Lossless => t(
+            lang,
+            "无损嵌入（像素与原图一致）",
+            "stored losslessly (pixels identical)",
+        ),
+        ImageStorage::Reduced => t(
+            lang,
+            "为缩小文件而降低分辨率；原图见随附文件夹",
+            "downsampled for a smaller file; the original is in the files folder",
+        ),
     }
 }
 
@@ -275,23 +389,43 @@ fn evidence(w: &mut Writer, ctx: &Context, index: usize, label: &str) {
     w.space(14.0);
     w.paragraph(caption_or_name(entry), MARGIN, CONTENT_W, 14.0, BLACK, None);
     w.space(4.0);
-    let taken = ev.taken_at.as_deref().map(show_time).unwrap_or_else(|| t(lang, "未知", "unknown").into());
+    let taken = ev
+        .taken_at
+        .as_deref()
+        .map(show_time)
+        .unwrap_or_else(|| t(lang, "未知", "unknown").into());
     let mut rows = vec![
         (t(lang, "拍摄时间", "Taken"), taken),
         (t(lang, "加入时间", "Added"), show_time(&ev.added_at)),
-        (t(lang, "原文件名", "Original name"), entry.original_name.clone()),
-        (t(lang, "随附文件", "In folder"), format!("{}/{}", ctx.files_dir, entry.name)),
-        (t(lang, "大小", "Size"), format!("{} {}", grouped(entry.size), t(lang, "字节", "bytes"))),
+        (
+            t(lang, "原文件名", "Original name"),
+            entry.original_name.clone(),
+        ),
+        (
+            t(lang, "随附文件", "In folder"),
+            format!("{}/{}", ctx.files_dir, entry.name),
+        ),
+        (
+            t(lang, "大小", "Size"),
+            format!("{} {}", grouped(entry.size), t(lang, "字节", "bytes")),
+        ),
         ("SHA-256", entry.sha256.clone()),
     ];
     if let Some(img) = &entry.embedded {
         rows.push((
             t(lang, "图片", "Image"),
-            format!("{} × {} px{}{}", img.width, img.height, t(lang, "，", ", "), storage_text(lang, img.storage)),
+            format!(
+                "{} × {} px{}{}",
+                img.width,
+                img.height,
+                t(lang, "，", ", "),
+                storage_text(lang, img.storage)
+            ),
         ));
     }
+    let label_w = if lang == Lang::Zh { 62.0 } else { 74.0 };
     for (l, v) in rows {
-        field(w, l, &v, 62.0, SMALL);
+        field(w, l, &v, label_w, SMALL);
     }
     w.space(8.0);
     match &ctx.placed[index] {
@@ -334,20 +468,45 @@ fn manifest(w: &mut Writer, ctx: &Context) {
         .ceil()
         + 10.0;
     let columns = [
-        Column { title: "#".into(), width: 20.0 },
-        Column { title: t(lang, "文件名", "File").into(), width: CONTENT_W - 74.0 - hash_w },
-        Column { title: t(lang, "大小（字节）", "Bytes").into(), width: 54.0 },
-        Column { title: "SHA-256".into(), width: hash_w },
+        Column {
+            title: "#".into(),
+            width: 20.0,
+        },
+        Column {
+            title: t(lang, "文件名", "File").into(),
+            width: CONTENT_W - 74.0 - hash_w,
+        },
+        Column {
+            title: t(lang, "大小（字节）", "Bytes").into(),
+            width: 54.0,
+        },
+        Column {
+            title: "SHA-256".into(),
+            width: hash_w,
+        },
     ];
     let rows: Vec<Row> = ctx
         .entries
         .iter()
         .enumerate()
-        .map(|(i, e)| Row::new(vec![(i + 1).to_string(), e.name.clone(), grouped(e.size), e.sha256.clone()]))
+        .map(|(i, e)| {
+            Row::new(vec![
+                (i + 1).to_string(),
+                e.name.clone(),
+                grouped(e.size),
+                e.sha256.clone(),
+            ])
+        })
         .collect();
     w.table(&columns, &rows, size);
     w.space(10.0);
-    field(w, t(lang, "材料指纹", "Fingerprint"), ctx.fingerprint, 62.0, SMALL);
+    field(
+        w,
+        t(lang, "材料指纹", "Fingerprint"),
+        ctx.fingerprint,
+        74.0,
+        SMALL,
+    );
 }
 
 fn note(w: &mut Writer, ctx: &Context) {

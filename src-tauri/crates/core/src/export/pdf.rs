@@ -41,23 +41,47 @@ pub(crate) fn build(
     final_dir: &Path,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Built> {
-    let face = Face::get().ok_or_else(|| CoreError::Internal("the bundled font cannot be read".into()))?;
+    let face =
+        Face::get().ok_or_else(|| CoreError::Internal("the bundled font cannot be read".into()))?;
     let n = input.evidence.len();
     let steps = n as u32 + 2;
-    let mut step = |done: u32, stage: Stage| progress(Progress { done, total: steps, stage });
+    let mut step = |done: u32, stage: Stage| {
+        progress(Progress {
+            done,
+            total: steps,
+            stage,
+        })
+    };
     step(0, Stage::Files);
 
     std::fs::create_dir(tmp_dir)?;
-    let (entries, mut prepared) = copy_and_prepare(input, opts, tmp_dir, &mut |i| step(i, Stage::Files))?;
-    let sums = sha256sums(&entries.iter().map(|e| (e.name.clone(), e.sha256.clone())).collect::<Vec<_>>());
+    let (entries, mut prepared) =
+        copy_and_prepare(input, opts, tmp_dir, &mut |i| step(i, Stage::Files))?;
+    let sums = sha256sums(
+        &entries
+            .iter()
+            .map(|e| (e.name.clone(), e.sha256.clone()))
+            .collect::<Vec<_>>(),
+    );
     std::fs::write(tmp_dir.join("SHA256SUMS"), &sums)?;
     let fingerprint = sha256_hex(sums.as_bytes());
     step(n as u32, Stage::Pages);
 
-    let dir_name = final_dir.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let dir_name = final_dir
+        .file_name()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let mut doc = PdfDocument::new(&input.title);
     doc.metadata.info.producer = format!("Tixian {}", crate::VERSION);
     doc.metadata.info.creator = "Tixian".into();
+    if let Some(when) = chrono::DateTime::parse_from_rfc3339(&input.exported_at)
+        .ok()
+        .and_then(|t| printpdf::OffsetDateTime::from_unix_timestamp(t.timestamp()).ok())
+    {
+        doc.metadata.info.creation_date = when.clone();
+        doc.metadata.info.modification_date = when.clone();
+        doc.metadata.info.metadata_date = when;
+    }
     let font = doc.add_font(&face.font);
     let placed: Vec<Option<Placed>> = prepared
         .iter()
@@ -81,7 +105,12 @@ pub(crate) fn build(
     }
     step(n as u32 + 1, Stage::Writing);
 
-    let save = PdfSaveOptions { optimize: false, subset_fonts: true, secure: true, image_optimization: None };
+    let save = PdfSaveOptions {
+        optimize: false,
+        subset_fonts: true,
+        secure: true,
+        image_optimization: None,
+    };
     let mut warnings = Vec::new();
     let mut lo = printpdf::to_lopdf_doc(&doc, &save, &mut warnings);
     drop(doc);
@@ -99,9 +128,15 @@ pub(crate) fn build(
     lo.compress();
     let file = std::fs::File::create(tmp_pdf)?;
     let mut writer = std::io::BufWriter::with_capacity(1 << 20, file);
-    lo.save_to(&mut writer).map_err(|e| CoreError::Internal(format!("writing the PDF: {e}")))?;
+    lo.save_to(&mut writer)
+        .map_err(|e| CoreError::Internal(format!("writing the PDF: {e}")))?;
     writer.flush()?;
-    Ok(Built { fingerprint, pages: page_count, files: entries, steps })
+    Ok(Built {
+        fingerprint,
+        pages: page_count,
+        files: entries,
+        steps,
+    })
 }
 
 /// Copies each evidence file under its bundle name (checking it against its recorded hash) and
@@ -117,9 +152,10 @@ fn copy_and_prepare(
     let mut prepared = Vec::with_capacity(input.evidence.len());
     for (i, ev) in input.evidence.iter().enumerate() {
         let bytes = std::fs::read(&ev.path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => {
-                CoreError::NotFound { what: "evidence", key: ev.path.display().to_string() }
-            }
+            std::io::ErrorKind::NotFound => CoreError::NotFound {
+                what: "evidence",
+                key: ev.path.display().to_string(),
+            },
             _ => CoreError::Io(e),
         })?;
         let sha256 = sha256_hex(&bytes);
@@ -161,15 +197,27 @@ fn placeholder(doc: &mut PdfDocument, index: usize, img: &PreparedImage) -> Plac
     dict.insert("Subtype".to_string(), DictItem::Name(b"Image".to_vec()));
     dict.insert(PLACEHOLDER_KEY.to_string(), DictItem::Int(index as i64));
     let id = doc.add_xobject(&ExternalXObject {
-        stream: ExternalStream { dict, content: Vec::new(), compress: false },
+        stream: ExternalStream {
+            dict,
+            content: Vec::new(),
+            compress: false,
+        },
         width: Some(Px(img.width as usize)),
         height: Some(Px(img.height as usize)),
         dpi: None,
     });
-    Placed { id, display: img.display_size(), orientation: img.orientation }
+    Placed {
+        id,
+        display: img.display_size(),
+        orientation: img.orientation,
+    }
 }
 
-fn install_images(lo: &mut lopdf::Document, prepared: &mut [Option<PreparedImage>], entries: &[ManifestEntry]) {
+fn install_images(
+    lo: &mut lopdf::Document,
+    prepared: &mut [Option<PreparedImage>],
+    entries: &[ManifestEntry],
+) {
     let slots: Vec<(ObjectId, usize)> = lo
         .objects
         .iter()
@@ -192,7 +240,8 @@ fn install_images(lo: &mut lopdf::Document, prepared: &mut [Option<PreparedImage
 /// Embeds the manifest as the PDF attachment `tixian-manifest.json` (a standard embedded file,
 /// visible in a viewer's attachments panel).
 fn attach_manifest(lo: &mut lopdf::Document, manifest: &Manifest) -> Result<()> {
-    let json = serde_json::to_vec_pretty(manifest).map_err(|e| CoreError::Internal(e.to_string()))?;
+    let json =
+        serde_json::to_vec_pretty(manifest).map_err(|e| CoreError::Internal(e.to_string()))?;
     let mut ef = Dictionary::new();
     ef.set("Type", Object::Name(b"EmbeddedFile".to_vec()));
     ef.set("Subtype", Object::Name(b"application/json".to_vec()));
@@ -204,17 +253,25 @@ fn attach_manifest(lo: &mut lopdf::Document, manifest: &Manifest) -> Result<()> 
     spec.set("UF", name());
     spec.set(
         "Desc",
-        Object::String(b"Tixian bundle manifest: file names, sizes and SHA-256".to_vec(), StringFormat::Literal),
+        Object::String(
+            b"Tixian bundle manifest: file names, sizes and SHA-256".to_vec(),
+            StringFormat::Literal,
+        ),
     );
     let mut ef_map = Dictionary::new();
     ef_map.set("F", Object::Reference(ef_id));
     spec.set("EF", Object::Dictionary(ef_map));
     let spec_id = lo.add_object(spec);
     let mut tree = Dictionary::new();
-    tree.set("Names", Object::Array(vec![name(), Object::Reference(spec_id)]));
+    tree.set(
+        "Names",
+        Object::Array(vec![name(), Object::Reference(spec_id)]),
+    );
     let mut names = Dictionary::new();
     names.set("EmbeddedFiles", Object::Dictionary(tree));
-    let catalog = lo.catalog_mut().map_err(|e| CoreError::Internal(format!("PDF catalog: {e}")))?;
+    let catalog = lo
+        .catalog_mut()
+        .map_err(|e| CoreError::Internal(format!("PDF catalog: {e}")))?;
     catalog.set("Names", Object::Dictionary(names));
     Ok(())
 }

@@ -27,7 +27,10 @@ impl Face {
             let mut warnings = Vec::new();
             let font = ParsedFont::from_bytes(FONT_BYTES, 0, &mut warnings)?;
             let upem = f32::from(font.font_metrics.units_per_em.max(1));
-            Some(Face { font, units_per_em: upem })
+            Some(Face {
+                font,
+                units_per_em: upem,
+            })
         })
         .as_ref()
     }
@@ -73,15 +76,46 @@ pub(crate) fn substitute_missing(text: &str, has: impl Fn(char) -> bool) -> Stri
 fn is_closing(c: char) -> bool {
     matches!(
         c,
-        '，' | '。' | '、' | '；' | '：' | '？' | '！' | '”' | '’' | '》' | '）' | '」' | '』' | '】' | '〉'
-            | '〕' | '…' | '—' | '～' | '·' | '%' | '％' | ',' | '.' | ';' | ':' | '?' | '!' | ')'
-            | ']' | '}' | '元'
+        '，' | '。'
+            | '、'
+            | '；'
+            | '：'
+            | '？'
+            | '！'
+            | '”'
+            | '’'
+            | '》'
+            | '）'
+            | '」'
+            | '』'
+            | '】'
+            | '〉'
+            | '〕'
+            | '…'
+            | '—'
+            | '～'
+            | '·'
+            | '%'
+            | '％'
+            | ','
+            | '.'
+            | ';'
+            | ':'
+            | '?'
+            | '!'
+            | ')'
+            | ']'
+            | '}'
+            | '元'
     )
 }
 
 /// Punctuation that must not end a line (it belongs to the text after it); `¥` keeps its amount.
 fn is_opening(c: char) -> bool {
-    matches!(c, '“' | '‘' | '《' | '（' | '「' | '『' | '【' | '〈' | '〔' | '(' | '[' | '{' | '¥' | '￥')
+    matches!(
+        c,
+        '“' | '‘' | '《' | '（' | '「' | '『' | '【' | '〈' | '〔' | '(' | '[' | '{' | '¥' | '￥'
+    )
 }
 
 /// Characters between which a line may break even without a space (CJK ideographs, kana,
@@ -125,7 +159,10 @@ fn clusters(paragraph: &str) -> Vec<Cluster> {
             Some(p) => break_allowed(p, c),
         };
         if start_new && !current.is_empty() {
-            out.push(Cluster { text: std::mem::take(&mut current), space_before: current_space });
+            out.push(Cluster {
+                text: std::mem::take(&mut current),
+                space_before: current_space,
+            });
         }
         if start_new {
             current_space = pending_space && prev.is_some();
@@ -137,7 +174,10 @@ fn clusters(paragraph: &str) -> Vec<Cluster> {
         prev = Some(c);
     }
     if !current.is_empty() {
-        out.push(Cluster { text: current, space_before: current_space });
+        out.push(Cluster {
+            text: current,
+            space_before: current_space,
+        });
     }
     out
 }
@@ -195,7 +235,10 @@ mod tests {
 
     #[test]
     fn chinese_breaks_between_any_characters() {
-        assert_eq!(wrap("提现失败请联系客服", 4.0, &unit), ["提现失败", "请联系客", "服"]);
+        assert_eq!(
+            wrap("提现失败请联系客服", 4.0, &unit),
+            ["提现失败", "请联系客", "服"]
+        );
     }
 
     #[test]
@@ -274,7 +317,10 @@ mod tests {
         assert!(face.has('提') && face.has('¥') && face.has('，') && face.has('A'));
         assert!(!face.has('😀'));
         let han = face.width("提", 10.0);
-        assert!((han - 10.0).abs() < 0.5, "a Han character is about one em: {han}");
+        assert!(
+            (han - 10.0).abs() < 0.5,
+            "a Han character is about one em: {han}"
+        );
         assert!(face.width("i", 10.0) < face.width("W", 10.0));
         assert_eq!(face.visible("a😀"), "a[U+1F600]");
     }

@@ -71,14 +71,22 @@ pub fn verify_bundle(pdf: &Path) -> Result<VerifyReport> {
     if !pdf.is_file() {
         return Err(not_bundle("文件不存在", "no such file"));
     }
-    let doc = Document::load(pdf).map_err(|_| not_bundle("不是可读取的 PDF", "not a readable PDF"))?;
+    let doc =
+        Document::load(pdf).map_err(|_| not_bundle("不是可读取的 PDF", "not a readable PDF"))?;
     let manifest = read_manifest(&doc).ok_or_else(|| {
-        not_bundle("不是提现助手导出的证据材料（没有内嵌清单）", "not a Tixian evidence bundle (no embedded manifest)")
+        not_bundle(
+            "不是提现助手导出的证据材料（没有内嵌清单）",
+            "not a Tixian evidence bundle (no embedded manifest)",
+        )
     })?;
     let dir = files_dir_for(pdf);
     let mut entries = Vec::new();
 
-    entries.push(check_file(&dir.join("SHA256SUMS"), "SHA256SUMS", &manifest.fingerprint));
+    entries.push(check_file(
+        &dir.join("SHA256SUMS"),
+        "SHA256SUMS",
+        &manifest.fingerprint,
+    ));
     for f in &manifest.files {
         entries.push(check_file(&dir.join(&f.name), &f.name, &f.sha256));
     }
@@ -118,7 +126,13 @@ fn check_file(path: &Path, name: &str, expected: &str) -> VerifyEntry {
         Some(a) if a.eq_ignore_ascii_case(expected) => FileStatus::Ok,
         Some(_) => FileStatus::Changed,
     };
-    VerifyEntry { name: name.to_string(), place: Place::Files, status, expected: expected.to_string(), actual }
+    VerifyEntry {
+        name: name.to_string(),
+        place: Place::Files,
+        status,
+        expected: expected.to_string(),
+        actual,
+    }
 }
 
 fn hash_file(path: &Path) -> Option<String> {
@@ -148,7 +162,9 @@ fn read_manifest(doc: &Document) -> Option<Manifest> {
         _ => return None,
     };
     for pair in list.chunks(2) {
-        let [Object::String(name, _), spec] = pair else { continue };
+        let [Object::String(name, _), spec] = pair else {
+            continue;
+        };
         if name.as_slice() != MANIFEST_NAME.as_bytes() {
             continue;
         }
@@ -158,7 +174,9 @@ fn read_manifest(doc: &Document) -> Option<Manifest> {
             Object::Stream(s) => s,
             _ => return None,
         };
-        let json = stream.decompressed_content().unwrap_or_else(|_| stream.content.clone());
+        let json = stream
+            .decompressed_content()
+            .unwrap_or_else(|_| stream.content.clone());
         let manifest: Manifest = serde_json::from_slice(&json).ok()?;
         return (manifest.format == MANIFEST_FORMAT).then_some(manifest);
     }
@@ -177,7 +195,9 @@ fn embedded_image_hashes(doc: &Document) -> HashMap<String, String> {
     let mut out = HashMap::new();
     for obj in doc.objects.values() {
         let Object::Stream(s) = obj else { continue };
-        let Ok(Object::String(tag, _)) = s.dict.get(b"TixianFile") else { continue };
+        let Ok(Object::String(tag, _)) = s.dict.get(b"TixianFile") else {
+            continue;
+        };
         let mut h = Sha256::new();
         h.update(&s.content);
         if let Ok(mask) = s.dict.get(b"SMask") {
@@ -185,7 +205,10 @@ fn embedded_image_hashes(doc: &Document) -> HashMap<String, String> {
                 h.update(&m.content);
             }
         }
-        out.insert(String::from_utf8_lossy(tag).into_owned(), hex::encode(h.finalize()));
+        out.insert(
+            String::from_utf8_lossy(tag).into_owned(),
+            hex::encode(h.finalize()),
+        );
     }
     out
 }
