@@ -18,31 +18,20 @@ fn main() {
         writeln!(code, "    ({rel:?}, include_str!({abs:?})),").expect("write to String");
     }
     code.push_str("];\n");
-    let out =
-        PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets it")).join("rules_embedded.rs");
+    let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets it")).join("rules_embedded.rs");
     std::fs::write(out, code).expect("write generated rules list");
 }
 
 fn collect(root: &Path, dir: &Path, files: &mut Vec<(String, String)>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
             println!("cargo:rerun-if-changed={}", path.display());
             collect(root, &path, files);
         } else if path.extension().is_some_and(|e| e == "toml") {
-            let rel = path
-                .strip_prefix(root)
-                .expect("under root")
-                .to_string_lossy()
-                .replace('\\', "/");
-            let abs = path
-                .canonicalize()
-                .expect("exists")
-                .to_string_lossy()
-                .into_owned();
+            let rel = path.strip_prefix(root).expect("under root").to_string_lossy().replace('\\', "/");
+            let abs = path.canonicalize().expect("exists").to_string_lossy().into_owned();
             files.push((rel, abs));
         }
     }

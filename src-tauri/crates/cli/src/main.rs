@@ -11,11 +11,7 @@ use std::process::ExitCode;
 use tixian_core::{CoreError, Lang, Store};
 
 #[derive(Parser)]
-#[command(
-    name = "tixian",
-    version,
-    about = "提现助手 Tixian — diagnose withdrawals, track platform money, prepare complaints"
-)]
+#[command(name = "tixian", version, about = "提现助手 Tixian — diagnose withdrawals, track platform money, prepare complaints")]
 struct Cli {
     /// Database file (default: the app's data directory).
     #[arg(long, global = true, env = "TIXIAN_DB")]
@@ -50,10 +46,7 @@ pub struct Ctx {
 
 impl Ctx {
     pub fn open_store(&self) -> Result<Store, CoreError> {
-        let path = self
-            .db
-            .clone()
-            .unwrap_or_else(tixian_core::store::default_db_path);
+        let path = self.db.clone().unwrap_or_else(tixian_core::store::default_db_path);
         Store::open(&path)
     }
 }
@@ -78,14 +71,7 @@ fn main() -> ExitCode {
         },
         None => Lang::from_tag(&std::env::var("LANG").unwrap_or_default()),
     };
-    let ctx = Ctx {
-        lang,
-        out: Out {
-            json: cli.json,
-            lang,
-        },
-        db: cli.db,
-    };
+    let ctx = Ctx { lang, out: Out { json: cli.json, lang }, db: cli.db };
     let result = match cli.command {
         Command::Platform(cmd) => commands::platform::run(&ctx, cmd),
         Command::Balance(args) => commands::balance::run(&ctx, args),

@@ -10,9 +10,7 @@ pub struct Sandbox {
 
 impl Sandbox {
     pub fn new() -> Sandbox {
-        Sandbox {
-            dir: tempfile::tempdir().expect("temp dir"),
-        }
+        Sandbox { dir: tempfile::tempdir().expect("temp dir") }
     }
 
     pub fn db(&self) -> PathBuf {
@@ -26,24 +24,13 @@ impl Sandbox {
     /// `tixian --db <temp db> --lang en ARGS…`
     pub fn cmd(&self, args: &[&str]) -> Command {
         let mut c = Command::cargo_bin("tixian").expect("binary built");
-        c.env_remove("TIXIAN_DB")
-            .env("LANG", "C")
-            .arg("--db")
-            .arg(self.db())
-            .args(args);
+        c.env_remove("TIXIAN_DB").env("LANG", "C").arg("--db").arg(self.db()).args(args);
         c
     }
 
     pub fn json(&self, args: &[&str]) -> serde_json::Value {
-        let out = self
-            .cmd(&[&["--json"], args].concat())
-            .output()
-            .expect("runs");
-        assert!(
-            out.status.success(),
-            "{args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let out = self.cmd(&[&["--json"], args].concat()).output().expect("runs");
+        assert!(out.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
         serde_json::from_slice(&out.stdout).expect("stdout is JSON")
     }
 }

@@ -20,22 +20,11 @@ fn platform_add_and_balance_work_end_to_end() {
 #[test]
 fn human_output_follows_lang() {
     let sb = Sandbox::new();
-    sb.cmd(&[
-        "--lang",
-        "zh",
-        "platform",
-        "add",
-        "支付宝",
-        "--kind",
-        "alipay",
-    ])
-    .assert()
-    .success()
-    .stdout(contains("已添加平台 支付宝"));
-    sb.cmd(&["--lang", "en", "balance", "支付宝", "10"])
+    sb.cmd(&["--lang", "zh", "platform", "add", "支付宝", "--kind", "alipay"])
         .assert()
         .success()
-        .stdout(contains("¥10.00"));
+        .stdout(contains("已添加平台 支付宝"));
+    sb.cmd(&["--lang", "en", "balance", "支付宝", "10"]).assert().success().stdout(contains("¥10.00"));
 }
 
 /// Bad input exits 2, names the field, and leaves the database byte-for-byte unchanged.
@@ -54,10 +43,7 @@ fn bad_input_exits_2_naming_the_field_and_changes_nothing() {
         (&["balance", "微信支付", "5", "--at", "tomorrow"], "--at"),
         (&["platform", "add", "X", "--kind", "casino"], "--kind"),
         (&["platform", "add", "微信支付", "--kind", "wechat"], "name"),
-        (
-            &["platform", "add", "Y", "--kind", "bank", "--bogus"],
-            "--bogus",
-        ),
+        (&["platform", "add", "Y", "--kind", "bank", "--bogus"], "--bogus"),
     ];
     for (args, field) in cases {
         sb.cmd(args).assert().code(2).stderr(contains(*field));
@@ -69,10 +55,7 @@ fn bad_input_exits_2_naming_the_field_and_changes_nothing() {
 #[test]
 fn unknown_language_is_usage_error() {
     let sb = Sandbox::new();
-    sb.cmd(&["--lang", "fr", "platform", "list"])
-        .assert()
-        .code(2)
-        .stderr(contains("--lang"));
+    sb.cmd(&["--lang", "fr", "platform", "list"]).assert().code(2).stderr(contains("--lang"));
 }
 
 fn rusqlite_checkpoint(db: &std::path::Path) -> std::process::Output {

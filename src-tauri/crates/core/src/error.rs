@@ -73,7 +73,9 @@ impl CoreError {
     /// Adds "file:line" (or any location) to an `Invalid` error; other errors pass through.
     pub fn at(self, location: impl Into<String>) -> Self {
         match self {
-            CoreError::Invalid { field, message, .. } => CoreError::Invalid {
+            CoreError::Invalid {
+                field, message, ..
+            } => CoreError::Invalid {
                 field,
                 message,
                 location: Some(location.into()),

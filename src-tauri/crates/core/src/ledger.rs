@@ -72,10 +72,7 @@ impl FromStr for PlatformKind {
                 CoreError::invalid(
                     "kind",
                     format!("“{s}”不是平台类型，可选：{}", all.join("、")),
-                    format!(
-                        "“{s}” is not a platform kind; use one of {}",
-                        all.join(", ")
-                    ),
+                    format!("“{s}” is not a platform kind; use one of {}", all.join(", ")),
                 )
             })
     }
@@ -141,18 +138,10 @@ pub struct MoneyOverview {
 fn validate_name(name: &str) -> Result<String> {
     let name = name.trim();
     if name.is_empty() {
-        return Err(CoreError::invalid(
-            "name",
-            "请填写平台名称，如 微信支付",
-            "the platform needs a name, e.g. 微信支付",
-        ));
+        return Err(CoreError::invalid("name", "请填写平台名称，如 微信支付", "the platform needs a name, e.g. 微信支付"));
     }
     if name.chars().count() > 60 {
-        return Err(CoreError::invalid(
-            "name",
-            "名称请不超过 60 个字",
-            "keep the name under 60 characters",
-        ));
+        return Err(CoreError::invalid("name", "名称请不超过 60 个字", "keep the name under 60 characters"));
     }
     Ok(name.to_string())
 }
@@ -170,62 +159,24 @@ pub fn add_platform(tx: &Transaction, new: &NewPlatform, now: &Timestamp) -> Res
     }
     tx.execute(
         "INSERT INTO platforms(name, kind, note, created_at) VALUES (?1, ?2, ?3, ?4)",
-        params![
-            name,
-            new.kind.as_str(),
-            new.note.trim(),
-            time::to_rfc3339(now)
-        ],
+        params![name, new.kind.as_str(), new.note.trim(), time::to_rfc3339(now)],
     )?;
     get_platform(tx, tx.last_insert_rowid())
 }
 
-fn platform_from_row(
-    r: &rusqlite::Row,
-) -> rusqlite::Result<(
-    i64,
-    String,
-    String,
-    String,
-    String,
-    Option<String>,
-    i64,
-    String,
-)> {
-    Ok((
-        r.get(0)?,
-        r.get(1)?,
-        r.get(2)?,
-        r.get(3)?,
-        r.get(4)?,
-        r.get(5)?,
-        r.get(6)?,
-        r.get(7)?,
-    ))
+fn platform_from_row(r: &rusqlite::Row) -> rusqlite::Result<(i64, String, String, String, String, Option<String>, i64, String)> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?))
 }
 
 const PLATFORM_COLUMNS: &str =
     "id, name, kind, note, licence, operating_since, test_interval_days, created_at";
 
-fn build_platform(
-    row: (
-        i64,
-        String,
-        String,
-        String,
-        String,
-        Option<String>,
-        i64,
-        String,
-    ),
-) -> Result<Platform> {
+fn build_platform(row: (i64, String, String, String, String, Option<String>, i64, String)) -> Result<Platform> {
     let (id, name, kind, note, licence, operating_since, test_interval_days, created_at) = row;
     Ok(Platform {
         id,
         name,
-        kind: kind
-            .parse()
-            .map_err(|_| CoreError::Internal(format!("stored kind “{kind}” is unknown")))?,
+        kind: kind.parse().map_err(|_| CoreError::Internal(format!("stored kind “{kind}” is unknown")))?,
         note,
         licence,
         operating_since,
@@ -236,16 +187,9 @@ fn build_platform(
 
 pub fn get_platform(conn: &rusqlite::Connection, id: i64) -> Result<Platform> {
     let row = conn
-        .query_row(
-            &format!("SELECT {PLATFORM_COLUMNS} FROM platforms WHERE id = ?1"),
-            [id],
-            platform_from_row,
-        )
+        .query_row(&format!("SELECT {PLATFORM_COLUMNS} FROM platforms WHERE id = ?1"), [id], platform_from_row)
         .optional()?
-        .ok_or(CoreError::NotFound {
-            what: "platform",
-            key: id.to_string(),
-        })?;
+        .ok_or(CoreError::NotFound { what: "platform", key: id.to_string() })?;
     build_platform(row)
 }
 
@@ -265,40 +209,22 @@ pub fn require_platform(conn: &rusqlite::Connection, name: &str) -> Result<Platf
     find_platform(conn, name)?.ok_or_else(|| {
         CoreError::invalid(
             "platform",
-            format!(
-                "没有名为“{}”的平台，请先添加（tixian platform add）",
-                name.trim()
-            ),
-            format!(
-                "no platform named “{}”; add it first (tixian platform add)",
-                name.trim()
-            ),
+            format!("没有名为“{}”的平台，请先添加（tixian platform add）", name.trim()),
+            format!("no platform named “{}”; add it first (tixian platform add)", name.trim()),
         )
     })
 }
 
 pub fn list_platforms(conn: &rusqlite::Connection) -> Result<Vec<Platform>> {
-    let mut stmt = conn.prepare(&format!(
-        "SELECT {PLATFORM_COLUMNS} FROM platforms ORDER BY id"
-    ))?;
+    let mut stmt = conn.prepare(&format!("SELECT {PLATFORM_COLUMNS} FROM platforms ORDER BY id"))?;
     let rows = stmt.query_map([], platform_from_row)?;
     rows.map(|r| build_platform(r?)).collect()
 }
 
 /// Records a balance snapshot for the named platform.
-pub fn add_balance(
-    tx: &Transaction,
-    platform: &str,
-    amount: Money,
-    at: &Timestamp,
-    now: &Timestamp,
-) -> Result<BalanceSnapshot> {
+pub fn add_balance(tx: &Transaction, platform: &str, amount: Money, at: &Timestamp, now: &Timestamp) -> Result<BalanceSnapshot> {
     if amount.fen() < 0 {
-        return Err(CoreError::invalid(
-            "amount",
-            "余额不能为负数",
-            "a balance cannot be negative",
-        ));
+        return Err(CoreError::invalid("amount", "余额不能为负数", "a balance cannot be negative"));
     }
     let p = require_platform(tx, platform)?;
     let at_text = time::to_rfc3339(at);
@@ -306,19 +232,12 @@ pub fn add_balance(
         "INSERT INTO balance_snapshots(platform_id, amount_fen, at, at_utc, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![p.id, amount.fen(), at_text, utc_key(at), time::to_rfc3339(now)],
     )?;
-    Ok(BalanceSnapshot {
-        id: tx.last_insert_rowid(),
-        platform: p.name,
-        amount,
-        at: at_text,
-    })
+    Ok(BalanceSnapshot { id: tx.last_insert_rowid(), platform: p.name, amount, at: at_text })
 }
 
 /// A sortable UTC key so times with different offsets order correctly.
 pub fn utc_key(t: &Timestamp) -> String {
-    t.with_timezone(&chrono::Utc)
-        .format("%Y-%m-%dT%H:%M:%SZ")
-        .to_string()
+    t.with_timezone(&chrono::Utc).format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
 /// Latest balance per platform, their total and each share (four decimals).
@@ -330,14 +249,9 @@ pub fn overview(conn: &rusqlite::Connection) -> Result<MoneyOverview> {
          FROM platforms p ORDER BY p.id",
     )?;
     let rows: Vec<(i64, String, String, Option<i64>, Option<String>)> = stmt
-        .query_map([], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-        })?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
         .collect::<rusqlite::Result<_>>()?;
-    let total = rows
-        .iter()
-        .filter_map(|r| r.3)
-        .try_fold(Money::ZERO, |acc, f| acc.checked_add(Money(f)))
+    let total = rows.iter().filter_map(|r| r.3).try_fold(Money::ZERO, |acc, f| acc.checked_add(Money(f)))
         .ok_or_else(|| CoreError::Internal("total overflows".into()))?;
     let mut platforms = Vec::with_capacity(rows.len());
     for (id, name, kind, fen, at) in rows {
@@ -360,11 +274,7 @@ pub fn overview(conn: &rusqlite::Connection) -> Result<MoneyOverview> {
         .max_by_key(|(fen, _)| *fen)
         .filter(|(fen, _)| total.fen() > 0 && fen * 2 > total.fen())
         .map(|(_, name)| name.clone());
-    Ok(MoneyOverview {
-        total,
-        platforms,
-        concentration_warning,
-    })
+    Ok(MoneyOverview { total, platforms, concentration_warning })
 }
 
 /// `part / total` as a four-decimal string, rounded half away from zero, exactly.
@@ -385,14 +295,8 @@ mod tests {
     }
 
     fn add(store: &mut Store, name: &str, kind: PlatformKind) {
-        let new = NewPlatform {
-            name: name.into(),
-            kind,
-            note: String::new(),
-        };
-        store
-            .transaction(|tx| add_platform(tx, &new, &now()))
-            .unwrap();
+        let new = NewPlatform { name: name.into(), kind, note: String::new() };
+        store.transaction(|tx| add_platform(tx, &new, &now())).unwrap();
     }
 
     #[test]
@@ -432,36 +336,16 @@ mod tests {
     fn duplicate_and_empty_names_are_refused() {
         let mut s = Store::open_in_memory().unwrap();
         add(&mut s, "微信支付", PlatformKind::Wechat);
-        let dup = NewPlatform {
-            name: " 微信支付 ".into(),
-            kind: PlatformKind::Wechat,
-            note: String::new(),
-        };
-        assert_eq!(
-            s.transaction(|tx| add_platform(tx, &dup, &now()))
-                .unwrap_err()
-                .code(),
-            "conflict"
-        );
-        let empty = NewPlatform {
-            name: "  ".into(),
-            kind: PlatformKind::Wechat,
-            note: String::new(),
-        };
-        assert_eq!(
-            s.transaction(|tx| add_platform(tx, &empty, &now()))
-                .unwrap_err()
-                .field_name(),
-            Some("name")
-        );
+        let dup = NewPlatform { name: " 微信支付 ".into(), kind: PlatformKind::Wechat, note: String::new() };
+        assert_eq!(s.transaction(|tx| add_platform(tx, &dup, &now())).unwrap_err().code(), "conflict");
+        let empty = NewPlatform { name: "  ".into(), kind: PlatformKind::Wechat, note: String::new() };
+        assert_eq!(s.transaction(|tx| add_platform(tx, &empty, &now())).unwrap_err().field_name(), Some("name"));
     }
 
     #[test]
     fn balance_for_unknown_platform_names_the_field() {
         let mut s = Store::open_in_memory().unwrap();
-        let e = s
-            .transaction(|tx| add_balance(tx, "nope", Money(1), &now(), &now()))
-            .unwrap_err();
+        let e = s.transaction(|tx| add_balance(tx, "nope", Money(1), &now(), &now())).unwrap_err();
         assert_eq!(e.field_name(), Some("platform"));
     }
 

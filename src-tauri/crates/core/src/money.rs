@@ -76,7 +76,8 @@ impl Money {
             Some((i, f)) => (i, Some(f)),
             None => (s, None),
         };
-        let digits = strip_thousands(int_part).ok_or_else(|| bad(NOT_AMOUNT.0, NOT_AMOUNT.1))?;
+        let digits = strip_thousands(int_part)
+            .ok_or_else(|| bad(NOT_AMOUNT.0, NOT_AMOUNT.1))?;
         if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
             return Err(bad(NOT_AMOUNT.0, NOT_AMOUNT.1));
         }
@@ -85,10 +86,7 @@ impl Money {
                 return Err(bad(NOT_AMOUNT.0, NOT_AMOUNT.1));
             }
             if f.len() > 2 {
-                return Err(bad(
-                    "超过两位小数（最小单位是分）",
-                    "has more than two decimals (fen is the smallest unit)",
-                ));
+                return Err(bad("超过两位小数（最小单位是分）", "has more than two decimals (fen is the smallest unit)"));
             }
         }
         let value = Decimal::from_str(&match frac_part {
@@ -96,8 +94,7 @@ impl Money {
             None => digits,
         })
         .map_err(|_| bad("金额过大", "is too large"))?;
-        Self::from_decimal(if negative { -value } else { value })
-            .ok_or_else(|| bad("金额过大", "is too large"))
+        Self::from_decimal(if negative { -value } else { value }).ok_or_else(|| bad("金额过大", "is too large"))
     }
 
     /// Exact conversion from a decimal in yuan; `None` if it has fractions of a fen or is too large.
@@ -113,8 +110,7 @@ impl Money {
     /// Rounds a decimal yuan value half away from zero to whole fen (for bill cells that hold
     /// binary-float text such as `12.299999999999999`).
     pub fn from_decimal_rounded(yuan: Decimal) -> Option<Money> {
-        let rounded =
-            yuan.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+        let rounded = yuan.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
         Self::from_decimal(rounded)
     }
 
@@ -213,9 +209,7 @@ mod tests {
 
     #[test]
     fn rejects_ambiguous_or_malformed_amounts_naming_the_field() {
-        for bad in [
-            "12,3元", "1,23", "abc", "", "1.234", "1..2", "12.", ".5", "1e3", "NaN", "--1",
-        ] {
+        for bad in ["12,3元", "1,23", "abc", "", "1.234", "1..2", "12.", ".5", "1e3", "NaN", "--1"] {
             let err = Money::parse_amount(bad).unwrap_err();
             assert_eq!(err.field_name(), Some("amount"), "{bad}");
             assert_eq!(err.exit_code(), 2);

@@ -21,11 +21,7 @@ pub struct RuleFile {
 pub fn embedded() -> Vec<RuleFile> {
     embedded::FILES
         .iter()
-        .map(|(path, text)| RuleFile {
-            path: path.to_string(),
-            text: text.to_string(),
-            from_user: false,
-        })
+        .map(|(path, text)| RuleFile { path: path.to_string(), text: text.to_string(), from_user: false })
         .collect()
 }
 
@@ -59,16 +55,8 @@ fn collect_user(root: &Path, dir: &Path, out: &mut Vec<RuleFile>) -> std::io::Re
         if path.is_dir() {
             collect_user(root, &path, out)?;
         } else if path.extension().is_some_and(|e| e == "toml") {
-            let rel = path
-                .strip_prefix(root)
-                .unwrap_or(&path)
-                .to_string_lossy()
-                .replace('\\', "/");
-            out.push(RuleFile {
-                path: rel,
-                text: std::fs::read_to_string(&path)?,
-                from_user: true,
-            });
+            let rel = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+            out.push(RuleFile { path: rel, text: std::fs::read_to_string(&path)?, from_user: true });
         }
     }
     Ok(())

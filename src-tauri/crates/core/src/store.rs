@@ -91,9 +91,7 @@ impl Store {
     }
 
     pub fn schema_version(&self) -> Result<i64> {
-        Ok(self
-            .conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+        Ok(self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
     }
 
     fn migrate(&mut self, existed: bool) -> Result<()> {
@@ -106,8 +104,9 @@ impl Store {
         }
         let tx = self.conn.transaction()?;
         for (index, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
-            tx.execute_batch(sql)
-                .map_err(|e| CoreError::Internal(format!("migration {} failed: {e}", index + 1)))?;
+            tx.execute_batch(sql).map_err(|e| {
+                CoreError::Internal(format!("migration {} failed: {e}", index + 1))
+            })?;
         }
         tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
         tx.commit()?;
@@ -117,10 +116,7 @@ impl Store {
     fn backup_before_migration(&self, from_version: i64) -> Result<()> {
         let name = format!(
             "{}.v{from_version}.bak",
-            self.path
-                .file_name()
-                .and_then(|n| n.to_str())
-                .unwrap_or("tixian.db")
+            self.path.file_name().and_then(|n| n.to_str()).unwrap_or("tixian.db")
         );
         let target = self.path.with_file_name(name);
         self.backup_to(&target)
@@ -139,9 +135,7 @@ impl Store {
         use rusqlite::OptionalExtension;
         Ok(self
             .conn
-            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
-                r.get(0)
-            })
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
             .optional()?)
     }
 
@@ -199,15 +193,9 @@ mod tests {
         let path = dir.path().join("sub").join("t.db");
         let store = Store::open(&path).unwrap();
         assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
-        let fk: i64 = store
-            .conn()
-            .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
-            .unwrap();
+        let fk: i64 = store.conn().query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
         assert_eq!(fk, 1);
-        let mode: String = store
-            .conn()
-            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
-            .unwrap();
+        let mode: String = store.conn().query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
         assert_eq!(mode, "wal");
     }
 
@@ -217,8 +205,7 @@ mod tests {
         let path = dir.path().join("t.db");
         {
             let c = Connection::open(&path).unwrap();
-            c.execute_batch("CREATE TABLE x(a); PRAGMA user_version = 999;")
-                .unwrap();
+            c.execute_batch("CREATE TABLE x(a); PRAGMA user_version = 999;").unwrap();
         }
         let before = std::fs::read(&path).unwrap();
         let err = Store::open(&path).err().expect("must refuse");
@@ -235,10 +222,7 @@ mod tests {
         drop(Store::open(&path).unwrap());
         let store = Store::open(&path).unwrap();
         assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
-        assert!(!dir
-            .path()
-            .join(format!("t.db.v{SCHEMA_VERSION}.bak"))
-            .exists());
+        assert!(!dir.path().join(format!("t.db.v{SCHEMA_VERSION}.bak")).exists());
     }
 
     #[test]
@@ -247,15 +231,12 @@ mod tests {
         let path = dir.path().join("t.db");
         {
             let c = Connection::open(&path).unwrap();
-            c.execute_batch("CREATE TABLE keep(a); INSERT INTO keep VALUES (42);")
-                .unwrap();
+            c.execute_batch("CREATE TABLE keep(a); INSERT INTO keep VALUES (42);").unwrap();
         }
         let store = Store::open(&path).unwrap();
         assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
         let backup = Connection::open(dir.path().join("t.db.v0.bak")).unwrap();
-        let kept: i64 = backup
-            .query_row("SELECT a FROM keep", [], |r| r.get(0))
-            .unwrap();
+        let kept: i64 = backup.query_row("SELECT a FROM keep", [], |r| r.get(0)).unwrap();
         assert_eq!(kept, 42);
     }
 

@@ -23,21 +23,10 @@ pub fn run(ctx: &Ctx, args: BalanceArgs) -> Result<ExitCode, CoreError> {
         None => now,
     };
     let mut store = ctx.open_store()?;
-    let snapshot =
-        store.transaction(|tx| ledger::add_balance(tx, &args.name, amount, &at, &now))?;
+    let snapshot = store.transaction(|tx| ledger::add_balance(tx, &args.name, amount, &at, &now))?;
     ctx.out.print(&snapshot, |lang| match lang {
-        Lang::Zh => format!(
-            "已记录 {} 余额 {}（{}）",
-            snapshot.platform,
-            snapshot.amount.display(),
-            snapshot.at
-        ),
-        Lang::En => format!(
-            "Recorded {} balance {} ({})",
-            snapshot.platform,
-            snapshot.amount.display(),
-            snapshot.at
-        ),
+        Lang::Zh => format!("已记录 {} 余额 {}（{}）", snapshot.platform, snapshot.amount.display(), snapshot.at),
+        Lang::En => format!("Recorded {} balance {} ({})", snapshot.platform, snapshot.amount.display(), snapshot.at),
     });
     Ok(ExitCode::SUCCESS)
 }

@@ -49,17 +49,10 @@ pub fn run(ctx: &Ctx, cmd: PlatformCommand) -> Result<ExitCode, CoreError> {
                         p.name,
                         p.kind,
                         p.balance.map(|b| b.display()).unwrap_or_else(|| "—".into()),
-                        p.share
-                            .as_deref()
-                            .map(percent)
-                            .unwrap_or_else(|| "—".into())
+                        p.share.as_deref().map(percent).unwrap_or_else(|| "—".into())
                     ));
                 }
-                lines.push(format!(
-                    "{} {}",
-                    ctx.out.t("合计", "total"),
-                    overview.total.display()
-                ));
+                lines.push(format!("{} {}", ctx.out.t("合计", "total"), overview.total.display()));
                 lines.join("\n")
             });
         }
