@@ -78,8 +78,8 @@ pub(crate) fn build(
         .ok()
         .and_then(|t| printpdf::OffsetDateTime::from_unix_timestamp(t.timestamp()).ok())
     {
-        doc.metadata.info.creation_date = when.clone();
-        doc.metadata.info.modification_date = when.clone();
+        doc.metadata.info.creation_date = when;
+        doc.metadata.info.modification_date = when;
         doc.metadata.info.metadata_date = when;
     }
     let font = doc.add_font(&face.font);
