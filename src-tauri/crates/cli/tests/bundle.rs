@@ -62,6 +62,14 @@ fn bundle(lang: Lang, timeline_rows: usize) -> Bundle {
     }
 }
 
+/// `tixian --lang LANG verify PDF`
+fn verify(b: &Bundle, lang: &str) -> std::process::Output {
+    b.sandbox
+        .cmd(&["--lang", lang, "verify", b.pdf.to_str().unwrap()])
+        .output()
+        .unwrap()
+}
+
 fn run(program: &str, args: &[&str]) -> String {
     let out = Command::new(program)
         .args(args)
@@ -264,11 +272,7 @@ fn sha256sum_accepts_the_sums_file() {
 #[test]
 fn verify_passes_on_a_fresh_bundle() {
     let b = bundle(Lang::Zh, 3);
-    let out = b
-        .sandbox
-        .cmd(&["--lang", "en", "verify", b.pdf.to_str().unwrap()])
-        .output()
-        .unwrap();
+    let out = verify(&b, "en");
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -293,11 +297,7 @@ fn one_changed_byte_in_any_file_makes_verify_fail_naming_it() {
         let mid = changed.len() / 2;
         changed[mid] ^= 0x01;
         std::fs::write(&path, &changed).unwrap();
-        let out = b
-            .sandbox
-            .cmd(&["--lang", "en", "verify", b.pdf.to_str().unwrap()])
-            .output()
-            .unwrap();
+        let out = verify(&b, "en");
         assert_eq!(
             out.status.code(),
             Some(1),
@@ -317,11 +317,7 @@ fn one_changed_byte_in_any_file_makes_verify_fail_naming_it() {
         );
         std::fs::write(&path, &original).unwrap();
     }
-    let out = b
-        .sandbox
-        .cmd(&["--lang", "en", "verify", b.pdf.to_str().unwrap()])
-        .output()
-        .unwrap();
+    let out = verify(&b, "en");
     assert_eq!(out.status.code(), Some(0), "restored bundle verifies again");
 }
 
@@ -337,11 +333,7 @@ fn a_changed_image_inside_the_pdf_makes_verify_fail() {
         .expect("JPEG bytes inside the PDF");
     pdf[at + 10] ^= 0x01;
     std::fs::write(&b.pdf, &pdf).unwrap();
-    let out = b
-        .sandbox
-        .cmd(&["--lang", "en", "verify", b.pdf.to_str().unwrap()])
-        .output()
-        .unwrap();
+    let out = verify(&b, "en");
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -354,18 +346,10 @@ fn a_changed_image_inside_the_pdf_makes_verify_fail() {
 fn a_missing_file_is_reported_missing() {
     let b = bundle(Lang::Zh, 3);
     std::fs::remove_file(b.files().join(&b.report.files[3].name)).unwrap();
-    let out = b
-        .sandbox
-        .cmd(&["--lang", "en", "verify", b.pdf.to_str().unwrap()])
-        .output()
-        .unwrap();
+    let out = verify(&b, "en");
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("missing"));
-    let zh = b
-        .sandbox
-        .cmd(&["--lang", "zh", "verify", b.pdf.to_str().unwrap()])
-        .output()
-        .unwrap();
+    let zh = verify(&b, "zh");
     assert_eq!(zh.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&zh.stdout);
     assert!(

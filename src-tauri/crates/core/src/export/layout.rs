@@ -39,6 +39,15 @@ pub struct Column {
     pub width: f32,
 }
 
+impl Column {
+    pub fn new(title: &str, width: f32) -> Column {
+        Column {
+            title: title.to_string(),
+            width,
+        }
+    }
+}
+
 /// A table row: one text per column, an optional background and text colour.
 pub struct Row {
     pub cells: Vec<String>,

@@ -228,28 +228,20 @@ fn summary(w: &mut Writer, ctx: &Context) {
     }
 }
 
+fn nothing_recorded(w: &mut Writer, lang: Lang) {
+    let text = t(lang, "（没有记录）", "(nothing recorded)");
+    w.paragraph(text, MARGIN, CONTENT_W, BODY, GREY, None);
+}
+
 fn timeline(w: &mut Writer, ctx: &Context) {
     let lang = ctx.input.lang;
     if ctx.input.timeline.is_empty() {
-        w.paragraph(
-            t(lang, "（没有记录）", "(nothing recorded)"),
-            MARGIN,
-            CONTENT_W,
-            BODY,
-            GREY,
-            None,
-        );
+        nothing_recorded(w, lang);
         return;
     }
     let columns = [
-        Column {
-            title: t(lang, "时间", "Time").into(),
-            width: 105.0,
-        },
-        Column {
-            title: t(lang, "事件", "Event").into(),
-            width: CONTENT_W - 105.0,
-        },
+        Column::new(t(lang, "时间", "Time"), 105.0),
+        Column::new(t(lang, "事件", "Event"), CONTENT_W - 105.0),
     ];
     let rows: Vec<Row> = ctx
         .input
@@ -275,14 +267,7 @@ fn channel_name(lang: Lang, channel: &str) -> String {
 fn contacts(w: &mut Writer, ctx: &Context) {
     let lang = ctx.input.lang;
     if ctx.input.contacts.is_empty() {
-        w.paragraph(
-            t(lang, "（没有记录）", "(nothing recorded)"),
-            MARGIN,
-            CONTENT_W,
-            BODY,
-            GREY,
-            None,
-        );
+        nothing_recorded(w, lang);
         return;
     }
     if ctx.input.contacts.iter().any(|c| c.overdue) {
@@ -301,26 +286,11 @@ fn contacts(w: &mut Writer, ctx: &Context) {
         w.space(4.0);
     }
     let columns = [
-        Column {
-            title: t(lang, "时间", "Time").into(),
-            width: 74.0,
-        },
-        Column {
-            title: t(lang, "渠道 / 客服", "Channel / agent").into(),
-            width: 74.0,
-        },
-        Column {
-            title: t(lang, "对方说法", "What they said").into(),
-            width: 126.0,
-        },
-        Column {
-            title: t(lang, "承诺 / 期限", "Promise / due").into(),
-            width: 121.0,
-        },
-        Column {
-            title: t(lang, "结果", "Outcome").into(),
-            width: CONTENT_W - 395.0,
-        },
+        Column::new(t(lang, "时间", "Time"), 74.0),
+        Column::new(t(lang, "渠道 / 客服", "Channel / agent"), 74.0),
+        Column::new(t(lang, "对方说法", "What they said"), 126.0),
+        Column::new(t(lang, "承诺 / 期限", "Promise / due"), 121.0),
+        Column::new(t(lang, "结果", "Outcome"), CONTENT_W - 395.0),
     ];
     let rows: Vec<Row> = ctx
         .input
@@ -468,22 +438,10 @@ fn manifest(w: &mut Writer, ctx: &Context) {
         .ceil()
         + 10.0;
     let columns = [
-        Column {
-            title: "#".into(),
-            width: 20.0,
-        },
-        Column {
-            title: t(lang, "文件名", "File").into(),
-            width: CONTENT_W - 74.0 - hash_w,
-        },
-        Column {
-            title: t(lang, "大小（字节）", "Bytes").into(),
-            width: 54.0,
-        },
-        Column {
-            title: "SHA-256".into(),
-            width: hash_w,
-        },
+        Column::new("#", 20.0),
+        Column::new(t(lang, "文件名", "File"), CONTENT_W - 74.0 - hash_w),
+        Column::new(t(lang, "大小（字节）", "Bytes"), 54.0),
+        Column::new("SHA-256", hash_w),
     ];
     let rows: Vec<Row> = ctx
         .entries
