@@ -97,7 +97,7 @@ cmd_test() {
   step "End-to-end: the real app under Xvfb over WebDriver"
   local shots="$CARGO_TARGET_DIR/e2e-screenshots"
   rm -rf "$shots"
-  TIXIAN_SCREENSHOTS="$shots" xvfb-run -a -s "-screen 0 1280x900x24" node --test --test-concurrency=1 tests/e2e/
+  TIXIAN_SCREENSHOTS="$shots" xvfb-run -a -s "-screen 0 1280x900x24" node --test --test-concurrency=1 --test-timeout=300000 tests/e2e/
   echo "Screenshots: $shots"
 }
 

@@ -1,8 +1,9 @@
 // A small W3C WebDriver client for driving the real app through tauri-driver (no extra packages:
 // Node's fetch and child_process are enough). One driver process per app session.
 import { spawn } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { mkdirSync, openSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 
 const DRIVER_URL = "http://127.0.0.1:4444";
@@ -26,9 +27,13 @@ async function call(method, path, body, timeoutMs = 30000) {
 /** Starts tauri-driver with `env` (inherited by WebKitWebDriver and the app) and waits for it. */
 export async function startDriver(env) {
   if (!process.env.DISPLAY) throw new Error("no DISPLAY: run the e2e tests under xvfb-run");
+  // Own process group and a log file instead of our stdout: WebKitWebDriver and the app it
+  // starts must not hold the test runner's pipe open, and all of them are stopped together.
+  const log = openSync(join(tmpdir(), `tixian-tauri-driver-${process.pid}.log`), "a");
   const driver = spawn(process.env.TAURI_DRIVER ?? "tauri-driver", [], {
     env: { ...process.env, ...env },
-    stdio: ["ignore", "inherit", "inherit"],
+    stdio: ["ignore", log, log],
+    detached: true,
   });
   for (let i = 0; i < 100; i++) {
     try {
@@ -43,11 +48,18 @@ export async function startDriver(env) {
 }
 
 export async function stopDriver(driver) {
-  if (!driver || driver.exitCode !== null) return;
-  const exited = new Promise((resolve) => driver.once("exit", resolve));
-  driver.kill("SIGTERM");
+  if (!driver) return;
+  const group = (signal) => {
+    try {
+      process.kill(-driver.pid, signal);
+    } catch {
+      /* already gone */
+    }
+  };
+  const exited = driver.exitCode !== null ? Promise.resolve() : new Promise((r) => driver.once("exit", r));
+  group("SIGTERM");
   await Promise.race([exited, sleep(3000)]);
-  if (driver.exitCode === null) driver.kill("SIGKILL");
+  group("SIGKILL"); // whatever is left of the group: WebKitWebDriver, the app
 }
 
 export class Session {

@@ -69,6 +69,8 @@ enum Command {
     Backup(commands::backup::BackupArgs),
     /// Restore a backup archive (keeps a copy of the current database): tixian restore FILE --yes.
     Restore(commands::backup::RestoreArgs),
+    /// Check an evidence bundle: tixian verify FILE.pdf (exit 0 only if nothing changed).
+    Verify(commands::bundle::VerifyArgs),
 }
 
 /// What every command gets: the chosen language, output mode and a lazily opened store.
@@ -136,6 +138,7 @@ fn main() -> ExitCode {
         Command::Settings(cmd) => commands::settings::run(&ctx, cmd),
         Command::Backup(args) => commands::backup::backup(&ctx, args),
         Command::Restore(args) => commands::backup::restore(&ctx, args),
+        Command::Verify(args) => commands::bundle::verify(&ctx, args),
     };
     match result {
         Ok(code) => code,

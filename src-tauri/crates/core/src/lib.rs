@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod cases;
 pub mod diagnose;
 pub mod error;
+pub mod export;
 pub mod health;
 pub mod import;
 pub mod kb;

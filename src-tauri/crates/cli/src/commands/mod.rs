@@ -2,6 +2,7 @@
 
 pub mod backup;
 pub mod balance;
+pub mod bundle;
 pub mod case;
 mod case_text;
 pub mod deadline;

@@ -1,0 +1,139 @@
+//! Benchmark of the evidence-bundle export: 50 screenshots of 1080×2400 PNG plus 100 timeline
+//! entries. Prints export time, PDF size and peak memory (VmHWM), and the same for `img2pdf`
+//! on the same images when it is installed (the lossless reference).
+//!
+//! `cargo run --release -p tixian --example bundle_bench -- [DIR]` (default target/bundle-bench).
+//! Targets (issue 10): faster than img2pdf, within 1.05× its size, under 1 s, under 300 MB.
+
+#[path = "support/gen.rs"]
+mod gen;
+
+use image::DynamicImage;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+use tixian_core::export::{export_bundle, ExportOptions};
+use tixian_core::Lang;
+
+const SHOTS: usize = 50;
+
+fn main() {
+    let dir = std::env::args()
+        .nth(1)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("target/bundle-bench"));
+    let shots = dir.join("shots");
+    let paths: Vec<PathBuf> = (1..=SHOTS)
+        .map(|i| shots.join(format!("Screenshot_{i:02}.png")))
+        .collect();
+    if !paths.iter().all(|p| p.exists()) {
+        std::fs::create_dir_all(&shots).expect("create folder");
+        let t = Instant::now();
+        for (i, p) in paths.iter().enumerate() {
+            gen::save_png(
+                &DynamicImage::ImageRgb8(gen::screenshot(i as u64 + 100, 1080, 2400)),
+                p,
+            );
+        }
+        eprintln!(
+            "generated {SHOTS} screenshots in {:.1} s",
+            t.elapsed().as_secs_f64()
+        );
+        // Measure in a fresh process so generating the images does not count towards peak memory.
+        let status = Command::new(std::env::current_exe().expect("own path"))
+            .arg(&dir)
+            .status()
+            .expect("rerun");
+        std::process::exit(status.code().unwrap_or(1));
+    }
+    let input_bytes: u64 = paths
+        .iter()
+        .map(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0))
+        .sum();
+    let out = dir.join("out");
+    std::fs::create_dir_all(&out).expect("create folder");
+
+    let evidence = paths
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            gen::evidence(
+                p.clone(),
+                &format!("提现失败截图 {}", i + 1),
+                Some("2026-06-15T23:40:00+08:00"),
+            )
+        })
+        .collect();
+    let input = gen::case(Lang::Zh, 100, evidence);
+    let pdf = out.join("bench.pdf");
+    let opts = ExportOptions {
+        overwrite: true,
+        smaller_file: false,
+    };
+    let mut times = Vec::new();
+    let mut report = None;
+    for _ in 0..3 {
+        let t = Instant::now();
+        report = Some(
+            export_bundle(&input, &pdf, &opts, &mut |_| {})
+                .unwrap_or_else(|e| panic!("export: {e}")),
+        );
+        times.push(t.elapsed().as_secs_f64());
+    }
+    let report = report.expect("ran");
+    let best = times.iter().copied().fold(f64::MAX, f64::min);
+    println!(
+        "input:   {SHOTS} PNG screenshots 1080x2400, {:.1} MB; 100 timeline entries",
+        mb(input_bytes)
+    );
+    println!(
+        "tixian:  first run {:.3} s (includes loading the font), best of 3 {:.3} s; {} pages; PDF {:.2} MB; peak memory {} MB",
+        times[0],
+        best,
+        report.pages,
+        mb(report.pdf_size),
+        vm_hwm_mb().map_or("?".into(), |m| m.to_string())
+    );
+    match img2pdf(&paths, &out.join("img2pdf.pdf")) {
+        Some((secs, size)) => {
+            println!("img2pdf: {secs:.3} s; PDF {:.2} MB", mb(size));
+            println!(
+                "ratio:   time {:.2}x of img2pdf (first run {:.2}x), size {:.3}x of img2pdf",
+                best / secs,
+                times[0] / secs,
+                report.pdf_size as f64 / size as f64
+            );
+        }
+        None => println!("img2pdf: not installed (pip install img2pdf) — no comparison"),
+    }
+}
+
+fn mb(bytes: u64) -> f64 {
+    bytes as f64 / 1_000_000.0
+}
+
+/// Peak resident memory of this process (Linux), in MB.
+fn vm_hwm_mb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024)
+}
+
+/// Runs `img2pdf` on the same images; (seconds, PDF size).
+fn img2pdf(paths: &[PathBuf], out: &Path) -> Option<(f64, u64)> {
+    let t = Instant::now();
+    let status = Command::new("img2pdf")
+        .args(paths)
+        .arg("-o")
+        .arg(out)
+        .status()
+        .ok()?;
+    if !status.success() {
+        return None;
+    }
+    Some((
+        t.elapsed().as_secs_f64(),
+        std::fs::metadata(out).ok()?.len(),
+    ))
+}

@@ -1,0 +1,499 @@
+//! The PDF evidence bundle from outside: poppler's tools read what we wrote (text, images,
+//! fonts), `sha256sum -c` accepts the sums, and `tixian verify` catches one changed byte.
+//! Needs poppler-utils (pdftotext, pdfimages, pdffonts, pdftoppm) and coreutils' sha256sum.
+
+mod common;
+
+#[path = "../examples/support/gen.rs"]
+mod gen;
+
+use common::Sandbox;
+use image::DynamicImage;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use tixian_core::export::{export_bundle, ExportOptions, ExportReport};
+use tixian_core::{CoreError, Lang};
+
+struct Bundle {
+    sandbox: Sandbox,
+    pdf: PathBuf,
+    report: ExportReport,
+}
+
+impl Bundle {
+    fn files(&self) -> PathBuf {
+        self.sandbox.path("bundle.files")
+    }
+}
+
+/// A bundle with a 1080×2400 RGB PNG, an RGBA PNG, a JPEG and a text file.
+fn bundle(lang: Lang, timeline_rows: usize) -> Bundle {
+    let sandbox = Sandbox::new();
+    let src = sandbox.path("vault");
+    std::fs::create_dir(&src).unwrap();
+    let png = src.join("Screenshot_1.png");
+    gen::save_png(
+        &DynamicImage::ImageRgb8(gen::screenshot(1, 1080, 2400)),
+        &png,
+    );
+    let alpha = src.join("android.png");
+    gen::save_png(
+        &DynamicImage::ImageRgba8(gen::with_alpha(&gen::screenshot(2, 300, 500))),
+        &alpha,
+    );
+    let jpeg = src.join("IMG_0042.JPG");
+    gen::save_jpeg(&gen::screenshot(3, 640, 480), &jpeg, 85);
+    let txt = src.join("通话记录.txt");
+    std::fs::write(&txt, "95017 6 分钟\n").unwrap();
+    let evidence = vec![
+        gen::evidence(png, "提现失败截图", Some("2026-06-15T23:40:12+08:00")),
+        gen::evidence(alpha, "安卓截图", None),
+        gen::evidence(jpeg, "银行流水照片", None),
+        gen::evidence(txt, "", None),
+    ];
+    let input = gen::case(lang, timeline_rows, evidence);
+    let pdf = sandbox.path("bundle.pdf");
+    let report =
+        export_bundle(&input, &pdf, &ExportOptions::default(), &mut |_| {}).expect("export");
+    Bundle {
+        sandbox,
+        pdf,
+        report,
+    }
+}
+
+/// `tixian --lang LANG verify PDF`
+fn verify(b: &Bundle, lang: &str) -> std::process::Output {
+    b.sandbox
+        .cmd(&["--lang", lang, "verify", b.pdf.to_str().unwrap()])
+        .output()
+        .unwrap()
+}
+
+fn run(program: &str, args: &[&str]) -> String {
+    let out = Command::new(program)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{program}: {e}"));
+    assert!(
+        out.status.success(),
+        "{program} {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn text_of(pdf: &Path) -> String {
+    run("pdftotext", &["-layout", pdf.to_str().unwrap(), "-"])
+}
+
+#[test]
+fn pdftotext_finds_chinese_summary_timeline_and_hashes() {
+    let b = bundle(Lang::Zh, 10);
+    let text = text_of(&b.pdf);
+    for needle in [
+        "案情摘要",
+        "余额已于 2026-06-15 23:40 扣除",
+        "¥5,000.00",
+        "致电客服 95017",
+        "【已逾期】",
+        "哈希值能证明什么",
+    ] {
+        assert!(text.contains(needle), "missing {needle:?}");
+    }
+    assert!(
+        text.contains(&b.report.fingerprint),
+        "fingerprint not on the cover"
+    );
+    for f in &b.report.files {
+        assert!(
+            text.contains(&f.sha256),
+            "hash of {} not in the PDF text",
+            f.name
+        );
+    }
+    assert_eq!(b.report.files[0].name, "01_提现失败截图_2026-06-15.png");
+    assert!(text.contains("01_提现失败截图_2026-06-15.png"));
+}
+
+#[test]
+fn characters_the_font_lacks_are_shown_not_dropped() {
+    let b = bundle(Lang::Zh, 3);
+    assert!(
+        text_of(&b.pdf).contains("[U+1F600]"),
+        "the emoji in the summary must stay visible"
+    );
+}
+
+#[test]
+fn english_bundle_reads_in_english() {
+    let b = bundle(Lang::En, 3);
+    let text = text_of(&b.pdf);
+    for needle in [
+        "Summary",
+        "Customer-service log",
+        "What a hash proves",
+        "[OVERDUE]",
+        "Called customer service 95017",
+    ] {
+        assert!(text.contains(needle), "missing {needle:?}");
+    }
+}
+
+#[test]
+fn long_timeline_breaks_across_pages_with_the_header_repeated() {
+    let b = bundle(Lang::Zh, 100);
+    let pages = |first: usize, last: usize| -> Vec<String> {
+        (first..=last)
+            .map(|p| {
+                run(
+                    "pdftotext",
+                    &[
+                        "-f",
+                        &p.to_string(),
+                        "-l",
+                        &p.to_string(),
+                        b.pdf.to_str().unwrap(),
+                        "-",
+                    ],
+                )
+            })
+            .collect()
+    };
+    // Cover, summary, then the timeline from page 3 on: every timeline page opens with the header.
+    let timeline_pages: Vec<String> = pages(3, 8)
+        .into_iter()
+        .take_while(|t| t.contains("第 ") || t.contains("时间线"))
+        .collect();
+    let with_rows: Vec<&String> = timeline_pages
+        .iter()
+        .filter(|t| t.contains("次查询提现进度"))
+        .collect();
+    assert!(
+        with_rows.len() >= 3,
+        "100 rows should need several pages, got {}",
+        with_rows.len()
+    );
+    for page in with_rows {
+        assert!(
+            page.contains("时间") && page.contains("事件"),
+            "page without the table header:\n{page}"
+        );
+    }
+    assert!(text_of(&b.pdf).contains("第 100 次查询提现进度"));
+}
+
+#[test]
+fn pdfimages_shows_images_at_original_size_and_encoding() {
+    let b = bundle(Lang::Zh, 3);
+    let list = run("pdfimages", &["-list", b.pdf.to_str().unwrap()]);
+    let rows: Vec<Vec<&str>> = list
+        .lines()
+        .skip(2)
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    // columns: page num type width height color comp bpc enc interp object ID ...
+    let find = |w: &str, h: &str, kind: &str| {
+        rows.iter()
+            .find(|r| r[3] == w && r[4] == h && r[2] == kind)
+            .cloned()
+    };
+    let png = find("1080", "2400", "image").expect("the 1080x2400 PNG at full size");
+    assert_eq!(
+        (png[5], png[8]),
+        ("rgb", "image"),
+        "PNG passes through as Flate image data: {png:?}"
+    );
+    let jpeg = find("640", "480", "image").expect("the JPEG at full size");
+    assert_eq!(jpeg[8], "jpeg", "JPEG stays JPEG: {jpeg:?}");
+    assert!(
+        find("300", "500", "image").is_some() && find("300", "500", "smask").is_some(),
+        "alpha kept as soft mask:\n{list}"
+    );
+}
+
+#[test]
+fn pdffonts_shows_an_embedded_subset_and_the_file_stays_small() {
+    let b = bundle(Lang::Zh, 10);
+    let fonts = run("pdffonts", &[b.pdf.to_str().unwrap()]);
+    let line = fonts.lines().nth(2).expect("one font");
+    let name = line.split_whitespace().next().unwrap();
+    assert!(
+        name.contains('+'),
+        "subset fonts carry a XXXXXX+ tag: {fonts}"
+    );
+    let cols: Vec<&str> = line.split_whitespace().collect();
+    let n = cols.len();
+    assert_eq!(
+        &cols[n - 5..n - 2],
+        ["yes", "yes", "yes"],
+        "emb, sub, uni: {fonts}"
+    );
+    // The whole font is 10.5 MB; the PDF minus its images must be far below that.
+    let images: u64 = b
+        .report
+        .files
+        .iter()
+        .filter(|f| f.embedded.is_some())
+        .map(|f| f.size)
+        .sum();
+    let pdf = std::fs::metadata(&b.pdf).unwrap().len();
+    assert!(
+        pdf < images + 1_500_000,
+        "PDF {pdf} bytes with {images} bytes of images: font not subset?"
+    );
+}
+
+#[test]
+fn sha256sum_accepts_the_sums_file() {
+    let b = bundle(Lang::Zh, 3);
+    let out = Command::new("sha256sum")
+        .arg("-c")
+        .arg("SHA256SUMS")
+        .current_dir(b.files())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).matches(": OK").count(),
+        4
+    );
+    // The cover's fingerprint is the hash of SHA256SUMS itself.
+    assert_eq!(
+        common::sha256_file(&b.files().join("SHA256SUMS")),
+        b.report.fingerprint
+    );
+}
+
+#[test]
+fn verify_passes_on_a_fresh_bundle() {
+    let b = bundle(Lang::Zh, 3);
+    let out = verify(&b, "en");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json = b.sandbox.json(&["verify", b.pdf.to_str().unwrap()]);
+    assert_eq!(json["ok"], true);
+    // SHA256SUMS + 4 files beside the PDF + 3 images inside it.
+    assert_eq!(json["entries"].as_array().unwrap().len(), 8);
+}
+
+#[test]
+fn one_changed_byte_in_any_file_makes_verify_fail_naming_it() {
+    let b = bundle(Lang::Zh, 3);
+    let mut names: Vec<String> = b.report.files.iter().map(|f| f.name.clone()).collect();
+    names.push("SHA256SUMS".into());
+    for name in names {
+        let path = b.files().join(&name);
+        let original = std::fs::read(&path).unwrap();
+        let mut changed = original.clone();
+        let mid = changed.len() / 2;
+        changed[mid] ^= 0x01;
+        std::fs::write(&path, &changed).unwrap();
+        let out = verify(&b, "en");
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{name}: a changed byte must fail verify"
+        );
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains(&name) && stderr.contains("changed"),
+            "{name} not named: {stderr}"
+        );
+        assert!(
+            stdout
+                .lines()
+                .any(|l| l.starts_with("changed") && l.contains(&name)),
+            "{stdout}"
+        );
+        std::fs::write(&path, &original).unwrap();
+    }
+    let out = verify(&b, "en");
+    assert_eq!(out.status.code(), Some(0), "restored bundle verifies again");
+}
+
+#[test]
+fn a_changed_image_inside_the_pdf_makes_verify_fail() {
+    let b = bundle(Lang::Zh, 3);
+    // The JPEG is embedded byte for byte: find it in the PDF and change one byte of its data.
+    let jpeg = std::fs::read(b.files().join(&b.report.files[2].name)).unwrap();
+    let mut pdf = std::fs::read(&b.pdf).unwrap();
+    let at = pdf
+        .windows(64)
+        .position(|w| w == &jpeg[jpeg.len() / 2..jpeg.len() / 2 + 64])
+        .expect("JPEG bytes inside the PDF");
+    pdf[at + 10] ^= 0x01;
+    std::fs::write(&b.pdf, &pdf).unwrap();
+    let out = verify(&b, "en");
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&b.report.files[2].name) && stderr.contains("inside the PDF"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_missing_file_is_reported_missing() {
+    let b = bundle(Lang::Zh, 3);
+    std::fs::remove_file(b.files().join(&b.report.files[3].name)).unwrap();
+    let out = verify(&b, "en");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("missing"));
+    let zh = verify(&b, "zh");
+    assert_eq!(zh.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&zh.stdout);
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.starts_with("缺失") && l.contains(&b.report.files[3].name)),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn verify_of_a_missing_or_foreign_file_is_bad_input() {
+    let s = Sandbox::new();
+    let out = s
+        .cmd(&[
+            "--lang",
+            "en",
+            "verify",
+            s.path("nope.pdf").to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nope.pdf"));
+    std::fs::write(s.path("other.pdf"), b"%PDF-1.4\nnot really\n").unwrap();
+    let out = s
+        .cmd(&["verify", s.path("other.pdf").to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn export_never_overwrites_unless_asked_and_leaves_no_temp_files() {
+    let b = bundle(Lang::Zh, 3);
+    let before = std::fs::read(&b.pdf).unwrap();
+    let input = gen::case(Lang::Zh, 3, vec![]);
+    let err = export_bundle(&input, &b.pdf, &ExportOptions::default(), &mut |_| {}).unwrap_err();
+    assert!(matches!(err, CoreError::Conflict { .. }), "{err}");
+    assert_eq!(
+        std::fs::read(&b.pdf).unwrap(),
+        before,
+        "existing bundle untouched"
+    );
+    let opts = ExportOptions {
+        overwrite: true,
+        smaller_file: false,
+    };
+    let report = export_bundle(&input, &b.pdf, &opts, &mut |_| {}).unwrap();
+    assert!(report.files.is_empty());
+    assert!(
+        !b.files().join("01_提现失败截图_2026-06-15.png").exists(),
+        "old files replaced"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(b.sandbox.dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains(".tmp-"))
+        .collect();
+    assert!(leftovers.is_empty(), "temp files left: {leftovers:?}");
+}
+
+#[test]
+fn export_of_a_changed_vault_file_fails_and_writes_nothing() {
+    let s = Sandbox::new();
+    let file = s.path("a.txt");
+    std::fs::write(&file, "x").unwrap();
+    let mut ev = gen::evidence(file, "", None);
+    ev.sha256 = "0".repeat(64);
+    let input = gen::case(Lang::Zh, 1, vec![ev]);
+    let err = export_bundle(
+        &input,
+        &s.path("b.pdf"),
+        &ExportOptions::default(),
+        &mut |_| {},
+    )
+    .unwrap_err();
+    assert_eq!(err.exit_code(), 1, "{err}");
+    let names: Vec<String> = std::fs::read_dir(s.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["a.txt"], "nothing written");
+}
+
+#[test]
+fn smaller_file_option_downsamples_but_keeps_originals_beside() {
+    let s = Sandbox::new();
+    let png = s.path("big.png");
+    gen::save_png(
+        &DynamicImage::ImageRgb8(gen::screenshot(5, 1080, 2400)),
+        &png,
+    );
+    let original = std::fs::read(&png).unwrap();
+    let input = gen::case(Lang::Zh, 1, vec![gen::evidence(png, "截图", None)]);
+    let pdf = s.path("small.pdf");
+    let opts = ExportOptions {
+        overwrite: false,
+        smaller_file: true,
+    };
+    let report = export_bundle(&input, &pdf, &opts, &mut |_| {}).unwrap();
+    let list = run("pdfimages", &["-list", pdf.to_str().unwrap()]);
+    assert!(
+        list.contains(" 720  1600 ") || list.contains("720  1600"),
+        "{list}"
+    );
+    assert_eq!(
+        std::fs::read(s.path("small.files").join(&report.files[0].name)).unwrap(),
+        original
+    );
+}
+
+#[test]
+fn pages_render_and_are_kept_as_artifacts() {
+    let out_dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .unwrap()
+        .join("pdf-pages");
+    let _ = std::fs::remove_dir_all(&out_dir);
+    std::fs::create_dir_all(&out_dir).unwrap();
+    for lang in [Lang::Zh, Lang::En] {
+        let b = bundle(lang, 60);
+        let prefix = out_dir.join(format!("bundle-{}", lang.as_str()));
+        run(
+            "pdftoppm",
+            &[
+                "-r",
+                "50",
+                "-png",
+                b.pdf.to_str().unwrap(),
+                prefix.to_str().unwrap(),
+            ],
+        );
+        let rendered = std::fs::read_dir(&out_dir).unwrap().filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with(&format!("bundle-{}", lang.as_str()))
+        });
+        assert_eq!(
+            rendered.count() as u32,
+            b.report.pages,
+            "every page rendered"
+        );
+    }
+}

@@ -1,0 +1,198 @@
+//! The folder beside the PDF: clear file names, `SHA256SUMS`, and writing under a temporary
+//! name that is renamed into place only when everything is complete.
+
+use crate::error::{CoreError, Result};
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+
+/// `FILE.pdf` → `FILE.files` beside it.
+pub fn files_dir_for(pdf: &Path) -> PathBuf {
+    let stem = pdf
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    pdf.with_file_name(format!("{stem}.files"))
+}
+
+/// `01_提现失败截图_2026-06-15.png`: index, the caption (or the original name's stem) made safe
+/// for every file system, the date, and the original extension in lower case.
+pub fn bundle_file_name(
+    index: usize,
+    width: usize,
+    caption: &str,
+    original_name: &str,
+    date: Option<&str>,
+) -> String {
+    let original = Path::new(original_name);
+    let stem = original
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let ext = original
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .filter(|e| !e.is_empty() && e.chars().all(|c| c.is_ascii_alphanumeric()));
+    let mut label = sanitise(caption);
+    if label.is_empty() {
+        label = sanitise(&stem);
+    }
+    if label.is_empty() {
+        label = "file".to_string();
+    }
+    let mut name = format!("{index:0width$}_{label}");
+    if let Some(d) = date.filter(|d| is_date(d)) {
+        name.push('_');
+        name.push_str(d);
+    }
+    if let Some(e) = ext {
+        name.push('.');
+        name.push_str(&e);
+    }
+    name
+}
+
+fn is_date(d: &str) -> bool {
+    d.len() == 10
+        && d.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        })
+}
+
+/// Keeps letters, digits and a few harmless marks; spaces and anything a file system or
+/// `sha256sum` could trip on (slashes, quotes, control characters, backslashes) become `_`.
+/// At most 40 characters.
+fn sanitise(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.trim().chars() {
+        let keep = c.is_alphanumeric() || matches!(c, '-' | '(' | ')' | '（' | '）' | '+');
+        let c = if keep { c } else { '_' };
+        if c == '_' && (out.is_empty() || out.ends_with('_')) {
+            continue;
+        }
+        out.push(c);
+        if out.chars().count() >= 40 {
+            break;
+        }
+    }
+    out.trim_end_matches('_').to_string()
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// `SHA256SUMS` in the format `sha256sum -c` reads: `HASH  NAME` per line.
+pub fn sha256sums(entries: &[(String, String)]) -> String {
+    entries
+        .iter()
+        .map(|(name, hash)| format!("{hash}  {name}\n"))
+        .collect()
+}
+
+/// A path beside `target` for writing before the final rename: `.NAME.tmp-PID`.
+pub fn temp_beside(target: &Path) -> PathBuf {
+    let name = target
+        .file_name()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    target.with_file_name(format!(".{name}.tmp-{}", std::process::id()))
+}
+
+/// Refuses to replace an existing bundle unless asked to.
+pub fn check_free(pdf: &Path, dir: &Path, overwrite: bool) -> Result<()> {
+    if overwrite {
+        return Ok(());
+    }
+    for p in [pdf, dir] {
+        if p.exists() {
+            let shown = p.display();
+            return Err(CoreError::Conflict {
+                field: "out".into(),
+                message: crate::lang::Text::new(
+                    format!("{shown} 已存在；未做任何改动（确认覆盖后再导出）"),
+                    format!("{shown} already exists; nothing was changed (confirm overwriting to export again)"),
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Moves the finished folder and PDF into place: the folder first, so a PDF that exists always
+/// has its files beside it. An old bundle being replaced is removed only after the new folder
+/// is ready.
+pub fn commit(tmp_pdf: &Path, pdf: &Path, tmp_dir: &Path, dir: &Path) -> Result<()> {
+    if dir.exists() {
+        let old = temp_beside(&dir.with_file_name(format!(
+            "{}.old",
+            dir.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+        )));
+        std::fs::rename(dir, &old)?;
+        std::fs::rename(tmp_dir, dir)?;
+        std::fs::remove_dir_all(&old)?;
+    } else {
+        std::fs::rename(tmp_dir, dir)?;
+    }
+    std::fs::rename(tmp_pdf, pdf)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_carry_index_caption_date_and_extension() {
+        assert_eq!(
+            bundle_file_name(
+                1,
+                2,
+                "提现失败截图",
+                "Screenshot_2026.PNG",
+                Some("2026-06-15")
+            ),
+            "01_提现失败截图_2026-06-15.png"
+        );
+        assert_eq!(
+            bundle_file_name(12, 3, "", "客服 聊天记录.jpg", None),
+            "012_客服_聊天记录.jpg"
+        );
+    }
+
+    #[test]
+    fn unsafe_characters_are_replaced() {
+        let name = bundle_file_name(
+            3,
+            2,
+            "a/b\\c:d*e?\"f\n<g>|h  i",
+            "x.txt",
+            Some("not-a-date"),
+        );
+        assert_eq!(name, "03_a_b_c_d_e_f_g_h_i.txt");
+        assert_eq!(bundle_file_name(4, 2, "...", "...", None), "04_file");
+    }
+
+    #[test]
+    fn long_captions_are_shortened() {
+        let name = bundle_file_name(1, 2, &"很长".repeat(50), "a.png", None);
+        assert_eq!(name.chars().count(), "01_".len() + 40 + ".png".len());
+    }
+
+    #[test]
+    fn sums_use_the_sha256sum_format() {
+        let s = sha256sums(&[("01_a.png".into(), "ab".repeat(32))]);
+        assert_eq!(s, format!("{}  01_a.png\n", "ab".repeat(32)));
+    }
+
+    #[test]
+    fn files_dir_sits_beside_the_pdf() {
+        assert_eq!(
+            files_dir_for(Path::new("/x/bundle.pdf")),
+            Path::new("/x/bundle.files")
+        );
+    }
+}

@@ -1,0 +1,258 @@
+//! The PDF evidence bundle: [`export_bundle`] writes `FILE.pdf` and `FILE.files/` (the original
+//! files under clear names plus `SHA256SUMS`); [`verify_bundle`] checks both against the
+//! manifest embedded in the PDF.
+//!
+//! The bundle is built from a plain [`BundleInput`] (the cases module fills it from the store).
+//! Pages: cover (with the bundle's fingerprint, the SHA-256 of `SHA256SUMS`) → summary (key facts
+//! highlighted) → timeline → customer-service log (overdue promises marked) → one page per piece
+//! of evidence (images embedded without re-encoding, see [`images`]) → manifest → what a hash
+//! proves. Chinese text uses the bundled Noto Sans SC, subset and extractable (see [`text`]).
+//!
+//! **Invariant:** the original files are never modified; export writes under temporary names
+//! and renames into place only when complete, and never replaces a bundle unless asked to.
+
+mod files;
+pub mod images;
+mod layout;
+mod pages;
+mod pdf;
+mod text;
+mod verify;
+
+pub use files::files_dir_for;
+pub use images::ImageStorage;
+pub use verify::{verify_bundle, FileStatus, Place, VerifyEntry, VerifyReport};
+
+use crate::error::{CoreError, Result};
+use crate::lang::Lang;
+use crate::money::Money;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// Everything a bundle shows. Times are RFC 3339 strings as stored (shown as local time).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct BundleInput {
+    pub case_id: i64,
+    pub title: String,
+    pub platform: String,
+    pub amount: Money,
+    pub occurred_at: String,
+    pub created_at: String,
+    /// When the export happens (passed in, never read from the clock here).
+    pub exported_at: String,
+    pub lang: Lang,
+    pub summary: Summary,
+    pub timeline: Vec<TimelineRow>,
+    pub contacts: Vec<ContactRow>,
+    pub evidence: Vec<EvidenceFile>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Summary {
+    pub background: String,
+    pub problem: String,
+    pub demand: String,
+    /// Shown highlighted in yellow.
+    pub key_facts: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct TimelineRow {
+    pub at: String,
+    pub text: String,
+}
+
+/// One contact with customer service.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ContactRow {
+    pub at: String,
+    /// phone | chat | email | ticket | in_person (shown translated), or free text.
+    pub channel: String,
+    pub agent: String,
+    /// What they said.
+    pub said: String,
+    pub promise: String,
+    pub due: Option<String>,
+    pub outcome: String,
+    /// The promise's due time has passed without it being kept.
+    pub overdue: bool,
+}
+
+/// A piece of evidence as kept in the vault.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct EvidenceFile {
+    /// The vault file (never modified).
+    pub path: PathBuf,
+    pub original_name: String,
+    pub caption: String,
+    pub taken_at: Option<String>,
+    pub added_at: String,
+    /// SHA-256 recorded when the file entered the vault; export refuses a file that no longer
+    /// matches it. Empty to skip the check.
+    pub sha256: String,
+    /// core | reserve
+    pub tier: String,
+}
+
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ExportOptions {
+    /// Replace an existing bundle at the same place.
+    pub overwrite: bool,
+    /// Downsample large images (e.g. for e-mail size limits); the originals beside the PDF
+    /// stay full quality.
+    pub smaller_file: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    /// Copying and hashing the files, preparing images.
+    Files,
+    /// Laying out the pages.
+    Pages,
+    /// Writing the PDF.
+    Writing,
+    Done,
+}
+
+/// Export progress for a progress bar: `done` of `total` steps.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Progress {
+    pub done: u32,
+    pub total: u32,
+    pub stage: Stage,
+}
+
+/// One file of the bundle, as listed in the manifest.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ManifestEntry {
+    /// File name inside `FILE.files/`.
+    pub name: String,
+    pub size: u64,
+    pub sha256: String,
+    pub original_name: String,
+    pub caption: String,
+    pub tier: String,
+    /// How the file is shown inside the PDF, when it is an image.
+    pub embedded: Option<EmbeddedImage>,
+}
+
+/// An image as embedded: `sha256` covers the image stream's bytes as stored in the PDF (then its
+/// soft mask's, if any); for pass-through JPEG it equals the file's hash.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct EmbeddedImage {
+    pub storage: ImageStorage,
+    pub width: u32,
+    pub height: u32,
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ExportReport {
+    pub pdf: String,
+    pub files_dir: String,
+    /// SHA-256 of `SHA256SUMS`, printed on the cover.
+    pub fingerprint: String,
+    pub pages: u32,
+    /// Size of the PDF in bytes.
+    pub pdf_size: u64,
+    pub files: Vec<ManifestEntry>,
+}
+
+/// The machine-readable manifest embedded in the PDF (attachment `tixian-manifest.json`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct Manifest {
+    pub format: String,
+    pub case_id: i64,
+    pub title: String,
+    pub exported_at: String,
+    pub files_dir: String,
+    pub fingerprint: String,
+    pub files: Vec<ManifestEntry>,
+}
+
+pub(crate) const MANIFEST_FORMAT: &str = "tixian-bundle/1";
+pub(crate) const MANIFEST_NAME: &str = "tixian-manifest.json";
+
+/// Writes the bundle `out_pdf` plus `FILE.files/` beside it, reporting progress as it goes.
+///
+/// Errors: `out` not ending in `.pdf` or in a missing folder → `Invalid`; an existing bundle
+/// without `overwrite` → `Conflict` (nothing written); an evidence file missing → `NotFound`;
+/// an evidence file whose content no longer matches its recorded hash → `CheckFailed`.
+/// On any error no trace is left beside `out_pdf`.
+pub fn export_bundle(
+    input: &BundleInput,
+    out_pdf: &Path,
+    opts: &ExportOptions,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<ExportReport> {
+    let is_pdf = out_pdf
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("pdf"));
+    if !is_pdf || out_pdf.file_stem().is_none() {
+        return Err(CoreError::invalid(
+            "out",
+            format!("“{}”不是 .pdf 文件名", out_pdf.display()),
+            format!("“{}” is not a .pdf file name", out_pdf.display()),
+        ));
+    }
+    let parent = out_pdf
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if !parent.is_dir() {
+        return Err(CoreError::invalid(
+            "out",
+            format!("文件夹 {} 不存在", parent.display()),
+            format!("the folder {} does not exist", parent.display()),
+        ));
+    }
+    let dir = files_dir_for(out_pdf);
+    files::check_free(out_pdf, &dir, opts.overwrite)?;
+    let tmp_pdf = files::temp_beside(out_pdf);
+    let tmp_dir = files::temp_beside(&dir);
+    let result = pdf::build(input, opts, &tmp_pdf, &tmp_dir, &dir, progress)
+        .and_then(|built| files::commit(&tmp_pdf, out_pdf, &tmp_dir, &dir).map(|()| built));
+    match result {
+        Ok(built) => {
+            let total = built.steps;
+            progress(Progress {
+                done: total,
+                total,
+                stage: Stage::Done,
+            });
+            Ok(ExportReport {
+                pdf: out_pdf.display().to_string(),
+                files_dir: dir.display().to_string(),
+                fingerprint: built.fingerprint,
+                pages: built.pages,
+                pdf_size: std::fs::metadata(out_pdf).map(|m| m.len()).unwrap_or(0),
+                files: built.files,
+            })
+        }
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp_pdf);
+            let _ = std::fs::remove_dir_all(&tmp_dir);
+            Err(e)
+        }
+    }
+}
+
+/// Picks the text for the bundle's language.
+pub(crate) fn t(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Zh => zh,
+        Lang::En => en,
+    }
+}

@@ -1,0 +1,510 @@
+//! The bundle's pages, in order: cover, summary, timeline, customer-service log, one page per
+//! piece of evidence, manifest, and what a hash proves. Every text in both languages.
+
+use super::images::{placement, ImageStorage};
+use super::layout::{
+    Column, Row, Writer, BLACK, BOTTOM, CONTENT_W, GREY, MARGIN, OVERDUE_BG, RED, YELLOW,
+};
+use super::pdf::Placed;
+use super::text::Face;
+use super::{t, BundleInput, ManifestEntry};
+use crate::lang::Lang;
+use printpdf::{FontId, PdfPage};
+
+pub(crate) struct Context<'a> {
+    pub input: &'a BundleInput,
+    pub face: &'a Face,
+    pub font: FontId,
+    pub entries: &'a [ManifestEntry],
+    pub placed: &'a [Option<Placed>],
+    pub fingerprint: &'a str,
+    /// Name of the folder beside the PDF (`FILE.files`).
+    pub files_dir: &'a str,
+}
+
+const BODY: f32 = 10.5;
+const SMALL: f32 = 8.5;
+
+/// Lays out every page; returns them with bookmarks (title, 1-based page).
+pub(crate) fn render(ctx: &Context) -> (Vec<PdfPage>, Vec<(String, usize)>) {
+    let lang = ctx.input.lang;
+    let mut w = Writer::new(ctx.face, ctx.font.clone());
+    w.straight_quotes = lang == Lang::En;
+    let mut marks = Vec::new();
+    let section = |w: &mut Writer, title: &str, marks: &mut Vec<(String, usize)>| {
+        w.new_page();
+        marks.push((title.to_string(), w.page_count()));
+        w.heading(title, 16.0);
+    };
+
+    w.new_page();
+    marks.push((t(lang, "封面", "Cover").to_string(), 1));
+    cover(&mut w, ctx);
+    section(&mut w, t(lang, "案情摘要", "Summary"), &mut marks);
+    summary(&mut w, ctx);
+    section(&mut w, t(lang, "时间线", "Timeline"), &mut marks);
+    timeline(&mut w, ctx);
+    section(
+        &mut w,
+        t(lang, "客服沟通记录", "Customer-service log"),
+        &mut marks,
+    );
+    contacts(&mut w, ctx);
+    for (i, entry) in ctx.entries.iter().enumerate() {
+        w.new_page();
+        let label = match lang {
+            Lang::Zh => format!("证据 {} / {}", i + 1, ctx.entries.len()),
+            Lang::En => format!("Evidence {} of {}", i + 1, ctx.entries.len()),
+        };
+        marks.push((
+            format!("{label}: {}", caption_or_name(entry)),
+            w.page_count(),
+        ));
+        evidence(&mut w, ctx, i, &label);
+    }
+    section(&mut w, t(lang, "文件清单", "Manifest"), &mut marks);
+    manifest(&mut w, ctx);
+    section(
+        &mut w,
+        t(lang, "哈希值能证明什么", "What a hash proves"),
+        &mut marks,
+    );
+    note(&mut w, ctx);
+
+    let short = &ctx.fingerprint[..16.min(ctx.fingerprint.len())];
+    let case_id = ctx.input.case_id;
+    let pages = w.finish(|page, total| match lang {
+        Lang::Zh => format!("提现助手证据材料 · 案件 #{case_id} · 指纹 {short} · 第 {page} / {total} 页"),
+        Lang::En => format!("Tixian evidence bundle · case #{case_id} · fingerprint {short} · page {page} of {total}"),
+    });
+    (pages, marks)
+}
+
+fn caption_or_name(e: &ManifestEntry) -> &str {
+    if e.caption.trim().is_empty() {
+        &e.original_name
+    } else {
+        &e.caption
+    }
+}
+
+/// "2026-06-15T14:30:00+08:00" → "2026-06-15 14:30" (the offset shown only when not +08:00).
+pub(crate) fn show_time(text: &str) -> String {
+    match chrono::DateTime::parse_from_rfc3339(text) {
+        Ok(t) if t.offset().local_minus_utc() == 8 * 3600 => t.format("%Y-%m-%d %H:%M").to_string(),
+        Ok(t) => t.format("%Y-%m-%d %H:%M %:z").to_string(),
+        Err(_) => text.to_string(),
+    }
+}
+
+/// Thousands separators for byte counts: 1234567 → "1,234,567".
+fn grouped(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A label and a wrapped value on one row.
+fn field(w: &mut Writer, label: &str, value: &str, label_w: f32, size: f32) {
+    let lh = size * 1.55;
+    w.ensure(lh);
+    w.text_at(MARGIN, w.y - size * 1.15, label, size, GREY);
+    w.paragraph(
+        value,
+        MARGIN + label_w,
+        CONTENT_W - label_w,
+        size,
+        BLACK,
+        None,
+    );
+}
+
+fn cover(w: &mut Writer, ctx: &Context) {
+    let lang = ctx.input.lang;
+    let i = ctx.input;
+    w.text_at(
+        MARGIN,
+        w.y - 10.0,
+        t(lang, "提现助手 · 证据材料", "Tixian · Evidence bundle"),
+        10.0,
+        GREY,
+    );
+    w.space(40.0);
+    w.paragraph(&i.title, MARGIN, CONTENT_W, 22.0, BLACK, None);
+    w.space(18.0);
+    let images = ctx.entries.iter().filter(|e| e.embedded.is_some()).count();
+    let rows = [
+        (t(lang, "案件编号", "Case"), format!("#{}", i.case_id)),
+        (t(lang, "平台", "Platform"), i.platform.clone()),
+        (t(lang, "涉及金额", "Amount"), i.amount.display()),
+        (t(lang, "发生时间", "Occurred"), show_time(&i.occurred_at)),
+        (t(lang, "立案时间", "Case opened"), show_time(&i.created_at)),
+        (t(lang, "导出时间", "Exported"), show_time(&i.exported_at)),
+        (
+            t(lang, "证据文件", "Evidence files"),
+            match lang {
+                Lang::Zh => format!("{} 个（其中图片 {} 个）", ctx.entries.len(), images),
+                Lang::En => format!("{} ({} images)", ctx.entries.len(), images),
+            },
+        ),
+        (
+            t(lang, "随附文件夹", "Files folder"),
+            format!("{}/", ctx.files_dir),
+        ),
+    ];
+    for (label, value) in rows {
+        field(w, label, &value, 90.0, 12.0);
+        w.space(3.0);
+    }
+    w.space(24.0);
+    let top = w.y;
+    let box_h = 92.0;
+    w.rect(MARGIN, top - box_h, CONTENT_W, box_h, (0.95, 0.96, 0.98));
+    w.text_at(
+        MARGIN + 12.0,
+        top - 22.0,
+        t(lang, "材料指纹（SHA-256）", "Bundle fingerprint (SHA-256)"),
+        11.0,
+        BLACK,
+    );
+    w.text_at(MARGIN + 12.0, top - 44.0, ctx.fingerprint, 9.6, BLACK);
+    let explain = match lang {
+        Lang::Zh => "即随附文件夹中 SHA256SUMS 文件的 SHA-256 值，可用 sha256sum SHA256SUMS 核对；清单中每个文件的哈希值都包含在内。".to_string(),
+        Lang::En => "The SHA-256 of the SHA256SUMS file in the files folder (check with: sha256sum SHA256SUMS); it covers the hash of every listed file.".to_string(),
+    };
+    w.y = top - 54.0;
+    w.paragraph(&explain, MARGIN + 12.0, CONTENT_W - 24.0, SMALL, GREY, None);
+    w.y = top - box_h - 10.0;
+}
+
+fn summary(w: &mut Writer, ctx: &Context) {
+    let lang = ctx.input.lang;
+    let s = &ctx.input.summary;
+    for (title, text) in [
+        (t(lang, "背景", "Background"), &s.background),
+        (t(lang, "问题", "Problem"), &s.problem),
+        (t(lang, "诉求", "Demand"), &s.demand),
+    ] {
+        w.ensure(40.0);
+        w.text_at(MARGIN, w.y - 12.5, title, 12.5, BLACK);
+        w.space(20.0);
+        let shown = if text.trim().is_empty() {
+            "—"
+        } else {
+            text.as_str()
+        };
+        w.paragraph(shown, MARGIN, CONTENT_W, BODY, BLACK, None);
+        w.space(10.0);
+    }
+    if !s.key_facts.is_empty() {
+        w.ensure(40.0);
+        w.text_at(
+            MARGIN,
+            w.y - 12.5,
+            t(lang, "关键事实", "Key facts"),
+            12.5,
+            BLACK,
+        );
+        w.space(20.0);
+        for fact in &s.key_facts {
+            w.ensure(BODY * 1.6);
+            w.text_at(MARGIN, w.y - BODY * 1.15, "•", BODY, BLACK);
+            w.paragraph(
+                fact,
+                MARGIN + 14.0,
+                CONTENT_W - 16.0,
+                BODY,
+                BLACK,
+                Some(YELLOW),
+            );
+            w.space(4.0);
+        }
+    }
+}
+
+fn nothing_recorded(w: &mut Writer, lang: Lang) {
+    let text = t(lang, "（没有记录）", "(nothing recorded)");
+    w.paragraph(text, MARGIN, CONTENT_W, BODY, GREY, None);
+}
+
+fn timeline(w: &mut Writer, ctx: &Context) {
+    let lang = ctx.input.lang;
+    if ctx.input.timeline.is_empty() {
+        nothing_recorded(w, lang);
+        return;
+    }
+    let columns = [
+        Column::new(t(lang, "时间", "Time"), 105.0),
+        Column::new(t(lang, "事件", "Event"), CONTENT_W - 105.0),
+    ];
+    let rows: Vec<Row> = ctx
+        .input
+        .timeline
+        .iter()
+        .map(|r| Row::new(vec![show_time(&r.at), r.text.clone()]))
+        .collect();
+    w.table(&columns, &rows, 9.5);
+}
+
+fn channel_name(lang: Lang, channel: &str) -> String {
+    let (zh, en) = match channel {
+        "phone" => ("电话", "phone"),
+        "chat" => ("在线客服", "chat"),
+        "email" => ("邮件", "e-mail"),
+        "ticket" => ("工单", "ticket"),
+        "in_person" => ("当面", "in person"),
+        other => return other.to_string(),
+    };
+    t(lang, zh, en).to_string()
+}
+
+fn contacts(w: &mut Writer, ctx: &Context) {
+    let lang = ctx.input.lang;
+    if ctx.input.contacts.is_empty() {
+        nothing_recorded(w, lang);
+        return;
+    }
+    if ctx.input.contacts.iter().any(|c| c.overdue) {
+        w.paragraph(
+            t(
+                lang,
+                "红色底纹的行：对方的承诺已过期限仍未兑现。",
+                "Rows shaded red: the promise is past its due time and was not kept.",
+            ),
+            MARGIN,
+            CONTENT_W,
+            SMALL,
+            RED,
+            None,
+        );
+        w.space(4.0);
+    }
+    let columns = [
+        Column::new(t(lang, "时间", "Time"), 74.0),
+        Column::new(t(lang, "渠道 / 客服", "Channel / agent"), 74.0),
+        Column::new(t(lang, "对方说法", "What they said"), 126.0),
+        Column::new(t(lang, "承诺 / 期限", "Promise / due"), 121.0),
+        Column::new(t(lang, "结果", "Outcome"), CONTENT_W - 395.0),
+    ];
+    let rows: Vec<Row> = ctx
+        .input
+        .contacts
+        .iter()
+        .map(|c| {
+            let who = if c.agent.trim().is_empty() {
+                channel_name(lang, &c.channel)
+            } else {
+                format!("{}\n{}", channel_name(lang, &c.channel), c.agent)
+            };
+            let mut promise = c.promise.clone();
+            if let Some(due) = &c.due {
+                promise = format!(
+                    "{promise}\n{}{}",
+                    t(lang, "期限：", "due: "),
+                    show_time(due)
+                );
+            }
+            if c.overdue {
+                promise = format!("{}\n{promise}", t(lang, "【已逾期】", "[OVERDUE]"));
+            }
+            let mut row = Row::new(vec![
+                show_time(&c.at),
+                who,
+                c.said.clone(),
+                promise,
+                c.outcome.clone(),
+            ]);
+            if c.overdue {
+                row.background = Some(OVERDUE_BG);
+                row.color = RED;
+            }
+            row
+        })
+        .collect();
+    w.table(&columns, &rows, 8.5);
+}
+
+fn storage_text(lang: Lang, s: ImageStorage) -> &'static str {
+    match s {
+        ImageStorage::PngPassThrough | ImageStorage::JpegPassThrough => t(
+            lang,
+            "原图原样嵌入（未重新压缩）",
+            "original image data, not re-encoded",
+        ),
+        ImageStorage::Lossless => t(
+            lang,
+            "无损嵌入（像素与原图一致）",
+            "stored losslessly (pixels identical)",
+        ),
+        ImageStorage::Reduced => t(
+            lang,
+            "为缩小文件而降低分辨率；原图见随附文件夹",
+            "downsampled for a smaller file; the original is in the files folder",
+        ),
+    }
+}
+
+fn evidence(w: &mut Writer, ctx: &Context, index: usize, label: &str) {
+    let lang = ctx.input.lang;
+    let entry = &ctx.entries[index];
+    let ev = &ctx.input.evidence[index];
+    w.ensure(30.0);
+    w.text_at(MARGIN, w.y - 9.0, label, 9.0, GREY);
+    w.space(14.0);
+    w.paragraph(caption_or_name(entry), MARGIN, CONTENT_W, 14.0, BLACK, None);
+    w.space(4.0);
+    let taken = ev
+        .taken_at
+        .as_deref()
+        .map(show_time)
+        .unwrap_or_else(|| t(lang, "未知", "unknown").into());
+    let mut rows = vec![
+        (t(lang, "拍摄时间", "Taken"), taken),
+        (t(lang, "加入时间", "Added"), show_time(&ev.added_at)),
+        (
+            t(lang, "原文件名", "Original name"),
+            entry.original_name.clone(),
+        ),
+        (
+            t(lang, "随附文件", "In folder"),
+            format!("{}/{}", ctx.files_dir, entry.name),
+        ),
+        (
+            t(lang, "大小", "Size"),
+            format!("{} {}", grouped(entry.size), t(lang, "字节", "bytes")),
+        ),
+        ("SHA-256", entry.sha256.clone()),
+    ];
+    if let Some(img) = &entry.embedded {
+        rows.push((
+            t(lang, "图片", "Image"),
+            format!(
+                "{} × {} px{}{}",
+                img.width,
+                img.height,
+                t(lang, "，", ", "),
+                storage_text(lang, img.storage)
+            ),
+        ));
+    }
+    let label_w = if lang == Lang::Zh { 62.0 } else { 74.0 };
+    for (l, v) in rows {
+        field(w, l, &v, label_w, SMALL);
+    }
+    w.space(8.0);
+    match &ctx.placed[index] {
+        Some(p) => {
+            let avail_h = (w.y - BOTTOM).max(50.0);
+            let (pw, ph) = (p.display.0 as f32, p.display.1 as f32);
+            let scale = (CONTENT_W / pw).min(avail_h / ph);
+            let (dw, dh) = (pw * scale, ph * scale);
+            let x = MARGIN + (CONTENT_W - dw) / 2.0;
+            let y = w.y - dh;
+            w.rect(x - 0.6, y - 0.6, dw + 1.2, dh + 1.2, (0.8, 0.8, 0.8));
+            w.image(p.id.clone(), placement(p.orientation, x, y, dw, dh));
+            w.y = y;
+        }
+        None => {
+            let text = match lang {
+                Lang::Zh => format!("此文件不是可在 PDF 中显示的图片。原件见随附文件夹：{}/{}", ctx.files_dir, entry.name),
+                Lang::En => format!("This file is not an image the PDF can show. The original is in the files folder: {}/{}", ctx.files_dir, entry.name),
+            };
+            w.paragraph(&text, MARGIN, CONTENT_W, BODY, GREY, None);
+        }
+    }
+}
+
+fn manifest(w: &mut Writer, ctx: &Context) {
+    let lang = ctx.input.lang;
+    let intro = match lang {
+        Lang::Zh => format!("随附文件夹 {}/ 中每个文件的大小与 SHA-256。SHA256SUMS 文件列出相同内容，可用 sha256sum -c SHA256SUMS 核对。", ctx.files_dir),
+        Lang::En => format!("Size and SHA-256 of every file in the folder {}/. The SHA256SUMS file lists the same; check it with: sha256sum -c SHA256SUMS.", ctx.files_dir),
+    };
+    w.paragraph(&intro, MARGIN, CONTENT_W, 9.0, BLACK, None);
+    w.space(6.0);
+    // The hash column fits the widest hash on one line, so it can be copied and searched whole.
+    let size = 7.5;
+    let hash_w = ctx
+        .entries
+        .iter()
+        .map(|e| w.face_width(&e.sha256, size))
+        .fold(w.face_width(&"d".repeat(64), size), f32::max)
+        .ceil()
+        + 10.0;
+    let columns = [
+        Column::new("#", 20.0),
+        Column::new(t(lang, "文件名", "File"), CONTENT_W - 74.0 - hash_w),
+        Column::new(t(lang, "大小（字节）", "Bytes"), 54.0),
+        Column::new("SHA-256", hash_w),
+    ];
+    let rows: Vec<Row> = ctx
+        .entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            Row::new(vec![
+                (i + 1).to_string(),
+                e.name.clone(),
+                grouped(e.size),
+                e.sha256.clone(),
+            ])
+        })
+        .collect();
+    w.table(&columns, &rows, size);
+    w.space(10.0);
+    field(
+        w,
+        t(lang, "材料指纹", "Fingerprint"),
+        ctx.fingerprint,
+        74.0,
+        SMALL,
+    );
+}
+
+fn note(w: &mut Writer, ctx: &Context) {
+    let lang = ctx.input.lang;
+    let pdf_name = ctx.files_dir.trim_end_matches(".files");
+    let paragraphs: Vec<String> = match lang {
+        Lang::Zh => vec![
+            "SHA-256 哈希值是文件内容的“指纹”：文件哪怕只改动一个字节，哈希值也会完全不同。本材料导出时为每个文件计算了哈希值，列在文件清单、随附的 SHA256SUMS 文件和本 PDF 内嵌的机器可读清单（附件 tixian-manifest.json）中。".into(),
+            "它能证明：文件自导出以来没有被改动过。".into(),
+            "它不能证明：文件的内容是真实的，或截图所示的事情确实发生过。这需要结合平台记录、银行流水、通话记录等其他材料判断。".into(),
+            format!("如何核对：在 {}.files 文件夹中运行 sha256sum -c SHA256SUMS（Windows 可用 certutil -hashfile 文件名 SHA256 逐个比对），或运行 tixian verify {}.pdf，两者都会逐个报告每个文件是否一致。", pdf_name, pdf_name),
+        ],
+        Lang::En => vec![
+            "A SHA-256 hash is a fingerprint of a file's content: change a single byte and the hash is completely different. When this bundle was exported, every file was hashed; the hashes are in the manifest, in the SHA256SUMS file beside this PDF, and in a machine-readable manifest embedded in this PDF (attachment tixian-manifest.json).".into(),
+            "What it proves: the file has not been changed since the export.".into(),
+            "What it does not prove: that the file's content is true, or that what a screenshot shows really happened. That is judged together with other records — the platform's own records, bank statements, call logs.".into(),
+            format!("How to check: in the folder {}.files run sha256sum -c SHA256SUMS (on Windows compare each file with certutil -hashfile FILE SHA256), or run tixian verify {}.pdf; both report each file as unchanged or not.", pdf_name, pdf_name),
+        ],
+    };
+    for p in paragraphs {
+        w.paragraph(&p, MARGIN, CONTENT_W, BODY, BLACK, None);
+        w.space(8.0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_are_shown_in_local_form() {
+        assert_eq!(show_time("2026-06-15T14:30:00+08:00"), "2026-06-15 14:30");
+        assert_eq!(show_time("2026-06-15T06:30:00Z"), "2026-06-15 06:30 +00:00");
+        assert_eq!(show_time("sometime"), "sometime");
+    }
+
+    #[test]
+    fn byte_counts_are_grouped() {
+        assert_eq!(grouped(0), "0");
+        assert_eq!(grouped(1234567), "1,234,567");
+        assert_eq!(grouped(123), "123");
+    }
+}

@@ -1,0 +1,277 @@
+//! Assembling the bundle: files copied and hashed, images prepared, pages laid out, and the PDF
+//! written through printpdf's object layer with the raw image streams and the manifest put in.
+
+use super::files::{bundle_file_name, sha256_hex, sha256sums};
+use super::images::{self, PreparedImage};
+use super::text::Face;
+use super::{
+    pages, BundleInput, EmbeddedImage, ExportOptions, Manifest, ManifestEntry, Progress, Stage,
+    MANIFEST_FORMAT, MANIFEST_NAME,
+};
+use crate::error::{CoreError, Result};
+use lopdf::{Dictionary, Object, ObjectId, Stream, StringFormat};
+use printpdf::{DictItem, ExternalStream, ExternalXObject, PdfDocument, PdfSaveOptions, Px};
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::Path;
+
+pub(crate) struct Built {
+    pub fingerprint: String,
+    pub pages: u32,
+    pub files: Vec<ManifestEntry>,
+    pub steps: u32,
+}
+
+/// A prepared image as the page layout sees it.
+pub(crate) struct Placed {
+    pub id: printpdf::XObjectId,
+    pub display: (u32, u32),
+    pub orientation: u8,
+}
+
+/// Marks the placeholder XObject of image `i`, replaced by the real stream after printpdf has
+/// built the object tree (so the image bytes are never copied through printpdf).
+const PLACEHOLDER_KEY: &str = "TixianPlaceholder";
+
+pub(crate) fn build(
+    input: &BundleInput,
+    opts: &ExportOptions,
+    tmp_pdf: &Path,
+    tmp_dir: &Path,
+    final_dir: &Path,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Built> {
+    let face =
+        Face::get().ok_or_else(|| CoreError::Internal("the bundled font cannot be read".into()))?;
+    let n = input.evidence.len();
+    let steps = n as u32 + 2;
+    let mut step = |done: u32, stage: Stage| {
+        progress(Progress {
+            done,
+            total: steps,
+            stage,
+        })
+    };
+    step(0, Stage::Files);
+
+    std::fs::create_dir(tmp_dir)?;
+    let (entries, mut prepared) =
+        copy_and_prepare(input, opts, tmp_dir, &mut |i| step(i, Stage::Files))?;
+    let sums = sha256sums(
+        &entries
+            .iter()
+            .map(|e| (e.name.clone(), e.sha256.clone()))
+            .collect::<Vec<_>>(),
+    );
+    std::fs::write(tmp_dir.join("SHA256SUMS"), &sums)?;
+    let fingerprint = sha256_hex(sums.as_bytes());
+    step(n as u32, Stage::Pages);
+
+    let dir_name = final_dir
+        .file_name()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut doc = PdfDocument::new(&input.title);
+    doc.metadata.info.producer = format!("Tixian {}", crate::VERSION);
+    doc.metadata.info.creator = "Tixian".into();
+    if let Some(when) = chrono::DateTime::parse_from_rfc3339(&input.exported_at)
+        .ok()
+        .and_then(|t| printpdf::OffsetDateTime::from_unix_timestamp(t.timestamp()).ok())
+    {
+        doc.metadata.info.creation_date = when;
+        doc.metadata.info.modification_date = when;
+        doc.metadata.info.metadata_date = when;
+    }
+    let font = doc.add_font(&face.font);
+    let placed: Vec<Option<Placed>> = prepared
+        .iter()
+        .enumerate()
+        .map(|(i, img)| img.as_ref().map(|img| placeholder(&mut doc, i, img)))
+        .collect();
+    let ctx = pages::Context {
+        input,
+        face,
+        font,
+        entries: &entries,
+        placed: &placed,
+        fingerprint: &fingerprint,
+        files_dir: &dir_name,
+    };
+    let (page_list, bookmarks) = pages::render(&ctx);
+    let page_count = page_list.len() as u32;
+    doc.pages = page_list;
+    for (name, page) in bookmarks {
+        doc.add_bookmark(&name, page);
+    }
+    step(n as u32 + 1, Stage::Writing);
+
+    let save = PdfSaveOptions {
+        optimize: false,
+        subset_fonts: true,
+        secure: true,
+        image_optimization: None,
+    };
+    let mut warnings = Vec::new();
+    let mut lo = printpdf::to_lopdf_doc(&doc, &save, &mut warnings);
+    drop(doc);
+    install_images(&mut lo, &mut prepared, &entries);
+    let manifest = Manifest {
+        format: MANIFEST_FORMAT.into(),
+        case_id: input.case_id,
+        title: input.title.clone(),
+        exported_at: input.exported_at.clone(),
+        files_dir: dir_name,
+        fingerprint: fingerprint.clone(),
+        files: entries.clone(),
+    };
+    attach_manifest(&mut lo, &manifest)?;
+    lo.compress();
+    let file = std::fs::File::create(tmp_pdf)?;
+    let mut writer = std::io::BufWriter::with_capacity(1 << 20, file);
+    lo.save_to(&mut writer)
+        .map_err(|e| CoreError::Internal(format!("writing the PDF: {e}")))?;
+    writer.flush()?;
+    Ok(Built {
+        fingerprint,
+        pages: page_count,
+        files: entries,
+        steps,
+    })
+}
+
+/// Copies each evidence file under its bundle name (checking it against its recorded hash) and
+/// prepares its image; each file's bytes are dropped before the next is read.
+fn copy_and_prepare(
+    input: &BundleInput,
+    opts: &ExportOptions,
+    tmp_dir: &Path,
+    step: &mut dyn FnMut(u32),
+) -> Result<(Vec<ManifestEntry>, Vec<Option<PreparedImage>>)> {
+    let width = input.evidence.len().to_string().len().max(2);
+    let mut entries = Vec::with_capacity(input.evidence.len());
+    let mut prepared = Vec::with_capacity(input.evidence.len());
+    for (i, ev) in input.evidence.iter().enumerate() {
+        let bytes = std::fs::read(&ev.path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => CoreError::NotFound {
+                what: "evidence",
+                key: ev.path.display().to_string(),
+            },
+            _ => CoreError::Io(e),
+        })?;
+        let sha256 = sha256_hex(&bytes);
+        if !ev.sha256.is_empty() && !ev.sha256.eq_ignore_ascii_case(&sha256) {
+            return Err(CoreError::CheckFailed(format!(
+                "evidence file {} ({}) no longer matches its recorded SHA-256 {}; nothing was exported",
+                ev.path.display(),
+                ev.original_name,
+                ev.sha256
+            )));
+        }
+        let date = ev.taken_at.as_deref().unwrap_or(&ev.added_at).get(..10);
+        let name = bundle_file_name(i + 1, width, &ev.caption, &ev.original_name, date);
+        std::fs::write(tmp_dir.join(&name), &bytes)?;
+        let image = images::prepare(&bytes, opts.smaller_file);
+        entries.push(ManifestEntry {
+            name,
+            size: bytes.len() as u64,
+            sha256,
+            original_name: ev.original_name.clone(),
+            caption: ev.caption.clone(),
+            tier: ev.tier.clone(),
+            embedded: image.as_ref().map(|img| EmbeddedImage {
+                storage: img.storage,
+                width: img.width,
+                height: img.height,
+                sha256: img.embedded_sha256(),
+            }),
+        });
+        prepared.push(image);
+        step(i as u32 + 1);
+    }
+    Ok((entries, prepared))
+}
+
+fn placeholder(doc: &mut PdfDocument, index: usize, img: &PreparedImage) -> Placed {
+    let mut dict = BTreeMap::new();
+    dict.insert("Type".to_string(), DictItem::Name(b"XObject".to_vec()));
+    dict.insert("Subtype".to_string(), DictItem::Name(b"Image".to_vec()));
+    dict.insert(PLACEHOLDER_KEY.to_string(), DictItem::Int(index as i64));
+    let id = doc.add_xobject(&ExternalXObject {
+        stream: ExternalStream {
+            dict,
+            content: Vec::new(),
+            compress: false,
+        },
+        width: Some(Px(img.width as usize)),
+        height: Some(Px(img.height as usize)),
+        dpi: None,
+    });
+    Placed {
+        id,
+        display: img.display_size(),
+        orientation: img.orientation,
+    }
+}
+
+fn install_images(
+    lo: &mut lopdf::Document,
+    prepared: &mut [Option<PreparedImage>],
+    entries: &[ManifestEntry],
+) {
+    let slots: Vec<(ObjectId, usize)> = lo
+        .objects
+        .iter()
+        .filter_map(|(id, obj)| match obj {
+            Object::Stream(s) => match s.dict.get(PLACEHOLDER_KEY.as_bytes()) {
+                Ok(Object::Integer(i)) => Some((*id, *i as usize)),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect();
+    for (id, index) in slots {
+        if let Some(img) = prepared.get_mut(index).and_then(Option::take) {
+            let stream = img.into_stream(lo, &entries[index].name);
+            lo.objects.insert(id, Object::Stream(stream));
+        }
+    }
+}
+
+/// Embeds the manifest as the PDF attachment `tixian-manifest.json` (a standard embedded file,
+/// visible in a viewer's attachments panel).
+fn attach_manifest(lo: &mut lopdf::Document, manifest: &Manifest) -> Result<()> {
+    let json =
+        serde_json::to_vec_pretty(manifest).map_err(|e| CoreError::Internal(e.to_string()))?;
+    let mut ef = Dictionary::new();
+    ef.set("Type", Object::Name(b"EmbeddedFile".to_vec()));
+    ef.set("Subtype", Object::Name(b"application/json".to_vec()));
+    let ef_id = lo.add_object(Stream::new(ef, json));
+    let name = || Object::String(MANIFEST_NAME.as_bytes().to_vec(), StringFormat::Literal);
+    let mut spec = Dictionary::new();
+    spec.set("Type", Object::Name(b"Filespec".to_vec()));
+    spec.set("F", name());
+    spec.set("UF", name());
+    spec.set(
+        "Desc",
+        Object::String(
+            b"Tixian bundle manifest: file names, sizes and SHA-256".to_vec(),
+            StringFormat::Literal,
+        ),
+    );
+    let mut ef_map = Dictionary::new();
+    ef_map.set("F", Object::Reference(ef_id));
+    spec.set("EF", Object::Dictionary(ef_map));
+    let spec_id = lo.add_object(spec);
+    let mut tree = Dictionary::new();
+    tree.set(
+        "Names",
+        Object::Array(vec![name(), Object::Reference(spec_id)]),
+    );
+    let mut names = Dictionary::new();
+    names.set("EmbeddedFiles", Object::Dictionary(tree));
+    let catalog = lo
+        .catalog_mut()
+        .map_err(|e| CoreError::Internal(format!("PDF catalog: {e}")))?;
+    catalog.set("Names", Object::Dictionary(names));
+    Ok(())
+}
