@@ -59,12 +59,16 @@ describe("cases: a complaint from start to letter", () => {
     await s.type("#evidence-caption", "提现失败页面");
     await s.click("[data-testid=evidence-submit]");
     await s.find("[data-testid=evidence-thumb]");
-    await s.waitForText("[data-testid=evidence-grid]", "提现失败页面");
+    await s.screenshot(join(SHOTS, "zh", "case-evidence.png"));
+    // WebKitWebDriver's element text skips the card's clipped caption row, so read the DOM.
+    const caption = () => s.exec("return document.querySelector('[data-testid=evidence-caption]')?.textContent ?? ''");
+    await s.waitFor(async () => (await caption()).includes("提现失败页面"), "the evidence caption");
     assert.equal(sql(home.db, "SELECT original_name || '|' || tier FROM evidence_items"), "提现失败截图.png|core");
   });
 
   it("refuses a due time before the contact, then flags a past-due promise as overdue", async () => {
     const s = app.session;
+    await noToasts(s); // the "stored" toast sits over the form's buttons for a few seconds
     await s.click("[data-testid=tab-log]");
     await s.click("[data-testid=add-contact]");
     await setValue(s, "#contact-at", "2026-11-10T10:00");
@@ -135,6 +139,11 @@ describe("cases: a complaint from start to letter", () => {
     await s.screenshot(join(SHOTS, "en", "case-prep.png"));
   });
 });
+
+async function noToasts(s) {
+  await s.waitFor(async () => (await s.exec("return document.querySelectorAll('[data-sonner-toast]').length")) === 0,
+    "toasts to close", 15000);
+}
 
 /** Sets an input the way a picker would (typing into date-time inputs is locale-dependent). */
 async function setValue(s, css, value) {
