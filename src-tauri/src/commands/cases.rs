@@ -91,8 +91,8 @@ pub fn list_cases(state: State<'_, AppState>) -> Result<Vec<CaseRow>, ApiError> 
                 .iter()
                 .filter(|f| f.done_at.is_none())
                 .map(|f| f.due_on.clone());
-            // RFC 3339 times and plain dates in +08:00 compare correctly by their first 10 chars
-            // plus the rest; comparing the full strings keeps earlier days first.
+            // Promise dues are RFC 3339 times and follow-up dues plain dates, all in the user's
+            // +08:00 calendar; both start with YYYY-MM-DD, so string order is date order.
             let next_deadline = promise_dues.chain(follow_dues).min();
             rows.push(CaseRow {
                 overdue_promises: contacts.iter().filter(|c| c.overdue).count() as u32,
