@@ -18,6 +18,21 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::ledger::add_balance,
             commands::knowledge::deadline,
             commands::knowledge::route_view,
+            commands::cases::list_cases,
+            commands::cases::new_case,
+            commands::cases::case_detail,
+            commands::cases::set_case_status,
+            commands::cases::set_case_stage,
+            commands::cases::add_case_event,
+            commands::cases::add_evidence,
+            commands::cases::evidence_thumbnail,
+            commands::cases::add_contact,
+            commands::cases::mark_promise_kept,
+            commands::cases::find_case_promises,
+            commands::cases::case_prep,
+            commands::cases::case_letter,
+            commands::cases::case_ladder,
+            commands::cases::save_text_file,
         ])
         .dangerously_cast_bigints_to_number()
         .disable_serde_phases()

@@ -4,6 +4,7 @@ import Diagnose from "./routes/Diagnose.svelte";
 import Platforms from "./routes/Platforms.svelte";
 import Health from "./routes/Health.svelte";
 import Cases from "./routes/Cases.svelte";
+import CaseDetail from "./routes/CaseDetail.svelte";
 import Knowledge from "./routes/Knowledge.svelte";
 import Settings from "./routes/Settings.svelte";
 
@@ -23,6 +24,7 @@ export const routes = {
   "/platforms": Platforms,
   "/health": Health,
   "/cases": Cases,
+  "/cases/:id": CaseDetail,
   "/knowledge": Knowledge,
   "/knowledge/:tab/:kind?": Knowledge,
   "/settings": Settings,

@@ -17,6 +17,28 @@ export const commands = {
 	deadline: (from: string, workingDays: number | null, days: number | null) => typedError<DueDate, ApiError>(__TAURI_INVOKE("deadline", { from, workingDays, days })),
 	/**  The escalation ladder for a platform kind, with each step's due dates from `from`. */
 	routeView: (kind: PlatformKind, from: string | null, lang: Lang) => typedError<RouteView, ApiError>(__TAURI_INVOKE("route_view", { kind, from, lang })),
+	listCases: () => typedError<CaseRow[], ApiError>(__TAURI_INVOKE("list_cases")),
+	newCase: (input: NewCaseInput) => typedError<Case, ApiError>(__TAURI_INVOKE("new_case", { input })),
+	caseDetail: (id: number) => typedError<CaseDetail, ApiError>(__TAURI_INVOKE("case_detail", { id })),
+	setCaseStatus: (id: number, status: CaseStatus) => typedError<Case, ApiError>(__TAURI_INVOKE("set_case_status", { id, status })),
+	setCaseStage: (id: number, stage: CaseStage) => typedError<Case, ApiError>(__TAURI_INVOKE("set_case_stage", { id, stage })),
+	addCaseEvent: (id: number, at: string, text: string, evidenceId: number | null) => typedError<TimelineEvent, ApiError>(__TAURI_INVOKE("add_case_event", { id, at, text, evidenceId })),
+	/**
+	 *  Copies the file at `path` into the vault. The file is read and (for images) fully decoded
+	 *  before anything is written; the original is never modified.
+	 */
+	addEvidence: (id: number, path: string, caption: string, tier: Tier) => typedError<EvidenceItem, ApiError>(__TAURI_INVOKE("add_evidence", { id, path, caption, tier })),
+	/**  A PNG thumbnail of an image evidence item as a `data:` URL (None for PDFs, audio …). */
+	evidenceThumbnail: (evidenceId: number) => typedError<string | null, ApiError>(__TAURI_INVOKE("evidence_thumbnail", { evidenceId })),
+	addContact: (id: number, input: ContactInput) => typedError<CaseContact, ApiError>(__TAURI_INVOKE("add_contact", { id, input })),
+	markPromiseKept: (id: number, contact: number) => typedError<null, ApiError>(__TAURI_INVOKE("mark_promise_kept", { id, contact })),
+	/**  Proposals only: nothing is stored until the user confirms one (via `add_contact`). */
+	findCasePromises: (id: number, text: string, received: string | null) => typedError<PromiseProposal[], ApiError>(__TAURI_INVOKE("find_case_promises", { id, text, received })),
+	casePrep: (id: number, lang: Lang) => typedError<Prep, ApiError>(__TAURI_INVOKE("case_prep", { id, lang })),
+	caseLetter: (id: number, to: Recipient, lang: Lang) => typedError<Letter, ApiError>(__TAURI_INVOKE("case_letter", { id, to, lang })),
+	caseLadder: (id: number, lang: Lang) => typedError<CaseLadder, ApiError>(__TAURI_INVOKE("case_ladder", { id, lang })),
+	/**  Writes a letter the user chose to save (the path comes from the save dialog). */
+	saveTextFile: (path: string, text: string) => typedError<null, ApiError>(__TAURI_INVOKE("save_text_file", { path, text })),
 };
 
 /* Types */
@@ -51,6 +73,81 @@ export type CalendarKind =
 /**  Some year in the span has none yet: counted on weekends only, holidays unknown. */
 "estimated";
 
+/**  A stored case. */
+export type Case = {
+	id: number,
+	platform: string,
+	/**  Set when the platform is one of the ledger's platforms. */
+	platform_id: number | null,
+	amount: string,
+	occurred_at: string,
+	summary: string,
+	account: string,
+	message: string,
+	status: CaseStatus,
+	stage: CaseStage,
+	diagnosis: DiagnosisLink | null,
+	created_at: string,
+	updated_at: string,
+};
+
+export type CaseContact = {
+	id: number,
+	case_id: number,
+	at: string,
+	channel: ContactChannel,
+	agent: string,
+	said: string,
+	promise: string,
+	due: string | null,
+	outcome: string,
+	promise_kept_at: string | null,
+	/**  The due time has passed (as of the `now` it was read with) and the promise was not kept. */
+	overdue: boolean,
+};
+
+/**  Everything the case page shows. */
+export type CaseDetail = {
+	case: Case,
+	timeline: TimelineEvent[],
+	contacts: CaseContact[],
+	evidence: EvidenceItem[],
+	follow_ups: FollowUp[],
+	escalation: EscalationAdvice,
+};
+
+/**
+ *  The escalation ladder for a case's platform kind, counted from the day the problem started,
+ *  with working days left on each step's clock.
+ */
+export type CaseLadder = {
+	kind: PlatformKind,
+	view: RouteView,
+	/**
+	 *  Per step (same order as `view.steps`): working days left until its first deadline
+	 *  (negative = that many working days overdue).
+	 */
+	working_days_left: (number | null)[],
+};
+
+/**  One row of the case list. */
+export type CaseRow = {
+	case: Case,
+	overdue_promises: number,
+	/**  The earliest open promise due time or follow-up date, if any. */
+	next_deadline: string | null,
+};
+
+/**
+ *  The escalation ladder, lowest first: each step is taken when the one before failed.
+ *  (Named `CaseStage` in TypeScript: `route::Stage` is a different type. A container rename
+ *  does not change the JSON of a unit-variant enum.)
+ */
+export type CaseStage = "customer_service" | "supervisor" | "platform_complaint" | "regulator" | "mediation" | "court";
+
+/**  Where a case stands. */
+export type CaseStatus = "open" | "waiting" | "escalated" | "resolved" | "closed";
+
 export type Confidence = "high" | "medium" | "low";
 
 export type ConflictView = {
@@ -64,6 +161,23 @@ export type ConflictView = {
 export type Contact = {
 	kind: ContactKind,
 	value: string,
+};
+
+/**
+ *  How a customer-service contact happened. (Named `ContactChannel` in TypeScript: the
+ *  generated runtime already has a `Channel`.)
+ */
+export type ContactChannel = "phone" | "chat" | "email" | "ticket" | "in_person";
+
+/**  A contact as typed (or a confirmed promise proposal). */
+export type ContactInput = {
+	at: string,
+	channel: ContactChannel,
+	agent: string,
+	said: string,
+	promise: string,
+	due: string | null,
+	outcome: string,
 };
 
 export type ContactKind = "hotline" | "site" | "mini_program" | "app" | "email";
@@ -86,6 +200,20 @@ export type DeadlineView = {
 	counted_from: CountedFrom,
 };
 
+/**
+ *  What a diagnosis hands to a new case: the platform's message, the causes found and the
+ *  first steps the user already did. Stored as JSON in `cases.diagnosis_json`.
+ */
+export type DiagnosisLink = {
+	message: string,
+	/**  Cause ids or titles, most likely first. */
+	causes: string[],
+	first_steps_done: string[],
+};
+
+/**  How a due time was worked out from the limit. */
+export type DueBasis = "working_days" | "hours" | "minutes" | "calendar_days" | "end_of_week" | "next_week" | "weekday" | "end_of_month" | "date" | "day";
+
 /**  A computed due date, with what it was computed from and the holidays it passed. */
 export type DueDate = {
 	from: string,
@@ -102,6 +230,49 @@ export type DueDate = {
 	holidays: HolidayOnTheWay[],
 };
 
+/**  What to do next on the ladder, and why. */
+export type EscalationAdvice = {
+	stage: CaseStage,
+	next: CaseStage | null,
+	/**  Set when a broken promise justifies the next step. */
+	reason: Text | null,
+	overdue_contacts: number[],
+};
+
+/**  A stored evidence item. */
+export type EvidenceItem = {
+	id: number,
+	case_id: number,
+	sha256: string,
+	original_name: string,
+	size_bytes: number,
+	mime: string,
+	taken_at: string | null,
+	/**  `exif` or `user`; null when unknown. */
+	taken_at_source: string | null,
+	added_at: string,
+	caption: string,
+	tier: Tier,
+	width: number | null,
+	height: number | null,
+};
+
+export type FollowUp = {
+	id: number,
+	case_id: number,
+	body: string,
+	reference: string,
+	filed_at: string,
+	deadline_working_days: number,
+	/**  The day to chase if nothing came back (YYYY-MM-DD). */
+	due_on: string,
+	done_at: string | null,
+	/**  Working days from today to `due_on` (negative when past), as of `now`. */
+	working_days_left: number,
+	/**  Not done and `due_on` is today or earlier. */
+	due: boolean,
+};
+
 /**  A holiday met on the way to a due date: its days off and make-up days inside the span. */
 export type HolidayOnTheWay = {
 	id: string,
@@ -112,12 +283,60 @@ export type HolidayOnTheWay = {
 
 export type Lang = "zh" | "en";
 
+/**  A written letter, both as parts (for the editor) and as one text (to copy or save). */
+export type Letter = {
+	template: string,
+	to: Recipient,
+	lang: Lang,
+	title: string,
+	addressee: string | null,
+	sections: LetterSection[],
+	attachments: LetterAttachment[],
+	/**  The demand's deadline (YYYY-MM-DD): `deadline_working_days` working days after today. */
+	deadline: string,
+	deadline_working_days: number,
+	text: string,
+	sources: LetterSource[],
+};
+
+/**  One attachment line: the clear file name it should be sent under. */
+export type LetterAttachment = {
+	evidence_id: number,
+	file_name: string,
+	caption: string,
+	sha256: string,
+};
+
+/**  One section of a letter. */
+export type LetterSection = {
+	heading: string,
+	text: string,
+};
+
+/**  A source as the knowledge files cite it. */
+export type LetterSource = {
+	title: string,
+	url?: string | null,
+	document?: string | null,
+	confidence: string,
+};
+
 /**  The figures Home shows. */
 export type MoneyOverview = {
 	total: string,
 	platforms: PlatformBalance[],
 	/**  Name of the platform with the largest share when that share is above one half. */
 	concentration_warning: string | null,
+};
+
+/**  The "new case" form as typed; core checks every field. */
+export type NewCaseInput = {
+	platform: string,
+	amount: string,
+	occurred: string,
+	summary: string,
+	account: string,
+	message: string,
 };
 
 /**  What the user types to add a platform. */
@@ -152,6 +371,41 @@ export type PlatformBalance = {
 
 /**  The platform kinds of the contract (`platform` values of a diagnosis case). */
 export type PlatformKind = "wechat" | "alipay" | "unionpay" | "bank" | "ecommerce" | "content" | "investment" | "lending" | "crossborder" | "other";
+
+/**  What to have in hand before calling. */
+export type Prep = {
+	/**  When, what, result — three sentences to say first. */
+	statement: string,
+	checklist: PrepItem[],
+	polite_firm: PrepItem[],
+	supervisor: PrepItem[],
+};
+
+/**  One line of the preparation aids, with where it comes from. */
+export type PrepItem = {
+	id: string,
+	text: string,
+	confidence: string,
+};
+
+/**  A contact entry the finder proposes; the user confirms it before it is stored. */
+export type PromiseProposal = {
+	/**  When the promise was made: the transcript's timestamp, else the time the text was received. */
+	at: string,
+	channel: ContactChannel,
+	agent: string | null,
+	/**  The whole message line the promise sits in. */
+	said: string,
+	/**  The sentence that holds the promise. */
+	promise: string,
+	/**  The time limit as written, e.g. "3个工作日内". */
+	limit: string,
+	basis: DueBasis,
+	due: string,
+};
+
+/**  Who the letter is for. */
+export type Recipient = "platform" | "regulator";
 
 export type RouteView = {
 	kind: PlatformKind,
@@ -210,6 +464,17 @@ export type StepView = {
 export type Text = {
 	zh: string,
 	en: string,
+};
+
+/**  Evidence tier: submit core first, keep reserve for the investigation stage (seed 003). */
+export type Tier = "core" | "reserve";
+
+export type TimelineEvent = {
+	id: number,
+	case_id: number,
+	at: string,
+	text: string,
+	evidence_id: number | null,
 };
 
 export type Unit = "working_days" | "days";

@@ -52,6 +52,8 @@ impl Recipient {
 /// A source as the knowledge files cite it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+// `route::Source` has the same name and a different shape.
+#[cfg_attr(feature = "specta", serde(rename = "LetterSource"))]
 #[serde(deny_unknown_fields)]
 pub struct Source {
     pub title: String,

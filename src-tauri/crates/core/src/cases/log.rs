@@ -100,6 +100,8 @@ pub struct NewContact {
 
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+// `route::Contact` (an official channel) is a different type with the same name.
+#[cfg_attr(feature = "specta", serde(rename = "CaseContact"))]
 pub struct Contact {
     pub id: i64,
     pub case_id: i64,

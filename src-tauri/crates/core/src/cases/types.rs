@@ -11,9 +11,10 @@ use std::str::FromStr;
 /// `Display`.
 macro_rules! vocabulary {
     ($(#[$meta:meta])* $name:ident, $field:literal, [$($variant:ident = $id:literal, $zh:literal, $en:literal;)+]) => {
-        $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
         #[cfg_attr(feature = "specta", derive(specta::Type))]
+        // After the derives, so a `serde(rename)` among them is a known helper attribute.
+        $(#[$meta])*
         #[serde(rename_all = "snake_case")]
         pub enum $name { $($variant),+ }
 
@@ -72,6 +73,9 @@ vocabulary!(
 
 vocabulary!(
     /// The escalation ladder, lowest first: each step is taken when the one before failed.
+    /// (Named `CaseStage` in TypeScript: `route::Stage` is a different type. A container rename
+    /// does not change the JSON of a unit-variant enum.)
+    #[cfg_attr(feature = "specta", serde(rename = "CaseStage"))]
     Stage, "stage", [
         CustomerService = "customer_service", "普通客服", "customer service";
         Supervisor = "supervisor", "客服主管", "supervisor";
@@ -91,7 +95,9 @@ impl Stage {
 }
 
 vocabulary!(
-    /// How a customer-service contact happened.
+    /// How a customer-service contact happened. (Named `ContactChannel` in TypeScript: the
+    /// generated runtime already has a `Channel`.)
+    #[cfg_attr(feature = "specta", serde(rename = "ContactChannel"))]
     Channel, "channel", [
         Phone = "phone", "电话", "phone";
         Chat = "chat", "在线客服", "chat";

@@ -1,0 +1,383 @@
+//! Complaint cases: the list, one case with its timeline, evidence, contacts and ladder, the
+//! promise finder, preparation aids and letters. Core validates and writes (one transaction per
+//! user action); these commands only translate arguments and results.
+
+use crate::state::AppState;
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+use tauri::State;
+use tixian_core::calendar::Calendar;
+use tixian_core::cases::evidence::{self, EvidenceInput, EvidenceItem};
+use tixian_core::cases::letters::{self, Letter, Recipient};
+use tixian_core::cases::prep::{self, Prep};
+use tixian_core::cases::promises::{find_promises, PromiseProposal};
+use tixian_core::cases::{
+    self, Case, CaseDetail, CaseStatus, Channel, Contact, NewCase, NewContact, NewEvent, Stage,
+    Tier, TimelineEvent,
+};
+use tixian_core::ledger::{self, PlatformKind};
+use tixian_core::route::{self, RouteView};
+use tixian_core::time::{self, Timestamp};
+use tixian_core::{rules, ApiError, CoreError, Lang, Money};
+
+/// One row of the case list.
+#[derive(Serialize, specta::Type)]
+pub struct CaseRow {
+    pub case: Case,
+    pub overdue_promises: u32,
+    /// The earliest open promise due time or follow-up date, if any.
+    pub next_deadline: Option<String>,
+}
+
+/// The "new case" form as typed; core checks every field.
+#[derive(Deserialize, specta::Type)]
+pub struct NewCaseInput {
+    pub platform: String,
+    pub amount: String,
+    pub occurred: String,
+    pub summary: String,
+    pub account: String,
+    pub message: String,
+}
+
+/// A contact as typed (or a confirmed promise proposal).
+#[derive(Deserialize, specta::Type)]
+pub struct ContactInput {
+    pub at: String,
+    pub channel: Channel,
+    pub agent: String,
+    pub said: String,
+    pub promise: String,
+    pub due: Option<String>,
+    pub outcome: String,
+}
+
+/// The escalation ladder for a case's platform kind, counted from the day the problem started,
+/// with working days left on each step's clock.
+#[derive(Serialize, specta::Type)]
+pub struct CaseLadder {
+    pub kind: PlatformKind,
+    pub view: RouteView,
+    /// Per step (same order as `view.steps`): working days left until its first deadline
+    /// (negative = that many working days overdue).
+    pub working_days_left: Vec<Option<i64>>,
+}
+
+fn optional_time(text: &Option<String>, field: &str) -> Result<Option<Timestamp>, CoreError> {
+    match text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        Some(t) => time::parse_time(t, field).map(Some),
+        None => Ok(None),
+    }
+}
+
+fn required_time(text: &str, field: &str) -> Result<Timestamp, CoreError> {
+    time::parse_time(text.trim(), field)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn list_cases(state: State<'_, AppState>) -> Result<Vec<CaseRow>, ApiError> {
+    let now = time::now();
+    state.with(|s| {
+        let mut rows = Vec::new();
+        for case in cases::list_cases(s.conn())? {
+            let contacts = cases::list_contacts(s.conn(), case.id, &now)?;
+            let follow_ups = cases::list_follow_ups(s.conn(), case.id, &now)?;
+            let promise_dues = contacts
+                .iter()
+                .filter(|c| c.promise_kept_at.is_none())
+                .filter_map(|c| c.due.clone());
+            let follow_dues = follow_ups
+                .iter()
+                .filter(|f| f.done_at.is_none())
+                .map(|f| f.due_on.clone());
+            // Promise dues are RFC 3339 times and follow-up dues plain dates, all in the user's
+            // +08:00 calendar; both start with YYYY-MM-DD, so string order is date order.
+            let next_deadline = promise_dues.chain(follow_dues).min();
+            rows.push(CaseRow {
+                overdue_promises: contacts.iter().filter(|c| c.overdue).count() as u32,
+                next_deadline,
+                case,
+            });
+        }
+        Ok(rows)
+    })
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn new_case(state: State<'_, AppState>, input: NewCaseInput) -> Result<Case, ApiError> {
+    let now = time::now();
+    state.with(|s| {
+        let new = NewCase {
+            platform: input.platform,
+            amount: Money::parse_amount(&input.amount).map_err(|e| e.field("amount"))?,
+            occurred: required_time(&input.occurred, "occurred")?,
+            summary: input.summary,
+            account: input.account,
+            message: input.message,
+            diagnosis: None,
+        };
+        s.transaction(|tx| cases::create_case(tx, &new, &now))
+    })
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn case_detail(state: State<'_, AppState>, id: i64) -> Result<CaseDetail, ApiError> {
+    let now = time::now();
+    state.with(|s| cases::detail(s.conn(), id, &now))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn set_case_status(
+    state: State<'_, AppState>,
+    id: i64,
+    status: CaseStatus,
+) -> Result<Case, ApiError> {
+    let now = time::now();
+    state.with(|s| s.transaction(|tx| cases::set_status(tx, id, status, &now)))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn set_case_stage(state: State<'_, AppState>, id: i64, stage: Stage) -> Result<Case, ApiError> {
+    let now = time::now();
+    state.with(|s| s.transaction(|tx| cases::set_stage(tx, id, stage, &now)))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn add_case_event(
+    state: State<'_, AppState>,
+    id: i64,
+    at: String,
+    text: String,
+    evidence_id: Option<i64>,
+) -> Result<TimelineEvent, ApiError> {
+    let now = time::now();
+    state.with(|s| {
+        let new = NewEvent {
+            at: required_time(&at, "at")?,
+            text,
+            evidence_id,
+        };
+        s.transaction(|tx| cases::add_event(tx, id, &new, &now))
+    })
+}
+
+/// Copies the file at `path` into the vault. The file is read and (for images) fully decoded
+/// before anything is written; the original is never modified.
+#[tauri::command]
+#[specta::specta]
+pub fn add_evidence(
+    state: State<'_, AppState>,
+    id: i64,
+    path: String,
+    caption: String,
+    tier: Tier,
+) -> Result<EvidenceItem, ApiError> {
+    let now = time::now();
+    state.with(|s| {
+        let trimmed = path.trim().trim_matches('"');
+        if trimmed.is_empty() {
+            return Err(CoreError::invalid(
+                "path",
+                "请选择或填写文件路径",
+                "choose a file or type its path",
+            ));
+        }
+        let input = EvidenceInput {
+            path: PathBuf::from(trimmed),
+            caption,
+            tier,
+            taken_at: None,
+        };
+        // Core names the file FILE (the CLI argument); here it is the path field.
+        let prepared = evidence::prepare(&input).map_err(|e| match e.field_name() {
+            Some("FILE") => e.field("path"),
+            _ => e,
+        })?;
+        let vault = tixian_core::store::vault_dir(s.path());
+        s.transaction(|tx| evidence::store(tx, &vault, id, &prepared, &now))
+    })
+}
+
+/// A PNG thumbnail of an image evidence item as a `data:` URL (None for PDFs, audio …).
+#[tauri::command]
+#[specta::specta]
+pub fn evidence_thumbnail(
+    state: State<'_, AppState>,
+    evidence_id: i64,
+) -> Result<Option<String>, ApiError> {
+    state.with(|s| {
+        let item = evidence::get_evidence(s.conn(), evidence_id)?;
+        let vault = tixian_core::store::vault_dir(s.path());
+        let png = evidence::thumbnail_for(&vault, &item)?;
+        Ok(png.map(|bytes| format!("data:image/png;base64,{}", base64(&bytes))))
+    })
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn add_contact(
+    state: State<'_, AppState>,
+    id: i64,
+    input: ContactInput,
+) -> Result<Contact, ApiError> {
+    let now = time::now();
+    state.with(|s| {
+        let new = NewContact {
+            at: required_time(&input.at, "at")?,
+            channel: input.channel,
+            agent: input.agent,
+            said: input.said,
+            promise: input.promise,
+            due: optional_time(&input.due, "due")?,
+            outcome: input.outcome,
+        };
+        cases::log::validate_contact(&new)?;
+        s.transaction(|tx| cases::add_contact(tx, id, &new, &now))
+    })
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn mark_promise_kept(
+    state: State<'_, AppState>,
+    id: i64,
+    contact: i64,
+) -> Result<(), ApiError> {
+    let now = time::now();
+    state.with(|s| s.transaction(|tx| cases::mark_promise_kept(tx, id, contact, &now)))
+}
+
+/// Proposals only: nothing is stored until the user confirms one (via `add_contact`).
+#[tauri::command]
+#[specta::specta]
+pub fn find_case_promises(
+    state: State<'_, AppState>,
+    id: i64,
+    text: String,
+    received: Option<String>,
+) -> Result<Vec<PromiseProposal>, ApiError> {
+    state.with(|s| {
+        cases::get_case(s.conn(), id)?;
+        if text.trim().is_empty() {
+            return Err(CoreError::invalid(
+                "text",
+                "请粘贴客服聊天记录或邮件",
+                "paste a customer-service chat or email",
+            ));
+        }
+        let received = optional_time(&received, "received")?.unwrap_or_else(time::now);
+        Ok(find_promises(&text, &received, &Calendar::embedded()))
+    })
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn case_prep(state: State<'_, AppState>, id: i64, lang: Lang) -> Result<Prep, ApiError> {
+    let now = time::now();
+    state.with(|s| prep::prep_for_case(s.conn(), id, lang, &now, &rules::embedded()))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn case_letter(
+    state: State<'_, AppState>,
+    id: i64,
+    to: Recipient,
+    lang: Lang,
+) -> Result<Letter, ApiError> {
+    let now = time::now();
+    state.with(|s| letters::letter_for_case(s.conn(), id, to, lang, &now, &rules::embedded()))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn case_ladder(
+    state: State<'_, AppState>,
+    id: i64,
+    lang: Lang,
+) -> Result<CaseLadder, ApiError> {
+    let today = time::now().date_naive();
+    state.with(|s| {
+        let case = cases::get_case(s.conn(), id)?;
+        let kind = match case.platform_id {
+            Some(pid) => ledger::get_platform(s.conn(), pid)?.kind,
+            None => PlatformKind::Other,
+        };
+        let start = time::from_stored(&case.occurred_at)?.date_naive();
+        let calendar = Calendar::embedded();
+        let route = route::route_for(kind);
+        let due = route::with_due_dates(&route, &calendar, start);
+        let working_days_left = due
+            .iter()
+            .map(|step| {
+                let first = step
+                    .deadlines
+                    .first()
+                    .map(|d| d.due.due)
+                    .or(step.escalate_after.as_ref().map(|d| d.due));
+                first.map(|d| calendar.working_days_between(today, d))
+            })
+            .collect();
+        Ok(CaseLadder {
+            kind,
+            view: route::RouteView::new(&route, lang, Some(&due)),
+            working_days_left,
+        })
+    })
+}
+
+/// Writes a letter the user chose to save (the path comes from the save dialog).
+#[tauri::command]
+#[specta::specta]
+pub fn save_text_file(path: String, text: String) -> Result<(), ApiError> {
+    std::fs::write(&path, text).map_err(|e| {
+        CoreError::invalid(
+            "path",
+            format!("无法写入 {path}：{e}"),
+            format!("cannot write {path}: {e}"),
+        )
+        .to_api(Lang::Zh)
+    })
+}
+
+/// Standard base64 (RFC 4648) for thumbnails; small enough not to need a dependency.
+fn base64(bytes: &[u8]) -> String {
+    const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ABC[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::base64;
+
+    #[test]
+    fn base64_matches_rfc4648_vectors() {
+        assert_eq!(base64(b""), "");
+        assert_eq!(base64(b"f"), "Zg==");
+        assert_eq!(base64(b"fo"), "Zm8=");
+        assert_eq!(base64(b"foo"), "Zm9v");
+        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
+    }
+}

@@ -1,0 +1,70 @@
+// Typed wrappers for the case commands (results unwrapped into CommandError like api.ts), plus
+// the small time helpers the case screens share. Times cross as strings core parses.
+import { commands } from "./bindings";
+import type { CaseStage, CaseStatus, ContactChannel, ContactInput, Lang, NewCaseInput, PromiseProposal, Recipient, Tier } from "./bindings";
+import { unwrap } from "./api";
+
+export const STATUSES: CaseStatus[] = ["open", "waiting", "escalated", "resolved", "closed"];
+export const STAGES: CaseStage[] = ["customer_service", "supervisor", "platform_complaint", "regulator", "mediation", "court"];
+export const CHANNELS: ContactChannel[] = ["phone", "chat", "email", "ticket", "in_person"];
+
+export const casesApi = {
+  list: async () => unwrap(await commands.listCases()),
+  create: async (input: NewCaseInput) => unwrap(await commands.newCase(input)),
+  detail: async (id: number) => unwrap(await commands.caseDetail(id)),
+  setStatus: async (id: number, status: CaseStatus) => unwrap(await commands.setCaseStatus(id, status)),
+  setStage: async (id: number, stage: CaseStage) => unwrap(await commands.setCaseStage(id, stage)),
+  addEvent: async (id: number, at: string, text: string, evidenceId: number | null) =>
+    unwrap(await commands.addCaseEvent(id, at, text, evidenceId)),
+  addEvidence: async (id: number, path: string, caption: string, tier: Tier) =>
+    unwrap(await commands.addEvidence(id, path, caption, tier)),
+  thumbnail: async (evidenceId: number) => unwrap(await commands.evidenceThumbnail(evidenceId)),
+  addContact: async (id: number, input: ContactInput) => unwrap(await commands.addContact(id, input)),
+  markKept: async (id: number, contact: number) => unwrap(await commands.markPromiseKept(id, contact)),
+  findPromises: async (id: number, text: string, received: string | null) =>
+    unwrap(await commands.findCasePromises(id, text, received)),
+  prep: async (id: number, lang: Lang) => unwrap(await commands.casePrep(id, lang)),
+  letter: async (id: number, to: Recipient, lang: Lang) => unwrap(await commands.caseLetter(id, to, lang)),
+  ladder: async (id: number, lang: Lang) => unwrap(await commands.caseLadder(id, lang)),
+  saveText: async (path: string, text: string) => unwrap(await commands.saveTextFile(path, text)),
+};
+
+/** The contact a confirmed promise proposal becomes. */
+export function proposalToContact(p: PromiseProposal): ContactInput {
+  return {
+    at: p.at,
+    channel: p.channel,
+    agent: p.agent ?? "",
+    said: p.said === p.promise ? "" : p.said,
+    promise: p.promise,
+    due: p.due,
+    outcome: "",
+  };
+}
+
+/** "2026-03-05T23:40:00+08:00" → "2026-03-05 23:40" (the time as recorded, offset dropped). */
+export function shortTime(rfc3339: string | null | undefined): string {
+  if (!rfc3339) return "—";
+  const m = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}))?/.exec(rfc3339);
+  if (!m) return rfc3339;
+  return m[2] ? `${m[1]} ${m[2]}` : m[1];
+}
+
+/** Now as a `datetime-local` value ("2026-03-05T23:40") in the computer's time zone. */
+export function nowLocal(): string {
+  const d = new Date();
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** The file name at the end of a path (either separator). */
+export function baseName(path: string): string {
+  return path.split(/[\\/]/).pop() ?? path;
+}
+
+/** Core's message for a field error, without the "field: " prefix it carries for the CLI (the
+ *  message is shown beside that very field). */
+export function besideField(err: { field: string | null; message: string }): string {
+  const prefix = `${err.field}: `;
+  return err.field && err.message.startsWith(prefix) ? err.message.slice(prefix.length) : err.message;
+}
