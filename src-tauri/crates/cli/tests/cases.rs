@@ -599,3 +599,76 @@ fn human_output_names_the_overdue_promise_in_chinese() {
         .stdout(contains("三句话陈述"))
         .stdout(contains("主管"));
 }
+
+/// `case export` builds the bundle from the stored case: the PDF, its files folder with
+/// SHA256SUMS, and a bundle that `tixian verify` accepts.
+#[test]
+fn case_export_writes_a_bundle_that_verify_accepts() {
+    let sb = Sandbox::new();
+    let id = sb.json(&[
+        "case",
+        "new",
+        "--platform",
+        "某电商平台",
+        "--amount",
+        "1,234.50",
+        "--occurred",
+        "2026-03-10 09:00",
+        "--summary",
+        "提现三天未到账",
+    ])["id"]
+        .as_i64()
+        .unwrap();
+    let png = sb.path("shot.png");
+    image::RgbImage::from_pixel(40, 80, image::Rgb([200, 30, 30]))
+        .save(&png)
+        .unwrap();
+    sb.cmd(&[
+        "case",
+        "evidence",
+        &id.to_string(),
+        png.to_str().unwrap(),
+        "--caption",
+        "提现失败截图",
+    ])
+    .assert()
+    .success();
+    sb.cmd(&[
+        "case",
+        "event",
+        &id.to_string(),
+        "--at",
+        "2026-03-10 09:05",
+        "--text",
+        "申请提现 1234.50 元",
+    ])
+    .assert()
+    .success();
+    let out = sb.path("bundle.pdf");
+    let report = sb.json(&[
+        "case",
+        "export",
+        &id.to_string(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(report["files"].as_array().unwrap().len(), 1);
+    assert!(out.exists());
+    let files = std::path::PathBuf::from(report["files_dir"].as_str().unwrap());
+    assert!(files.join("SHA256SUMS").exists(), "{files:?}");
+    sb.cmd(&["verify", out.to_str().unwrap()])
+        .assert()
+        .success();
+    sb.cmd(&[
+        "case",
+        "export",
+        &id.to_string(),
+        "--out",
+        out.to_str().unwrap(),
+        "--tier",
+        "best",
+    ])
+    .assert()
+    .code(2)
+    .stderr(predicates::str::contains("--tier"));
+}

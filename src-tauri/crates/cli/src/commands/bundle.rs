@@ -99,7 +99,6 @@ fn verify_text(report: &VerifyReport, lang: Lang) -> String {
 /// The printing half of `tixian case export ID --out FILE.pdf`: writes the bundle for `input`
 /// and prints the report (`--json`: the `ExportReport`). The caller builds `input` from the
 /// case store, with `exported_at` = now and `lang` = the bundle language.
-#[allow(dead_code)] // called by `case export` once the cases module is wired in
 pub fn export(
     ctx: &Ctx,
     input: &BundleInput,

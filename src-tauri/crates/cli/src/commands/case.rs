@@ -137,6 +137,15 @@ pub enum CaseCommand {
         #[arg(long)]
         at: Option<String>,
     },
+    /// Export the PDF evidence bundle, with FILE.files/ (originals + SHA256SUMS) beside it.
+    Export {
+        id: i64,
+        #[arg(long)]
+        out: std::path::PathBuf,
+        /// core (default) or all (core and reserve evidence).
+        #[arg(long, default_value = "core")]
+        tier: String,
+    },
     /// Before calling: the three-sentence statement, a checklist and phrases.
     Prep { id: i64 },
     /// What is due across open cases: follow-ups to chase, overdue promises.
@@ -403,6 +412,31 @@ pub fn run(ctx: &Ctx, cmd: CaseCommand) -> Result<ExitCode, CoreError> {
             let letter =
                 letters::letter_for_case(store.conn(), id, to, ctx.lang, &at, &rules::embedded())?;
             ctx.out.print(&letter, |_| letter.text.clone());
+        }
+        CaseCommand::Export { id, out, tier } => {
+            let all_tiers = match tier.as_str() {
+                "core" => false,
+                "all" => true,
+                other => {
+                    return Err(CoreError::invalid(
+                        "--tier",
+                        format!("“{other}”不是有效层级，可选 core 或 all"),
+                        format!("“{other}” is not a tier; use core or all"),
+                    ))
+                }
+            };
+            let store = ctx.open_store()?;
+            let input = tixian_core::cases::bundle::bundle_input(
+                store.conn(),
+                id,
+                ctx.lang,
+                all_tiers,
+                &tixian_core::store::vault_dir(&ctx.db_path()),
+                &now,
+                &rules::embedded(),
+            )?;
+            drop(store);
+            return super::bundle::export(ctx, &input, &out, Default::default());
         }
         CaseCommand::Prep { id } => {
             let store = ctx.open_store()?;

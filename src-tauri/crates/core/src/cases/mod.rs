@@ -5,6 +5,7 @@
 //! Every write takes a `Transaction` (one user action = one transaction) and the current time
 //! from the caller; nothing here reads the clock.
 
+pub mod bundle;
 pub mod evidence;
 pub mod letters;
 pub mod log;
