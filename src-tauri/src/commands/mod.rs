@@ -3,3 +3,4 @@
 
 pub mod knowledge;
 pub mod ledger;
+pub mod money;
