@@ -34,7 +34,9 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::knowledge::deadline,
             commands::knowledge::route_view,
         ])
-        .events(tauri_specta::collect_events![commands::money::ImportProgressEvent])
+        .events(tauri_specta::collect_events![
+            commands::money::ImportProgressEvent
+        ])
         .dangerously_cast_bigints_to_number()
         .disable_serde_phases()
 }

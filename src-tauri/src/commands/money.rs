@@ -252,7 +252,11 @@ pub async fn import_bill(
             let percent = p.done * 100 / p.total.max(1);
             if percent != last_percent {
                 last_percent = percent;
-                let _ = ImportProgressEvent { done: p.done, total: p.total }.emit(&worker);
+                let _ = ImportProgressEvent {
+                    done: p.done,
+                    total: p.total,
+                }
+                .emit(&worker);
             }
         };
         let path = PathBuf::from(path.trim());
