@@ -11,6 +11,12 @@ import { ROOT, SHOTS, freshHome, openApp, sql } from "./helpers.mjs";
 // In CI `shared/` sits beside the clone; TIXIAN_SHARED overrides.
 const SHARED = process.env.TIXIAN_SHARED ?? resolve(ROOT, "..", "shared");
 const BILL = join(SHARED, "fixtures", "bills", "wechat_csv_utf8.csv");
+/** Clicks through JS: stacked toasts can cover a button for WebDriver's hit test. */
+async function jsClick(s, css) {
+  await s.find(css);
+  await s.exec("document.querySelector(arguments[0]).click()", [css]);
+}
+
 const UNDO = "[data-sonner-toast] [data-button]:not([data-cancel])";
 
 describe("platforms: bill import, withdrawals, undo", { skip: !existsSync(BILL) && `missing ${BILL}` }, () => {
@@ -55,7 +61,7 @@ describe("platforms: bill import, withdrawals, undo", { skip: !existsSync(BILL) 
     await s.type("[data-testid=txn-text]", "房东");
     await s.waitFor(async () => (await s.text("[data-testid=txn-table] tbody")).split("\n").length === 1, "one row for 房东");
     assert.match(await s.text("[data-testid=txn-table]"), /500\.00/);
-    await s.type("[data-testid=txn-text]", "");
+    await s.type("[data-testid=txn-text]", " "); // blank filter (WebDriver refuses empty text)
 
     // Importing the same file again imports nothing new.
     await s.type("#import-path", BILL);
@@ -102,11 +108,12 @@ describe("platforms: bill import, withdrawals, undo", { skip: !existsSync(BILL) 
     const bid = sql(home.db, "SELECT id FROM balance_snapshots");
     await s.screenshot(join(SHOTS, "zh", "platform-detail.png"));
 
-    await s.click(`[data-testid=delete-balance-${bid}]`);
+    await jsClick(s, `[data-testid=delete-balance-${bid}]`);
     await s.waitFor(() => sql(home.db, "SELECT count(*) FROM balance_snapshots") === "0", "balance deleted");
     await s.waitFor(async () => !(await s.exists("[data-testid=balance-row]")), "row gone");
     await s.screenshot(join(SHOTS, "zh", "balance-deleted-undo.png"));
-    await s.click(UNDO);
+    // Toasts stack and overlap, so WebDriver's hit test may land on another one: click it directly.
+    await jsClick(s, UNDO);
     await s.waitFor(() => sql(home.db, "SELECT id || '|' || amount_fen FROM balance_snapshots") === `${bid}|8880`, "balance restored");
     await s.waitForText("[data-testid=platform-balance]", "¥88.80");
   });
