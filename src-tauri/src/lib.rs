@@ -16,6 +16,21 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::ledger::list_platforms,
             commands::ledger::add_platform,
             commands::ledger::add_balance,
+            commands::money::get_platform,
+            commands::money::update_platform,
+            commands::money::delete_platform,
+            commands::money::delete_balance,
+            commands::money::delete_withdrawal,
+            commands::money::restore_deleted,
+            commands::money::list_balances,
+            commands::money::list_withdrawals,
+            commands::money::add_withdrawal,
+            commands::money::update_withdrawal,
+            commands::money::set_withdrawal_status,
+            commands::money::log_test_withdrawal,
+            commands::money::query_transactions,
+            commands::money::list_imports,
+            commands::money::import_bill,
             commands::knowledge::deadline,
             commands::knowledge::route_view,
             commands::cases::list_cases,
@@ -33,6 +48,9 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::cases::case_letter,
             commands::cases::case_ladder,
             commands::cases::save_text_file,
+        ])
+        .events(tauri_specta::collect_events![
+            commands::money::ImportProgressEvent
         ])
         .dangerously_cast_bigints_to_number()
         .disable_serde_phases()

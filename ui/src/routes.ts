@@ -2,6 +2,7 @@
 import Home from "./routes/Home.svelte";
 import Diagnose from "./routes/Diagnose.svelte";
 import Platforms from "./routes/Platforms.svelte";
+import PlatformDetail from "./routes/PlatformDetail.svelte";
 import Health from "./routes/Health.svelte";
 import Cases from "./routes/Cases.svelte";
 import CaseDetail from "./routes/CaseDetail.svelte";
@@ -22,6 +23,7 @@ export const routes = {
   "/": Home,
   "/diagnose": Diagnose,
   "/platforms": Platforms,
+  "/platforms/:id": PlatformDetail,
   "/health": Health,
   "/cases": Cases,
   "/cases/:id": CaseDetail,

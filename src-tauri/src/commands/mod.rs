@@ -4,3 +4,4 @@
 pub mod cases;
 pub mod knowledge;
 pub mod ledger;
+pub mod money;

@@ -1,0 +1,272 @@
+//! Platform money beyond the overview: a platform's facts, balance history, withdrawals (test
+//! withdrawals included), deletes with undo, and WeChat / Alipay bill imports with progress.
+//! Each command is a few lines: arguments in, one core call, a typed result or `ApiError` out.
+
+use crate::state::AppState;
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+use tauri::{AppHandle, Manager, State};
+use tauri_specta::Event;
+use tixian_core::import::{self, ImportOptions, ImportRecord, ImportReport, TxnPage, TxnQuery};
+use tixian_core::ledger::{
+    self, BalanceSnapshot, Deleted, NewWithdrawal, Platform, PlatformEdit, Withdrawal,
+    WithdrawalStatus,
+};
+use tixian_core::{time, ApiError, CoreError, Money};
+
+#[tauri::command]
+#[specta::specta]
+pub fn get_platform(state: State<'_, AppState>, id: i64) -> Result<Platform, ApiError> {
+    state.with(|s| ledger::get_platform(s.conn(), id))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn update_platform(
+    state: State<'_, AppState>,
+    id: i64,
+    edit: PlatformEdit,
+) -> Result<Platform, ApiError> {
+    let now = time::now();
+    state.with(|s| s.transaction(|tx| ledger::update_platform(tx, id, &edit, &now)))
+}
+
+/// Deletes a platform with everything on it; the returned record undoes it via `restore_deleted`.
+#[tauri::command]
+#[specta::specta]
+pub fn delete_platform(state: State<'_, AppState>, id: i64) -> Result<Deleted, ApiError> {
+    state.with(|s| s.transaction(|tx| ledger::delete_platform(tx, id)))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn delete_balance(state: State<'_, AppState>, id: i64) -> Result<Deleted, ApiError> {
+    state.with(|s| s.transaction(|tx| ledger::delete_balance(tx, id)))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn delete_withdrawal(state: State<'_, AppState>, id: i64) -> Result<Deleted, ApiError> {
+    state.with(|s| s.transaction(|tx| ledger::delete_withdrawal(tx, id)))
+}
+
+/// Undo: puts back what a delete removed.
+#[tauri::command]
+#[specta::specta]
+pub fn restore_deleted(state: State<'_, AppState>, deleted: Deleted) -> Result<(), ApiError> {
+    state.with(|s| s.transaction(|tx| ledger::restore(tx, &deleted)))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn list_balances(
+    state: State<'_, AppState>,
+    platform: String,
+) -> Result<Vec<BalanceSnapshot>, ApiError> {
+    state.with(|s| ledger::list_balances(s.conn(), &platform))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn list_withdrawals(
+    state: State<'_, AppState>,
+    platform: Option<String>,
+) -> Result<Vec<Withdrawal>, ApiError> {
+    state.with(|s| ledger::list_withdrawals(s.conn(), platform.as_deref()))
+}
+
+/// A withdrawal as the form sends it: amounts are the text the user typed (core parses them,
+/// so an error names the right field); an empty request time means now.
+#[derive(Deserialize, specta::Type)]
+pub struct WithdrawalForm {
+    pub platform: String,
+    pub amount: String,
+    pub fee: String,
+    pub status: WithdrawalStatus,
+    pub is_test: bool,
+    pub requested_at: String,
+    pub arrived_at: String,
+    pub card_tail: String,
+    pub message: String,
+}
+
+impl WithdrawalForm {
+    fn parse(self, now: &time::Timestamp) -> Result<NewWithdrawal, CoreError> {
+        let amount = Money::parse_amount(&self.amount).map_err(|e| e.field("amount"))?;
+        let fee = match self.fee.trim() {
+            "" => Money::from_fen(0),
+            text => Money::parse_amount(text).map_err(|e| e.field("fee"))?,
+        };
+        let requested_at = match self.requested_at.trim() {
+            "" => time::to_rfc3339(now),
+            text => text.to_string(),
+        };
+        let arrived_at = Some(self.arrived_at.trim().to_string()).filter(|t| !t.is_empty());
+        Ok(NewWithdrawal {
+            platform: self.platform,
+            amount,
+            fee,
+            status: self.status,
+            is_test: self.is_test,
+            requested_at,
+            arrived_at,
+            card_tail: self.card_tail,
+            message: self.message,
+        })
+    }
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn add_withdrawal(
+    state: State<'_, AppState>,
+    form: WithdrawalForm,
+) -> Result<Withdrawal, ApiError> {
+    let now = time::now();
+    state.with(|s| {
+        let w = form.parse(&now)?;
+        s.transaction(|tx| ledger::add_withdrawal(tx, &w, &now))
+    })
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn update_withdrawal(
+    state: State<'_, AppState>,
+    id: i64,
+    form: WithdrawalForm,
+) -> Result<Withdrawal, ApiError> {
+    let now = time::now();
+    state.with(|s| {
+        let w = form.parse(&now)?;
+        s.transaction(|tx| ledger::update_withdrawal(tx, id, &w, &now))
+    })
+}
+
+/// One click from a row: marks a withdrawal arrived / failed / returned (arrived now, or at
+/// `at`), keeping everything else.
+#[tauri::command]
+#[specta::specta]
+pub fn set_withdrawal_status(
+    state: State<'_, AppState>,
+    id: i64,
+    status: WithdrawalStatus,
+    at: Option<String>,
+) -> Result<Withdrawal, ApiError> {
+    let now = time::now();
+    state.with(|s| {
+        s.transaction(|tx| {
+            let w = ledger::get_withdrawal(tx, id)?;
+            let arrived_at = match status {
+                WithdrawalStatus::Arrived => Some(
+                    at.filter(|t| !t.trim().is_empty())
+                        .unwrap_or_else(|| time::to_rfc3339(&now)),
+                ),
+                _ => None,
+            };
+            let next = NewWithdrawal {
+                platform: w.platform,
+                amount: w.amount,
+                fee: w.fee,
+                status,
+                is_test: w.is_test,
+                requested_at: w.requested_at,
+                arrived_at,
+                card_tail: w.card_tail,
+                message: w.message,
+            };
+            ledger::update_withdrawal(tx, id, &next, &now)
+        })
+    })
+}
+
+/// A test withdrawal asked for now (status requested); the user marks it arrived later.
+#[tauri::command]
+#[specta::specta]
+pub fn log_test_withdrawal(
+    state: State<'_, AppState>,
+    platform: String,
+    amount: String,
+    card_tail: String,
+) -> Result<Withdrawal, ApiError> {
+    let form = WithdrawalForm {
+        platform,
+        amount,
+        fee: String::new(),
+        status: WithdrawalStatus::Requested,
+        is_test: true,
+        requested_at: String::new(),
+        arrived_at: String::new(),
+        card_tail,
+        message: String::new(),
+    };
+    add_withdrawal(state, form)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn query_transactions(
+    state: State<'_, AppState>,
+    query: TxnQuery,
+) -> Result<TxnPage, ApiError> {
+    state.with(|s| import::query_transactions(s.conn(), &query))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn list_imports(
+    state: State<'_, AppState>,
+    platform: Option<String>,
+) -> Result<Vec<ImportRecord>, ApiError> {
+    state.with(|s| import::list_imports(s.conn(), platform.as_deref()))
+}
+
+/// Rows of the bill stored so far, sent while an import runs (for the progress bar).
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+pub struct ImportProgressEvent {
+    pub done: u64,
+    pub total: u64,
+}
+
+/// Imports a bill export (CSV, XLSX, or the ZIP it came in) off the UI thread, sending
+/// `ImportProgressEvent`s. A ZIP needing a password fails with field `--password`.
+#[tauri::command]
+#[specta::specta]
+pub async fn import_bill(
+    app: AppHandle,
+    path: String,
+    platform: Option<String>,
+    password: Option<String>,
+) -> Result<ImportReport, ApiError> {
+    let options = ImportOptions {
+        platform: platform.filter(|p| !p.trim().is_empty()),
+        password: password.filter(|p| !p.is_empty()),
+    };
+    let worker = app.clone();
+    let run = move || {
+        let now = time::now();
+        let state = worker.state::<AppState>();
+        let mut last_percent = u64::MAX;
+        let mut progress = |p: import::ImportProgress| {
+            // At most one event per percent: a 100,000-row bill must not flood the IPC.
+            let percent = p.done * 100 / p.total.max(1);
+            if percent != last_percent {
+                last_percent = percent;
+                let _ = ImportProgressEvent {
+                    done: p.done,
+                    total: p.total,
+                }
+                .emit(&worker);
+            }
+        };
+        let path = PathBuf::from(path.trim());
+        state.with(|s| import::import_file(s, &path, &options, &now, &mut progress))
+    };
+    tauri::async_runtime::spawn_blocking(run)
+        .await
+        .map_err(|e| ApiError {
+            code: "internal".into(),
+            message: e.to_string(),
+            field: None,
+        })?
+}
