@@ -72,20 +72,38 @@ fn peak_mb() -> String {
         .unwrap_or_else(|| "n/a".into())
 }
 
-/// CPU seconds (user + system) this process has used, from /proc/self/stat; wall time on a
-/// shared machine also counts time spent waiting for other processes.
+/// CPU seconds (user + system) this process has used, from getrusage(2): on a shared machine
+/// wall time also counts the time spent waiting for other processes. Linux only (0 elsewhere).
+#[cfg(not(target_os = "linux"))]
 fn cpu_seconds() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
-    let fields: Vec<&str> = after_name.split_whitespace().collect();
-    let ticks = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|f| f.parse::<f64>().ok())
-            .unwrap_or(0.0)
-    };
-    // Fields 14 and 15 of stat (utime, stime) are 11 and 12 after the command name; 100 ticks/s.
-    (ticks(11) + ticks(12)) / 100.0
+    0.0
+}
+
+#[cfg(target_os = "linux")]
+fn cpu_seconds() -> f64 {
+    #[repr(C)]
+    #[derive(Default)]
+    struct Timeval {
+        sec: i64,
+        usec: i64,
+    }
+    #[repr(C)]
+    #[derive(Default)]
+    struct Rusage {
+        utime: Timeval,
+        stime: Timeval,
+        rest: [i64; 14],
+    }
+    extern "C" {
+        fn getrusage(who: i32, usage: *mut Rusage) -> i32;
+    }
+    let mut u = Rusage::default();
+    // SAFETY: RUSAGE_SELF (0) with a buffer laid out as Linux' 64-bit struct rusage.
+    if unsafe { getrusage(0, &mut u) } != 0 {
+        return 0.0;
+    }
+    let secs = |t: &Timeval| t.sec as f64 + t.usec as f64 / 1e6;
+    secs(&u.utime) + secs(&u.stime)
 }
 
 fn main() {
