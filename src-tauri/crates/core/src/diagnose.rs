@@ -15,7 +15,7 @@ pub use case::{
 
 use crate::kb::compile::{Alt, Cond, Flag, Rule};
 use crate::kb::matcher::MessageSignals;
-use crate::kb::{ConflictInfo, Kb, Likelihood, Source, TAXONOMY};
+use crate::kb::{Kb, Likelihood, Source, TAXONOMY};
 use crate::lang::Lang;
 use crate::time::Timestamp;
 use chrono::Timelike;
@@ -51,11 +51,23 @@ pub struct CauseFinding<'kb> {
     pub actions: Vec<Cow<'kb, str>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected_wait: Option<Cow<'kb, str>>,
+    /// Shown to TypeScript as `Source[]` (a borrowed source serialises as the source).
+    #[cfg_attr(feature = "specta", specta(type = Vec<Source>))]
     pub sources: Vec<Cow<'kb, Source>>,
     pub confidence: crate::kb::Confidence,
     pub checked: Cow<'kb, str>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub conflicts: Vec<ConflictInfo>,
+    pub conflicts: Vec<FindingConflict<'kb>>,
+}
+
+/// Where sources disagree (serialised like [`crate::kb::ConflictInfo`]), borrowed from the rule.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct FindingConflict<'kb> {
+    pub text: Cow<'kb, str>,
+    /// Shown to TypeScript as `Source[]`.
+    #[cfg_attr(feature = "specta", specta(type = Vec<Source>))]
+    pub sources: Vec<Cow<'kb, Source>>,
 }
 
 /// Where the user stands on the escalation ladder and what comes next.
@@ -108,7 +120,18 @@ impl CauseFinding<'_> {
                 .collect(),
             confidence: self.confidence,
             checked: owned(self.checked),
-            conflicts: self.conflicts,
+            conflicts: self
+                .conflicts
+                .into_iter()
+                .map(|k| FindingConflict {
+                    text: owned(k.text),
+                    sources: k
+                        .sources
+                        .into_iter()
+                        .map(|s| Cow::Owned(s.into_owned()))
+                        .collect(),
+                })
+                .collect(),
         }
     }
 }
@@ -320,6 +343,12 @@ fn fields(cond: &Cond) -> &'static [&'static str] {
 }
 
 fn applies(rule: &Rule, case: &Case) -> bool {
+    let (platform, action) = case_bits(case);
+    rule.platforms & platform != 0 && rule.actions & action != 0
+}
+
+/// The case's platform and action as rule mask bits.
+fn case_bits(case: &Case) -> (u16, u8) {
     let p = crate::ledger::PlatformKind::ALL
         .iter()
         .position(|k| *k == case.platform)
@@ -328,7 +357,7 @@ fn applies(rule: &Rule, case: &Case) -> bool {
         .iter()
         .position(|k| *k == case.action)
         .unwrap_or(0);
-    rule.platforms & (1 << p) != 0 && rule.actions & (1 << a) != 0
+    (1 << p, 1 << a)
 }
 
 /// The best alternative of one rule on a case (`None` if it does not fire). Used by `kb check`.
@@ -357,8 +386,9 @@ pub fn diagnose<'kb>(kb: &'kb Kb, case: &Case, lang: Lang, now: &Timestamp) -> D
     let facts = Facts::new(kb, case, now);
     let mut best: [Option<Candidate>; TAXONOMY.len()] = std::array::from_fn(|_| None);
     let mut because = Vec::with_capacity(8);
+    let (platform_bit, action_bit) = case_bits(case);
     for (i, rule) in kb.rules.iter().enumerate() {
-        if !applies(rule, case) {
+        if rule.platforms & platform_bit == 0 || rule.actions & action_bit == 0 {
             continue;
         }
         for alt in &rule.alts {
@@ -391,11 +421,6 @@ pub fn diagnose<'kb>(kb: &'kb Kb, case: &Case, lang: Lang, now: &Timestamp) -> D
         .map(|c| finding(&kb.rules[c.rule], c, lang))
         .collect();
     let escalation = escalation(kb, case, &causes, lang);
-    let action_bit = 1u8
-        << Action::ALL
-            .iter()
-            .position(|a| *a == case.action)
-            .unwrap_or(0);
     let first_steps = kb
         .steps
         .iter()
@@ -445,12 +470,12 @@ fn finding<'kb>(rule: &'kb Rule, c: &Candidate, lang: Lang) -> CauseFinding<'kb>
         conflicts: rule
             .conflicts
             .iter()
-            .map(|k| ConflictInfo {
-                text: match lang {
-                    Lang::Zh => k.zh.clone(),
-                    Lang::En => k.en.clone(),
-                },
-                sources: k.sources.clone(),
+            .map(|k| FindingConflict {
+                text: Cow::Borrowed(match lang {
+                    Lang::Zh => k.zh.as_str(),
+                    Lang::En => k.en.as_str(),
+                }),
+                sources: k.sources.iter().map(Cow::Borrowed).collect(),
             })
             .collect(),
     }

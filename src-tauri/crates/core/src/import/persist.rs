@@ -149,14 +149,36 @@ pub(crate) fn store(
     progress: &mut dyn FnMut(ImportProgress),
 ) -> Result<Stored> {
     // A large bill touches many pages of the table and its indexes; SQLite's default 2 MB page
-    // cache would spill them to the WAL and read them back (a third of the time on 100,000
+    // cache would spill them to the WAL and read them back (a fifth of the time on 100,000
     // rows). A bigger cache for this import only; the previous size comes back afterwards.
     let cache_before: i64 = tx.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
     if txns.len() > 10_000 {
-        tx.execute_batch("PRAGMA cache_size = -65536")?; // 64 MiB, filled only as used
+        tx.execute_batch("PRAGMA cache_size = -32768")?; // 32 MiB, filled only as used
     }
+    // Bulk load: when the bill brings more rows than the table holds, updating the secondary
+    // indexes row by row costs more than building them again afterwards (one sort each). They
+    // are dropped and re-created from their own stored definitions inside this transaction, so
+    // the schema ends up exactly as before and a failed import rolls the drop back too. The
+    // unique dedup index stays: it decides what is a duplicate.
+    let existing: i64 = tx.query_row("SELECT count(*) FROM transactions", [], |r| r.get(0))?;
+    let dropped = if txns.len() > 10_000 && (txns.len() as i64) > existing {
+        let indexes: Vec<(String, String)> = {
+            let mut q = tx.prepare(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'transactions'
+                   AND sql IS NOT NULL AND name <> 'transactions_dedup' ORDER BY name",
+            )?;
+            let rows = q.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        for (name, _) in &indexes {
+            tx.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
+        }
+        indexes
+    } else {
+        Vec::new()
+    };
     let result = store_rows(
-        tx, platform, import_id, columns, header, txns, now, progress,
+        tx, platform, import_id, columns, header, txns, now, progress, &dropped,
     );
     tx.execute_batch(&format!("PRAGMA cache_size = {cache_before}"))?;
     result
@@ -172,6 +194,7 @@ fn store_rows(
     txns: &[Txn],
     now: &Timestamp,
     progress: &mut dyn FnMut(ImportProgress),
+    dropped_indexes: &[(String, String)],
 ) -> Result<Stored> {
     let mut insert = tx.prepare(
         "INSERT INTO transactions(platform_id, import_id, line, txn_id, merchant_order_id, occurred_at, occurred_utc,
@@ -243,6 +266,11 @@ fn store_rows(
         }
     }
     drop(known);
+    drop(insert);
+    // Back before anything reads through them (withdrawals, refund links).
+    for (_, sql) in dropped_indexes {
+        tx.execute_batch(sql)?;
+    }
     for (i, row_id) in new_withdrawals {
         let t = &txns[i];
         let w = withdrawal_from_row(t, columns, &platform.name);
