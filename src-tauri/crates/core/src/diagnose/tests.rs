@@ -11,7 +11,7 @@ fn run(json: &str) -> Diagnosis<'static> {
     diagnose(Kb::embedded(), &parse_case(json).unwrap(), Lang::En, &now())
 }
 
-fn ids(d: &Diagnosis) -> Vec<&str> {
+fn ids<'a>(d: &'a Diagnosis<'_>) -> Vec<&'a str> {
     d.causes.iter().map(|c| c.id.as_ref()).collect()
 }
 
