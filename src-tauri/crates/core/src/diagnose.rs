@@ -15,50 +15,125 @@ pub use case::{
 
 use crate::kb::compile::{Alt, Cond, Flag, Rule};
 use crate::kb::matcher::MessageSignals;
-use crate::kb::{ConflictInfo, Kb, Likelihood, Source, TAXONOMY};
+use crate::kb::{Kb, Likelihood, Source, TAXONOMY};
 use crate::lang::Lang;
 use crate::time::Timestamp;
 use chrono::Timelike;
 use chrono_tz::Asia::Shanghai;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 /// The result of `tixian diagnose` (contract: `diagnose`).
+///
+/// The texts borrow from the knowledge base they came from (`'kb`), so a diagnosis allocates
+/// only its lists, not a copy of every title, action and source; they serialise exactly like
+/// `String`s. [`Diagnosis::into_owned`] detaches one to keep it (e.g. in a history).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct Diagnosis {
-    pub causes: Vec<CauseFinding>,
-    pub first_steps: Vec<String>,
-    pub escalation: Escalation,
-    pub kb_version: String,
+pub struct Diagnosis<'kb> {
+    pub causes: Vec<CauseFinding<'kb>>,
+    pub first_steps: Vec<Cow<'kb, str>>,
+    pub escalation: Escalation<'kb>,
+    pub kb_version: Cow<'kb, str>,
 }
 
 /// One candidate cause, in the chosen language.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct CauseFinding {
-    pub id: String,
-    pub rule: String,
+pub struct CauseFinding<'kb> {
+    pub id: Cow<'kb, str>,
+    pub rule: Cow<'kb, str>,
     pub likelihood: Likelihood,
-    pub title: String,
-    pub explanation: String,
+    pub title: Cow<'kb, str>,
+    pub explanation: Cow<'kb, str>,
     /// The input fields that point to this cause.
-    pub because: Vec<String>,
-    pub actions: Vec<String>,
+    pub because: Vec<Cow<'kb, str>>,
+    pub actions: Vec<Cow<'kb, str>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expected_wait: Option<String>,
-    pub sources: Vec<Source>,
+    pub expected_wait: Option<Cow<'kb, str>>,
+    /// Shown to TypeScript as `Source[]` (a borrowed source serialises as the source).
+    #[cfg_attr(feature = "specta", specta(type = Vec<Source>))]
+    pub sources: Vec<Cow<'kb, Source>>,
     pub confidence: crate::kb::Confidence,
-    pub checked: String,
+    pub checked: Cow<'kb, str>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub conflicts: Vec<ConflictInfo>,
+    pub conflicts: Vec<FindingConflict<'kb>>,
+}
+
+/// Where sources disagree (serialised like [`crate::kb::ConflictInfo`]), borrowed from the rule.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct FindingConflict<'kb> {
+    pub text: Cow<'kb, str>,
+    /// Shown to TypeScript as `Source[]`.
+    #[cfg_attr(feature = "specta", specta(type = Vec<Source>))]
+    pub sources: Vec<Cow<'kb, Source>>,
 }
 
 /// Where the user stands on the escalation ladder and what comes next.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct Escalation {
-    pub stage: String,
-    pub next: String,
+pub struct Escalation<'kb> {
+    pub stage: Cow<'kb, str>,
+    pub next: Cow<'kb, str>,
+}
+
+fn owned(s: Cow<'_, str>) -> Cow<'static, str> {
+    Cow::Owned(s.into_owned())
+}
+
+impl Diagnosis<'_> {
+    /// The same diagnosis, no longer tied to the knowledge base's lifetime.
+    pub fn into_owned(self) -> Diagnosis<'static> {
+        Diagnosis {
+            causes: self
+                .causes
+                .into_iter()
+                .map(CauseFinding::into_owned)
+                .collect(),
+            first_steps: self.first_steps.into_iter().map(owned).collect(),
+            escalation: Escalation {
+                stage: owned(self.escalation.stage),
+                next: owned(self.escalation.next),
+            },
+            kb_version: owned(self.kb_version),
+        }
+    }
+}
+
+impl CauseFinding<'_> {
+    /// The same finding, no longer tied to the knowledge base's lifetime.
+    pub fn into_owned(self) -> CauseFinding<'static> {
+        CauseFinding {
+            id: owned(self.id),
+            rule: owned(self.rule),
+            likelihood: self.likelihood,
+            title: owned(self.title),
+            explanation: owned(self.explanation),
+            because: self.because.into_iter().map(owned).collect(),
+            actions: self.actions.into_iter().map(owned).collect(),
+            expected_wait: self.expected_wait.map(owned),
+            sources: self
+                .sources
+                .into_iter()
+                .map(|s| Cow::Owned(s.into_owned()))
+                .collect(),
+            confidence: self.confidence,
+            checked: owned(self.checked),
+            conflicts: self
+                .conflicts
+                .into_iter()
+                .map(|k| FindingConflict {
+                    text: owned(k.text),
+                    sources: k
+                        .sources
+                        .into_iter()
+                        .map(|s| Cow::Owned(s.into_owned()))
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
 }
 
 /// Everything derived from the case once, before the rules run.
@@ -268,6 +343,12 @@ fn fields(cond: &Cond) -> &'static [&'static str] {
 }
 
 fn applies(rule: &Rule, case: &Case) -> bool {
+    let (platform, action) = case_bits(case);
+    rule.platforms & platform != 0 && rule.actions & action != 0
+}
+
+/// The case's platform and action as rule mask bits.
+fn case_bits(case: &Case) -> (u16, u8) {
     let p = crate::ledger::PlatformKind::ALL
         .iter()
         .position(|k| *k == case.platform)
@@ -276,7 +357,7 @@ fn applies(rule: &Rule, case: &Case) -> bool {
         .iter()
         .position(|k| *k == case.action)
         .unwrap_or(0);
-    rule.platforms & (1 << p) != 0 && rule.actions & (1 << a) != 0
+    (1 << p, 1 << a)
 }
 
 /// The best alternative of one rule on a case (`None` if it does not fire). Used by `kb check`.
@@ -301,12 +382,13 @@ struct Candidate {
 }
 
 /// Diagnoses one case. `now` is the current time (for ID expiry when `at` is missing).
-pub fn diagnose(kb: &Kb, case: &Case, lang: Lang, now: &Timestamp) -> Diagnosis {
+pub fn diagnose<'kb>(kb: &'kb Kb, case: &Case, lang: Lang, now: &Timestamp) -> Diagnosis<'kb> {
     let facts = Facts::new(kb, case, now);
     let mut best: [Option<Candidate>; TAXONOMY.len()] = std::array::from_fn(|_| None);
     let mut because = Vec::with_capacity(8);
+    let (platform_bit, action_bit) = case_bits(case);
     for (i, rule) in kb.rules.iter().enumerate() {
-        if !applies(rule, case) {
+        if rule.platforms & platform_bit == 0 || rule.actions & action_bit == 0 {
             continue;
         }
         for alt in &rule.alts {
@@ -334,30 +416,25 @@ pub fn diagnose(kb: &Kb, case: &Case, lang: Lang, now: &Timestamp) -> Diagnosis 
     let mut found: Vec<Candidate> = best.into_iter().flatten().collect();
     // Stable: equal scores keep taxonomy order, which lists the more basic causes first.
     found.sort_by_key(|c| std::cmp::Reverse(c.score));
-    let causes: Vec<CauseFinding> = found
+    let causes: Vec<CauseFinding<'kb>> = found
         .iter()
         .map(|c| finding(&kb.rules[c.rule], c, lang))
         .collect();
     let escalation = escalation(kb, case, &causes, lang);
-    let action_bit = 1u8
-        << Action::ALL
-            .iter()
-            .position(|a| *a == case.action)
-            .unwrap_or(0);
     let first_steps = kb
         .steps
         .iter()
         .filter(|s| s.actions & action_bit != 0)
         .map(|s| match lang {
-            Lang::Zh => s.zh.clone(),
-            Lang::En => s.en.clone(),
+            Lang::Zh => Cow::Borrowed(s.zh.as_str()),
+            Lang::En => Cow::Borrowed(s.en.as_str()),
         })
         .collect();
     Diagnosis {
         causes,
         first_steps,
         escalation,
-        kb_version: kb.version().to_string(),
+        kb_version: Cow::Borrowed(kb.version()),
     }
 }
 
@@ -369,32 +446,36 @@ fn merge(into: &mut Vec<&'static str>, from: &[&'static str]) {
     }
 }
 
-fn finding(rule: &Rule, c: &Candidate, lang: Lang) -> CauseFinding {
+fn finding<'kb>(rule: &'kb Rule, c: &Candidate, lang: Lang) -> CauseFinding<'kb> {
     let t = match lang {
         Lang::Zh => &rule.zh,
         Lang::En => &rule.en,
     };
     CauseFinding {
-        id: TAXONOMY[rule.cause].to_string(),
-        rule: rule.id.clone(),
+        id: Cow::Borrowed(TAXONOMY[rule.cause]),
+        rule: Cow::Borrowed(&rule.id),
         likelihood: c.likelihood,
-        title: t.title.clone(),
-        explanation: t.explanation.clone(),
-        because: c.because.iter().map(|s| s.to_string()).collect(),
-        actions: t.actions.clone(),
-        expected_wait: t.expected_wait.clone(),
-        sources: rule.sources.clone(),
+        title: Cow::Borrowed(&t.title),
+        explanation: Cow::Borrowed(&t.explanation),
+        because: c.because.iter().map(|s| Cow::Borrowed(*s)).collect(),
+        actions: t
+            .actions
+            .iter()
+            .map(|a| Cow::Borrowed(a.as_str()))
+            .collect(),
+        expected_wait: t.expected_wait.as_deref().map(Cow::Borrowed),
+        sources: rule.sources.iter().map(Cow::Borrowed).collect(),
         confidence: rule.confidence,
-        checked: rule.checked.to_string(),
+        checked: Cow::Borrowed(&rule.checked_text),
         conflicts: rule
             .conflicts
             .iter()
-            .map(|k| ConflictInfo {
-                text: match lang {
-                    Lang::Zh => k.zh.clone(),
-                    Lang::En => k.en.clone(),
-                },
-                sources: k.sources.clone(),
+            .map(|k| FindingConflict {
+                text: Cow::Borrowed(match lang {
+                    Lang::Zh => k.zh.as_str(),
+                    Lang::En => k.en.as_str(),
+                }),
+                sources: k.sources.iter().map(Cow::Borrowed).collect(),
             })
             .collect(),
     }
@@ -402,7 +483,7 @@ fn finding(rule: &Rule, c: &Candidate, lang: Lang) -> CauseFinding {
 
 /// The stage on the ladder: who can act now, given the top cause and how long it has lasted.
 fn stage(case: &Case, causes: &[CauseFinding]) -> &'static str {
-    let top = causes.first().map(|c| c.id.as_str()).unwrap_or("");
+    let top = causes.first().map(|c| c.id.as_ref()).unwrap_or("");
     let hours = case.hours_since_request.unwrap_or(0.0);
     if causes.iter().any(|c| c.id == "account.frozen_by_authority") {
         "authority"
@@ -426,7 +507,12 @@ fn stage(case: &Case, causes: &[CauseFinding]) -> &'static str {
     }
 }
 
-fn escalation(kb: &Kb, case: &Case, causes: &[CauseFinding], lang: Lang) -> Escalation {
+fn escalation<'kb>(
+    kb: &'kb Kb,
+    case: &Case,
+    causes: &[CauseFinding],
+    lang: Lang,
+) -> Escalation<'kb> {
     let stage = stage(case, causes);
     let p = crate::ledger::PlatformKind::ALL
         .iter()
@@ -439,12 +525,12 @@ fn escalation(kb: &Kb, case: &Case, causes: &[CauseFinding], lang: Lang) -> Esca
         // A text for this platform kind wins over the generic `*` one.
         .min_by_key(|e| e.platforms.count_ones())
         .map(|e| match lang {
-            Lang::Zh => e.zh.clone(),
-            Lang::En => e.en.clone(),
+            Lang::Zh => Cow::Borrowed(e.zh.as_str()),
+            Lang::En => Cow::Borrowed(e.en.as_str()),
         })
         .unwrap_or_default();
     Escalation {
-        stage: stage.to_string(),
+        stage: Cow::Borrowed(stage),
         next: text,
     }
 }

@@ -426,7 +426,7 @@ fn run_examples(kb: &Kb, problems: &mut Vec<Problem>) {
                     let top = result
                         .causes
                         .first()
-                        .map(|c| c.id.as_str())
+                        .map(|c| c.id.as_ref())
                         .unwrap_or("nothing");
                     problems.push(p(
                         format!("{field}.top"),

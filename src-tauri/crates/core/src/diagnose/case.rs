@@ -307,25 +307,79 @@ fn quoted(text: &str) -> Option<String> {
     Some(text[start..start + len].to_string())
 }
 
+/// Hands a JSON string to `f` without copying it (borrowed when it has no escapes).
+fn with_str<'de, D, T>(
+    d: D,
+    f: impl FnOnce(&str) -> std::result::Result<T, String>,
+) -> std::result::Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    struct StrVisitor<F>(F);
+    impl<'de, T, F: FnOnce(&str) -> std::result::Result<T, String>> serde::de::Visitor<'de>
+        for StrVisitor<F>
+    {
+        type Value = T;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a string")
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<T, E> {
+            (self.0)(v).map_err(E::custom)
+        }
+    }
+    d.deserialize_str(StrVisitor(f))
+}
+
+/// `1234` or `1234.5` / `1234.50` in plain ASCII: the common case, without the general
+/// parser's normalising and decimal arithmetic. Anything else (or too large) goes the long way,
+/// which gives the same value or the error.
+fn plain_amount(text: &str) -> Option<Money> {
+    let (int, frac) = match text.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (text, None),
+    };
+    if int.is_empty() || int.len() > 12 || !int.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let mut fen = int
+        .bytes()
+        .fold(0i64, |acc, b| acc * 10 + i64::from(b - b'0'))
+        * 100;
+    if let Some(f) = frac {
+        let b = f.as_bytes();
+        if b.is_empty() || b.len() > 2 || !b.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        fen += i64::from(b[0] - b'0') * 10 + b.get(1).map_or(0, |d| i64::from(d - b'0'));
+    }
+    Some(Money(fen))
+}
+
 fn amount<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<Money>, D::Error> {
-    let text = String::deserialize(d)?;
-    Money::parse_amount(&text)
-        .map(Some)
-        .map_err(|e| serde::de::Error::custom(e.message(crate::Lang::En)))
+    with_str(d, |text| {
+        if let Some(m) = plain_amount(text) {
+            return Ok(Some(m));
+        }
+        Money::parse_amount(text)
+            .map(Some)
+            .map_err(|e| e.message(crate::Lang::En))
+    })
 }
 
 fn timestamp<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<Timestamp>, D::Error> {
-    let text = String::deserialize(d)?;
-    time::parse_time(&text, "at")
-        .map(Some)
-        .map_err(|e| serde::de::Error::custom(e.message(crate::Lang::En)))
+    with_str(d, |text| {
+        time::parse_time(text, "at")
+            .map(Some)
+            .map_err(|e| e.message(crate::Lang::En))
+    })
 }
 
 fn date<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<NaiveDate>, D::Error> {
-    let text = String::deserialize(d)?;
-    time::parse_date(&text, "date")
-        .map(Some)
-        .map_err(|e| serde::de::Error::custom(e.message(crate::Lang::En)))
+    with_str(d, |text| {
+        time::parse_date(text, "date")
+            .map(Some)
+            .map_err(|e| e.message(crate::Lang::En))
+    })
 }
 
 fn non_negative<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<f64>, D::Error> {
@@ -358,6 +412,39 @@ mod tests {
         assert_eq!(case.amount, Some(Money(500_000)));
         assert_eq!(case.account.payment_account_class, Some(AccountClass::II));
         assert_eq!(case.context.platform_signals.len(), 4);
+    }
+
+    #[test]
+    fn plain_amount_agrees_with_the_general_parser() {
+        for text in [
+            "0",
+            "5",
+            "5.0",
+            "5.5",
+            "5.05",
+            "0123",
+            "1234.50",
+            "999999999999.99",
+            "1.",
+            ".5",
+            "1.234",
+            "1,234",
+            "-1",
+            "+1",
+            "¥5",
+            "5元",
+            " 5",
+            "１２",
+            "9999999999999",
+            "",
+        ] {
+            if let Some(m) = plain_amount(text) {
+                assert_eq!(Money::parse_amount(text).ok(), Some(m), "{text}");
+            }
+        }
+        assert_eq!(plain_amount("1234.5"), Some(Money(123_450)));
+        assert_eq!(plain_amount("1."), None);
+        assert_eq!(plain_amount(" 5"), None);
     }
 
     #[test]

@@ -30,6 +30,8 @@ pub(crate) struct Rule {
     pub en: Texts,
     pub sources: Vec<Source>,
     pub checked: NaiveDate,
+    /// `checked` as the diagnosis shows it, formatted once at load.
+    pub checked_text: String,
     pub conflicts: Vec<RawConflict>,
     pub alts: Vec<Alt>,
     pub tests: Vec<RuleTest>,
@@ -365,6 +367,7 @@ pub(crate) fn rule(cx: &mut Ctx, raw: RawRule, from_user: bool) -> Option<Rule> 
         en: raw.en,
         sources: raw.sources,
         checked,
+        checked_text: checked.to_string(),
         conflicts: raw.conflicts,
         alts,
         tests: raw.tests,

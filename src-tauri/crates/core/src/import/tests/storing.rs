@@ -322,3 +322,43 @@ fn progress_reaches_the_total() {
         })
     );
 }
+
+#[test]
+fn a_large_bill_takes_the_bulk_path_and_leaves_the_schema_and_links_as_they_were() {
+    // More than 10,000 rows into an empty table: the secondary indexes are dropped during the
+    // insert and re-created; refunds still link and a second import finds only duplicates.
+    let schema = |db: &Db| -> Vec<(String, String)> {
+        let conn = db.store.conn();
+        let mut q = conn
+            .prepare("SELECT name, ifnull(sql, '') FROM sqlite_master ORDER BY name")
+            .unwrap();
+        let rows = q.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+        rows.map(|r| r.unwrap()).collect()
+    };
+    let rows: Vec<String> = (0..10_050)
+        .map(|i| {
+            let t = format!("2024-03-{:02} {:02}:{:02}:00", 1 + i / 1440 % 28, i / 60 % 24, i % 60);
+            if i % 100 == 1 {
+                let p = i - 1;
+                format!("{t},商户消费-退款,商店,\"退款-商品{p}\",收入,¥0.01,零钱,已退款,4200{p:020}_r\t,M{p:012}\t,/")
+            } else {
+                format!("{t},商户消费,商店,商品{i},支出,¥1.{:02},零钱,支付成功,4200{i:020}\t,M{i:012}\t,/", i % 100)
+            }
+        })
+        .collect();
+    let refs: Vec<&str> = rows.iter().map(String::as_str).collect();
+    let bill = wechat_csv(&refs);
+    let mut db = Db::new();
+    let before = schema(&db);
+    let first = db.import("big.csv", &bill, &opts()).unwrap();
+    assert_eq!(
+        (first.rows, first.imported, first.duplicates),
+        (10_050, 10_050, 0)
+    );
+    assert_eq!(first.refunds_linked, 101);
+    assert_eq!(schema(&db), before);
+    let again = db.import("big.csv", &bill, &opts()).unwrap();
+    assert_eq!((again.imported, again.duplicates), (0, 10_050));
+    assert_eq!(db.count("transactions"), 10_050);
+    assert_eq!(schema(&db), before);
+}
