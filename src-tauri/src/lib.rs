@@ -18,6 +18,12 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::ledger::add_balance,
             commands::knowledge::deadline,
             commands::knowledge::route_view,
+            commands::diagnose::diagnose_step,
+            commands::diagnose::diagnose_save,
+            commands::diagnose::diagnose_history,
+            commands::diagnose::diagnose_open_case,
+            commands::diagnose::kb_catalogue,
+            commands::diagnose::kb_match,
         ])
         .dangerously_cast_bigints_to_number()
         .disable_serde_phases()

@@ -1,5 +1,6 @@
 //! IPC commands, one file per area. Each command is a few lines: arguments in, one core call,
 //! a typed result or `ApiError` out.
 
+pub mod diagnose;
 pub mod knowledge;
 pub mod ledger;

@@ -1,0 +1,2 @@
+-- Placeholder: schema v4 is reserved for the health branch; the merge replaces this file.
+SELECT 1;
