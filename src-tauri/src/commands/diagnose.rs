@@ -17,18 +17,34 @@ fn user_rules(db_path: &Path) -> std::path::PathBuf {
 }
 
 /// Runs `f` with the knowledge base: built-in, or with the user's folder laid over it.
-fn with_kb<T>(db_path: &Path, catalogue: bool, f: impl FnOnce(&Kb) -> Result<T, CoreError>) -> Result<T, CoreError> {
+fn with_kb<T>(
+    db_path: &Path,
+    catalogue: bool,
+    f: impl FnOnce(&Kb) -> Result<T, CoreError>,
+) -> Result<T, CoreError> {
     let dir = user_rules(db_path);
     if !dir.is_dir() {
         return f(Kb::embedded());
     }
     let files = tixian_core::rules::load(Some(&dir))?;
-    let loaded = if catalogue { Kb::load_catalogue(&files) } else { Kb::load(&files) };
+    let loaded = if catalogue {
+        Kb::load_catalogue(&files)
+    } else {
+        Kb::load(&files)
+    };
     let kb = loaded.map_err(|problems| {
         CoreError::invalid(
             "rules",
-            format!("规则文件夹有 {} 处错误，请运行 tixian kb check：{}", problems.len(), problems[0].message),
-            format!("{} problems in the rule folder; run `tixian kb check`: {}", problems.len(), problems[0].message),
+            format!(
+                "规则文件夹有 {} 处错误，请运行 tixian kb check：{}",
+                problems.len(),
+                problems[0].message
+            ),
+            format!(
+                "{} problems in the rule folder; run `tixian kb check`: {}",
+                problems.len(),
+                problems[0].message
+            ),
         )
     })?;
     f(&kb)
@@ -37,18 +53,32 @@ fn with_kb<T>(db_path: &Path, catalogue: bool, f: impl FnOnce(&Kb) -> Result<T, 
 /// The diagnosis so far and the questions that can still change it.
 #[tauri::command]
 #[specta::specta]
-pub fn diagnose_step(state: State<'_, AppState>, interview: Interview, lang: Lang) -> Result<InterviewStep, ApiError> {
-    state.with(|_| with_kb(&state.db_path, false, |kb| interview::step(kb, &interview, lang, &time::now())))
+pub fn diagnose_step(
+    state: State<'_, AppState>,
+    interview: Interview,
+    lang: Lang,
+) -> Result<InterviewStep, ApiError> {
+    state.with(|_| {
+        with_kb(&state.db_path, false, |kb| {
+            interview::step(kb, &interview, lang, &time::now())
+        })
+    })
 }
 
 /// Diagnoses the finished interview and keeps it in the history.
 #[tauri::command]
 #[specta::specta]
-pub fn diagnose_save(state: State<'_, AppState>, interview: Interview, lang: Lang) -> Result<DiagnosisRecord, ApiError> {
+pub fn diagnose_save(
+    state: State<'_, AppState>,
+    interview: Interview,
+    lang: Lang,
+) -> Result<DiagnosisRecord, ApiError> {
     let db_path = state.db_path.clone();
     state.with(|store| {
         let now = time::now();
-        let step = with_kb(&db_path, false, |kb| interview::step(kb, &interview, lang, &now))?;
+        let step = with_kb(&db_path, false, |kb| {
+            interview::step(kb, &interview, lang, &now)
+        })?;
         let id = store.transaction(|tx| history::save(tx, &interview, &step.diagnosis, &now))?;
         history::get(store.conn(), id)
     })
@@ -57,7 +87,10 @@ pub fn diagnose_save(state: State<'_, AppState>, interview: Interview, lang: Lan
 /// Past diagnoses, newest first.
 #[tauri::command]
 #[specta::specta]
-pub fn diagnose_history(state: State<'_, AppState>, limit: u32) -> Result<Vec<DiagnosisRecord>, ApiError> {
+pub fn diagnose_history(
+    state: State<'_, AppState>,
+    limit: u32,
+) -> Result<Vec<DiagnosisRecord>, ApiError> {
     state.with(|store| history::list(store.conn(), limit))
 }
 
@@ -74,10 +107,22 @@ pub fn diagnose_open_case(
     state.with(|store| {
         let amount = Money::parse_amount(&amount).map_err(|e| e.field("amount"))?;
         let record = history::get(store.conn(), diagnosis_id)?;
-        let causes: Vec<String> = record.diagnosis.causes.iter().map(|c| c.title.clone()).collect();
+        let causes: Vec<String> = record
+            .diagnosis
+            .causes
+            .iter()
+            .map(|c| c.title.clone())
+            .collect();
         let now = time::now();
         let occurred = time::from_stored(&record.created_at)?;
-        let new = NewCase::from_diagnosis(&platform, amount, occurred, &record.interview.message, &causes, &first_steps_done);
+        let new = NewCase::from_diagnosis(
+            &platform,
+            amount,
+            occurred,
+            &record.interview.message,
+            &causes,
+            &first_steps_done,
+        );
         let case = store.transaction(|tx| cases::create_case(tx, &new, &now))?;
         Ok(case.id)
     })

@@ -24,7 +24,12 @@ fn json<T: Serialize>(v: &T) -> Result<String> {
 }
 
 /// Saves a diagnosis; returns its id.
-pub fn save(tx: &Transaction, interview: &Interview, diagnosis: &Diagnosis, now: &Timestamp) -> Result<i64> {
+pub fn save(
+    tx: &Transaction,
+    interview: &Interview,
+    diagnosis: &Diagnosis,
+    now: &Timestamp,
+) -> Result<i64> {
     let top = diagnosis.causes.first();
     let symptom = serde_json::to_value(interview.symptom)
         .ok()
@@ -52,8 +57,12 @@ fn record(row: &rusqlite::Row) -> rusqlite::Result<(i64, String, String, String)
     Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
 }
 
-fn decode((id, created_at, interview, diagnosis): (i64, String, String, String)) -> Result<DiagnosisRecord> {
-    let bad = |e: serde_json::Error| CoreError::Internal(format!("stored diagnosis {id} is unreadable: {e}"));
+fn decode(
+    (id, created_at, interview, diagnosis): (i64, String, String, String),
+) -> Result<DiagnosisRecord> {
+    let bad = |e: serde_json::Error| {
+        CoreError::Internal(format!("stored diagnosis {id} is unreadable: {e}"))
+    };
     Ok(DiagnosisRecord {
         id,
         created_at,
@@ -67,7 +76,9 @@ pub fn list(conn: &Connection, limit: u32) -> Result<Vec<DiagnosisRecord>> {
     let mut stmt = conn.prepare(
         "SELECT id, created_at, interview_json, diagnosis_json FROM diagnoses ORDER BY created_utc DESC, id DESC LIMIT ?1",
     )?;
-    let rows = stmt.query_map([limit], record)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let rows = stmt
+        .query_map([limit], record)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
     rows.into_iter().map(decode).collect()
 }
 
@@ -82,7 +93,10 @@ pub fn get(conn: &Connection, id: i64) -> Result<DiagnosisRecord> {
         .optional()?;
     match row {
         Some(r) => decode(r),
-        None => Err(CoreError::NotFound { what: "diagnosis", key: id.to_string() }),
+        None => Err(CoreError::NotFound {
+            what: "diagnosis",
+            key: id.to_string(),
+        }),
     }
 }
 
@@ -97,12 +111,21 @@ mod tests {
     #[test]
     fn saved_diagnoses_list_newest_first_and_read_back() {
         let mut store = Store::open_in_memory().unwrap();
-        let iv = Interview { symptom: Symptom::Failed, platform: PlatformKind::Wechat, message: "当日提现金额已超过限额".into(), answers: vec![] };
+        let iv = Interview {
+            symptom: Symptom::Failed,
+            platform: PlatformKind::Wechat,
+            message: "当日提现金额已超过限额".into(),
+            answers: vec![],
+        };
         let t1 = time::parse_time("2026-03-10T10:00:00+08:00", "at").unwrap();
         let t2 = time::parse_time("2026-03-11T10:00:00+08:00", "at").unwrap();
         let step = interview::step(Kb::embedded(), &iv, Lang::Zh, &t1).unwrap();
-        let a = store.transaction(|tx| save(tx, &iv, &step.diagnosis, &t1)).unwrap();
-        let b = store.transaction(|tx| save(tx, &iv, &step.diagnosis, &t2)).unwrap();
+        let a = store
+            .transaction(|tx| save(tx, &iv, &step.diagnosis, &t1))
+            .unwrap();
+        let b = store
+            .transaction(|tx| save(tx, &iv, &step.diagnosis, &t2))
+            .unwrap();
         let all = list(store.conn(), 10).unwrap();
         assert_eq!(all.iter().map(|r| r.id).collect::<Vec<_>>(), vec![b, a]);
         assert_eq!(all[0].diagnosis.causes[0].id, "limit.daily");

@@ -104,19 +104,71 @@ const TO: &[&str] = &["wechat", "alipay_balance", "bank_card"];
 
 /// In the order they are asked: the cheapest, most telling questions first.
 const QUESTIONS: &[Spec] = &[
-    Spec { id: "from", kind: AnswerKind::Choice, candidates: FROM },
-    Spec { id: "to", kind: AnswerKind::Choice, candidates: TO },
-    Spec { id: "verification", kind: AnswerKind::YesNo, candidates: &["yes", "no"] },
-    Spec { id: "amount", kind: AnswerKind::Amount, candidates: &["100", "3000", "20000", "60000", "300000", "1000000"] },
-    Spec { id: "hours", kind: AnswerKind::Number, candidates: &["0.5", "3", "12", "30", "80", "200"] },
-    Spec { id: "id_expired", kind: AnswerKind::YesNo, candidates: &["yes", "no"] },
-    Spec { id: "card_self", kind: AnswerKind::YesNo, candidates: &["yes", "no"] },
-    Spec { id: "new_device", kind: AnswerKind::YesNo, candidates: &["yes", "no"] },
-    Spec { id: "attempts", kind: AnswerKind::Number, candidates: &["1", "3", "6", "10"] },
-    Spec { id: "real_name", kind: AnswerKind::YesNo, candidates: &["yes", "no"] },
-    Spec { id: "violation", kind: AnswerKind::YesNo, candidates: &["yes", "no"] },
-    Spec { id: "maintenance", kind: AnswerKind::YesNo, candidates: &["yes", "no"] },
-    Spec { id: "network_ok", kind: AnswerKind::YesNo, candidates: &["yes", "no"] },
+    Spec {
+        id: "from",
+        kind: AnswerKind::Choice,
+        candidates: FROM,
+    },
+    Spec {
+        id: "to",
+        kind: AnswerKind::Choice,
+        candidates: TO,
+    },
+    Spec {
+        id: "verification",
+        kind: AnswerKind::YesNo,
+        candidates: &["yes", "no"],
+    },
+    Spec {
+        id: "amount",
+        kind: AnswerKind::Amount,
+        candidates: &["100", "3000", "20000", "60000", "300000", "1000000"],
+    },
+    Spec {
+        id: "hours",
+        kind: AnswerKind::Number,
+        candidates: &["0.5", "3", "12", "30", "80", "200"],
+    },
+    Spec {
+        id: "id_expired",
+        kind: AnswerKind::YesNo,
+        candidates: &["yes", "no"],
+    },
+    Spec {
+        id: "card_self",
+        kind: AnswerKind::YesNo,
+        candidates: &["yes", "no"],
+    },
+    Spec {
+        id: "new_device",
+        kind: AnswerKind::YesNo,
+        candidates: &["yes", "no"],
+    },
+    Spec {
+        id: "attempts",
+        kind: AnswerKind::Number,
+        candidates: &["1", "3", "6", "10"],
+    },
+    Spec {
+        id: "real_name",
+        kind: AnswerKind::YesNo,
+        candidates: &["yes", "no"],
+    },
+    Spec {
+        id: "violation",
+        kind: AnswerKind::YesNo,
+        candidates: &["yes", "no"],
+    },
+    Spec {
+        id: "maintenance",
+        kind: AnswerKind::YesNo,
+        candidates: &["yes", "no"],
+    },
+    Spec {
+        id: "network_ok",
+        kind: AnswerKind::YesNo,
+        candidates: &["yes", "no"],
+    },
 ];
 
 /// The engine's case for the interview so far. Bad answers are reported with the question id
@@ -164,14 +216,20 @@ fn apply(case: &mut Case, id: &str, value: &str) -> Result<()> {
     let yes = || match value {
         "yes" => Ok(true),
         "no" => Ok(false),
-        _ => Err(CoreError::invalid(id, "请选择“是”或“不是”", "choose yes or no")),
+        _ => Err(CoreError::invalid(
+            id,
+            "请选择“是”或“不是”",
+            "choose yes or no",
+        )),
     };
     let number = || {
         value
             .parse::<f64>()
             .ok()
             .filter(|n| n.is_finite() && *n >= 0.0)
-            .ok_or_else(|| CoreError::invalid(id, "请填写一个不小于 0 的数字", "enter a number, 0 or more"))
+            .ok_or_else(|| {
+                CoreError::invalid(id, "请填写一个不小于 0 的数字", "enter a number, 0 or more")
+            })
     };
     match id {
         "from" => case.from = Some(value.to_string()),
@@ -191,18 +249,21 @@ fn apply(case: &mut Case, id: &str, value: &str) -> Result<()> {
         "violation" => case.account.violation_notice = Some(yes()?),
         "maintenance" => case.context.maintenance_notice = Some(yes()?),
         "network_ok" => case.context.network_ok = Some(yes()?),
-        _ => return Err(CoreError::invalid("answers", format!("未知的问题：{id}"), format!("unknown question: {id}"))),
+        _ => {
+            return Err(CoreError::invalid(
+                "answers",
+                format!("未知的问题：{id}"),
+                format!("unknown question: {id}"),
+            ))
+        }
     }
     Ok(())
 }
 
-/// What counts as "the answer": the top three causes in order and the top one's likelihood.
-fn signature(d: &Diagnosis) -> Vec<String> {
-    let mut sig: Vec<String> = d.causes.iter().take(3).map(|c| c.id.clone()).collect();
-    if let Some(top) = d.causes.first() {
-        sig.push(format!("{:?}", top.likelihood));
-    }
-    sig
+/// What counts as "the answer": the leading cause and how likely it is. Lower ranks shift with
+/// almost any answer, so counting them would ask everything and defeat the interview.
+fn signature(d: &Diagnosis) -> Option<(&str, super::Likelihood)> {
+    d.causes.first().map(|c| (c.id.as_str(), c.likelihood))
 }
 
 /// Diagnoses the interview so far and lists the questions that can still change the answer.
@@ -213,6 +274,10 @@ pub fn step(kb: &Kb, interview: &Interview, lang: Lang, now: &Timestamp) -> Resu
     let mut questions = Vec::new();
     for spec in QUESTIONS {
         if interview.answers.iter().any(|a| a.id == spec.id) {
+            continue;
+        }
+        // Sources and destinations only mean something when moving money between products.
+        if matches!(spec.id, "from" | "to") && case.action != Action::Crossplatform {
             continue;
         }
         let matters = spec.candidates.iter().any(|candidate| {
@@ -231,7 +296,10 @@ pub fn step(kb: &Kb, interview: &Interview, lang: Lang, now: &Timestamp) -> Resu
             });
         }
     }
-    Ok(InterviewStep { diagnosis, questions })
+    Ok(InterviewStep {
+        diagnosis,
+        questions,
+    })
 }
 
 #[cfg(test)]
@@ -242,14 +310,22 @@ mod tests {
         crate::time::parse_time("2026-03-10T10:00:00+08:00", "at").unwrap()
     }
 
-    fn iv(symptom: Symptom, platform: PlatformKind, message: &str, answers: &[(&str, &str)]) -> Interview {
+    fn iv(
+        symptom: Symptom,
+        platform: PlatformKind,
+        message: &str,
+        answers: &[(&str, &str)],
+    ) -> Interview {
         Interview {
             symptom,
             platform,
             message: message.to_string(),
             answers: answers
                 .iter()
-                .map(|(id, value)| Answer { id: id.to_string(), value: value.to_string() })
+                .map(|(id, value)| Answer {
+                    id: id.to_string(),
+                    value: value.to_string(),
+                })
                 .collect(),
         }
     }
@@ -261,11 +337,22 @@ mod tests {
     #[test]
     fn crossplatform_asks_from_and_to_then_finds_not_supported() {
         let kb = Kb::embedded();
-        let first = step(kb, &iv(Symptom::Crossplatform, PlatformKind::Alipay, "", &[]), Lang::Zh, &now()).unwrap();
+        let first = step(
+            kb,
+            &iv(Symptom::Crossplatform, PlatformKind::Alipay, "", &[]),
+            Lang::Zh,
+            &now(),
+        )
+        .unwrap();
         assert_eq!(ids(&first).first(), Some(&"from"));
         let done = step(
             kb,
-            &iv(Symptom::Crossplatform, PlatformKind::Alipay, "", &[("from", "huabei"), ("to", "wechat")]),
+            &iv(
+                Symptom::Crossplatform,
+                PlatformKind::Alipay,
+                "",
+                &[("from", "huabei"), ("to", "wechat")],
+            ),
             Lang::Zh,
             &now(),
         )
@@ -277,34 +364,94 @@ mod tests {
     #[test]
     fn a_telling_message_leaves_fewer_questions_than_none() {
         let kb = Kb::embedded();
-        let vague = step(kb, &iv(Symptom::Failed, PlatformKind::Wechat, "", &[]), Lang::Zh, &now()).unwrap();
-        let frozen = step(kb, &iv(Symptom::Failed, PlatformKind::Wechat, "您的账户已被有权机关冻结", &[]), Lang::Zh, &now()).unwrap();
+        let vague = step(
+            kb,
+            &iv(Symptom::Failed, PlatformKind::Wechat, "", &[]),
+            Lang::Zh,
+            &now(),
+        )
+        .unwrap();
+        let frozen = step(
+            kb,
+            &iv(
+                Symptom::Failed,
+                PlatformKind::Wechat,
+                "您的账户已被有权机关冻结",
+                &[],
+            ),
+            Lang::Zh,
+            &now(),
+        )
+        .unwrap();
         assert_eq!(frozen.diagnosis.causes[0].id, "account.frozen_by_authority");
-        assert!(frozen.questions.len() < vague.questions.len(), "{:?} vs {:?}", ids(&frozen), ids(&vague));
-        assert!(!ids(&vague).contains(&"from"), "from/to only matter across platforms");
+        assert!(
+            frozen.questions.len() < vague.questions.len(),
+            "{:?} vs {:?}",
+            ids(&frozen),
+            ids(&vague)
+        );
+        assert!(
+            !ids(&vague).contains(&"from"),
+            "from/to only matter across platforms"
+        );
     }
 
     #[test]
     fn answered_questions_are_not_asked_again_and_dont_know_counts() {
         let kb = Kb::embedded();
-        let first = step(kb, &iv(Symptom::Failed, PlatformKind::Wechat, "", &[]), Lang::Zh, &now()).unwrap();
+        let first = step(
+            kb,
+            &iv(Symptom::Failed, PlatformKind::Wechat, "", &[]),
+            Lang::Zh,
+            &now(),
+        )
+        .unwrap();
         let q = first.questions[0].id.clone();
-        let next = step(kb, &iv(Symptom::Failed, PlatformKind::Wechat, "", &[(&q, "")]), Lang::Zh, &now()).unwrap();
+        let next = step(
+            kb,
+            &iv(Symptom::Failed, PlatformKind::Wechat, "", &[(&q, "")]),
+            Lang::Zh,
+            &now(),
+        )
+        .unwrap();
         assert!(!next.questions.iter().any(|x| x.id == q));
     }
 
     #[test]
     fn bad_answers_name_the_question() {
-        let err = case_of(&iv(Symptom::Failed, PlatformKind::Wechat, "", &[("amount", "abc")])).unwrap_err();
+        let err = case_of(&iv(
+            Symptom::Failed,
+            PlatformKind::Wechat,
+            "",
+            &[("amount", "abc")],
+        ))
+        .unwrap_err();
         assert!(format!("{err:?}").contains("amount"), "{err:?}");
-        let err = case_of(&iv(Symptom::Failed, PlatformKind::Wechat, "", &[("card_self", "maybe")])).unwrap_err();
+        let err = case_of(&iv(
+            Symptom::Failed,
+            PlatformKind::Wechat,
+            "",
+            &[("card_self", "maybe")],
+        ))
+        .unwrap_err();
         assert!(format!("{err:?}").contains("card_self"), "{err:?}");
     }
 
     #[test]
     fn daily_limit_message_on_wechat() {
         let kb = Kb::embedded();
-        let s = step(kb, &iv(Symptom::Failed, PlatformKind::Wechat, "当日提现金额已超过限额", &[]), Lang::Zh, &now()).unwrap();
+        let s = step(
+            kb,
+            &iv(
+                Symptom::Failed,
+                PlatformKind::Wechat,
+                "当日提现金额已超过限额",
+                &[],
+            ),
+            Lang::Zh,
+            &now(),
+        )
+        .unwrap();
         assert_eq!(s.diagnosis.causes[0].id, "limit.daily");
     }
 }
