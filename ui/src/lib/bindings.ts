@@ -17,9 +17,24 @@ export const commands = {
 	deadline: (from: string, workingDays: number | null, days: number | null) => typedError<DueDate, ApiError>(__TAURI_INVOKE("deadline", { from, workingDays, days })),
 	/**  The escalation ladder for a platform kind, with each step's due dates from `from`. */
 	routeView: (kind: PlatformKind, from: string | null, lang: Lang) => typedError<RouteView, ApiError>(__TAURI_INVOKE("route_view", { kind, from, lang })),
+	/**  The diagnosis so far and the questions that can still change it. */
+	diagnoseStep: (interview: Interview, lang: Lang) => typedError<InterviewStep, ApiError>(__TAURI_INVOKE("diagnose_step", { interview, lang })),
+	/**  Diagnoses the finished interview and keeps it in the history. */
+	diagnoseSave: (interview: Interview, lang: Lang) => typedError<DiagnosisRecord, ApiError>(__TAURI_INVOKE("diagnose_save", { interview, lang })),
+	/**  Past diagnoses, newest first. */
+	diagnoseHistory: (limit: number) => typedError<DiagnosisRecord[], ApiError>(__TAURI_INVOKE("diagnose_history", { limit })),
+	/**  Opens a complaint case from a saved diagnosis; returns the new case's id. */
+	diagnoseOpenCase: (diagnosisId: number, platform: string, amount: string, firstStepsDone: string[]) => typedError<number, ApiError>(__TAURI_INVOKE("diagnose_open_case", { diagnosisId, platform, amount, firstStepsDone })),
+	/**  Every rule and known message, with the user's overrides marked. */
+	kbCatalogue: (lang: Lang) => typedError<KbCatalogue, ApiError>(__TAURI_INVOKE("kb_catalogue", { lang })),
+	/**  The ids of the known messages a pasted text matches, for the rules tab's search. */
+	kbMatch: (message: string) => typedError<string[], ApiError>(__TAURI_INVOKE("kb_match", { message })),
 };
 
 /* Types */
+/**  How a question is answered in the UI. */
+export type AnswerKind = "yes_no" | "amount" | "number" | "choice";
+
 /**  What the app's UI receives when a command fails. */
 export type ApiError = {
 	code: string,
@@ -51,7 +66,30 @@ export type CalendarKind =
 /**  Some year in the span has none yet: counted on weekends only, holidays unknown. */
 "estimated";
 
+/**  One candidate cause, in the chosen language. */
+export type CauseFinding = {
+	id: string,
+	rule: string,
+	likelihood: Likelihood,
+	title: string,
+	explanation: string,
+	/**  The input fields that point to this cause. */
+	because: string[],
+	actions: string[],
+	expected_wait?: string | null,
+	sources: KbSource[],
+	confidence: KbConfidence,
+	checked: string,
+	conflicts?: ConflictInfo[],
+};
+
 export type Confidence = "high" | "medium" | "low";
+
+/**  Where sources disagree: the description and both sides' sources. */
+export type ConflictInfo = {
+	text: string,
+	sources: KbSource[],
+};
 
 export type ConflictView = {
 	field: string,
@@ -86,6 +124,22 @@ export type DeadlineView = {
 	counted_from: CountedFrom,
 };
 
+/**  The result of `tixian diagnose` (contract: `diagnose`). */
+export type Diagnosis = {
+	causes: CauseFinding[],
+	first_steps: string[],
+	escalation: Escalation,
+	kb_version: string,
+};
+
+/**  One past diagnosis. */
+export type DiagnosisRecord = {
+	id: number,
+	created_at: string,
+	interview: Interview,
+	diagnosis: Diagnosis,
+};
+
 /**  A computed due date, with what it was computed from and the holidays it passed. */
 export type DueDate = {
 	from: string,
@@ -102,6 +156,26 @@ export type DueDate = {
 	holidays: HolidayOnTheWay[],
 };
 
+/**  One answer; an empty `value` means "don't know" (the question counts as answered). */
+export type DxAnswer = {
+	id: string,
+	value: string,
+};
+
+/**  A question still worth asking; its wording lives in the UI's i18n (`dx.q.<id>`). */
+export type DxQuestion = {
+	id: string,
+	kind: AnswerKind,
+	/**  For `choice`: the values to offer (labels are `dx.choice.<value>`). */
+	choices: string[],
+};
+
+/**  Where the user stands on the escalation ladder and what comes next. */
+export type Escalation = {
+	stage: string,
+	next: string,
+};
+
 /**  A holiday met on the way to a due date: its days off and make-up days inside the span. */
 export type HolidayOnTheWay = {
 	id: string,
@@ -110,7 +184,44 @@ export type HolidayOnTheWay = {
 	makeup_workdays: string[],
 };
 
+/**  Everything the wizard has gathered so far. */
+export type Interview = {
+	symptom: Symptom,
+	platform: PlatformKind,
+	message?: string,
+	answers?: DxAnswer[],
+};
+
+/**  The wizard's state after the answers so far: the current diagnosis and what to ask next. */
+export type InterviewStep = {
+	diagnosis: Diagnosis,
+	/**  Questions that still change the top causes, most useful first. */
+	questions: DxQuestion[],
+};
+
+/**  The rule catalogue for the Knowledge screen. */
+export type KbCatalogue = {
+	kb_version: string,
+	rules: RuleInfo[],
+	messages: PatternInfo[],
+	/**  The user's rule folder (overrides), whether or not it exists. */
+	user_folder: string,
+};
+
+export type KbConfidence = "low" | "medium" | "high";
+
+/**  Where a statement comes from and how far to trust it. */
+export type KbSource = {
+	title: string,
+	url?: string | null,
+	document?: string | null,
+	confidence: KbConfidence,
+};
+
 export type Lang = "zh" | "en";
+
+/**  How likely a cause is when its conditions hold. */
+export type Likelihood = "low" | "medium" | "high";
 
 /**  The figures Home shows. */
 export type MoneyOverview = {
@@ -125,6 +236,16 @@ export type NewPlatform = {
 	name: string,
 	kind: PlatformKind,
 	note?: string,
+};
+
+/**  A known message pattern, for the Knowledge screen. */
+export type PatternInfo = {
+	id: string,
+	causes: string[],
+	weak: boolean,
+	examples: string[],
+	file: string,
+	overridden: boolean,
 };
 
 export type Platform = {
@@ -160,6 +281,25 @@ export type RouteView = {
 	/**  The start date deadlines were counted from, when they were. */
 	from?: string | null,
 	steps: StepView[],
+};
+
+/**  A rule as `tixian kb list` and the Knowledge screen show it. */
+export type RuleInfo = {
+	id: string,
+	/**  The first part of the cause id: account, limit, bank, risk, … */
+	category: string,
+	cause: string,
+	file: string,
+	/**  True when the file comes from the user's rule folder. */
+	overridden: boolean,
+	platforms: string[],
+	likelihood: Likelihood,
+	confidence: KbConfidence,
+	checked: string,
+	title: string,
+	explanation: string,
+	sources: KbSource[],
+	conflicts: ConflictInfo[],
 };
 
 /**  Where a step's facts come from. */
@@ -205,6 +345,9 @@ export type StepView = {
 	/**  Due dates, when counted from a start date. */
 	due?: StepDue | null,
 };
+
+/**  What the user saw, the first thing the wizard asks. */
+export type Symptom = "greyed_out" | "failed" | "processing" | "under_review" | "not_arrived" | "limited" | "crossplatform";
 
 /**  A text in both languages. */
 export type Text = {

@@ -33,7 +33,7 @@ pub enum Symptom {
 /// One answer; an empty `value` means "don't know" (the question counts as answered).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
-#[cfg_attr(feature = "specta", specta(rename = "DxAnswer"))]
+#[serde(rename = "DxAnswer")] // the TypeScript name (JSON is unaffected)
 pub struct Answer {
     pub id: String,
     pub value: String,
@@ -65,7 +65,7 @@ pub enum AnswerKind {
 /// A question still worth asking; its wording lives in the UI's i18n (`dx.q.<id>`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
-#[cfg_attr(feature = "specta", specta(rename = "DxQuestion"))]
+#[serde(rename = "DxQuestion")] // the TypeScript name (JSON is unaffected)
 pub struct Question {
     pub id: String,
     pub kind: AnswerKind,

@@ -36,7 +36,7 @@ pub struct Meta {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(deny_unknown_fields)]
-#[cfg_attr(feature = "specta", specta(rename = "KbSource"))]
+#[serde(rename = "KbSource")] // the TypeScript name (JSON is unaffected)
 pub struct Source {
     pub title: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -49,7 +49,7 @@ pub struct Source {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "lowercase")]
-#[cfg_attr(feature = "specta", specta(rename = "KbConfidence"))]
+#[serde(rename = "KbConfidence")] // the TypeScript name (JSON is unaffected)
 pub enum Confidence {
     Low,
     Medium,
