@@ -48,6 +48,12 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::cases::case_letter,
             commands::cases::case_ladder,
             commands::cases::save_text_file,
+            commands::diagnose::diagnose_step,
+            commands::diagnose::diagnose_save,
+            commands::diagnose::diagnose_history,
+            commands::diagnose::diagnose_open_case,
+            commands::diagnose::kb_catalogue,
+            commands::diagnose::kb_match,
         ])
         .events(tauri_specta::collect_events![
             commands::money::ImportProgressEvent

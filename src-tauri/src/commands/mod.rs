@@ -2,6 +2,7 @@
 //! a typed result or `ApiError` out.
 
 pub mod cases;
+pub mod diagnose;
 pub mod knowledge;
 pub mod ledger;
 pub mod money;

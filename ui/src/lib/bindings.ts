@@ -66,6 +66,18 @@ export const commands = {
 	caseLadder: (id: number, lang: Lang) => typedError<CaseLadder, ApiError>(__TAURI_INVOKE("case_ladder", { id, lang })),
 	/**  Writes a letter the user chose to save (the path comes from the save dialog). */
 	saveTextFile: (path: string, text: string) => typedError<null, ApiError>(__TAURI_INVOKE("save_text_file", { path, text })),
+	/**  The diagnosis so far and the questions that can still change it. */
+	diagnoseStep: (interview: Interview, lang: Lang) => typedError<InterviewStep, ApiError>(__TAURI_INVOKE("diagnose_step", { interview, lang })),
+	/**  Diagnoses the finished interview and keeps it in the history. */
+	diagnoseSave: (interview: Interview, lang: Lang) => typedError<DiagnosisRecord, ApiError>(__TAURI_INVOKE("diagnose_save", { interview, lang })),
+	/**  Past diagnoses, newest first. */
+	diagnoseHistory: (limit: number) => typedError<DiagnosisRecord[], ApiError>(__TAURI_INVOKE("diagnose_history", { limit })),
+	/**  Opens a complaint case from a saved diagnosis; returns the new case's id. */
+	diagnoseOpenCase: (diagnosisId: number, platform: string, amount: string, firstStepsDone: string[]) => typedError<number, ApiError>(__TAURI_INVOKE("diagnose_open_case", { diagnosisId, platform, amount, firstStepsDone })),
+	/**  Every rule and known message, with the user's overrides marked. */
+	kbCatalogue: (lang: Lang) => typedError<KbCatalogue, ApiError>(__TAURI_INVOKE("kb_catalogue", { lang })),
+	/**  The ids of the known messages a pasted text matches, for the rules tab's search. */
+	kbMatch: (message: string) => typedError<string[], ApiError>(__TAURI_INVOKE("kb_match", { message })),
 };
 
 /** Events */
@@ -74,6 +86,9 @@ export const events = {
 };
 
 /* Types */
+/**  How a question is answered in the UI. */
+export type AnswerKind = "yes_no" | "amount" | "number" | "choice";
+
 /**  What the app's UI receives when a command fails. */
 export type ApiError = {
 	code: string,
@@ -180,6 +195,24 @@ export type CaseStage = "customer_service" | "supervisor" | "platform_complaint"
 /**  Where a case stands. */
 export type CaseStatus = "open" | "waiting" | "escalated" | "resolved" | "closed";
 
+/**  One candidate cause, in the chosen language. */
+export type CauseFinding = {
+	id: string,
+	rule: string,
+	likelihood: Likelihood,
+	title: string,
+	explanation: string,
+	/**  The input fields that point to this cause. */
+	because: string[],
+	actions: string[],
+	expected_wait?: string | null,
+	/**  Shown to TypeScript as `Source[]` (a borrowed source serialises as the source). */
+	sources: KbSource[],
+	confidence: KbConfidence,
+	checked: string,
+	conflicts?: FindingConflict[],
+};
+
 /**  A reference the delete set to NULL (`ON DELETE SET NULL`); undo sets it back. */
 export type ClearedRef = {
 	table: string,
@@ -189,6 +222,12 @@ export type ClearedRef = {
 };
 
 export type Confidence = "high" | "medium" | "low";
+
+/**  Where sources disagree: the description and both sides' sources. */
+export type ConflictInfo = {
+	text: string,
+	sources: KbSource[],
+};
 
 export type ConflictView = {
 	field: string,
@@ -250,6 +289,20 @@ export type Deleted = {
 };
 
 /**
+ *  The result of `tixian diagnose` (contract: `diagnose`).
+ * 
+ *  The texts borrow from the knowledge base they came from (`'kb`), so a diagnosis allocates
+ *  only its lists, not a copy of every title, action and source; they serialise exactly like
+ *  `String`s. [`Diagnosis::into_owned`] detaches one to keep it (e.g. in a history).
+ */
+export type Diagnosis = {
+	causes: CauseFinding[],
+	first_steps: string[],
+	escalation: Escalation,
+	kb_version: string,
+};
+
+/**
  *  What a diagnosis hands to a new case: the platform's message, the causes found and the
  *  first steps the user already did. Stored as JSON in `cases.diagnosis_json`.
  */
@@ -258,6 +311,14 @@ export type DiagnosisLink = {
 	/**  Cause ids or titles, most likely first. */
 	causes: string[],
 	first_steps_done: string[],
+};
+
+/**  One past diagnosis. */
+export type DiagnosisRecord = {
+	id: number,
+	created_at: string,
+	interview: Interview,
+	diagnosis: Diagnosis,
 };
 
 /**  Money in or out, as the file itself states it in 收/支. */
@@ -288,6 +349,26 @@ export type DueDate = {
 	holidays: HolidayOnTheWay[],
 };
 
+/**  One answer; an empty `value` means "don't know" (the question counts as answered). */
+export type DxAnswer = {
+	id: string,
+	value: string,
+};
+
+/**  A question still worth asking; its wording lives in the UI's i18n (`dx.q.<id>`). */
+export type DxQuestion = {
+	id: string,
+	kind: AnswerKind,
+	/**  For `choice`: the values to offer (labels are `dx.choice.<value>`). */
+	choices: string[],
+};
+
+/**  Where the user stands on the escalation ladder and what comes next. */
+export type Escalation = {
+	stage: string,
+	next: string,
+};
+
 /**  What to do next on the ladder, and why. */
 export type EscalationAdvice = {
 	stage: CaseStage,
@@ -313,6 +394,13 @@ export type EvidenceItem = {
 	tier: Tier,
 	width: number | null,
 	height: number | null,
+};
+
+/**  Where sources disagree (serialised like [`crate::kb::ConflictInfo`]), borrowed from the rule. */
+export type FindingConflict = {
+	text: string,
+	/**  Shown to TypeScript as `Source[]`. */
+	sources: KbSource[],
 };
 
 export type FollowUp = {
@@ -388,6 +476,40 @@ export type ImportReport = {
 	refunds_linked: number,
 };
 
+/**  Everything the wizard has gathered so far. */
+export type Interview = {
+	symptom: Symptom,
+	platform: PlatformKind,
+	message?: string,
+	answers?: DxAnswer[],
+};
+
+/**  The wizard's state after the answers so far: the current diagnosis and what to ask next. */
+export type InterviewStep = {
+	diagnosis: Diagnosis,
+	/**  Questions that still change the top causes, most useful first. */
+	questions: DxQuestion[],
+};
+
+/**  The rule catalogue for the Knowledge screen. */
+export type KbCatalogue = {
+	kb_version: string,
+	rules: RuleInfo[],
+	messages: PatternInfo[],
+	/**  The user's rule folder (overrides), whether or not it exists. */
+	user_folder: string,
+};
+
+export type KbConfidence = "low" | "medium" | "high";
+
+/**  Where a statement comes from and how far to trust it. */
+export type KbSource = {
+	title: string,
+	url?: string | null,
+	document?: string | null,
+	confidence: KbConfidence,
+};
+
 export type Lang = "zh" | "en";
 
 /**  A written letter, both as parts (for the editor) and as one text (to copy or save). */
@@ -428,6 +550,9 @@ export type LetterSource = {
 	confidence: string,
 };
 
+/**  How likely a cause is when its conditions hold. */
+export type Likelihood = "low" | "medium" | "high";
+
 /**  The figures Home shows. */
 export type MoneyOverview = {
 	total: string,
@@ -451,6 +576,16 @@ export type NewPlatform = {
 	name: string,
 	kind: PlatformKind,
 	note?: string,
+};
+
+/**  A known message pattern, for the Knowledge screen. */
+export type PatternInfo = {
+	id: string,
+	causes: string[],
+	weak: boolean,
+	examples: string[],
+	file: string,
+	overridden: boolean,
 };
 
 export type Platform = {
@@ -535,6 +670,25 @@ export type RouteView = {
 	steps: StepView[],
 };
 
+/**  A rule as `tixian kb list` and the Knowledge screen show it. */
+export type RuleInfo = {
+	id: string,
+	/**  The first part of the cause id: account, limit, bank, risk, … */
+	category: string,
+	cause: string,
+	file: string,
+	/**  True when the file comes from the user's rule folder. */
+	overridden: boolean,
+	platforms: string[],
+	likelihood: Likelihood,
+	confidence: KbConfidence,
+	checked: string,
+	title: string,
+	explanation: string,
+	sources: KbSource[],
+	conflicts: ConflictInfo[],
+};
+
 /**  Where a step's facts come from. */
 export type Source = {
 	title: string,
@@ -581,6 +735,9 @@ export type StepView = {
 	/**  Due dates, when counted from a start date. */
 	due?: StepDue | null,
 };
+
+/**  What the user saw, the first thing the wizard asks. */
+export type Symptom = "greyed_out" | "failed" | "processing" | "under_review" | "not_arrived" | "limited" | "crossplatform";
 
 /**  Rows removed from one table, in the order they must be put back. */
 export type TableRows = {

@@ -7,6 +7,8 @@
 //! nothing specific matched. A case with nothing recognisable gets no causes, never a guess.
 
 mod case;
+pub mod history;
+pub mod interview;
 
 pub use case::{
     case_from_value, parse_case, Account, AccountClass, Action, Case, Context, PlatformSignal,

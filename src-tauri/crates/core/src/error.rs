@@ -152,6 +152,7 @@ fn zh_noun(what: &str) -> &str {
         "case" => "案件",
         "rule" => "规则",
         "evidence" => "证据",
+        "diagnosis" => "诊断记录",
         other => other,
     }
 }

@@ -15,6 +15,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0002_ledger_imports.sql"),
     include_str!("../migrations/0003_cases.sql"),
     include_str!("../migrations/0004_health.sql"),
+    include_str!("../migrations/0005_diagnoses.sql"),
 ];
 
 /// The newest schema version this build knows.

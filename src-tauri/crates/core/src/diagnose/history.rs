@@ -1,0 +1,135 @@
+//! Past diagnoses from the Diagnose wizard: saved when a result is shown, listed newest first,
+//! read back whole. The stored result is what the user saw then, not recomputed.
+
+use super::interview::Interview;
+use super::Diagnosis;
+use crate::error::{CoreError, Result};
+use crate::ledger;
+use crate::time::{self, Timestamp};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use serde::Serialize;
+
+/// One past diagnosis.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct DiagnosisRecord {
+    pub id: i64,
+    pub created_at: String,
+    pub interview: Interview,
+    pub diagnosis: Diagnosis<'static>,
+}
+
+fn json<T: Serialize>(v: &T) -> Result<String> {
+    serde_json::to_string(v).map_err(|e| CoreError::Internal(format!("diagnosis to JSON: {e}")))
+}
+
+/// Saves a diagnosis; returns its id.
+pub fn save(
+    tx: &Transaction,
+    interview: &Interview,
+    diagnosis: &Diagnosis<'_>,
+    now: &Timestamp,
+) -> Result<i64> {
+    let top = diagnosis.causes.first();
+    let symptom = serde_json::to_value(interview.symptom)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
+    tx.execute(
+        "INSERT INTO diagnoses(created_at, created_utc, symptom, platform, message, top_cause, top_title, interview_json, diagnosis_json)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            time::to_rfc3339(now),
+            ledger::utc_key(now),
+            symptom,
+            interview.platform.as_str(),
+            interview.message.trim(),
+            top.map(|c| c.id.as_ref()),
+            top.map(|c| c.title.as_ref()),
+            json(interview)?,
+            json(diagnosis)?,
+        ],
+    )?;
+    Ok(tx.last_insert_rowid())
+}
+
+fn record(row: &rusqlite::Row) -> rusqlite::Result<(i64, String, String, String)> {
+    Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+}
+
+fn decode(
+    (id, created_at, interview, diagnosis): (i64, String, String, String),
+) -> Result<DiagnosisRecord> {
+    let bad = |e: serde_json::Error| {
+        CoreError::Internal(format!("stored diagnosis {id} is unreadable: {e}"))
+    };
+    Ok(DiagnosisRecord {
+        id,
+        created_at,
+        interview: serde_json::from_str(&interview).map_err(bad)?,
+        diagnosis: serde_json::from_str(&diagnosis).map_err(bad)?,
+    })
+}
+
+/// The newest `limit` diagnoses, newest first.
+pub fn list(conn: &Connection, limit: u32) -> Result<Vec<DiagnosisRecord>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, created_at, interview_json, diagnosis_json FROM diagnoses ORDER BY created_utc DESC, id DESC LIMIT ?1",
+    )?;
+    let rows = stmt
+        .query_map([limit], record)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter().map(decode).collect()
+}
+
+/// One diagnosis by id.
+pub fn get(conn: &Connection, id: i64) -> Result<DiagnosisRecord> {
+    let row = conn
+        .query_row(
+            "SELECT id, created_at, interview_json, diagnosis_json FROM diagnoses WHERE id = ?1",
+            [id],
+            record,
+        )
+        .optional()?;
+    match row {
+        Some(r) => decode(r),
+        None => Err(CoreError::NotFound {
+            what: "diagnosis",
+            key: id.to_string(),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::interview::{self, Symptom};
+    use super::*;
+    use crate::kb::Kb;
+    use crate::ledger::PlatformKind;
+    use crate::{Lang, Store};
+
+    #[test]
+    fn saved_diagnoses_list_newest_first_and_read_back() {
+        let mut store = Store::open_in_memory().unwrap();
+        let iv = Interview {
+            symptom: Symptom::Failed,
+            platform: PlatformKind::Wechat,
+            message: "当日提现金额已超过限额".into(),
+            answers: vec![],
+        };
+        let t1 = time::parse_time("2026-03-10T10:00:00+08:00", "at").unwrap();
+        let t2 = time::parse_time("2026-03-11T10:00:00+08:00", "at").unwrap();
+        let step = interview::step(Kb::embedded(), &iv, Lang::Zh, &t1).unwrap();
+        let a = store
+            .transaction(|tx| save(tx, &iv, &step.diagnosis, &t1))
+            .unwrap();
+        let b = store
+            .transaction(|tx| save(tx, &iv, &step.diagnosis, &t2))
+            .unwrap();
+        let all = list(store.conn(), 10).unwrap();
+        assert_eq!(all.iter().map(|r| r.id).collect::<Vec<_>>(), vec![b, a]);
+        assert_eq!(all[0].diagnosis.causes[0].id, "limit.daily");
+        assert_eq!(get(store.conn(), a).unwrap().interview, iv);
+        assert!(get(store.conn(), 999).is_err());
+    }
+}

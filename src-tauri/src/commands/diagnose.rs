@@ -1,0 +1,162 @@
+//! The Diagnose wizard and the Knowledge screen's rules tab: interview steps, saved diagnoses,
+//! opening a complaint case from a result, and the rule catalogue with the user's overrides.
+
+use crate::state::AppState;
+use serde::Serialize;
+use std::path::Path;
+use tauri::State;
+use tixian_core::cases::{self, NewCase};
+use tixian_core::diagnose::history::{self, DiagnosisRecord};
+use tixian_core::diagnose::interview::{self, Interview, InterviewStep};
+use tixian_core::kb::{Kb, PatternInfo, RuleInfo};
+use tixian_core::{time, ApiError, CoreError, Lang, Money};
+
+/// The user's rule folder sits beside the database (as for the CLI's default).
+fn user_rules(db_path: &Path) -> std::path::PathBuf {
+    db_path.with_file_name("rules")
+}
+
+/// Runs `f` with the knowledge base: built-in, or with the user's folder laid over it.
+fn with_kb<T>(
+    db_path: &Path,
+    catalogue: bool,
+    f: impl FnOnce(&Kb) -> Result<T, CoreError>,
+) -> Result<T, CoreError> {
+    let dir = user_rules(db_path);
+    if !dir.is_dir() {
+        return f(Kb::embedded());
+    }
+    let files = tixian_core::rules::load(Some(&dir))?;
+    let loaded = if catalogue {
+        Kb::load_catalogue(&files)
+    } else {
+        Kb::load(&files)
+    };
+    let kb = loaded.map_err(|problems| {
+        CoreError::invalid(
+            "rules",
+            format!(
+                "规则文件夹有 {} 处错误，请运行 tixian kb check：{}",
+                problems.len(),
+                problems[0].message
+            ),
+            format!(
+                "{} problems in the rule folder; run `tixian kb check`: {}",
+                problems.len(),
+                problems[0].message
+            ),
+        )
+    })?;
+    f(&kb)
+}
+
+/// The diagnosis so far and the questions that can still change it.
+#[tauri::command]
+#[specta::specta]
+pub fn diagnose_step(
+    state: State<'_, AppState>,
+    interview: Interview,
+    lang: Lang,
+) -> Result<InterviewStep, ApiError> {
+    state.with(|_| {
+        with_kb(&state.db_path, false, |kb| {
+            interview::step(kb, &interview, lang, &time::now())
+        })
+    })
+}
+
+/// Diagnoses the finished interview and keeps it in the history.
+#[tauri::command]
+#[specta::specta]
+pub fn diagnose_save(
+    state: State<'_, AppState>,
+    interview: Interview,
+    lang: Lang,
+) -> Result<DiagnosisRecord, ApiError> {
+    let db_path = state.db_path.clone();
+    state.with(|store| {
+        let now = time::now();
+        let step = with_kb(&db_path, false, |kb| {
+            interview::step(kb, &interview, lang, &now)
+        })?;
+        let id = store.transaction(|tx| history::save(tx, &interview, &step.diagnosis, &now))?;
+        history::get(store.conn(), id)
+    })
+}
+
+/// Past diagnoses, newest first.
+#[tauri::command]
+#[specta::specta]
+pub fn diagnose_history(
+    state: State<'_, AppState>,
+    limit: u32,
+) -> Result<Vec<DiagnosisRecord>, ApiError> {
+    state.with(|store| history::list(store.conn(), limit))
+}
+
+/// Opens a complaint case from a saved diagnosis; returns the new case's id.
+#[tauri::command]
+#[specta::specta]
+pub fn diagnose_open_case(
+    state: State<'_, AppState>,
+    diagnosis_id: i64,
+    platform: String,
+    amount: String,
+    first_steps_done: Vec<String>,
+) -> Result<i64, ApiError> {
+    state.with(|store| {
+        let amount = Money::parse_amount(&amount).map_err(|e| e.field("amount"))?;
+        let record = history::get(store.conn(), diagnosis_id)?;
+        let causes: Vec<String> = record
+            .diagnosis
+            .causes
+            .iter()
+            .map(|c| c.title.to_string())
+            .collect();
+        let now = time::now();
+        let occurred = time::from_stored(&record.created_at)?;
+        let new = NewCase::from_diagnosis(
+            &platform,
+            amount,
+            occurred,
+            &record.interview.message,
+            &causes,
+            &first_steps_done,
+        );
+        let case = store.transaction(|tx| cases::create_case(tx, &new, &now))?;
+        Ok(case.id)
+    })
+}
+
+/// The rule catalogue for the Knowledge screen.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct KbCatalogue {
+    pub kb_version: String,
+    pub rules: Vec<RuleInfo>,
+    pub messages: Vec<PatternInfo>,
+    /// The user's rule folder (overrides), whether or not it exists.
+    pub user_folder: String,
+}
+
+/// Every rule and known message, with the user's overrides marked.
+#[tauri::command]
+#[specta::specta]
+pub fn kb_catalogue(state: State<'_, AppState>, lang: Lang) -> Result<KbCatalogue, ApiError> {
+    state.with(|_| {
+        with_kb(&state.db_path, true, |kb| {
+            Ok(KbCatalogue {
+                kb_version: kb.version().to_string(),
+                rules: kb.list(lang),
+                messages: kb.patterns(),
+                user_folder: user_rules(&state.db_path).display().to_string(),
+            })
+        })
+    })
+}
+
+/// The ids of the known messages a pasted text matches, for the rules tab's search.
+#[tauri::command]
+#[specta::specta]
+pub fn kb_match(state: State<'_, AppState>, message: String) -> Result<Vec<String>, ApiError> {
+    state.with(|_| with_kb(&state.db_path, false, |kb| Ok(kb.match_message(&message))))
+}

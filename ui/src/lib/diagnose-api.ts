@@ -1,0 +1,24 @@
+// Typed wrappers for the Diagnose wizard and the Knowledge rules tab (errors → CommandError).
+import { commands, type Lang } from "./bindings";
+import type { Interview } from "./bindings";
+import { unwrap } from "./api";
+
+export type { Interview, InterviewStep, DiagnosisRecord, DxQuestion, DxAnswer, Symptom, CauseFinding, Diagnosis, KbCatalogue, RuleInfo, PatternInfo, KbSource } from "./bindings";
+
+export const dxApi = {
+  step: async (interview: Interview, lang: Lang) => unwrap(await commands.diagnoseStep(interview, lang)),
+  save: async (interview: Interview, lang: Lang) => unwrap(await commands.diagnoseSave(interview, lang)),
+  history: async (limit = 20) => unwrap(await commands.diagnoseHistory(limit)),
+  openCase: async (diagnosisId: number, platform: string, amount: string, firstStepsDone: string[]) =>
+    unwrap(await commands.diagnoseOpenCase(diagnosisId, platform, amount, firstStepsDone)),
+  catalogue: async (lang: Lang) => unwrap(await commands.kbCatalogue(lang)),
+  match: async (message: string) => unwrap(await commands.kbMatch(message)),
+};
+
+export const SYMPTOMS = ["greyed_out", "failed", "processing", "under_review", "not_arrived", "limited", "crossplatform"] as const;
+
+/** Formats seconds as mm:ss for the 30-minute countdown. */
+export function mmss(seconds: number): string {
+  const s = Math.max(0, Math.floor(seconds));
+  return `${String(Math.floor(s / 60)).padStart(2, "0")}:${String(s % 60).padStart(2, "0")}`;
+}
