@@ -43,7 +43,7 @@ pub fn screenshot(seed: u64, w: u32, h: u32) -> RgbImage {
     fill(&mut img, 0, 90, w, 160, Rgb(hue));
     let mut y = 300;
     while y + 200 < h {
-        let right = rng.next() % 2 == 0;
+        let right = rng.next().is_multiple_of(2);
         let lines = rng.range(1, 4);
         let bw = rng.range(w / 3, w - 200);
         let bh = lines * 56 + 40;
@@ -75,7 +75,7 @@ pub fn screenshot(seed: u64, w: u32, h: u32) -> RgbImage {
             }
         }
         y += bh + rng.range(30, 70);
-        if rng.next() % 7 == 0 && y + 700 < h {
+        if rng.next().is_multiple_of(7) && y + 700 < h {
             photo(&mut img, &mut rng, 60, y, w - 120, 560);
             y += 600;
         }
