@@ -16,6 +16,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::ledger::list_platforms,
             commands::ledger::add_platform,
             commands::ledger::add_balance,
+            commands::ledger::home_due,
             commands::money::get_platform,
             commands::money::update_platform,
             commands::money::delete_platform,

@@ -74,6 +74,8 @@ describe("platforms: bill import, withdrawals, undo", { skip: !existsSync(BILL) 
     const s = app.session;
     await s.click("[data-nav=home]");
     await s.waitForText("[data-testid=share-row]", "微信支付");
+    // A platform never test-withdrawn from is due for one, linked to the Platforms screen.
+    await s.waitForText("[data-testid=home-due] .due-test_withdrawal", "微信支付");
     await s.screenshot(join(SHOTS, "zh", "home-after-import.png"));
   });
 
@@ -97,6 +99,13 @@ describe("platforms: bill import, withdrawals, undo", { skip: !existsSync(BILL) 
     await s.waitFor(() => sql(home.db, `SELECT status FROM withdrawals WHERE id = ${wid}`) === "arrived", "arrived");
     assert.notEqual(sql(home.db, `SELECT arrived_at FROM withdrawals WHERE id = ${wid}`), "");
     await s.waitFor(async () => (await s.exists(`[data-testid=withdrawal-row][data-status=arrived]`)), "row shows arrived");
+    // The test withdrawal is done, so Home no longer lists it as due.
+    await s.click("[data-nav=home]");
+    await s.find("[data-testid=home-total]");
+    await s.waitFor(async () => !(await s.exists(".due-test_withdrawal")), "test withdrawal no longer due");
+    await s.screenshot(join(SHOTS, "zh", "home-after-test-withdrawal.png"));
+    await s.go(`#/platforms/${platformId}`);
+    await s.waitForText("[data-testid=platform-title]", "微信支付");
   });
 
   it("deletes a balance and brings it back with Undo", async () => {

@@ -3,6 +3,7 @@
 use crate::state::{store_lang, AppState};
 use serde::Serialize;
 use tauri::State;
+use tixian_core::health::{self, home::HomeDue};
 use tixian_core::ledger::{self, BalanceSnapshot, MoneyOverview, NewPlatform, Platform};
 use tixian_core::{time, ApiError, Lang, Money};
 
@@ -73,4 +74,13 @@ pub fn add_balance(
         };
         s.transaction(|tx| ledger::add_balance(tx, &platform, amount, &at, &now))
     })
+}
+
+/// What Home lists as due now: test withdrawals, the quarterly review, case follow-ups and
+/// broken promises, each linking to where it is fixed.
+#[tauri::command]
+#[specta::specta]
+pub fn home_due(state: State<'_, AppState>) -> Result<Vec<HomeDue>, ApiError> {
+    let now = time::now();
+    state.with(|s| health::home::home_due(s.conn(), &now, store_lang(s)))
 }

@@ -33,6 +33,7 @@ export const api = {
   appInfo: () => commands.appInfo(),
   setLanguage: async (lang: "zh" | "en") => unwrap(await commands.setLanguage(lang)),
   moneyOverview: async () => unwrap(await commands.moneyOverview()),
+  homeDue: async () => unwrap(await commands.homeDue()),
   listPlatforms: async () => unwrap(await commands.listPlatforms()),
   addPlatform: async (input: Parameters<typeof commands.addPlatform>[0]) =>
     unwrap(await commands.addPlatform(input)),

@@ -14,6 +14,11 @@ export const commands = {
 	addPlatform: (input: NewPlatform) => typedError<Platform, ApiError>(__TAURI_INVOKE("add_platform", { input })),
 	/**  `amount` is the text the user typed; core validates it ("1,234.50", "¥12" …). */
 	addBalance: (platform: string, amount: string, at: string | null) => typedError<BalanceSnapshot, ApiError>(__TAURI_INVOKE("add_balance", { platform, amount, at })),
+	/**
+	 *  What Home lists as due now: test withdrawals, the quarterly review, case follow-ups and
+	 *  broken promises, each linking to where it is fixed.
+	 */
+	homeDue: () => typedError<HomeDue[], ApiError>(__TAURI_INVOKE("home_due")),
 	getPlatform: (id: number) => typedError<Platform, ApiError>(__TAURI_INVOKE("get_platform", { id })),
 	updatePlatform: (id: number, edit: PlatformEdit) => typedError<Platform, ApiError>(__TAURI_INVOKE("update_platform", { id, edit })),
 	/**  Deletes a platform with everything on it; the returned record undoes it via `restore_deleted`. */
@@ -425,6 +430,17 @@ export type HolidayOnTheWay = {
 	name: Text,
 	off: string[],
 	makeup_workdays: string[],
+};
+
+/**  One line of Home's "due" list, in the user's language. */
+export type HomeDue = {
+	/**  `test_withdrawal` | `quarterly_review` | `case_deadline` | `promise_overdue`. */
+	what: string,
+	title: string,
+	/**  The day it became due (YYYY-MM-DD). */
+	since: string,
+	/**  The screen that fixes it, as a hash route (`#/platforms`, `#/cases/3`, `#/health`). */
+	link: string,
 };
 
 /**  Rows of the bill stored so far, sent while an import runs (for the progress bar). */

@@ -28,6 +28,7 @@
 pub mod arrivals;
 pub mod backup;
 pub mod due;
+pub mod home;
 pub mod readiness;
 pub mod records;
 pub mod rule_text;
