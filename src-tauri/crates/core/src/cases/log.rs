@@ -226,17 +226,14 @@ pub fn mark_promise_kept(
     contact_id: i64,
     at: &Timestamp,
 ) -> Result<()> {
-    let n = tx.execute(
+    stamp(
+        tx,
         "UPDATE contacts SET promise_kept_at = ?1 WHERE id = ?2 AND case_id = ?3",
-        params![time::to_rfc3339(at), contact_id, case_id],
-    )?;
-    if n == 0 {
-        return Err(CoreError::NotFound {
-            what: "contact",
-            key: contact_id.to_string(),
-        });
-    }
-    Ok(())
+        "contact",
+        contact_id,
+        case_id,
+        at,
+    )
 }
 
 /// What to do next on the ladder, and why.
@@ -346,14 +343,31 @@ pub fn mark_follow_up_done(
     follow_up_id: i64,
     at: &Timestamp,
 ) -> Result<()> {
-    let n = tx.execute(
+    stamp(
+        tx,
         "UPDATE follow_ups SET done_at = ?1 WHERE id = ?2 AND case_id = ?3",
-        params![time::to_rfc3339(at), follow_up_id, case_id],
-    )?;
+        "follow-up",
+        follow_up_id,
+        case_id,
+        at,
+    )
+}
+
+/// Sets a time column on one row of a case (`sql` takes time, row id, case id); a row that is
+/// not in that case is not found.
+fn stamp(
+    tx: &Transaction,
+    sql: &str,
+    what: &'static str,
+    id: i64,
+    case_id: i64,
+    at: &Timestamp,
+) -> Result<()> {
+    let n = tx.execute(sql, params![time::to_rfc3339(at), id, case_id])?;
     if n == 0 {
         return Err(CoreError::NotFound {
-            what: "follow-up",
-            key: follow_up_id.to_string(),
+            what,
+            key: id.to_string(),
         });
     }
     Ok(())
