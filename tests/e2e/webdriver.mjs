@@ -6,7 +6,10 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 
-const DRIVER_URL = "http://127.0.0.1:4444";
+// The port is fixed per run (tauri-driver has no "any free port"); TIXIAN_E2E_PORT lets two runs
+// on one machine (e.g. two worktrees) keep out of each other's way. WebKitWebDriver takes the next one.
+const PORT = Number(process.env.TIXIAN_E2E_PORT ?? 4444);
+const DRIVER_URL = `http://127.0.0.1:${PORT}`;
 const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
 
 async function call(method, path, body, timeoutMs = 30000) {
@@ -30,7 +33,7 @@ export async function startDriver(env) {
   // Own process group and a log file instead of our stdout: WebKitWebDriver and the app it
   // starts must not hold the test runner's pipe open, and all of them are stopped together.
   const log = openSync(join(tmpdir(), `tixian-tauri-driver-${process.pid}.log`), "a");
-  const driver = spawn(process.env.TAURI_DRIVER ?? "tauri-driver", [], {
+  const driver = spawn(process.env.TAURI_DRIVER ?? "tauri-driver", ["--port", String(PORT), "--native-port", String(PORT + 1)], {
     env: { ...process.env, ...env },
     stdio: ["ignore", log, log],
     detached: true,
@@ -44,7 +47,7 @@ export async function startDriver(env) {
     }
   }
   driver.kill();
-  throw new Error("tauri-driver did not start on 127.0.0.1:4444");
+  throw new Error(`tauri-driver did not start on 127.0.0.1:${PORT}`);
 }
 
 export async function stopDriver(driver) {
