@@ -55,6 +55,9 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::diagnose::diagnose_open_case,
             commands::diagnose::kb_catalogue,
             commands::diagnose::kb_match,
+            commands::backup::backup_overview,
+            commands::backup::backup_now,
+            commands::backup::restore_backup,
         ])
         .events(tauri_specta::collect_events![
             commands::money::ImportProgressEvent
@@ -75,6 +78,8 @@ pub fn run() {
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);
+            let handle = app.handle().clone();
+            std::thread::spawn(move || commands::backup::run_rolling_backup(&handle));
             Ok(())
         })
         .run(tauri::generate_context!())

@@ -1,12 +1,20 @@
-//! The app's one piece of state: the open store (or why it could not be opened).
+//! The app's one piece of state: the open store (or why it could not be opened), and what the
+//! day's automatic backup did.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use tixian_core::health::backup::{self, RestoreReport};
+use tixian_core::time::Timestamp;
 use tixian_core::{ApiError, CoreError, Lang, Store};
 
 pub struct AppState {
-    store: Result<Mutex<Store>, CoreError>,
+    store: Mutex<Result<Store, CoreError>>,
     pub db_path: PathBuf,
+    /// Outcome of today's rolling backup (None while it has not run yet).
+    pub rolling: Mutex<Option<Result<Option<PathBuf>, String>>>,
+    /// Held by whole-database work (the automatic backup's second connection, a restore) so
+    /// a restore never swaps the file under a backup in progress.
+    pub maintenance: Mutex<()>,
 }
 
 impl AppState {
@@ -16,8 +24,10 @@ impl AppState {
             .map(PathBuf::from)
             .unwrap_or_else(tixian_core::store::default_db_path);
         AppState {
-            store: Store::open(&db_path).map(Mutex::new),
+            store: Mutex::new(Store::open(&db_path)),
             db_path,
+            rolling: Mutex::new(None),
+            maintenance: Mutex::new(()),
         }
     }
 
@@ -26,17 +36,51 @@ impl AppState {
         &self,
         f: impl FnOnce(&mut Store) -> Result<T, CoreError>,
     ) -> Result<T, ApiError> {
-        let mutex = self.store.as_ref().map_err(|e| e.to_api(Lang::Zh))?;
-        let mut store = mutex
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let lang = store_lang(&store);
-        f(&mut store).map_err(|e| e.to_api(lang))
+        let mut guard = self.lock();
+        let store = guard.as_mut().map_err(|e| e.to_api(Lang::Zh))?;
+        let lang = store_lang(store);
+        f(store).map_err(|e| e.to_api(lang))
     }
 
     pub fn open_error(&self) -> Option<ApiError> {
-        self.store.as_ref().err().map(|e| e.to_api(Lang::Zh))
+        self.lock().as_ref().err().map(|e| e.to_api(Lang::Zh))
     }
+
+    /// Replaces the database with a backup archive. The app's connection is closed first (the
+    /// core restore swaps the file underneath it) and the store is reopened whatever happens,
+    /// so a failed restore leaves the app on the untouched database it had.
+    pub fn restore(&self, archive: &Path, now: &Timestamp) -> Result<RestoreReport, ApiError> {
+        let _maintenance = self.maintenance.lock().unwrap_or_else(|p| p.into_inner());
+        let mut guard = self.lock();
+        let lang = guard.as_ref().map(store_lang).unwrap_or_default();
+        let closed = std::mem::replace(
+            &mut *guard,
+            Err(CoreError::Internal("a restore is in progress".into())),
+        );
+        drop(closed);
+        let result = backup::restore(&self.db_path, archive, now);
+        *guard = Store::open(&self.db_path);
+        result.map_err(|e| e.to_api(lang))
+    }
+
+    /// The folder of the automatic daily backups, beside the database.
+    pub fn rolling_dir(&self) -> PathBuf {
+        rolling_dir_for(&self.db_path)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Result<Store, CoreError>> {
+        self.store
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+pub fn rolling_dir_for(db_path: &Path) -> PathBuf {
+    db_path
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+        .join("backups")
 }
 
 /// The language the user picked in Settings (Chinese until they pick).

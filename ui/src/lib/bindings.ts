@@ -83,6 +83,15 @@ export const commands = {
 	kbCatalogue: (lang: Lang) => typedError<KbCatalogue, ApiError>(__TAURI_INVOKE("kb_catalogue", { lang })),
 	/**  The ids of the known messages a pasted text matches, for the rules tab's search. */
 	kbMatch: (message: string) => typedError<string[], ApiError>(__TAURI_INVOKE("kb_match", { message })),
+	/**  The automatic backups and where a manual one would go. */
+	backupOverview: () => __TAURI_INVOKE<BackupOverview>("backup_overview"),
+	/**  Writes a backup archive to `path` (replacing a file there: the save dialog asked). */
+	backupNow: (path: string) => typedError<BackupReport, ApiError>(__TAURI_INVOKE("backup_now", { path })),
+	/**
+	 *  Replaces all data with the archive at `path` after the UI's confirmation; the current
+	 *  database is kept beside itself first (see `RestoreReport::previous_kept_at`).
+	 */
+	restoreBackup: (path: string) => typedError<RestoreReport, ApiError>(__TAURI_INVOKE("restore_backup", { path })),
 };
 
 /** Events */
@@ -108,6 +117,26 @@ export type AppInfo = {
 	lang: Lang,
 	/**  Why the database could not be opened, if it could not. */
 	open_error: ApiError | null,
+};
+
+export type BackupOverview = {
+	/**  Where the automatic daily backups go. */
+	dir: string,
+	/**  Newest first; at most `keep`. */
+	rolling: RollingBackup[],
+	keep: number,
+	/**  Why today's automatic backup failed, if it did. */
+	rolling_error: string | null,
+	/**  A file name for a backup made now, e.g. `tixian-backup-2026-11-23.zip`. */
+	suggested_path: string,
+};
+
+export type BackupReport = {
+	path: string,
+	schema_version: number,
+	db_bytes: number,
+	vault_files: number,
+	created_at: string,
 };
 
 /**  A balance as seen at a moment. */
@@ -676,6 +705,24 @@ export type PromiseProposal = {
 
 /**  Who the letter is for. */
 export type Recipient = "platform" | "regulator";
+
+export type RestoreReport = {
+	db: string,
+	/**  Where the replaced database was kept; null when there was none. */
+	previous_kept_at: string | null,
+	schema_version: number,
+	vault_files: number,
+	/**  Vault files that were not there yet. */
+	vault_added: number,
+	backup_created_at: string,
+};
+
+export type RollingBackup = {
+	path: string,
+	/**  The day it was made, YYYY-MM-DD. */
+	date: string,
+	bytes: number,
+};
 
 export type RouteView = {
 	kind: PlatformKind,

@@ -1,0 +1,137 @@
+//! Settings → backup and restore: the whole database and evidence vault in one archive
+//! (`tixian_core::health::backup`), the automatic daily backups beside the database, and a
+//! restore that keeps a copy of what it replaces. Archive work runs off the UI thread.
+
+use crate::state::AppState;
+use serde::Serialize;
+use std::path::PathBuf;
+use tauri::{AppHandle, Manager, State};
+use tixian_core::health::backup::{self, BackupReport, RestoreReport};
+use tixian_core::health::due::local_date;
+use tixian_core::{time, ApiError, Store};
+
+#[derive(Debug, Serialize, specta::Type)]
+pub struct RollingBackup {
+    pub path: String,
+    /// The day it was made, YYYY-MM-DD.
+    pub date: String,
+    pub bytes: i64,
+}
+
+#[derive(Debug, Serialize, specta::Type)]
+pub struct BackupOverview {
+    /// Where the automatic daily backups go.
+    pub dir: String,
+    /// Newest first; at most `keep`.
+    pub rolling: Vec<RollingBackup>,
+    pub keep: i64,
+    /// Why today's automatic backup failed, if it did.
+    pub rolling_error: Option<String>,
+    /// A file name for a backup made now, e.g. `tixian-backup-2026-11-23.zip`.
+    pub suggested_path: String,
+}
+
+/// The automatic backups and where a manual one would go.
+#[tauri::command]
+#[specta::specta]
+pub fn backup_overview(state: State<'_, AppState>) -> BackupOverview {
+    let dir = state.rolling_dir();
+    let mut rolling: Vec<RollingBackup> = std::fs::read_dir(&dir)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().to_string();
+            let date = name
+                .strip_prefix("tixian-")?
+                .strip_suffix(".zip")?
+                .to_string();
+            chrono::NaiveDate::parse_from_str(&date, "%Y-%m-%d").ok()?;
+            let bytes = e.metadata().ok()?.len() as i64;
+            Some(RollingBackup {
+                path: e.path().display().to_string(),
+                date,
+                bytes,
+            })
+        })
+        .collect();
+    rolling.sort_by(|a, b| b.date.cmp(&a.date));
+    let rolling_error = match &*state.rolling.lock().unwrap_or_else(|p| p.into_inner()) {
+        Some(Err(e)) => Some(e.clone()),
+        _ => None,
+    };
+    let today = local_date(&time::now());
+    let home = dirs_home().unwrap_or_else(|| dir.clone());
+    BackupOverview {
+        dir: dir.display().to_string(),
+        rolling,
+        keep: backup::ROLLING_KEEP as i64,
+        rolling_error,
+        suggested_path: home
+            .join(format!("tixian-backup-{today}.zip"))
+            .display()
+            .to_string(),
+    }
+}
+
+fn dirs_home() -> Option<PathBuf> {
+    std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_dir())
+}
+
+/// Writes a backup archive to `path` (replacing a file there: the save dialog asked).
+#[tauri::command]
+#[specta::specta]
+pub async fn backup_now(app: AppHandle, path: String) -> Result<BackupReport, ApiError> {
+    blocking(move || {
+        let state = app.state::<AppState>();
+        let path = PathBuf::from(path.trim());
+        state.with(|s| backup::backup(s, &path, &time::now()))
+    })
+    .await
+}
+
+/// Replaces all data with the archive at `path` after the UI's confirmation; the current
+/// database is kept beside itself first (see `RestoreReport::previous_kept_at`).
+#[tauri::command]
+#[specta::specta]
+pub async fn restore_backup(app: AppHandle, path: String) -> Result<RestoreReport, ApiError> {
+    blocking(move || {
+        let state = app.state::<AppState>();
+        state.restore(&PathBuf::from(path.trim()), &time::now())
+    })
+    .await
+}
+
+/// Today's automatic backup, made at start-up on a second connection so the UI stays usable.
+/// A failure is remembered for Settings and never stops the app.
+pub fn run_rolling_backup(app: &AppHandle) {
+    let state = app.state::<AppState>();
+    if state.open_error().is_some() {
+        return;
+    }
+    let _maintenance = state.maintenance.lock().unwrap_or_else(|p| p.into_inner());
+    let now = time::now();
+    let result = Store::open(&state.db_path)
+        .and_then(|store| {
+            backup::rolling_backup(&store, &state.rolling_dir(), local_date(&now), &now)
+        })
+        .map_err(|e| e.to_string());
+    if let Err(e) = &result {
+        eprintln!("tixian: automatic backup failed: {e}");
+    }
+    *state.rolling.lock().unwrap_or_else(|p| p.into_inner()) = Some(result);
+}
+
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    tauri::async_runtime::spawn_blocking(f)
+        .await
+        .map_err(|e| ApiError {
+            code: "internal".into(),
+            message: e.to_string(),
+            field: None,
+        })?
+}
