@@ -320,10 +320,25 @@ mod tests {
                 tx,
                 &withdrawal("微信支付", 100, WithdrawalStatus::Requested),
                 &now(),
-            )
+            )?;
+            crate::health::log_signal(
+                tx,
+                "微信支付",
+                crate::health::SignalKind::RaisedThreshold,
+                "门槛从 10 元提到 50 元",
+                &now(),
+                &now(),
+            )?;
+            crate::health::rule_text::save_rule_snapshot(tx, "微信支付", "提现手续费 0.1%", &now())
         })
         .unwrap();
         let deleted = s.transaction(|tx| delete_platform(tx, p.id)).unwrap();
+        let left = |table: &str| -> i64 {
+            s.conn()
+                .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+                .unwrap()
+        };
+        assert_eq!((left("danger_signals"), left("rule_snapshots")), (0, 0));
         assert!(list_platforms(s.conn()).unwrap().is_empty());
         // The record survives a trip through JSON (the UI holds it while it offers undo).
         let json = serde_json::to_string(&deleted).unwrap();
@@ -335,6 +350,12 @@ mod tests {
             list_withdrawals(s.conn(), Some("微信支付")).unwrap().len(),
             1
         );
+        let signals = crate::health::list_signals(s.conn(), "微信支付").unwrap();
+        assert_eq!(signals.len(), 1);
+        assert_eq!(signals[0].note, "门槛从 10 元提到 50 元");
+        let rules = crate::health::rule_text::list_rule_snapshots(s.conn(), "微信支付").unwrap();
+        assert_eq!(rules.len(), 1);
+        assert_eq!(rules[0].text, "提现手续费 0.1%");
     }
 
     #[test]

@@ -245,8 +245,8 @@ pub fn update_platform(
     get_platform(tx, id)
 }
 
-/// Deletes a platform with its balances, withdrawals and imported rows. The returned record
-/// holds all of it; [`undo::restore`] puts it back.
+/// Deletes a platform with its balances, withdrawals, imported rows, danger signals and saved
+/// payout rules. The returned record holds all of it; [`undo::restore`] puts it back.
 pub fn delete_platform(tx: &Transaction, id: i64) -> Result<Deleted> {
     get_platform(tx, id)?;
     let tables = vec![
@@ -254,6 +254,8 @@ pub fn delete_platform(tx: &Transaction, id: i64) -> Result<Deleted> {
         undo::capture(tx, "transactions", "platform_id = ?1", id)?,
         undo::capture(tx, "balance_snapshots", "platform_id = ?1", id)?,
         undo::capture(tx, "withdrawals", "platform_id = ?1", id)?,
+        undo::capture(tx, "danger_signals", "platform_id = ?1", id)?,
+        undo::capture(tx, "rule_snapshots", "platform_id = ?1", id)?,
     ];
     let cleared = vec![
         undo::capture_ref(tx, "imports", "platform_id", id)?,

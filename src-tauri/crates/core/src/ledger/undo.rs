@@ -49,12 +49,14 @@ pub struct Deleted {
 
 /// Tables whose names may appear in a [`Deleted`] record; restore refuses anything else, so a
 /// record edited on its way back through the UI cannot write to arbitrary tables.
-const RESTORABLE: [&str; 5] = [
+const RESTORABLE: [&str; 7] = [
     "platforms",
     "balance_snapshots",
     "withdrawals",
     "imports",
     "transactions",
+    "danger_signals",
+    "rule_snapshots",
 ];
 const RESTORABLE_REFS: [(&str, &str); 3] = [
     ("imports", "platform_id"),
