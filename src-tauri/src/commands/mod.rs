@@ -1,6 +1,7 @@
 //! IPC commands, one file per area. Each command is a few lines: arguments in, one core call,
 //! a typed result or `ApiError` out.
 
+pub mod bundle;
 pub mod cases;
 pub mod diagnose;
 pub mod knowledge;
