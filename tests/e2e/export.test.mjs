@@ -1,15 +1,15 @@
 // The evidence bundle from the real app: a case made with the CLI on the same database (with a
 // screenshot in the vault), exported from the case page to a typed path (native save dialogs
 // cannot be driven), checked from outside with pdftotext and `sha256sum -c`; exporting again to
-// the same place asks before overwriting; Verify reports every file unchanged, then names the
-// one whose byte was changed; a PDF that is not a bundle and a bundle without its folder get
-// clear messages. Screens in zh and en.
+// the same place asks before overwriting; Verify (typed path, or a drop sent as the shell's own
+// drag-drop event) reports every file unchanged, then names the one whose byte was changed; a
+// file that is not a bundle and a bundle without its folder get clear messages. zh and en.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { SHOTS, TARGET, freshHome, openApp } from "./helpers.mjs";
+import { SHOTS, TARGET, freshHome, openApp, sql } from "./helpers.mjs";
 import { makePng } from "./png.mjs";
 
 const CLI = process.env.TIXIAN_CLI ?? join(TARGET, "debug", "tixian");
@@ -108,6 +108,20 @@ describe("export: the evidence bundle from the case page", () => {
     await closeDialog(s);
   });
 
+  it("takes a dropped bundle (and refuses a dropped image) without adding evidence", async () => {
+    const s = app.session;
+    await s.click("[data-testid=verify-bundle]");
+    await s.find("[data-testid=verify-dialog]");
+    // The shell's own drag-drop event, as a real drop on the window sends it.
+    await drop(s, [join(home.dir, "提现失败截图.png")]);
+    await s.waitForText("[data-testid=verify-error]", "提现失败截图.png");
+    await drop(s, [pdf]);
+    await s.waitForText("[data-testid=verify-verdict]", "未被改动", 30000);
+    assert.equal(await value(s, "#verify-path"), pdf);
+    await closeDialog(s);
+    assert.equal(sql(home.db, "SELECT count(*) FROM evidence_items"), "1", "the drop did not become evidence");
+  });
+
   it("names the file whose byte was changed", async () => {
     const s = app.session;
     const name = readdirSync(files).find((f) => f.endsWith(".png"));
@@ -172,6 +186,15 @@ describe("export: the evidence bundle from the case page", () => {
 async function value(s, css) {
   await s.find(css);
   return s.exec("return document.querySelector(arguments[0]).value", [css]);
+}
+
+/** Sends the drag-drop event Tauri emits when files are dropped on the window. */
+async function drop(s, paths) {
+  await s.exec(
+    `return window.__TAURI_INTERNALS__.invoke('plugin:event|emit',
+      { event: 'tauri://drag-drop', payload: { paths: arguments[0], position: { x: 400, y: 300 } } })`,
+    [paths],
+  );
 }
 
 async function closeDialog(s) {
