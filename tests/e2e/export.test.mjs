@@ -30,6 +30,12 @@ describe("export: the evidence bundle from the case page", () => {
     tixian("case", "new", "--platform", "某某理财", "--amount", "1,234.50", "--occurred", "2026-11-02 10:00",
       "--summary", "申请提现后一直显示“审核中”，客服多次承诺处理但未到账", "--account", "尾号 1234");
     tixian("case", "evidence", "1", png, "--caption", "提现失败页面", "--taken-at", "2026-11-02 10:05");
+    // Reserve evidence: four full-size noisy screenshots, only in the "all" export below.
+    for (let i = 1; i <= 4; i++) {
+      const big = join(home.dir, `备用截图${i}.png`);
+      writeFileSync(big, makePng(1080, 2400, { noise: true }));
+      tixian("case", "evidence", "1", big, "--caption", `备用截图${i}`, "--tier", "reserve");
+    }
     app = await openApp(home);
   });
   after(async () => {
@@ -119,7 +125,7 @@ describe("export: the evidence bundle from the case page", () => {
     await s.waitForText("[data-testid=verify-verdict]", "未被改动", 30000);
     assert.equal(await value(s, "#verify-path"), pdf);
     await closeDialog(s);
-    assert.equal(sql(home.db, "SELECT count(*) FROM evidence_items"), "1", "the drop did not become evidence");
+    assert.equal(sql(home.db, "SELECT count(*) FROM evidence_items"), "5", "the drop did not become evidence");
   });
 
   it("names the file whose byte was changed", async () => {
@@ -174,7 +180,10 @@ describe("export: the evidence bundle from the case page", () => {
     await s.waitForText("[data-testid=export-exists]", "already exists");
     await s.screenshot(join(SHOTS, "en", "export-overwrite.png"));
     await s.click("[data-testid=export-overwrite]");
-    await s.waitForText("[data-testid=export-done]", "Bundle exported", 60000);
+    // About 30 MB of reserve screenshots: the progress bar is usually still up.
+    if (await s.exists("[data-testid=export-running]")) await s.screenshot(join(SHOTS, "en", "export-running.png"));
+    await s.waitForText("[data-testid=export-done]", "Bundle exported", 120000);
+    assert.equal(await s.text("[data-testid=export-files]"), "5");
     await s.screenshot(join(SHOTS, "en", "export-done.png"));
     await s.click("[data-testid=export-verify]");
     await s.waitForText("[data-testid=verify-verdict]", "unchanged", 30000);

@@ -1,9 +1,15 @@
-// A small valid RGB PNG (a gradient), built by hand so the tests need no image library.
+// Valid RGB PNGs built by hand, so the tests need no image library: a gradient, or noise (which
+// does not compress, for a large file that takes the export a moment).
+import { randomBytes } from "node:crypto";
 import { deflateSync } from "node:zlib";
 
-export function makePng(width, height) {
-  const raw = Buffer.alloc((width * 3 + 1) * height);
+export function makePng(width, height, { noise = false } = {}) {
+  const raw = noise ? randomBytes((width * 3 + 1) * height) : Buffer.alloc((width * 3 + 1) * height);
   for (let y = 0; y < height; y++) {
+    if (noise) {
+      raw[y * (width * 3 + 1)] = 0; // filter: none
+      continue;
+    }
     const row = y * (width * 3 + 1);
     raw[row] = 0; // filter: none
     for (let x = 0; x < width; x++) {
