@@ -7,7 +7,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { SHOTS, TARGET, freshHome, openApp, sql } from "./helpers.mjs";
 import { makePng } from "./png.mjs";
@@ -189,6 +189,21 @@ describe("export: the evidence bundle from the case page", () => {
     await s.waitForText("[data-testid=verify-verdict]", "unchanged", 30000);
     await s.screenshot(join(SHOTS, "en", "verify-ok.png"));
     assert.ok(existsSync(pdf));
+    await closeDialog(s);
+  });
+
+  it("makes a smaller PDF when asked, keeping the originals beside it", async () => {
+    const s = app.session;
+    const small = join(out, "smaller.pdf");
+    await s.click("[data-testid=export-bundle]");
+    await s.type("#export-path", small);
+    await s.click("[data-testid=export-tier-all]");
+    await s.click("[data-testid=export-smaller]");
+    await s.click("[data-testid=export-submit]");
+    await s.waitForText("[data-testid=export-done]", "Bundle exported", 120000);
+    const full = statSync(pdf).size;
+    assert.ok(statSync(small).size < full / 2, `smaller ${statSync(small).size} vs full ${full}`);
+    execFileSync("sha256sum", ["-c", "SHA256SUMS"], { cwd: join(out, "smaller.files") });
   });
 });
 
