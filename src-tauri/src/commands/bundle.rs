@@ -4,7 +4,7 @@
 
 use crate::state::{store_lang, AppState};
 use serde::{Deserialize, Serialize};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use tauri::{AppHandle, Manager, State};
 use tauri_specta::Event;
 use tixian_core::export::{self, ExportOptions, ExportReport, Stage, VerifyReport};
@@ -127,28 +127,40 @@ pub async fn verify_bundle(
         .map_err(internal)?
 }
 
-/// Shows `path` selected in the system file manager ("open folder" after an export).
+/// Shows `path` selected in the system file manager ("open folder" after an export). Off the
+/// main thread: asking the desktop's file manager over D-Bus can take a while.
 #[tauri::command]
 #[specta::specta]
-pub fn reveal_in_folder(state: State<'_, AppState>, path: String) -> Result<(), ApiError> {
+pub async fn reveal_in_folder(state: State<'_, AppState>, path: String) -> Result<(), ApiError> {
     let lang = state.with(|s| Ok(store_lang(s))).unwrap_or_default();
-    let path = Path::new(path.trim());
-    if !path.exists() {
-        return Err(CoreError::invalid(
-            "path",
-            format!("{} 不存在", path.display()),
-            format!("{} does not exist", path.display()),
-        )
-        .to_api(lang));
-    }
-    tauri_plugin_opener::reveal_item_in_dir(path).map_err(|e| {
-        CoreError::invalid(
-            "path",
-            format!("无法打开文件夹：{e}"),
-            format!("could not open the folder: {e}"),
-        )
-        .to_api(lang)
-    })
+    let run = move || {
+        let path = PathBuf::from(path.trim());
+        if !path.exists() {
+            return Err(CoreError::invalid(
+                "path",
+                format!("{} 不存在", path.display()),
+                format!("{} does not exist", path.display()),
+            )
+            .to_api(lang));
+        }
+        // No file manager answered (e.g. no desktop session): say where the folder is instead.
+        tauri_plugin_opener::reveal_item_in_dir(&path).map_err(|e| {
+            let dir = path.parent().unwrap_or(&path).display();
+            ApiError {
+                code: "unavailable".into(),
+                message: match lang {
+                    Lang::Zh => format!("无法打开文件管理器，请手动打开这个文件夹：{dir}（{e}）"),
+                    Lang::En => format!(
+                        "Could not open the file manager; open this folder yourself: {dir} ({e})"
+                    ),
+                },
+                field: None,
+            }
+        })
+    };
+    tauri::async_runtime::spawn_blocking(run)
+        .await
+        .map_err(internal)?
 }
 
 fn internal(e: impl std::fmt::Display) -> ApiError {

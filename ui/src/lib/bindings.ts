@@ -98,7 +98,10 @@ export const commands = {
 	 *  Not a bundle, or no such file → code `invalid`; differences are in the report's entries.
 	 */
 	verifyBundle: (pdf: string) => typedError<VerifyReport, ApiError>(__TAURI_INVOKE("verify_bundle", { pdf })),
-	/**  Shows `path` selected in the system file manager ("open folder" after an export). */
+	/**
+	 *  Shows `path` selected in the system file manager ("open folder" after an export). Off the
+	 *  main thread: asking the desktop's file manager over D-Bus can take a while.
+	 */
 	revealInFolder: (path: string) => typedError<null, ApiError>(__TAURI_INVOKE("reveal_in_folder", { path })),
 };
 
