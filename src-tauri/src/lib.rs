@@ -58,9 +58,14 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::backup::backup_overview,
             commands::backup::backup_now,
             commands::backup::restore_backup,
+            commands::bundle::bundle_default_path,
+            commands::bundle::export_case_bundle,
+            commands::bundle::verify_bundle,
+            commands::bundle::reveal_in_folder,
         ])
         .events(tauri_specta::collect_events![
-            commands::money::ImportProgressEvent
+            commands::money::ImportProgressEvent,
+            commands::bundle::ExportProgressEvent
         ])
         .dangerously_cast_bigints_to_number()
         .disable_serde_phases()

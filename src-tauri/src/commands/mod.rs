@@ -2,6 +2,7 @@
 //! a typed result or `ApiError` out.
 
 pub mod backup;
+pub mod bundle;
 pub mod cases;
 pub mod diagnose;
 pub mod knowledge;

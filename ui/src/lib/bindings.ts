@@ -92,10 +92,31 @@ export const commands = {
 	 *  database is kept beside itself first (see `RestoreReport::previous_kept_at`).
 	 */
 	restoreBackup: (path: string) => typedError<RestoreReport, ApiError>(__TAURI_INVOKE("restore_backup", { path })),
+	/**
+	 *  Where the save dialog starts: `案件12_证据包_2026-11-23.pdf` (English: `case12_evidence_…`) in
+	 *  the user's Documents folder (home, then the current folder, when there is none).
+	 */
+	bundleDefaultPath: (caseId: number) => typedError<string, ApiError>(__TAURI_INVOKE("bundle_default_path", { caseId })),
+	/**
+	 *  Writes the case's bundle to `out` (and `out`'s `.files/` folder) in the user's language.
+	 *  An existing bundle there fails with code `conflict` unless `overwrite` (the UI asks first).
+	 */
+	exportCaseBundle: (caseId: number, out: string, allTiers: boolean, smallerFile: boolean, overwrite: boolean) => typedError<ExportReport, ApiError>(__TAURI_INVOKE("export_case_bundle", { caseId, out, allTiers, smallerFile, overwrite })),
+	/**
+	 *  Re-hashes every file of the bundle `pdf` (in its `.files/` folder and embedded in the PDF).
+	 *  Not a bundle, or no such file → code `invalid`; differences are in the report's entries.
+	 */
+	verifyBundle: (pdf: string) => typedError<VerifyReport, ApiError>(__TAURI_INVOKE("verify_bundle", { pdf })),
+	/**
+	 *  Shows `path` selected in the system file manager ("open folder" after an export). Off the
+	 *  main thread: asking the desktop's file manager over D-Bus can take a while.
+	 */
+	revealInFolder: (path: string) => typedError<null, ApiError>(__TAURI_INVOKE("reveal_in_folder", { path })),
 };
 
 /** Events */
 export const events = {
+	exportProgressEvent: makeEvent<ExportProgressEvent, ExportProgressEvent>("export-progress-event"),
 	importProgressEvent: makeEvent<ImportProgressEvent, ImportProgressEvent>("import-progress-event"),
 };
 
@@ -397,6 +418,17 @@ export type DxQuestion = {
 	choices: string[],
 };
 
+/**
+ *  An image as embedded: `sha256` covers the image stream's bytes as stored in the PDF (then its
+ *  soft mask's, if any); for pass-through JPEG it equals the file's hash.
+ */
+export type EmbeddedImage = {
+	storage: ImageStorage,
+	width: number,
+	height: number,
+	sha256: string,
+};
+
 /**  Where the user stands on the escalation ladder and what comes next. */
 export type Escalation = {
 	stage: string,
@@ -429,6 +461,35 @@ export type EvidenceItem = {
 	width: number | null,
 	height: number | null,
 };
+
+/**  Export progress of one case's bundle: `done` of `total` steps, in `stage`. */
+export type ExportProgressEvent = {
+	case_id: number,
+	done: number,
+	total: number,
+	stage: ExportStage,
+};
+
+export type ExportReport = {
+	pdf: string,
+	files_dir: string,
+	/**  SHA-256 of `SHA256SUMS`, printed on the cover. */
+	fingerprint: string,
+	pages: number,
+	/**  Size of the PDF in bytes. */
+	pdf_size: number,
+	files: ManifestEntry[],
+};
+
+export type ExportStage = 
+/**  Copying and hashing the files, preparing images. */
+"files" | 
+/**  Laying out the pages. */
+"pages" | 
+/**  Writing the PDF. */
+"writing" | "done";
+
+export type FileStatus = "ok" | "changed" | "missing";
 
 /**  Where sources disagree (serialised like [`crate::kb::ConflictInfo`]), borrowed from the rule. */
 export type FindingConflict = {
@@ -471,6 +532,17 @@ export type HomeDue = {
 	/**  The screen that fixes it, as a hash route (`#/platforms`, `#/cases/3`, `#/health`). */
 	link: string,
 };
+
+/**  How an image ended up in the PDF. */
+export type ImageStorage = 
+/**  The PNG's own compressed pixel data, byte for byte. */
+"png_pass_through" | 
+/**  The JPEG file itself, byte for byte. */
+"jpeg_pass_through" | 
+/**  Decoded and stored losslessly (alpha, interlacing, other formats). */
+"lossless" | 
+/**  Downsampled for a smaller file (the original is beside the PDF). */
+"reduced";
 
 /**  Rows of the bill stored so far, sent while an import runs (for the progress bar). */
 export type ImportProgressEvent = {
@@ -598,6 +670,19 @@ export type LetterSource = {
 /**  How likely a cause is when its conditions hold. */
 export type Likelihood = "low" | "medium" | "high";
 
+/**  One file of the bundle, as listed in the manifest. */
+export type ManifestEntry = {
+	/**  File name inside `FILE.files/`. */
+	name: string,
+	size: number,
+	sha256: string,
+	original_name: string,
+	caption: string,
+	tier: string,
+	/**  How the file is shown inside the PDF, when it is an image. */
+	embedded: EmbeddedImage | null,
+};
+
 /**  The figures Home shows. */
 export type MoneyOverview = {
 	total: string,
@@ -632,6 +717,9 @@ export type PatternInfo = {
 	file: string,
 	overridden: boolean,
 };
+
+/**  Where a checked copy lives: in the folder beside the PDF, or embedded in the PDF. */
+export type Place = "files" | "pdf";
 
 export type Platform = {
 	id: number,
@@ -885,6 +973,25 @@ export type TxnRow = {
 };
 
 export type Unit = "working_days" | "days";
+
+export type VerifyEntry = {
+	name: string,
+	place: Place,
+	status: FileStatus,
+	expected: string,
+	/**  The hash found now; `None` when missing. */
+	actual: string | null,
+};
+
+export type VerifyReport = {
+	pdf: string,
+	files_dir: string,
+	case_id: number,
+	fingerprint: string,
+	/**  True only when every entry is ok. */
+	ok: boolean,
+	entries: VerifyEntry[],
+};
 
 export type WaitView = {
 	number: number,

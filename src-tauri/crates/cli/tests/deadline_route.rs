@@ -239,3 +239,66 @@ fn route_bad_input_exits_2_naming_the_argument() {
     sb.cmd(&["route"]).assert().code(2).stderr(contains("KIND"));
     assert!(!sb.db().exists());
 }
+
+/// A schedule the user adds to their rule folder (e.g. next year's, once published) counts for
+/// `deadline` and `route --from`; a broken one is refused naming the file, not silently ignored.
+#[test]
+fn deadline_uses_a_calendar_year_from_the_user_rule_folder() {
+    let sb = Sandbox::new();
+    let folder = sb.path("data/tixian/rules/calendar");
+    std::fs::create_dir_all(&folder).unwrap();
+    let year_2027 = r#"
+year = 2027
+
+[source]
+title = "国务院办公厅关于2027年部分节假日安排的通知（测试用）"
+document = "测试用"
+date = "2026-11-01"
+url = "https://example.invalid/2027"
+confidence = "high"
+checked = "2026-11-23"
+
+[[holiday]]
+id = "2027.new-year"
+name = { zh = "元旦", en = "New Year's Day" }
+off_from = "2027-01-01"
+off_to = "2027-01-03"
+makeup_workdays = []
+
+[[case]]
+from = "2026-12-31"
+working_days = 1
+due = "2027-01-04"
+"#;
+    std::fs::write(folder.join("2027.toml"), year_2027).unwrap();
+    let run = |args: &[&str]| {
+        sb.cmd(&[&["--json"], args].concat())
+            .env("XDG_DATA_HOME", sb.path("data"))
+            .output()
+            .unwrap()
+    };
+    let out = run(&["deadline", "--from", "2026-12-28", "--working-days", "5"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["calendar"], "official");
+    assert_eq!(
+        v["due"], "2027-01-05",
+        "New Year's Day 2027 is off in the user's file"
+    );
+
+    std::fs::write(
+        folder.join("2027.toml"),
+        year_2027.replace("2027-01-03", "2027-13-03"),
+    )
+    .unwrap();
+    let broken = run(&["deadline", "--from", "2026-12-28", "--working-days", "5"]);
+    assert_eq!(broken.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&broken.stderr);
+    assert!(err.contains("2027.toml"), "names the file: {err}");
+    let route = run(&["route", "wechat", "--from", "2026-12-28"]);
+    assert_eq!(route.status.code(), Some(2));
+}

@@ -124,6 +124,16 @@ impl Calendar {
         Ok(calendar)
     }
 
+    /// The built-in calendar with the user's rule folder laid over it, so a schedule the user
+    /// adds (next year's, once the State Council publishes it) counts everywhere; a broken file
+    /// there is an error naming it rather than a silently wrong deadline.
+    pub fn for_user(user_dir: &std::path::Path) -> crate::Result<Calendar> {
+        if !user_dir.join("calendar").is_dir() {
+            return Ok(Calendar::embedded());
+        }
+        Calendar::from_rules(&crate::rules::load(Some(user_dir))?)
+    }
+
     /// The calendar from the rules built into the binary (a test guarantees they are valid).
     pub fn embedded() -> Calendar {
         static EMBEDDED: OnceLock<Calendar> = OnceLock::new();

@@ -25,7 +25,13 @@ pub fn run(ctx: &Ctx, args: RouteArgs) -> Result<ExitCode, CoreError> {
         .map(|f| time::parse_date(f, "--from"))
         .transpose()?;
     let route = route::route_for(kind);
-    let due = from.map(|start| route::with_due_dates(&route, &Calendar::embedded(), start));
+    let calendar = match from {
+        Some(_) => Some(Calendar::for_user(&tixian_core::rules::default_user_dir())?),
+        None => None,
+    };
+    let due = from
+        .zip(calendar.as_ref())
+        .map(|(start, calendar)| route::with_due_dates(&route, calendar, start));
     let view = RouteView::new(&route, ctx.lang, due.as_deref());
     ctx.out.print(&view, |lang| human(&view, lang));
     Ok(ExitCode::SUCCESS)

@@ -112,6 +112,9 @@ pub struct ExportOptions {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
+// `Stage` is taken in the UI bindings by the complaint ladder's stage (the container name
+// does not change the JSON).
+#[serde(rename = "ExportStage")]
 pub enum Stage {
     /// Copying and hashing the files, preparing images.
     Files,

@@ -1,0 +1,172 @@
+//! The PDF evidence bundle in the app: a suggested file name, export off the UI thread with
+//! `ExportProgressEvent`s for the progress bar, verify (also off the UI thread: it re-hashes
+//! every file), and "open folder". Core does all the work; these only translate.
+
+use crate::state::{store_lang, AppState};
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+use tauri::{AppHandle, Manager, State};
+use tauri_specta::Event;
+use tixian_core::export::{self, ExportOptions, ExportReport, Stage, VerifyReport};
+use tixian_core::{rules, time, ApiError, CoreError, Lang};
+
+/// Export progress of one case's bundle: `done` of `total` steps, in `stage`.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+pub struct ExportProgressEvent {
+    pub case_id: i64,
+    pub done: u32,
+    pub total: u32,
+    pub stage: Stage,
+}
+
+/// Where the save dialog starts: `案件12_证据包_2026-11-23.pdf` (English: `case12_evidence_…`) in
+/// the user's Documents folder (home, then the current folder, when there is none).
+#[tauri::command]
+#[specta::specta]
+pub fn bundle_default_path(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    case_id: i64,
+) -> Result<String, ApiError> {
+    let lang = state.with(|s| Ok(store_lang(s))).unwrap_or_default();
+    let date = time::now().format("%Y-%m-%d").to_string();
+    let name = match lang {
+        Lang::Zh => format!("案件{case_id}_证据包_{date}.pdf"),
+        Lang::En => format!("case{case_id}_evidence_{date}.pdf"),
+    };
+    let paths = app.path();
+    let dir = paths
+        .document_dir()
+        .ok()
+        .filter(|d| d.is_dir())
+        .or_else(|| paths.home_dir().ok())
+        .unwrap_or_else(|| PathBuf::from("."));
+    Ok(dir.join(name).display().to_string())
+}
+
+/// Writes the case's bundle to `out` (and `out`'s `.files/` folder) in the user's language.
+/// An existing bundle there fails with code `conflict` unless `overwrite` (the UI asks first).
+#[tauri::command]
+#[specta::specta]
+pub async fn export_case_bundle(
+    app: AppHandle,
+    case_id: i64,
+    out: String,
+    all_tiers: bool,
+    smaller_file: bool,
+    overwrite: bool,
+) -> Result<ExportReport, ApiError> {
+    let worker = app.clone();
+    let run = move || {
+        let now = time::now();
+        let state = worker.state::<AppState>();
+        // The store is locked only while the case is read, not while the PDF is written.
+        let (input, lang) = state.with(|s| {
+            let lang = store_lang(s);
+            let vault = tixian_core::store::vault_dir(s.path());
+            let input = tixian_core::cases::bundle::bundle_input(
+                s.conn(),
+                case_id,
+                lang,
+                all_tiers,
+                &vault,
+                &now,
+                &rules::embedded(),
+            )?;
+            Ok((input, lang))
+        })?;
+        let opts = ExportOptions {
+            overwrite,
+            smaller_file,
+        };
+        let mut last = (u32::MAX, Stage::Done);
+        let mut progress = |p: export::Progress| {
+            // One event per step and stage change is plenty (a bundle has tens of steps).
+            if (p.done, p.stage) != last {
+                last = (p.done, p.stage);
+                let _ = ExportProgressEvent {
+                    case_id,
+                    done: p.done,
+                    total: p.total,
+                    stage: p.stage,
+                }
+                .emit(&worker);
+            }
+        };
+        let out = PathBuf::from(out.trim());
+        export::export_bundle(&input, &out, &opts, &mut progress).map_err(|e| e.to_api(lang))
+    };
+    tauri::async_runtime::spawn_blocking(run)
+        .await
+        .map_err(internal)?
+}
+
+/// Re-hashes every file of the bundle `pdf` (in its `.files/` folder and embedded in the PDF).
+/// Not a bundle, or no such file → code `invalid`; differences are in the report's entries.
+#[tauri::command]
+#[specta::specta]
+pub async fn verify_bundle(
+    state: State<'_, AppState>,
+    pdf: String,
+) -> Result<VerifyReport, ApiError> {
+    let lang = state.with(|s| Ok(store_lang(s))).unwrap_or_default();
+    let run = move || {
+        let pdf = PathBuf::from(pdf.trim());
+        if pdf.as_os_str().is_empty() {
+            return Err(CoreError::invalid(
+                "FILE",
+                "请选择或拖入证据包 PDF",
+                "choose or drop a bundle PDF",
+            )
+            .to_api(lang));
+        }
+        export::verify_bundle(&pdf).map_err(|e| e.to_api(lang))
+    };
+    tauri::async_runtime::spawn_blocking(run)
+        .await
+        .map_err(internal)?
+}
+
+/// Shows `path` selected in the system file manager ("open folder" after an export). Off the
+/// main thread: asking the desktop's file manager over D-Bus can take a while.
+#[tauri::command]
+#[specta::specta]
+pub async fn reveal_in_folder(state: State<'_, AppState>, path: String) -> Result<(), ApiError> {
+    let lang = state.with(|s| Ok(store_lang(s))).unwrap_or_default();
+    let run = move || {
+        let path = PathBuf::from(path.trim());
+        if !path.exists() {
+            return Err(CoreError::invalid(
+                "path",
+                format!("{} 不存在", path.display()),
+                format!("{} does not exist", path.display()),
+            )
+            .to_api(lang));
+        }
+        // No file manager answered (e.g. no desktop session): say where the folder is instead.
+        tauri_plugin_opener::reveal_item_in_dir(&path).map_err(|e| {
+            let dir = path.parent().unwrap_or(&path).display();
+            ApiError {
+                code: "unavailable".into(),
+                message: match lang {
+                    Lang::Zh => format!("无法打开文件管理器，请手动打开这个文件夹：{dir}（{e}）"),
+                    Lang::En => format!(
+                        "Could not open the file manager; open this folder yourself: {dir} ({e})"
+                    ),
+                },
+                field: None,
+            }
+        })
+    };
+    tauri::async_runtime::spawn_blocking(run)
+        .await
+        .map_err(internal)?
+}
+
+fn internal(e: impl std::fmt::Display) -> ApiError {
+    ApiError {
+        code: "internal".into(),
+        message: e.to_string(),
+        field: None,
+    }
+}
