@@ -2,6 +2,7 @@
 //! Domain rules, validation and messages all live in core; errors cross as a typed `ApiError`.
 
 mod commands;
+mod notify;
 mod state;
 
 use state::AppState;
@@ -55,6 +56,12 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::diagnose::diagnose_open_case,
             commands::diagnose::kb_catalogue,
             commands::diagnose::kb_match,
+            commands::followups::preview_follow_up,
+            commands::followups::add_follow_up,
+            commands::followups::mark_follow_up_done,
+            commands::followups::reopen_follow_up,
+            commands::followups::notifications_enabled,
+            commands::followups::set_notifications_enabled,
         ])
         .events(tauri_specta::collect_events![
             commands::money::ImportProgressEvent
@@ -75,6 +82,8 @@ pub fn run() {
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);
+            // Due items → desktop notifications, at start and hourly; never blocks or fails.
+            notify::start(app.handle().clone());
             Ok(())
         })
         .run(tauri::generate_context!())
