@@ -19,16 +19,27 @@ use tixian_core::{time, Lang};
 
 /// How often to look for due items after the first check at start.
 const INTERVAL: Duration = Duration::from_secs(60 * 60);
+/// Seconds between checks instead of an hour; for the e2e tests, which cannot wait an hour.
+const INTERVAL_ENV: &str = "TIXIAN_NOTIFY_EVERY";
+
+fn interval() -> Duration {
+    std::env::var(INTERVAL_ENV)
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .filter(|&secs| secs > 0)
+        .map_or(INTERVAL, Duration::from_secs)
+}
 /// More items than this at once become one summary notification instead of one each.
 const MAX_SINGLE: usize = 2;
 
 /// Starts the background checks; returns at once.
 pub fn start<R: Runtime>(app: AppHandle<R>) {
+    let every = interval();
     let spawned = std::thread::Builder::new()
         .name("due-notifications".into())
         .spawn(move || loop {
             check(&app);
-            std::thread::sleep(INTERVAL);
+            std::thread::sleep(every);
         });
     if let Err(e) = spawned {
         eprintln!("notifications: could not start the background check: {e}");
