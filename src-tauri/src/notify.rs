@@ -90,7 +90,10 @@ fn check<R: Runtime>(app: &AppHandle<R>) {
         })
     });
     if let Err(e) = recorded {
-        eprintln!("notifications: could not record what was sent: {}", e.message);
+        eprintln!(
+            "notifications: could not record what was sent: {}",
+            e.message
+        );
     }
 }
 
