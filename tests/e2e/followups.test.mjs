@@ -73,7 +73,7 @@ describe("follow-ups: chase a complaint when the body's deadline comes", () => {
     sql(home.db, `UPDATE follow_ups SET due_on = '${shanghaiDate(0)}'`);
     await s.go("#/cases");
     await s.go("#/");
-    await s.waitForText("[data-testid=home-due]", "12315 的处理期限（10 个工作日）已到");
+    await s.waitForText("[data-testid=home-due]", "某某理财：12315 的处理期限（10 个工作日）已到");
     await s.screenshot(join(SHOTS, "zh", "followup-home-due.png"));
 
     // The notifier has run (every 2 s) with nothing to show notifications: the app answers, and
@@ -123,7 +123,7 @@ describe("follow-ups: chase a complaint when the body's deadline comes", () => {
     // A second follow-up, already due (filed long ago), in English.
     cli("case", "follow-up", "1", "--body", "12363", "--filed", `${shanghaiDate(30)} 10:00`, "--working-days", "3");
     await s.go("#/");
-    await s.waitForText("[data-testid=home-due]", "12363's deadline (3 working days) has arrived");
+    await s.waitForText("[data-testid=home-due]", "某某理财: 12363's deadline (3 working days) has arrived");
     await s.screenshot(join(SHOTS, "en", "followup-home-due.png"));
     await s.go("#/cases/1");
     await s.click("[data-testid=tab-followups]");

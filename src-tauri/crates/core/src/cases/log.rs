@@ -510,13 +510,14 @@ pub fn due_items(conn: &Connection, now: &Timestamp) -> Result<Vec<DueItem>> {
                 ref_id: f.id,
                 since: f.due_on.clone(),
                 due_at: None,
+                // The platform first: with several cases, it says which one.
                 text: Text::new(
                     format!(
-                        "{} 的处理期限（{} 个工作日）已到，请追问进度",
+                        "{platform}：{} 的处理期限（{} 个工作日）已到，请追问进度",
                         f.body, f.deadline_working_days
                     ),
                     format!(
-                        "{}'s deadline ({} working days) has arrived; chase them for progress",
+                        "{platform}: {}'s deadline ({} working days) has arrived; chase them for progress",
                         f.body, f.deadline_working_days
                     ),
                 ),
@@ -544,8 +545,8 @@ pub fn due_items(conn: &Connection, now: &Timestamp) -> Result<Vec<DueItem>> {
                     .to_string(),
                 due_at: c.due.clone(),
                 text: Text::new(
-                    format!("客服承诺已逾期：{promise}"),
-                    format!("Customer-service promise overdue: {promise}"),
+                    format!("{platform}：客服承诺已逾期：{promise}"),
+                    format!("{platform}: customer-service promise overdue: {promise}"),
                 ),
             });
         }
