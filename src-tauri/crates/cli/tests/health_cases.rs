@@ -186,3 +186,33 @@ fn follow_up_done_on_an_unknown_follow_up_or_case_changes_nothing() {
     assert_eq!(code, 1);
     assert_eq!(v["due"].as_array().unwrap().len(), 2);
 }
+
+#[test]
+fn the_notification_switch_is_set_from_the_cli_and_bad_values_change_nothing() {
+    let sb = Sandbox::new();
+    setup(&sb);
+    let db = || {
+        rusqlite::Connection::open(sb.db())
+            .unwrap()
+            .query_row(
+                "SELECT value FROM settings WHERE key = 'notifications'",
+                [],
+                |r| r.get::<_, String>(0),
+            )
+            .ok()
+    };
+    assert_eq!(db(), None, "on until turned off");
+    sb.cmd(&["--lang", "en", "settings", "set", "notifications", "maybe"])
+        .assert()
+        .code(2)
+        .stderr(contains("on or off"));
+    assert_eq!(db(), None);
+    let v = sb.json(&["settings", "set", "notifications", "off"]);
+    assert_eq!(v["notifications"], false);
+    assert_eq!(db().as_deref(), Some("off"));
+    sb.json(&["settings", "set", "notifications", "on"]);
+    assert_eq!(db().as_deref(), Some("on"));
+    // The switch is about desktop notifications only: --due still lists and exits 1.
+    sb.json(&["settings", "set", "notifications", "off"]);
+    assert_eq!(due_json(&sb, "2026-03-25 09:00").0, 1);
+}
