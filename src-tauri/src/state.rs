@@ -21,6 +21,15 @@ impl AppState {
         }
     }
 
+    /// An in-memory store, for the shell's own tests.
+    #[cfg(test)]
+    pub fn in_memory() -> AppState {
+        AppState {
+            store: Store::open_in_memory().map(Mutex::new),
+            db_path: PathBuf::from(":memory:"),
+        }
+    }
+
     /// Runs `f` with the store; a store that failed to open reports why on every call.
     pub fn with<T>(
         &self,
