@@ -2,6 +2,7 @@
 //! Domain rules, validation and messages all live in core; errors cross as a typed `ApiError`.
 
 mod commands;
+mod notify;
 mod state;
 
 use state::AppState;
@@ -62,6 +63,12 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::bundle::export_case_bundle,
             commands::bundle::verify_bundle,
             commands::bundle::reveal_in_folder,
+            commands::followups::preview_follow_up,
+            commands::followups::add_follow_up,
+            commands::followups::mark_follow_up_done,
+            commands::followups::reopen_follow_up,
+            commands::followups::notifications_enabled,
+            commands::followups::set_notifications_enabled,
         ])
         .events(tauri_specta::collect_events![
             commands::money::ImportProgressEvent,
@@ -85,6 +92,8 @@ pub fn run() {
             builder.mount_events(app);
             let handle = app.handle().clone();
             std::thread::spawn(move || commands::backup::run_rolling_backup(&handle));
+            // Due items → desktop notifications, at start and hourly; never blocks or fails.
+            notify::start(app.handle().clone());
             Ok(())
         })
         .run(tauri::generate_context!())

@@ -31,6 +31,17 @@ impl AppState {
         }
     }
 
+    /// An in-memory store, for the shell's own tests.
+    #[cfg(test)]
+    pub fn in_memory() -> AppState {
+        AppState {
+            store: Mutex::new(Store::open_in_memory()),
+            db_path: PathBuf::from(":memory:"),
+            rolling: Mutex::new(None),
+            maintenance: Mutex::new(()),
+        }
+    }
+
     /// Runs `f` with the store; a store that failed to open reports why on every call.
     pub fn with<T>(
         &self,

@@ -5,6 +5,7 @@ pub mod backup;
 pub mod bundle;
 pub mod cases;
 pub mod diagnose;
+pub mod followups;
 pub mod knowledge;
 pub mod ledger;
 pub mod money;

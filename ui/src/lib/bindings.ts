@@ -112,6 +112,14 @@ export const commands = {
 	 *  main thread: asking the desktop's file manager over D-Bus can take a while.
 	 */
 	revealInFolder: (path: string) => typedError<null, ApiError>(__TAURI_INVOKE("reveal_in_folder", { path })),
+	/**  The due day and the working days left, computed as the form is filled in; stores nothing. */
+	previewFollowUp: (input: FollowUpInput) => typedError<FollowUpPreview, ApiError>(__TAURI_INVOKE("preview_follow_up", { input })),
+	addFollowUp: (id: number, input: FollowUpInput) => typedError<FollowUp, ApiError>(__TAURI_INVOKE("add_follow_up", { id, input })),
+	markFollowUpDone: (id: number, followUp: number) => typedError<null, ApiError>(__TAURI_INVOKE("mark_follow_up_done", { id, followUp })),
+	/**  Undo of "done": the follow-up is open (and due, if its day has come) again. */
+	reopenFollowUp: (id: number, followUp: number) => typedError<null, ApiError>(__TAURI_INVOKE("reopen_follow_up", { id, followUp })),
+	notificationsEnabled: () => typedError<boolean, ApiError>(__TAURI_INVOKE("notifications_enabled")),
+	setNotificationsEnabled: (on: boolean) => typedError<null, ApiError>(__TAURI_INVOKE("set_notifications_enabled", { on })),
 };
 
 /** Events */
@@ -511,6 +519,27 @@ export type FollowUp = {
 	/**  Working days from today to `due_on` (negative when past), as of `now`. */
 	working_days_left: number,
 	/**  Not done and `due_on` is today or earlier. */
+	due: boolean,
+};
+
+/**  The "add follow-up" form as typed. */
+export type FollowUpInput = {
+	/**  Who the complaint went to (12315, 12363, the platform's complaint mailbox …). */
+	body: string,
+	reference: string,
+	/**  When it was filed (a date or a date and time; Asia/Shanghai without an offset). */
+	filed: string,
+	/**  The body's own deadline in working days. */
+	working_days: number,
+};
+
+/**  When a follow-up would come due, shown before it is saved. */
+export type FollowUpPreview = {
+	/**  The day to chase (YYYY-MM-DD): `working_days` working days after the filing day. */
+	due_on: string,
+	/**  Working days from today to `due_on` (negative when already past). */
+	working_days_left: number,
+	/**  `due_on` is today or earlier: it would show on Home at once. */
 	due: boolean,
 };
 

@@ -127,6 +127,13 @@ pub enum CaseCommand {
         #[arg(long, default_value = "")]
         reference: String,
     },
+    /// Mark a follow-up as done (the body answered, or you chased them): it leaves the due list.
+    FollowUpDone {
+        id: i64,
+        follow_up: i64,
+        #[arg(long)]
+        at: Option<String>,
+    },
     /// Print the complaint letter (--lang zh|en chooses the language).
     Letter {
         id: i64,
@@ -363,6 +370,14 @@ pub fn run(ctx: &Ctx, cmd: CaseCommand) -> Result<ExitCode, CoreError> {
                 if lang == Lang::Zh { format!("已标记联系记录 #{contact} 的承诺已兑现") } else { format!("Marked the promise of contact #{contact} as kept") }
             });
         }
+        CaseCommand::FollowUpDone { id, follow_up, at } => {
+            let at = at_or_now(&at, "--at")?;
+            let mut store = ctx.open_store()?;
+            store.transaction(|tx| cases::mark_follow_up_done(tx, id, follow_up, &at))?;
+            ctx.out.print(&serde_json::json!({ "case": id, "follow_up": follow_up, "done_at": time::to_rfc3339(&at) }), |lang| {
+                if lang == Lang::Zh { format!("已标记跟进 #{follow_up} 完成") } else { format!("Marked follow-up #{follow_up} as done") }
+            });
+        }
         CaseCommand::Status { id, status } => {
             let status: CaseStatus = status.parse().map_err(|e: CoreError| e.field("STATUS"))?;
             let mut store = ctx.open_store()?;
@@ -477,7 +492,7 @@ fn flag(e: CoreError) -> CoreError {
     let flag = match name.as_str() {
         "platform" | "summary" | "amount" | "occurred" | "account" | "message" | "text"
         | "evidence" | "agent" | "said" | "promise" | "due" | "outcome" | "caption" | "body"
-        | "reference" => format!("--{name}"),
+        | "reference" | "filed" => format!("--{name}"),
         "working_days" => "--working-days".into(),
         _ => return e,
     };

@@ -1,6 +1,7 @@
 //! `tixian settings set KEY VALUE` / `tixian settings show`: the figures health uses.
 //! Keys: `monthly-spending` and `outside-money` (yuan; `none` clears), and
-//! `test-interval PLATFORM` is set with `tixian settings set test-interval DAYS --platform NAME`.
+//! `test-interval PLATFORM` is set with `tixian settings set test-interval DAYS --platform NAME`;
+//! `notifications on|off` switches the app's desktop notifications (the same switch as Settings).
 
 use crate::Ctx;
 use clap::Subcommand;
@@ -11,9 +12,9 @@ use tixian_core::{time, CoreError, Lang, Money};
 
 #[derive(Subcommand)]
 pub enum SettingsCommand {
-    /// Set a value: monthly-spending AMOUNT | outside-money AMOUNT | test-interval DAYS --platform NAME.
+    /// Set a value: monthly-spending AMOUNT | outside-money AMOUNT | test-interval DAYS --platform NAME | notifications on|off.
     Set {
-        /// monthly-spending | outside-money | test-interval
+        /// monthly-spending | outside-money | test-interval | notifications
         key: String,
         /// Yuan for the money keys (`none` clears); whole days (1–366) for test-interval.
         value: String,
@@ -82,11 +83,32 @@ pub fn run(ctx: &Ctx, cmd: SettingsCommand) -> Result<ExitCode, CoreError> {
                     Lang::En => format!("{}: a test withdrawal every {} days", p.name, p.test_interval_days),
                 });
             }
+            "notifications" => {
+                let on = match value.trim() {
+                    "on" => true,
+                    "off" => false,
+                    _ => {
+                        return Err(CoreError::invalid(
+                            "VALUE",
+                            format!("“{value}”应为 on 或 off"),
+                            format!("“{value}” should be on or off"),
+                        ))
+                    }
+                };
+                let mut store = ctx.open_store()?;
+                store.transaction(|tx| health::set_notifications_enabled(tx, on))?;
+                ctx.out.print(&serde_json::json!({ "notifications": on }), |lang| match (lang, on) {
+                    (Lang::Zh, true) => "桌面通知：开".into(),
+                    (Lang::Zh, false) => "桌面通知：关".into(),
+                    (Lang::En, true) => "Desktop notifications: on".into(),
+                    (Lang::En, false) => "Desktop notifications: off".into(),
+                });
+            }
             other => {
                 return Err(CoreError::invalid(
                     "KEY",
-                    format!("未知设置“{other}”，可选：monthly-spending、outside-money、test-interval"),
-                    format!("unknown setting “{other}”; use monthly-spending, outside-money or test-interval"),
+                    format!("未知设置“{other}”，可选：monthly-spending、outside-money、test-interval、notifications"),
+                    format!("unknown setting “{other}”; use monthly-spending, outside-money, test-interval or notifications"),
                 ))
             }
         },

@@ -7,6 +7,7 @@
 use super::{get_case, optional_text, required_text, short_time, Case, Channel, Stage};
 use crate::calendar::Calendar;
 use crate::error::{CoreError, Result};
+use crate::health::local_date;
 use crate::lang::Text;
 use crate::ledger::utc_key;
 use crate::time::{self, Timestamp};
@@ -299,6 +300,58 @@ pub struct FollowUp {
     pub due: bool,
 }
 
+/// When a follow-up would come due, shown before it is saved.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct FollowUpPreview {
+    /// The day to chase (YYYY-MM-DD): `working_days` working days after the filing day.
+    pub due_on: String,
+    /// Working days from today to `due_on` (negative when already past).
+    pub working_days_left: i64,
+    /// `due_on` is today or earlier: it would show on Home at once.
+    pub due: bool,
+}
+
+/// Checks a follow-up (who it went to, reference, 1–365 working days) and computes its due day
+/// with the working-day calendar (filing day not counted, weekends and holidays skipped).
+pub fn preview_follow_up(
+    new: &NewFollowUp,
+    cal: &Calendar,
+    now: &Timestamp,
+) -> Result<FollowUpPreview> {
+    required_text(
+        &new.body,
+        "body",
+        100,
+        "投诉对象（如 12315、平台投诉邮箱）",
+        "who the complaint went to (e.g. 12315)",
+    )?;
+    optional_text(&new.reference, "reference", 100)?;
+    if new.working_days == 0 || new.working_days > 365 {
+        return Err(CoreError::invalid(
+            "working_days",
+            "期限须为 1 到 365 个工作日",
+            "the deadline must be 1 to 365 working days",
+        ));
+    }
+    if new.filed_at > *now + chrono::Duration::days(1) {
+        return Err(CoreError::invalid(
+            "filed",
+            "投诉提交时间在未来，请检查",
+            "the complaint's filing time is in the future; check it",
+        ));
+    }
+    let today = local_date(now);
+    let due = cal
+        .add_working_days(local_date(&new.filed_at), new.working_days)
+        .due;
+    Ok(FollowUpPreview {
+        due_on: due.to_string(),
+        working_days_left: cal.working_days_between(today, due),
+        due: due <= today,
+    })
+}
+
 /// Schedules a chase `working_days` working days after filing (start day not counted).
 pub fn add_follow_up(
     tx: &Transaction,
@@ -308,33 +361,31 @@ pub fn add_follow_up(
     now: &Timestamp,
 ) -> Result<FollowUp> {
     get_case(tx, case_id)?;
-    let body = required_text(
-        &new.body,
-        "body",
-        100,
-        "投诉对象（如 12315、平台投诉邮箱）",
-        "who the complaint went to (e.g. 12315)",
-    )?;
-    let reference = optional_text(&new.reference, "reference", 100)?;
-    if new.working_days == 0 || new.working_days > 365 {
-        return Err(CoreError::invalid(
-            "working_days",
-            "期限须为 1 到 365 个工作日",
-            "the deadline must be 1 to 365 working days",
-        ));
-    }
-    let due_on = cal
-        .add_working_days(new.filed_at.date_naive(), new.working_days)
-        .due;
+    let due_on = preview_follow_up(new, cal, now)?.due_on;
     tx.execute(
         "INSERT INTO follow_ups(case_id, body, reference, filed_at, deadline_working_days, due_on, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![case_id, body, reference, time::to_rfc3339(&new.filed_at), new.working_days, due_on.to_string(), time::to_rfc3339(now)],
+        params![case_id, new.body.trim(), new.reference.trim(), time::to_rfc3339(&new.filed_at), new.working_days, due_on, time::to_rfc3339(now)],
     )?;
     let id = tx.last_insert_rowid();
     list_follow_ups(tx, case_id, now)?
         .into_iter()
         .find(|f| f.id == id)
         .ok_or_else(|| CoreError::Internal("follow-up vanished after insert".into()))
+}
+
+/// Undoes [`mark_follow_up_done`]: the follow-up is open (and due, if its day has come) again.
+pub fn reopen_follow_up(tx: &Transaction, case_id: i64, follow_up_id: i64) -> Result<()> {
+    let n = tx.execute(
+        "UPDATE follow_ups SET done_at = NULL WHERE id = ?1 AND case_id = ?2",
+        params![follow_up_id, case_id],
+    )?;
+    if n == 0 {
+        return Err(CoreError::NotFound {
+            what: "follow-up",
+            key: follow_up_id.to_string(),
+        });
+    }
+    Ok(())
 }
 
 pub fn mark_follow_up_done(
@@ -375,7 +426,7 @@ fn stamp(
 
 pub fn list_follow_ups(conn: &Connection, case_id: i64, now: &Timestamp) -> Result<Vec<FollowUp>> {
     let cal = Calendar::embedded();
-    let today = now.date_naive();
+    let today = local_date(now);
     let mut stmt = conn.prepare(
         "SELECT id, case_id, body, reference, filed_at, deadline_working_days, due_on, done_at FROM follow_ups WHERE case_id = ?1 ORDER BY due_on, id",
     )?;
@@ -459,13 +510,14 @@ pub fn due_items(conn: &Connection, now: &Timestamp) -> Result<Vec<DueItem>> {
                 ref_id: f.id,
                 since: f.due_on.clone(),
                 due_at: None,
+                // The platform first: with several cases, it says which one.
                 text: Text::new(
                     format!(
-                        "{} 的处理期限（{} 个工作日）已到，请追问进度",
+                        "{platform}：{} 的处理期限（{} 个工作日）已到，请追问进度",
                         f.body, f.deadline_working_days
                     ),
                     format!(
-                        "{}'s deadline ({} working days) has arrived; chase them for progress",
+                        "{platform}: {}'s deadline ({} working days) has arrived; chase them for progress",
                         f.body, f.deadline_working_days
                     ),
                 ),
@@ -493,8 +545,8 @@ pub fn due_items(conn: &Connection, now: &Timestamp) -> Result<Vec<DueItem>> {
                     .to_string(),
                 due_at: c.due.clone(),
                 text: Text::new(
-                    format!("客服承诺已逾期：{promise}"),
-                    format!("Customer-service promise overdue: {promise}"),
+                    format!("{platform}：客服承诺已逾期：{promise}"),
+                    format!("{platform}: customer-service promise overdue: {promise}"),
                 ),
             });
         }

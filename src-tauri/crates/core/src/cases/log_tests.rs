@@ -174,3 +174,84 @@ fn timeline_is_in_time_order_and_evidence_links_must_belong_to_the_case() {
         .unwrap_err();
     assert_eq!(e.field_name(), Some("evidence"));
 }
+
+#[test]
+fn a_follow_up_is_previewed_before_saving_and_can_be_reopened() {
+    let (mut store, id) = store_with_case();
+    let cal = Calendar::embedded();
+    let mut new = NewFollowUp {
+        body: "12315".into(),
+        reference: String::new(),
+        filed_at: t("2026-03-13 10:00"),
+        working_days: 7,
+    };
+    // Seen on Thursday 03-19: due Tue 03-24, three working days away.
+    let p = preview_follow_up(&new, &cal, &t("2026-03-19 09:00")).unwrap();
+    assert_eq!(
+        (p.due_on.as_str(), p.working_days_left, p.due),
+        ("2026-03-24", 3, false)
+    );
+    // Filed after midnight in Shanghai (still the previous day in UTC) counts from the Shanghai day.
+    new.filed_at = t("2026-03-12T16:30:00Z");
+    assert_eq!(
+        preview_follow_up(&new, &cal, &t("2026-03-19 09:00"))
+            .unwrap()
+            .due_on,
+        "2026-03-24"
+    );
+    for (bad, field) in [
+        (
+            NewFollowUp {
+                body: " ".into(),
+                ..new.clone()
+            },
+            "body",
+        ),
+        (
+            NewFollowUp {
+                working_days: 0,
+                ..new.clone()
+            },
+            "working_days",
+        ),
+        (
+            NewFollowUp {
+                working_days: 366,
+                ..new.clone()
+            },
+            "working_days",
+        ),
+        (
+            NewFollowUp {
+                filed_at: t("2026-03-25 10:00"),
+                ..new.clone()
+            },
+            "filed",
+        ),
+    ] {
+        let e = preview_follow_up(&bad, &cal, &t("2026-03-19 09:00")).unwrap_err();
+        assert_eq!(e.field_name(), Some(field));
+    }
+    let f = store
+        .transaction(|tx| add_follow_up(tx, id, &new, &cal, &t("2026-03-19 09:00")))
+        .unwrap();
+    store
+        .transaction(|tx| mark_follow_up_done(tx, id, f.id, &t("2026-03-24 09:00")))
+        .unwrap();
+    assert!(due_items(store.conn(), &t("2026-03-25 08:00"))
+        .unwrap()
+        .is_empty());
+    store
+        .transaction(|tx| reopen_follow_up(tx, id, f.id))
+        .unwrap();
+    assert_eq!(
+        due_items(store.conn(), &t("2026-03-25 08:00"))
+            .unwrap()
+            .len(),
+        1
+    );
+    let missing = store
+        .transaction(|tx| reopen_follow_up(tx, id, 99))
+        .unwrap_err();
+    assert!(matches!(missing, CoreError::NotFound { .. }));
+}

@@ -16,8 +16,9 @@ pub mod types;
 
 pub use log::{
     add_contact, add_event, add_follow_up, due_items, escalation, list_contacts, list_events,
-    list_follow_ups, mark_follow_up_done, mark_promise_kept, Contact, DueItem, DueKind,
-    EscalationAdvice, FollowUp, NewContact, NewEvent, NewFollowUp, TimelineEvent,
+    list_follow_ups, mark_follow_up_done, mark_promise_kept, preview_follow_up, reopen_follow_up,
+    Contact, DueItem, DueKind, EscalationAdvice, FollowUp, FollowUpPreview, NewContact, NewEvent,
+    NewFollowUp, TimelineEvent,
 };
 pub use types::{CaseStatus, Channel, Stage, Tier};
 

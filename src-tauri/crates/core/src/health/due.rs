@@ -1,17 +1,19 @@
 //! What is due, and when: test withdrawals (every `test_interval_days` calendar days, 30 by
-//! default), the quarterly review (three calendar months after the last one), and the
-//! once-a-day bookkeeping for desktop notifications.
+//! default), the quarterly review (three calendar months after the last one), the cases' items
+//! (follow-ups whose body's deadline has come, overdue customer-service promises), and the
+//! once-a-day bookkeeping for desktop notifications (plus the user's on/off switch for them).
 //!
 //! All of it is date arithmetic on Asia/Shanghai calendar dates (`chrono::NaiveDate`), never
 //! "30 × 24 h" on instants: a test at 23:30 on 31 January is a test on 31 January, and its next
 //! one is due 30 calendar days later, 2 March (2 March in 2026, 1 March in a leap year).
 
+use crate::cases;
 use crate::error::Result;
 use crate::lang::Text;
 use crate::time::Timestamp;
 use chrono::{Days, Months, NaiveDate};
 use chrono_tz::Asia::Shanghai;
-use rusqlite::{params, Transaction};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
 
 /// The user's calendar day of an instant (Asia/Shanghai, the app's time zone).
@@ -54,15 +56,18 @@ pub fn next_review_due(
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct DueItem {
-    /// `test_withdrawal` | `quarterly_review` (the contract also reserves `case_deadline`,
-    /// `promise_overdue` for the cases module).
+    /// `test_withdrawal` | `quarterly_review` | `case_deadline` (a follow-up to chase) |
+    /// `promise_overdue` (a customer-service promise past its due time).
     pub what: String,
-    /// The platform's name for a test withdrawal, null otherwise.
+    /// The platform's name for a test withdrawal or a case item, null for the review.
     pub platform: Option<String>,
     /// `YYYY-MM-DD`, the day it became due.
     pub since: String,
-    /// Stable id for notification bookkeeping and UI links, e.g. `test_withdrawal:3`.
+    /// Stable id for notification bookkeeping and UI links, e.g. `test_withdrawal:3`,
+    /// `case_deadline:7` (follow-up 7), `promise_overdue:12` (contact 12).
     pub key: String,
+    /// The case a `case_deadline` or `promise_overdue` item belongs to, null otherwise.
+    pub case_id: Option<i64>,
     /// A one-line title in both languages (for Home and the notification).
     pub title: Text,
 }
@@ -74,6 +79,7 @@ impl DueItem {
             platform: Some(platform.to_string()),
             since: since.to_string(),
             key: format!("test_withdrawal:{platform_id}"),
+            case_id: None,
             title: Text::new(
                 format!("该给{platform}做一次小额测试提现了（自 {since} 起）"),
                 format!("Time for a small test withdrawal from {platform} (due since {since})"),
@@ -87,6 +93,7 @@ impl DueItem {
             platform: None,
             since: since.to_string(),
             key: "quarterly_review".into(),
+            case_id: None,
             title: Text::new(
                 format!("该做季度检查了（自 {since} 起）：牌照、规则、测试提现、资金占比"),
                 format!(
@@ -97,29 +104,93 @@ impl DueItem {
     }
 }
 
+/// A case's due item (follow-up or broken promise) in the health list's shape.
+impl From<cases::DueItem> for DueItem {
+    fn from(d: cases::DueItem) -> DueItem {
+        let what = match d.what {
+            cases::DueKind::CaseDeadline => "case_deadline",
+            cases::DueKind::PromiseOverdue => "promise_overdue",
+        };
+        DueItem {
+            what: what.into(),
+            platform: Some(d.platform),
+            since: d.since,
+            key: format!("{what}:{}", d.ref_id),
+            case_id: Some(d.case_id),
+            title: d.text,
+        }
+    }
+}
+
 /// Everything due at `at` (the same list as `health(conn, at).due`).
 pub fn due_items(conn: &rusqlite::Connection, at: &Timestamp) -> Result<Vec<DueItem>> {
     Ok(super::health(conn, at)?.due)
+}
+
+/// The due items not yet notified today (Asia/Shanghai); reads only. The app shows these, then
+/// records each one it could hand to the notification service with [`mark_notified`]. One not
+/// shown (no service running) stays pending and is tried again at the next check.
+pub fn pending_notifications(conn: &Connection, at: &Timestamp) -> Result<Vec<DueItem>> {
+    let today = local_date(at).to_string();
+    let mut stmt =
+        conn.prepare_cached("SELECT last_notified_on FROM notifications_sent WHERE item_key = ?1")?;
+    let mut out = Vec::new();
+    for item in due_items(conn, at)? {
+        let last: Option<String> = stmt.query_row([&item.key], |r| r.get(0)).optional()?;
+        if last.as_deref() != Some(today.as_str()) {
+            out.push(item);
+        }
+    }
+    Ok(out)
+}
+
+/// Records that the item `key` was notified on `at`'s day; returns false if it already was.
+pub fn mark_notified(tx: &Transaction, key: &str, at: &Timestamp) -> Result<bool> {
+    let changed = tx.execute(
+        "INSERT INTO notifications_sent(item_key, last_notified_on) VALUES (?1, ?2)
+         ON CONFLICT(item_key) DO UPDATE SET last_notified_on = excluded.last_notified_on
+         WHERE last_notified_on <> excluded.last_notified_on",
+        params![key, local_date(at).to_string()],
+    )?;
+    Ok(changed > 0)
 }
 
 /// The due items to notify about now: those not yet notified today (Asia/Shanghai). Marks them
 /// as notified in the same transaction, so each item is sent at most once a day even if the app
 /// checks every few minutes. If showing the notification fails, the caller may roll back.
 pub fn notifications_to_send(tx: &Transaction, at: &Timestamp) -> Result<Vec<DueItem>> {
-    let today = local_date(at).to_string();
     let mut send = Vec::new();
     for item in due_items(tx, at)? {
-        let changed = tx.execute(
-            "INSERT INTO notifications_sent(item_key, last_notified_on) VALUES (?1, ?2)
-             ON CONFLICT(item_key) DO UPDATE SET last_notified_on = excluded.last_notified_on
-             WHERE last_notified_on <> excluded.last_notified_on",
-            params![item.key, today],
-        )?;
-        if changed > 0 {
+        if mark_notified(tx, &item.key, at)? {
             send.push(item);
         }
     }
     Ok(send)
+}
+
+/// The `settings` key of the desktop-notification switch.
+const NOTIFICATIONS_SETTING: &str = "notifications";
+
+/// Whether the user wants desktop notifications (on until they turn them off in Settings).
+pub fn notifications_enabled(conn: &Connection) -> Result<bool> {
+    let v: Option<String> = conn
+        .query_row(
+            "SELECT value FROM settings WHERE key = ?1",
+            [NOTIFICATIONS_SETTING],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(v.as_deref() != Some("off"))
+}
+
+/// Turns desktop notifications on or off (Home and `tixian health --due` are unaffected).
+pub fn set_notifications_enabled(tx: &Transaction, on: bool) -> Result<()> {
+    tx.execute(
+        "INSERT INTO settings(key, value) VALUES (?1, ?2)
+         ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        params![NOTIFICATIONS_SETTING, if on { "on" } else { "off" }],
+    )?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -1,7 +1,6 @@
 //! What Home lists as due: the health items (test withdrawals, the quarterly review) and the
 //! cases' items (follow-ups to chase, broken promises), oldest first, each with where to fix it.
 
-use crate::cases;
 use crate::time::Timestamp;
 use crate::{Lang, Result};
 use rusqlite::Connection;
@@ -20,36 +19,29 @@ pub struct HomeDue {
     pub link: String,
 }
 
-/// Everything due as of `at`, oldest first.
+/// Everything due as of `at`, oldest first: the same items as `health(conn, at).due` (and as
+/// the desktop notifications), with links.
 pub fn home_due(conn: &Connection, at: &Timestamp, lang: Lang) -> Result<Vec<HomeDue>> {
     let mut out: Vec<HomeDue> = super::due_items(conn, at)?
         .into_iter()
         .map(|d| HomeDue {
-            link: if d.what == "test_withdrawal" {
-                "#/platforms"
-            } else {
-                "#/health"
-            }
-            .to_string(),
+            link: link(&d),
             what: d.what,
             title: d.title.get(lang).to_string(),
             since: d.since,
         })
         .collect();
-    out.extend(cases::due_items(conn, at)?.into_iter().map(|d| {
-        HomeDue {
-            what: match d.what {
-                cases::DueKind::CaseDeadline => "case_deadline",
-                cases::DueKind::PromiseOverdue => "promise_overdue",
-            }
-            .to_string(),
-            title: d.text.get(lang).to_string(),
-            since: d.since,
-            link: format!("#/cases/{}", d.case_id),
-        }
-    }));
     out.sort_by(|a, b| a.since.cmp(&b.since));
     Ok(out)
+}
+
+/// The screen that fixes a due item.
+pub fn link(d: &super::DueItem) -> String {
+    match (d.what.as_str(), d.case_id) {
+        (_, Some(case_id)) => format!("#/cases/{case_id}"),
+        ("test_withdrawal", None) => "#/platforms".into(),
+        _ => "#/health".into(),
+    }
 }
 
 #[cfg(test)]

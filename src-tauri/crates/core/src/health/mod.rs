@@ -7,7 +7,8 @@
 //! (`tixian health --json`).
 //!
 //! - [`arrivals`]: delay statistics and the "longer arrivals" detection.
-//! - [`due`]: due dates (calendar-date arithmetic), due items and notification bookkeeping.
+//! - [`due`]: due dates (calendar-date arithmetic), due items (with the cases' follow-ups and
+//!   broken promises) and notification bookkeeping.
 //! - [`records`]: danger signals, emergency-fund settings, quarterly reviews.
 //! - [`readiness`]: the 0–100 score and its reasons.
 //! - [`rule_text`]: payout-rule snapshots, their diff and threshold/fee rises.
@@ -36,11 +37,14 @@ pub mod rule_text;
 mod tests;
 #[cfg(test)]
 mod tests_backup;
+#[cfg(test)]
+mod tests_notify;
 
 pub use arrivals::{ArrivalHours, Trend};
 pub use backup::{backup, restore, rolling_backup, BackupReport, RestoreReport, ROLLING_KEEP};
 pub use due::{
-    due_items, local_date, next_review_due, next_test_due, notifications_to_send, DueItem,
+    due_items, local_date, mark_notified, next_review_due, next_test_due, notifications_enabled,
+    notifications_to_send, pending_notifications, set_notifications_enabled, DueItem,
 };
 pub use readiness::{Readiness, ReadinessReason};
 pub use records::{
@@ -312,6 +316,12 @@ pub fn health(conn: &Connection, at: &Timestamp) -> Result<HealthReport> {
     if let (true, Some(since)) = (review_due, next_review) {
         due.push(DueItem::quarterly_review(since));
     }
+    // The cases' items (follow-ups to chase, broken promises) after the platform ones.
+    due.extend(
+        crate::cases::due_items(conn, at)?
+            .into_iter()
+            .map(DueItem::from),
+    );
 
     let readiness = readiness::score(&platforms, total_fen, months, review_due);
     Ok(HealthReport {
