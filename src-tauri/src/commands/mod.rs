@@ -3,6 +3,7 @@
 
 pub mod cases;
 pub mod diagnose;
+pub mod health;
 pub mod knowledge;
 pub mod ledger;
 pub mod money;
