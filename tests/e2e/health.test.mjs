@@ -63,12 +63,22 @@ describe("health: figures, rule snapshots, review, charts", { skip: !existsSync(
   let jia;
 
   before(async () => {
-    seed(home.db);
-    jia = sql(home.db, "SELECT id FROM platforms WHERE name = '甲'");
     app = await openApp(home);
   });
   after(async () => {
     await app?.close();
+  });
+
+  it("without platforms, explains and links to Platforms", async () => {
+    const s = app.session;
+    await s.click("[data-nav=health]");
+    await s.find("[data-testid=empty-state]");
+    assert.equal(await s.exec("return document.querySelector('[data-testid=health-to-platforms]').getAttribute('href')"), "#/platforms");
+    await s.screenshot(join(SHOTS, "zh", "health-empty.png"));
+    // The CLI writes to the same database while the app is open.
+    seed(home.db);
+    jia = sql(home.db, "SELECT id FROM platforms WHERE name = '甲'");
+    await s.click("[data-nav=home]");
   });
 
   it("shows shares, readiness and the concentration warning worked out by hand", async () => {

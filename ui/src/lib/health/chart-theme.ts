@@ -54,8 +54,18 @@ export function readTheme(): ChartTheme {
   };
 }
 
-/** A dashed reference line across the plot at `value` on the given axis, with a label. */
-export function referenceLine(id: string, axis: "x" | "y", value: () => number | null, label: () => string, color: () => string): Plugin {
+/** A dashed reference line across the plot at `value` on the given axis, with a label on a
+ * backing of the surface colour so it stays readable over grid lines and data. A vertical line's
+ * label sits above the plot (give the chart `layout.padding.top`); a horizontal one's sits at the
+ * right end, just above the line. */
+export function referenceLine(
+  id: string,
+  axis: "x" | "y",
+  value: () => number | null,
+  label: () => string,
+  color: () => string,
+  surface: () => string,
+): Plugin {
   return {
     id,
     afterDatasetsDraw(chart) {
@@ -69,7 +79,6 @@ export function referenceLine(id: string, axis: "x" | "y", value: () => number |
       if (axis === "y" && (pos < chartArea.top || pos > chartArea.bottom)) return;
       ctx.save();
       ctx.strokeStyle = color();
-      ctx.fillStyle = color();
       ctx.lineWidth = 1.5;
       ctx.setLineDash([6, 4]);
       ctx.beginPath();
@@ -82,15 +91,24 @@ export function referenceLine(id: string, axis: "x" | "y", value: () => number |
       }
       ctx.stroke();
       ctx.setLineDash([]);
-      ctx.font = "12px system-ui, sans-serif";
+      ctx.font = "600 12px system-ui, sans-serif";
+      ctx.textBaseline = "bottom";
       const text = label();
+      const w = ctx.measureText(text).width;
+      let x: number;
+      let y: number;
       if (axis === "x") {
-        ctx.textAlign = "left";
-        ctx.fillText(text, pos + 4, chartArea.top + 12);
+        x = Math.min(Math.max(pos - w / 2, chartArea.left), chartArea.right - w);
+        y = chartArea.top - 3;
       } else {
-        ctx.textAlign = "right";
-        ctx.fillText(text, chartArea.right - 4, pos - 5);
+        x = chartArea.right - w - 6;
+        y = Math.max(pos - 3, chartArea.top + 14);
       }
+      ctx.fillStyle = surface();
+      ctx.fillRect(x - 3, y - 15, w + 6, 16);
+      ctx.fillStyle = color();
+      ctx.textAlign = "left";
+      ctx.fillText(text, x, y);
       ctx.restore();
     },
   };
