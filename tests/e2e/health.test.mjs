@@ -28,6 +28,12 @@ async function paste(s, css, text) {
   );
 }
 
+/** Closes the toasts so screenshots show the screen beneath them. */
+async function dismissToasts(s) {
+  await s.exec("document.querySelectorAll('[data-sonner-toast] [data-close-button]').forEach((b) => b.click())");
+  await s.waitFor(async () => !(await s.exists("[data-sonner-toast]")), "toasts closed");
+}
+
 /** An instant `days` ago (fractional allowed) as RFC 3339 in UTC. */
 function ago(days, plusHours = 0) {
   const ms = Date.now() - days * 86400e3 + plusHours * 3600e3;
@@ -164,6 +170,7 @@ describe("health: figures, rule snapshots, review, charts", { skip: !existsSync(
 
   it("screenshots the charts in Chinese and English (light)", async () => {
     const s = app.session;
+    await dismissToasts(s);
     await s.exec("document.querySelector('[data-testid=chart-balances]').scrollIntoView({block: 'start'})");
     await s.screenshot(join(SHOTS, "zh", "health-charts.png"));
     await s.exec("document.querySelector('[data-testid=review]').scrollIntoView({block: 'end'})");
@@ -173,7 +180,8 @@ describe("health: figures, rule snapshots, review, charts", { skip: !existsSync(
     await s.waitForText("[data-nav=home]", "Home");
     await s.click("[data-nav=health]");
     await s.waitForText("[data-testid=readiness]", "would you be at ease");
-    await s.waitForText("[data-testid=readiness-reasons]", "shows danger signals");
+    await s.waitForText("[data-testid=readiness-reasons]", "shows danger signals (Raised threshold or fee)");
+    await dismissToasts(s);
     await s.screenshot(join(SHOTS, "en", "health-overview.png"));
     await s.exec("document.querySelector('[data-testid=chart-balances]').scrollIntoView({block: 'start'})");
     await s.screenshot(join(SHOTS, "en", "health-charts.png"));

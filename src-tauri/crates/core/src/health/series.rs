@@ -146,9 +146,9 @@ mod tests {
                 },
                 &now,
             )?;
-            ledger::add_balance(tx, "甲", Money(100_00), &t("2026-02-01 10:00"), &now)?;
-            ledger::add_balance(tx, "甲", Money(300_00), &t("2026-03-01 10:00"), &now)?;
-            ledger::add_balance(tx, "甲", Money(900_00), &t("2026-05-01 10:00"), &now)?;
+            ledger::add_balance(tx, "甲", Money::from_fen(10_000), &t("2026-02-01 10:00"), &now)?;
+            ledger::add_balance(tx, "甲", Money::from_fen(30_000), &t("2026-03-01 10:00"), &now)?;
+            ledger::add_balance(tx, "甲", Money::from_fen(90_000), &t("2026-05-01 10:00"), &now)?;
             for (req, arr) in [
                 ("2026-02-02 10:00", "2026-02-02 12:00"), // 2 h
                 ("2026-02-10 10:00", "2026-02-10 14:00"), // 4 h
