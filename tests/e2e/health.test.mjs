@@ -7,7 +7,7 @@
 //   = −8; emergency fund not set: −20; quarterly review due (never done): −10 → 53.
 //   Emergency fund ¥9,000 outside ÷ ¥2,000 a month = 4.5 months (within 3–6) → the −20 goes: 73.
 //   A raised threshold logged on 甲 (70 % of the money): −20 × 0.7 = −14 → 59.
-//   The quarterly review recorded → +10 → 69.
+//   The quarterly review recorded → +10 → 69; a test withdrawal on 乙 → +9 → 78.
 //   甲's arrivals (hours) 2, 2, 3 | 2, 10, 2, 1 (test) → median 2.0, worst 10.0, danger line
 //   2.0 × 1.25 = 2.5, with 3 and 10 above it.
 import { after, before, describe, it } from "node:test";
@@ -166,6 +166,19 @@ describe("health: figures, rule snapshots, review, charts", { skip: !existsSync(
     assert.deepEqual(json, { licences_valid: true, rules_reread: true, tests_done: true, shares_within_limits: false, note: "甲 占比偏高" });
     await s.waitForText("[data-testid=readiness-score]", "69");
     await s.waitForText("[data-testid=review-status]", "上次检查");
+  });
+
+  it("the test-withdrawal fix logs one for 乙 in two clicks (+9 → 78)", async () => {
+    const s = app.session;
+    await s.click("[data-testid=fix-test_withdrawal]");
+    await s.find("[data-testid=test-withdrawal-form]");
+    await s.click("[data-testid=test-withdrawal-submit]");
+    await s.waitFor(
+      () => sql(home.db, "SELECT count(*) FROM withdrawals w JOIN platforms p ON p.id = w.platform_id WHERE p.name = '乙' AND w.is_test = 1") === "1",
+      "test withdrawal stored",
+    );
+    await s.waitForText("[data-testid=readiness-score]", "78");
+    assert.doesNotMatch(await s.text("[data-platform=乙] [data-testid=ph-last-test]"), /从未做过/);
   });
 
   it("screenshots the charts in Chinese and English (light)", async () => {

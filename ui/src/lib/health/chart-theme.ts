@@ -41,6 +41,8 @@ export function prefersDark(): boolean {
 export function readTheme(): ChartTheme {
   const dark = prefersDark();
   const css = typeof document !== "undefined" ? getComputedStyle(document.documentElement) : null;
+  // Axis and legend text in the app's own (CJK-friendly) fonts.
+  if (css?.fontFamily) Chart.defaults.font.family = css.fontFamily;
   const v = (name: string, fallback: string) => css?.getPropertyValue(name).trim() || fallback;
   return {
     dark,
