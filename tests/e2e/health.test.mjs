@@ -7,7 +7,8 @@
 //   = −8; emergency fund not set: −20; quarterly review due (never done): −10 → 53.
 //   Emergency fund ¥9,000 outside ÷ ¥2,000 a month = 4.5 months (within 3–6) → the −20 goes: 73.
 //   A raised threshold logged on 甲 (70 % of the money): −20 × 0.7 = −14 → 59.
-//   The quarterly review recorded → +10 → 69; a test withdrawal on 乙 → +9 → 78.
+//   The quarterly review recorded → +10 → 69; a test withdrawal on 乙 → +9 → 78;
+//   a signal on 乙 (30 %): −20 × 0.3 = −6 → 72.
 //   甲's arrivals (hours) 2, 2, 3 | 2, 10, 2, 1 (test) → median 2.0, worst 10.0, danger line
 //   2.0 × 1.25 = 2.5, with 3 and 10 above it.
 import { after, before, describe, it } from "node:test";
@@ -160,6 +161,7 @@ describe("health: figures, rule snapshots, review, charts", { skip: !existsSync(
     await s.click("[data-testid=fix-quarterly_review]");
     for (const k of ["licences_valid", "rules_reread", "tests_done"]) await s.click(`[data-testid=review-${k}]`);
     await s.type("[data-testid=review-note]", "甲 占比偏高");
+    await dismissToasts(s); // toasts sit over the bottom-right, where the submit button is
     await s.click("[data-testid=review-submit]");
     await s.waitFor(() => sql(home.db, "SELECT count(*) FROM quarterly_reviews") === "1", "review stored");
     const json = JSON.parse(sql(home.db, "SELECT checklist_json FROM quarterly_reviews"));
@@ -179,6 +181,38 @@ describe("health: figures, rule snapshots, review, charts", { skip: !existsSync(
     );
     await s.waitForText("[data-testid=readiness-score]", "78");
     assert.doesNotMatch(await s.text("[data-platform=乙] [data-testid=ph-last-test]"), /从未做过/);
+  });
+
+  it("changes 乙's test interval in place, refusing 0 days", async () => {
+    const s = app.session;
+    const card = "[data-platform=乙]";
+    await s.click(`${card} [data-testid=interval-edit]`);
+    await dismissToasts(s);
+    await s.type(`${card} [data-testid=interval-input]`, "0");
+    await s.click(`${card} [data-testid=interval-save]`);
+    await s.waitForText(`${card} [role=alert]`, "366");
+    assert.equal(sql(home.db, "SELECT test_interval_days FROM platforms WHERE name = '乙'"), "30");
+    await s.type(`${card} [data-testid=interval-input]`, "14");
+    await s.click(`${card} [data-testid=interval-save]`);
+    await s.waitForText(card, "每 14 天");
+    assert.equal(sql(home.db, "SELECT test_interval_days FROM platforms WHERE name = '乙'"), "14");
+  });
+
+  it("logs a danger signal on 乙 from its card (30 % of the money: −6 → 72)", async () => {
+    const s = app.session;
+    const yi = sql(home.db, "SELECT id FROM platforms WHERE name = '乙'");
+    await s.click(`[data-testid=ph-signal-${yi}]`);
+    await s.find("[data-testid=signal-form]");
+    await s.exec(
+      "const el = document.querySelector('[data-testid=signal-kind]'); el.value = 'more_maintenance'; el.dispatchEvent(new Event('change', {bubbles: true}))",
+    );
+    await s.type("[data-testid=signal-note]", "本月维护了 3 次");
+    await dismissToasts(s);
+    await s.click("[data-testid=signal-submit]");
+    await s.waitFor(() => sql(home.db, "SELECT count(*) FROM danger_signals") === "2", "signal stored");
+    assert.equal(sql(home.db, "SELECT kind || '|' || note FROM danger_signals ORDER BY id DESC LIMIT 1"), "more_maintenance|本月维护了 3 次");
+    await s.waitForText("[data-platform=乙] [data-testid=ph-signals]", "维护变多");
+    await s.waitForText("[data-testid=readiness-score]", "72");
   });
 
   it("screenshots the charts in Chinese and English (light)", async () => {
