@@ -69,6 +69,16 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::followups::reopen_follow_up,
             commands::followups::notifications_enabled,
             commands::followups::set_notifications_enabled,
+            commands::health::health_report,
+            commands::health::health_series,
+            commands::health::set_health_settings,
+            commands::health::set_test_interval,
+            commands::health::log_signal,
+            commands::health::list_signals,
+            commands::health::save_rule_snapshot,
+            commands::health::list_rule_snapshots,
+            commands::health::record_review,
+            commands::health::last_review,
         ])
         .events(tauri_specta::collect_events![
             commands::money::ImportProgressEvent,

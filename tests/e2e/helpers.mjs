@@ -20,14 +20,15 @@ export function freshHome() {
   return { dir, db: join(dir, "tixian.db") };
 }
 
-/** Opens the app on `home`; returns {session, close}. */
-export async function openApp(home) {
+/** Opens the app on `home` (`env` adds variables, e.g. a GTK theme); returns {session, close}. */
+export async function openApp(home, env = {}) {
   if (!existsSync(APP)) throw new Error(`app binary missing: ${APP} (build it first)`);
   const driver = await startDriver({
     TIXIAN_DB: home.db,
     XDG_DATA_HOME: join(home.dir, "data"),
     XDG_CACHE_HOME: join(home.dir, "cache"),
     XDG_CONFIG_HOME: join(home.dir, "config"),
+    ...env,
   });
   try {
     const session = await Session.create(APP);

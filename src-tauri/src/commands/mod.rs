@@ -6,6 +6,7 @@ pub mod bundle;
 pub mod cases;
 pub mod diagnose;
 pub mod followups;
+pub mod health;
 pub mod knowledge;
 pub mod ledger;
 pub mod money;

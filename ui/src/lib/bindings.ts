@@ -120,6 +120,22 @@ export const commands = {
 	reopenFollowUp: (id: number, followUp: number) => typedError<null, ApiError>(__TAURI_INVOKE("reopen_follow_up", { id, followUp })),
 	notificationsEnabled: () => typedError<boolean, ApiError>(__TAURI_INVOKE("notifications_enabled")),
 	setNotificationsEnabled: (on: boolean) => typedError<null, ApiError>(__TAURI_INVOKE("set_notifications_enabled", { on })),
+	/**  The health report as of now, reasons in the user's language. */
+	healthReport: () => typedError<HealthReport, ApiError>(__TAURI_INVOKE("health_report")),
+	healthSeries: () => typedError<HealthSeries, ApiError>(__TAURI_INVOKE("health_series")),
+	/**  Both emergency-fund figures as the user typed them (empty clears one). */
+	setHealthSettings: (monthlySpending: string, outsideMoney: string) => typedError<HealthSettings, ApiError>(__TAURI_INVOKE("set_health_settings", { monthlySpending, outsideMoney })),
+	/**  How often (days, 1–366) a platform wants a test withdrawal; keeps its other facts. */
+	setTestInterval: (platformId: number, days: number) => typedError<Platform, ApiError>(__TAURI_INVOKE("set_test_interval", { platformId, days })),
+	/**  Logs a danger signal noticed now. */
+	logSignal: (platform: string, kind: SignalKind, note: string) => typedError<Signal, ApiError>(__TAURI_INVOKE("log_signal", { platform, kind, note })),
+	listSignals: (platform: string) => typedError<Signal[], ApiError>(__TAURI_INVOKE("list_signals", { platform })),
+	/**  Saves the pasted payout rules as the platform's newest version; returns the diff and rises. */
+	saveRuleSnapshot: (platform: string, text: string) => typedError<SnapshotResult, ApiError>(__TAURI_INVOKE("save_rule_snapshot", { platform, text })),
+	listRuleSnapshots: (platform: string) => typedError<RuleSnapshot[], ApiError>(__TAURI_INVOKE("list_rule_snapshots", { platform })),
+	/**  Records the quarterly review as done now, with the items the user ticked. */
+	recordReview: (checklist: ReviewChecklist) => typedError<Review, ApiError>(__TAURI_INVOKE("record_review", { checklist })),
+	lastReview: () => typedError<Review | null, ApiError>(__TAURI_INVOKE("last_review")),
 };
 
 /** Events */
@@ -148,6 +164,29 @@ export type AppInfo = {
 	open_error: ApiError | null,
 };
 
+/**  Arrival delays in hours (decimal strings, one decimal); null values when there is no data. */
+export type ArrivalHours = {
+	median: string | null,
+	worst: string | null,
+	count: number,
+	/**
+	 *  Last 90 days' median against the 90 days before: slower / faster (more than 25 %) / steady;
+	 *  null when either window has no arrival.
+	 */
+	trend: Trend | null,
+	/**  Median of the last 90 days and of the 90 days before them (the trend's inputs). */
+	recent_median: string | null,
+	previous_median: string | null,
+};
+
+export type ArrivalPoint = {
+	/**  When the withdrawal was requested (RFC 3339 as recorded). */
+	requested_at: string,
+	/**  Hours from request to arrival, one decimal. */
+	hours: string,
+	is_test: boolean,
+};
+
 export type BackupOverview = {
 	/**  Where the automatic daily backups go. */
 	dir: string,
@@ -166,6 +205,12 @@ export type BackupReport = {
 	db_bytes: number,
 	vault_files: number,
 	created_at: string,
+};
+
+export type BalancePoint = {
+	/**  RFC 3339 as recorded. */
+	at: string,
+	amount: string,
 };
 
 /**  A balance as seen at a moment. */
@@ -284,6 +329,13 @@ export type ClearedRef = {
 	value: number,
 };
 
+export type Concentration = {
+	largest: string | null,
+	share: string | null,
+	/**  The largest share is above one half. */
+	warn: boolean,
+};
+
 export type Confidence = "high" | "medium" | "low";
 
 /**  Where sources disagree: the description and both sides' sources. */
@@ -384,6 +436,12 @@ export type DiagnosisRecord = {
 	diagnosis: Diagnosis,
 };
 
+/**  One line of the diff: `tag` is `equal`, `delete` or `insert`. */
+export type DiffLine = {
+	tag: string,
+	text: string,
+};
+
 /**  Money in or out, as the file itself states it in 收/支. */
 export type Direction = 
 /**  收入 */
@@ -412,6 +470,28 @@ export type DueDate = {
 	holidays: HolidayOnTheWay[],
 };
 
+/**  Something that needs doing now. `what` is one of the contract's `due[].what` values. */
+export type DueItem = {
+	/**
+	 *  `test_withdrawal` | `quarterly_review` | `case_deadline` (a follow-up to chase) |
+	 *  `promise_overdue` (a customer-service promise past its due time).
+	 */
+	what: string,
+	/**  The platform's name for a test withdrawal or a case item, null for the review. */
+	platform: string | null,
+	/**  `YYYY-MM-DD`, the day it became due. */
+	since: string,
+	/**
+	 *  Stable id for notification bookkeeping and UI links, e.g. `test_withdrawal:3`,
+	 *  `case_deadline:7` (follow-up 7), `promise_overdue:12` (contact 12).
+	 */
+	key: string,
+	/**  The case a `case_deadline` or `promise_overdue` item belongs to, null otherwise. */
+	case_id: number | null,
+	/**  A one-line title in both languages (for Home and the notification). */
+	title: Text,
+};
+
 /**  One answer; an empty `value` means "don't know" (the question counts as answered). */
 export type DxAnswer = {
 	id: string,
@@ -435,6 +515,15 @@ export type EmbeddedImage = {
 	width: number,
 	height: number,
 	sha256: string,
+};
+
+export type EmergencyFund = {
+	monthly_spending: string | null,
+	outside_money: string | null,
+	target_min_months: number,
+	target_max_months: number,
+	/**  `below` (under 3 months), `within` (3–6), `above` (over 6); null without data. */
+	status: string | null,
 };
 
 /**  Where the user stands on the escalation ladder and what comes next. */
@@ -541,6 +630,32 @@ export type FollowUpPreview = {
 	working_days_left: number,
 	/**  `due_on` is today or earlier: it would show on Home at once. */
 	due: boolean,
+};
+
+/**  The whole health report (`tixian health --json`). */
+export type HealthReport = {
+	at: string,
+	total: string,
+	platforms: PlatformHealth[],
+	concentration: Concentration,
+	/**  Money outside platforms / monthly spending, one decimal; null until both are set. */
+	emergency_fund_months: string | null,
+	emergency_fund: EmergencyFund,
+	readiness: Readiness,
+	due: DueItem[],
+	last_quarterly_review: string | null,
+	/**  `YYYY-MM-DD`; null when there is nothing to review (no platforms). */
+	next_quarterly_review: string | null,
+};
+
+export type HealthSeries = {
+	platforms: PlatformSeries[],
+};
+
+/**  The figures the emergency fund is measured with; `None` = not set yet. */
+export type HealthSettings = {
+	monthly_spending: string | null,
+	outside_money: string | null,
 };
 
 /**  A holiday met on the way to a due date: its days off and make-up days inside the span. */
@@ -785,8 +900,45 @@ export type PlatformEdit = {
 	test_interval_days: number,
 };
 
+export type PlatformHealth = {
+	id: number,
+	name: string,
+	kind: PlatformKind,
+	/**  Latest snapshot at or before `at`; "0.00" when none (then `balance_at` is null). */
+	balance: string,
+	balance_at: string | null,
+	/**  Four decimals; null when the total is zero. */
+	share: string | null,
+	last_test_withdrawal: string | null,
+	/**  `YYYY-MM-DD`. */
+	next_test_due: string,
+	test_interval_days: number,
+	test_due: boolean,
+	arrival_hours: ArrivalHours,
+	/**  Failed plus returned withdrawals, all time (up to `at`). */
+	failures: number,
+	returned: number,
+	/**  Failed or returned in the last 90 days. */
+	recent_failures: number,
+	/**  Logged kinds (last 180 days) then detected ones: `longer_arrivals`, `failures`. */
+	signals: string[],
+	/**  Of `signals`, the ones the user logged. */
+	logged_signals: string[],
+};
+
 /**  The platform kinds of the contract (`platform` values of a diagnosis case). */
 export type PlatformKind = "wechat" | "alipay" | "unionpay" | "bank" | "ecommerce" | "content" | "investment" | "lending" | "crossborder" | "other";
+
+export type PlatformSeries = {
+	id: number,
+	name: string,
+	/**  Oldest first. */
+	balances: BalancePoint[],
+	/**  Oldest first (by request time). */
+	arrivals: ArrivalPoint[],
+	/**  Median arrival time plus 25 %, hours with one decimal; null without arrivals. */
+	danger_hours: string | null,
+};
 
 /**  What to have in hand before calling. */
 export type Prep = {
@@ -820,6 +972,27 @@ export type PromiseProposal = {
 	due: string,
 };
 
+export type Readiness = {
+	score: number,
+	/**  The reasons as plain text in the chosen language (the contract's shape). */
+	reasons: string[],
+	/**  The same reasons in both languages, with the fix to link to and the points they cost. */
+	details: ReadinessReason[],
+};
+
+export type ReadinessReason = {
+	/**  `test_withdrawal` | `concentration` | `emergency_fund` | `signals` | `quarterly_review`. */
+	part: string,
+	text: Text,
+	/**
+	 *  What the UI links to: `add_test_withdrawal:NAME`, `spread_money`, `set_emergency_fund`,
+	 *  `review_platform:NAME`, `quarterly_review`.
+	 */
+	fix: string,
+	/**  Points this reason costs, one decimal. */
+	points: string,
+};
+
 /**  Who the letter is for. */
 export type Recipient = "platform" | "regulator";
 
@@ -832,6 +1005,24 @@ export type RestoreReport = {
 	/**  Vault files that were not there yet. */
 	vault_added: number,
 	backup_created_at: string,
+};
+
+export type Review = {
+	id: number,
+	done_at: string,
+	checklist: ReviewChecklist,
+};
+
+/**
+ *  The quarterly review checklist (issue 7): licences still valid, rules re-read, test
+ *  withdrawals done, shares within limits, plus a free note.
+ */
+export type ReviewChecklist = {
+	licences_valid?: boolean,
+	rules_reread?: boolean,
+	tests_done?: boolean,
+	shares_within_limits?: boolean,
+	note?: string,
 };
 
 export type RollingBackup = {
@@ -867,6 +1058,57 @@ export type RuleInfo = {
 	explanation: string,
 	sources: KbSource[],
 	conflicts: ConflictInfo[],
+};
+
+/**  A figure that went up between versions. */
+export type RuleRise = {
+	/**  元 | % | 笔 | 天 | 小时 (万元 is reported as 元). */
+	unit: string,
+	before: string,
+	after: string,
+	/**  The new line the higher figure is on. */
+	line: string,
+};
+
+export type RuleSnapshot = {
+	id: number,
+	platform: string,
+	saved_at: string,
+	sha256: string,
+	text: string,
+};
+
+export type Signal = {
+	id: number,
+	platform: string,
+	kind: SignalKind,
+	note: string,
+	at: string,
+};
+
+/**  A danger signal the user noticed on a platform. */
+export type SignalKind = 
+/**  A withdrawal threshold or fee went up. */
+"raised_threshold" | 
+/**  More (or longer) maintenance windows than before. */
+"more_maintenance" | 
+/**  Customer service answers later or not at all. */
+"slower_support" | 
+/**  Withdrawals take longer to arrive. */
+"longer_arrivals" | "other";
+
+export type SnapshotResult = {
+	/**  The stored version (the previous one again when the text did not change). */
+	snapshot: RuleSnapshot,
+	previous: RuleSnapshot | null,
+	/**  False when the text equals the previous version; nothing new is stored then. */
+	changed: boolean,
+	diff: DiffLine[],
+	/**  The diff as unified text (`-`/`+` lines), for the CLI and copying. */
+	unified: string,
+	rises: RuleRise[],
+	/**  `raised_threshold` when a figure rose: the app offers to log it as a danger signal. */
+	suggest_signal: string | null,
 };
 
 /**  Where a step's facts come from. */
@@ -949,6 +1191,8 @@ export type Totals = {
 	income: string,
 	neutral: string,
 };
+
+export type Trend = "slower" | "faster" | "steady";
 
 export type TxnPage = {
 	/**  Rows matching the filter, over all pages. */

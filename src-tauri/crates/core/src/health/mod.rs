@@ -13,6 +13,7 @@
 //! - [`readiness`]: the 0–100 score and its reasons.
 //! - [`rule_text`]: payout-rule snapshots, their diff and threshold/fee rises.
 //! - [`backup`]: backup/restore archives and rolling daily backups.
+//! - [`series`]: the charts' data (balances and arrival delays over time, the danger line).
 //!
 //! Definitions (documented here because the UI explains them):
 //! - *share*: latest balance snapshot at or before `at` over the total of those, four decimals,
@@ -33,6 +34,7 @@ pub mod home;
 pub mod readiness;
 pub mod records;
 pub mod rule_text;
+pub mod series;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]

@@ -1,0 +1,52 @@
+import { describe, expect, it } from "vitest";
+import { coord, datePart, labelSignalIds, overHalf, parseFix, scoreBand, sharePercent, tickDate, timeCoord } from "./logic";
+
+describe("readiness fixes", () => {
+  it("points each fix id at what repairs it", () => {
+    expect(parseFix("add_test_withdrawal:微信支付")).toEqual({ kind: "test", platform: "微信支付" });
+    expect(parseFix("review_platform:某:平台")).toEqual({ kind: "platform", platform: "某:平台" });
+    expect(parseFix("spread_money")).toEqual({ kind: "spread" });
+    expect(parseFix("set_emergency_fund")).toEqual({ kind: "emergency" });
+    expect(parseFix("quarterly_review")).toEqual({ kind: "review" });
+    expect(parseFix("add_test_withdrawal:")).toEqual({ kind: "unknown" });
+    expect(parseFix("something_new")).toEqual({ kind: "unknown" });
+  });
+});
+
+describe("chart coordinates", () => {
+  it("reads decimal strings and refuses anything else", () => {
+    expect(coord("1234.50")).toBe(1234.5);
+    expect(coord("0")).toBe(0);
+    expect(coord("¥12")).toBeNull();
+    expect(coord(null)).toBeNull();
+    expect(sharePercent("0.7000")).toBe(70);
+    expect(sharePercent("0.3333")).toBe(33.33);
+  });
+
+  it("places times on the axis and labels ticks in Shanghai dates", () => {
+    const ms = timeCoord("2026-06-01T23:30:00+08:00");
+    expect(ms).toBe(Date.UTC(2026, 5, 1, 15, 30));
+    expect(tickDate(ms!)).toBe("2026-06-01");
+    expect(timeCoord("not a time")).toBeNull();
+    expect(datePart("2026-06-01T10:00:00+08:00")).toBe("2026-06-01");
+  });
+
+  it("bands the score and flags shares above one half", () => {
+    expect([scoreBand(80), scoreBand(79), scoreBand(50), scoreBand(49)]).toEqual(["good", "fair", "fair", "poor"]);
+    expect(overHalf("0.5000")).toBe(false);
+    expect(overHalf("0.5001")).toBe(true);
+    expect(overHalf(null)).toBe(false);
+  });
+});
+
+describe("signal ids in reasons", () => {
+  const label = (id: string) => ({ longer_arrivals: "到账变慢", failures: "近期提现失败", other: "其他" })[id] ?? id;
+  it("labels the bracketed list only", () => {
+    expect(labelSignalIds("other 出现危险信号（longer_arrivals, failures）：考虑先把钱取出来", label, "，")).toBe(
+      "other 出现危险信号（到账变慢，近期提现失败）：考虑先把钱取出来",
+    );
+    expect(labelSignalIds("A shows danger signals (other): go", label, ", ")).toBe("A shows danger signals (其他): go");
+    expect(labelSignalIds("平台(beta) 正常", label, "，")).toBe("平台(beta) 正常");
+    expect(labelSignalIds("乙(beta) 出现危险信号（other）", label, "，")).toBe("乙(beta) 出现危险信号（其他）");
+  });
+});

@@ -1,0 +1,87 @@
+// Pure helpers for the Health screen (tested in logic.test.ts): what a readiness reason's fix
+// points to, and turning core's decimal strings into chart coordinates. Chart coordinates are
+// display only; every figure shown as text stays core's exact string.
+
+export const SIGNAL_KINDS = ["raised_threshold", "more_maintenance", "slower_support", "longer_arrivals", "other"] as const;
+
+/** What a readiness reason's `fix` asks for. */
+export type Fix =
+  | { kind: "test"; platform: string }
+  | { kind: "platform"; platform: string }
+  | { kind: "spread" }
+  | { kind: "emergency" }
+  | { kind: "review" }
+  | { kind: "unknown" };
+
+export function parseFix(fix: string): Fix {
+  const colon = fix.indexOf(":");
+  const head = colon < 0 ? fix : fix.slice(0, colon);
+  const rest = colon < 0 ? "" : fix.slice(colon + 1);
+  switch (head) {
+    case "add_test_withdrawal":
+      return rest ? { kind: "test", platform: rest } : { kind: "unknown" };
+    case "review_platform":
+      return rest ? { kind: "platform", platform: rest } : { kind: "unknown" };
+    case "spread_money":
+      return { kind: "spread" };
+    case "set_emergency_fund":
+      return { kind: "emergency" };
+    case "quarterly_review":
+      return { kind: "review" };
+    default:
+      return { kind: "unknown" };
+  }
+}
+
+/** A decimal string ("1234.50", "0.7000", "26.5") as a chart coordinate; null when not a number. */
+export function coord(text: string | null | undefined): number | null {
+  if (text == null || !/^-?\d+(\.\d+)?$/.test(text.trim())) return null;
+  return Number(text);
+}
+
+/** A share "0.7000" as a percentage coordinate (70). */
+export function sharePercent(share: string | null | undefined): number | null {
+  const v = coord(share);
+  return v === null ? null : Math.round(v * 10000) / 100;
+}
+
+/** An RFC 3339 time as epoch milliseconds for a time axis; null when unparsable. */
+export function timeCoord(t: string): number | null {
+  const ms = Date.parse(t);
+  return Number.isFinite(ms) ? ms : null;
+}
+
+/** "2026-06-01T10:00:00+08:00" → "2026-06-01" (the date as recorded, no conversion). */
+export function datePart(t: string | null | undefined): string {
+  return t ? t.slice(0, 10) : "—";
+}
+
+/** Epoch ms → "2026-06-01" in Asia/Shanghai (the app's time zone), for axis ticks. */
+export function tickDate(ms: number): string {
+  const d = new Date(ms + 8 * 3600 * 1000);
+  return d.toISOString().slice(0, 10);
+}
+
+/** The score's band: at ease (≥ 80), some worry (50–79), not at ease (< 50). */
+export function scoreBand(score: number): "good" | "fair" | "poor" {
+  if (score >= 80) return "good";
+  if (score >= 50) return "fair";
+  return "poor";
+}
+
+/** Whether a share is above one half (strings compared as four-decimal numbers). */
+export function overHalf(share: string | null | undefined): boolean {
+  const v = coord(share);
+  return v !== null && v > 0.5;
+}
+
+/** Replaces the bracketed list of signal ids in a readiness reason ("甲 出现危险信号（longer_arrivals,
+ * failures）") with their labels; text outside the brackets (a platform's name) is left alone. */
+export function labelSignalIds(text: string, label: (id: string) => string, sep: string): string {
+  const known = new Set<string>([...SIGNAL_KINDS, "failures"]);
+  return text.replace(/([（(])([a-z_]+(?:,\s*[a-z_]+)*)([)）])/g, (whole, open: string, list: string, close: string) => {
+    const ids = list.split(/,\s*/);
+    if (!ids.every((id) => known.has(id))) return whole;
+    return open + ids.map(label).join(sep) + close;
+  });
+}
