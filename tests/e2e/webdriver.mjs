@@ -110,13 +110,36 @@ export class Session {
     return list.length > 0;
   }
 
-  async click(css) {
+  /** Finds `css`, scrolls it to the middle of its scroller and waits (up to 6 s) until a click
+   * on its centre would land on it. WebKitWebDriver scrolls only to the nearest edge and reports
+   * "not interactable" while something covers the element: a toast (gone after 4 s) or a dialog
+   * overlay still finishing its close. A real user would wait for those too. */
+  async reach(css) {
     const el = await this.find(css);
+    const hittable = () =>
+      call("POST", `/session/${this.id}/execute/sync`, {
+        script: `const el = arguments[0];
+          el.scrollIntoView({ block: "center", inline: "nearest" });
+          const r = el.getBoundingClientRect();
+          const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+          return !!hit && (el === hit || el.contains(hit) || (el.labels && [...el.labels].includes(hit)));`,
+        args: [{ [ELEMENT]: el }],
+      });
+    try {
+      await this.waitFor(hittable, `${css} uncovered`, 6000);
+    } catch {
+      /* still covered: let the click itself report it */
+    }
+    return el;
+  }
+
+  async click(css) {
+    const el = await this.reach(css);
     await call("POST", `/session/${this.id}/element/${el}/click`, {});
   }
 
   async type(css, text) {
-    const el = await this.find(css);
+    const el = await this.reach(css);
     await call("POST", `/session/${this.id}/element/${el}/clear`, {});
     await call("POST", `/session/${this.id}/element/${el}/value`, { text });
   }
