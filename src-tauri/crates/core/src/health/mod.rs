@@ -36,6 +36,8 @@ pub mod rule_text;
 mod tests;
 #[cfg(test)]
 mod tests_backup;
+#[cfg(test)]
+mod tests_buckets;
 
 pub use arrivals::{ArrivalHours, Trend};
 pub use backup::{backup, restore, rolling_backup, BackupReport, RestoreReport, ROLLING_KEEP};
