@@ -98,6 +98,15 @@ fn main() -> tixian_core::Result<()> {
     }
     runs.sort_by(|a, b| a.total_cmp(b));
     let arrivals: i64 = report.platforms.iter().map(|p| p.arrival_hours.count).sum();
+    let peak = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .map(|l| l.trim_start_matches("VmHWM:").trim().to_string())
+        })
+        .unwrap_or_else(|| "n/a".into());
+    println!("peak memory (VmHWM, generation included): {peak}");
     println!(
         "health: first {cold_ms:.1} ms, best {:.1} ms, median of 7 {:.1} ms, worst {:.1} ms (target < 100 ms); {arrivals} arrivals, {} due items, readiness {}",
         runs[0],

@@ -3,7 +3,11 @@
 //! imports it into a fresh SQLite database end to end (read, detect, parse, normalise, dedup,
 //! store, vault, commit), re-imports it (all duplicates), and prints the times and peak memory.
 //!
+//! Then runs the plain Python csv + sqlite3 importer in `benches/import_baseline.py` on the same
+//! file (when `python3` is on the PATH) so the two can be compared.
+//!
 //! Run: `cargo run --release -p tixian-core --example bench_import [ROWS]`
+//! (`KEEP=1` keeps the bill and the databases in the temp directory.)
 //! Targets: each import < 1 s, peak memory (VmHWM) < 200 MB.
 
 use std::fmt::Write as _;
@@ -81,6 +85,23 @@ fn cpu_seconds() -> f64 {
 
 #[cfg(target_os = "linux")]
 fn cpu_seconds() -> f64 {
+    rusage_seconds(0)
+}
+
+/// CPU seconds of the waited-for child processes (the Python baseline).
+#[cfg(not(target_os = "linux"))]
+fn child_cpu_seconds() -> f64 {
+    0.0
+}
+
+#[cfg(target_os = "linux")]
+fn child_cpu_seconds() -> f64 {
+    rusage_seconds(-1)
+}
+
+/// getrusage(2) user + system seconds for RUSAGE_SELF (0) or RUSAGE_CHILDREN (-1).
+#[cfg(target_os = "linux")]
+fn rusage_seconds(who: i32) -> f64 {
     #[repr(C)]
     #[derive(Default)]
     struct Timeval {
@@ -98,8 +119,8 @@ fn cpu_seconds() -> f64 {
         fn getrusage(who: i32, usage: *mut Rusage) -> i32;
     }
     let mut u = Rusage::default();
-    // SAFETY: RUSAGE_SELF (0) with a buffer laid out as Linux' 64-bit struct rusage.
-    if unsafe { getrusage(0, &mut u) } != 0 {
+    // SAFETY: RUSAGE_SELF / RUSAGE_CHILDREN with a buffer laid out as Linux' 64-bit struct rusage.
+    if unsafe { getrusage(who, &mut u) } != 0 {
         return 0.0;
     }
     let secs = |t: &Timeval| t.sec as f64 + t.usec as f64 / 1e6;
@@ -142,10 +163,12 @@ fn main() {
     let (start, cpu) = (Instant::now(), cpu_seconds());
     let first = import::import_file(&mut store, &csv, &options, &now, &mut |_| {}).expect("import");
     let (t1, c1) = (start.elapsed(), cpu_seconds() - cpu);
+    let rate = |secs: f64| rows as f64 / secs.max(1e-9);
     println!(
-        "import:    {:>7.3} s wall, {:>6.2} s CPU  rows {} imported {} duplicates {} withdrawals {} refunds linked {}",
+        "import:    {:>7.3} s wall, {:>6.2} s CPU ({:>7.0} rows/s CPU)  rows {} imported {} duplicates {} withdrawals {} refunds linked {}",
         t1.as_secs_f64(),
         c1,
+        rate(c1),
         first.rows,
         first.imported,
         first.duplicates,
@@ -158,9 +181,10 @@ fn main() {
         import::import_file(&mut store, &csv, &options, &now, &mut |_| {}).expect("reimport");
     let (t2, c2) = (start.elapsed(), cpu_seconds() - cpu);
     println!(
-        "re-import: {:>7.3} s wall, {:>6.2} s CPU  rows {} imported {} duplicates {}",
+        "re-import: {:>7.3} s wall, {:>6.2} s CPU ({:>7.0} rows/s CPU)  rows {} imported {} duplicates {}",
         t2.as_secs_f64(),
         c2,
+        rate(c2),
         again.rows,
         again.imported,
         again.duplicates
@@ -168,6 +192,42 @@ fn main() {
     // The bulk path drops and re-creates the secondary indexes: the schema must be unchanged.
     assert_eq!(schema(&db), schema_before, "schema changed by the import");
     println!("schema after both imports: identical to before (tables and indexes)");
+    let size =
+        |p: &std::path::Path| std::fs::metadata(p).map_or(0, |m| m.len()) as f64 / 1_048_576.0;
+    println!(
+        "database: {:.1} MB, WAL {:.1} MB",
+        size(&db),
+        size(&dir.path().join("bench.db-wal"))
+    );
     println!("peak memory (VmHWM): {}", peak_mb());
     println!("targets: < 1 s each, < 200 MB");
+    drop(store);
+
+    // The yardstick: a plain Python csv + sqlite3 importer of the same file.
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/import_baseline.py");
+    let py_db = dir.path().join("python.db");
+    let (start, cpu) = (Instant::now(), child_cpu_seconds());
+    match std::process::Command::new("python3")
+        .arg(script)
+        .arg(&csv)
+        .arg(&py_db)
+        .output()
+    {
+        Ok(out) if out.status.success() => {
+            let (tp, cp) = (start.elapsed().as_secs_f64(), child_cpu_seconds() - cpu);
+            println!(
+                "python csv+sqlite3 (benches/import_baseline.py, less work: no refunds, no withdrawals): {tp:>7.3} s wall, {cp:>6.2} s CPU ({:>7.0} rows/s CPU) -> tixian is {:.1}x faster (CPU)",
+                rate(cp),
+                cp / c1.max(1e-9)
+            );
+        }
+        Ok(out) => println!(
+            "python baseline failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        ),
+        Err(e) => println!("python baseline skipped (python3 not runnable: {e})"),
+    }
+    if std::env::var_os("KEEP").is_some() {
+        println!("kept {}", dir.keep().display());
+    }
 }

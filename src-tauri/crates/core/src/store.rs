@@ -16,6 +16,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0003_cases.sql"),
     include_str!("../migrations/0004_health.sql"),
     include_str!("../migrations/0005_diagnoses.sql"),
+    include_str!("../migrations/0006_perf.sql"),
 ];
 
 /// The newest schema version this build knows.

@@ -2,10 +2,14 @@
 //! median, worst, the trend against the previous 90 days, and the "last three each slower than
 //! the median before them" danger signal.
 //!
-//! Medians are read through the `withdrawals_arrival_delay` index (sorted by delay), so a median
-//! is an `OFFSET` into an index rather than a sort of every row: `health` stays fast on ledgers
-//! with hundreds of thousands of withdrawals. Everything is integer seconds or `Decimal`; the
-//! hours shown are rounded to one decimal, half away from zero.
+//! Medians are read through the `withdrawals_arrival_delay` index (sorted by delay). SQLite can
+//! only rank index entries by stepping through them, so the `arrival_buckets` table (arrivals per
+//! platform and hour of delay, kept by triggers) says which hour holds the median and how many
+//! arrivals come before it; then only a few index entries are read. `health` stays fast with a
+//! million withdrawals. When the buckets cannot be used (many arrivals requested after the
+//! evaluation time, or buckets that disagree with the index) the median is an `OFFSET` into the
+//! index instead, with the same result. Everything is integer seconds or `Decimal`; the hours
+//! shown are rounded to one decimal, half away from zero.
 
 use crate::error::Result;
 use crate::time::Timestamp;
@@ -79,15 +83,133 @@ fn median_sorted(v: &[i64]) -> Option<Decimal> {
     })
 }
 
+/// Above this many arrivals requested after the evaluation time, the bucket path is not used.
+const MAX_FUTURE: i64 = 1000;
+
+/// The bucket counts of a platform and its arrivals requested after `at`: every arrival `S` is
+/// counted in the buckets, the ones after `at` are excluded from each median.
+struct Buckets {
+    /// (bucket, arrivals), by bucket.
+    counts: Vec<(i64, i64)>,
+    total: i64,
+    /// (delay, id) of the arrivals requested after `at`.
+    future: Vec<(i64, i64)>,
+}
+
+impl Buckets {
+    fn read(conn: &Connection, platform_id: i64, at_key: &str) -> Result<Option<Buckets>> {
+        let counts: Vec<(i64, i64)> = conn
+            .prepare_cached(
+                "SELECT bucket, n FROM arrival_buckets WHERE platform_id = ?1 AND n <> 0 ORDER BY bucket",
+            )?
+            .query_map([platform_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        if counts.iter().any(|(_, n)| *n < 0) {
+            return Ok(None);
+        }
+        let future: Vec<(i64, i64)> = conn
+            .prepare_cached(&format!(
+                "SELECT {DELAY}, id FROM withdrawals INDEXED BY withdrawals_platform_status
+                 WHERE platform_id = ?1 AND status = 'arrived' AND {DELAY} > -1000000000000
+                   AND requested_utc > ?2 LIMIT ?3"
+            ))?
+            .query_map(params![platform_id, at_key, MAX_FUTURE + 1], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let total: i64 = counts.iter().map(|(_, n)| n).sum();
+        if future.len() as i64 > MAX_FUTURE || (future.len() as i64) > total {
+            return Ok(None);
+        }
+        if total == 0 {
+            // No buckets: make sure there are no arrivals either (one index probe).
+            let any: bool = conn
+                .prepare_cached(&format!(
+                    "SELECT EXISTS (SELECT 1 FROM withdrawals INDEXED BY withdrawals_arrival_delay
+                     WHERE platform_id = ?1 AND status = 'arrived' AND {DELAY} > -1000000000000)"
+                ))?
+                .query_row([platform_id], |r| r.get(0))?;
+            if any {
+                return Ok(None);
+            }
+        }
+        Ok(Some(Buckets {
+            counts,
+            total,
+            future,
+        }))
+    }
+
+    /// The arrivals of ranks `lo ..= hi` among all of the platform's arrivals (by delay, id), or
+    /// `None` when the index disagrees with the buckets.
+    fn rows(
+        &self,
+        conn: &Connection,
+        platform_id: i64,
+        lo: i64,
+        hi: i64,
+    ) -> Result<Option<Vec<(i64, i64)>>> {
+        let mut before = 0;
+        let Some(bucket) = self.counts.iter().find_map(|(b, n)| {
+            if lo < before + n {
+                Some(*b)
+            } else {
+                before += n;
+                None
+            }
+        }) else {
+            return Ok(None);
+        };
+        // The smallest delay d with d / 3600 == bucket (integer division truncates toward zero).
+        let lowest = match bucket {
+            b if b > 0 => b * 3600,
+            0 => -3599,
+            b => b * 3600 - 3599,
+        };
+        let rows: Vec<(i64, i64)> = conn
+            .prepare_cached(&format!(
+                "SELECT {DELAY}, id FROM withdrawals INDEXED BY withdrawals_arrival_delay
+                 WHERE platform_id = ?1 AND status = 'arrived' AND {DELAY} >= ?2
+                 ORDER BY {DELAY}, id LIMIT ?3 OFFSET ?4"
+            ))?
+            .query_map(
+                params![platform_id, lowest, hi - lo + 1, lo - before],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?
+            .collect::<rusqlite::Result<_>>()?;
+        let consistent = rows.len() as i64 == (hi - lo + 1).min(self.total - lo)
+            && rows.first().is_some_and(|(d, _)| d / 3600 == bucket);
+        Ok(consistent.then_some(rows))
+    }
+}
+
 pub(crate) fn arrivals(conn: &Connection, platform_id: i64, at: &Timestamp) -> Result<Arrivals> {
+    arrivals_with(conn, platform_id, at, true)
+}
+
+/// [`arrivals`], through the buckets or (`use_buckets` false, for tests) by counting.
+pub(crate) fn arrivals_with(
+    conn: &Connection,
+    platform_id: i64,
+    at: &Timestamp,
+    use_buckets: bool,
+) -> Result<Arrivals> {
     let at_key = super::utc(at);
+    let buckets = if use_buckets {
+        Buckets::read(conn, platform_id, &at_key)?
+    } else {
+        None
+    };
     // INDEXED BY pins the plans: without it the planner picked the (platform, status, time) index
     // and sorted every arrival for a median, which took seconds at 1M withdrawals.
-    let count: i64 = conn
-        .prepare_cached(&format!(
-            "SELECT COUNT(*) FROM withdrawals INDEXED BY withdrawals_arrival_delay WHERE {ARRIVED}"
-        ))?
-        .query_row(params![platform_id, at_key], |r| r.get(0))?;
+    let count: i64 = match &buckets {
+        Some(b) => b.total - b.future.len() as i64,
+        None => conn
+            .prepare_cached(&format!(
+                "SELECT COUNT(*) FROM withdrawals INDEXED BY withdrawals_arrival_delay WHERE {ARRIVED}"
+            ))?
+            .query_row(params![platform_id, at_key], |r| r.get(0))?,
+    };
     let worst: Option<i64> = if count == 0 {
         None
     } else {
@@ -112,10 +234,31 @@ pub(crate) fn arrivals(conn: &Connection, platform_id: i64, at: &Timestamp) -> R
         Vec::new()
     };
 
-    // Both medians (all arrivals; all but the last three) come from one slice of the delay index.
-    let window = SortedWindow::read(conn, platform_id, &at_key, count, &[&[], &last])?;
-    let median = window.median(count, &[])?;
-    let longer_arrivals = match window.median(count, &last)? {
+    // Both medians (all arrivals; all but the last three) come from one slice of the delay index:
+    // of every arrival, less those requested after `at`, through the buckets; else of the
+    // arrivals up to `at`, by OFFSET.
+    let medians =
+        |window: &SortedWindow, n: i64, all_but: &[(i64, i64)], before_last: &[(i64, i64)]| {
+            Ok::<_, crate::CoreError>((window.median(n, all_but)?, window.median(n, before_last)?))
+        };
+    let fast = match &buckets {
+        Some(b) => {
+            let before_last: Vec<(i64, i64)> = b.future.iter().chain(&last).copied().collect();
+            SortedWindow::read_ranked(conn, platform_id, b, &[&b.future, &before_last])?
+                .and_then(|w| medians(&w, b.total, &b.future, &before_last).ok())
+        }
+        None => None,
+    };
+    let (median, before) = match (fast, &buckets) {
+        (Some(found), _) => found,
+        // The buckets disagree with the index: count everything instead.
+        (None, Some(_)) => return arrivals_with(conn, platform_id, at, false),
+        (None, None) => {
+            let window = SortedWindow::read(conn, platform_id, &at_key, count, &[&[], &last])?;
+            medians(&window, count, &[], &last)?
+        }
+    };
+    let longer_arrivals = match before {
         Some(before) if !last.is_empty() => last.iter().all(|(d, _)| Decimal::from(*d) > before),
         _ => false,
     };
@@ -184,7 +327,44 @@ fn middle_ranks(m: i64) -> [i64; 2] {
     [(m - 1) / 2, m / 2]
 }
 
+/// The ranks `lo ..= hi` a window must hold to answer the medians of `S` (of `n` values) minus
+/// each exclusion set; `None` when no median is asked for.
+fn window_ranks(n: i64, exclusions: &[&[(i64, i64)]]) -> Option<(i64, i64)> {
+    let mut lo = i64::MAX;
+    let mut hi = -1;
+    for ex in exclusions {
+        let m = n - ex.len() as i64;
+        if m <= 0 {
+            continue;
+        }
+        for k in middle_ranks(m) {
+            lo = lo.min(k);
+            hi = hi.max(k + ex.len() as i64);
+        }
+    }
+    (hi >= 0).then_some((lo, hi))
+}
+
 impl SortedWindow {
+    /// The window over all of the platform's arrivals, found through the buckets; `None` when
+    /// the buckets and the index disagree (then the caller counts instead).
+    fn read_ranked(
+        conn: &Connection,
+        platform_id: i64,
+        buckets: &Buckets,
+        exclusions: &[&[(i64, i64)]],
+    ) -> Result<Option<SortedWindow>> {
+        let Some((lo, hi)) = window_ranks(buckets.total, exclusions) else {
+            return Ok(Some(SortedWindow {
+                lo: 0,
+                rows: Vec::new(),
+            }));
+        };
+        Ok(buckets
+            .rows(conn, platform_id, lo, hi)?
+            .map(|rows| SortedWindow { lo, rows }))
+    }
+
     fn read(
         conn: &Connection,
         platform_id: i64,
@@ -192,24 +372,12 @@ impl SortedWindow {
         n: i64,
         exclusions: &[&[(i64, i64)]],
     ) -> Result<SortedWindow> {
-        let mut lo = i64::MAX;
-        let mut hi = -1;
-        for ex in exclusions {
-            let m = n - ex.len() as i64;
-            if m <= 0 {
-                continue;
-            }
-            for k in middle_ranks(m) {
-                lo = lo.min(k);
-                hi = hi.max(k + ex.len() as i64);
-            }
-        }
-        if hi < 0 {
+        let Some((lo, hi)) = window_ranks(n, exclusions) else {
             return Ok(SortedWindow {
                 lo: 0,
                 rows: Vec::new(),
             });
-        }
+        };
         let rows = conn
             .prepare_cached(&format!(
                 "SELECT {DELAY}, id FROM withdrawals INDEXED BY withdrawals_arrival_delay WHERE {ARRIVED}

@@ -41,6 +41,8 @@ mod tests;
 mod tests_backup;
 #[cfg(test)]
 mod tests_notify;
+#[cfg(test)]
+mod tests_buckets;
 
 pub use arrivals::{ArrivalHours, Trend};
 pub use backup::{backup, restore, rolling_backup, BackupReport, RestoreReport, ROLLING_KEEP};

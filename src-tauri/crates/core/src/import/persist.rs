@@ -16,6 +16,16 @@ use rusqlite::{params, Transaction};
 use std::collections::HashSet;
 use std::fmt::Write;
 
+/// Secondary indexes of `transactions` a bulk load keeps: new rows append to the import index
+/// (one import id, rising row ids), never enter the refund-link index (`refund_of` is NULL on
+/// insert), and only refund rows enter the unlinked-refunds one. Measured on 100,000 rows: CPU
+/// time 2.0–2.3 s with these kept against about 3.0 s with all dropped or all kept.
+const KEPT_DURING_BULK: [&str; 3] = [
+    "transactions_import",
+    "transactions_refund_of",
+    "transactions_unlinked_refunds",
+];
+
 /// What storing did.
 #[derive(Debug, Default, Clone, Copy)]
 pub(crate) struct Stored {
@@ -159,7 +169,9 @@ pub(crate) fn store(
     // indexes row by row costs more than building them again afterwards (one sort each). They
     // are dropped and re-created from their own stored definitions inside this transaction, so
     // the schema ends up exactly as before and a failed import rolls the drop back too. The
-    // unique dedup index stays: it decides what is a duplicate.
+    // unique dedup index stays: it decides what is a duplicate. So do the indexes that cost
+    // almost nothing per new row (see KEPT_DURING_BULK): building one again means reading the
+    // whole table once more, which cost more than keeping it up to date.
     let existing: i64 = tx.query_row("SELECT count(*) FROM transactions", [], |r| r.get(0))?;
     let dropped = if txns.len() > 10_000 && (txns.len() as i64) > existing {
         let indexes: Vec<(String, String)> = {
@@ -168,7 +180,10 @@ pub(crate) fn store(
                    AND sql IS NOT NULL AND name <> 'transactions_dedup' ORDER BY name",
             )?;
             let rows = q.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            rows.collect::<rusqlite::Result<_>>()?
+            let all: Vec<(String, String)> = rows.collect::<rusqlite::Result<_>>()?;
+            all.into_iter()
+                .filter(|(name, _)| !KEPT_DURING_BULK.contains(&name.as_str()))
+                .collect()
         };
         for (name, _) in &indexes {
             tx.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
@@ -322,7 +337,8 @@ fn card_tail(text: &str) -> Option<String> {
 fn link_refunds(tx: &Transaction, platform_id: i64) -> Result<u64> {
     let mut refunds = tx.prepare(
         "SELECT id, txn_id, merchant_order_id, goods, counterparty, occurred_utc, amount_fen
-         FROM transactions WHERE platform_id = ?1 AND is_refund = 1 AND refund_of IS NULL",
+         FROM transactions INDEXED BY transactions_unlinked_refunds
+         WHERE platform_id = ?1 AND is_refund = 1 AND refund_of IS NULL",
     )?;
     let pending: Vec<Refund> = refunds
         .query_map([platform_id], |r| {

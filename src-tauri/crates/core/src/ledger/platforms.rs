@@ -149,11 +149,10 @@ pub fn get_platform(conn: &rusqlite::Connection, id: i64) -> Result<Platform> {
 }
 
 pub fn find_platform(conn: &rusqlite::Connection, name: &str) -> Result<Option<Platform>> {
-    conn.query_row(
-        &format!("SELECT {PLATFORM_COLUMNS} FROM platforms WHERE name = ?1"),
-        [name.trim()],
-        platform_from_row,
-    )
+    conn.prepare_cached(&format!(
+        "SELECT {PLATFORM_COLUMNS} FROM platforms WHERE name = ?1"
+    ))?
+    .query_row([name.trim()], platform_from_row)
     .optional()?
     .map(build_platform)
     .transpose()

@@ -188,11 +188,13 @@ pub(crate) fn insert(
     now: &Timestamp,
 ) -> Result<Withdrawal> {
     let v = validate(tx, w)?;
-    tx.execute(
+    // Cached: an import inserts one withdrawal per withdrawal row of the bill.
+    tx.prepare_cached(
         "INSERT INTO withdrawals(platform_id, amount_fen, fee_fen, status, is_test, requested_at, requested_utc,
                                  arrived_at, card_tail, message, import_id, transaction_id, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-        params![
+    )?
+    .execute(params![
             v.platform_id,
             w.amount.fen(),
             w.fee.fen(),
@@ -206,8 +208,7 @@ pub(crate) fn insert(
             source.map(|s| s.0),
             source.map(|s| s.1),
             time::to_rfc3339(now),
-        ],
-    )?;
+        ])?;
     get_withdrawal(tx, tx.last_insert_rowid())
 }
 
@@ -281,11 +282,10 @@ fn from_row(r: &rusqlite::Row) -> rusqlite::Result<Withdrawal> {
 }
 
 pub fn get_withdrawal(conn: &rusqlite::Connection, id: i64) -> Result<Withdrawal> {
-    conn.query_row(
-        &format!("SELECT {COLUMNS} FROM withdrawals w JOIN platforms p ON p.id = w.platform_id WHERE w.id = ?1"),
-        [id],
-        from_row,
-    )
+    conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM withdrawals w JOIN platforms p ON p.id = w.platform_id WHERE w.id = ?1"
+    ))?
+    .query_row([id], from_row)
     .optional()?
     .ok_or(CoreError::NotFound { what: "withdrawal", key: id.to_string() })
 }
