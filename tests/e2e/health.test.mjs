@@ -227,7 +227,7 @@ describe("health: figures, rule snapshots, review, charts", { skip: !existsSync(
     await s.waitForText("[data-nav=home]", "Home");
     await s.click("[data-nav=health]");
     await s.waitForText("[data-testid=readiness]", "would you be at ease");
-    await s.waitForText("[data-testid=readiness-reasons]", "shows danger signals (Raised threshold or fee)");
+    await s.waitForText("[data-testid=readiness-reasons]", "shows danger signals (raised threshold or fee)");
     await dismissToasts(s);
     await s.screenshot(join(SHOTS, "en", "health-overview.png"));
     await s.exec("document.querySelector('[data-testid=chart-balances]').scrollIntoView({block: 'start'})");

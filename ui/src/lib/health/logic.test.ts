@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { coord, datePart, labelSignalIds, overHalf, parseFix, scoreBand, sharePercent, tickDate, timeCoord } from "./logic";
+import { coord, datePart, overHalf, parseFix, scoreBand, sharePercent, tickDate, timeCoord } from "./logic";
 
 describe("readiness fixes", () => {
   it("points each fix id at what repairs it", () => {
@@ -36,17 +36,5 @@ describe("chart coordinates", () => {
     expect(overHalf("0.5000")).toBe(false);
     expect(overHalf("0.5001")).toBe(true);
     expect(overHalf(null)).toBe(false);
-  });
-});
-
-describe("signal ids in reasons", () => {
-  const label = (id: string) => ({ longer_arrivals: "到账变慢", failures: "近期提现失败", other: "其他" })[id] ?? id;
-  it("labels the bracketed list only", () => {
-    expect(labelSignalIds("other 出现危险信号（longer_arrivals, failures）：考虑先把钱取出来", label, "，")).toBe(
-      "other 出现危险信号（到账变慢，近期提现失败）：考虑先把钱取出来",
-    );
-    expect(labelSignalIds("A shows danger signals (other): go", label, ", ")).toBe("A shows danger signals (其他): go");
-    expect(labelSignalIds("平台(beta) 正常", label, "，")).toBe("平台(beta) 正常");
-    expect(labelSignalIds("乙(beta) 出现危险信号（other）", label, "，")).toBe("乙(beta) 出现危险信号（其他）");
   });
 });

@@ -74,14 +74,3 @@ export function overHalf(share: string | null | undefined): boolean {
   const v = coord(share);
   return v !== null && v > 0.5;
 }
-
-/** Replaces the bracketed list of signal ids in a readiness reason ("甲 出现危险信号（longer_arrivals,
- * failures）") with their labels; text outside the brackets (a platform's name) is left alone. */
-export function labelSignalIds(text: string, label: (id: string) => string, sep: string): string {
-  const known = new Set<string>([...SIGNAL_KINDS, "failures"]);
-  return text.replace(/([（(])([a-z_]+(?:,\s*[a-z_]+)*)([)）])/g, (whole, open: string, list: string, close: string) => {
-    const ids = list.split(/,\s*/);
-    if (!ids.every((id) => known.has(id))) return whole;
-    return open + ids.map(label).join(sep) + close;
-  });
-}

@@ -13,6 +13,7 @@
 //!
 //! The sum is exact (`Decimal`) and rounded half away from zero to a whole number.
 
+use super::records::signal_label;
 use super::PlatformHealth;
 use crate::lang::Text;
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -171,14 +172,21 @@ pub(crate) fn score(
             continue;
         }
         lost += cost;
-        let list = p.signals.join(", ");
+        let labels: Vec<Text> = p.signals.iter().map(|s| signal_label(s)).collect();
+        let zh: Vec<&str> = labels.iter().map(|t| t.zh.as_str()).collect();
+        let en: Vec<&str> = labels.iter().map(|t| t.en.as_str()).collect();
         details.push(ReadinessReason {
             part: "signals".into(),
             text: Text::new(
-                format!("{} 出现危险信号（{list}）：考虑先把钱取出来", p.name),
                 format!(
-                    "{} shows danger signals ({list}): consider withdrawing first",
-                    p.name
+                    "{} 出现危险信号（{}）：考虑先把钱取出来",
+                    p.name,
+                    zh.join("、")
+                ),
+                format!(
+                    "{} shows danger signals ({}): consider withdrawing first",
+                    p.name,
+                    en.join(", ")
                 ),
             ),
             fix: format!("review_platform:{}", p.name),

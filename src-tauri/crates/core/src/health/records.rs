@@ -45,6 +45,21 @@ impl SignalKind {
     }
 }
 
+/// A signal's name for people, for a logged kind or a detected one (`failures`); an unknown id
+/// (e.g. from a newer version) is shown as it is.
+pub fn signal_label(id: &str) -> crate::lang::Text {
+    use crate::lang::Text;
+    match id {
+        "raised_threshold" => Text::new("门槛或手续费上调", "raised threshold or fee"),
+        "more_maintenance" => Text::new("维护变多", "more maintenance"),
+        "slower_support" => Text::new("客服变慢", "slower support"),
+        "longer_arrivals" => Text::new("到账变慢", "longer arrivals"),
+        "failures" => Text::new("近期提现失败", "recent failed withdrawals"),
+        "other" => Text::new("其他", "other"),
+        other => Text::new(other, other),
+    }
+}
+
 impl FromStr for SignalKind {
     type Err = CoreError;
     fn from_str(s: &str) -> Result<Self> {

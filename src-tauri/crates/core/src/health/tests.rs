@@ -311,6 +311,20 @@ fn hand_checked_health_figures() {
         en.readiness.reasons
     );
     assert!(r.readiness.reasons[0].contains("测试提现"));
+    // Signals are named for people in both languages, never by their ids.
+    let signals_zh = &r.readiness.reasons[3];
+    let signals_en = &en.readiness.reasons[3];
+    assert!(
+        signals_zh.starts_with("微信支付 出现危险信号（"),
+        "{signals_zh}"
+    );
+    assert!(
+        signals_en.starts_with("微信支付 shows danger signals ("),
+        "{signals_en}"
+    );
+    for reason in [signals_zh, signals_en] {
+        assert!(!reason.contains('_'), "an id leaked into {reason}");
+    }
 }
 
 #[test]
