@@ -11,6 +11,7 @@ import { ROOT, SHOTS, freshHome, openApp, sql } from "./helpers.mjs";
 // In CI `shared/` sits beside the clone; TIXIAN_SHARED overrides.
 const SHARED = process.env.TIXIAN_SHARED ?? resolve(ROOT, "..", "shared");
 const BILL = join(SHARED, "fixtures", "bills", "wechat_csv_utf8.csv");
+const ALIPAY = join(SHARED, "fixtures", "bills", "alipay_csv_2023fmt_gbk.csv");
 /** Clicks through JS: stacked toasts can cover a button for WebDriver's hit test. */
 async function jsClick(s, css) {
   await s.find(css);
@@ -127,6 +128,34 @@ describe("platforms: bill import, withdrawals, undo", { skip: !existsSync(BILL) 
     await s.waitForText("[data-testid=platform-balance]", "¥88.80");
   });
 
+  it("imports a bill dropped on another screen (Home) on the Platforms screen", async () => {
+    const s = app.session;
+    await s.click("[data-nav=home]");
+    await s.find("[data-testid=home-total]");
+    // The shell's own drag-drop events, as a real drop on the window sends them (WebDriver
+    // cannot drag files from outside the window).
+    await tauriEvent(s, "tauri://drag-enter", { paths: [ALIPAY], position: { x: 400, y: 300 } });
+    await s.waitForText("[data-testid=drop-overlay]", "松开即可导入账单");
+    await s.screenshot(join(SHOTS, "zh", "drop-bill-on-home.png"));
+    await tauriEvent(s, "tauri://drag-drop", { paths: [ALIPAY], position: { x: 400, y: 300 } });
+    await s.waitFor(async () => (await s.exec("return location.hash")) === "#/platforms", "went to Platforms");
+    await s.find("[data-testid=import-summary]", 20000);
+    assert.ok(!(await s.exists("[data-testid=drop-overlay]")), "the overlay is gone after the drop");
+    const imported = await s.text("[data-testid=import-imported]");
+    assert.ok(Number(imported) > 0, `imported ${imported}`);
+    assert.equal(sql(home.db, "SELECT count(*) FROM platforms WHERE name = '支付宝'"), "1");
+    assert.equal(
+      sql(home.db, "SELECT count(*) FROM transactions t JOIN platforms p ON p.id = t.platform_id WHERE p.name = '支付宝'"),
+      imported,
+    );
+
+    // Anything but a bill, dropped where nothing claims it, is refused with a hint and stored nowhere.
+    await s.click("[data-nav=knowledge]");
+    await tauriEvent(s, "tauri://drag-drop", { paths: ["/tmp/photo.png"], position: { x: 400, y: 300 } });
+    await s.waitForText("[data-sonner-toast]", "这里不接收文件");
+    assert.equal(await s.exec("return location.hash"), "#/knowledge");
+  });
+
   it("shows the platform screens in English", async () => {
     const s = app.session;
     await s.click("[data-nav=settings]");
@@ -143,3 +172,11 @@ describe("platforms: bill import, withdrawals, undo", { skip: !existsSync(BILL) 
     await s.screenshot(join(SHOTS, "en", "test-withdrawal-dialog.png"));
   });
 });
+
+/** Emits an event the way the shell does (drag-and-drop events come from the window). */
+async function tauriEvent(s, event, payload) {
+  await s.exec("return window.__TAURI_INTERNALS__.invoke('plugin:event|emit', { event: arguments[0], payload: arguments[1] })", [
+    event,
+    payload,
+  ]);
+}
