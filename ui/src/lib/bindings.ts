@@ -294,9 +294,9 @@ export type CaseRow = {
 };
 
 /**
- *  The escalation ladder, lowest first: each step is taken when the one before failed.
- *  (Named `CaseStage` in TypeScript: `route::Stage` is a different type. A container rename
- *  does not change the JSON of a unit-variant enum.)
+ *  The escalation ladder, lowest first: each step is taken when the one before failed. Also
+ *  the stage of each rung in `route` (one vocabulary). (Named `CaseStage` in TypeScript, where
+ *  the diagnosis wizard has its own `Stage`; a container rename does not change the JSON.)
  */
 export type CaseStage = "customer_service" | "supervisor" | "platform_complaint" | "regulator" | "mediation" | "court";
 
@@ -1124,13 +1124,10 @@ export type Source = {
 /**  One SQLite value, serialisable so a deletion can cross IPC and come back for undo. */
 export type SqlValue = null | number | string;
 
-/**  The stages of the ladder, in order. */
-export type Stage = "customer_service" | "supervisor" | "platform_complaint" | "regulator" | "mediation" | "court";
-
 /**  One step's deadlines and its "go up a step" date, counted from a start date. */
 export type StepDue = {
 	id: string,
-	stage: Stage,
+	stage: CaseStage,
 	/**  One per [`Step::deadlines`], in order. */
 	deadlines: DeadlineDue[],
 	/**  When to go up one step if nothing has happened. */
@@ -1138,7 +1135,7 @@ export type StepDue = {
 };
 
 export type StepView = {
-	stage: Stage,
+	stage: CaseStage,
 	stage_name: string,
 	id: string,
 	body: string,

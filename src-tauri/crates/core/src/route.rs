@@ -33,52 +33,9 @@ pub struct Route {
     pub steps: Vec<Step>,
 }
 
-/// The stages of the ladder, in order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "snake_case")]
-pub enum Stage {
-    CustomerService,
-    Supervisor,
-    PlatformComplaint,
-    Regulator,
-    Mediation,
-    Court,
-}
-
-impl Stage {
-    pub const ALL: [Stage; 6] = [
-        Stage::CustomerService,
-        Stage::Supervisor,
-        Stage::PlatformComplaint,
-        Stage::Regulator,
-        Stage::Mediation,
-        Stage::Court,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Stage::CustomerService => "customer_service",
-            Stage::Supervisor => "supervisor",
-            Stage::PlatformComplaint => "platform_complaint",
-            Stage::Regulator => "regulator",
-            Stage::Mediation => "mediation",
-            Stage::Court => "court",
-        }
-    }
-
-    pub fn label(self) -> Text {
-        let (zh, en) = match self {
-            Stage::CustomerService => ("一线客服", "Customer service"),
-            Stage::Supervisor => ("客服主管", "Supervisor"),
-            Stage::PlatformComplaint => ("平台正式投诉", "Platform complaint"),
-            Stage::Regulator => ("监管部门", "Regulator"),
-            Stage::Mediation => ("调解", "Mediation"),
-            Stage::Court => ("法院", "Court"),
-        };
-        Text::new(zh, en)
-    }
-}
+/// The stages of the ladder, in order: the same vocabulary as a case's stage, so a case on
+/// `regulator` and the ladder's `regulator` rung are one id with one name.
+pub use crate::cases::Stage;
 
 /// One rung of the ladder.
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -11,7 +11,7 @@ use std::str::FromStr;
 /// `Display`.
 macro_rules! vocabulary {
     ($(#[$meta:meta])* $name:ident, $field:literal, [$($variant:ident = $id:literal, $zh:literal, $en:literal;)+]) => {
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[cfg_attr(feature = "specta", derive(specta::Type))]
         // After the derives, so a `serde(rename)` among them is a known helper attribute.
         $(#[$meta])*
@@ -72,9 +72,9 @@ vocabulary!(
 );
 
 vocabulary!(
-    /// The escalation ladder, lowest first: each step is taken when the one before failed.
-    /// (Named `CaseStage` in TypeScript: `route::Stage` is a different type. A container rename
-    /// does not change the JSON of a unit-variant enum.)
+    /// The escalation ladder, lowest first: each step is taken when the one before failed. Also
+    /// the stage of each rung in `route` (one vocabulary). (Named `CaseStage` in TypeScript, where
+    /// the diagnosis wizard has its own `Stage`; a container rename does not change the JSON.)
     #[cfg_attr(feature = "specta", serde(rename = "CaseStage"))]
     Stage, "stage", [
         CustomerService = "customer_service", "普通客服", "customer service";

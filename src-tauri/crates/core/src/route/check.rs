@@ -177,7 +177,7 @@ fn resolve(
                 ));
             }
         }
-        for stage in Stage::ALL {
+        for &stage in Stage::ALL {
             if !resolved.iter().any(|s| s.stage == stage) {
                 problems.push(Problem::new(
                     &raw.file,

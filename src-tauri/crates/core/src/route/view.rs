@@ -81,7 +81,7 @@ impl RouteView {
             .enumerate()
             .map(|(i, s)| StepView {
                 stage: s.stage,
-                stage_name: s.stage.label().get(lang).to_string(),
+                stage_name: s.stage.label(lang).to_string(),
                 id: s.id.clone(),
                 body: s.body.get(lang).to_string(),
                 channel: s.channel.get(lang).to_string(),
