@@ -40,9 +40,9 @@ mod tests;
 #[cfg(test)]
 mod tests_backup;
 #[cfg(test)]
-mod tests_notify;
-#[cfg(test)]
 mod tests_buckets;
+#[cfg(test)]
+mod tests_notify;
 
 pub use arrivals::{ArrivalHours, Trend};
 pub use backup::{backup, restore, rolling_backup, BackupReport, RestoreReport, ROLLING_KEEP};

@@ -103,8 +103,70 @@ fn write_utc(out: &mut String, t: &Timestamp) {
     );
 }
 
+/// For each original column, the number of the stored column that holds its cell verbatim (see
+/// migration 0007): 0 txn_id, 1 merchant_order_id, 2 direction_text, 3 txn_type, 4 counterparty,
+/// 5 goods, 6 method, 7 status, 8 note.
+fn verbatim_codes(c: &Columns, width: usize) -> Vec<Option<u8>> {
+    let mut codes = vec![None; width];
+    let fields = [
+        c.txn_id,
+        c.merchant_id,
+        Some(c.direction),
+        c.txn_type,
+        c.counterparty,
+        c.goods,
+        c.method,
+        c.status,
+        c.note,
+    ];
+    for (code, col) in fields.iter().enumerate() {
+        if let Some(slot) = col.and_then(|i| codes.get_mut(i)) {
+            slot.get_or_insert(code as u8);
+        }
+    }
+    codes
+}
+
+/// The stored values `original_cells` numbers refer to, in that order.
+pub(crate) type StoredTexts<'a> = [&'a str; 9];
+
+/// The original row once, compactly: a JSON array of its cells in column order, where a cell
+/// equal to the stored column it maps to is that column's number (see migration 0007).
+fn write_cells(out: &mut String, codes: &[Option<u8>], cells: &[String], stored: &StoredTexts) {
+    out.clear();
+    out.push('[');
+    for (i, value) in cells.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        match codes.get(i).copied().flatten() {
+            Some(code) if stored[code as usize] == value => {
+                let _ = write!(out, "{code}");
+            }
+            _ => push_json_str(out, value),
+        }
+    }
+    out.push(']');
+}
+
+/// The cells `write_cells` wrote, given the row's stored values; None if the text is not such
+/// an array.
+pub(crate) fn read_cells(text: &str, stored: &StoredTexts) -> Option<Vec<String>> {
+    let items: Vec<serde_json::Value> = serde_json::from_str(text).ok()?;
+    items
+        .into_iter()
+        .map(|v| match v {
+            serde_json::Value::String(s) => Some(s),
+            serde_json::Value::Number(n) => stored
+                .get(usize::try_from(n.as_u64()?).ok()?)
+                .map(|s| s.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
 /// The original row as a JSON object `{"header": "value", …}` in column order.
-fn write_original(out: &mut String, header: &[String], cells: &[String]) {
+pub(crate) fn write_original(out: &mut String, header: &[String], cells: &[String]) {
     out.clear();
     out.push('{');
     let mut first = true;
@@ -214,8 +276,8 @@ fn store_rows(
     let mut insert = tx.prepare(
         "INSERT INTO transactions(platform_id, import_id, line, txn_id, merchant_order_id, occurred_at, occurred_utc,
              direction, direction_text, amount_fen, txn_type, counterparty, goods, method, status, note, fee_fen,
-             refunded_fen, is_refund, original_json, dedup_key)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)
+             refunded_fen, is_refund, original_json, dedup_key, original_cells)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, '', ?20, ?21)
          ON CONFLICT DO NOTHING",
     )?;
     // Every key the platform already has, read once from the unique index: a duplicate is then
@@ -228,6 +290,7 @@ fn store_rows(
     };
     let (mut at, mut utc, mut key, mut original) =
         (String::new(), String::new(), String::new(), String::new());
+    let codes = verbatim_codes(columns, header.len());
     let mut stored = Stored::default();
     let mut new_withdrawals: Vec<(usize, i64)> = Vec::new();
     let total = txns.len() as u64;
@@ -245,29 +308,40 @@ fn store_rows(
             continue;
         }
         write_rfc3339(&mut at, &t.at);
-        write_original(&mut original, header, &t.cells);
-        let changed = insert.execute(params![
-            platform.id,
-            import_id,
-            t.line as i64,
+        let texts: StoredTexts = [
             t.text(columns.txn_id),
             t.text(columns.merchant_id),
-            at,
-            utc,
-            t.direction.as_str(),
-            t.cells[columns.direction],
-            t.amount.fen(),
+            &t.cells[columns.direction],
             t.text(columns.txn_type),
             t.text(columns.counterparty),
             t.text(columns.goods),
             t.text(columns.method),
             t.text(columns.status),
             t.text(columns.note),
+        ];
+        write_cells(&mut original, &codes, &t.cells, &texts);
+        let changed = insert.execute(params![
+            platform.id,
+            import_id,
+            t.line as i64,
+            texts[0],
+            texts[1],
+            at,
+            utc,
+            t.direction.as_str(),
+            texts[2],
+            t.amount.fen(),
+            texts[3],
+            texts[4],
+            texts[5],
+            texts[6],
+            texts[7],
+            texts[8],
             t.fee.fen(),
             t.refunded.fen(),
             t.is_refund,
-            original,
             key,
+            original,
         ])?;
         if changed == 1 {
             stored.imported += 1;
@@ -473,6 +547,34 @@ mod tests {
         assert_eq!(s, r#"{"交易时间":"2021","商品":"点击\"多多\"\t\\"}"#);
         let v: serde_json::Value = serde_json::from_str(&s).unwrap();
         assert_eq!(v["商品"], "点击\"多多\"\t\\");
+    }
+
+    #[test]
+    fn compact_cells_read_back_to_the_same_row() {
+        let columns = Columns {
+            direction: 1,
+            txn_id: Some(2),
+            note: Some(3),
+            ..Columns::default()
+        };
+        let header: Vec<String> = ["交易时间", "收/支", "交易单号", "备注", ""]
+            .map(String::from)
+            .into();
+        let cells: Vec<String> = ["2021-01-01 00:00:00", "支出", "/", "a\"\u{1f}", ""]
+            .map(String::from)
+            .into();
+        let codes = verbatim_codes(&columns, header.len());
+        // txn_id is stored as '' for '/', so that cell is kept as text; 收/支 and 备注 are not.
+        let texts: StoredTexts = ["", "", "支出", "", "", "", "", "", "a\"\u{1f}"];
+        let mut s = String::new();
+        write_cells(&mut s, &codes, &cells, &texts);
+        assert_eq!(s, r#"["2021-01-01 00:00:00",2,"/",8,""]"#);
+        assert_eq!(read_cells(&s, &texts).unwrap(), cells);
+        let (mut a, mut b) = (String::new(), String::new());
+        write_original(&mut a, &header, &cells);
+        write_original(&mut b, &header, &read_cells(&s, &texts).unwrap());
+        assert_eq!(a, b);
+        assert_eq!(read_cells("{}", &texts), None);
     }
 
     #[test]

@@ -21,20 +21,65 @@ fn import_reports_contract_figures_and_keeps_the_original() {
     );
     let kept = std::fs::read(vault::path_of(&db.dir.path().join("vault"), &r.sha256)).unwrap();
     assert_eq!(kept, bytes);
-    // Each row traces to its line, with every original column.
-    let (line, original): (i64, String) = db
-        .store
-        .conn()
-        .query_row(
-            "SELECT line, original_json FROM transactions WHERE goods = '美团订单-54321'",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .unwrap();
+    // Each row traces to its line, with every original column (kept once, in `original_cells`,
+    // and read back as the `{"header": "value", …}` object).
+    let q = TxnQuery {
+        text: Some("美团订单-54321".into()),
+        ..Default::default()
+    };
+    let page = query_transactions(db.store.conn(), &q).unwrap();
+    assert_eq!(page.rows.len(), 1);
+    let (line, original) = (page.rows[0].line, &page.rows[0].original_json);
     assert_eq!(line, 42);
-    let v: serde_json::Value = serde_json::from_str(&original).unwrap();
+    let v: serde_json::Value = serde_json::from_str(original).unwrap();
     assert_eq!(v["金额(元)"], "¥50.0");
     assert_eq!(v["备注"], "/");
+    assert_eq!(v["商品"], "美团订单-54321");
+    assert!(original.starts_with(r#"{"交易时间":"2023-07-09 13:30:22","交易类型":"#));
+    assert_eq!(v["交易时间"], "2023-07-09 13:30:22");
+    assert_eq!(v["收/支"], "支出");
+    let all = query_transactions(
+        db.store.conn(),
+        &TxnQuery {
+            limit: 1000,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    for row in &all.rows {
+        let v: serde_json::Value = serde_json::from_str(&row.original_json).unwrap();
+        assert_eq!(v.as_object().unwrap().len(), 11, "{}", row.original_json);
+        assert_eq!(
+            v["商品"].as_str().unwrap(),
+            if row.goods.is_empty() {
+                "/"
+            } else {
+                &row.goods
+            }
+        );
+    }
+}
+
+#[test]
+fn rows_stored_before_v7_keep_their_original_json() {
+    let mut db = Db::new();
+    db.import("w.csv", &read("wechat_csv_utf8.csv"), &opts())
+        .unwrap();
+    // A row as schema v6 stored it: the object in original_json, no original_cells.
+    db.store
+        .conn()
+        .execute(
+            "UPDATE transactions SET original_json = '{\"备注\":\"old\"}', original_cells = NULL
+             WHERE goods = '美团订单-54321'",
+            [],
+        )
+        .unwrap();
+    let q = TxnQuery {
+        text: Some("美团订单-54321".into()),
+        ..Default::default()
+    };
+    let page = query_transactions(db.store.conn(), &q).unwrap();
+    assert_eq!(page.rows[0].original_json, r#"{"备注":"old"}"#);
 }
 
 #[test]
