@@ -407,3 +407,51 @@ fn a_large_bill_takes_the_bulk_path_and_leaves_the_schema_and_links_as_they_were
     assert_eq!(db.count("transactions"), 10_050);
     assert_eq!(schema(&db), before);
 }
+
+#[test]
+fn the_bulk_path_still_finds_every_duplicate() {
+    // The bulk path drops the unique dedup index too and builds it again afterwards, so the
+    // duplicates must all be caught before the INSERT: rows already stored and rows the big
+    // bill itself repeats.
+    let row = |i: usize| {
+        let t = format!(
+            "2024-03-{:02} {:02}:{:02}:00",
+            1 + i / 1440 % 28,
+            i / 60 % 24,
+            i % 60
+        );
+        format!(
+            "{t},商户消费,商店,商品{i},支出,¥1.{:02},零钱,支付成功,4200{i:020}\t,M{i:012}\t,/",
+            i % 100
+        )
+    };
+    let mut db = Db::new();
+    let small: Vec<String> = (0..100).map(row).collect();
+    let refs: Vec<&str> = small.iter().map(String::as_str).collect();
+    db.import("small.csv", &wechat_csv(&refs), &opts()).unwrap();
+    let big: Vec<String> = (0..10_050).chain(0..50).map(row).collect();
+    let refs: Vec<&str> = big.iter().map(String::as_str).collect();
+    let r = db.import("big.csv", &wechat_csv(&refs), &opts()).unwrap();
+    assert_eq!((r.rows, r.imported, r.duplicates), (10_100, 9_950, 150));
+    assert_eq!(db.count("transactions"), 10_050);
+    let unique: i64 = db
+        .store
+        .conn()
+        .query_row(
+            "SELECT count(DISTINCT dedup_key) FROM transactions",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(unique, 10_050);
+    let indexed: i64 = db
+        .store
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE name = 'transactions_dedup'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(indexed, 1);
+}
