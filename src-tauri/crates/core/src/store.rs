@@ -17,6 +17,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0004_health.sql"),
     include_str!("../migrations/0005_diagnoses.sql"),
     include_str!("../migrations/0006_perf.sql"),
+    include_str!("../migrations/0007_compact_original.sql"),
 ];
 
 /// The newest schema version this build knows.

@@ -2,6 +2,7 @@
 //! paged; and the list of imports with their figures.
 
 use super::normalise::Direction;
+use super::persist::{read_cells, write_original, StoredTexts};
 use crate::error::{CoreError, Result};
 use crate::ledger::require_platform;
 use crate::money::Money;
@@ -9,6 +10,7 @@ use crate::time;
 use rusqlite::types::Value;
 use rusqlite::{params_from_iter, Connection};
 use serde::{Deserialize, Serialize};
+use std::collections::hash_map::{Entry, HashMap};
 
 /// Which imported rows to show. Dates are `YYYY-MM-DD` (inclusive, in the bill's local time).
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -161,7 +163,8 @@ pub fn query_transactions(conn: &Connection, q: &TxnQuery) -> Result<TxnPage> {
     let sql = format!(
         "SELECT t.id, p.name, t.import_id, t.line, t.txn_id, t.merchant_order_id, t.occurred_at, t.direction,
                 t.direction_text, t.amount_fen, t.txn_type, t.counterparty, t.goods, t.method, t.status, t.note,
-                t.fee_fen, t.refunded_fen, t.is_refund, t.refund_of, t.original_json
+                t.fee_fen, t.refunded_fen, t.is_refund, t.refund_of, t.original_json,
+                t.original_cells
          FROM transactions t JOIN platforms p ON p.id = t.platform_id
          WHERE {filter} ORDER BY t.occurred_utc DESC, t.id DESC LIMIT {limit} OFFSET {}",
         q.offset
@@ -170,7 +173,7 @@ pub fn query_transactions(conn: &Connection, q: &TxnQuery) -> Result<TxnPage> {
     let rows = stmt
         .query_map(params_from_iter(values.iter()), |r| {
             let direction: String = r.get(7)?;
-            Ok(TxnRow {
+            let row = TxnRow {
                 id: r.get(0)?,
                 platform: r.get(1)?,
                 import_id: r.get(2)?,
@@ -192,15 +195,64 @@ pub fn query_transactions(conn: &Connection, q: &TxnQuery) -> Result<TxnPage> {
                 is_refund: r.get(18)?,
                 refund_of: r.get(19)?,
                 original_json: r.get(20)?,
-            })
+            };
+            Ok((row, r.get::<_, Option<String>>(21)?))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut headers: HashMap<i64, Vec<String>> = HashMap::new();
+    let rows = rows
+        .into_iter()
+        .map(|(mut row, cells)| {
+            if let Some(cells) = cells {
+                row.original_json = original_json(conn, &mut headers, &row, &cells)?;
+            }
+            Ok(row)
+        })
+        .collect::<Result<Vec<_>>>()?;
     Ok(TxnPage {
         total,
         offset: q.offset,
         limit,
         rows,
     })
+}
+
+/// The `{"header": "value", …}` object of a row stored with `original_cells` (migration 0007):
+/// the import's header names with the row's cells, exactly as rows stored before v7 hold it.
+fn original_json(
+    conn: &Connection,
+    headers: &mut HashMap<i64, Vec<String>>,
+    row: &TxnRow,
+    cells: &str,
+) -> Result<String> {
+    let header = match headers.entry(row.import_id) {
+        Entry::Occupied(e) => e.into_mut(),
+        Entry::Vacant(e) => {
+            let text: String = conn.query_row(
+                "SELECT header_json FROM imports WHERE id = ?1",
+                [row.import_id],
+                |r| r.get(0),
+            )?;
+            e.insert(serde_json::from_str(&text).map_err(|e| CoreError::Internal(e.to_string()))?)
+        }
+    };
+    let stored: StoredTexts = [
+        &row.txn_id,
+        &row.merchant_order_id,
+        &row.direction_text,
+        &row.txn_type,
+        &row.counterparty,
+        &row.goods,
+        &row.method,
+        &row.status,
+        &row.note,
+    ];
+    let cells = read_cells(cells, &stored).ok_or_else(|| {
+        CoreError::Internal(format!("transaction {}: unreadable original cells", row.id))
+    })?;
+    let mut out = String::new();
+    write_original(&mut out, header, &cells);
+    Ok(out)
 }
 
 /// One recorded import.

@@ -21,20 +21,65 @@ fn import_reports_contract_figures_and_keeps_the_original() {
     );
     let kept = std::fs::read(vault::path_of(&db.dir.path().join("vault"), &r.sha256)).unwrap();
     assert_eq!(kept, bytes);
-    // Each row traces to its line, with every original column.
-    let (line, original): (i64, String) = db
-        .store
-        .conn()
-        .query_row(
-            "SELECT line, original_json FROM transactions WHERE goods = '美团订单-54321'",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .unwrap();
+    // Each row traces to its line, with every original column (kept once, in `original_cells`,
+    // and read back as the `{"header": "value", …}` object).
+    let q = TxnQuery {
+        text: Some("美团订单-54321".into()),
+        ..Default::default()
+    };
+    let page = query_transactions(db.store.conn(), &q).unwrap();
+    assert_eq!(page.rows.len(), 1);
+    let (line, original) = (page.rows[0].line, &page.rows[0].original_json);
     assert_eq!(line, 42);
-    let v: serde_json::Value = serde_json::from_str(&original).unwrap();
+    let v: serde_json::Value = serde_json::from_str(original).unwrap();
     assert_eq!(v["金额(元)"], "¥50.0");
     assert_eq!(v["备注"], "/");
+    assert_eq!(v["商品"], "美团订单-54321");
+    assert!(original.starts_with(r#"{"交易时间":"2023-07-09 13:30:22","交易类型":"#));
+    assert_eq!(v["交易时间"], "2023-07-09 13:30:22");
+    assert_eq!(v["收/支"], "支出");
+    let all = query_transactions(
+        db.store.conn(),
+        &TxnQuery {
+            limit: 1000,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    for row in &all.rows {
+        let v: serde_json::Value = serde_json::from_str(&row.original_json).unwrap();
+        assert_eq!(v.as_object().unwrap().len(), 11, "{}", row.original_json);
+        assert_eq!(
+            v["商品"].as_str().unwrap(),
+            if row.goods.is_empty() {
+                "/"
+            } else {
+                &row.goods
+            }
+        );
+    }
+}
+
+#[test]
+fn rows_stored_before_v7_keep_their_original_json() {
+    let mut db = Db::new();
+    db.import("w.csv", &read("wechat_csv_utf8.csv"), &opts())
+        .unwrap();
+    // A row as schema v6 stored it: the object in original_json, no original_cells.
+    db.store
+        .conn()
+        .execute(
+            "UPDATE transactions SET original_json = '{\"备注\":\"old\"}', original_cells = NULL
+             WHERE goods = '美团订单-54321'",
+            [],
+        )
+        .unwrap();
+    let q = TxnQuery {
+        text: Some("美团订单-54321".into()),
+        ..Default::default()
+    };
+    let page = query_transactions(db.store.conn(), &q).unwrap();
+    assert_eq!(page.rows[0].original_json, r#"{"备注":"old"}"#);
 }
 
 #[test]
@@ -361,4 +406,52 @@ fn a_large_bill_takes_the_bulk_path_and_leaves_the_schema_and_links_as_they_were
     assert_eq!((again.imported, again.duplicates), (0, 10_050));
     assert_eq!(db.count("transactions"), 10_050);
     assert_eq!(schema(&db), before);
+}
+
+#[test]
+fn the_bulk_path_still_finds_every_duplicate() {
+    // The bulk path drops the unique dedup index too and builds it again afterwards, so the
+    // duplicates must all be caught before the INSERT: rows already stored and rows the big
+    // bill itself repeats.
+    let row = |i: usize| {
+        let t = format!(
+            "2024-03-{:02} {:02}:{:02}:00",
+            1 + i / 1440 % 28,
+            i / 60 % 24,
+            i % 60
+        );
+        format!(
+            "{t},商户消费,商店,商品{i},支出,¥1.{:02},零钱,支付成功,4200{i:020}\t,M{i:012}\t,/",
+            i % 100
+        )
+    };
+    let mut db = Db::new();
+    let small: Vec<String> = (0..100).map(row).collect();
+    let refs: Vec<&str> = small.iter().map(String::as_str).collect();
+    db.import("small.csv", &wechat_csv(&refs), &opts()).unwrap();
+    let big: Vec<String> = (0..10_050).chain(0..50).map(row).collect();
+    let refs: Vec<&str> = big.iter().map(String::as_str).collect();
+    let r = db.import("big.csv", &wechat_csv(&refs), &opts()).unwrap();
+    assert_eq!((r.rows, r.imported, r.duplicates), (10_100, 9_950, 150));
+    assert_eq!(db.count("transactions"), 10_050);
+    let unique: i64 = db
+        .store
+        .conn()
+        .query_row(
+            "SELECT count(DISTINCT dedup_key) FROM transactions",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(unique, 10_050);
+    let indexed: i64 = db
+        .store
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE name = 'transactions_dedup'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(indexed, 1);
 }

@@ -1,0 +1,12 @@
+-- Schema v7: each imported row keeps its original cells once (issue #6, import speed).
+--
+-- Up to v6 every row stored its original cells twice: in the typed columns and again, with every
+-- header name, in `original_json`. From v7 a new row stores `original_cells` instead: a JSON array
+-- with one entry per original column, in column order; a cell that is stored verbatim in one of
+-- the row's own columns is written as the number of that column (0 txn_id, 1 merchant_order_id,
+-- 2 direction_text, 3 txn_type, 4 counterparty, 5 goods, 6 method, 7 status, 8 note), any other
+-- cell as its text. The header names are the import's `header_json`. Reading a row back
+-- (`import::query_transactions`) rebuilds exactly the `{"header": "value", …}` object v6 stored,
+-- so nothing is lost and the UI receives the same text. Such rows have `original_json = ''`.
+-- Rows stored before v7 keep their `original_json` unchanged and `original_cells` NULL.
+ALTER TABLE transactions ADD COLUMN original_cells TEXT;
