@@ -81,48 +81,9 @@ fn generate() -> String {
     out
 }
 
-/// CPU seconds (user + system) of this process, from getrusage(2); on a shared machine wall
-/// time also counts waiting for other processes. Linux only (0 elsewhere).
-fn cpu_seconds() -> f64 {
-    rusage_cpu(0) // RUSAGE_SELF
-}
-
-/// CPU seconds of the child processes waited for so far.
-fn children_cpu_seconds() -> f64 {
-    rusage_cpu(-1) // RUSAGE_CHILDREN
-}
-
-#[cfg(not(target_os = "linux"))]
-fn rusage_cpu(_who: i32) -> f64 {
-    0.0
-}
-
-#[cfg(target_os = "linux")]
-fn rusage_cpu(who: i32) -> f64 {
-    #[repr(C)]
-    #[derive(Default)]
-    struct Timeval {
-        sec: i64,
-        usec: i64,
-    }
-    #[repr(C)]
-    #[derive(Default)]
-    struct Rusage {
-        utime: Timeval,
-        stime: Timeval,
-        rest: [i64; 14],
-    }
-    extern "C" {
-        fn getrusage(who: i32, usage: *mut Rusage) -> i32;
-    }
-    let mut u = Rusage::default();
-    // SAFETY: RUSAGE_SELF or RUSAGE_CHILDREN with a buffer laid out as Linux' struct rusage.
-    if unsafe { getrusage(who, &mut u) } != 0 {
-        return 0.0;
-    }
-    let secs = |t: &Timeval| t.sec as f64 + t.usec as f64 / 1e6;
-    secs(&u.utime) + secs(&u.stime)
-}
+#[path = "../../core/examples/support/measure.rs"]
+mod measure;
+use measure::{child_cpu_seconds as children_cpu_seconds, cpu_seconds};
 
 /// Runs `work` (one pass over all cases) three times and prints the best wall and CPU time and
 /// the rates; returns its checksum.

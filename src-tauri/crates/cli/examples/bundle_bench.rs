@@ -112,12 +112,12 @@ fn mb(bytes: u64) -> f64 {
     bytes as f64 / 1_000_000.0
 }
 
+#[path = "../../core/examples/support/measure.rs"]
+mod measure;
+
 /// Peak resident memory of this process (Linux), in MB.
 fn vm_hwm_mb() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb / 1024)
+    measure::peak_kb().map(|kb| kb / 1024)
 }
 
 /// Runs `img2pdf` on the same images; (seconds, PDF size).

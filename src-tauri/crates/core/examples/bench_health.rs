@@ -13,6 +13,9 @@ use tixian_core::ledger::{self, NewPlatform, PlatformKind};
 use tixian_core::time::{parse_time, to_rfc3339};
 use tixian_core::{Money, Store};
 
+#[path = "support/measure.rs"]
+mod measure;
+
 fn arg(i: usize, default: i64) -> i64 {
     std::env::args()
         .nth(i)
@@ -98,14 +101,7 @@ fn main() -> tixian_core::Result<()> {
     }
     runs.sort_by(|a, b| a.total_cmp(b));
     let arrivals: i64 = report.platforms.iter().map(|p| p.arrival_hours.count).sum();
-    let peak = std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .map(|l| l.trim_start_matches("VmHWM:").trim().to_string())
-        })
-        .unwrap_or_else(|| "n/a".into());
+    let peak = measure::peak_kb().map_or_else(|| "n/a".into(), |kb| format!("{kb} kB"));
     println!("peak memory (VmHWM, generation included): {peak}");
     println!(
         "health: first {cold_ms:.1} ms, best {:.1} ms, median of 7 {:.1} ms, worst {:.1} ms (target < 100 ms); {arrivals} arrivals, {} due items, readiness {}",

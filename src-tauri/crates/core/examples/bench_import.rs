@@ -49,7 +49,7 @@ fn generate(rows: usize) -> String {
             0 => {
                 let _ = writeln!(s, "{t},零钱提现,招商银行(1234),\"/\",/,{amount},零钱,提现已到账,1000{i:020}\t,/\t,\"服务费¥0.10\"");
             }
-            1 => {
+            1 if i >= 2 => {
                 // Refunds the purchase two rows up (same order id, 商户单号 and goods).
                 let p = i - 2;
                 let _ = writeln!(s, "{t},商户消费-退款,商店{},\"退款-商品{p}\",收入,¥0.01,零钱,已退款,4200{p:020}_r\t,M{p:012}\t,\"/\"", p % 97);
@@ -65,66 +65,12 @@ fn generate(rows: usize) -> String {
     s
 }
 
+#[path = "support/measure.rs"]
+mod measure;
+use measure::{child_cpu_seconds, cpu_seconds};
+
 fn peak_mb() -> String {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .map(|l| l.trim_start_matches("VmHWM:").trim().to_string())
-        })
-        .unwrap_or_else(|| "n/a".into())
-}
-
-/// CPU seconds (user + system) this process has used, from getrusage(2): on a shared machine
-/// wall time also counts the time spent waiting for other processes. Linux only (0 elsewhere).
-#[cfg(not(target_os = "linux"))]
-fn cpu_seconds() -> f64 {
-    0.0
-}
-
-#[cfg(target_os = "linux")]
-fn cpu_seconds() -> f64 {
-    rusage_seconds(0)
-}
-
-/// CPU seconds of the waited-for child processes (the Python baseline).
-#[cfg(not(target_os = "linux"))]
-fn child_cpu_seconds() -> f64 {
-    0.0
-}
-
-#[cfg(target_os = "linux")]
-fn child_cpu_seconds() -> f64 {
-    rusage_seconds(-1)
-}
-
-/// getrusage(2) user + system seconds for RUSAGE_SELF (0) or RUSAGE_CHILDREN (-1).
-#[cfg(target_os = "linux")]
-fn rusage_seconds(who: i32) -> f64 {
-    #[repr(C)]
-    #[derive(Default)]
-    struct Timeval {
-        sec: i64,
-        usec: i64,
-    }
-    #[repr(C)]
-    #[derive(Default)]
-    struct Rusage {
-        utime: Timeval,
-        stime: Timeval,
-        rest: [i64; 14],
-    }
-    extern "C" {
-        fn getrusage(who: i32, usage: *mut Rusage) -> i32;
-    }
-    let mut u = Rusage::default();
-    // SAFETY: RUSAGE_SELF / RUSAGE_CHILDREN with a buffer laid out as Linux' 64-bit struct rusage.
-    if unsafe { getrusage(who, &mut u) } != 0 {
-        return 0.0;
-    }
-    let secs = |t: &Timeval| t.sec as f64 + t.usec as f64 / 1e6;
-    secs(&u.utime) + secs(&u.stime)
+    measure::peak_kb().map_or_else(|| "n/a".into(), |kb| format!("{kb} kB"))
 }
 
 fn main() {
