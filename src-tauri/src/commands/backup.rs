@@ -34,7 +34,7 @@ pub struct BackupOverview {
 /// The automatic backups and where a manual one would go.
 #[tauri::command]
 #[specta::specta]
-pub fn backup_overview(state: State<'_, AppState>) -> BackupOverview {
+pub fn backup_overview(app: AppHandle, state: State<'_, AppState>) -> BackupOverview {
     let dir = state.rolling_dir();
     let mut rolling: Vec<RollingBackup> = std::fs::read_dir(&dir)
         .into_iter()
@@ -61,30 +61,23 @@ pub fn backup_overview(state: State<'_, AppState>) -> BackupOverview {
         _ => None,
     };
     let today = local_date(&time::now());
-    let home = dirs_home().unwrap_or_else(|| dir.clone());
     BackupOverview {
         dir: dir.display().to_string(),
         rolling,
         keep: backup::ROLLING_KEEP as i64,
         rolling_error,
-        suggested_path: home
+        suggested_path: super::save_dir(&app)
             .join(format!("tixian-backup-{today}.zip"))
             .display()
             .to_string(),
     }
 }
 
-fn dirs_home() -> Option<PathBuf> {
-    std::env::var_os("HOME")
-        .map(PathBuf::from)
-        .filter(|p| p.is_dir())
-}
-
 /// Writes a backup archive to `path` (replacing a file there: the save dialog asked).
 #[tauri::command]
 #[specta::specta]
 pub async fn backup_now(app: AppHandle, path: String) -> Result<BackupReport, ApiError> {
-    blocking(move || {
+    super::blocking(move || {
         let state = app.state::<AppState>();
         let path = PathBuf::from(path.trim());
         state.with(|s| backup::backup(s, &path, &time::now()))
@@ -97,7 +90,7 @@ pub async fn backup_now(app: AppHandle, path: String) -> Result<BackupReport, Ap
 #[tauri::command]
 #[specta::specta]
 pub async fn restore_backup(app: AppHandle, path: String) -> Result<RestoreReport, ApiError> {
-    blocking(move || {
+    super::blocking(move || {
         let state = app.state::<AppState>();
         state.restore(&PathBuf::from(path.trim()), &time::now())
     })
@@ -122,16 +115,4 @@ pub fn run_rolling_backup(app: &AppHandle) {
         eprintln!("tixian: automatic backup failed: {e}");
     }
     *state.rolling.lock().unwrap_or_else(|p| p.into_inner()) = Some(result);
-}
-
-async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
-) -> Result<T, ApiError> {
-    tauri::async_runtime::spawn_blocking(f)
-        .await
-        .map_err(|e| ApiError {
-            code: "internal".into(),
-            message: e.to_string(),
-            field: None,
-        })?
 }

@@ -34,14 +34,7 @@ pub fn bundle_default_path(
         Lang::Zh => format!("案件{case_id}_证据包_{date}.pdf"),
         Lang::En => format!("case{case_id}_evidence_{date}.pdf"),
     };
-    let paths = app.path();
-    let dir = paths
-        .document_dir()
-        .ok()
-        .filter(|d| d.is_dir())
-        .or_else(|| paths.home_dir().ok())
-        .unwrap_or_else(|| PathBuf::from("."));
-    Ok(dir.join(name).display().to_string())
+    Ok(super::save_dir(&app).join(name).display().to_string())
 }
 
 /// Writes the case's bundle to `out` (and `out`'s `.files/` folder) in the user's language.
@@ -96,9 +89,7 @@ pub async fn export_case_bundle(
         let out = PathBuf::from(out.trim());
         export::export_bundle(&input, &out, &opts, &mut progress).map_err(|e| e.to_api(lang))
     };
-    tauri::async_runtime::spawn_blocking(run)
-        .await
-        .map_err(internal)?
+    super::blocking(run).await
 }
 
 /// Re-hashes every file of the bundle `pdf` (in its `.files/` folder and embedded in the PDF).
@@ -122,9 +113,7 @@ pub async fn verify_bundle(
         }
         export::verify_bundle(&pdf).map_err(|e| e.to_api(lang))
     };
-    tauri::async_runtime::spawn_blocking(run)
-        .await
-        .map_err(internal)?
+    super::blocking(run).await
 }
 
 /// Shows `path` selected in the system file manager ("open folder" after an export). Off the
@@ -158,15 +147,5 @@ pub async fn reveal_in_folder(state: State<'_, AppState>, path: String) -> Resul
             }
         })
     };
-    tauri::async_runtime::spawn_blocking(run)
-        .await
-        .map_err(internal)?
-}
-
-fn internal(e: impl std::fmt::Display) -> ApiError {
-    ApiError {
-        code: "internal".into(),
-        message: e.to_string(),
-        field: None,
-    }
+    super::blocking(run).await
 }

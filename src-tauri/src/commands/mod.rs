@@ -10,3 +10,31 @@ pub mod health;
 pub mod knowledge;
 pub mod ledger;
 pub mod money;
+
+use std::path::PathBuf;
+use tauri::{AppHandle, Manager};
+use tixian_core::ApiError;
+
+/// Runs `f` off the UI thread (imports, exports, backups: anything that can take seconds).
+pub(crate) async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    tauri::async_runtime::spawn_blocking(f)
+        .await
+        .map_err(|e| ApiError {
+            code: "internal".into(),
+            message: e.to_string(),
+            field: None,
+        })?
+}
+
+/// Where a file the user saves goes by default: Documents, else the home folder.
+pub(crate) fn save_dir(app: &AppHandle) -> PathBuf {
+    let paths = app.path();
+    paths
+        .document_dir()
+        .ok()
+        .filter(|d| d.is_dir())
+        .or_else(|| paths.home_dir().ok())
+        .unwrap_or_else(|| PathBuf::from("."))
+}

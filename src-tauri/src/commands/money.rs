@@ -262,11 +262,5 @@ pub async fn import_bill(
         let path = PathBuf::from(path.trim());
         state.with(|s| import::import_file(s, &path, &options, &now, &mut progress))
     };
-    tauri::async_runtime::spawn_blocking(run)
-        .await
-        .map_err(|e| ApiError {
-            code: "internal".into(),
-            message: e.to_string(),
-            field: None,
-        })?
+    super::blocking(run).await
 }
