@@ -6,8 +6,8 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { deflateSync } from "node:zlib";
 import { SHOTS, freshHome, openApp, sql } from "./helpers.mjs";
+import { makePng } from "./png.mjs";
 
 describe("cases: a complaint from start to letter", () => {
   const home = freshHome();
@@ -31,7 +31,7 @@ describe("cases: a complaint from start to letter", () => {
     await s.click("[data-testid=new-case]");
     await s.type("#case-platform", "某某理财");
     await s.type("#case-amount", "12,3元");
-    await setValue(s, "#case-occurred", "2026-11-02T10:00");
+    await s.setValue("#case-occurred", "2026-11-02T10:00");
     await s.type("#case-summary", "申请提现后一直显示“审核中”，客服多次承诺处理但未到账");
     await s.type("#case-account", "尾号 1234");
     await s.click("[data-testid=new-case-submit]");
@@ -68,20 +68,20 @@ describe("cases: a complaint from start to letter", () => {
 
   it("refuses a due time before the contact, then flags a past-due promise as overdue", async () => {
     const s = app.session;
-    await noToasts(s); // the "stored" toast sits over the form's buttons for a few seconds
+    await s.noToasts(); // the "stored" toast sits over the form's buttons for a few seconds
     await s.click("[data-testid=tab-log]");
     await s.click("[data-testid=add-contact]");
-    await setValue(s, "#contact-at", "2026-11-10T10:00");
+    await s.setValue("#contact-at", "2026-11-10T10:00");
     await s.type("#contact-agent", "8021");
     await s.type("#contact-said", "已为您加急处理");
     await s.type("#contact-promise", "3个工作日内处理完毕");
-    await setValue(s, "#contact-due", "2026-11-09T10:00");
+    await s.setValue("#contact-due", "2026-11-09T10:00");
     await s.click("[data-testid=contact-submit]");
     await s.find("#contact-due-error");
     await s.screenshot(join(SHOTS, "zh", "case-contact-error.png"));
     assert.equal(sql(home.db, "SELECT count(*) FROM contacts"), "0");
 
-    await setValue(s, "#contact-due", "2026-11-13T18:00");
+    await s.setValue("#contact-due", "2026-11-13T18:00");
     await s.click("[data-testid=contact-submit]");
     await s.waitForText("[data-testid=overdue-flag]", "逾期");
     await s.find("[data-testid=escalation-advice]");
@@ -139,60 +139,3 @@ describe("cases: a complaint from start to letter", () => {
     await s.screenshot(join(SHOTS, "en", "case-prep.png"));
   });
 });
-
-async function noToasts(s) {
-  await s.waitFor(async () => (await s.exec("return document.querySelectorAll('[data-sonner-toast]').length")) === 0,
-    "toasts to close", 15000);
-}
-
-/** Sets an input the way a picker would (typing into date-time inputs is locale-dependent). */
-async function setValue(s, css, value) {
-  await s.find(css);
-  await s.exec(
-    `const el = document.querySelector(arguments[0]); el.value = arguments[1];
-     el.dispatchEvent(new Event('input', { bubbles: true })); el.dispatchEvent(new Event('change', { bubbles: true }));`,
-    [css, value],
-  );
-}
-
-/** A small valid RGB PNG (a gradient), built by hand so the test needs no image library. */
-function makePng(width, height) {
-  const raw = Buffer.alloc((width * 3 + 1) * height);
-  for (let y = 0; y < height; y++) {
-    const row = y * (width * 3 + 1);
-    raw[row] = 0; // filter: none
-    for (let x = 0; x < width; x++) {
-      raw[row + 1 + x * 3] = (x * 4) & 255;
-      raw[row + 2 + x * 3] = (y * 6) & 255;
-      raw[row + 3 + x * 3] = 160;
-    }
-  }
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk("IHDR", ihdr),
-    chunk("IDAT", deflateSync(raw)),
-    chunk("IEND", Buffer.alloc(0)),
-  ]);
-}
-
-function chunk(type, data) {
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, "ascii"), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([len, body, crc]);
-}
-
-function crc32(buf) {
-  let c = ~0;
-  for (const byte of buf) {
-    c ^= byte;
-    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
-  }
-  return ~c >>> 0;
-}

@@ -76,7 +76,7 @@ describe("export: the evidence bundle from the case page", () => {
     await new Promise((r) => setTimeout(r, 1500));
     await s.screenshot(join(SHOTS, "zh", "export-open-folder.png"));
     await s.find("[data-testid=export-done]");
-    await noToasts(s);
+    await s.noToasts();
 
     const text = execFileSync("pdftotext", ["-enc", "UTF-8", pdf, "-"], { encoding: "utf8" });
     assert.match(text, /某某理财/);
@@ -126,9 +126,9 @@ describe("export: the evidence bundle from the case page", () => {
     await s.click("[data-testid=verify-bundle]");
     await s.find("[data-testid=verify-dialog]");
     // The shell's own drag-drop event, as a real drop on the window sends it.
-    await drop(s, [join(home.dir, "提现失败截图.png")]);
+    await s.emit("tauri://drag-drop", { paths: [join(home.dir, "提现失败截图.png")], position: { x: 400, y: 300 } });
     await s.waitForText("[data-testid=verify-error]", "提现失败截图.png");
-    await drop(s, [pdf]);
+    await s.emit("tauri://drag-drop", { paths: [pdf], position: { x: 400, y: 300 } });
     await s.waitForText("[data-testid=verify-verdict]", "未被改动", 30000);
     assert.equal(await value(s, "#verify-path"), pdf);
     await closeDialog(s);
@@ -217,20 +217,6 @@ describe("export: the evidence bundle from the case page", () => {
 async function value(s, css) {
   await s.find(css);
   return s.exec("return document.querySelector(arguments[0]).value", [css]);
-}
-
-/** Sends the drag-drop event Tauri emits when files are dropped on the window. */
-async function drop(s, paths) {
-  await s.exec(
-    `return window.__TAURI_INTERNALS__.invoke('plugin:event|emit',
-      { event: 'tauri://drag-drop', payload: { paths: arguments[0], position: { x: 400, y: 300 } } })`,
-    [paths],
-  );
-}
-
-async function noToasts(s) {
-  await s.waitFor(async () => (await s.exec("return document.querySelectorAll('[data-sonner-toast]').length")) === 0,
-    "toasts to close", 15000);
 }
 
 async function closeDialog(s) {

@@ -42,8 +42,8 @@ describe("follow-ups: chase a complaint when the body's deadline comes", () => {
     await s.waitForText("[data-testid=followups]", "还没有跟进");
     await s.click("[data-testid=add-followup]");
     await s.type("#followup-reference", "TS2026-0042");
-    await setValue(s, "#followup-filed", shanghaiDate(0));
-    await setValue(s, "#followup-days", "10");
+    await s.setValue("#followup-filed", shanghaiDate(0));
+    await s.setValue("#followup-days", "10");
     await s.waitForText("[data-testid=followup-preview]", "还有 10 个工作日");
     // The body is required: refused beside the field, nothing stored.
     await s.click("[data-testid=followup-submit]");
@@ -66,7 +66,7 @@ describe("follow-ups: chase a complaint when the body's deadline comes", () => {
     assert.ok(preview.includes(dueOn), `preview “${preview}” names the stored due day ${dueOn}`);
     assert.equal(sql(home.db, "SELECT body || '|' || reference || '|' || deadline_working_days FROM follow_ups"),
       "12315|TS2026-0042|10");
-    await noToasts(s);
+    await s.noToasts();
     await s.screenshot(join(SHOTS, "zh", "followup-clock.png"));
 
     // Not due yet: not on Home.
@@ -105,7 +105,7 @@ describe("follow-ups: chase a complaint when the body's deadline comes", () => {
     await s.click("[data-sonner-toast] [data-button]:not([data-cancel])"); // Undo (not the close button)
     await s.waitForText("[data-testid=followup-clock]", "已到期");
     assert.equal(sql(home.db, "SELECT done_at IS NULL FROM follow_ups"), "1");
-    await noToasts(s);
+    await s.noToasts();
 
     await s.click("[data-testid=followup-done]");
     await s.waitForText("[data-testid=followup-clock]", "已完成");
@@ -139,26 +139,11 @@ describe("follow-ups: chase a complaint when the body's deadline comes", () => {
     await s.screenshot(join(SHOTS, "en", "followup-list.png"));
     await s.click("[data-testid=add-followup]");
     await s.type("#followup-body", "Platform complaint mailbox");
-    await setValue(s, "#followup-days", "0");
+    await s.setValue("#followup-days", "0");
     await s.find("[data-testid=followup-days-error]");
-    await setValue(s, "#followup-filed", shanghaiDate(0)); // the form's default is the computer's day
-    await setValue(s, "#followup-days", "5");
+    await s.setValue("#followup-filed", shanghaiDate(0)); // the form's default is the computer's day
+    await s.setValue("#followup-days", "5");
     await s.waitForText("[data-testid=followup-preview]", "5 working days from today");
     await s.screenshot(join(SHOTS, "en", "followup-form.png"));
   });
 });
-
-async function noToasts(s) {
-  await s.waitFor(async () => (await s.exec("return document.querySelectorAll('[data-sonner-toast]').length")) === 0,
-    "toasts to close", 15000);
-}
-
-/** Sets an input the way a picker would (typing into date inputs is locale-dependent). */
-async function setValue(s, css, value) {
-  await s.find(css);
-  await s.exec(
-    `const el = document.querySelector(arguments[0]); el.value = arguments[1];
-     el.dispatchEvent(new Event('input', { bubbles: true })); el.dispatchEvent(new Event('change', { bubbles: true }));`,
-    [css, value],
-  );
-}

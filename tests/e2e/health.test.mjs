@@ -20,15 +20,6 @@ import { SHOTS, TARGET, freshHome, openApp, sql } from "./helpers.mjs";
 
 const CLI = process.env.TIXIAN_CLI ?? join(TARGET, "debug", "tixian");
 
-/** Sets a textarea's text (WebDriver typing drops the line breaks) as if the user pasted it. */
-async function paste(s, css, text) {
-  await s.find(css);
-  await s.exec(
-    "const el = document.querySelector(arguments[0]); el.value = arguments[1]; el.dispatchEvent(new Event('input', {bubbles: true}))",
-    [css, text],
-  );
-}
-
 /** Closes the toasts so screenshots show the screen beneath them. */
 async function dismissToasts(s) {
   await s.exec("document.querySelectorAll('[data-sonner-toast] [data-close-button]').forEach((b) => b.click())");
@@ -135,10 +126,10 @@ describe("health: figures, rule snapshots, review, charts", { skip: !existsSync(
   it("saves two rule versions, shows the diff and logs the rise as a danger signal", async () => {
     const s = app.session;
     await s.click(`[data-testid=ph-rules-${jia}]`);
-    await paste(s, "[data-testid=rules-text]", V1);
+    await s.setValue("[data-testid=rules-text]", V1);
     await s.click("[data-testid=rules-save]");
     await s.waitForText("[data-testid=rules-result]", "第一版");
-    await paste(s, "[data-testid=rules-text]", V2);
+    await s.setValue("[data-testid=rules-text]", V2);
     await s.click("[data-testid=rules-save]");
     await s.find("[data-testid=rules-diff]");
     assert.equal(await s.text("[data-testid=rules-diff] .line.delete .t"), "单笔提现门槛 100元");

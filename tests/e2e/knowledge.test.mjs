@@ -20,7 +20,7 @@ describe("knowledge: routes and deadlines", () => {
     const s = app.session;
     await s.go("#/knowledge/route/ecommerce");
     await s.waitForText("[data-testid=route-ladder]", "12315");
-    await setDate(s, "[data-testid=route-from]", "2026-09-28");
+    await s.setValue("[data-testid=route-from]", "2026-09-28");
     await s.find("[data-testid=step-due]");
     await s.screenshot(join(SHOTS, "zh", "knowledge-route-ecommerce.png"));
   });
@@ -29,7 +29,7 @@ describe("knowledge: routes and deadlines", () => {
     const s = app.session;
     await s.go("#/knowledge/deadline");
     await s.find("[data-testid=deadline-form]");
-    await setDate(s, "[data-testid=deadline-from]", "2026-09-30");
+    await s.setValue("[data-testid=deadline-from]", "2026-09-30");
     await s.type("[data-testid=deadline-count]", "1");
     await s.click("[data-testid=deadline-calendar]");
     await s.click("[data-testid=deadline-submit]");
@@ -43,7 +43,7 @@ describe("knowledge: routes and deadlines", () => {
     await s.go("#/settings");
     await s.click("[data-testid=lang-en]");
     await s.go("#/knowledge/deadline");
-    await setDate(s, "[data-testid=deadline-from]", "2026-02-13");
+    await s.setValue("[data-testid=deadline-from]", "2026-02-13");
     await s.type("[data-testid=deadline-count]", "1");
     await s.click("[data-testid=deadline-submit]");
     // Feb 14 (Sat) is a make-up working day in the 2026 schedule.
@@ -54,13 +54,3 @@ describe("knowledge: routes and deadlines", () => {
     await s.screenshot(join(SHOTS, "en", "knowledge-route-wechat.png"));
   });
 });
-
-/** Sets an <input type=date> the way a user's picker would (typing into it is locale-dependent). */
-async function setDate(s, css, value) {
-  await s.find(css);
-  await s.exec(
-    `const el = document.querySelector(arguments[0]); el.value = arguments[1];
-     el.dispatchEvent(new Event('input', { bubbles: true })); el.dispatchEvent(new Event('change', { bubbles: true }));`,
-    [css, value],
-  );
-}

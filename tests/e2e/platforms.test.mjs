@@ -134,10 +134,10 @@ describe("platforms: bill import, withdrawals, undo", { skip: !existsSync(BILL) 
     await s.find("[data-testid=home-total]");
     // The shell's own drag-drop events, as a real drop on the window sends them (WebDriver
     // cannot drag files from outside the window).
-    await tauriEvent(s, "tauri://drag-enter", { paths: [ALIPAY], position: { x: 400, y: 300 } });
+    await s.emit("tauri://drag-enter", { paths: [ALIPAY], position: { x: 400, y: 300 } });
     await s.waitForText("[data-testid=drop-overlay]", "松开即可导入账单");
     await s.screenshot(join(SHOTS, "zh", "drop-bill-on-home.png"));
-    await tauriEvent(s, "tauri://drag-drop", { paths: [ALIPAY], position: { x: 400, y: 300 } });
+    await s.emit("tauri://drag-drop", { paths: [ALIPAY], position: { x: 400, y: 300 } });
     await s.waitFor(async () => (await s.exec("return location.hash")) === "#/platforms", "went to Platforms");
     await s.find("[data-testid=import-summary]", 20000);
     assert.ok(!(await s.exists("[data-testid=drop-overlay]")), "the overlay is gone after the drop");
@@ -151,7 +151,7 @@ describe("platforms: bill import, withdrawals, undo", { skip: !existsSync(BILL) 
 
     // Anything but a bill, dropped where nothing claims it, is refused with a hint and stored nowhere.
     await s.click("[data-nav=knowledge]");
-    await tauriEvent(s, "tauri://drag-drop", { paths: ["/tmp/photo.png"], position: { x: 400, y: 300 } });
+    await s.emit("tauri://drag-drop", { paths: ["/tmp/photo.png"], position: { x: 400, y: 300 } });
     await s.waitForText("[data-sonner-toast]", "这里不接收文件");
     assert.equal(await s.exec("return location.hash"), "#/knowledge");
   });
@@ -172,11 +172,3 @@ describe("platforms: bill import, withdrawals, undo", { skip: !existsSync(BILL) 
     await s.screenshot(join(SHOTS, "en", "test-withdrawal-dialog.png"));
   });
 });
-
-/** Emits an event the way the shell does (drag-and-drop events come from the window). */
-async function tauriEvent(s, event, payload) {
-  await s.exec("return window.__TAURI_INTERNALS__.invoke('plugin:event|emit', { event: arguments[0], payload: arguments[1] })", [
-    event,
-    payload,
-  ]);
-}

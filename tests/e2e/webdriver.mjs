@@ -144,6 +144,32 @@ export class Session {
     await call("POST", `/session/${this.id}/element/${el}/value`, { text });
   }
 
+  /** Sets a field the way a picker or a paste would: typing into date and time inputs is
+   * locale-dependent, and a long text is faster set than typed. Fires input and change. */
+  async setValue(css, value) {
+    await this.find(css);
+    await this.exec(
+      `const el = document.querySelector(arguments[0]); el.value = arguments[1];
+       el.dispatchEvent(new Event('input', { bubbles: true })); el.dispatchEvent(new Event('change', { bubbles: true }));`,
+      [css, value],
+    );
+  }
+
+  /** Waits until every toast has gone (they close themselves after a few seconds). */
+  async noToasts() {
+    await this.waitFor(async () => (await this.exec("return document.querySelectorAll('[data-sonner-toast]').length")) === 0,
+      "toasts to close", 15000);
+  }
+
+  /** Emits an event the way the shell does, e.g. `tauri://drag-drop` with `{paths, position}`:
+   * WebDriver cannot drag files from outside the window. */
+  async emit(event, payload) {
+    await this.exec("return window.__TAURI_INTERNALS__.invoke('plugin:event|emit', { event: arguments[0], payload: arguments[1] })", [
+      event,
+      payload,
+    ]);
+  }
+
   async text(css) {
     const el = await this.find(css);
     return call("GET", `/session/${this.id}/element/${el}/text`);
