@@ -54,13 +54,13 @@ fn main() -> tixian_core::Result<()> {
         };
         let span = (at - start).num_seconds();
         let mut ins = tx.prepare(
-            "INSERT INTO transactions(platform_id, import_id, line, occurred_at, occurred_utc, direction, amount_fen, original_json, dedup_key)
+            "INSERT INTO transactions(platform_id, import_id, line, occurred_at, occurred_utc, direction, amount_fen, original_json, identity)
              VALUES (?1, ?1, ?2, ?3, ?4, 'expense', ?5, '{}', ?6)",
         )?;
         for i in 0..n_txn {
             let p = i % n_platforms + 1;
             let t = start + chrono::Duration::seconds(span * i / n_txn.max(1));
-            ins.execute(rusqlite::params![p, i, to_rfc3339(&t), ledger::utc_key(&t), (next() % 100_000) as i64, format!("k{i}")])?;
+            ins.execute(rusqlite::params![p, i, to_rfc3339(&t), ledger::utc_key(&t), (next() % 100_000) as i64, tixian_core::import::identity(&format!("k{i}")).to_vec()])?;
         }
         let mut ins = tx.prepare(
             "INSERT INTO withdrawals(platform_id, amount_fen, status, is_test, requested_at, requested_utc, arrived_at, created_at)

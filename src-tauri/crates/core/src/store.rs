@@ -5,7 +5,8 @@
 //! before anything (not even a pragma that writes) touches it.
 
 use crate::error::{CoreError, Result};
-use rusqlite::{Connection, OpenFlags, Transaction};
+use rusqlite::functions::FunctionFlags;
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -18,6 +19,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0005_diagnoses.sql"),
     include_str!("../migrations/0006_perf.sql"),
     include_str!("../migrations/0007_compact_original.sql"),
+    include_str!("../migrations/0008_identity.sql"),
 ];
 
 /// The newest schema version this build knows.
@@ -108,14 +110,52 @@ impl Store {
         if existed {
             self.backup_before_migration(current)?;
         }
+        // v8 turns each stored dedup key into its digest, computed the way new imports do.
+        self.conn.create_scalar_function(
+            "tixian_identity",
+            1,
+            FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+            |ctx| Ok(crate::import::identity(&ctx.get::<String>(0)?).to_vec()),
+        )?;
+        // Foreign keys off while tables are rebuilt (a dropped table must not cascade into the
+        // rows pointing at it), checked in full before the commit, then on again. The pragma
+        // is a no-op inside a transaction, so it is set around it.
+        self.conn.pragma_update(None, "foreign_keys", "OFF")?;
+        let migrated = self.apply_migrations(current);
+        self.conn.pragma_update(None, "foreign_keys", "ON")?;
+        self.conn.remove_function("tixian_identity", 1)?;
+        migrated
+    }
+
+    fn apply_migrations(&mut self, current: i64) -> Result<()> {
         let tx = self.conn.transaction()?;
         for (index, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
             tx.execute_batch(sql)
                 .map_err(|e| CoreError::Internal(format!("migration {} failed: {e}", index + 1)))?;
         }
+        let dangling: Option<String> = tx
+            .query_row("PRAGMA foreign_key_check", [], |r| r.get(0))
+            .optional()?;
+        if let Some(table) = dangling {
+            return Err(CoreError::Internal(format!(
+                "migration left a dangling reference in {table}"
+            )));
+        }
         tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
         tx.commit()?;
         Ok(())
+    }
+
+    /// A new database at an older schema `version`, for migration tests.
+    #[cfg(test)]
+    pub(crate) fn create_at_version(path: &Path, version: usize) -> Result<Connection> {
+        let conn = Connection::open(path)?;
+        configure(&conn)?;
+        for sql in &MIGRATIONS[..version] {
+            conn.execute_batch(sql)?;
+        }
+        conn.pragma_update(None, "user_version", version as i64)?;
+        Ok(conn)
     }
 
     fn backup_before_migration(&self, from_version: i64) -> Result<()> {
@@ -140,7 +180,6 @@ impl Store {
 
     /// A stored setting (language, monthly spending …).
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
-        use rusqlite::OptionalExtension;
         Ok(self
             .conn
             .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {

@@ -23,6 +23,7 @@ mod tests;
 
 pub use layout::Provider;
 pub use normalise::Direction;
+pub use persist::identity;
 pub use query::{list_imports, query_transactions, ImportRecord, TxnPage, TxnQuery, TxnRow};
 
 use crate::error::{CoreError, Result};

@@ -4,7 +4,7 @@
 //! a refund, and whether it is a withdrawal with which outcome.
 
 use super::layout::{Columns, Provider};
-use super::table::{Locator, RawRow, Table};
+use super::table::{Cells, Locator, RawRow, Table};
 use crate::error::{CoreError, Result};
 use crate::ledger::WithdrawalStatus;
 use crate::money::Money;
@@ -65,7 +65,7 @@ impl FromStr for Direction {
 #[derive(Debug, Clone)]
 pub(crate) struct Txn {
     pub line: u64,
-    pub cells: Vec<String>,
+    pub cells: Cells,
     pub at: Timestamp,
     pub direction: Direction,
     pub amount: Money,
@@ -78,7 +78,7 @@ pub(crate) struct Txn {
 impl Txn {
     /// A normalised text field: the cell, with the exports' "nothing here" marker `/` as empty.
     pub fn text(&self, column: Option<usize>) -> &str {
-        match column.and_then(|c| self.cells.get(c)).map(String::as_str) {
+        match column.and_then(|c| self.cells.get(c)) {
             Some("/") | None => "",
             Some(s) => s,
         }
@@ -127,9 +127,7 @@ pub(crate) fn normalise(table: Table, provider: Provider, loc: &Locator) -> Resu
 }
 
 fn cell(row: &RawRow, column: Option<usize>) -> &str {
-    column
-        .and_then(|c| row.cells.get(c))
-        .map_or("", String::as_str)
+    column.and_then(|c| row.cells.get(c)).unwrap_or("")
 }
 
 /// Refund rows: a type or category naming 退款 (微信红包-退款, Alipay 退款), goods starting with

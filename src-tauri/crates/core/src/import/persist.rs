@@ -1,20 +1,23 @@
 //! Storing normalised rows: dedup against everything already imported for the platform (the
-//! keys already stored are read once, so known rows skip the INSERT; the unique `dedup_key`
+//! identities already stored are read once, so known rows skip the INSERT; the unique `identity`
 //! index backs that up, a conflict is a duplicate), turn new withdrawal rows into withdrawals, and link
 //! refunds to their purchases. One prepared statement, reused buffers, inside the caller's
 //! transaction.
 
 use super::layout::Columns;
 use super::normalise::{Direction, Txn};
+use super::table::Cells;
 use super::ImportProgress;
-use crate::error::Result;
+use crate::error::{CoreError, Result};
 use crate::ledger::{withdrawals, NewWithdrawal, Platform};
 use crate::money::Money;
 use crate::time::{self, Timestamp};
 use chrono::{Datelike, Timelike};
 use rusqlite::{params, Transaction};
+use sha2::{Digest, Sha256};
 use std::collections::HashSet;
 use std::fmt::Write;
+use std::hash::{BuildHasherDefault, Hasher};
 
 /// Secondary indexes of `transactions` a bulk load keeps: new rows append to the import index
 /// (one import id, rising row ids), never enter the refund-link index (`refund_of` is NULL on
@@ -39,7 +42,8 @@ pub(crate) struct Stored {
 const SEP: char = '\u{1f}';
 
 /// The identity of a transaction: id AND time, amount, direction and type; without an id,
-/// the whole normalised row (ids alone are not unique — see the format notes).
+/// the whole normalised row (ids alone are not unique — see the format notes). Stored as its
+/// [`identity`] digest.
 pub(crate) fn dedup_key(out: &mut String, t: &Txn, c: &Columns, utc: &str) {
     out.clear();
     let id = t.text(c.txn_id);
@@ -63,6 +67,39 @@ pub(crate) fn dedup_key(out: &mut String, t: &Txn, c: &Columns, utc: &str) {
         }
     }
 }
+
+/// A dedup key's stored form (migration 0008): the first 16 bytes of its SHA-256.
+pub fn identity(key: &str) -> Identity {
+    let digest = Sha256::digest(key.as_bytes());
+    let mut out = [0; 16];
+    out.copy_from_slice(&digest[..16]);
+    out
+}
+
+pub type Identity = [u8; 16];
+
+/// Hashes an [`Identity`] by its first 8 bytes: it is already a uniform digest, so hashing it
+/// again (SipHash) would only cost time.
+#[derive(Default)]
+pub(crate) struct DigestHasher(u64);
+
+impl Hasher for DigestHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Hash for [u8; 16] writes the 16 bytes in one call.
+        for chunk in bytes.chunks(8) {
+            let mut word = [0; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 = self.0.rotate_left(5) ^ u64::from_le_bytes(word);
+        }
+    }
+}
+
+/// Identities already stored or seen in this bill.
+type KnownSet = HashSet<Identity, BuildHasherDefault<DigestHasher>>;
 
 /// `2019-09-26T12:45:27+08:00` without chrono's format machinery (this runs per row).
 fn write_rfc3339(out: &mut String, t: &Timestamp) {
@@ -103,11 +140,13 @@ fn write_utc(out: &mut String, t: &Timestamp) {
     );
 }
 
-/// For each original column, the number of the stored column that holds its cell verbatim (see
-/// migration 0007): 0 txn_id, 1 merchant_order_id, 2 direction_text, 3 txn_type, 4 counterparty,
-/// 5 goods, 6 method, 7 status, 8 note.
-fn verbatim_codes(c: &Columns, width: usize) -> Vec<Option<u8>> {
-    let mut codes = vec![None; width];
+/// For each original column, the numbers a cell of it may be written as, tried in order (see
+/// migrations 0007 and 0008): the stored column holding it verbatim — 0 txn_id,
+/// 1 merchant_order_id, 2 direction_text, 3 txn_type, 4 counterparty, 5 goods, 6 method,
+/// 7 status, 8 note — or a text following from the row's time and amount — 9 the local time as
+/// bills write it, 10 the amount with `¥`, 11 without — and, for any column, 12 for `/`.
+fn verbatim_codes(c: &Columns, width: usize) -> Vec<[Option<u8>; 3]> {
+    let mut codes = vec![[None, None, Some(SLASH)]; width];
     let fields = [
         c.txn_id,
         c.merchant_id,
@@ -121,29 +160,97 @@ fn verbatim_codes(c: &Columns, width: usize) -> Vec<Option<u8>> {
     ];
     for (code, col) in fields.iter().enumerate() {
         if let Some(slot) = col.and_then(|i| codes.get_mut(i)) {
-            slot.get_or_insert(code as u8);
+            slot[0].get_or_insert(code as u8);
+        }
+    }
+    if let Some(slot) = codes.get_mut(c.time) {
+        slot[0].get_or_insert(9);
+    }
+    if let Some(slot) = codes.get_mut(c.amount) {
+        if slot[0].is_none() {
+            *slot = [Some(10), Some(11), Some(SLASH)];
         }
     }
     codes
 }
 
-/// The stored values `original_cells` numbers refer to, in that order.
-pub(crate) type StoredTexts<'a> = [&'a str; 9];
+/// Code of a `/` cell (the exports' "nothing here").
+const SLASH: u8 = 12;
+
+/// The values `original_cells` numbers refer to, in that order (see [`verbatim_codes`]).
+pub(crate) type StoredTexts<'a> = [&'a str; 13];
+
+/// The texts codes 9–11 stand for, from a row's stored `occurred_at` and `amount_fen`.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct DerivedTexts {
+    time: String,
+    yuan_sign: String,
+    yuan: String,
+}
+
+impl DerivedTexts {
+    pub(crate) fn new(occurred_at: &str, amount_fen: i64) -> Self {
+        let mut texts = DerivedTexts::default();
+        texts.fill(occurred_at, amount_fen);
+        texts
+    }
+
+    /// `2019-09-26T12:45:27+08:00` and 1234 fen → `2019-09-26 12:45:27`, `¥12.34`, `12.34`.
+    pub(crate) fn fill(&mut self, occurred_at: &str, amount_fen: i64) {
+        self.time.clear();
+        if let (Some(day), Some(clock)) = (occurred_at.get(..10), occurred_at.get(11..19)) {
+            self.time.push_str(day);
+            self.time.push(' ');
+            self.time.push_str(clock);
+        }
+        self.yuan.clear();
+        let _ = write!(self.yuan, "{}.{:02}", amount_fen / 100, amount_fen % 100);
+        self.yuan_sign.clear();
+        self.yuan_sign.push('¥');
+        self.yuan_sign.push_str(&self.yuan);
+    }
+
+    /// The row's 13 values: its nine stored texts, then these.
+    pub(crate) fn with<'a>(&'a self, stored: [&'a str; 9]) -> StoredTexts<'a> {
+        let [a, b, c, d, e, f, g, h, i] = stored;
+        [
+            a,
+            b,
+            c,
+            d,
+            e,
+            f,
+            g,
+            h,
+            i,
+            &self.time,
+            &self.yuan_sign,
+            &self.yuan,
+            "/",
+        ]
+    }
+}
 
 /// The original row once, compactly: a JSON array of its cells in column order, where a cell
-/// equal to the stored column it maps to is that column's number (see migration 0007).
-fn write_cells(out: &mut String, codes: &[Option<u8>], cells: &[String], stored: &StoredTexts) {
+/// equal to a value it may be written as is that value's number (see [`verbatim_codes`]).
+fn write_cells(out: &mut String, codes: &[[Option<u8>; 3]], cells: &Cells, stored: &StoredTexts) {
     out.clear();
     out.push('[');
     for (i, value) in cells.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
-        match codes.get(i).copied().flatten() {
-            Some(code) if stored[code as usize] == value => {
+        let code = codes
+            .get(i)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .find(|&&code| stored[code as usize] == value);
+        match code {
+            Some(code) => {
                 let _ = write!(out, "{code}");
             }
-            _ => push_json_str(out, value),
+            None => push_json_str(out, value),
         }
     }
     out.push(']');
@@ -221,11 +328,14 @@ pub(crate) fn store(
     progress: &mut dyn FnMut(ImportProgress),
 ) -> Result<Stored> {
     // A large bill touches many pages of the table and its indexes; SQLite's default 2 MB page
-    // cache would spill them to the WAL and read them back (a fifth of the time on 100,000
-    // rows). A bigger cache for this import only; the previous size comes back afterwards.
+    // cache would spill them to the WAL before the commit and read them back (a fifth of the
+    // time on 100,000 rows). For this import only, a cache that holds what the bill adds (about
+    // 400 bytes a row with its indexes, so 640 leaves room), at most 128 MiB, filled only as
+    // used; the previous size comes back afterwards.
     let cache_before: i64 = tx.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
     if txns.len() > 10_000 {
-        tx.execute_batch("PRAGMA cache_size = -32768")?; // 32 MiB, filled only as used
+        let kib = (txns.len() * 640 / 1024).min(128 * 1024);
+        tx.execute_batch(&format!("PRAGMA cache_size = -{kib}"))?;
     }
     // Bulk load: when the bill brings more rows than the table holds, updating the secondary
     // indexes row by row costs more than building them again afterwards (one sort each). They
@@ -241,10 +351,16 @@ pub(crate) fn store(
     // Every key the platform already has, read once from the unique index (before the bulk
     // path below drops it): a duplicate is then a set lookup, with no row to build and no INSERT
     // to attempt.
-    let known: HashSet<String> = {
-        let mut keys = tx.prepare("SELECT dedup_key FROM transactions WHERE platform_id = ?1")?;
-        let rows = keys.query_map([platform.id], |r| r.get::<_, String>(0))?;
-        rows.collect::<rusqlite::Result<_>>()?
+    let known: KnownSet = {
+        let mut keys = tx.prepare("SELECT identity FROM transactions WHERE platform_id = ?1")?;
+        let mut rows = keys.query([platform.id])?;
+        let mut known = KnownSet::default();
+        while let Some(row) = rows.next()? {
+            if let Ok(id) = Identity::try_from(row.get_ref(0)?.as_blob().unwrap_or_default()) {
+                known.insert(id);
+            }
+        }
+        known
     };
     let existing: i64 = tx.query_row("SELECT count(*) FROM transactions", [], |r| r.get(0))?;
     let dropped = if txns.len() > 10_000 && (txns.len() as i64) > existing {
@@ -273,6 +389,169 @@ pub(crate) fn store(
     result
 }
 
+/// Rows per INSERT statement. SQLite opens and closes a cursor on the table, on each index and
+/// on each parent table a foreign key names once per statement, not once per row, so a bulk
+/// load inserts many rows per statement; 64 rows of 22 values stay far below SQLite's limit of
+/// 32,766 parameters.
+const ROWS_PER_INSERT: usize = 64;
+
+/// Values bound per row (`original_json` is the literal `''`, see migration 0007).
+const VALUES_PER_ROW: usize = 22;
+
+/// `INSERT INTO transactions(…) VALUES (…), (…) …` for `rows` rows.
+fn insert_sql(rows: usize) -> String {
+    let one = format!("({}, '')", vec!["?"; VALUES_PER_ROW].join(", "));
+    format!(
+        "INSERT INTO transactions(id, platform_id, import_id, line, txn_id, merchant_order_id, occurred_at,
+             occurred_utc, direction, direction_text, amount_fen, txn_type, counterparty, goods, method, status,
+             note, fee_fen, refunded_fen, is_refund, identity, original_cells, original_json)
+         VALUES {}",
+        vec![one; rows].join(", ")
+    )
+}
+
+/// The text a row stores beyond its cells, kept until its statement runs.
+#[derive(Default)]
+struct PendingRow<'t> {
+    txn: Option<&'t Txn>,
+    id: i64,
+    at: String,
+    utc: String,
+    cells: String,
+    derived: DerivedTexts,
+    identity: Identity,
+}
+
+/// Inserts new rows [`ROWS_PER_INSERT`] at a time, with ids it assigns itself (the next after
+/// the largest, as SQLite would), so each row's id is known without asking. Every row reaching
+/// it is new: a unique-index conflict is an error that rolls the import back, never a silent
+/// skip that would shift the ids.
+struct Inserter<'c, 't> {
+    tx: &'c Transaction<'c>,
+    full: rusqlite::Statement<'c>,
+    platform_id: i64,
+    import_id: i64,
+    next_id: i64,
+    pending: Vec<PendingRow<'t>>,
+    used: usize,
+}
+
+impl<'c, 't> Inserter<'c, 't> {
+    fn new(tx: &'c Transaction<'c>, platform_id: i64, import_id: i64) -> Result<Self> {
+        let next_id = tx.query_row("SELECT ifnull(max(id), 0) + 1 FROM transactions", [], |r| {
+            r.get(0)
+        })?;
+        Ok(Inserter {
+            tx,
+            full: tx.prepare(&insert_sql(ROWS_PER_INSERT))?,
+            platform_id,
+            import_id,
+            next_id,
+            pending: (0..ROWS_PER_INSERT)
+                .map(|_| PendingRow::default())
+                .collect(),
+            used: 0,
+        })
+    }
+
+    /// Queues a new row; returns the id it will have.
+    fn push(
+        &mut self,
+        t: &'t Txn,
+        columns: &Columns,
+        codes: &[[Option<u8>; 3]],
+        utc: &str,
+        identity: Identity,
+    ) -> Result<i64> {
+        let id = self.next_id;
+        self.next_id += 1;
+        let row = &mut self.pending[self.used];
+        row.txn = Some(t);
+        row.id = id;
+        row.identity = identity;
+        write_rfc3339(&mut row.at, &t.at);
+        row.utc.clear();
+        row.utc.push_str(utc);
+        row.derived.fill(&row.at, t.amount.fen());
+        let stored = row.derived.with(stored_texts(t, columns));
+        write_cells(&mut row.cells, codes, &t.cells, &stored);
+        self.used += 1;
+        if self.used == ROWS_PER_INSERT {
+            self.flush(columns)?;
+        }
+        Ok(id)
+    }
+
+    /// Inserts what is queued (a shorter statement for the last few rows).
+    fn finish(mut self, columns: &Columns) -> Result<()> {
+        self.flush(columns)
+    }
+
+    fn flush(&mut self, columns: &Columns) -> Result<()> {
+        let rows = std::mem::take(&mut self.used);
+        if rows == 0 {
+            return Ok(());
+        }
+        let mut partial;
+        let stmt = if rows == ROWS_PER_INSERT {
+            &mut self.full
+        } else {
+            partial = self.tx.prepare(&insert_sql(rows))?;
+            &mut partial
+        };
+        let mut n = 0;
+        let mut bind = |stmt: &mut rusqlite::Statement, value: &dyn rusqlite::ToSql| {
+            n += 1;
+            stmt.raw_bind_parameter(n, value)
+        };
+        for row in &self.pending[..rows] {
+            let Some(t) = row.txn else { continue };
+            let texts = stored_texts(t, columns);
+            bind(stmt, &row.id)?;
+            bind(stmt, &self.platform_id)?;
+            bind(stmt, &self.import_id)?;
+            bind(stmt, &(t.line as i64))?;
+            bind(stmt, &texts[0])?;
+            bind(stmt, &texts[1])?;
+            bind(stmt, &row.at)?;
+            bind(stmt, &row.utc)?;
+            bind(stmt, &t.direction.as_str())?;
+            bind(stmt, &texts[2])?;
+            bind(stmt, &t.amount.fen())?;
+            for text in &texts[3..9] {
+                bind(stmt, text)?;
+            }
+            bind(stmt, &t.fee.fen())?;
+            bind(stmt, &t.refunded.fen())?;
+            bind(stmt, &t.is_refund)?;
+            bind(stmt, &&row.identity[..])?;
+            bind(stmt, &row.cells)?;
+        }
+        let inserted = stmt.raw_execute()?;
+        if inserted != rows {
+            return Err(CoreError::Internal(format!(
+                "inserted {inserted} of {rows} rows"
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// The row's stored texts `original_cells` numbers 0–8 refer to (see [`verbatim_codes`]).
+fn stored_texts<'a>(t: &'a Txn, columns: &Columns) -> [&'a str; 9] {
+    [
+        t.text(columns.txn_id),
+        t.text(columns.merchant_id),
+        &t.cells[columns.direction],
+        t.text(columns.txn_type),
+        t.text(columns.counterparty),
+        t.text(columns.goods),
+        t.text(columns.method),
+        t.text(columns.status),
+        t.text(columns.note),
+    ]
+}
+
 #[allow(clippy::too_many_arguments)]
 fn store_rows(
     tx: &Transaction,
@@ -283,19 +562,12 @@ fn store_rows(
     txns: &[Txn],
     now: &Timestamp,
     progress: &mut dyn FnMut(ImportProgress),
-    mut known: HashSet<String>,
+    mut known: KnownSet,
     dropped_indexes: &[(String, String)],
 ) -> Result<Stored> {
-    let mut insert = tx.prepare(
-        "INSERT INTO transactions(platform_id, import_id, line, txn_id, merchant_order_id, occurred_at, occurred_utc,
-             direction, direction_text, amount_fen, txn_type, counterparty, goods, method, status, note, fee_fen,
-             refunded_fen, is_refund, original_json, dedup_key, original_cells)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, '', ?20, ?21)
-         ON CONFLICT DO NOTHING",
-    )?;
-    let (mut at, mut utc, mut key, mut original) =
-        (String::new(), String::new(), String::new(), String::new());
     let codes = verbatim_codes(columns, header.len());
+    let mut inserter = Inserter::new(tx, platform.id, import_id)?;
+    let (mut utc, mut key) = (String::new(), String::new());
     let mut stored = Stored::default();
     let mut new_withdrawals: Vec<(usize, i64)> = Vec::new();
     let total = txns.len() as u64;
@@ -308,59 +580,20 @@ fn store_rows(
         }
         write_utc(&mut utc, &t.at);
         dedup_key(&mut key, t, columns, &utc);
-        if known.contains(key.as_str()) {
+        let id = identity(&key);
+        // Also a row repeated later in the same file: a duplicate of its first copy.
+        if !known.insert(id) {
             stored.duplicates += 1;
             continue;
         }
-        write_rfc3339(&mut at, &t.at);
-        let texts: StoredTexts = [
-            t.text(columns.txn_id),
-            t.text(columns.merchant_id),
-            &t.cells[columns.direction],
-            t.text(columns.txn_type),
-            t.text(columns.counterparty),
-            t.text(columns.goods),
-            t.text(columns.method),
-            t.text(columns.status),
-            t.text(columns.note),
-        ];
-        write_cells(&mut original, &codes, &t.cells, &texts);
-        let changed = insert.execute(params![
-            platform.id,
-            import_id,
-            t.line as i64,
-            texts[0],
-            texts[1],
-            at,
-            utc,
-            t.direction.as_str(),
-            texts[2],
-            t.amount.fen(),
-            texts[3],
-            texts[4],
-            texts[5],
-            texts[6],
-            texts[7],
-            texts[8],
-            t.fee.fen(),
-            t.refunded.fen(),
-            t.is_refund,
-            key,
-            original,
-        ])?;
-        if changed == 1 {
-            stored.imported += 1;
-            if t.withdrawal.is_some() {
-                new_withdrawals.push((i, tx.last_insert_rowid()));
-            }
-            // A row repeated later in the same file is a duplicate of this one.
-            known.insert(key.clone());
-        } else {
-            stored.duplicates += 1;
+        let row_id = inserter.push(t, columns, &codes, &utc, id)?;
+        stored.imported += 1;
+        if t.withdrawal.is_some() {
+            new_withdrawals.push((i, row_id));
         }
     }
+    inserter.finish(columns)?;
     drop(known);
-    drop(insert);
     // Back before anything reads through them (withdrawals, refund links).
     for (_, sql) in dropped_indexes {
         tx.execute_batch(sql)?;
@@ -435,7 +668,8 @@ fn link_refunds(tx: &Transaction, platform_id: i64) -> Result<u64> {
     if pending.is_empty() {
         return Ok(0);
     }
-    // `<> ''` is spelled out so SQLite can use the partial indexes, and INDEXED BY names them:
+    // The partial indexes' conditions (`<> ''`, not a refund, not income; migration 0008) are
+    // spelled out so SQLite can use them, and INDEXED BY names them:
     // without statistics SQLite would rather walk the time index for the `occurred_utc <=`
     // range, which makes linking quadratic on large bills.
     let purchase = |index: &str, column: &str| {
@@ -450,8 +684,7 @@ fn link_refunds(tx: &Transaction, platform_id: i64) -> Result<u64> {
     let mut by_id = tx.prepare(&purchase("transactions_txn_id", "txn_id"))?;
     let mut by_merchant = tx.prepare(&purchase("transactions_merchant", "merchant_order_id"))?;
     let mut by_goods = tx.prepare(&purchase("transactions_goods", "goods"))?;
-    let mut link = tx.prepare("UPDATE transactions SET refund_of = ?1 WHERE id = ?2")?;
-    let mut linked = 0;
+    let mut links: Vec<(i64, i64)> = Vec::new();
     for r in pending {
         let base_id = r
             .txn_id
@@ -463,12 +696,18 @@ fn link_refunds(tx: &Transaction, platform_id: i64) -> Result<u64> {
             .or_else(|| r.goods.strip_prefix("退款"))
             .unwrap_or(&r.goods);
         let mut best: Option<(u32, String, i64)> = None;
-        for (stmt, key) in [
+        for (by, (stmt, key)) in [
             (&mut by_id, base_id),
             (&mut by_merchant, r.merchant.as_str()),
             (&mut by_goods, goods),
-        ] {
-            if key.is_empty() {
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            // The id lookup finds every purchase with the refund's id. A purchase without it
+            // scores at most 5 (merchant 2, goods 2, counterparty 1), so after an id match
+            // scoring 6 or more the other lookups cannot change the winner.
+            if key.is_empty() || (by > 0 && best.as_ref().is_some_and(|b| b.0 > 5)) {
                 continue;
             }
             let rows = stmt.query_map(params![platform_id, key, r.utc, r.amount], |row| {
@@ -498,12 +737,29 @@ fn link_refunds(tx: &Transaction, platform_id: i64) -> Result<u64> {
             }
         }
         if let Some((_, _, purchase)) = best {
-            link.execute([purchase, r.id])?;
-            linked += 1;
+            links.push((r.id, purchase));
         }
     }
-    Ok(linked)
+    // Written after all lookups (none of them reads `refund_of`), many per statement: each
+    // UPDATE statement journals the pages it changes, so one per refund cost more than finding
+    // the purchases.
+    for chunk in links.chunks(LINKS_PER_UPDATE) {
+        let pairs = vec!["(?, ?)"; chunk.len()].join(", ");
+        let mut update = tx.prepare_cached(&format!(
+            "UPDATE transactions SET refund_of = links.purchase
+             FROM (SELECT column1 AS refund, column2 AS purchase FROM (VALUES {pairs})) AS links
+             WHERE transactions.id = links.refund"
+        ))?;
+        let values = chunk
+            .iter()
+            .flat_map(|&(refund, purchase)| [refund, purchase]);
+        update.execute(rusqlite::params_from_iter(values))?;
+    }
+    Ok(links.len() as u64)
 }
+
+/// Refund links set per UPDATE statement (two parameters each).
+const LINKS_PER_UPDATE: usize = 256;
 
 struct Refund {
     id: i64,
@@ -557,29 +813,74 @@ mod tests {
     #[test]
     fn compact_cells_read_back_to_the_same_row() {
         let columns = Columns {
+            time: 0,
             direction: 1,
             txn_id: Some(2),
             note: Some(3),
+            amount: 4,
             ..Columns::default()
         };
-        let header: Vec<String> = ["交易时间", "收/支", "交易单号", "备注", ""]
-            .map(String::from)
-            .into();
-        let cells: Vec<String> = ["2021-01-01 00:00:00", "支出", "/", "a\"\u{1f}", ""]
+        let header: Vec<String> = ["交易时间", "收/支", "交易单号", "备注", "金额", "", ""]
             .map(String::from)
             .into();
         let codes = verbatim_codes(&columns, header.len());
-        // txn_id is stored as '' for '/', so that cell is kept as text; 收/支 and 备注 are not.
-        let texts: StoredTexts = ["", "", "支出", "", "", "", "", "", "a\"\u{1f}"];
-        let mut s = String::new();
-        write_cells(&mut s, &codes, &cells, &texts);
-        assert_eq!(s, r#"["2021-01-01 00:00:00",2,"/",8,""]"#);
-        assert_eq!(read_cells(&s, &texts).unwrap(), cells);
-        let (mut a, mut b) = (String::new(), String::new());
-        write_original(&mut a, &header, &cells);
-        write_original(&mut b, &header, &read_cells(&s, &texts).unwrap());
-        assert_eq!(a, b);
+        let derived = DerivedTexts::new("2021-01-01T00:00:00+08:00", 1230);
+        // txn_id is stored as '' for '/'; 收/支 and 备注 verbatim; time and amount derived.
+        let texts = derived.with(["", "", "支出", "", "", "", "", "", "a\"\u{1f}"]);
+        let rows = [
+            (
+                [
+                    "2021-01-01 00:00:00",
+                    "支出",
+                    "/",
+                    "a\"\u{1f}",
+                    "¥12.30",
+                    "/",
+                    "",
+                ],
+                r#"[9,2,12,8,10,12,""]"#,
+            ),
+            (
+                [
+                    "2021/1/1 0:00",
+                    "收入",
+                    "x",
+                    "b",
+                    "12.30",
+                    "12.30",
+                    "¥12.30",
+                ],
+                r#"["2021/1/1 0:00","收入","x","b",11,"12.30","¥12.30"]"#,
+            ),
+            (
+                ["2021-01-01 00:00:00", "支出", "", "", "12.3", "9", "12"],
+                r#"[9,2,0,"","12.3","9","12"]"#,
+            ),
+        ];
+        for (cells, compact) in rows {
+            let cells: Vec<String> = cells.map(String::from).into();
+            let mut s = String::new();
+            write_cells(&mut s, &codes, &cells.iter().collect(), &texts);
+            assert_eq!(s, compact);
+            assert_eq!(read_cells(&s, &texts).unwrap(), cells);
+            let (mut a, mut b) = (String::new(), String::new());
+            write_original(&mut a, &header, &cells);
+            write_original(&mut b, &header, &read_cells(&s, &texts).unwrap());
+            assert_eq!(a, b);
+        }
         assert_eq!(read_cells("{}", &texts), None);
+        assert_eq!(read_cells("[13]", &texts), None);
+    }
+
+    #[test]
+    fn derived_texts_render_bill_time_and_amounts() {
+        let d = DerivedTexts::new("2019-09-26T12:45:27+08:00", 5);
+        assert_eq!(
+            d.with([""; 9])[9..],
+            ["2019-09-26 12:45:27", "¥0.05", "0.05", "/"]
+        );
+        let d = DerivedTexts::new("2019-09-26T12:45:27+08:00", 123_456_789);
+        assert_eq!(d.with([""; 9])[10], "¥1234567.89");
     }
 
     #[test]

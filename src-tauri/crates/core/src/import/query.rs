@@ -2,7 +2,7 @@
 //! paged; and the list of imports with their figures.
 
 use super::normalise::Direction;
-use super::persist::{read_cells, write_original, StoredTexts};
+use super::persist::{read_cells, write_original, DerivedTexts};
 use crate::error::{CoreError, Result};
 use crate::ledger::require_platform;
 use crate::money::Money;
@@ -236,7 +236,8 @@ fn original_json(
             e.insert(serde_json::from_str(&text).map_err(|e| CoreError::Internal(e.to_string()))?)
         }
     };
-    let stored: StoredTexts = [
+    let derived = DerivedTexts::new(&row.occurred_at, row.amount.fen());
+    let stored = derived.with([
         &row.txn_id,
         &row.merchant_order_id,
         &row.direction_text,
@@ -246,7 +247,7 @@ fn original_json(
         &row.method,
         &row.status,
         &row.note,
-    ];
+    ]);
     let cells = read_cells(cells, &stored).ok_or_else(|| {
         CoreError::Internal(format!("transaction {}: unreadable original cells", row.id))
     })?;

@@ -24,13 +24,13 @@ fn wechat_csv_fixture_figures() {
         .all(|t| t.withdrawal == Some(WithdrawalStatus::Arrived)));
     assert_eq!(bill.txns[0].line, 18);
     assert_eq!(
-        bill.txns[0].cells[8], "3985734",
+        &bill.txns[0].cells[8], "3985734",
         "quoted id with TAB suffix"
     );
     let half = bill
         .txns
         .iter()
-        .find(|t| t.cells[3] == "美团订单-54321")
+        .find(|t| &t.cells[3] == "美团订单-54321")
         .unwrap();
     assert_eq!(half.amount, Money(5000), "¥50.0 has one decimal");
 }
@@ -62,7 +62,7 @@ fn wechat_xlsx_2026_fixture_rounds_float_cells() {
     let card = bill
         .txns
         .iter()
-        .find(|t| t.cells[1] == "信用卡还款")
+        .find(|t| &t.cells[1] == "信用卡还款")
         .unwrap();
     assert_eq!(card.amount, Money(54_858));
     assert_eq!(bill.txns.iter().filter(|t| t.amount == Money(7)).count(), 2);

@@ -82,6 +82,97 @@ fn rows_stored_before_v7_keep_their_original_json() {
     assert_eq!(page.rows[0].original_json, r#"{"备注":"old"}"#);
 }
 
+/// A ledger as schema v7 stored it (each row's dedup key as text) becomes v8 (its digest) with
+/// every row, id and link intact, and the same bills are still recognised as already imported.
+#[test]
+fn v7_ledgers_migrate_to_identities_without_losing_a_row() {
+    let mut db = Db::new();
+    let bills = ["wechat_csv_utf8.csv", "alipay_csv_2023fmt_gbk.csv"];
+    for bill in bills {
+        db.import(bill, &read(bill), &opts()).unwrap();
+    }
+    let linked: i64 = db
+        .store
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM transactions WHERE refund_of IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let from_rows: i64 = db
+        .store
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM withdrawals WHERE transaction_id IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(
+        linked > 0 && from_rows > 0,
+        "the fixtures bring refunds and withdrawals"
+    );
+
+    // The same ledger written by v7: the key text in dedup_key, no identity.
+    let old = db.dir.path().join("v7.db");
+    let conn = Store::create_at_version(&old, 7).unwrap();
+    conn.execute_batch(&format!(
+        "PRAGMA foreign_keys = OFF;
+         ATTACH '{}' AS v8;
+         INSERT INTO platforms SELECT * FROM v8.platforms;
+         INSERT INTO imports SELECT * FROM v8.imports;
+         INSERT INTO withdrawals SELECT * FROM v8.withdrawals;
+         INSERT INTO transactions(id, platform_id, import_id, line, txn_id, merchant_order_id, occurred_at,
+             occurred_utc, direction, direction_text, amount_fen, txn_type, counterparty, goods, method, status,
+             note, fee_fen, refunded_fen, is_refund, refund_of, original_json, original_cells, dedup_key)
+         SELECT id, platform_id, import_id, line, txn_id, merchant_order_id, occurred_at, occurred_utc,
+             direction, direction_text, amount_fen, txn_type, counterparty, goods, method, status, note, fee_fen,
+             refunded_fen, is_refund, refund_of, original_json, original_cells,
+             txn_id || char(31) || occurred_utc || char(31) || amount_fen || char(31) || direction || char(31)
+               || txn_type || CASE WHEN txn_id = '' THEN char(31) || merchant_order_id || char(31) || counterparty
+               || char(31) || goods || char(31) || method || char(31) || status || char(31) || note ELSE '' END
+         FROM v8.transactions;
+         DETACH v8;",
+        db.store.path().display()
+    ))
+    .unwrap();
+    drop(conn);
+
+    let migrated = Store::open(&old).unwrap();
+    assert_eq!(
+        migrated.schema_version().unwrap(),
+        crate::store::SCHEMA_VERSION
+    );
+    let dump = |store: &Store, sql: &str| -> Vec<Vec<rusqlite::types::Value>> {
+        let mut q = store.conn().prepare(sql).unwrap();
+        let width = q.column_count();
+        q.query_map([], |r| (0..width).map(|i| r.get(i)).collect())
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect()
+    };
+    for sql in [
+        "SELECT * FROM transactions ORDER BY id",
+        "SELECT * FROM withdrawals ORDER BY id",
+    ] {
+        assert_eq!(dump(&migrated, sql), dump(&db.store, sql), "{sql}");
+    }
+    let schema =
+        "SELECT name, sql FROM sqlite_master WHERE tbl_name = 'transactions' ORDER BY name";
+    assert_eq!(dump(&migrated, schema), dump(&db.store, schema));
+
+    // Identities computed from v7's keys are the ones imports compute: nothing imports twice.
+    let mut again = Db {
+        dir: tempfile::tempdir().unwrap(),
+        store: migrated,
+    };
+    for bill in bills {
+        let r = again.import(bill, &read(bill), &opts()).unwrap();
+        assert_eq!((r.imported, r.duplicates), (0, r.rows), "{bill}");
+    }
+}
+
 #[test]
 fn reimport_of_same_file_adds_nothing() {
     let mut db = Db::new();
@@ -438,7 +529,7 @@ fn the_bulk_path_still_finds_every_duplicate() {
         .store
         .conn()
         .query_row(
-            "SELECT count(DISTINCT dedup_key) FROM transactions",
+            "SELECT count(DISTINCT identity) FROM transactions",
             [],
             |r| r.get(0),
         )
@@ -448,7 +539,7 @@ fn the_bulk_path_still_finds_every_duplicate() {
         .store
         .conn()
         .query_row(
-            "SELECT count(*) FROM sqlite_master WHERE name = 'transactions_dedup'",
+            "SELECT count(*) FROM sqlite_master WHERE name = 'transactions_identity'",
             [],
             |r| r.get(0),
         )
