@@ -18,6 +18,7 @@ use sha2::{Digest, Sha256};
 use std::collections::HashSet;
 use std::fmt::Write;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::mpsc::{channel, sync_channel, Receiver, SyncSender};
 
 /// Secondary indexes of `transactions` a bulk load keeps: new rows append to the import index
 /// (one import id, rising row ids), never enter the refund-link index (`refund_of` is NULL on
@@ -391,26 +392,31 @@ pub(crate) fn store(
 
 /// Rows per INSERT statement. SQLite opens and closes a cursor on the table, on each index and
 /// on each parent table a foreign key names once per statement, not once per row, so a bulk
-/// load inserts many rows per statement; 64 rows of 22 values stay far below SQLite's limit of
+/// load inserts many rows per statement; 64 rows of 20 values stay far below SQLite's limit of
 /// 32,766 parameters.
 const ROWS_PER_INSERT: usize = 64;
 
-/// Values bound per row (`original_json` is the literal `''`, see migration 0007).
-const VALUES_PER_ROW: usize = 22;
+/// Values bound per row.
+const VALUES_PER_ROW: usize = 20;
 
-/// `INSERT INTO transactions(…) VALUES (…), (…) …` for `rows` rows.
-fn insert_sql(rows: usize) -> String {
-    let one = format!("({}, '')", vec!["?"; VALUES_PER_ROW].join(", "));
+/// `INSERT INTO transactions(…) VALUES (…), (…) …` for `rows` rows of one platform and import,
+/// whose ids are written into the statement (they are the same in every row, and integers);
+/// `original_json` is `''` (see migration 0007).
+fn insert_sql(rows: usize, platform_id: i64, import_id: i64) -> String {
+    let one = format!(
+        "({platform_id}, {import_id}, '', {})",
+        vec!["?"; VALUES_PER_ROW].join(", ")
+    );
     format!(
-        "INSERT INTO transactions(id, platform_id, import_id, line, txn_id, merchant_order_id, occurred_at,
-             occurred_utc, direction, direction_text, amount_fen, txn_type, counterparty, goods, method, status,
-             note, fee_fen, refunded_fen, is_refund, identity, original_cells, original_json)
+        "INSERT INTO transactions(platform_id, import_id, original_json, id, line, txn_id, merchant_order_id,
+             occurred_at, occurred_utc, direction, direction_text, amount_fen, txn_type, counterparty, goods,
+             method, status, note, fee_fen, refunded_fen, is_refund, identity, original_cells)
          VALUES {}",
         vec![one; rows].join(", ")
     )
 }
 
-/// The text a row stores beyond its cells, kept until its statement runs.
+/// A new row as it will be stored: its transaction and the texts made for it.
 #[derive(Default)]
 struct PendingRow<'t> {
     txn: Option<&'t Txn>,
@@ -422,115 +428,166 @@ struct PendingRow<'t> {
     identity: Identity,
 }
 
-/// Inserts new rows [`ROWS_PER_INSERT`] at a time, with ids it assigns itself (the next after
-/// the largest, as SQLite would), so each row's id is known without asking. Every row reaching
-/// it is new: a unique-index conflict is an error that rolls the import back, never a silent
-/// skip that would shift the ids.
-struct Inserter<'c, 't> {
+/// Up to [`ROWS_PER_INSERT`] new rows, and how many of the bill's rows were looked at up to
+/// and including them (for the progress bar).
+struct Batch<'t> {
+    rows: Vec<PendingRow<'t>>,
+    used: usize,
+    done: usize,
+}
+
+impl Batch<'_> {
+    fn new() -> Self {
+        Batch {
+            rows: (0..ROWS_PER_INSERT)
+                .map(|_| PendingRow::default())
+                .collect(),
+            used: 0,
+            done: 0,
+        }
+    }
+}
+
+/// What deciding which rows are new found.
+#[derive(Default)]
+struct Prepared {
+    imported: u64,
+    duplicates: u64,
+    /// (index in the bill, row id) of each new withdrawal row.
+    withdrawals: Vec<(usize, i64)>,
+}
+
+/// Decides which rows are new and makes their texts, in batches, on its own thread while the
+/// connection's thread inserts the previous batch: the two halves of storing a row take about
+/// the same time, so the import takes about the time of one. Each new row gets the next id
+/// (after the largest, as SQLite would assign it), so every row's id is known without asking.
+/// Stops early when the inserting side hangs up (an error there).
+#[allow(clippy::too_many_arguments)]
+fn prepare_rows<'t>(
+    txns: &'t [Txn],
+    columns: &Columns,
+    codes: &[[Option<u8>; 3]],
+    mut known: KnownSet,
+    mut next_id: i64,
+    full: SyncSender<Batch<'t>>,
+    empty: Receiver<Batch<'t>>,
+) -> Prepared {
+    let (mut utc, mut key) = (String::new(), String::new());
+    let mut out = Prepared::default();
+    let mut batch = Batch::new();
+    for (i, t) in txns.iter().enumerate() {
+        write_utc(&mut utc, &t.at);
+        dedup_key(&mut key, t, columns, &utc);
+        let identity = identity(&key);
+        // Also a row repeated later in the same file: a duplicate of its first copy.
+        if !known.insert(identity) {
+            out.duplicates += 1;
+            continue;
+        }
+        let row = &mut batch.rows[batch.used];
+        row.txn = Some(t);
+        row.id = next_id;
+        row.identity = identity;
+        write_rfc3339(&mut row.at, &t.at);
+        row.utc.clear();
+        row.utc.push_str(&utc);
+        row.derived.fill(&row.at, t.amount.fen());
+        let stored = row.derived.with(stored_texts(t, columns));
+        write_cells(&mut row.cells, codes, &t.cells, &stored);
+        batch.used += 1;
+        out.imported += 1;
+        if t.withdrawal.is_some() {
+            out.withdrawals.push((i, next_id));
+        }
+        next_id += 1;
+        if batch.used == ROWS_PER_INSERT {
+            batch.done = i + 1;
+            if full.send(batch).is_err() {
+                return out;
+            }
+            batch = empty.try_recv().unwrap_or_else(|_| Batch::new());
+            batch.used = 0;
+        }
+    }
+    batch.done = txns.len();
+    let _ = full.send(batch);
+    out
+}
+
+/// Inserts batches of new rows, [`ROWS_PER_INSERT`] per statement. Every row reaching it is
+/// new: a unique-index conflict is an error that rolls the import back, never a silent skip
+/// that would shift the ids.
+struct Inserter<'c> {
     tx: &'c Transaction<'c>,
     full: rusqlite::Statement<'c>,
     platform_id: i64,
     import_id: i64,
-    next_id: i64,
-    pending: Vec<PendingRow<'t>>,
-    used: usize,
 }
 
-impl<'c, 't> Inserter<'c, 't> {
+impl<'c> Inserter<'c> {
     fn new(tx: &'c Transaction<'c>, platform_id: i64, import_id: i64) -> Result<Self> {
-        let next_id = tx.query_row("SELECT ifnull(max(id), 0) + 1 FROM transactions", [], |r| {
-            r.get(0)
-        })?;
         Ok(Inserter {
             tx,
-            full: tx.prepare(&insert_sql(ROWS_PER_INSERT))?,
+            full: tx.prepare(&insert_sql(ROWS_PER_INSERT, platform_id, import_id))?,
             platform_id,
             import_id,
-            next_id,
-            pending: (0..ROWS_PER_INSERT)
-                .map(|_| PendingRow::default())
-                .collect(),
-            used: 0,
         })
     }
 
-    /// Queues a new row; returns the id it will have.
-    fn push(
-        &mut self,
-        t: &'t Txn,
-        columns: &Columns,
-        codes: &[[Option<u8>; 3]],
-        utc: &str,
-        identity: Identity,
-    ) -> Result<i64> {
-        let id = self.next_id;
-        self.next_id += 1;
-        let row = &mut self.pending[self.used];
-        row.txn = Some(t);
-        row.id = id;
-        row.identity = identity;
-        write_rfc3339(&mut row.at, &t.at);
-        row.utc.clear();
-        row.utc.push_str(utc);
-        row.derived.fill(&row.at, t.amount.fen());
-        let stored = row.derived.with(stored_texts(t, columns));
-        write_cells(&mut row.cells, codes, &t.cells, &stored);
-        self.used += 1;
-        if self.used == ROWS_PER_INSERT {
-            self.flush(columns)?;
-        }
-        Ok(id)
-    }
-
-    /// Inserts what is queued (a shorter statement for the last few rows).
-    fn finish(mut self, columns: &Columns) -> Result<()> {
-        self.flush(columns)
-    }
-
-    fn flush(&mut self, columns: &Columns) -> Result<()> {
-        let rows = std::mem::take(&mut self.used);
-        if rows == 0 {
+    fn insert(&mut self, rows: &[PendingRow], columns: &Columns) -> Result<()> {
+        if rows.is_empty() {
             return Ok(());
         }
         let mut partial;
-        let stmt = if rows == ROWS_PER_INSERT {
+        let stmt = if rows.len() == ROWS_PER_INSERT {
             &mut self.full
         } else {
-            partial = self.tx.prepare(&insert_sql(rows))?;
+            partial = self
+                .tx
+                .prepare(&insert_sql(rows.len(), self.platform_id, self.import_id))?;
             &mut partial
         };
         let mut n = 0;
-        let mut bind = |stmt: &mut rusqlite::Statement, value: &dyn rusqlite::ToSql| {
-            n += 1;
-            stmt.raw_bind_parameter(n, value)
-        };
-        for row in &self.pending[..rows] {
+        for row in rows {
             let Some(t) = row.txn else { continue };
             let texts = stored_texts(t, columns);
-            bind(stmt, &row.id)?;
-            bind(stmt, &self.platform_id)?;
-            bind(stmt, &self.import_id)?;
-            bind(stmt, &(t.line as i64))?;
-            bind(stmt, &texts[0])?;
-            bind(stmt, &texts[1])?;
-            bind(stmt, &row.at)?;
-            bind(stmt, &row.utc)?;
-            bind(stmt, &t.direction.as_str())?;
-            bind(stmt, &texts[2])?;
-            bind(stmt, &t.amount.fen())?;
-            for text in &texts[3..9] {
-                bind(stmt, text)?;
+            let numbers = [row.id, t.line as i64];
+            for value in numbers {
+                n += 1;
+                stmt.raw_bind_parameter(n, value)?;
             }
-            bind(stmt, &t.fee.fen())?;
-            bind(stmt, &t.refunded.fen())?;
-            bind(stmt, &t.is_refund)?;
-            bind(stmt, &&row.identity[..])?;
-            bind(stmt, &row.cells)?;
+            let texts_before_amount = [
+                texts[0],
+                texts[1],
+                &row.at,
+                &row.utc,
+                t.direction.as_str(),
+                texts[2],
+            ];
+            for value in texts_before_amount {
+                n += 1;
+                stmt.raw_bind_parameter(n, value)?;
+            }
+            n += 1;
+            stmt.raw_bind_parameter(n, t.amount.fen())?;
+            for value in &texts[3..9] {
+                n += 1;
+                stmt.raw_bind_parameter(n, value)?;
+            }
+            let numbers = [t.fee.fen(), t.refunded.fen(), i64::from(t.is_refund)];
+            for value in numbers {
+                n += 1;
+                stmt.raw_bind_parameter(n, value)?;
+            }
+            stmt.raw_bind_parameter(n + 1, &row.identity[..])?;
+            stmt.raw_bind_parameter(n + 2, row.cells.as_str())?;
+            n += 2;
         }
         let inserted = stmt.raw_execute()?;
-        if inserted != rows {
+        if inserted != rows.len() {
             return Err(CoreError::Internal(format!(
-                "inserted {inserted} of {rows} rows"
+                "inserted {inserted} of {} rows",
+                rows.len()
             )));
         }
         Ok(())
@@ -562,38 +619,51 @@ fn store_rows(
     txns: &[Txn],
     now: &Timestamp,
     progress: &mut dyn FnMut(ImportProgress),
-    mut known: KnownSet,
+    known: KnownSet,
     dropped_indexes: &[(String, String)],
 ) -> Result<Stored> {
     let codes = verbatim_codes(columns, header.len());
+    let next_id: i64 =
+        tx.query_row("SELECT ifnull(max(id), 0) + 1 FROM transactions", [], |r| {
+            r.get(0)
+        })?;
     let mut inserter = Inserter::new(tx, platform.id, import_id)?;
-    let (mut utc, mut key) = (String::new(), String::new());
-    let mut stored = Stored::default();
-    let mut new_withdrawals: Vec<(usize, i64)> = Vec::new();
     let total = txns.len() as u64;
-    for (i, t) in txns.iter().enumerate() {
-        if (i + 1) % 4096 == 0 {
-            progress(ImportProgress {
-                done: i as u64 + 1,
-                total,
-            });
+    let prepared = std::thread::scope(|scope| -> Result<Prepared> {
+        let (full_tx, full_rx) = sync_channel::<Batch>(4);
+        let (empty_tx, empty_rx) = channel::<Batch>();
+        let codes = &codes;
+        let worker = scope
+            .spawn(move || prepare_rows(txns, columns, codes, known, next_id, full_tx, empty_rx));
+        let mut inserted = Ok(());
+        let mut reported = 0;
+        for batch in &full_rx {
+            inserted = inserter.insert(&batch.rows[..batch.used], columns);
+            if inserted.is_err() {
+                break;
+            }
+            if batch.done - reported >= 4096 {
+                reported = batch.done;
+                progress(ImportProgress {
+                    done: batch.done as u64,
+                    total,
+                });
+            }
+            let _ = empty_tx.send(batch);
         }
-        write_utc(&mut utc, &t.at);
-        dedup_key(&mut key, t, columns, &utc);
-        let id = identity(&key);
-        // Also a row repeated later in the same file: a duplicate of its first copy.
-        if !known.insert(id) {
-            stored.duplicates += 1;
-            continue;
-        }
-        let row_id = inserter.push(t, columns, &codes, &utc, id)?;
-        stored.imported += 1;
-        if t.withdrawal.is_some() {
-            new_withdrawals.push((i, row_id));
-        }
-    }
-    inserter.finish(columns)?;
-    drop(known);
+        drop(full_rx); // a worker still sending stops
+        let prepared = worker
+            .join()
+            .map_err(|_| CoreError::Internal("preparing the rows failed".into()))?;
+        inserted.map(|()| prepared)
+    })?;
+    drop(inserter);
+    let mut stored = Stored {
+        imported: prepared.imported,
+        duplicates: prepared.duplicates,
+        ..Stored::default()
+    };
+    let new_withdrawals = prepared.withdrawals;
     // Back before anything reads through them (withdrawals, refund links).
     for (_, sql) in dropped_indexes {
         tx.execute_batch(sql)?;
