@@ -23,9 +23,16 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// Stores `bytes`; returns (sha256 hex, size in bytes).
 pub fn put_bytes(vault_dir: &Path, bytes: &[u8]) -> Result<(String, u64)> {
     let sha = sha256_hex(bytes);
-    let target = path_of(vault_dir, &sha);
+    put_hashed(vault_dir, bytes, &sha)?;
+    Ok((sha, bytes.len() as u64))
+}
+
+/// Stores `bytes` whose SHA-256 (`sha256_hex`) the caller already has; returns the file's path
+/// when this call created it, None when the vault already held it.
+pub fn put_hashed(vault_dir: &Path, bytes: &[u8], sha256: &str) -> Result<Option<PathBuf>> {
+    let target = path_of(vault_dir, sha256);
     if target.is_file() {
-        return Ok((sha, bytes.len() as u64));
+        return Ok(None);
     }
     fs::create_dir_all(vault_dir)?;
     let mut tmp = tempfile::NamedTempFile::new_in(vault_dir)?;
@@ -33,7 +40,7 @@ pub fn put_bytes(vault_dir: &Path, bytes: &[u8]) -> Result<(String, u64)> {
     tmp.as_file().sync_all()?;
     tmp.persist(&target).map_err(|e| CoreError::Io(e.error))?;
     sync_dir(vault_dir);
-    Ok((sha, bytes.len() as u64))
+    Ok(Some(target))
 }
 
 /// Stores a copy of the file at `path` (streamed, so large recordings fit); the original is only

@@ -35,7 +35,7 @@ use crate::vault;
 use rusqlite::{params, Transaction};
 use serde::Serialize;
 use source::Sniff;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use table::Locator;
 
 /// What the user chose for an import.
@@ -315,16 +315,54 @@ fn store_bill(
         ],
     )?;
     let import_id = tx.last_insert_rowid();
-    let stored = persist::store(
-        tx,
-        &platform,
-        import_id,
-        &bill.columns,
-        &bill.header,
-        &bill.txns,
-        now,
-        progress,
-    )?;
+    // The originals go into the vault while the rows are stored (writing and syncing a large
+    // bill takes as long as building an index); a file this import added is removed again when
+    // the import fails or brings nothing new, so the vault only ever holds what rows point to.
+    let (stored, kept) = std::thread::scope(|scope| {
+        let keeping = scope.spawn(|| {
+            keep_originals(
+                vault,
+                bill_bytes,
+                &sha,
+                bill.inner.as_ref().map(|_| bytes),
+                container_sha.as_deref(),
+            )
+        });
+        let stored = persist::store(
+            tx,
+            &platform,
+            import_id,
+            &bill.columns,
+            &bill.header,
+            &bill.txns,
+            now,
+            progress,
+        );
+        let kept = keeping
+            .join()
+            .unwrap_or_else(|_| Err(CoreError::Internal("keeping the original failed".into())));
+        (stored, kept)
+    });
+    let remove_added = |added: &[PathBuf]| {
+        for file in added {
+            let _ = std::fs::remove_file(file);
+        }
+    };
+    let stored = match (stored, kept) {
+        (Ok(stored), Ok(added)) => {
+            if stored.imported == 0 {
+                remove_added(&added);
+            }
+            stored
+        }
+        (Err(e), kept) => {
+            if let Ok(added) = kept {
+                remove_added(&added);
+            }
+            return Err(e);
+        }
+        (Ok(_), Err(e)) => return Err(e),
+    };
     let import_id = if stored.imported == 0 {
         // Nothing new: leave no trace (the second import of a file changes nothing).
         tx.execute("DELETE FROM imports WHERE id = ?1", [import_id])?;
@@ -339,11 +377,6 @@ fn store_bill(
             "UPDATE imports SET imported = ?1, duplicates = ?2, withdrawals = ?3, totals_json = ?4 WHERE id = ?5",
             params![stored.imported as i64, stored.duplicates as i64, stored.withdrawals as i64, totals, import_id],
         )?;
-        // Last, so a failure here rolls the rows back too; the vault never changes a file.
-        vault::put_bytes(vault, bill_bytes)?;
-        if bill.inner.is_some() {
-            vault::put_bytes(vault, bytes)?;
-        }
         Some(import_id)
     };
     Ok(ImportReport {
@@ -362,6 +395,22 @@ fn store_bill(
         header_line: bill.header_line,
         refunds_linked: stored.refunds_linked,
     })
+}
+
+/// Puts the bill (and the ZIP it came in) into the vault; returns the files this added.
+fn keep_originals(
+    vault: &Path,
+    bill: &[u8],
+    sha: &str,
+    container: Option<&[u8]>,
+    container_sha: Option<&str>,
+) -> Result<Vec<PathBuf>> {
+    let mut added = Vec::new();
+    added.extend(vault::put_hashed(vault, bill, sha)?);
+    if let (Some(bytes), Some(sha)) = (container, container_sha) {
+        added.extend(vault::put_hashed(vault, bytes, sha)?);
+    }
+    Ok(added)
 }
 
 /// The named platform (its kind must fit the bill), or the provider's default, created if

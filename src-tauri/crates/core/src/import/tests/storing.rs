@@ -173,6 +173,41 @@ fn v7_ledgers_migrate_to_identities_without_losing_a_row() {
     }
 }
 
+/// The original goes into the vault while rows are stored; when storing fails, or brings
+/// nothing new, the file that import added is gone again and the database is unchanged.
+#[test]
+fn a_failed_or_empty_import_leaves_the_vault_as_it_was() {
+    let mut db = Db::new();
+    let vault = db.dir.path().join("vault");
+    let files =
+        |vault: &std::path::Path| -> usize { std::fs::read_dir(vault).map_or(0, |d| d.count()) };
+    let bytes = read("wechat_csv_utf8.csv");
+    db.store
+        .conn()
+        .execute_batch(
+            "CREATE TEMP TRIGGER full_disk BEFORE INSERT ON transactions
+             BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;",
+        )
+        .unwrap();
+    let err = db.import("w.csv", &bytes, &opts()).unwrap_err();
+    assert!(err.to_string().contains("disk is full"), "{err}");
+    assert_eq!(
+        (files(&vault), db.count("transactions"), db.count("imports")),
+        (0, 0, 0)
+    );
+
+    db.store
+        .conn()
+        .execute_batch("DROP TRIGGER full_disk")
+        .unwrap();
+    let r = db.import("w.csv", &bytes, &opts()).unwrap();
+    assert_eq!(files(&vault), 1);
+    // Nothing new the second time, even with the original gone: nothing is put back.
+    std::fs::remove_file(vault::path_of(&vault, &r.sha256)).unwrap();
+    let again = db.import("w.csv", &bytes, &opts()).unwrap();
+    assert_eq!((again.imported, files(&vault)), (0, 0));
+}
+
 #[test]
 fn reimport_of_same_file_adds_nothing() {
     let mut db = Db::new();
