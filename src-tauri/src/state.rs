@@ -3,9 +3,10 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use tixian_core::calendar::Calendar;
 use tixian_core::health::backup::{self, RestoreReport};
 use tixian_core::time::Timestamp;
-use tixian_core::{ApiError, CoreError, Lang, Store};
+use tixian_core::{ApiError, CoreError, Lang, Store, Text};
 
 pub struct AppState {
     store: Mutex<Result<Store, CoreError>>,
@@ -66,12 +67,30 @@ impl AppState {
         let lang = guard.as_ref().map(store_lang).unwrap_or_default();
         let closed = std::mem::replace(
             &mut *guard,
-            Err(CoreError::Internal("a restore is in progress".into())),
+            Err(CoreError::Conflict {
+                field: "restore".into(),
+                message: Text::new(
+                    "正在从备份恢复数据库，请稍候再试",
+                    "the database is being restored from a backup; try again in a moment",
+                ),
+            }),
         );
         drop(closed);
         let result = backup::restore(&self.db_path, archive, now);
         *guard = Store::open(&self.db_path);
         result.map_err(|e| e.to_api(lang))
+    }
+
+    /// The user's rule folder, beside the database (as for the CLI's default).
+    pub fn user_rules(&self) -> PathBuf {
+        self.db_path.with_file_name("rules")
+    }
+
+    /// The holiday calendar with the user's folder laid over it (a schedule the user adds, say
+    /// next year's, counts in every deadline the app computes); a broken file there is an error
+    /// naming it.
+    pub fn calendar(&self) -> Result<Calendar, CoreError> {
+        Calendar::for_user(&self.user_rules())
     }
 
     /// The folder of the automatic daily backups, beside the database.
@@ -102,4 +121,57 @@ pub fn store_lang(store: &Store) -> Lang {
         .flatten()
         .map(|t| Lang::from_tag(&t))
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Deadlines the app computes (follow-ups, the ladder, promises, the calculator) count a
+    /// year the user adds to the rule folder beside the database.
+    #[test]
+    fn calendar_lays_the_user_folder_over_the_built_in_one() {
+        let dir = std::env::temp_dir().join(format!("tixian-state-{}", std::process::id()));
+        let folder = dir.join("rules").join("calendar");
+        std::fs::create_dir_all(&folder).unwrap();
+        let state = AppState {
+            store: Mutex::new(Store::open_in_memory()),
+            db_path: dir.join("tixian.db"),
+            rolling: Mutex::new(None),
+            maintenance: Mutex::new(()),
+        };
+        let from = chrono::NaiveDate::from_ymd_opt(2026, 12, 28).unwrap();
+        let due = |state: &AppState| state.calendar().unwrap().add_working_days(from, 5).due;
+        // Without 2027 the new year's first days count as working days.
+        assert_eq!(due(&state).to_string(), "2027-01-04");
+        std::fs::write(
+            folder.join("2027.toml"),
+            r#"
+year = 2027
+
+[source]
+title = "国务院办公厅关于2027年部分节假日安排的通知（测试用）"
+document = "测试用"
+date = "2026-11-01"
+url = "https://example.invalid/2027"
+confidence = "high"
+checked = "2026-11-23"
+
+[[holiday]]
+id = "2027.new-year"
+name = { zh = "元旦", en = "New Year's Day" }
+off_from = "2027-01-01"
+off_to = "2027-01-03"
+makeup_workdays = []
+
+[[case]]
+from = "2026-12-31"
+working_days = 1
+due = "2027-01-04"
+"#,
+        )
+        .unwrap();
+        assert_eq!(due(&state).to_string(), "2027-01-05");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

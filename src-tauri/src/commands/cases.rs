@@ -6,7 +6,6 @@ use crate::state::AppState;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 use tauri::State;
-use tixian_core::calendar::Calendar;
 use tixian_core::cases::evidence::{self, EvidenceInput, EvidenceItem};
 use tixian_core::cases::letters::{self, Letter, Recipient};
 use tixian_core::cases::prep::{self, Prep};
@@ -272,7 +271,7 @@ pub fn find_case_promises(
             ));
         }
         let received = optional_time(&received, "received")?.unwrap_or_else(time::now);
-        Ok(find_promises(&text, &received, &Calendar::embedded()))
+        Ok(find_promises(&text, &received, &state.calendar()?))
     })
 }
 
@@ -310,7 +309,7 @@ pub fn case_ladder(
             None => PlatformKind::Other,
         };
         let start = time::from_stored(&case.occurred_at)?.date_naive();
-        let calendar = Calendar::embedded();
+        let calendar = state.calendar()?;
         let route = route::route_for(kind);
         let due = route::with_due_dates(&route, &calendar, start);
         let working_days_left = due

@@ -11,18 +11,13 @@ use tixian_core::diagnose::interview::{self, Interview, InterviewStep};
 use tixian_core::kb::{Kb, PatternInfo, RuleInfo};
 use tixian_core::{time, ApiError, CoreError, Lang, Money};
 
-/// The user's rule folder sits beside the database (as for the CLI's default).
-fn user_rules(db_path: &Path) -> std::path::PathBuf {
-    db_path.with_file_name("rules")
-}
-
 /// Runs `f` with the knowledge base: built-in, or with the user's folder laid over it.
 fn with_kb<T>(
     db_path: &Path,
     catalogue: bool,
     f: impl FnOnce(&Kb) -> Result<T, CoreError>,
 ) -> Result<T, CoreError> {
-    let dir = user_rules(db_path);
+    let dir = db_path.with_file_name("rules");
     if !dir.is_dir() {
         return f(Kb::embedded());
     }
@@ -148,7 +143,7 @@ pub fn kb_catalogue(state: State<'_, AppState>, lang: Lang) -> Result<KbCatalogu
                 kb_version: kb.version().to_string(),
                 rules: kb.list(lang),
                 messages: kb.patterns(),
-                user_folder: user_rules(&state.db_path).display().to_string(),
+                user_folder: state.user_rules().display().to_string(),
             })
         })
     })

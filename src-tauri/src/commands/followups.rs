@@ -4,7 +4,6 @@
 use crate::state::AppState;
 use serde::Deserialize;
 use tauri::State;
-use tixian_core::calendar::Calendar;
 use tixian_core::cases::{self, FollowUp, FollowUpPreview, NewFollowUp};
 use tixian_core::{health, time, ApiError, CoreError};
 
@@ -38,7 +37,7 @@ pub fn preview_follow_up(
 ) -> Result<FollowUpPreview, ApiError> {
     let now = time::now();
     // Through the store only for the user's language in error messages.
-    state.with(|_| cases::preview_follow_up(&to_new(input)?, &Calendar::embedded(), &now))
+    state.with(|_| cases::preview_follow_up(&to_new(input)?, &state.calendar()?, &now))
 }
 
 #[tauri::command]
@@ -51,7 +50,8 @@ pub fn add_follow_up(
     let now = time::now();
     state.with(|s| {
         let new = to_new(input)?;
-        s.transaction(|tx| cases::add_follow_up(tx, id, &new, &Calendar::embedded(), &now))
+        let calendar = state.calendar()?;
+        s.transaction(|tx| cases::add_follow_up(tx, id, &new, &calendar, &now))
     })
 }
 

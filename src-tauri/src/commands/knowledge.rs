@@ -2,7 +2,7 @@
 
 use crate::state::AppState;
 use tauri::State;
-use tixian_core::calendar::{Calendar, DueDate};
+use tixian_core::calendar::DueDate;
 use tixian_core::ledger::PlatformKind;
 use tixian_core::route::{self, RouteView};
 use tixian_core::{time, ApiError, CoreError, Lang};
@@ -18,7 +18,7 @@ pub fn deadline(
 ) -> Result<DueDate, ApiError> {
     state.with(|_| {
         let from = time::parse_date(&from, "from")?;
-        let calendar = Calendar::embedded();
+        let calendar = state.calendar()?;
         match (working_days, days) {
             (Some(n), None) => Ok(calendar.add_working_days(from, n)),
             (None, Some(n)) => Ok(calendar.add_calendar_days(from, n)),
@@ -45,7 +45,7 @@ pub fn route_view(
         let due = match from.as_deref().filter(|f| !f.trim().is_empty()) {
             Some(text) => {
                 let start = time::parse_date(text, "from")?;
-                Some(route::with_due_dates(&route, &Calendar::embedded(), start))
+                Some(route::with_due_dates(&route, &state.calendar()?, start))
             }
             None => None,
         };

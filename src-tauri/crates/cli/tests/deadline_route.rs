@@ -302,3 +302,80 @@ due = "2027-01-04"
     let route = run(&["route", "wechat", "--from", "2026-12-28"]);
     assert_eq!(route.status.code(), Some(2));
 }
+
+/// A case follow-up's working-day deadline follows the user's calendar too (here a user file
+/// that replaces 2026 and makes Friday 2026-11-20 a day off).
+#[test]
+fn follow_up_deadlines_use_the_user_calendar() {
+    let sb = Sandbox::new();
+    let run = |args: &[&str]| {
+        let out = sb
+            .cmd(&[&["--json"], args].concat())
+            .env("XDG_DATA_HOME", sb.path("data"))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    run(&[
+        "case",
+        "new",
+        "--platform",
+        "微信支付",
+        "--amount",
+        "100",
+        "--occurred",
+        "2026-11-10 10:00",
+        "--summary",
+        "提现未到账",
+    ]);
+    let follow_up = |body: &str| {
+        run(&[
+            "case",
+            "follow-up",
+            "1",
+            "--body",
+            body,
+            "--filed",
+            "2026-11-19 10:00",
+            "--working-days",
+            "1",
+        ])
+    };
+    assert_eq!(follow_up("12315")["due_on"], "2026-11-20");
+
+    let folder = sb.path("data/tixian/rules/calendar");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(
+        folder.join("2026.toml"),
+        r#"
+year = 2026
+
+[source]
+title = "测试用：2026 年的一个假日"
+document = "测试用"
+date = "2025-11-04"
+url = "https://example.invalid/2026"
+confidence = "high"
+checked = "2026-11-23"
+
+[[holiday]]
+id = "2026.test-day"
+name = { zh = "测试假日", en = "Test day" }
+off_from = "2026-11-20"
+off_to = "2026-11-20"
+makeup_workdays = []
+
+[[case]]
+from = "2026-11-19"
+working_days = 1
+due = "2026-11-23"
+"#,
+    )
+    .unwrap();
+    assert_eq!(follow_up("金融监管 12363")["due_on"], "2026-11-23");
+}

@@ -343,7 +343,8 @@ pub fn run(ctx: &Ctx, cmd: CaseCommand) -> Result<ExitCode, CoreError> {
         } => {
             let received = at_or_now(&received, "--received")?;
             let text = read_text(&file)?;
-            let proposals = find_promises(&text, &received, &Calendar::embedded());
+            let calendar = Calendar::for_user(&tixian_core::rules::default_user_dir())?;
+            let proposals = find_promises(&text, &received, &calendar);
             let contacts = proposals
                 .iter()
                 .map(|p| p.to_contact())
@@ -411,9 +412,10 @@ pub fn run(ctx: &Ctx, cmd: CaseCommand) -> Result<ExitCode, CoreError> {
                 filed_at: time::parse_time(&filed, "--filed")?,
                 working_days,
             };
+            let calendar = Calendar::for_user(&tixian_core::rules::default_user_dir())?;
             let mut store = ctx.open_store()?;
             let f = store
-                .transaction(|tx| cases::add_follow_up(tx, id, &new, &Calendar::embedded(), &now))
+                .transaction(|tx| cases::add_follow_up(tx, id, &new, &calendar, &now))
                 .map_err(flag)?;
             ctx.out.print(&f, |lang| match lang {
                 Lang::Zh => format!("已安排跟进：{} 若到 {} 仍无答复，请追问（{} 个工作日）", f.body, f.due_on, f.deadline_working_days),
