@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use tixian_core::calendar::Calendar;
 use tixian_core::health::backup::{self, RestoreReport};
+use tixian_core::rules::{self, RuleFile};
 use tixian_core::time::Timestamp;
 use tixian_core::{ApiError, CoreError, Lang, Store, Text};
 
@@ -84,6 +85,11 @@ impl AppState {
     /// The user's rule folder, beside the database (as for the CLI's default).
     pub fn user_rules(&self) -> PathBuf {
         self.db_path.with_file_name("rules")
+    }
+
+    /// The built-in rules with the user's folder laid over them (letters, calendar).
+    pub fn rules(&self) -> Result<Vec<RuleFile>, CoreError> {
+        Ok(rules::load(Some(&self.user_rules()))?)
     }
 
     /// The holiday calendar with the user's folder laid over it (a schedule the user adds, say

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use tauri::{AppHandle, Manager, State};
 use tauri_specta::Event;
 use tixian_core::export::{self, ExportOptions, ExportReport, Stage, VerifyReport};
-use tixian_core::{rules, time, ApiError, CoreError, Lang};
+use tixian_core::{time, ApiError, CoreError, Lang};
 
 /// Export progress of one case's bundle: `done` of `total` steps, in `stage`.
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
@@ -64,7 +64,7 @@ pub async fn export_case_bundle(
                 all_tiers,
                 &vault,
                 &now,
-                &rules::embedded(),
+                &state.rules()?,
             )?;
             Ok((input, lang))
         })?;

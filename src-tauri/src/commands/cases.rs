@@ -17,7 +17,7 @@ use tixian_core::cases::{
 use tixian_core::ledger::{self, PlatformKind};
 use tixian_core::route::{self, RouteView};
 use tixian_core::time::{self, Timestamp};
-use tixian_core::{rules, ApiError, CoreError, Lang, Money};
+use tixian_core::{ApiError, CoreError, Lang, Money};
 
 /// One row of the case list.
 #[derive(Serialize, specta::Type)]
@@ -279,7 +279,7 @@ pub fn find_case_promises(
 #[specta::specta]
 pub fn case_prep(state: State<'_, AppState>, id: i64, lang: Lang) -> Result<Prep, ApiError> {
     let now = time::now();
-    state.with(|s| prep::prep_for_case(s.conn(), id, lang, &now, &rules::embedded()))
+    state.with(|s| prep::prep_for_case(s.conn(), id, lang, &now, &state.rules()?))
 }
 
 #[tauri::command]
@@ -291,7 +291,7 @@ pub fn case_letter(
     lang: Lang,
 ) -> Result<Letter, ApiError> {
     let now = time::now();
-    state.with(|s| letters::letter_for_case(s.conn(), id, to, lang, &now, &rules::embedded()))
+    state.with(|s| letters::letter_for_case(s.conn(), id, to, lang, &now, &state.rules()?))
 }
 
 #[tauri::command]

@@ -303,8 +303,8 @@ due = "2027-01-04"
     assert_eq!(route.status.code(), Some(2));
 }
 
-/// A case follow-up's working-day deadline follows the user's calendar too (here a user file
-/// that replaces 2026 and makes Friday 2026-11-20 a day off).
+/// A case follow-up's working-day deadline, and a letter's, follow the user's calendar too
+/// (here a user file that replaces 2026 and makes Friday 2026-11-20 a day off).
 #[test]
 fn follow_up_deadlines_use_the_user_calendar() {
     let sb = Sandbox::new();
@@ -347,6 +347,8 @@ fn follow_up_deadlines_use_the_user_calendar() {
         ])
     };
     assert_eq!(follow_up("12315")["due_on"], "2026-11-20");
+    let letter = || run(&["case", "letter", "1", "--at", "2026-11-19 10:00"]);
+    assert_eq!(letter()["deadline"], "2026-11-24", "3 working days");
 
     let folder = sb.path("data/tixian/rules/calendar");
     std::fs::create_dir_all(&folder).unwrap();
@@ -378,4 +380,5 @@ due = "2026-11-23"
     )
     .unwrap();
     assert_eq!(follow_up("金融监管 12363")["due_on"], "2026-11-23");
+    assert_eq!(letter()["deadline"], "2026-11-25");
 }

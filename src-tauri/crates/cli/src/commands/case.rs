@@ -427,7 +427,7 @@ pub fn run(ctx: &Ctx, cmd: CaseCommand) -> Result<ExitCode, CoreError> {
             let at = at_or_now(&at, "--at")?;
             let store = ctx.open_store()?;
             let letter =
-                letters::letter_for_case(store.conn(), id, to, ctx.lang, &at, &rules::embedded())?;
+                letters::letter_for_case(store.conn(), id, to, ctx.lang, &at, &user_rules()?)?;
             ctx.out.print(&letter, |_| letter.text.clone());
         }
         CaseCommand::Export { id, out, tier } => {
@@ -450,14 +450,14 @@ pub fn run(ctx: &Ctx, cmd: CaseCommand) -> Result<ExitCode, CoreError> {
                 all_tiers,
                 &tixian_core::store::vault_dir(&ctx.db_path()),
                 &now,
-                &rules::embedded(),
+                &user_rules()?,
             )?;
             drop(store);
             return super::bundle::export(ctx, &input, &out, Default::default());
         }
         CaseCommand::Prep { id } => {
             let store = ctx.open_store()?;
-            let p = prep::prep_for_case(store.conn(), id, ctx.lang, &now, &rules::embedded())?;
+            let p = prep::prep_for_case(store.conn(), id, ctx.lang, &now, &user_rules()?)?;
             ctx.out.print(&p, |lang| super::case_text::prep(&p, lang));
         }
         CaseCommand::Due { at } => {
@@ -521,4 +521,9 @@ fn read_text(file: &str) -> Result<String, CoreError> {
             format!("{file}: is not UTF-8 text"),
         )
     })
+}
+
+/// The built-in rules with the user's folder laid over them (letters and their calendar).
+fn user_rules() -> Result<Vec<rules::RuleFile>, CoreError> {
+    Ok(rules::load(Some(&rules::default_user_dir()))?)
 }

@@ -184,7 +184,8 @@ pub fn letter_for_case(
         to,
         lang,
         now.date_naive(),
-        &Calendar::embedded(),
+        // The calendar from the same rules, so a year in the user's folder counts.
+        &Calendar::from_rules(files)?,
         files,
     )
 }
