@@ -23,24 +23,48 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// Stores `bytes`; returns (sha256 hex, size in bytes).
 pub fn put_bytes(vault_dir: &Path, bytes: &[u8]) -> Result<(String, u64)> {
     let sha = sha256_hex(bytes);
-    put_hashed(vault_dir, bytes, &sha)?;
+    if let Some(staged) = stage(vault_dir, bytes, &sha)? {
+        staged.publish()?;
+    }
     Ok((sha, bytes.len() as u64))
 }
 
-/// Stores `bytes` whose SHA-256 (`sha256_hex`) the caller already has; returns the file's path
-/// when this call created it, None when the vault already held it.
-pub fn put_hashed(vault_dir: &Path, bytes: &[u8], sha256: &str) -> Result<Option<PathBuf>> {
+/// Writes and syncs `bytes`, whose SHA-256 (`sha256_hex`) the caller already has, to a temporary
+/// file in the vault without publishing it: the slow part of storing, done ahead. None when the
+/// vault already holds the content. Dropping the result deletes the temporary file, so a
+/// caller that gives up leaves the vault as it was — nothing published is ever removed, since
+/// another writer may already rely on it.
+pub fn stage(vault_dir: &Path, bytes: &[u8], sha256: &str) -> Result<Option<Staged>> {
     let target = path_of(vault_dir, sha256);
     if target.is_file() {
         return Ok(None);
     }
     fs::create_dir_all(vault_dir)?;
-    let mut tmp = tempfile::NamedTempFile::new_in(vault_dir)?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(&target).map_err(|e| CoreError::Io(e.error))?;
-    sync_dir(vault_dir);
-    Ok(Some(target))
+    let mut file = tempfile::NamedTempFile::new_in(vault_dir)?;
+    file.write_all(bytes)?;
+    file.as_file().sync_all()?;
+    Ok(Some(Staged { file, target }))
+}
+
+/// A file written and synced by [`stage`], not yet under its hash.
+#[derive(Debug)]
+pub struct Staged {
+    file: tempfile::NamedTempFile,
+    target: PathBuf,
+}
+
+impl Staged {
+    /// Renames the file to its hash (a rename within the vault: atomic).
+    pub fn publish(self) -> Result<()> {
+        let dir = self.target.parent().map(Path::to_path_buf);
+        self.file
+            .persist(&self.target)
+            .map_err(|e| CoreError::Io(e.error))?;
+        if let Some(dir) = dir {
+            sync_dir(&dir);
+        }
+        Ok(())
+    }
 }
 
 /// Stores a copy of the file at `path` (streamed, so large recordings fit); the original is only

@@ -35,7 +35,7 @@ use crate::vault;
 use rusqlite::{params, Transaction};
 use serde::Serialize;
 use source::Sniff;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use table::Locator;
 
 /// What the user chose for an import.
@@ -315,12 +315,13 @@ fn store_bill(
         ],
     )?;
     let import_id = tx.last_insert_rowid();
-    // The originals go into the vault while the rows are stored (writing and syncing a large
-    // bill takes as long as building an index); a file this import added is removed again when
-    // the import fails or brings nothing new, so the vault only ever holds what rows point to.
-    let (stored, kept) = std::thread::scope(|scope| {
-        let keeping = scope.spawn(|| {
-            keep_originals(
+    // The originals are written and synced into the vault while the rows are stored (for a
+    // large bill that takes as long as building an index), then published under their hash
+    // only if the import brings something new; otherwise the written files are dropped and the
+    // vault is as it was.
+    let (stored, staged) = std::thread::scope(|scope| {
+        let staging = scope.spawn(|| {
+            stage_originals(
                 vault,
                 bill_bytes,
                 &sha,
@@ -338,31 +339,19 @@ fn store_bill(
             now,
             progress,
         );
-        let kept = keeping
+        let staged = staging
             .join()
             .unwrap_or_else(|_| Err(CoreError::Internal("keeping the original failed".into())));
-        (stored, kept)
+        (stored, staged)
     });
-    let remove_added = |added: &[PathBuf]| {
-        for file in added {
-            let _ = std::fs::remove_file(file);
+    let stored = stored?;
+    let staged = staged?;
+    if stored.imported > 0 {
+        // Last before the commit, so a failure here rolls the rows back too.
+        for file in staged {
+            file.publish()?;
         }
-    };
-    let stored = match (stored, kept) {
-        (Ok(stored), Ok(added)) => {
-            if stored.imported == 0 {
-                remove_added(&added);
-            }
-            stored
-        }
-        (Err(e), kept) => {
-            if let Ok(added) = kept {
-                remove_added(&added);
-            }
-            return Err(e);
-        }
-        (Ok(_), Err(e)) => return Err(e),
-    };
+    }
     let import_id = if stored.imported == 0 {
         // Nothing new: leave no trace (the second import of a file changes nothing).
         tx.execute("DELETE FROM imports WHERE id = ?1", [import_id])?;
@@ -397,20 +386,20 @@ fn store_bill(
     })
 }
 
-/// Puts the bill (and the ZIP it came in) into the vault; returns the files this added.
-fn keep_originals(
+/// Writes the bill (and the ZIP it came in) into the vault unpublished; see [`vault::stage`].
+fn stage_originals(
     vault: &Path,
     bill: &[u8],
     sha: &str,
     container: Option<&[u8]>,
     container_sha: Option<&str>,
-) -> Result<Vec<PathBuf>> {
-    let mut added = Vec::new();
-    added.extend(vault::put_hashed(vault, bill, sha)?);
+) -> Result<Vec<vault::Staged>> {
+    let mut staged = Vec::new();
+    staged.extend(vault::stage(vault, bill, sha)?);
     if let (Some(bytes), Some(sha)) = (container, container_sha) {
-        added.extend(vault::put_hashed(vault, bytes, sha)?);
+        staged.extend(vault::stage(vault, bytes, sha)?);
     }
-    Ok(added)
+    Ok(staged)
 }
 
 /// The named platform (its kind must fit the bill), or the provider's default, created if

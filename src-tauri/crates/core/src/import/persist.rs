@@ -396,6 +396,9 @@ pub(crate) fn store(
 /// 32,766 parameters.
 const ROWS_PER_INSERT: usize = 64;
 
+/// Rows looked at between progress reports.
+const PROGRESS_EVERY: usize = 4096;
+
 /// Values bound per row.
 const VALUES_PER_ROW: usize = 20;
 
@@ -480,27 +483,28 @@ fn prepare_rows<'t>(
         dedup_key(&mut key, t, columns, &utc);
         let identity = identity(&key);
         // Also a row repeated later in the same file: a duplicate of its first copy.
-        if !known.insert(identity) {
+        if known.insert(identity) {
+            let row = &mut batch.rows[batch.used];
+            row.txn = Some(t);
+            row.id = next_id;
+            row.identity = identity;
+            write_rfc3339(&mut row.at, &t.at);
+            row.utc.clear();
+            row.utc.push_str(&utc);
+            row.derived.fill(&row.at, t.amount.fen());
+            let stored = row.derived.with(stored_texts(t, columns));
+            write_cells(&mut row.cells, codes, &t.cells, &stored);
+            batch.used += 1;
+            out.imported += 1;
+            if t.withdrawal.is_some() {
+                out.withdrawals.push((i, next_id));
+            }
+            next_id += 1;
+        } else {
             out.duplicates += 1;
-            continue;
         }
-        let row = &mut batch.rows[batch.used];
-        row.txn = Some(t);
-        row.id = next_id;
-        row.identity = identity;
-        write_rfc3339(&mut row.at, &t.at);
-        row.utc.clear();
-        row.utc.push_str(&utc);
-        row.derived.fill(&row.at, t.amount.fen());
-        let stored = row.derived.with(stored_texts(t, columns));
-        write_cells(&mut row.cells, codes, &t.cells, &stored);
-        batch.used += 1;
-        out.imported += 1;
-        if t.withdrawal.is_some() {
-            out.withdrawals.push((i, next_id));
-        }
-        next_id += 1;
-        if batch.used == ROWS_PER_INSERT {
+        // Full, or every PROGRESS_EVERY rows looked at (so the bar moves through duplicates).
+        if batch.used == ROWS_PER_INSERT || (i + 1) % PROGRESS_EVERY == 0 {
             batch.done = i + 1;
             if full.send(batch).is_err() {
                 return out;
@@ -549,7 +553,9 @@ impl<'c> Inserter<'c> {
         };
         let mut n = 0;
         for row in rows {
-            let Some(t) = row.txn else { continue };
+            let t = row
+                .txn
+                .ok_or_else(|| CoreError::Internal("a batch row without its transaction".into()))?;
             let texts = stored_texts(t, columns);
             let numbers = [row.id, t.line as i64];
             for value in numbers {
@@ -642,7 +648,7 @@ fn store_rows(
             if inserted.is_err() {
                 break;
             }
-            if batch.done - reported >= 4096 {
+            if batch.done - reported >= PROGRESS_EVERY {
                 reported = batch.done;
                 progress(ImportProgress {
                     done: batch.done as u64,
@@ -652,10 +658,9 @@ fn store_rows(
             let _ = empty_tx.send(batch);
         }
         drop(full_rx); // a worker still sending stops
-        let prepared = worker
-            .join()
-            .map_err(|_| CoreError::Internal("preparing the rows failed".into()))?;
-        inserted.map(|()| prepared)
+        let prepared = worker.join();
+        inserted?;
+        prepared.map_err(|_| CoreError::Internal("preparing the rows failed".into()))
     })?;
     drop(inserter);
     let mut stored = Stored {

@@ -528,8 +528,25 @@ fn a_large_bill_takes_the_bulk_path_and_leaves_the_schema_and_links_as_they_were
     );
     assert_eq!(first.refunds_linked, 101);
     assert_eq!(schema(&db), before);
-    let again = db.import("big.csv", &bill, &opts()).unwrap();
+    // The progress bar moves through a re-import too, where every row is a duplicate.
+    let mut seen = Vec::new();
+    let vault = db.dir.path().join("vault");
+    let again = import_bytes(
+        &mut db.store,
+        "big.csv",
+        &bill,
+        &opts(),
+        &vault,
+        &now(),
+        &mut |p| seen.push((p.done, p.total)),
+    )
+    .unwrap();
     assert_eq!((again.imported, again.duplicates), (0, 10_050));
+    assert_eq!(
+        seen,
+        [(4096, 10_050), (8192, 10_050), (10_050, 10_050)],
+        "progress"
+    );
     assert_eq!(db.count("transactions"), 10_050);
     assert_eq!(schema(&db), before);
 }
