@@ -78,10 +78,11 @@ fn required_time(text: &str, field: &str) -> Result<Timestamp, CoreError> {
 pub fn list_cases(state: State<'_, AppState>) -> Result<Vec<CaseRow>, ApiError> {
     let now = time::now();
     state.with(|s| {
+        let calendar = state.calendar()?;
         let mut rows = Vec::new();
         for case in cases::list_cases(s.conn())? {
             let contacts = cases::list_contacts(s.conn(), case.id, &now)?;
-            let follow_ups = cases::list_follow_ups(s.conn(), case.id, &now)?;
+            let follow_ups = cases::list_follow_ups(s.conn(), case.id, &now, &calendar)?;
             let promise_dues = contacts
                 .iter()
                 .filter(|c| c.promise_kept_at.is_none())
@@ -125,7 +126,7 @@ pub fn new_case(state: State<'_, AppState>, input: NewCaseInput) -> Result<Case,
 #[specta::specta]
 pub fn case_detail(state: State<'_, AppState>, id: i64) -> Result<CaseDetail, ApiError> {
     let now = time::now();
-    state.with(|s| cases::detail(s.conn(), id, &now))
+    state.with(|s| cases::detail(s.conn(), id, &now, &state.calendar()?))
 }
 
 #[tauri::command]

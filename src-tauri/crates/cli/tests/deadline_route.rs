@@ -303,7 +303,8 @@ due = "2027-01-04"
     assert_eq!(route.status.code(), Some(2));
 }
 
-/// A case follow-up's working-day deadline, and a letter's, follow the user's calendar too
+/// A case follow-up's working-day deadline and working days left, and a letter's deadline,
+/// follow the user's calendar too
 /// (here a user file that replaces 2026 and makes Friday 2026-11-20 a day off).
 #[test]
 fn follow_up_deadlines_use_the_user_calendar() {
@@ -349,6 +350,12 @@ fn follow_up_deadlines_use_the_user_calendar() {
     assert_eq!(follow_up("12315")["due_on"], "2026-11-20");
     let letter = || run(&["case", "letter", "1", "--at", "2026-11-19 10:00"]);
     assert_eq!(letter()["deadline"], "2026-11-24", "3 working days");
+    let left = || {
+        run(&["case", "show", "1", "--at", "2026-11-19 12:00"])["follow_ups"][0]
+            ["working_days_left"]
+            .clone()
+    };
+    assert_eq!(left(), 1);
 
     let folder = sb.path("data/tixian/rules/calendar");
     std::fs::create_dir_all(&folder).unwrap();
@@ -381,4 +388,9 @@ due = "2026-11-23"
     .unwrap();
     assert_eq!(follow_up("金融监管 12363")["due_on"], "2026-11-23");
     assert_eq!(letter()["deadline"], "2026-11-25");
+    assert_eq!(
+        left(),
+        0,
+        "the first follow-up is still due on the 20th, now a day off"
+    );
 }

@@ -248,7 +248,8 @@ pub fn run(ctx: &Ctx, cmd: CaseCommand) -> Result<ExitCode, CoreError> {
         CaseCommand::Show { id, at } => {
             let at = at_or_now(&at, "--at")?;
             let store = ctx.open_store()?;
-            let d = cases::detail(store.conn(), id, &at)?;
+            let calendar = Calendar::for_user(&rules::default_user_dir())?;
+            let d = cases::detail(store.conn(), id, &at, &calendar)?;
             ctx.out.print(&d, |lang| super::case_text::detail(&d, lang));
         }
         CaseCommand::Event {

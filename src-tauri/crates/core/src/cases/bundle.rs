@@ -3,6 +3,7 @@
 
 use super::letters::{self, Recipient};
 use super::{detail, Tier};
+use crate::calendar::Calendar;
 use crate::export::{BundleInput, ContactRow, EvidenceFile, Summary, TimelineRow};
 use crate::rules::RuleFile;
 use crate::time::{self, Timestamp};
@@ -22,7 +23,7 @@ pub fn bundle_input(
     now: &Timestamp,
     files: &[RuleFile],
 ) -> Result<BundleInput> {
-    let d = detail(conn, case_id, now)?;
+    let d = detail(conn, case_id, now, &Calendar::from_rules(files)?)?;
     let letter = letters::letter_for_case(conn, case_id, Recipient::Platform, lang, now, files)?;
     let section = |i: usize| {
         letter

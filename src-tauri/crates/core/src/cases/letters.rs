@@ -173,21 +173,14 @@ pub fn letter_for_case(
     now: &Timestamp,
     files: &[RuleFile],
 ) -> Result<Letter> {
-    let d = detail(conn, case_id, now)?;
+    // The calendar from the same rules, so a year in the user's folder counts.
+    let calendar = Calendar::from_rules(files)?;
+    let d = detail(conn, case_id, now, &calendar)?;
     let kind = match d.case.platform_id {
         Some(id) => Some(ledger::get_platform(conn, id)?.kind),
         None => None,
     };
-    write_letter(
-        &d,
-        kind,
-        to,
-        lang,
-        now.date_naive(),
-        // The calendar from the same rules, so a year in the user's folder counts.
-        &Calendar::from_rules(files)?,
-        files,
-    )
+    write_letter(&d, kind, to, lang, now.date_naive(), &calendar, files)
 }
 
 /// Fills the template for `to` and `lang` from the case.

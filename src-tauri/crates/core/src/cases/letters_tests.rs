@@ -176,7 +176,7 @@ fn regulator_is_chosen_by_the_ledger_platform_kind() {
 fn three_sentence_statement_says_when_what_and_result() {
     let (store, id, _dir) = case_with_history();
     let now = t("2026-03-20 10:00");
-    let d = detail(store.conn(), id, &now).unwrap();
+    let d = detail(store.conn(), id, &now, &Calendar::embedded()).unwrap();
     let zh = prep(&d, Lang::Zh, &now, &rules::embedded()).unwrap();
     assert_eq!(zh.statement, "2026年3月10日 14:00，我在微信支付申请提现¥5,000.00。系统提示“系统繁忙”。至今资金仍未到账，我已联系客服1次，对方承诺的期限已过。");
     assert!(zh.checklist.len() >= 5);

@@ -367,7 +367,7 @@ pub fn add_follow_up(
         params![case_id, new.body.trim(), new.reference.trim(), time::to_rfc3339(&new.filed_at), new.working_days, due_on, time::to_rfc3339(now)],
     )?;
     let id = tx.last_insert_rowid();
-    list_follow_ups(tx, case_id, now)?
+    list_follow_ups(tx, case_id, now, cal)?
         .into_iter()
         .find(|f| f.id == id)
         .ok_or_else(|| CoreError::Internal("follow-up vanished after insert".into()))
@@ -424,8 +424,13 @@ fn stamp(
     Ok(())
 }
 
-pub fn list_follow_ups(conn: &Connection, case_id: i64, now: &Timestamp) -> Result<Vec<FollowUp>> {
-    let cal = Calendar::embedded();
+/// The case's follow-ups as of `now`; `cal` counts the working days left.
+pub fn list_follow_ups(
+    conn: &Connection,
+    case_id: i64,
+    now: &Timestamp,
+    cal: &Calendar,
+) -> Result<Vec<FollowUp>> {
     let today = local_date(now);
     let mut stmt = conn.prepare(
         "SELECT id, case_id, body, reference, filed_at, deadline_working_days, due_on, done_at FROM follow_ups WHERE case_id = ?1 ORDER BY due_on, id",
@@ -499,7 +504,8 @@ pub fn due_items(conn: &Connection, now: &Timestamp) -> Result<Vec<DueItem>> {
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
     for (case_id, platform) in cases {
-        for f in list_follow_ups(conn, case_id, now)?
+        // Only whether each is due is read here, which the stored due day decides.
+        for f in list_follow_ups(conn, case_id, now, &Calendar::embedded())?
             .into_iter()
             .filter(|f| f.due)
         {

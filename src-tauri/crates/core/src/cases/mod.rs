@@ -22,6 +22,7 @@ pub use log::{
 };
 pub use types::{CaseStatus, Channel, Stage, Tier};
 
+use crate::calendar::Calendar;
 use crate::error::{CoreError, Result};
 use crate::ledger;
 use crate::money::Money;
@@ -338,15 +339,16 @@ pub struct CaseDetail {
     pub escalation: EscalationAdvice,
 }
 
-/// The case with its timeline, contacts (overdue flags as of `now`), evidence and follow-ups.
-pub fn detail(conn: &Connection, id: i64, now: &Timestamp) -> Result<CaseDetail> {
+/// The case with its timeline, contacts (overdue flags as of `now`), evidence and follow-ups
+/// (working days left by `cal`).
+pub fn detail(conn: &Connection, id: i64, now: &Timestamp, cal: &Calendar) -> Result<CaseDetail> {
     let case = get_case(conn, id)?;
     let contacts = list_contacts(conn, id, now)?;
     let escalation = escalation(&case, &contacts);
     Ok(CaseDetail {
         timeline: list_events(conn, id)?,
         evidence: evidence::list_evidence(conn, id)?,
-        follow_ups: list_follow_ups(conn, id, now)?,
+        follow_ups: list_follow_ups(conn, id, now, cal)?,
         contacts,
         escalation,
         case,

@@ -4,6 +4,7 @@
 
 use super::letters::{book, Source, Vars};
 use super::{detail, CaseDetail, CaseStatus};
+use crate::calendar::Calendar;
 use crate::error::{CoreError, Result};
 use crate::lang::Lang;
 use crate::rules::RuleFile;
@@ -64,7 +65,8 @@ pub fn prep_for_case(
     now: &Timestamp,
     files: &[RuleFile],
 ) -> Result<Prep> {
-    prep(&detail(conn, case_id, now)?, lang, now, files)
+    let calendar = Calendar::from_rules(files)?;
+    prep(&detail(conn, case_id, now, &calendar)?, lang, now, files)
 }
 
 pub fn prep(d: &CaseDetail, lang: Lang, now: &Timestamp, files: &[RuleFile]) -> Result<Prep> {
