@@ -41,6 +41,13 @@ describe("follow-ups: chase a complaint when the body's deadline comes", () => {
     await s.click("[data-testid=tab-followups]");
     await s.waitForText("[data-testid=followups]", "还没有跟进");
     await s.click("[data-testid=add-followup]");
+    // The form focuses its body field as it opens. On a loaded machine that has come in the
+    // middle of typing the reference (half of it went into the body): type once it has come.
+    await s.waitFor(
+      async () => (await s.exec("return document.activeElement && document.activeElement.id")) === "followup-body",
+      "the body field to take focus",
+      3000,
+    ).catch(() => {});
     await s.type("#followup-reference", "TS2026-0042");
     await s.setValue("#followup-filed", shanghaiDate(0));
     await s.setValue("#followup-days", "10");
