@@ -84,7 +84,7 @@ impl AppState {
 
     /// The user's rule folder, beside the database (as for the CLI's default).
     pub fn user_rules(&self) -> PathBuf {
-        self.db_path.with_file_name("rules")
+        rules::user_dir_beside(&self.db_path)
     }
 
     /// The built-in rules with the user's folder laid over them (letters, calendar).

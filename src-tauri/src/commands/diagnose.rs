@@ -11,17 +11,16 @@ use tixian_core::diagnose::interview::{self, Interview, InterviewStep};
 use tixian_core::kb::{Kb, PatternInfo, RuleInfo};
 use tixian_core::{time, ApiError, CoreError, Lang, Money};
 
-/// Runs `f` with the knowledge base: built-in, or with the user's folder laid over it.
+/// Runs `f` with the knowledge base: built-in, or with the user's folder `dir` laid over it.
 fn with_kb<T>(
-    db_path: &Path,
+    dir: &Path,
     catalogue: bool,
     f: impl FnOnce(&Kb) -> Result<T, CoreError>,
 ) -> Result<T, CoreError> {
-    let dir = db_path.with_file_name("rules");
     if !dir.is_dir() {
         return f(Kb::embedded());
     }
-    let files = tixian_core::rules::load(Some(&dir))?;
+    let files = tixian_core::rules::load(Some(dir))?;
     let loaded = if catalogue {
         Kb::load_catalogue(&files)
     } else {
@@ -54,7 +53,7 @@ pub fn diagnose_step(
     lang: Lang,
 ) -> Result<InterviewStep, ApiError> {
     state.with(|_| {
-        with_kb(&state.db_path, false, |kb| {
+        with_kb(&state.user_rules(), false, |kb| {
             interview::step(kb, &interview, lang, &time::now())
         })
     })
@@ -68,10 +67,10 @@ pub fn diagnose_save(
     interview: Interview,
     lang: Lang,
 ) -> Result<DiagnosisRecord, ApiError> {
-    let db_path = state.db_path.clone();
+    let rules = state.user_rules();
     state.with(|store| {
         let now = time::now();
-        let step = with_kb(&db_path, false, |kb| {
+        let step = with_kb(&rules, false, |kb| {
             interview::step(kb, &interview, lang, &now)
         })?;
         let id = store.transaction(|tx| history::save(tx, &interview, &step.diagnosis, &now))?;
@@ -138,7 +137,7 @@ pub struct KbCatalogue {
 #[specta::specta]
 pub fn kb_catalogue(state: State<'_, AppState>, lang: Lang) -> Result<KbCatalogue, ApiError> {
     state.with(|_| {
-        with_kb(&state.db_path, true, |kb| {
+        with_kb(&state.user_rules(), true, |kb| {
             Ok(KbCatalogue {
                 kb_version: kb.version().to_string(),
                 rules: kb.list(lang),
@@ -153,5 +152,9 @@ pub fn kb_catalogue(state: State<'_, AppState>, lang: Lang) -> Result<KbCatalogu
 #[tauri::command]
 #[specta::specta]
 pub fn kb_match(state: State<'_, AppState>, message: String) -> Result<Vec<String>, ApiError> {
-    state.with(|_| with_kb(&state.db_path, false, |kb| Ok(kb.match_message(&message))))
+    state.with(|_| {
+        with_kb(&state.user_rules(), false, |kb| {
+            Ok(kb.match_message(&message))
+        })
+    })
 }

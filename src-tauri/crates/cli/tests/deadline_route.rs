@@ -247,30 +247,13 @@ fn deadline_uses_a_calendar_year_from_the_user_rule_folder() {
     let sb = Sandbox::new();
     let folder = sb.path("data/tixian/rules/calendar");
     std::fs::create_dir_all(&folder).unwrap();
-    let year_2027 = r#"
-year = 2027
-
-[source]
-title = "国务院办公厅关于2027年部分节假日安排的通知（测试用）"
-document = "测试用"
-date = "2026-11-01"
-url = "https://example.invalid/2027"
-confidence = "high"
-checked = "2026-11-23"
-
-[[holiday]]
-id = "2027.new-year"
-name = { zh = "元旦", en = "New Year's Day" }
-off_from = "2027-01-01"
-off_to = "2027-01-03"
-makeup_workdays = []
-
-[[case]]
-from = "2026-12-31"
-working_days = 1
-due = "2027-01-04"
-"#;
-    std::fs::write(folder.join("2027.toml"), year_2027).unwrap();
+    let year_2027 = one_holiday_calendar(
+        2027,
+        "2027.new-year",
+        ("2027-01-01", "2027-01-03"),
+        ("2026-12-31", "2027-01-04"),
+    );
+    std::fs::write(folder.join("2027.toml"), &year_2027).unwrap();
     let run = |args: &[&str]| {
         sb.cmd(&[&["--json"], args].concat())
             .env("XDG_DATA_HOME", sb.path("data"))
@@ -361,29 +344,12 @@ fn follow_up_deadlines_use_the_user_calendar() {
     std::fs::create_dir_all(&folder).unwrap();
     std::fs::write(
         folder.join("2026.toml"),
-        r#"
-year = 2026
-
-[source]
-title = "测试用：2026 年的一个假日"
-document = "测试用"
-date = "2025-11-04"
-url = "https://example.invalid/2026"
-confidence = "high"
-checked = "2026-11-23"
-
-[[holiday]]
-id = "2026.test-day"
-name = { zh = "测试假日", en = "Test day" }
-off_from = "2026-11-20"
-off_to = "2026-11-20"
-makeup_workdays = []
-
-[[case]]
-from = "2026-11-19"
-working_days = 1
-due = "2026-11-23"
-"#,
+        one_holiday_calendar(
+            2026,
+            "2026.test-day",
+            ("2026-11-20", "2026-11-20"),
+            ("2026-11-19", "2026-11-23"),
+        ),
     )
     .unwrap();
     assert_eq!(follow_up("金融监管 12363")["due_on"], "2026-11-23");
@@ -393,4 +359,35 @@ due = "2026-11-23"
         0,
         "the first follow-up is still due on the 20th, now a day off"
     );
+}
+
+/// A user calendar file for `year` with one holiday `off` (first and last day off) and one
+/// checked case: one working day after `case.0` is `case.1`.
+fn one_holiday_calendar(year: i32, id: &str, off: (&str, &str), case: (&str, &str)) -> String {
+    format!(
+        r#"
+year = {year}
+
+[source]
+title = "测试用：{year} 年的假日安排"
+document = "测试用"
+date = "2026-11-01"
+url = "https://example.invalid/{year}"
+confidence = "high"
+checked = "2026-11-23"
+
+[[holiday]]
+id = "{id}"
+name = {{ zh = "测试假日", en = "Test holiday" }}
+off_from = "{}"
+off_to = "{}"
+makeup_workdays = []
+
+[[case]]
+from = "{}"
+working_days = 1
+due = "{}"
+"#,
+        off.0, off.1, case.0, case.1
+    )
 }

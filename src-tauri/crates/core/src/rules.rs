@@ -76,7 +76,12 @@ fn collect_user(root: &Path, dir: &Path, out: &mut Vec<RuleFile>) -> std::io::Re
 
 /// The user's rule folder: `<data dir>/tixian/rules`.
 pub fn default_user_dir() -> std::path::PathBuf {
-    crate::store::default_db_path().with_file_name("rules")
+    user_dir_beside(&crate::store::default_db_path())
+}
+
+/// The user's rule folder of the database at `db_path`: `rules/` beside it.
+pub fn user_dir_beside(db_path: &Path) -> std::path::PathBuf {
+    db_path.with_file_name("rules")
 }
 
 #[cfg(test)]

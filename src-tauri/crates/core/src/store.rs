@@ -118,7 +118,7 @@ impl Store {
             |ctx| Ok(crate::import::identity(&ctx.get::<String>(0)?).to_vec()),
         )?;
         // Foreign keys off while tables are rebuilt (a dropped table must not cascade into the
-        // rows pointing at it), checked in full before the commit, then on again. The pragma
+        // rows pointing at it), checked for the rebuilt tables before the commit, then on again. The pragma
         // is a no-op inside a transaction, so it is set around it.
         self.conn.pragma_update(None, "foreign_keys", "OFF")?;
         let migrated = self.apply_migrations(current);

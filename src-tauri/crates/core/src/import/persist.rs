@@ -1,8 +1,8 @@
 //! Storing normalised rows: dedup against everything already imported for the platform (the
-//! identities already stored are read once, so known rows skip the INSERT; the unique `identity`
-//! index backs that up, a conflict is a duplicate), turn new withdrawal rows into withdrawals, and link
-//! refunds to their purchases. One prepared statement, reused buffers, inside the caller's
-//! transaction.
+//! identities already stored are read once, so known rows never reach the INSERT; the unique
+//! `identity` index backs that up, a conflict fails the import), turn new withdrawal rows into
+//! withdrawals, and link refunds to their purchases. Rows are prepared on a second thread and
+//! inserted in batches inside the caller's transaction.
 
 use super::layout::Columns;
 use super::normalise::{Direction, Txn};
@@ -419,10 +419,12 @@ fn insert_sql(rows: usize, platform_id: i64, import_id: i64) -> String {
     )
 }
 
-/// A new row as it will be stored: its transaction and the texts made for it.
+/// A new row as it will be stored: its transaction, its stored texts (see [`stored_texts`])
+/// and the texts made for it.
 #[derive(Default)]
 struct PendingRow<'t> {
     txn: Option<&'t Txn>,
+    texts: [&'t str; 9],
     id: i64,
     at: String,
     utc: String,
@@ -486,13 +488,14 @@ fn prepare_rows<'t>(
         if known.insert(identity) {
             let row = &mut batch.rows[batch.used];
             row.txn = Some(t);
+            row.texts = stored_texts(t, columns);
             row.id = next_id;
             row.identity = identity;
             write_rfc3339(&mut row.at, &t.at);
             row.utc.clear();
             row.utc.push_str(&utc);
             row.derived.fill(&row.at, t.amount.fen());
-            let stored = row.derived.with(stored_texts(t, columns));
+            let stored = row.derived.with(row.texts);
             write_cells(&mut row.cells, codes, &t.cells, &stored);
             batch.used += 1;
             out.imported += 1;
@@ -538,7 +541,7 @@ impl<'c> Inserter<'c> {
         })
     }
 
-    fn insert(&mut self, rows: &[PendingRow], columns: &Columns) -> Result<()> {
+    fn insert(&mut self, rows: &[PendingRow]) -> Result<()> {
         if rows.is_empty() {
             return Ok(());
         }
@@ -556,38 +559,35 @@ impl<'c> Inserter<'c> {
             let t = row
                 .txn
                 .ok_or_else(|| CoreError::Internal("a batch row without its transaction".into()))?;
-            let texts = stored_texts(t, columns);
-            let numbers = [row.id, t.line as i64];
-            for value in numbers {
-                n += 1;
-                stmt.raw_bind_parameter(n, value)?;
-            }
-            let texts_before_amount = [
-                texts[0],
-                texts[1],
+            let [txn_id, merchant, direction_text, txn_type, counterparty, goods, method, status, note] =
+                row.texts;
+            // In the order of `insert_sql`'s columns after the three written into it.
+            let values: [&dyn rusqlite::ToSql; VALUES_PER_ROW] = [
+                &row.id,
+                &(t.line as i64),
+                &txn_id,
+                &merchant,
                 &row.at,
                 &row.utc,
-                t.direction.as_str(),
-                texts[2],
+                &t.direction.as_str(),
+                &direction_text,
+                &t.amount.fen(),
+                &txn_type,
+                &counterparty,
+                &goods,
+                &method,
+                &status,
+                &note,
+                &t.fee.fen(),
+                &t.refunded.fen(),
+                &t.is_refund,
+                &&row.identity[..],
+                &row.cells,
             ];
-            for value in texts_before_amount {
+            for value in values {
                 n += 1;
                 stmt.raw_bind_parameter(n, value)?;
             }
-            n += 1;
-            stmt.raw_bind_parameter(n, t.amount.fen())?;
-            for value in &texts[3..9] {
-                n += 1;
-                stmt.raw_bind_parameter(n, value)?;
-            }
-            let numbers = [t.fee.fen(), t.refunded.fen(), i64::from(t.is_refund)];
-            for value in numbers {
-                n += 1;
-                stmt.raw_bind_parameter(n, value)?;
-            }
-            stmt.raw_bind_parameter(n + 1, &row.identity[..])?;
-            stmt.raw_bind_parameter(n + 2, row.cells.as_str())?;
-            n += 2;
         }
         let inserted = stmt.raw_execute()?;
         if inserted != rows.len() {
@@ -644,7 +644,7 @@ fn store_rows(
         let mut inserted = Ok(());
         let mut reported = 0;
         for batch in &full_rx {
-            inserted = inserter.insert(&batch.rows[..batch.used], columns);
+            inserted = inserter.insert(&batch.rows[..batch.used]);
             if inserted.is_err() {
                 break;
             }
