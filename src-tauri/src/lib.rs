@@ -56,6 +56,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::diagnose::diagnose_open_case,
             commands::diagnose::kb_catalogue,
             commands::diagnose::kb_match,
+            commands::diagnose::kb_explain,
             commands::backup::backup_overview,
             commands::backup::backup_now,
             commands::backup::restore_backup,

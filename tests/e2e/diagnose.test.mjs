@@ -68,6 +68,35 @@ describe("diagnose wizard", () => {
     await s.screenshot(join(SHOTS, "zh", "knowledge-rules-search.png"));
   });
 
+  it("a receiver-side text no pattern was written from shows its cause, nearest known texts and sources", async () => {
+    const s = app.session;
+    const top = await walk(s, "zh", "receiver-side", { symptom: "failed", platform: "wechat", message: "超出用户月收款限额" });
+    assert.equal(top, "limit.periodic");
+    const nearest = await s.find("[data-testid=dx-nearest] [data-testid=nearest-text]");
+    assert.ok(nearest);
+    assert.match(await s.text("[data-testid=dx-nearest]"), /月收款额度/);
+    assert.match(await s.text("[data-testid=dx-nearest]"), /微信支付/);
+    await s.click("[data-testid=dx-why] summary");
+    await s.find("[data-testid=dx-why] [data-testid=explain-normalised]");
+    assert.equal(await s.text("[data-testid=dx-why] [data-testid=explain-normalised]"), "超出用户月收款限额");
+    await s.screenshot(join(SHOTS, "zh", "diagnose-receiver-side-5-why.png"));
+  });
+
+  it("the Knowledge screen explains a pasted message, and says when it does not know one", async () => {
+    const s = app.session;
+    await s.go("#/knowledge/explain");
+    await s.find("[data-testid=explain-input]");
+    await s.type("[data-testid=explain-input]", "超过用户单日收款次数，核实产品设置是否准确");
+    await s.click("[data-testid=explain-run]");
+    await s.find("[data-testid=explain-cause]");
+    assert.equal(await s.exec("return document.querySelector('[data-testid=explain-cause]').dataset.cause"), "limit.daily");
+    assert.ok(await s.exists("[data-testid=nearest-text]"));
+    await s.screenshot(join(SHOTS, "zh", "knowledge-explain.png"));
+    await s.setValue("[data-testid=explain-input]", "今天天气很好");
+    await s.click("[data-testid=explain-run]");
+    await s.find("[data-testid=explain-unknown]");
+  });
+
   it("walks the wizard in English", async () => {
     const s = app.session;
     await s.go("#/settings");
@@ -78,5 +107,13 @@ describe("diagnose wizard", () => {
     await s.go("#/knowledge/rules");
     await s.find("[data-testid=kb-rule]");
     await s.screenshot(join(SHOTS, "en", "knowledge-rules.png"));
+    await s.go("#/knowledge/explain");
+    await s.find("[data-testid=explain-input]");
+    await s.type("[data-testid=explain-input]", "支付宝账号和姓名不匹配，请确认姓名是否正确");
+    await s.click("[data-testid=explain-run]");
+    await s.find("[data-testid=explain-cause]");
+    assert.equal(await s.exec("return document.querySelector('[data-testid=explain-cause]').dataset.cause"), "account.info_mismatch");
+    assert.match(await s.text("[data-testid=explain]"), /Nearest known texts/);
+    await s.screenshot(join(SHOTS, "en", "knowledge-explain.png"));
   });
 });

@@ -8,7 +8,8 @@ use tauri::State;
 use tixian_core::cases::{self, NewCase};
 use tixian_core::diagnose::history::{self, DiagnosisRecord};
 use tixian_core::diagnose::interview::{self, Interview, InterviewStep};
-use tixian_core::kb::{Kb, PatternInfo, RuleInfo};
+use tixian_core::kb::{Kb, MessageExplanation, PatternInfo, RuleInfo};
+use tixian_core::ledger::PlatformKind;
 use tixian_core::{time, ApiError, CoreError, Lang, Money};
 
 /// Runs `f` with the knowledge base: built-in, or with the user's folder `dir` laid over it.
@@ -155,6 +156,23 @@ pub fn kb_match(state: State<'_, AppState>, message: String) -> Result<Vec<Strin
     state.with(|_| {
         with_kb(&state.user_rules(), false, |kb| {
             Ok(kb.match_message(&message))
+        })
+    })
+}
+
+/// How a message is understood ("为什么这样判断"): its normal form, the patterns that fired, the
+/// nearest known texts with their sources, and the causes that result.
+#[tauri::command]
+#[specta::specta]
+pub fn kb_explain(
+    state: State<'_, AppState>,
+    message: String,
+    platform: Option<PlatformKind>,
+    lang: Lang,
+) -> Result<MessageExplanation, ApiError> {
+    state.with(|_| {
+        with_kb(&state.user_rules(), false, |kb| {
+            Ok(kb.explain_message(&message, platform, lang, &time::now()))
         })
     })
 }

@@ -83,6 +83,11 @@ export const commands = {
 	kbCatalogue: (lang: Lang) => typedError<KbCatalogue, ApiError>(__TAURI_INVOKE("kb_catalogue", { lang })),
 	/**  The ids of the known messages a pasted text matches, for the rules tab's search. */
 	kbMatch: (message: string) => typedError<string[], ApiError>(__TAURI_INVOKE("kb_match", { message })),
+	/**
+	 *  How a message is understood ("为什么这样判断"): its normal form, the patterns that fired, the
+	 *  nearest known texts with their sources, and the causes that result.
+	 */
+	kbExplain: (message: string, platform: PlatformKind | null, lang: Lang) => typedError<MessageExplanation, ApiError>(__TAURI_INVOKE("kb_explain", { message, platform, lang })),
 	/**  The automatic backups and where a manual one would go. */
 	backupOverview: () => __TAURI_INVOKE<BackupOverview>("backup_overview"),
 	/**  Writes a backup archive to `path` (replacing a file there: the save dialog asked). */
@@ -415,6 +420,11 @@ export type Diagnosis = {
 	first_steps: string[],
 	escalation: Escalation,
 	kb_version: string,
+	/**
+	 *  When no pattern knew the message: the known texts nearest to it, the reason for the
+	 *  message-based causes (most similar first).
+	 */
+	nearest?: NearestText[],
 };
 
 /**
@@ -827,12 +837,47 @@ export type ManifestEntry = {
 	embedded: EmbeddedImage | null,
 };
 
+/**  How a message is understood. */
+export type MessageExplanation = {
+	message: string,
+	/**  What the patterns compare against: width, punctuation and numbers folded. */
+	normalised: string,
+	/**  What the corpus is compared against: the normal form with synonyms folded. */
+	folded: string,
+	patterns: PatternHit[],
+	/**  Whether the corpus was consulted (only when no specific pattern fired). */
+	used_corpus: boolean,
+	nearest: NearestText[],
+	/**
+	 *  The platform kind the message was diagnosed as: the one asked for, else the nearest
+	 *  known text's, else `other`.
+	 */
+	platform: PlatformKind,
+	/**  The diagnosis of the message alone (platform, a failed withdrawal, the message). */
+	diagnosis: Diagnosis,
+	/**  True when nothing recognisable was found: the app asks questions instead of guessing. */
+	unknown: boolean,
+};
+
 /**  The figures Home shows. */
 export type MoneyOverview = {
 	total: string,
 	platforms: PlatformBalance[],
 	/**  Name of the platform with the largest share when that share is above one half. */
 	concentration_warning: string | null,
+};
+
+/**  A known corpus text near the message. */
+export type NearestText = {
+	text: string,
+	platform: PlatformKind,
+	code?: string | null,
+	causes: string[],
+	vague: boolean,
+	/**  Cosine similarity, two decimals as a string ("0.83"): exact and stable across IPC. */
+	score: string,
+	source: KbSource,
+	checked: string,
 };
 
 /**  The "new case" form as typed; core checks every field. */
@@ -850,6 +895,13 @@ export type NewPlatform = {
 	name: string,
 	kind: PlatformKind,
 	note?: string,
+};
+
+/**  One pattern that fired. */
+export type PatternHit = {
+	id: string,
+	causes: string[],
+	weak: boolean,
 };
 
 /**  A known message pattern, for the Knowledge screen. */

@@ -1,9 +1,9 @@
 // Typed wrappers for the Diagnose wizard and the Knowledge rules tab (errors → CommandError).
 import { commands, type Lang } from "./bindings";
-import type { Interview } from "./bindings";
+import type { Interview, PlatformKind } from "./bindings";
 import { unwrap } from "./api";
 
-export type { Interview, InterviewStep, DiagnosisRecord, DxQuestion, DxAnswer, Symptom, CauseFinding, Diagnosis, KbCatalogue, RuleInfo, PatternInfo, KbSource } from "./bindings";
+export type { Interview, InterviewStep, DiagnosisRecord, DxQuestion, DxAnswer, Symptom, CauseFinding, Diagnosis, KbCatalogue, RuleInfo, PatternInfo, KbSource, MessageExplanation, NearestText } from "./bindings";
 
 export const dxApi = {
   step: async (interview: Interview, lang: Lang) => unwrap(await commands.diagnoseStep(interview, lang)),
@@ -13,6 +13,8 @@ export const dxApi = {
     unwrap(await commands.diagnoseOpenCase(diagnosisId, platform, amount, firstStepsDone)),
   catalogue: async (lang: Lang) => unwrap(await commands.kbCatalogue(lang)),
   match: async (message: string) => unwrap(await commands.kbMatch(message)),
+  explain: async (message: string, platform: PlatformKind | null, lang: Lang) =>
+    unwrap(await commands.kbExplain(message, platform, lang)),
 };
 
 export const SYMPTOMS = ["greyed_out", "failed", "processing", "under_review", "not_arrived", "limited", "crossplatform"] as const;

@@ -91,6 +91,11 @@ impl Ctx {
             .clone()
             .unwrap_or_else(tixian_core::store::default_db_path)
     }
+
+    /// The user's rule folder: beside the database, as the app has it (so `--db` moves it too).
+    pub fn rules_dir(&self) -> PathBuf {
+        tixian_core::rules::user_dir_beside(&self.db_path())
+    }
 }
 
 fn main() -> ExitCode {

@@ -245,7 +245,8 @@ fn route_bad_input_exits_2_naming_the_argument() {
 #[test]
 fn deadline_uses_a_calendar_year_from_the_user_rule_folder() {
     let sb = Sandbox::new();
-    let folder = sb.path("data/tixian/rules/calendar");
+    // The user rule folder sits beside the database (`--db` moves it), as in the app.
+    let folder = sb.path("rules/calendar");
     std::fs::create_dir_all(&folder).unwrap();
     let year_2027 = one_holiday_calendar(
         2027,
@@ -254,12 +255,7 @@ fn deadline_uses_a_calendar_year_from_the_user_rule_folder() {
         ("2026-12-31", "2027-01-04"),
     );
     std::fs::write(folder.join("2027.toml"), &year_2027).unwrap();
-    let run = |args: &[&str]| {
-        sb.cmd(&[&["--json"], args].concat())
-            .env("XDG_DATA_HOME", sb.path("data"))
-            .output()
-            .unwrap()
-    };
+    let run = |args: &[&str]| sb.cmd(&[&["--json"], args].concat()).output().unwrap();
     let out = run(&["deadline", "--from", "2026-12-28", "--working-days", "5"]);
     assert!(
         out.status.success(),
@@ -293,11 +289,7 @@ fn deadline_uses_a_calendar_year_from_the_user_rule_folder() {
 fn follow_up_deadlines_use_the_user_calendar() {
     let sb = Sandbox::new();
     let run = |args: &[&str]| {
-        let out = sb
-            .cmd(&[&["--json"], args].concat())
-            .env("XDG_DATA_HOME", sb.path("data"))
-            .output()
-            .unwrap();
+        let out = sb.cmd(&[&["--json"], args].concat()).output().unwrap();
         assert!(
             out.status.success(),
             "{}",
@@ -340,7 +332,8 @@ fn follow_up_deadlines_use_the_user_calendar() {
     };
     assert_eq!(left(), 1);
 
-    let folder = sb.path("data/tixian/rules/calendar");
+    // The user rule folder sits beside the database (`--db` moves it), as in the app.
+    let folder = sb.path("rules/calendar");
     std::fs::create_dir_all(&folder).unwrap();
     std::fs::write(
         folder.join("2026.toml"),

@@ -242,3 +242,87 @@ fn kb_list_shows_ids_categories_confidence_and_sources() {
         .code(2)
         .stderr(contains("--rules"));
 }
+
+#[test]
+fn explain_message_reads_a_receiver_side_text_with_its_sources() {
+    let sb = Sandbox::new();
+    let e = sb.json(&[
+        "kb",
+        "explain-message",
+        "超出用户月收款限额",
+        "--platform",
+        "wechat",
+    ]);
+    assert_eq!(e["normalised"], "超出用户月收款限额");
+    assert_eq!(e["platform"], "wechat");
+    assert_eq!(e["diagnosis"]["causes"][0]["id"], "limit.periodic");
+    let nearest = e["nearest"].as_array().unwrap();
+    assert!(!nearest.is_empty());
+    assert!(nearest[0]["source"]["title"].as_str().unwrap().len() > 4);
+    let score: f64 = nearest[0]["score"].as_str().unwrap().parse().unwrap();
+    assert!((0.5..=1.0).contains(&score), "{score}");
+    assert_eq!(e["unknown"], false);
+    sb.cmd(&[
+        "--lang",
+        "zh",
+        "kb",
+        "explain-message",
+        "超出用户月收款限额",
+    ])
+    .assert()
+    .success()
+    .stdout(contains("相近的已知提示"))
+    .stdout(contains("limit.periodic"));
+}
+
+#[test]
+fn explain_message_says_an_unknown_text_is_unknown() {
+    let sb = Sandbox::new();
+    let e = sb.json(&["kb", "explain-message", "今天天气很好"]);
+    assert_eq!(e["unknown"], true);
+    assert_eq!(e["diagnosis"]["causes"], serde_json::json!([]));
+    sb.cmd(&["--lang", "en", "kb", "explain-message", "今天天气很好"])
+        .assert()
+        .success()
+        .stdout(contains("not recognised"));
+}
+
+#[test]
+fn explain_message_refuses_an_unknown_platform_kind() {
+    let sb = Sandbox::new();
+    sb.cmd(&["kb", "explain-message", "x", "--platform", "paypal"])
+        .assert()
+        .code(2)
+        .stderr(contains("--platform"));
+}
+
+#[test]
+fn kb_check_prints_the_leave_one_source_out_figure() {
+    let sb = Sandbox::new();
+    let report = sb.json(&["kb", "check"]);
+    let corpus = &report["corpus"];
+    assert!(corpus["texts"].as_u64().unwrap() >= 400);
+    let g = &corpus["leave_one_source_out"];
+    assert!(g["top2_rate"].as_str().unwrap() >= corpus["min_top2_rate"].as_str().unwrap());
+    assert!(g["misses"].is_array());
+    sb.cmd(&["--lang", "en", "kb", "check"])
+        .assert()
+        .success()
+        .stdout(contains("leave one source out"))
+        .stdout(contains("✗"));
+}
+
+#[test]
+fn db_moves_the_user_rule_folder_with_it() {
+    // Regression: the CLI read the rule folder beside the default database, ignoring --db.
+    let sb = Sandbox::new();
+    let rules = sb.path("rules");
+    std::fs::create_dir_all(&rules).unwrap();
+    std::fs::write(rules.join("broken.toml"), "this is not toml =").unwrap();
+    sb.cmd(&["--lang", "en", "kb", "check"])
+        .assert()
+        .code(1)
+        .stdout(contains("broken.toml"));
+    let elsewhere = Sandbox::new();
+    elsewhere.cmd(&["kb", "check"]).assert().success();
+}

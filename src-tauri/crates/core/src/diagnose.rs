@@ -17,7 +17,8 @@ pub use case::{
 
 use crate::kb::compile::{Alt, Cond, Flag, Rule};
 use crate::kb::matcher::MessageSignals;
-use crate::kb::{Kb, Likelihood, Source, TAXONOMY};
+use crate::kb::similar::{CauseVote, Neighbour, SimilarityIndex};
+use crate::kb::{Kb, Likelihood, NearestText, Source, TAXONOMY};
 use crate::lang::Lang;
 use crate::time::Timestamp;
 use chrono::Timelike;
@@ -37,6 +38,10 @@ pub struct Diagnosis<'kb> {
     pub first_steps: Vec<Cow<'kb, str>>,
     pub escalation: Escalation<'kb>,
     pub kb_version: Cow<'kb, str>,
+    /// When no pattern knew the message: the known texts nearest to it, the reason for the
+    /// message-based causes (most similar first).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub nearest: Vec<NearestText>,
 }
 
 /// One candidate cause, in the chosen language.
@@ -99,6 +104,7 @@ impl Diagnosis<'_> {
                 next: owned(self.escalation.next),
             },
             kb_version: owned(self.kb_version),
+            nearest: self.nearest,
         }
     }
 }
@@ -143,6 +149,9 @@ struct Facts<'a> {
     case: &'a Case,
     status: u8,
     message: MessageSignals,
+    /// The corpus vote (only when no pattern was specific): ranks causes the message points to.
+    votes: Vec<CauseVote>,
+    neighbours: Vec<Neighbour>,
     hour: Option<u32>,
     id_expired: Option<bool>,
     from: Option<String>,
@@ -154,18 +163,20 @@ enum Hit {
     Yes,
     /// Holds, but on vague evidence: one likelihood step lower.
     Weak,
+    /// Holds on evidence weaker still (a corpus text only somewhat alike): two steps lower.
+    Weaker,
 }
 
 impl<'a> Facts<'a> {
-    fn new(kb: &Kb, case: &'a Case, now: &Timestamp) -> Facts<'a> {
+    fn new(kb: &Kb, index: &SimilarityIndex, case: &'a Case, now: &Timestamp) -> Facts<'a> {
         let status = case
             .status
             .map(|s| 1u8 << Status::ALL.iter().position(|x| *x == s).unwrap_or(0))
             .unwrap_or(0);
-        let message = case
+        let reading = case
             .message
             .as_deref()
-            .map(|m| kb.matcher().signals(m))
+            .map(|m| kb.read_message_with(index, m))
             .unwrap_or_default();
         let hour = case.at.map(|t| t.with_timezone(&Shanghai).hour());
         let today = case
@@ -178,7 +189,9 @@ impl<'a> Facts<'a> {
         Facts {
             case,
             status,
-            message,
+            message: reading.signals,
+            votes: reading.votes,
+            neighbours: reading.neighbours,
             hour,
             id_expired,
             from: norm(&case.from),
@@ -197,10 +210,15 @@ impl<'a> Facts<'a> {
         match cond {
             Cond::Status(mask) => yes(self.status & mask != 0),
             Cond::Message(mask) => {
-                if self.message.strong & mask != 0 {
+                let m = &self.message;
+                if m.strong & mask != 0 {
                     Hit::Yes
-                } else if self.message.strong == 0 && self.message.weak & mask != 0 {
+                } else if m.strong != 0 {
+                    Hit::No
+                } else if (m.weak | m.similar_strong) & mask != 0 {
                     Hit::Weak
+                } else if m.similar_weak & mask != 0 {
+                    Hit::Weaker
                 } else {
                     Hit::No
                 }
@@ -268,6 +286,22 @@ impl<'a> Facts<'a> {
         }
     }
 
+    /// For an alternative that holds on the corpus vote: the cause's rank in it (0–60, most
+    /// voted highest). `None` when the alternative does not rest on the vote.
+    fn corpus_bonus(&self, cause: usize, alt: &Alt) -> Option<u32> {
+        let mask = alt.conds.iter().find_map(|c| match c {
+            Cond::Message(m) => Some(*m),
+            _ => None,
+        })?;
+        if self.message.strong != 0 || mask & (1 << cause) == 0 {
+            return None;
+        }
+        self.votes
+            .iter()
+            .find(|v| v.cause == cause)
+            .map(|v| (v.share * v.best * 60.0).round().clamp(0.0, 60.0) as u32)
+    }
+
     /// The alternative's likelihood and the fields it used, if all its conditions hold.
     fn eval_alt(&self, alt: &Alt, because: &mut Vec<&'static str>) -> Option<Likelihood> {
         let mut likelihood = alt.likelihood;
@@ -277,6 +311,7 @@ impl<'a> Facts<'a> {
                 Hit::No => return None,
                 Hit::Yes => {}
                 Hit::Weak => likelihood = likelihood.lower(),
+                Hit::Weaker => likelihood = likelihood.lower().lower(),
             }
             for f in fields(cond) {
                 if !because.contains(f) {
@@ -367,7 +402,7 @@ pub(crate) fn rule_fires(kb: &Kb, rule: &Rule, case: &Case, now: &Timestamp) -> 
     if !applies(rule, case) {
         return None;
     }
-    let facts = Facts::new(kb, case, now);
+    let facts = Facts::new(kb, kb.similar(), case, now);
     let mut because = Vec::new();
     rule.alts
         .iter()
@@ -385,7 +420,18 @@ struct Candidate {
 
 /// Diagnoses one case. `now` is the current time (for ID expiry when `at` is missing).
 pub fn diagnose<'kb>(kb: &'kb Kb, case: &Case, lang: Lang, now: &Timestamp) -> Diagnosis<'kb> {
-    let facts = Facts::new(kb, case, now);
+    diagnose_with(kb, kb.similar(), case, lang, now)
+}
+
+/// [`diagnose`] against another corpus index (leave-one-source-out in `kb check`).
+pub(crate) fn diagnose_with<'kb>(
+    kb: &'kb Kb,
+    index: &SimilarityIndex,
+    case: &Case,
+    lang: Lang,
+    now: &Timestamp,
+) -> Diagnosis<'kb> {
+    let facts = Facts::new(kb, index, case, now);
     let mut best: [Option<Candidate>; TAXONOMY.len()] = std::array::from_fn(|_| None);
     let mut because = Vec::with_capacity(8);
     let (platform_bit, action_bit) = case_bits(case);
@@ -397,7 +443,13 @@ pub fn diagnose<'kb>(kb: &'kb Kb, case: &Case, lang: Lang, now: &Timestamp) -> D
             let Some(likelihood) = facts.eval_alt(alt, &mut because) else {
                 continue;
             };
-            let score = likelihood as u32 * 100 + because.len() as u32 * 10;
+            // Ties go to a rule written for this platform kind. A cause the corpus vote found
+            // ranks by the vote, not by how many other fields its rule happens to read.
+            let specific = if rule.platforms == u16::MAX { 0 } else { 5 };
+            let score = match facts.corpus_bonus(rule.cause, alt) {
+                Some(vote) => likelihood as u32 * 100 + because.len() as u32 + specific + vote,
+                None => likelihood as u32 * 100 + because.len() as u32 * 10 + specific,
+            };
             match &mut best[rule.cause] {
                 Some(c) if c.score >= score => merge(&mut c.because, &because),
                 slot => {
@@ -432,11 +484,18 @@ pub fn diagnose<'kb>(kb: &'kb Kb, case: &Case, lang: Lang, now: &Timestamp) -> D
             Lang::En => Cow::Borrowed(s.en.as_str()),
         })
         .collect();
+    let nearest = facts
+        .neighbours
+        .iter()
+        .take(3)
+        .map(|n| kb.nearest_text(n.text, n.score))
+        .collect();
     Diagnosis {
         causes,
         first_steps,
         escalation,
         kb_version: Cow::Borrowed(kb.version()),
+        nearest,
     }
 }
 

@@ -5,24 +5,33 @@
 //! sources and dates, then every rule's and pattern's own examples.
 
 pub(crate) mod compile;
+pub mod corpus;
+mod explain;
+pub(crate) mod generalisation;
 pub(crate) mod matcher;
 pub mod schema;
+pub(crate) mod similar;
 
 use crate::diagnose;
 pub use crate::kb_check::Problem;
 use crate::lang::Lang;
 use crate::rules::RuleFile;
 use compile::{Ctx, EscalationText, Rule, Step};
-use matcher::Matcher;
+use corpus::Corpus;
+pub use explain::{MessageExplanation, NearestText, PatternHit};
+pub use generalisation::{generalisation_problem, min_top2_rate, Generalisation, Miss};
+use matcher::{Matcher, MessageSignals};
 pub use schema::{Confidence, Likelihood, Source};
 use schema::{Expect, KbFile, RawEscalation, RawPattern, RawRule, RawStep};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+pub use similar::SimilarityParams;
+use similar::{CauseVote, Neighbour, SimilarityIndex};
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
 /// The cause taxonomy of the contract (stable ids). A cause's index is its bit in masks.
-pub const TAXONOMY: [&str; 28] = [
+pub const TAXONOMY: [&str; 35] = [
     "account.unverified",
     "account.id_expired",
     "account.info_mismatch",
@@ -51,7 +60,17 @@ pub const TAXONOMY: [&str; 28] = [
     "crossplatform.not_supported",
     "crossplatform.cash_out_illegal",
     "platform.distress",
+    "platform.payer_side",
+    "ecommerce.deposit_insufficient",
+    "ecommerce.settlement_hold",
+    "content.income_review",
+    "content.violation",
+    "investment.trading_hours",
+    "investment.settlement_period",
 ];
+
+/// A set of causes: bit `i` is `TAXONOMY[i]`.
+pub(crate) type CauseMask = u64;
 
 /// Escalation stages, in order.
 pub const STAGES: [&str; 5] = [
@@ -73,11 +92,24 @@ pub struct Kb {
     /// Compiled on first use, so listing rules does not pay for the regexes.
     matcher: OnceLock<Matcher>,
     pub(crate) patterns: Vec<RawPattern>,
-    pattern_masks: Vec<u32>,
+    /// Per pattern: its causes and the causes it suppresses.
+    pattern_masks: Vec<(CauseMask, CauseMask)>,
     pub(crate) pattern_files: Vec<(String, bool)>,
     pub(crate) steps: Vec<Step>,
     pub(crate) escalations: Vec<EscalationText>,
+    pub(crate) corpus: Corpus,
+    /// Built on first use, like the matcher.
+    similar: OnceLock<SimilarityIndex>,
     version: String,
+}
+
+/// What a message says, from both layers: pattern hits, else the nearest corpus texts.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct MessageReading {
+    pub signals: MessageSignals,
+    /// Only when no pattern matched (the fast path skips the corpus).
+    pub votes: Vec<CauseVote>,
+    pub neighbours: Vec<Neighbour>,
 }
 
 /// A rule as `tixian kb list` and the Knowledge screen show it.
@@ -157,7 +189,7 @@ impl Kb {
             .patterns
             .iter()
             .zip(&self.pattern_masks)
-            .map(|(p, m)| (*m, p.weak, p.regexes.as_slice(), p.unless.as_slice()));
+            .map(|(p, (m, sup))| (*m, *sup, p.weak, p.regexes.as_slice(), p.unless.as_slice()));
         let built = Matcher::from_patterns(items)?;
         Ok(self.matcher.get_or_init(|| built))
     }
@@ -169,6 +201,57 @@ impl Kb {
             static EMPTY: OnceLock<Matcher> = OnceLock::new();
             EMPTY.get_or_init(Matcher::empty)
         })
+    }
+
+    /// The corpus similarity index (built on first use).
+    pub(crate) fn similar(&self) -> &SimilarityIndex {
+        self.similar
+            .get_or_init(|| SimilarityIndex::build(&self.corpus, None))
+    }
+
+    /// Reads a message: the patterns first; only if none is specific, the corpus.
+    pub(crate) fn read_message(&self, message: &str) -> MessageReading {
+        self.read_message_with(self.similar(), message)
+    }
+
+    /// [`Kb::read_message`] against a given corpus index.
+    pub(crate) fn read_message_with(
+        &self,
+        index: &SimilarityIndex,
+        message: &str,
+    ) -> MessageReading {
+        let mut signals = self.matcher().signals(message);
+        if signals.strong != 0 {
+            return MessageReading {
+                signals,
+                ..Default::default()
+            };
+        }
+        let neighbours = index.nearest(message);
+        let votes = index.vote(&self.corpus, &neighbours);
+        for v in &votes {
+            if v.strong(&index.params) {
+                signals.similar_strong |= 1 << v.cause;
+            } else {
+                signals.similar_weak |= 1 << v.cause;
+            }
+        }
+        MessageReading {
+            signals,
+            votes,
+            neighbours,
+        }
+    }
+
+    /// The causes a message alone points to (pattern hits, else the corpus vote), as a mask.
+    pub fn message_cause_count(&self, message: &str) -> usize {
+        let s = self.read_message(message).signals;
+        (s.strong | s.weak | s.similar_strong | s.similar_weak).count_ones() as usize
+    }
+
+    /// Every corpus text (for benchmarks).
+    pub fn corpus_texts(&self) -> impl Iterator<Item = String> + '_ {
+        self.corpus.texts.iter().map(|t| t.text.clone())
     }
 
     /// The knowledge base built into this binary, loaded once per process.
@@ -278,10 +361,15 @@ fn own_files(files: &[RuleFile]) -> impl Iterator<Item = &RuleFile> {
 fn build(files: &[RuleFile], problems: &mut Vec<Problem>, strict: bool) -> Kb {
     let mut hasher = Sha256::new();
     let mut rules = Vec::new();
-    let mut raw_patterns: Vec<(RawPattern, u32, String, bool)> = Vec::new();
+    let mut raw_patterns: Vec<(RawPattern, (CauseMask, CauseMask), String, bool)> = Vec::new();
     let mut steps = Vec::new();
     let mut escalations = Vec::new();
     let mut ids: HashSet<String> = HashSet::new();
+    for file in crate::rules::in_folder(files, corpus::FOLDER) {
+        hasher.update(file.path.as_bytes());
+        hasher.update(file.text.as_bytes());
+    }
+    let corpus = Corpus::load(files, problems);
     for file in own_files(files) {
         hasher.update(file.path.as_bytes());
         hasher.update(file.text.as_bytes());
@@ -361,6 +449,8 @@ fn build(files: &[RuleFile], problems: &mut Vec<Problem>, strict: bool) -> Kb {
         pattern_files,
         steps,
         escalations,
+        corpus,
+        similar: OnceLock::new(),
         version: format!("{}+{}", crate::VERSION, &hash[..12]),
     }
 }
@@ -469,5 +559,7 @@ fn run_examples(kb: &Kb, problems: &mut Vec<Problem>) {
     }
 }
 
+#[cfg(test)]
+mod corpus_tests;
 #[cfg(test)]
 mod tests;

@@ -22,8 +22,8 @@ pub struct DiagnoseArgs {
 }
 
 /// Loads the knowledge base with the user's overrides; broken user rules are bad input.
-pub fn load_kb(rules: Option<PathBuf>) -> Result<Kb, CoreError> {
-    let dir = rules.unwrap_or_else(tixian_core::rules::default_user_dir);
+pub fn load_kb(ctx: &Ctx, rules: Option<PathBuf>) -> Result<Kb, CoreError> {
+    let dir = rules.unwrap_or_else(|| ctx.rules_dir());
     if !dir.is_dir() {
         return Kb::load(&tixian_core::rules::embedded())
             .map_err(|_| CoreError::Internal("embedded knowledge base is broken".into()));
@@ -62,7 +62,7 @@ pub fn run(ctx: &Ctx, args: DiagnoseArgs) -> Result<ExitCode, CoreError> {
             },
         )?)),
     };
-    let kb = load_kb(args.rules)?;
+    let kb = load_kb(ctx, args.rules)?;
     let now = time::now();
     if args.batch {
         return batch(&kb, ctx.lang, &now, input);

@@ -5,7 +5,8 @@ use clap::Subcommand;
 use serde::Serialize;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use tixian_core::kb::{self, Kb, PatternInfo, Problem, RuleInfo};
+use tixian_core::kb::{self, Generalisation, Kb, PatternInfo, Problem, RuleInfo};
+use tixian_core::ledger::PlatformKind;
 use tixian_core::{rules, CoreError, Lang};
 
 #[derive(Subcommand)]
@@ -21,6 +22,18 @@ pub enum KbCommand {
         #[arg(long)]
         rules: Option<PathBuf>,
     },
+    /// How a message is understood: its normal form, the patterns that fired, the nearest known
+    /// texts with their sources, and the causes that result.
+    #[command(name = "explain-message")]
+    ExplainMessage {
+        /// The message as the platform showed it.
+        text: String,
+        /// Platform kind: wechat, alipay, unionpay, bank, ecommerce, content, investment, lending, crossborder, other.
+        #[arg(long)]
+        platform: Option<String>,
+        #[arg(long)]
+        rules: Option<PathBuf>,
+    },
 }
 
 #[derive(Serialize)]
@@ -28,6 +41,17 @@ struct CheckReport<'a> {
     ok: bool,
     files: usize,
     problems: &'a [Problem],
+    /// The message corpus and how well reading generalises (leave one source out).
+    corpus: Option<CorpusReport>,
+}
+
+#[derive(Serialize)]
+struct CorpusReport {
+    texts: usize,
+    sources: usize,
+    leave_one_source_out: Generalisation,
+    /// The threshold below which the check fails, as a rate ("0.850").
+    min_top2_rate: String,
 }
 
 #[derive(Serialize)]
@@ -38,7 +62,7 @@ struct ListReport {
 }
 
 /// Built-in files with the user folder over them; a `--rules` folder that does not exist is a typo.
-fn files(dir: Option<PathBuf>) -> Result<Vec<rules::RuleFile>, CoreError> {
+fn files(ctx: &Ctx, dir: Option<PathBuf>) -> Result<Vec<rules::RuleFile>, CoreError> {
     if let Some(d) = dir.as_ref().filter(|d| !d.is_dir()) {
         return Err(CoreError::invalid(
             "--rules",
@@ -46,32 +70,52 @@ fn files(dir: Option<PathBuf>) -> Result<Vec<rules::RuleFile>, CoreError> {
             format!("no such folder: {}", d.display()),
         ));
     }
-    let dir = dir.unwrap_or_else(rules::default_user_dir);
+    let dir = dir.unwrap_or_else(|| ctx.rules_dir());
     Ok(rules::load(Some(&dir))?)
 }
 
 pub fn run(ctx: &Ctx, cmd: KbCommand) -> Result<ExitCode, CoreError> {
     match cmd {
         KbCommand::Check { rules } => {
-            let files = files(rules)?;
-            let problems = kb::check_all(&files);
+            let files = files(ctx, rules)?;
+            let mut problems = kb::check_all(&files);
+            let corpus = Kb::load(&files).ok().map(|kb| {
+                let (texts, sources) = kb.corpus_size();
+                let g = kb.leave_one_source_out();
+                if let Some(p) = kb::generalisation_problem(&g) {
+                    problems.push(p);
+                }
+                CorpusReport {
+                    texts,
+                    sources,
+                    leave_one_source_out: g,
+                    min_top2_rate: kb::min_top2_rate(),
+                }
+            });
             let report = CheckReport {
                 ok: problems.is_empty(),
                 files: files.len(),
                 problems: &problems,
+                corpus,
             };
             ctx.out.print(&report, |lang| {
+                let figures = report
+                    .corpus
+                    .as_ref()
+                    .map(|c| corpus_lines(c, lang))
+                    .unwrap_or_default();
                 if problems.is_empty() {
-                    return match lang {
-                        Lang::Zh => format!(
-                            "知识库检查通过：{} 个文件，所有规则的测试用例均通过",
-                            files.len()
-                        ),
-                        Lang::En => format!(
-                            "knowledge base OK: {} files, every rule's test cases pass",
-                            files.len()
-                        ),
-                    };
+                    return figures
+                        + &match lang {
+                            Lang::Zh => format!(
+                                "知识库检查通过：{} 个文件，所有规则的测试用例均通过",
+                                files.len()
+                            ),
+                            Lang::En => format!(
+                                "knowledge base OK: {} files, every rule's test cases pass",
+                                files.len()
+                            ),
+                        };
                 }
                 let mut lines: Vec<String> = problems
                     .iter()
@@ -89,7 +133,7 @@ pub fn run(ctx: &Ctx, cmd: KbCommand) -> Result<ExitCode, CoreError> {
                     Lang::Zh => format!("共 {} 处问题", problems.len()),
                     Lang::En => format!("{} problems", problems.len()),
                 });
-                lines.join("\n")
+                figures + &lines.join("\n")
             });
             if !problems.is_empty() {
                 // Human output goes to stdout too; stderr gets the summary for scripts.
@@ -98,7 +142,7 @@ pub fn run(ctx: &Ctx, cmd: KbCommand) -> Result<ExitCode, CoreError> {
             }
         }
         KbCommand::List { rules } => {
-            let files = files(rules)?;
+            let files = files(ctx, rules)?;
             let kb = Kb::load_catalogue(&files).map_err(|p| {
                 CoreError::CheckFailed(format!(
                     "{} problems in the rule files; run `tixian kb check`",
@@ -134,6 +178,170 @@ pub fn run(ctx: &Ctx, cmd: KbCommand) -> Result<ExitCode, CoreError> {
                 lines.join("\n")
             });
         }
+        KbCommand::ExplainMessage {
+            text,
+            platform,
+            rules,
+        } => {
+            let platform = platform
+                .map(|p| {
+                    PlatformKind::ALL
+                        .into_iter()
+                        .find(|k| k.as_str() == p)
+                        .ok_or_else(|| {
+                            CoreError::invalid(
+                                "--platform",
+                                format!("未知的平台类型：{p}"),
+                                format!("unknown platform kind: {p}"),
+                            )
+                        })
+                })
+                .transpose()?;
+            let kb = super::diagnose::load_kb(ctx, rules)?;
+            let e = kb.explain_message(&text, platform, ctx.lang, &tixian_core::time::now());
+            ctx.out.print(&e, |lang| explain_human(&e, lang));
+        }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The corpus figures above the check's verdict, misread texts listed.
+fn corpus_lines(c: &CorpusReport, lang: Lang) -> String {
+    let g = &c.leave_one_source_out;
+    let mut out = match lang {
+        Lang::Zh => format!(
+            "提示语料：{} 条，来自 {} 个来源\n留一来源检验（每个来源的文字在去掉该来源后判断）：前两位命中 {}/{} = {}（最低 {}），第一位命中 {}，无结果 {}\n",
+            c.texts, c.sources, g.top2, g.texts, g.top2_rate, c.min_top2_rate, g.top1, g.empty
+        ),
+        Lang::En => format!(
+            "message corpus: {} texts from {} sources\nleave one source out (each source's texts read without that source): top-2 {}/{} = {} (minimum {}), top-1 {}, empty {}\n",
+            c.texts, c.sources, g.top2, g.texts, g.top2_rate, c.min_top2_rate, g.top1, g.empty
+        ),
+    };
+    for m in &g.misses {
+        let got = if m.got.is_empty() {
+            "-".to_string()
+        } else {
+            m.got.iter().take(3).cloned().collect::<Vec<_>>().join(",")
+        };
+        out.push_str(&format!(
+            "  ✗ [{}] {}  {} {} ≠ {}  ({})\n",
+            m.platform,
+            m.text,
+            match lang {
+                Lang::Zh => "应为",
+                Lang::En => "expected",
+            },
+            m.expected.join("|"),
+            got,
+            m.source
+        ));
+    }
+    for v in &g.vague_confident {
+        out.push_str(&format!(
+            "  ! {} {v}\n",
+            match lang {
+                Lang::Zh => "含糊的提示却给出高可能性：",
+                Lang::En => "vague text read with high likelihood:",
+            }
+        ));
+    }
+    out
+}
+
+fn explain_human(e: &kb::MessageExplanation, lang: Lang) -> String {
+    let zh = lang == Lang::Zh;
+    let mut out = Vec::new();
+    out.push(format!(
+        "{}{}",
+        if zh { "规范化：" } else { "normalised: " },
+        e.normalised
+    ));
+    out.push(format!(
+        "{}{}",
+        if zh {
+            "同义归并："
+        } else {
+            "folded:     "
+        },
+        e.folded
+    ));
+    if e.patterns.is_empty() {
+        out.push(
+            if zh {
+                "命中的规则：无"
+            } else {
+                "patterns: none"
+            }
+            .to_string(),
+        );
+    } else {
+        out.push(
+            if zh {
+                "命中的规则："
+            } else {
+                "patterns:"
+            }
+            .to_string(),
+        );
+        for p in &e.patterns {
+            let weak = if p.weak {
+                if zh {
+                    "（含糊）"
+                } else {
+                    " (vague)"
+                }
+            } else {
+                ""
+            };
+            out.push(format!("  {} → {}{weak}", p.id, p.causes.join(", ")));
+        }
+    }
+    if e.nearest.is_empty() {
+        out.push(
+            if zh {
+                "相近的已知提示：无"
+            } else {
+                "nearest known texts: none"
+            }
+            .to_string(),
+        );
+    } else {
+        out.push(
+            if zh {
+                "相近的已知提示："
+            } else {
+                "nearest known texts:"
+            }
+            .to_string(),
+        );
+        for n in &e.nearest {
+            out.push(format!(
+                "  {}  {} [{}] → {}  — {} ({:?})",
+                n.score,
+                n.text,
+                n.platform.as_str(),
+                if n.causes.is_empty() {
+                    "-".to_string()
+                } else {
+                    n.causes.join(", ")
+                },
+                n.source.title,
+                n.source.confidence
+            ));
+        }
+    }
+    if e.unknown {
+        out.push(if zh {
+            "结论：没有认出这条提示。请回答诊断页的问题（平台、状态、金额、账户情况），以便区分可能的原因。"
+        } else {
+            "result: this message is not recognised. Answer the questions in Diagnose (platform, status, amount, account) so the possible causes can be told apart."
+        }.to_string());
+    } else {
+        out.push(if zh { "结论：" } else { "result:" }.to_string());
+        for c in &e.diagnosis.causes {
+            out.push(format!("  {} ({:?}) {}", c.id, c.likelihood, c.title));
+        }
+    }
+    out.join("\n")
 }

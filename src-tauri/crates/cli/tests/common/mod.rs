@@ -29,10 +29,14 @@ impl Sandbox {
         self.dir.path().join(name)
     }
 
-    /// `tixian --db <temp db> --lang en ARGS…`
+    /// `tixian --db <temp db> ARGS…`, with HOME and XDG_DATA_HOME inside the sandbox so no test
+    /// reads the developer's own data folder.
     pub fn cmd(&self, args: &[&str]) -> Command {
         let mut c = Command::cargo_bin("tixian").expect("binary built");
         c.env_remove("TIXIAN_DB")
+            .env_remove("TIXIAN_NOW")
+            .env("HOME", self.dir.path())
+            .env("XDG_DATA_HOME", self.dir.path())
             .env("LANG", "C")
             .arg("--db")
             .arg(self.db())

@@ -81,7 +81,8 @@ fn unseen_messages_point_to_the_right_cause() {
         (
             "content",
             "账号存在违规行为，收益已冻结，可提交申诉",
-            "account.restricted",
+            // A content platform's own violation cause, since the taxonomy has one.
+            "content.violation",
         ),
         (
             "wechat",
@@ -169,7 +170,8 @@ fn unseen_messages_point_to_the_right_cause() {
         (
             "content",
             "收益正在结算中，T+3到账",
-            "processing.normal_delay",
+            // Since the taxonomy has creator-income causes: income in its settlement cycle.
+            "content.income_review",
         ),
         (
             "wechat",

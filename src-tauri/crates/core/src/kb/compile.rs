@@ -48,7 +48,7 @@ pub(crate) struct Alt {
 #[derive(Debug, Clone)]
 pub(crate) enum Cond {
     Status(u8),
-    Message(u32),
+    Message(super::CauseMask),
     From(Vec<String>),
     To(Vec<String>),
     Flag(Flag, bool),
@@ -409,7 +409,7 @@ fn alt(cx: &mut Ctx, id: &str, i: usize, w: &When, base: Likelihood, fee: Option
         conds.push(Cond::Status(mask));
     }
     if let Some(list) = &w.message {
-        let mut mask = 0u32;
+        let mut mask: super::CauseMask = 0;
         for c in list {
             match cause_index(c) {
                 Some(k) => mask |= 1 << k,
@@ -565,7 +565,11 @@ fn alt(cx: &mut Ctx, id: &str, i: usize, w: &When, base: Likelihood, fee: Option
 }
 
 /// Validates a message pattern (its examples are checked later, against the compiled set).
-pub(crate) fn pattern(cx: &mut Ctx, p: &RawPattern, strict: bool) -> u32 {
+pub(crate) fn pattern(
+    cx: &mut Ctx,
+    p: &RawPattern,
+    strict: bool,
+) -> (super::CauseMask, super::CauseMask) {
     if !valid_id(&p.id) {
         cx.problem(
             &p.id,
@@ -573,7 +577,7 @@ pub(crate) fn pattern(cx: &mut Ctx, p: &RawPattern, strict: bool) -> u32 {
             "ids are lower-case dotted words, e.g. msg.limit.daily",
         );
     }
-    let mut mask = 0u32;
+    let mut mask: super::CauseMask = 0;
     if p.causes.is_empty() {
         cx.problem(&p.id, "causes", "map the pattern to at least one cause");
     }
@@ -610,7 +614,23 @@ pub(crate) fn pattern(cx: &mut Ctx, p: &RawPattern, strict: bool) -> u32 {
             "a pattern needs example messages it must match",
         );
     }
-    mask
+    let mut suppresses: super::CauseMask = 0;
+    for c in &p.suppresses {
+        match cause_index(c) {
+            Some(k) if mask & (1 << k) != 0 => cx.problem(
+                &p.id,
+                "suppresses",
+                format!("\"{c}\" is one of the pattern's own causes"),
+            ),
+            Some(k) => suppresses |= 1 << k,
+            None => cx.problem(
+                &p.id,
+                "suppresses",
+                format!("\"{c}\" is not in the cause taxonomy"),
+            ),
+        }
+    }
+    (mask, suppresses)
 }
 
 pub(crate) fn step(cx: &mut Ctx, s: RawStep) -> Step {

@@ -5,16 +5,19 @@
 //! 您/你, 的/得 and 帐/账 are folded, and every number or amount (`5000元`, `¥1,234.50`, `5万`,
 //! `五千元`) becomes one `#`. All alternatives are compiled once into a single `RegexSet`.
 
+use super::CauseMask;
 use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 
 /// One pattern as the engine needs it: which causes it points to and how strongly.
 #[derive(Debug, Clone)]
 pub(crate) struct PatternRef {
     /// Bitmask of cause indices (see `kb::TAXONOMY`).
-    pub causes: u32,
+    pub causes: CauseMask,
     pub weak: bool,
     /// Vetoes a hit of this pattern (e.g. "单笔限额" unless it is the bank's limit).
     pub unless: Option<Regex>,
+    /// Causes whose specific hits this pattern's hit removes.
+    pub suppresses: CauseMask,
 }
 
 /// All message patterns, precompiled.
@@ -29,22 +32,27 @@ pub(crate) struct Matcher {
 /// The causes a message points to: strong (specific) and weak (vague) ones.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct MessageSignals {
-    pub strong: u32,
-    pub weak: u32,
+    pub strong: CauseMask,
+    pub weak: CauseMask,
+    /// From the corpus (only when no pattern matched): causes whose nearest known texts are
+    /// close (`similar_strong`) or only somewhat alike (`similar_weak`).
+    pub similar_strong: CauseMask,
+    pub similar_weak: CauseMask,
 }
 
 impl Matcher {
     /// Compiles the patterns: (cause mask, weak, regex alternatives, veto alternatives) each.
     pub fn from_patterns<'a>(
-        items: impl Iterator<Item = (u32, bool, &'a [String], &'a [String])>,
+        items: impl Iterator<Item = (CauseMask, CauseMask, bool, &'a [String], &'a [String])>,
     ) -> Result<Matcher, regex::Error> {
         let mut refs = Vec::new();
         let mut regexes = Vec::new();
-        for (causes, weak, alts, unless) in items {
+        for (causes, suppresses, weak, alts, unless) in items {
             refs.push(PatternRef {
                 causes,
                 weak,
                 unless: Matcher::unless(unless)?,
+                suppresses,
             });
             regexes.push(alts.to_vec());
         }
@@ -126,6 +134,7 @@ impl Matcher {
             return MessageSignals::default();
         }
         let mut s = MessageSignals::default();
+        let mut suppressed: CauseMask = 0;
         for i in self.set.matches(&text).iter() {
             let p = &self.patterns[self.owner[i]];
             if p.unless.as_ref().is_some_and(|u| u.is_match(&text)) {
@@ -135,8 +144,11 @@ impl Matcher {
                 s.weak |= p.causes;
             } else {
                 s.strong |= p.causes;
+                suppressed |= p.suppresses;
             }
         }
+        // A suppressing pattern never lists its own causes (kb check), so they survive.
+        s.strong &= !suppressed;
         s
     }
 }
@@ -265,11 +277,13 @@ mod tests {
                     causes: 1,
                     weak: false,
                     unless: None,
+                    suppresses: 0,
                 },
                 PatternRef {
                     causes: 2,
                     weak: true,
                     unless: None,
+                    suppresses: 0,
                 },
             ],
             &[vec!["单笔.{0,6}限额".into()], vec!["限额".into()]],
@@ -277,9 +291,19 @@ mod tests {
         .unwrap();
         assert_eq!(
             m.signals("单笔限额５０００元"),
-            MessageSignals { strong: 1, weak: 2 }
+            MessageSignals {
+                strong: 1,
+                weak: 2,
+                ..Default::default()
+            }
         );
-        assert_eq!(m.signals("超过限额"), MessageSignals { strong: 0, weak: 2 });
+        assert_eq!(
+            m.signals("超过限额"),
+            MessageSignals {
+                weak: 2,
+                ..Default::default()
+            }
+        );
         assert_eq!(m.signals("！！"), MessageSignals::default());
     }
 }

@@ -204,6 +204,10 @@ pub struct RawPattern {
     /// A hit is dropped when one of these also matches (the regex crate has no look-around).
     #[serde(default)]
     pub unless: Vec<String>,
+    /// Causes this pattern's hit overrules: a more specific reading of the same words (付款方余额不足
+    /// is the payer's problem, not the user's balance) removes their specific hits.
+    #[serde(default)]
+    pub suppresses: Vec<String>,
     #[serde(default)]
     pub platforms: Vec<String>,
     #[serde(default)]

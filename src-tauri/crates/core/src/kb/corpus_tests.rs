@@ -1,0 +1,279 @@
+//! The message corpus: it loads, it is checked, and reading generalises to texts it lacks.
+
+use super::corpus::Corpus;
+use super::*;
+use crate::ledger::PlatformKind;
+use crate::rules::RuleFile;
+
+fn now() -> crate::time::Timestamp {
+    crate::time::parse_time("2026-06-01T12:00:00+08:00", "now").unwrap()
+}
+
+fn corpus_of(text: &str) -> (Corpus, Vec<Problem>) {
+    let mut problems = Vec::new();
+    let files = [RuleFile {
+        path: "messages/mine.toml".into(),
+        text: text.into(),
+        from_user: true,
+    }];
+    (Corpus::load(&files, &mut problems), problems)
+}
+
+const SOURCE: &str = r#"
+[[source]]
+id = "s"
+title = "T"
+published = "P"
+read_at = "github:o/r/f.md"
+kind = "official"
+confidence = "high"
+checked = "2026-12-03"
+"#;
+
+#[test]
+fn embedded_corpus_is_large_and_covers_the_mission_s_platforms() {
+    let kb = Kb::embedded();
+    let (texts, sources) = kb.corpus_size();
+    assert!(texts >= 400, "{texts} texts");
+    assert!(sources >= 40, "{sources} sources");
+    for kind in [
+        PlatformKind::Wechat,
+        PlatformKind::Alipay,
+        PlatformKind::Bank,
+        PlatformKind::Unionpay,
+        PlatformKind::Ecommerce,
+        PlatformKind::Content,
+        PlatformKind::Investment,
+    ] {
+        assert!(
+            kb.corpus.texts.iter().any(|t| t.platform == kind),
+            "no text for {kind:?}"
+        );
+    }
+    for s in &kb.corpus.sources {
+        assert!(
+            !s.source.title.is_empty() && s.source.document.is_some(),
+            "{}",
+            s.id
+        );
+    }
+}
+
+#[test]
+fn corpus_check_names_file_field_and_text_of_each_mistake() {
+    let (c, problems) = corpus_of(&format!(
+        "{SOURCE}
+[[text]]
+source = \"nope\"
+platform = \"wechat\"
+text = \"余额不足\"
+causes = [\"fee.insufficient_balance\"]
+
+[[text]]
+source = \"s\"
+platform = \"paypal\"
+text = \"余额不足\"
+causes = [\"fee.insufficient_balance\"]
+
+[[text]]
+source = \"s\"
+platform = \"wechat\"
+text = \"超过限额\"
+causes = [\"limit.made_up\"]
+
+[[text]]
+source = \"s\"
+platform = \"wechat\"
+text = \"系统繁忙\"
+causes = []
+"
+    ));
+    let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
+    assert_eq!(
+        fields,
+        [
+            "text[0].source",
+            "text[1].platform",
+            "text[2].causes",
+            "text[2].causes",
+            "text[3].causes"
+        ]
+    );
+    assert!(problems.iter().all(|p| p.file == "messages/mine.toml"));
+    assert_eq!(problems[0].id, "余额不足");
+    assert_eq!(c.texts.len(), 0);
+}
+
+#[test]
+fn a_vague_text_may_have_no_cause_but_a_clear_one_must() {
+    let (c, problems) = corpus_of(&format!(
+        "{SOURCE}
+[[text]]
+source = \"s\"
+platform = \"wechat\"
+text = \"系统繁忙\"
+causes = []
+vague = true
+"
+    ));
+    assert_eq!(problems, vec![]);
+    assert_eq!(c.texts.len(), 1);
+}
+
+/// Messages the issue named as coming back empty before the corpus (receiver-side wording,
+/// bank texts, short texts): each must find its cause in the first two.
+#[test]
+fn texts_that_came_back_empty_now_find_their_cause() {
+    let cases = [
+        (
+            "wechat",
+            "超过用户单笔收款额度，核实产品设置是否准确",
+            "limit.single",
+        ),
+        ("wechat", "超出用户月收款限额", "limit.periodic"),
+        ("wechat", "真实姓名不一致", "account.info_mismatch"),
+        (
+            "alipay",
+            "支付宝账号和姓名不匹配，请确认姓名是否正确",
+            "account.info_mismatch",
+        ),
+        ("wechat", "非实名用户账号不可发放", "account.unverified"),
+        ("bank", "受限制的卡", "bank.card_problem"),
+        ("bank", "收款方卡信息错误", "bank.card_problem"),
+        (
+            "alipay",
+            "交易已受理，请稍后查询交易",
+            "processing.normal_delay",
+        ),
+        (
+            "wechat",
+            "发送失败,请查单确认付款状态",
+            "processing.normal_delay",
+        ),
+        ("bank", "正在日终处理", "maintenance.bank"),
+        (
+            "ecommerce",
+            "店铺保证金不足，暂不能提现",
+            "ecommerce.deposit_insufficient",
+        ),
+        ("investment", "当前为非交易时间", "investment.trading_hours"),
+        ("content", "收益审核中，请耐心等待", "content.income_review"),
+    ];
+    let kb = Kb::embedded();
+    let mut wrong = Vec::new();
+    for (platform, text, want) in cases {
+        let kind = PlatformKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == platform)
+            .unwrap();
+        let e = kb.explain_message(text, Some(kind), Lang::Zh, &now());
+        let got: Vec<&str> = e.diagnosis.causes.iter().map(|c| c.id.as_ref()).collect();
+        if !got.iter().take(2).any(|c| *c == want) {
+            wrong.push(format!("{text}: want {want}, got {got:?}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn the_payer_s_balance_is_not_the_user_s_balance() {
+    // Regression: "付款方余额不足" (the paying merchant's balance) read as the user's own.
+    let kb = Kb::embedded();
+    let e = kb.explain_message(
+        "付款方余额不足",
+        Some(PlatformKind::Alipay),
+        Lang::En,
+        &now(),
+    );
+    let got: Vec<&str> = e.diagnosis.causes.iter().map(|c| c.id.as_ref()).collect();
+    assert_eq!(got, ["platform.payer_side"]);
+}
+
+#[test]
+fn near_copies_of_one_template_do_not_outvote_the_matching_text() {
+    // Regression: seven "超过用户…收款…，核实产品设置是否准确" texts voted platform.payer_side and
+    // limit.daily above the one text that matched (单笔 → limit.single).
+    let kb = Kb::embedded();
+    let d = kb.explain_message(
+        "超过用户单笔收款额度，请核实",
+        Some(PlatformKind::Wechat),
+        Lang::En,
+        &now(),
+    );
+    assert_eq!(d.diagnosis.causes[0].id, "limit.single");
+}
+
+#[test]
+fn an_unknown_text_is_unknown_and_a_vague_one_is_never_sure() {
+    let kb = Kb::embedded();
+    let e = kb.explain_message(
+        "出了点问题 E1234",
+        Some(PlatformKind::Wechat),
+        Lang::En,
+        &now(),
+    );
+    assert!(e.unknown, "{:?}", e.diagnosis.causes);
+    assert!(e.nearest.is_empty());
+    for vague in ["系统繁忙", "交易失败", "系统错误"] {
+        let e = kb.explain_message(vague, Some(PlatformKind::Wechat), Lang::En, &now());
+        assert!(
+            e.diagnosis
+                .causes
+                .iter()
+                .all(|c| c.likelihood != Likelihood::High),
+            "{vague}: {:?}",
+            e.diagnosis
+                .causes
+                .iter()
+                .map(|c| (&c.id, c.likelihood))
+                .collect::<Vec<_>>()
+        );
+    }
+}
+
+#[test]
+fn a_diagnosis_from_the_corpus_shows_its_nearest_texts() {
+    let kb = Kb::embedded();
+    // No pattern knows this wording; the corpus does.
+    let e = kb.explain_message("收款人姓名校验不通过，请核实信息", None, Lang::Zh, &now());
+    assert!(e.used_corpus || !e.patterns.is_empty());
+    assert!(!e.nearest.is_empty());
+    assert!(e.nearest[0].score.as_str() > "0.5", "{:?}", e.nearest[0]);
+    assert_eq!(e.diagnosis.causes[0].id, "account.info_mismatch");
+}
+
+#[test]
+fn leave_one_source_out_meets_the_check_s_threshold() {
+    let g = Kb::embedded().leave_one_source_out();
+    assert!(
+        g.top2_permille() >= generalisation::LOSO_TOP2_MIN_PERMILLE,
+        "LOSO top-2 {} ({} misses)",
+        g.top2_rate,
+        g.misses.len()
+    );
+    assert_eq!(g.vague_confident, Vec::<String>::new());
+}
+
+/// Texts from documents the corpus does not use (tests/data/messages-holdout.toml), never tuned
+/// on. The floor is the figure measured when the set was made (0.707, 46 of 65): it guards
+/// against getting worse; the aim (0.9) is not met yet.
+#[test]
+fn held_out_texts_are_read_no_worse_than_when_measured() {
+    let text = include_str!("../../tests/data/messages-holdout.toml");
+    let files = [RuleFile {
+        path: "messages/holdout.toml".into(),
+        text: text.into(),
+        from_user: false,
+    }];
+    let mut problems = Vec::new();
+    let held = Corpus::load(&files, &mut problems);
+    assert_eq!(problems, vec![]);
+    assert!(held.texts.len() >= 70);
+    let g = Kb::embedded().score_held_out(&held);
+    println!(
+        "held-out top-2 {} ({}/{}), empty {}",
+        g.top2_rate, g.top2, g.texts, g.empty
+    );
+    assert!(g.top2_permille() >= 700, "held-out top-2 {}", g.top2_rate);
+    assert!(g.empty <= 3, "{} clear texts came back empty", g.empty);
+}

@@ -1,0 +1,136 @@
+//! `tixian kb explain-message` and the app's "为什么这样判断": how one message is understood —
+//! its normal form, the patterns that fired, the nearest known texts with their sources, and the
+//! causes that result.
+
+use super::schema::Source;
+use super::{Kb, TAXONOMY};
+use crate::diagnose::{self, Action, Case, Status};
+use crate::lang::Lang;
+use crate::ledger::PlatformKind;
+use crate::time::Timestamp;
+use serde::Serialize;
+
+/// One pattern that fired.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct PatternHit {
+    pub id: String,
+    pub causes: Vec<String>,
+    pub weak: bool,
+}
+
+/// A known corpus text near the message.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct NearestText {
+    pub text: String,
+    pub platform: PlatformKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    pub causes: Vec<String>,
+    pub vague: bool,
+    /// Cosine similarity, two decimals as a string ("0.83"): exact and stable across IPC.
+    pub score: String,
+    pub source: Source,
+    pub checked: String,
+}
+
+/// How a message is understood.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct MessageExplanation {
+    pub message: String,
+    /// What the patterns compare against: width, punctuation and numbers folded.
+    pub normalised: String,
+    /// What the corpus is compared against: the normal form with synonyms folded.
+    pub folded: String,
+    pub patterns: Vec<PatternHit>,
+    /// Whether the corpus was consulted (only when no specific pattern fired).
+    pub used_corpus: bool,
+    pub nearest: Vec<NearestText>,
+    /// The platform kind the message was diagnosed as: the one asked for, else the nearest
+    /// known text's, else `other`.
+    pub platform: PlatformKind,
+    /// The diagnosis of the message alone (platform, a failed withdrawal, the message).
+    pub diagnosis: diagnose::Diagnosis<'static>,
+    /// True when nothing recognisable was found: the app asks questions instead of guessing.
+    pub unknown: bool,
+}
+
+impl Kb {
+    /// A corpus text as shown beside a diagnosis.
+    pub(crate) fn nearest_text(&self, text: usize, score: f32) -> NearestText {
+        let t = &self.corpus.texts[text];
+        let s = &self.corpus.sources[t.source];
+        NearestText {
+            text: t.text.clone(),
+            platform: t.platform,
+            code: t.code.clone(),
+            causes: t.causes.iter().map(|&c| TAXONOMY[c].to_string()).collect(),
+            vague: t.vague,
+            score: format!("{score:.2}"),
+            source: s.source.clone(),
+            checked: s.checked.clone(),
+        }
+    }
+
+    /// Explains how `message` is read, as diagnosed for `platform` (default: other).
+    pub fn explain_message(
+        &self,
+        message: &str,
+        platform: Option<PlatformKind>,
+        lang: Lang,
+        now: &Timestamp,
+    ) -> MessageExplanation {
+        let patterns = self
+            .matcher()
+            .matching_patterns(message)
+            .into_iter()
+            .map(|i| {
+                let p = &self.patterns[i];
+                PatternHit {
+                    id: p.id.clone(),
+                    causes: p.causes.clone(),
+                    weak: p.weak,
+                }
+            })
+            .collect();
+        let index = self.similar();
+        let reading = self.read_message(message);
+        let used_corpus = reading.signals.strong == 0;
+        // Shown even when a pattern decided: the nearest texts are the reason a person can check.
+        let nearest: Vec<NearestText> = index
+            .nearest(message)
+            .into_iter()
+            .map(|n| self.nearest_text(n.text, n.score))
+            .collect();
+        let platform = platform
+            .or_else(|| nearest.first().map(|n| n.platform))
+            .unwrap_or(PlatformKind::Other);
+        let case = Case {
+            platform,
+            action: Action::Withdraw,
+            from: None,
+            to: None,
+            amount: None,
+            at: None,
+            status: Some(Status::Failed),
+            message: Some(message.to_string()),
+            hours_since_request: None,
+            account: Default::default(),
+            context: Default::default(),
+        };
+        let diagnosis = diagnose::diagnose(self, &case, lang, now).into_owned();
+        MessageExplanation {
+            message: message.to_string(),
+            normalised: super::matcher::normalise(message),
+            folded: index.folded(message),
+            patterns,
+            used_corpus,
+            unknown: diagnosis.causes.is_empty(),
+            nearest,
+            platform,
+            diagnosis,
+        }
+    }
+}
