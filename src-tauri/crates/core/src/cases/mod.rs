@@ -6,6 +6,7 @@
 //! from the caller; nothing here reads the clock.
 
 pub mod bundle;
+pub mod deadlines;
 pub mod evidence;
 pub mod letters;
 pub mod log;
@@ -20,6 +21,7 @@ pub use log::{
     Contact, DueItem, DueKind, EscalationAdvice, FollowUp, FollowUpPreview, NewContact, NewEvent,
     NewFollowUp, TimelineEvent,
 };
+pub use deadlines::{deadline_changes, DeadlineChange};
 pub use types::{CaseStatus, Channel, Stage, Tier};
 
 use crate::calendar::Calendar;
