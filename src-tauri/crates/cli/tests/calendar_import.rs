@@ -37,7 +37,10 @@ fn json(sb: &Sandbox, args: &[&str]) -> serde_json::Value {
 fn import_saves_the_year_beside_the_database_and_deadlines_count_it() {
     let sb = Sandbox::new();
     let notice = fixture("test-2027.txt");
-    let before = json(&sb, &["deadline", "--from", "2026-12-28", "--working-days", "5"]);
+    let before = json(
+        &sb,
+        &["deadline", "--from", "2026-12-28", "--working-days", "5"],
+    );
     assert_eq!(before["calendar"], "estimated");
     assert_eq!(before["due"], "2027-01-04");
 
@@ -48,7 +51,13 @@ fn import_saves_the_year_beside_the_database_and_deadlines_count_it() {
     assert_eq!(days_off[0], "2027-01-01");
     assert_eq!(
         v["make_up_working_days"],
-        serde_json::json!(["2027-02-20", "2027-04-25", "2027-05-08", "2027-09-26", "2027-10-09"])
+        serde_json::json!([
+            "2027-02-20",
+            "2027-04-25",
+            "2027-05-08",
+            "2027-09-26",
+            "2027-10-09"
+        ])
     );
     let saved = PathBuf::from(v["saved"].as_str().unwrap());
     assert_eq!(saved, sb.path("rules/calendar/2027.toml"));
@@ -59,19 +68,36 @@ fn import_saves_the_year_beside_the_database_and_deadlines_count_it() {
     assert!(text.starts_with("# 2027 working-day calendar"), "{text}");
 
     // The saved year counts at once, and kb check (which lays the same folder over) accepts it.
-    let after = json(&sb, &["deadline", "--from", "2026-12-28", "--working-days", "5"]);
+    let after = json(
+        &sb,
+        &["deadline", "--from", "2026-12-28", "--working-days", "5"],
+    );
     assert_eq!(after["calendar"], "official");
     assert_eq!(after["due"], "2027-01-05");
-    cmd(&sb, &["kb", "check", "--rules", sb.path("rules").to_str().unwrap()])
-        .assert()
-        .success();
+    cmd(
+        &sb,
+        &["kb", "check", "--rules", sb.path("rules").to_str().unwrap()],
+    )
+    .assert()
+    .success();
 
     // Again: replaced, said in the text output too.
-    cmd(&sb, &["--lang", "en", "calendar", "import", notice.to_str().unwrap()])
-        .assert()
-        .success()
-        .stdout(contains("Replaced"))
-        .stdout(contains("Spring Festival: 2027-02-05 to 2027-02-12; make-up working days 2027-02-20"));
+    cmd(
+        &sb,
+        &[
+            "--lang",
+            "en",
+            "calendar",
+            "import",
+            notice.to_str().unwrap(),
+        ],
+    )
+    .assert()
+    .success()
+    .stdout(contains("Replaced"))
+    .stdout(contains(
+        "Spring Festival: 2027-02-05 to 2027-02-12; make-up working days 2027-02-20",
+    ));
 }
 
 #[test]
@@ -79,12 +105,24 @@ fn every_real_notice_imports_with_its_own_year() {
     let sb = Sandbox::new();
     for year in 2020..=2026 {
         let file = fixture(&format!("notices/{year}.txt"));
-        let v = json(&sb, &["calendar", "import", file.to_str().unwrap(), "--year", &year.to_string()]);
+        let v = json(
+            &sb,
+            &[
+                "calendar",
+                "import",
+                file.to_str().unwrap(),
+                "--year",
+                &year.to_string(),
+            ],
+        );
         assert_eq!(v["year"], year);
         assert!(sb.path(&format!("rules/calendar/{year}.toml")).is_file());
     }
     // 2026 from the notice equals the built-in 2026: the same Spring Festival deadline.
-    let v = json(&sb, &["deadline", "--from", "2026-02-12", "--working-days", "3"]);
+    let v = json(
+        &sb,
+        &["deadline", "--from", "2026-02-12", "--working-days", "3"],
+    );
     assert_eq!(v["due"], "2026-02-24");
 }
 
@@ -101,21 +139,37 @@ fn stdin_works_and_a_wrong_year_or_a_bad_line_exits_2_writing_nothing() {
     // The wrong weekday on line 8 (1月1日 is a Friday in 2027).
     let bad = text.replace("1月1日（周五）", "1月1日（周四）");
     std::fs::write(sb.path("bad.txt"), &bad).unwrap();
-    cmd(&sb, &["--lang", "en", "calendar", "import", sb.path("bad.txt").to_str().unwrap()])
-        .assert()
-        .code(2)
-        .stderr(contains("bad.txt"))
-        .stderr(contains("line 8"))
-        .stderr(contains("Thursday"));
+    cmd(
+        &sb,
+        &[
+            "--lang",
+            "en",
+            "calendar",
+            "import",
+            sb.path("bad.txt").to_str().unwrap(),
+        ],
+    )
+    .assert()
+    .code(2)
+    .stderr(contains("bad.txt"))
+    .stderr(contains("line 8"))
+    .stderr(contains("Thursday"));
     cmd(&sb, &["calendar", "import", "/no/such/notice.txt"])
         .assert()
         .code(2)
         .stderr(contains("notice.txt"));
     std::fs::write(sb.path("latin1.txt"), [0xC4u8, 0xEA, 0x0A]).unwrap();
-    cmd(&sb, &["calendar", "import", sb.path("latin1.txt").to_str().unwrap()])
-        .assert()
-        .code(2)
-        .stderr(contains("UTF-8"));
+    cmd(
+        &sb,
+        &[
+            "calendar",
+            "import",
+            sb.path("latin1.txt").to_str().unwrap(),
+        ],
+    )
+    .assert()
+    .code(2)
+    .stderr(contains("UTF-8"));
     cmd(&sb, &["calendar", "import", "-", "--year", "twenty"])
         .write_stdin(text.clone())
         .assert()

@@ -147,7 +147,9 @@ impl Calendar {
     /// where a query needs deadlines but is handed only the connection (`health`, Home).
     pub fn for_database(conn: &rusqlite::Connection) -> crate::Result<Calendar> {
         match conn.path().filter(|p| !p.is_empty()) {
-            Some(path) => Calendar::for_user(&crate::rules::user_dir_beside(std::path::Path::new(path))),
+            Some(path) => {
+                Calendar::for_user(&crate::rules::user_dir_beside(std::path::Path::new(path)))
+            }
             None => Ok(Calendar::embedded()),
         }
     }

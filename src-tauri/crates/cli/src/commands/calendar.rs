@@ -136,10 +136,30 @@ fn human(i: &Imported, lang: Lang) -> String {
         lines.push(format!("  {}", n.get(lang)));
     }
     lines.push(match (zh, i.replaced) {
-        (true, false) => format!("已保存：{}（共 {} 天放假，{} 天调休上班）", i.saved, i.days_off.len(), i.make_up_working_days.len()),
-        (true, true) => format!("已替换：{}（共 {} 天放假，{} 天调休上班）", i.saved, i.days_off.len(), i.make_up_working_days.len()),
-        (false, false) => format!("Saved {} ({} days off, {} make-up working days)", i.saved, i.days_off.len(), i.make_up_working_days.len()),
-        (false, true) => format!("Replaced {} ({} days off, {} make-up working days)", i.saved, i.days_off.len(), i.make_up_working_days.len()),
+        (true, false) => format!(
+            "已保存：{}（共 {} 天放假，{} 天调休上班）",
+            i.saved,
+            i.days_off.len(),
+            i.make_up_working_days.len()
+        ),
+        (true, true) => format!(
+            "已替换：{}（共 {} 天放假，{} 天调休上班）",
+            i.saved,
+            i.days_off.len(),
+            i.make_up_working_days.len()
+        ),
+        (false, false) => format!(
+            "Saved {} ({} days off, {} make-up working days)",
+            i.saved,
+            i.days_off.len(),
+            i.make_up_working_days.len()
+        ),
+        (false, true) => format!(
+            "Replaced {} ({} days off, {} make-up working days)",
+            i.saved,
+            i.days_off.len(),
+            i.make_up_working_days.len()
+        ),
     });
     lines.join("\n")
 }

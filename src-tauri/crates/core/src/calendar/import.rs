@@ -37,7 +37,11 @@ pub fn user_file_exists(user_dir: &Path, year: i32) -> bool {
 /// The calendar as it would be with `notice` saved: the built-in files, the user folder, and
 /// this year's file in place of any other for that year. Any problem the loader would report
 /// is an error, so nothing unreadable is ever written.
-pub fn calendar_with(user_dir: &Path, notice: &ParsedNotice, checked: NaiveDate) -> Result<Calendar> {
+pub fn calendar_with(
+    user_dir: &Path,
+    notice: &ParsedNotice,
+    checked: NaiveDate,
+) -> Result<Calendar> {
     let mut files = rules::load(Some(user_dir))?;
     let path = format!("calendar/{}.toml", notice.year);
     let file = RuleFile {
@@ -53,7 +57,11 @@ pub fn calendar_with(user_dir: &Path, notice: &ParsedNotice, checked: NaiveDate)
 }
 
 /// Checks and writes `notice` as `calendar/YYYY.toml` under `user_dir`; `checked` is today.
-pub fn save_notice(user_dir: &Path, notice: &ParsedNotice, checked: NaiveDate) -> Result<SavedNotice> {
+pub fn save_notice(
+    user_dir: &Path,
+    notice: &ParsedNotice,
+    checked: NaiveDate,
+) -> Result<SavedNotice> {
     calendar_with(user_dir, notice, checked)?;
     let path = user_file(user_dir, notice.year);
     let dir = path
@@ -99,7 +107,11 @@ pub fn to_toml(n: &ParsedNotice, checked: NaiveDate) -> String {
         n.date,
     );
     for h in &n.holidays {
-        let makeup: Vec<String> = h.makeup_workdays.iter().map(|d| format!("\"{d}\"")).collect();
+        let makeup: Vec<String> = h
+            .makeup_workdays
+            .iter()
+            .map(|d| format!("\"{d}\""))
+            .collect();
         out.push_str(&format!(
             "\n[[holiday]]\nid = {}\nname = {{ zh = {}, en = {} }}\noff_from = \"{}\"\noff_to = \"{}\"\nmakeup_workdays = [{}]\n",
             quoted(&h.id),

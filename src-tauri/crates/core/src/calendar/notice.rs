@@ -119,7 +119,10 @@ pub fn parse_notice(text: &str, year: Option<i32>) -> Result<ParsedNotice> {
         holidays.push(Holiday {
             id,
             name: Text::new(item.name.clone(), en),
-            off_from: *parsed.off.first().expect("an item without days off is an error"),
+            off_from: *parsed
+                .off
+                .first()
+                .expect("an item without days off is an error"),
             off_to: *parsed.off.last().expect("checked"),
             makeup_workdays: makeup,
         });
@@ -253,7 +256,10 @@ fn title_and_year(
 
 fn document_number(lines: &[String]) -> Option<String> {
     static DOC: OnceLock<Regex> = OnceLock::new();
-    let doc = re(&DOC, r"国办发明电\s*[〔\[(［]\s*(\d{4})\s*[〕\])］]\s*(\d+)\s*号");
+    let doc = re(
+        &DOC,
+        r"国办发明电\s*[〔\[(［]\s*(\d{4})\s*[〕\])］]\s*(\d+)\s*号",
+    );
     lines
         .iter()
         .find_map(|l| doc.captures(l))
@@ -263,7 +269,10 @@ fn document_number(lines: &[String]) -> Option<String> {
 /// The signature date: the last line that is only a date, "2024年11月12日".
 fn notice_date(lines: &[String]) -> Result<NaiveDate> {
     static DATE: OnceLock<Regex> = OnceLock::new();
-    let date_re = re(&DATE, r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$");
+    let date_re = re(
+        &DATE,
+        r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$",
+    );
     for (i, l) in lines.iter().enumerate().rev() {
         if let Some(c) = date_re.captures(l) {
             let (y, m, d) = (c[1].parse(), c[2].parse(), c[3].parse());
@@ -294,7 +303,10 @@ fn notice_date(lines: &[String]) -> Result<NaiveDate> {
 /// "。" or an empty line comes.
 fn items(lines: &[String]) -> Result<Vec<Item>> {
     static ITEM: OnceLock<Regex> = OnceLock::new();
-    let item_re = re(&ITEM, r"^\s*[一二三四五六七八九十]+\s*[、.]\s*([^:]{1,30}?)\s*:\s*(.*)$");
+    let item_re = re(
+        &ITEM,
+        r"^\s*[一二三四五六七八九十]+\s*[、.]\s*([^:]{1,30}?)\s*:\s*(.*)$",
+    );
     static NUMBERED: OnceLock<Regex> = OnceLock::new();
     let numbered = re(&NUMBERED, r"^\s*[一二三四五六七八九十]+\s*、");
     let mut out: Vec<Item> = Vec::new();
@@ -312,7 +324,9 @@ fn items(lines: &[String]) -> Result<Vec<Item>> {
             return Err(bad(
                 Some(i + 1),
                 format!("「{l}」看起来是放假条目，但缺少节日名称后的冒号"),
-                format!("“{l}” looks like a holiday item but has no colon after the holiday's name"),
+                format!(
+                    "“{l}” looks like a holiday item but has no colon after the holiday's name"
+                ),
             ));
         } else if l.is_empty() {
             open = false;
@@ -500,10 +514,7 @@ fn read_item(item: &Item, year: i32, notes: &mut Vec<Text>) -> Result<ItemDays> 
     {
         return Err(bad(
             Some(line),
-            format!(
-                "放假日期不连续：{} 是工作日却夹在放假日之间",
-                zh_date(gap)
-            ),
+            format!("放假日期不连续：{} 是工作日却夹在放假日之间", zh_date(gap)),
             format!("the days off are not one range: {gap} is a working day between them"),
         ));
     }

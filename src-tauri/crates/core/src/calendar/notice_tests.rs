@@ -31,7 +31,8 @@ const GOLDEN: &str =
     include_str!("../../../../../tests/fixtures/calendar/chinesecalendar-1.11.0.toml");
 
 fn parsed(year: i32) -> ParsedNotice {
-    parse_notice(notice(year), None).unwrap_or_else(|e| panic!("{year}: {}", e.message(crate::Lang::En)))
+    parse_notice(notice(year), None)
+        .unwrap_or_else(|e| panic!("{year}: {}", e.message(crate::Lang::En)))
 }
 
 fn err_text(e: CoreError) -> String {
@@ -59,10 +60,16 @@ fn every_real_notice_gives_its_year_title_and_date() {
     for (year, date, document) in expected {
         let n = parsed(year);
         assert_eq!(n.year, year);
-        assert_eq!(n.title, format!("国务院办公厅关于{year}年部分节假日安排的通知"));
+        assert_eq!(
+            n.title,
+            format!("国务院办公厅关于{year}年部分节假日安排的通知")
+        );
         assert_eq!(n.date, d(date), "{year}");
         assert_eq!(n.document.as_deref(), document, "{year}");
-        assert!(n.make_up_working_days.iter().all(|x| is_weekend(*x)), "{year}");
+        assert!(
+            n.make_up_working_days.iter().all(|x| is_weekend(*x)),
+            "{year}"
+        );
     }
 }
 
@@ -81,7 +88,11 @@ fn notices_2024_to_2026_equal_the_built_in_calendar_files_day_for_day() {
         }]);
         let mut day = d(&format!("{}-12-01", year - 1));
         while day.year() <= year {
-            assert_eq!(mine.is_working_day(day), built_in.is_working_day(day), "{day}");
+            assert_eq!(
+                mine.is_working_day(day),
+                built_in.is_working_day(day),
+                "{day}"
+            );
             day = day.succ_opt().unwrap();
         }
     }
@@ -138,7 +149,11 @@ fn notices_2020_to_2026_equal_the_chinesecalendar_dataset() {
     assert_eq!(checked, 2557);
     // Every weekday they list as off is one of ours, and every day we list is one of theirs
     // (they also list the weekend joined to 2024's New Year's Day, a rest day either way).
-    assert!(our_off.is_subset(&their_off), "{:?}", our_off.difference(&their_off).collect::<Vec<_>>());
+    assert!(
+        our_off.is_subset(&their_off),
+        "{:?}",
+        our_off.difference(&their_off).collect::<Vec<_>>()
+    );
     let weekdays_off: BTreeSet<_> = their_off.iter().filter(|x| !is_weekend(**x)).collect();
     assert!(weekdays_off.iter().all(|x| our_off.contains(x)));
 }
@@ -167,19 +182,28 @@ fn the_2023_notice_starts_new_years_day_in_the_december_before() {
     let n = parsed(2023);
     let new_year = &n.holidays[0];
     assert_eq!(new_year.id, "2023.new-year");
-    assert_eq!((new_year.off_from, new_year.off_to), (d("2022-12-31"), d("2023-01-02")));
+    assert_eq!(
+        (new_year.off_from, new_year.off_to),
+        (d("2022-12-31"), d("2023-01-02"))
+    );
     // 中秋节、国庆节: 9月29日至10月6日, a range across months.
     let last = n.holidays.last().unwrap();
     assert_eq!(last.id, "2023.mid-autumn-national-day");
     assert_eq!(last.name.en, "Mid-Autumn Festival and National Day");
-    assert_eq!((last.off_from, last.off_to), (d("2023-09-29"), d("2023-10-06")));
+    assert_eq!(
+        (last.off_from, last.off_to),
+        (d("2023-09-29"), d("2023-10-06"))
+    );
     assert_eq!(last.makeup_workdays, vec![d("2023-10-07"), d("2023-10-08")]);
 }
 
 #[test]
 fn an_encouragement_is_a_note_not_a_day_off() {
     let n = parsed(2024);
-    assert!(!n.days_off.contains(&d("2024-02-09")), "除夕 is only encouraged");
+    assert!(
+        !n.days_off.contains(&d("2024-02-09")),
+        "除夕 is only encouraged"
+    );
     assert_eq!(n.notes.len(), 1, "{:?}", n.notes);
     assert!(n.notes[0].zh.contains("第 11 行"), "{}", n.notes[0].zh);
     // 与周末连休: the day itself only.
@@ -191,7 +215,10 @@ fn the_shapes_of_the_brief_read() {
     // A weekday "上班" is a working day anyway: not a make-up day, said in a note.
     let text = "国务院办公厅关于2027年部分节假日安排的通知\n一、元旦：1月1日（周五）至3日（周日）放假调休，共3天。1月4日（周一）上班。\n国务院办公厅\n2026年11月5日\n";
     let n = parse_notice(text, None).unwrap();
-    assert_eq!(n.days_off, vec![d("2027-01-01"), d("2027-01-02"), d("2027-01-03")]);
+    assert_eq!(
+        n.days_off,
+        vec![d("2027-01-01"), d("2027-01-02"), d("2027-01-03")]
+    );
     assert!(n.make_up_working_days.is_empty());
     assert!(n.notes[0].en.contains("2027-01-04"), "{:?}", n.notes);
     // 除夕 as the only annotation, 星期X, and 、 between make-up days.
@@ -199,7 +226,10 @@ fn the_shapes_of_the_brief_read() {
     let n = parse_notice(text, None).unwrap();
     assert_eq!(n.holidays[0].off_from, d("2021-02-11"));
     assert_eq!(n.holidays[0].off_to, d("2021-02-17"));
-    assert_eq!(n.make_up_working_days, vec![d("2021-02-07"), d("2021-02-20")]);
+    assert_eq!(
+        n.make_up_working_days,
+        vec![d("2021-02-07"), d("2021-02-20")]
+    );
 }
 
 #[test]
@@ -209,7 +239,10 @@ fn wrapped_items_commas_and_traditional_characters_read() {
     assert_eq!(n.year, 2025);
     assert_eq!(n.holidays[0].id, "2025.spring-festival");
     assert_eq!(n.holidays[0].name.zh, "春节");
-    assert_eq!(n.holidays[0].makeup_workdays, vec![d("2025-01-26"), d("2025-02-08")]);
+    assert_eq!(
+        n.holidays[0].makeup_workdays,
+        vec![d("2025-01-26"), d("2025-02-08")]
+    );
     assert_eq!(n.holidays[1].id, "2025.national-day-mid-autumn");
     let built_in = Calendar::embedded();
     let schedule = built_in.schedule(2025).unwrap();
@@ -234,13 +267,41 @@ fn mistakes_are_errors_that_name_the_line() {
     let tail = "\n国务院办公厅\n2026年11月5日\n";
     let cases = [
         // The wrong year's weekdays (2026's text under a 2027 title).
-        ("一、元旦：1月1日（周四）至3日（周六）放假调休，共3天。", "第 3 行", "Thursday"),
-        ("一、元旦：1月1日至3日放假，共4天。", "第 3 行", "says 4 days"),
-        ("一、元旦：1月1日至3日放假。1月9日补班。", "第 3 行", "neither"),
-        ("一、元旦：2月30日放假，共1天。", "第 3 行", "not a real date"),
-        ("一、元旦：1月1日放假。\n二、春节：1月1日放假。", "第 4 行", "already"),
-        ("一、元旦：1月4日至6日放假。1月4日（周一）上班。", "第 3 行", "both"),
-        ("一、元旦：1月1日放假，1月5日补休。", "第 3 行", "not one range"),
+        (
+            "一、元旦：1月1日（周四）至3日（周六）放假调休，共3天。",
+            "第 3 行",
+            "Thursday",
+        ),
+        (
+            "一、元旦：1月1日至3日放假，共4天。",
+            "第 3 行",
+            "says 4 days",
+        ),
+        (
+            "一、元旦：1月1日至3日放假。1月9日补班。",
+            "第 3 行",
+            "neither",
+        ),
+        (
+            "一、元旦：2月30日放假，共1天。",
+            "第 3 行",
+            "not a real date",
+        ),
+        (
+            "一、元旦：1月1日放假。\n二、春节：1月1日放假。",
+            "第 4 行",
+            "already",
+        ),
+        (
+            "一、元旦：1月4日至6日放假。1月4日（周一）上班。",
+            "第 3 行",
+            "both",
+        ),
+        (
+            "一、元旦：1月1日放假，1月5日补休。",
+            "第 3 行",
+            "not one range",
+        ),
         ("一、元旦：3月5日至2日放假。", "第 3 行", "before the start"),
         ("一、元旦：不放假。", "第 3 行", "no days off"),
         ("一、元旦 1月1日放假。", "第 3 行", "no colon"),
@@ -279,7 +340,11 @@ fn the_saved_file_is_the_format_of_rules_calendar_and_counts_everywhere() {
             text: text.clone(),
             from_user: true,
         }];
-        assert!(check(&files).is_empty(), "{year}: {:#?}\n{text}", check(&files));
+        assert!(
+            check(&files).is_empty(),
+            "{year}: {:#?}\n{text}",
+            check(&files)
+        );
         let cal = Calendar::from_rules(&files).unwrap();
         assert_eq!(
             cal.schedule(year).unwrap().holidays,
@@ -288,7 +353,10 @@ fn the_saved_file_is_the_format_of_rules_calendar_and_counts_everywhere() {
     }
     let n = parse_notice(TEST_2027, None).unwrap();
     let before = Calendar::for_user(dir.path()).unwrap();
-    assert_eq!(before.add_working_days(d("2026-12-28"), 5).calendar, CalendarKind::Estimated);
+    assert_eq!(
+        before.add_working_days(d("2026-12-28"), 5).calendar,
+        CalendarKind::Estimated
+    );
     let saved = save_notice(dir.path(), &n, checked).unwrap();
     assert!(!saved.replaced);
     assert_eq!(saved.saved, user_file(dir.path(), 2027).to_string_lossy());
@@ -304,8 +372,14 @@ fn the_saved_file_is_the_format_of_rules_calendar_and_counts_everywhere() {
         .collect();
     assert_eq!(names, ["2027.toml"]);
     let text = std::fs::read_to_string(user_file(dir.path(), 2027)).unwrap();
-    assert!(text.contains("title = \"国务院办公厅关于2027年部分节假日安排的通知\""), "{text}");
-    assert!(text.contains("[[holiday]]\nid = \"2027.spring-festival\""), "{text}");
+    assert!(
+        text.contains("title = \"国务院办公厅关于2027年部分节假日安排的通知\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("[[holiday]]\nid = \"2027.spring-festival\""),
+        "{text}"
+    );
     assert!(calendar_with(dir.path(), &n, checked).is_ok());
 }
 
@@ -321,5 +395,8 @@ fn a_notice_the_loader_would_refuse_is_not_saved_and_the_old_file_stays() {
     bad.holidays[0].off_from = d("2026-10-01");
     let e = save_notice(dir.path(), &bad, checked).unwrap_err();
     assert_eq!(e.exit_code(), 2, "{e}");
-    assert_eq!(std::fs::read_to_string(user_file(dir.path(), 2027)).unwrap(), before);
+    assert_eq!(
+        std::fs::read_to_string(user_file(dir.path(), 2027)).unwrap(),
+        before
+    );
 }

@@ -95,7 +95,11 @@ fn counted(conn: &Connection, now: &Timestamp, cal: &Calendar) -> Result<Vec<Cou
         };
         let start = time::from_stored(&case.occurred_at)?.date_naive();
         let route = route::route_for(kind);
-        for (step, due) in route.steps.iter().zip(route::with_due_dates(&route, cal, start)) {
+        for (step, due) in route
+            .steps
+            .iter()
+            .zip(route::with_due_dates(&route, cal, start))
+        {
             for (i, d) in due.deadlines.iter().enumerate() {
                 out.push(Counted {
                     key: format!("ladder:{}:{}", step.id, i),
@@ -112,4 +116,87 @@ fn counted(conn: &Connection, now: &Timestamp, cal: &Calendar) -> Result<Vec<Cou
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calendar::{import::to_toml, parse_notice};
+    use crate::cases::test_support::t;
+    use crate::cases::{add_follow_up, create_case, NewCase, NewFollowUp};
+    use crate::money::Money;
+    use crate::rules::{self, RuleFile};
+    use crate::store::Store;
+
+    fn with_2027() -> Calendar {
+        let notice = parse_notice(
+            include_str!("../../../../../tests/fixtures/calendar/test-2027.txt"),
+            None,
+        )
+        .unwrap();
+        let mut files = rules::embedded();
+        files.push(RuleFile {
+            path: "calendar/2027.toml".into(),
+            text: to_toml(&notice, NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()),
+            from_user: true,
+        });
+        Calendar::from_rules(&files).unwrap()
+    }
+
+    /// Ten working days from Friday 18 December 2026 end on Friday 1 January 2027 while 2027 is
+    /// unknown, and on Monday 4 January once its New Year's Day is: listed as moved, official.
+    #[test]
+    fn a_new_year_moves_a_follow_up_into_2027_and_nothing_else_of_a_closed_case() {
+        let mut store = Store::open_in_memory().unwrap();
+        let now = t("2026-12-20 10:00");
+        for platform in ["某某商城", "已结案平台"] {
+            let new = NewCase {
+                platform: platform.into(),
+                amount: Money::parse_amount("860").unwrap(),
+                occurred: t("2026-12-18 10:00"),
+                summary: "退款未到".into(),
+                account: String::new(),
+                message: String::new(),
+                diagnosis: None,
+            };
+            store
+                .transaction(|tx| {
+                    let case = create_case(tx, &new, &now)?;
+                    let follow = NewFollowUp {
+                        body: "12315".into(),
+                        reference: String::new(),
+                        filed_at: t("2026-12-18 10:00"),
+                        working_days: 10,
+                    };
+                    add_follow_up(tx, case.id, &follow, &Calendar::embedded(), &now)
+                })
+                .unwrap();
+        }
+        store
+            .transaction(|tx| crate::cases::set_status(tx, 2, CaseStatus::Closed, &now))
+            .unwrap();
+        let moved =
+            deadline_changes(store.conn(), &now, &Calendar::embedded(), &with_2027()).unwrap();
+        let follow: Vec<&DeadlineChange> = moved
+            .iter()
+            .filter(|m| m.what.zh.starts_with("跟进"))
+            .collect();
+        assert_eq!(follow.len(), 1, "{moved:#?}");
+        assert_eq!(follow[0].case_id, 1);
+        assert_eq!(
+            (follow[0].before.as_str(), follow[0].after.as_str()),
+            ("2027-01-01", "2027-01-04")
+        );
+        assert_eq!(follow[0].before_calendar, CalendarKind::Estimated);
+        assert_eq!(follow[0].after_calendar, CalendarKind::Official);
+        assert!(
+            moved.iter().all(|m| m.case_id == 1),
+            "closed cases are left out"
+        );
+        // The same calendar twice moves nothing.
+        let cal = with_2027();
+        assert!(deadline_changes(store.conn(), &now, &cal, &cal)
+            .unwrap()
+            .is_empty());
+    }
 }

@@ -459,7 +459,9 @@ pub fn list_follow_ups(
         let (id, case_id, body, reference, filed_at, deadline_working_days, done_at) = row?;
         let filed = local_date(&time::from_stored(&filed_at)?);
         let days = u32::try_from(deadline_working_days).map_err(|_| {
-            CoreError::Internal(format!("stored deadline {deadline_working_days} working days"))
+            CoreError::Internal(format!(
+                "stored deadline {deadline_working_days} working days"
+            ))
         })?;
         let counted = cal.add_working_days(filed, days);
         let due_date = counted.due;

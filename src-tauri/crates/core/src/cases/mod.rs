@@ -15,13 +15,13 @@ pub mod promises;
 pub mod rules_check;
 pub mod types;
 
+pub use deadlines::{deadline_changes, DeadlineChange};
 pub use log::{
     add_contact, add_event, add_follow_up, due_items, escalation, list_contacts, list_events,
     list_follow_ups, mark_follow_up_done, mark_promise_kept, preview_follow_up, reopen_follow_up,
     Contact, DueItem, DueKind, EscalationAdvice, FollowUp, FollowUpPreview, NewContact, NewEvent,
     NewFollowUp, TimelineEvent,
 };
-pub use deadlines::{deadline_changes, DeadlineChange};
 pub use types::{CaseStatus, Channel, Stage, Tier};
 
 use crate::calendar::Calendar;
