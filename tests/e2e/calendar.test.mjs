@@ -45,6 +45,7 @@ describe("calendar: add next year's holiday schedule from the State Council noti
     await s.waitForText("[data-testid=followup-list]", "2027-01-01");
     await s.find("[data-testid=followup-list] [data-testid=estimated]");
     assert.match(await s.text("[data-testid=followup-list]"), /估算/);
+    await s.screenshot(join(SHOTS, "zh", "followup-estimated.png"));
   });
 
   it("reads the pasted notice into a 12-month grid, saves it beside the database, and shows what moved", async () => {
@@ -74,6 +75,7 @@ describe("calendar: add next year's holiday schedule from the State Council noti
     assert.equal(await kind("2027-02-13"), "weekend");
     assert.equal(await kind("2027-03-01"), "work");
     assert.equal(await s.exec("return document.querySelectorAll('[data-testid=calendar-grid] table').length"), 12);
+    await s.exec("document.querySelector('[data-testid=calendar-grid]').scrollIntoView({ block: 'center' })");
     await s.screenshot(join(SHOTS, "zh", "knowledge-calendar-preview.png"));
 
     await s.click("[data-testid=calendar-save]");
@@ -81,6 +83,7 @@ describe("calendar: add next year's holiday schedule from the State Council noti
     const moved = await s.text("[data-testid=calendar-moved]");
     assert.match(moved, /12315/);
     assert.match(moved, /2027-01-01\s*→\s*2027-01-04/);
+    await s.exec("document.querySelector('[data-testid=calendar-saved]').scrollIntoView({ block: 'center' })");
     await s.screenshot(join(SHOTS, "zh", "knowledge-calendar-saved.png"));
     const file = join(home.dir, "rules", "calendar", "2027.toml");
     assert.ok(existsSync(file), `saved beside the database: ${file}`);
@@ -128,6 +131,7 @@ describe("calendar: add next year's holiday schedule from the State Council noti
     await s.setValue("[data-testid=calendar-notice]", NOTICE);
     await s.click("[data-testid=calendar-check]");
     await s.waitForText("[data-testid=calendar-summary]", "2027: 28 days off, 5 make-up working days");
+    await s.exec("document.querySelector('[data-testid=calendar-preview]').scrollIntoView()");
     await s.screenshot(join(SHOTS, "en", "knowledge-calendar-preview.png"));
   });
 });
