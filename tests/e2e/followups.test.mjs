@@ -70,7 +70,7 @@ describe("follow-ups: chase a complaint when the body's deadline comes", () => {
     await s.click("[data-testid=followup-submit]");
     await s.waitForText("[data-testid=followup-clock]", "还剩 10 个工作日");
     const dueOn = sql(home.db, "SELECT due_on FROM follow_ups");
-    assert.ok(preview.includes(dueOn), `preview “${preview}” names the stored due day ${dueOn}`);
+    assert.ok(preview.includes(dueOn), `preview “${preview}” names the due day counted when added, ${dueOn}`);
     assert.equal(sql(home.db, "SELECT body || '|' || reference || '|' || deadline_working_days FROM follow_ups"),
       "12315|TS2026-0042|10");
     await s.noToasts();
@@ -84,7 +84,15 @@ describe("follow-ups: chase a complaint when the body's deadline comes", () => {
 
   it("lists the follow-up on Home once due, with the app still working under Xvfb", async () => {
     const s = app.session;
-    sql(home.db, `UPDATE follow_ups SET due_on = '${shanghaiDate(0)}'`);
+    // The due day is derived from the filing day on every read (a calendar year added later
+    // moves it): move the filing day back to the latest day whose 10 working days end by today
+    // (so no working day is left between the due day and today: due now, not late).
+    let filed = null;
+    for (let back = 10; back <= 40 && filed === null; back++) {
+      const due = JSON.parse(cli("deadline", "--from", shanghaiDate(back), "--working-days", "10")).due;
+      if (due <= shanghaiDate(0)) filed = shanghaiDate(back);
+    }
+    sql(home.db, `UPDATE follow_ups SET filed_at = '${filed}T10:00:00+08:00'`);
     await s.go("#/cases");
     await s.go("#/");
     await s.waitForText("[data-testid=home-due]", "某某理财：12315 的处理期限（10 个工作日）已到");

@@ -1,11 +1,14 @@
-//! Working-day clocks and where to complain.
+//! Working-day clocks, the calendar's years (and adding next year's from the notice), and
+//! where to complain.
 
 use crate::state::AppState;
+use serde::Serialize;
 use tauri::State;
-use tixian_core::calendar::DueDate;
+use tixian_core::calendar::{self, import, Calendar, DueDate, ParsedNotice, SavedNotice};
+use tixian_core::cases::{self, DeadlineChange};
 use tixian_core::ledger::PlatformKind;
 use tixian_core::route::{self, RouteView};
-use tixian_core::{time, ApiError, CoreError, Lang};
+use tixian_core::{time, ApiError, CoreError, Lang, Text};
 
 /// The due date `n` working days (or calendar days, Civil Code Art. 203) after `from`.
 #[tauri::command]
@@ -50,5 +53,109 @@ pub fn route_view(
             None => None,
         };
         Ok(RouteView::new(&route, lang, due.as_deref()))
+    })
+}
+
+/// A year the calendar knows, with the notice it comes from.
+#[derive(Serialize, specta::Type)]
+pub struct CalendarYear {
+    pub year: i32,
+    pub title: String,
+    pub date: String,
+    /// Added by the user (a file in the rule folder beside the database), not built in.
+    pub from_user: bool,
+}
+
+/// The years with a published holiday schedule, the user's own included.
+#[tauri::command]
+#[specta::specta]
+pub fn calendar_years(state: State<'_, AppState>) -> Result<Vec<CalendarYear>, ApiError> {
+    state.with(|_| {
+        let calendar = state.calendar()?;
+        let dir = state.user_rules();
+        Ok(calendar
+            .known_years()
+            .into_iter()
+            .filter_map(|year| calendar.schedule(year))
+            .map(|s| CalendarYear {
+                year: s.year,
+                title: s.notice.title.clone(),
+                date: s.notice.date.clone(),
+                from_user: import::user_file_exists(&dir, s.year),
+            })
+            .collect())
+    })
+}
+
+/// A pasted notice, read and checked as it would be saved, for the user to look over.
+#[derive(Serialize, specta::Type)]
+pub struct CalendarPreview {
+    pub notice: ParsedNotice,
+    /// The user already has a file for this year (saving replaces it, after asking).
+    pub user_file_exists: bool,
+    /// The year is built into the app (a saved file takes its place).
+    pub built_in: bool,
+}
+
+/// Reads the State Council notice `text` (`year` when it has no title) without saving.
+#[tauri::command]
+#[specta::specta]
+pub fn calendar_preview(
+    state: State<'_, AppState>,
+    text: String,
+    year: Option<i32>,
+) -> Result<CalendarPreview, ApiError> {
+    state.with(|_| {
+        let notice = calendar::parse_notice(&text, year)?;
+        let dir = state.user_rules();
+        import::calendar_with(&dir, &notice, time::now().date_naive())
+            .map_err(|e| e.field("notice"))?;
+        Ok(CalendarPreview {
+            user_file_exists: import::user_file_exists(&dir, notice.year),
+            built_in: Calendar::embedded().schedule(notice.year).is_some(),
+            notice,
+        })
+    })
+}
+
+/// What saving a notice did: the file, and the open cases' deadlines it moved.
+#[derive(Serialize, specta::Type)]
+pub struct CalendarSaved {
+    pub saved: SavedNotice,
+    pub moved: Vec<DeadlineChange>,
+}
+
+/// Saves the notice `text` as `calendar/YYYY.toml` beside the database. An existing file of
+/// the user's for that year is replaced only with `replace` (the UI asks first).
+#[tauri::command]
+#[specta::specta]
+pub fn calendar_save(
+    state: State<'_, AppState>,
+    text: String,
+    year: Option<i32>,
+    replace: bool,
+) -> Result<CalendarSaved, ApiError> {
+    let now = time::now();
+    state.with(|s| {
+        let notice = calendar::parse_notice(&text, year)?;
+        let dir = state.user_rules();
+        if import::user_file_exists(&dir, notice.year) && !replace {
+            return Err(CoreError::Conflict {
+                field: "replace".into(),
+                message: Text::new(
+                    format!("{} 年已有你添加的放假安排；确认后才会替换", notice.year),
+                    format!(
+                        "you already added a schedule for {}; confirm to replace it",
+                        notice.year
+                    ),
+                ),
+            });
+        }
+        let before = state.calendar()?;
+        let saved = calendar::save_notice(&dir, &notice, now.date_naive())
+            .map_err(|e| e.field("notice"))?;
+        let after = state.calendar()?;
+        let moved = cases::deadline_changes(s.conn(), &now, &before, &after)?;
+        Ok(CalendarSaved { saved, moved })
     })
 }

@@ -43,4 +43,8 @@ export const api = {
     unwrap(await commands.deadline(from, workingDays, days)),
   routeView: async (kind: PlatformKind, from: string | null, lang: Lang) =>
     unwrap(await commands.routeView(kind, from, lang)),
+  calendarYears: async () => unwrap(await commands.calendarYears()),
+  calendarPreview: async (text: string, year: number | null) => unwrap(await commands.calendarPreview(text, year)),
+  calendarSave: async (text: string, year: number | null, replace: boolean) =>
+    unwrap(await commands.calendarSave(text, year, replace)),
 };

@@ -49,6 +49,15 @@ export const commands = {
 	deadline: (from: string, workingDays: number | null, days: number | null) => typedError<DueDate, ApiError>(__TAURI_INVOKE("deadline", { from, workingDays, days })),
 	/**  The escalation ladder for a platform kind, with each step's due dates from `from`. */
 	routeView: (kind: PlatformKind, from: string | null, lang: Lang) => typedError<RouteView, ApiError>(__TAURI_INVOKE("route_view", { kind, from, lang })),
+	/**  The years with a published holiday schedule, the user's own included. */
+	calendarYears: () => typedError<CalendarYear[], ApiError>(__TAURI_INVOKE("calendar_years")),
+	/**  Reads the State Council notice `text` (`year` when it has no title) without saving. */
+	calendarPreview: (text: string, year: number | null) => typedError<CalendarPreview, ApiError>(__TAURI_INVOKE("calendar_preview", { text, year })),
+	/**
+	 *  Saves the notice `text` as `calendar/YYYY.toml` beside the database. An existing file of
+	 *  the user's for that year is replaced only with `replace` (the UI asks first).
+	 */
+	calendarSave: (text: string, year: number | null, replace: boolean) => typedError<CalendarSaved, ApiError>(__TAURI_INVOKE("calendar_save", { text, year, replace })),
 	listCases: () => typedError<CaseRow[], ApiError>(__TAURI_INVOKE("list_cases")),
 	newCase: (input: NewCaseInput) => typedError<Case, ApiError>(__TAURI_INVOKE("new_case", { input })),
 	caseDetail: (id: number) => typedError<CaseDetail, ApiError>(__TAURI_INVOKE("case_detail", { id })),
@@ -233,6 +242,30 @@ export type CalendarKind =
 /**  Some year in the span has none yet: counted on weekends only, holidays unknown. */
 "estimated";
 
+/**  A pasted notice, read and checked as it would be saved, for the user to look over. */
+export type CalendarPreview = {
+	notice: ParsedNotice,
+	/**  The user already has a file for this year (saving replaces it, after asking). */
+	user_file_exists: boolean,
+	/**  The year is built into the app (a saved file takes its place). */
+	built_in: boolean,
+};
+
+/**  What saving a notice did: the file, and the open cases' deadlines it moved. */
+export type CalendarSaved = {
+	saved: SavedNotice,
+	moved: DeadlineChange[],
+};
+
+/**  A year the calendar knows, with the notice it comes from. */
+export type CalendarYear = {
+	year: number,
+	title: string,
+	date: string,
+	/**  Added by the user (a file in the rule folder beside the database), not built in. */
+	from_user: boolean,
+};
+
 /**  A stored case. */
 export type Case = {
 	id: number,
@@ -386,6 +419,19 @@ export type CountedFrom =
 "start" | 
 /**  From the previous deadline of the same step (e.g. 12315 mediation runs from acceptance). */
 "previous";
+
+/**  One deadline of an open case whose date differs between the two calendars. */
+export type DeadlineChange = {
+	case_id: number,
+	platform: string,
+	/**  What the deadline is ("跟进：12315", or the ladder step's body and deadline). */
+	what: Text,
+	/**  `YYYY-MM-DD` on the calendar before, and after. */
+	before: string,
+	after: string,
+	before_calendar: CalendarKind,
+	after_calendar: CalendarKind,
+};
 
 export type DeadlineDue = {
 	what: Text,
@@ -612,8 +658,14 @@ export type FollowUp = {
 	reference: string,
 	filed_at: string,
 	deadline_working_days: number,
-	/**  The day to chase if nothing came back (YYYY-MM-DD). */
+	/**
+	 *  The day to chase if nothing came back (YYYY-MM-DD): `deadline_working_days` working
+	 *  days after the filing day, counted on the calendar at every read (never stored), so a
+	 *  year's schedule added later moves it.
+	 */
 	due_on: string,
+	/**  `estimated` when a year up to `due_on` has no published holiday schedule yet. */
+	calendar: CalendarKind,
 	done_at: string | null,
 	/**  Working days from today to `due_on` (negative when past), as of `now`. */
 	working_days_left: number,
@@ -636,6 +688,8 @@ export type FollowUpInput = {
 export type FollowUpPreview = {
 	/**  The day to chase (YYYY-MM-DD): `working_days` working days after the filing day. */
 	due_on: string,
+	/**  `estimated` when a year up to `due_on` has no published holiday schedule yet. */
+	calendar: CalendarKind,
 	/**  Working days from today to `due_on` (negative when already past). */
 	working_days_left: number,
 	/**  `due_on` is today or earlier: it would show on Home at once. */
@@ -666,6 +720,15 @@ export type HealthSeries = {
 export type HealthSettings = {
 	monthly_spending: string | null,
 	outside_money: string | null,
+};
+
+/**  One holiday of the notice: its days off (inclusive range) and make-up working days. */
+export type Holiday = {
+	id: string,
+	name: Text,
+	off_from: string,
+	off_to: string,
+	makeup_workdays: string[],
 };
 
 /**  A holiday met on the way to a due date: its days off and make-up days inside the span. */
@@ -794,6 +857,11 @@ export type Letter = {
 	attachments: LetterAttachment[],
 	/**  The demand's deadline (YYYY-MM-DD): `deadline_working_days` working days after today. */
 	deadline: string,
+	/**
+	 *  `estimated` when a year up to the deadline has no published holiday schedule yet (the
+	 *  text then says so beside the date).
+	 */
+	deadline_calendar: CalendarKind,
 	deadline_working_days: number,
 	text: string,
 	sources: LetterSource[],
@@ -895,6 +963,24 @@ export type NewPlatform = {
 	name: string,
 	kind: PlatformKind,
 	note?: string,
+};
+
+/**  One notice, parsed: the year's holidays and where they come from. */
+export type ParsedNotice = {
+	year: number,
+	/**  "国务院办公厅关于YYYY年部分节假日安排的通知". */
+	title: string,
+	/**  国办发明电〔YYYY〕N号, when the text carries it. */
+	document: string | null,
+	/**  The notice's date (its signature line), `YYYY-MM-DD`. */
+	date: string,
+	holidays: Holiday[],
+	/**  Every day off, weekends inside the ranges included, ascending. */
+	days_off: string[],
+	/**  Weekend days worked (调休上班), ascending. */
+	make_up_working_days: string[],
+	/**  What was read but not counted (an encouragement, a working day that is one anyway). */
+	notes: Text[],
 };
 
 /**  One pattern that fired. */
@@ -1022,6 +1108,11 @@ export type PromiseProposal = {
 	limit: string,
 	basis: DueBasis,
 	due: string,
+	/**
+	 *  `estimated` when the due time was counted on the calendar (working days, calendar days,
+	 *  end of the week) over a year without a published holiday schedule.
+	 */
+	calendar: CalendarKind,
 };
 
 export type Readiness = {
@@ -1128,6 +1219,15 @@ export type RuleSnapshot = {
 	saved_at: string,
 	sha256: string,
 	text: string,
+};
+
+/**  Where a notice was saved. */
+export type SavedNotice = {
+	year: number,
+	/**  The file written, `<rules>/calendar/YYYY.toml`. */
+	saved: string,
+	/**  An earlier file of the user's for that year was replaced. */
+	replaced: boolean,
 };
 
 export type Signal = {

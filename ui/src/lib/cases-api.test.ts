@@ -13,6 +13,7 @@ describe("case helpers", () => {
     const p: PromiseProposal = {
       at: "2026-11-20T14:02:00+08:00", channel: "chat", agent: "小王", said: "3个工作日内处理完毕",
       promise: "3个工作日内处理完毕", limit: "3个工作日内", basis: "working_days", due: "2026-11-25T14:02:00+08:00",
+      calendar: "official",
     };
     expect(proposalToContact(p)).toEqual({
       at: p.at, channel: "chat", agent: "小王", said: "", promise: p.promise, due: p.due, outcome: "",

@@ -39,6 +39,9 @@ enum Command {
     Balance(commands::balance::BalanceArgs),
     /// Due date under Chinese working-day rules: tixian deadline --from DATE (--working-days N | --days N).
     Deadline(commands::deadline::DeadlineArgs),
+    /// Working-day calendars: tixian calendar import NOTICE.txt [--year YYYY] (next year's holidays).
+    #[command(subcommand)]
+    Calendar(commands::calendar::CalendarCommand),
     /// Where to complain, step by step: tixian route KIND [--from DATE].
     Route(commands::route::RouteArgs),
     /// Complaint cases: timeline, evidence, customer-service log, letters.
@@ -85,16 +88,17 @@ impl Ctx {
         Store::open(&self.db_path())
     }
 
+    /// The user's rule folder: `rules/` beside the database this run uses, where a calendar
+    /// year the user imports is saved and from where every deadline counts it.
+    pub fn user_rules(&self) -> PathBuf {
+        tixian_core::rules::user_dir_beside(&self.db_path())
+    }
+
     /// The database file this run uses (`--db`, `TIXIAN_DB` or the default).
     pub fn db_path(&self) -> PathBuf {
         self.db
             .clone()
             .unwrap_or_else(tixian_core::store::default_db_path)
-    }
-
-    /// The user's rule folder: beside the database, as the app has it (so `--db` moves it too).
-    pub fn rules_dir(&self) -> PathBuf {
-        tixian_core::rules::user_dir_beside(&self.db_path())
     }
 }
 
@@ -130,6 +134,7 @@ fn main() -> ExitCode {
         Command::Platform(cmd) => commands::platform::run(&ctx, cmd),
         Command::Balance(args) => commands::balance::run(&ctx, args),
         Command::Deadline(args) => commands::deadline::run(&ctx, args),
+        Command::Calendar(cmd) => commands::calendar::run(&ctx, cmd),
         Command::Route(args) => commands::route::run(&ctx, args),
         Command::Case(cmd) => commands::case::run(&ctx, cmd),
         Command::Diagnose(args) => commands::diagnose::run(&ctx, args),

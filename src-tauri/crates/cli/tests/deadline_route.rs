@@ -240,12 +240,12 @@ fn route_bad_input_exits_2_naming_the_argument() {
     assert!(!sb.db().exists());
 }
 
-/// A schedule the user adds to their rule folder (e.g. next year's, once published) counts for
+/// A schedule the user adds to their rule folder beside the database (e.g. next year's, once
+/// published; HOME and XDG_DATA_HOME point elsewhere, so only `--db` decides) counts for
 /// `deadline` and `route --from`; a broken one is refused naming the file, not silently ignored.
 #[test]
 fn deadline_uses_a_calendar_year_from_the_user_rule_folder() {
     let sb = Sandbox::new();
-    // The user rule folder sits beside the database (`--db` moves it), as in the app.
     let folder = sb.path("rules/calendar");
     std::fs::create_dir_all(&folder).unwrap();
     let year_2027 = one_holiday_calendar(
@@ -255,7 +255,13 @@ fn deadline_uses_a_calendar_year_from_the_user_rule_folder() {
         ("2026-12-31", "2027-01-04"),
     );
     std::fs::write(folder.join("2027.toml"), &year_2027).unwrap();
-    let run = |args: &[&str]| sb.cmd(&[&["--json"], args].concat()).output().unwrap();
+    let run = |args: &[&str]| {
+        sb.cmd(&[&["--json"], args].concat())
+            .env("HOME", sb.path("home"))
+            .env("XDG_DATA_HOME", sb.path("data"))
+            .output()
+            .unwrap()
+    };
     let out = run(&["deadline", "--from", "2026-12-28", "--working-days", "5"]);
     assert!(
         out.status.success(),
@@ -289,7 +295,12 @@ fn deadline_uses_a_calendar_year_from_the_user_rule_folder() {
 fn follow_up_deadlines_use_the_user_calendar() {
     let sb = Sandbox::new();
     let run = |args: &[&str]| {
-        let out = sb.cmd(&[&["--json"], args].concat()).output().unwrap();
+        let out = sb
+            .cmd(&[&["--json"], args].concat())
+            .env("HOME", sb.path("home"))
+            .env("XDG_DATA_HOME", sb.path("data"))
+            .output()
+            .unwrap();
         assert!(
             out.status.success(),
             "{}",
@@ -332,7 +343,6 @@ fn follow_up_deadlines_use_the_user_calendar() {
     };
     assert_eq!(left(), 1);
 
-    // The user rule folder sits beside the database (`--db` moves it), as in the app.
     let folder = sb.path("rules/calendar");
     std::fs::create_dir_all(&folder).unwrap();
     std::fs::write(
@@ -347,11 +357,11 @@ fn follow_up_deadlines_use_the_user_calendar() {
     .unwrap();
     assert_eq!(follow_up("金融监管 12363")["due_on"], "2026-11-23");
     assert_eq!(letter()["deadline"], "2026-11-25");
-    assert_eq!(
-        left(),
-        0,
-        "the first follow-up is still due on the 20th, now a day off"
-    );
+    // Due days are derived, never stored: the first follow-up moves to the 23rd as well.
+    let first = run(&["case", "show", "1", "--at", "2026-11-19 12:00"])["follow_ups"][0].clone();
+    assert_eq!(first["body"], "12315");
+    assert_eq!(first["due_on"], "2026-11-23");
+    assert_eq!(left(), 1);
 }
 
 /// A user calendar file for `year` with one holiday `off` (first and last day off) and one

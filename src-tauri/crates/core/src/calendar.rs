@@ -5,13 +5,21 @@
 //! start day is not counted (Art. 201); a period counted in calendar days whose last day is a
 //! statutory holiday or rest day ends on the next working day (Art. 203). A span touching a year
 //! without a published schedule is counted on weekends only and marked
-//! [`CalendarKind::Estimated`], so the app can warn. Next year's schedule is one more data file.
+//! [`CalendarKind::Estimated`], so the app can warn. Next year's schedule is one more data file:
+//! [`notice`] reads it from the State Council notice's text and [`import`] saves it in the
+//! user's rule folder beside the database.
 
 mod check;
+pub mod import;
+pub mod notice;
+#[cfg(test)]
+mod notice_tests;
 #[cfg(test)]
 mod tests;
 
 pub use check::check;
+pub use import::{save_notice, SavedNotice};
+pub use notice::{parse_notice, ParsedNotice};
 
 use crate::lang::Text;
 use crate::rules::RuleFile;
@@ -51,7 +59,7 @@ pub struct Notice {
 }
 
 /// One holiday of the notice: its days off (inclusive range) and make-up working days.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Holiday {
     pub id: String,
@@ -132,6 +140,18 @@ impl Calendar {
             return Ok(Calendar::embedded());
         }
         Calendar::from_rules(&crate::rules::load(Some(user_dir))?)
+    }
+
+    /// The calendar that counts for the database `conn` is open on: the built-in one with the
+    /// rule folder beside that file laid over it (an in-memory database has no folder). Used
+    /// where a query needs deadlines but is handed only the connection (`health`, Home).
+    pub fn for_database(conn: &rusqlite::Connection) -> crate::Result<Calendar> {
+        match conn.path().filter(|p| !p.is_empty()) {
+            Some(path) => {
+                Calendar::for_user(&crate::rules::user_dir_beside(std::path::Path::new(path)))
+            }
+            None => Ok(Calendar::embedded()),
+        }
     }
 
     /// The calendar from the rules built into the binary (a test guarantees they are valid).

@@ -63,7 +63,15 @@ fn shanghai(naive: NaiveDateTime, text: &str, field: &str) -> Result<Timestamp> 
 }
 
 /// The current time in Asia/Shanghai; only the binaries call this, core takes `now` as input.
+/// `TIXIAN_NOW` (a time as `--at` takes it) pins the clock, for end-to-end tests that need a
+/// fixed day (a deadline crossing into a year without a schedule).
 pub fn now() -> Timestamp {
+    if let Some(pinned) = std::env::var("TIXIAN_NOW")
+        .ok()
+        .and_then(|v| parse_time(&v, "TIXIAN_NOW").ok())
+    {
+        return pinned;
+    }
     chrono::Utc::now().with_timezone(&Shanghai).fixed_offset()
 }
 

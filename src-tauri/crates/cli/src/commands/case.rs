@@ -248,7 +248,7 @@ pub fn run(ctx: &Ctx, cmd: CaseCommand) -> Result<ExitCode, CoreError> {
         CaseCommand::Show { id, at } => {
             let at = at_or_now(&at, "--at")?;
             let store = ctx.open_store()?;
-            let calendar = Calendar::for_user(&ctx.rules_dir())?;
+            let calendar = Calendar::for_user(&ctx.user_rules())?;
             let d = cases::detail(store.conn(), id, &at, &calendar)?;
             ctx.out.print(&d, |lang| super::case_text::detail(&d, lang));
         }
@@ -344,7 +344,7 @@ pub fn run(ctx: &Ctx, cmd: CaseCommand) -> Result<ExitCode, CoreError> {
         } => {
             let received = at_or_now(&received, "--received")?;
             let text = read_text(&file)?;
-            let calendar = Calendar::for_user(&ctx.rules_dir())?;
+            let calendar = Calendar::for_user(&ctx.user_rules())?;
             let proposals = find_promises(&text, &received, &calendar);
             let contacts = proposals
                 .iter()
@@ -413,7 +413,7 @@ pub fn run(ctx: &Ctx, cmd: CaseCommand) -> Result<ExitCode, CoreError> {
                 filed_at: time::parse_time(&filed, "--filed")?,
                 working_days,
             };
-            let calendar = Calendar::for_user(&ctx.rules_dir())?;
+            let calendar = Calendar::for_user(&ctx.user_rules())?;
             let mut store = ctx.open_store()?;
             let f = store
                 .transaction(|tx| cases::add_follow_up(tx, id, &new, &calendar, &now))
@@ -526,5 +526,5 @@ fn read_text(file: &str) -> Result<String, CoreError> {
 
 /// The built-in rules with the user's folder laid over them (letters and their calendar).
 fn user_rules(ctx: &Ctx) -> Result<Vec<rules::RuleFile>, CoreError> {
-    Ok(rules::load(Some(&ctx.rules_dir()))?)
+    Ok(rules::load(Some(&ctx.user_rules()))?)
 }

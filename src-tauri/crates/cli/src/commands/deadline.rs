@@ -24,7 +24,7 @@ pub struct DeadlineArgs {
 
 pub fn run(ctx: &Ctx, args: DeadlineArgs) -> Result<ExitCode, CoreError> {
     let from = time::parse_date(&args.from, "--from")?;
-    let calendar = Calendar::for_user(&ctx.rules_dir())?;
+    let calendar = Calendar::for_user(&ctx.user_rules())?;
     let due = match (&args.working_days, &args.days) {
         (Some(n), None) => calendar.add_working_days(from, count(n, "--working-days")?),
         (None, Some(n)) => calendar.add_calendar_days(from, count(n, "--days")?),

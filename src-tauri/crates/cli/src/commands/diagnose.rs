@@ -23,7 +23,7 @@ pub struct DiagnoseArgs {
 
 /// Loads the knowledge base with the user's overrides; broken user rules are bad input.
 pub fn load_kb(ctx: &Ctx, rules: Option<PathBuf>) -> Result<Kb, CoreError> {
-    let dir = rules.unwrap_or_else(|| ctx.rules_dir());
+    let dir = rules.unwrap_or_else(|| ctx.user_rules());
     if !dir.is_dir() {
         return Kb::load(&tixian_core::rules::embedded())
             .map_err(|_| CoreError::Internal("embedded knowledge base is broken".into()));

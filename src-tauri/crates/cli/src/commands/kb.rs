@@ -70,7 +70,7 @@ fn files(ctx: &Ctx, dir: Option<PathBuf>) -> Result<Vec<rules::RuleFile>, CoreEr
             format!("no such folder: {}", d.display()),
         ));
     }
-    let dir = dir.unwrap_or_else(|| ctx.rules_dir());
+    let dir = dir.unwrap_or_else(|| ctx.user_rules());
     Ok(rules::load(Some(&dir))?)
 }
 

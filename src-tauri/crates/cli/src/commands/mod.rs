@@ -3,6 +3,7 @@
 pub mod backup;
 pub mod balance;
 pub mod bundle;
+pub mod calendar;
 pub mod case;
 mod case_text;
 pub mod deadline;

@@ -26,7 +26,7 @@ pub fn run(ctx: &Ctx, args: RouteArgs) -> Result<ExitCode, CoreError> {
         .transpose()?;
     let route = route::route_for(kind);
     let calendar = match from {
-        Some(_) => Some(Calendar::for_user(&ctx.rules_dir())?),
+        Some(_) => Some(Calendar::for_user(&ctx.user_rules())?),
         None => None,
     };
     let due = from

@@ -6,7 +6,7 @@
 
 use super::evidence::{bundle_file_name, EvidenceItem};
 use super::{detail, short_time, CaseDetail, CaseStatus, Tier};
-use crate::calendar::Calendar;
+use crate::calendar::{Calendar, CalendarKind};
 use crate::error::{CoreError, Result};
 use crate::lang::Lang;
 use crate::ledger::{self, PlatformKind};
@@ -159,6 +159,9 @@ pub struct Letter {
     pub attachments: Vec<LetterAttachment>,
     /// The demand's deadline (YYYY-MM-DD): `deadline_working_days` working days after today.
     pub deadline: String,
+    /// `estimated` when a year up to the deadline has no published holiday schedule yet (the
+    /// text then says so beside the date).
+    pub deadline_calendar: CalendarKind,
     pub deadline_working_days: u32,
     pub text: String,
     pub sources: Vec<Source>,
@@ -205,12 +208,13 @@ pub fn write_letter(
                 lang.as_str()
             ))
         })?;
-    let deadline = cal.add_working_days(today, t.deadline_working_days).due;
+    let counted = cal.add_working_days(today, t.deadline_working_days);
+    let deadline = counted.due;
     let addressee =
         (to == Recipient::Regulator).then(|| addressee_for(&book.addressee, kind, lang));
     let core: Vec<&EvidenceItem> = d.evidence.iter().filter(|e| e.tier == Tier::Core).collect();
     let reserve = d.evidence.len() - core.len();
-    let vars = Vars::new(
+    let mut vars = Vars::new(
         d,
         lang,
         today,
@@ -219,6 +223,16 @@ pub fn write_letter(
         addressee.clone().unwrap_or_default(),
         reserve,
     );
+    // A date counted over a year without a published schedule says so beside it, in the
+    // letter and so in the bundle's summary, which is the letter's text.
+    if counted.calendar == CalendarKind::Estimated {
+        let marked = format!(
+            "{}{}",
+            date_text(deadline, lang),
+            estimated_note(&cal.unknown_years(today, deadline), lang)
+        );
+        vars.set("deadline_date", marked);
+    }
     let mut sections = vec![
         LetterSection {
             heading: t.headings[0].clone(),
@@ -289,6 +303,7 @@ pub fn write_letter(
         sections,
         attachments,
         deadline: deadline.to_string(),
+        deadline_calendar: counted.calendar,
         deadline_working_days: t.deadline_working_days,
         text,
         sources: t.sources.clone(),
@@ -327,10 +342,29 @@ pub(crate) fn date_text(d: NaiveDate, lang: Lang) -> String {
     }
 }
 
+/// What follows a date counted over years without a published holiday schedule.
+pub fn estimated_note(years: &[i32], lang: Lang) -> String {
+    let list: Vec<String> = years.iter().map(|y| y.to_string()).collect();
+    match lang {
+        Lang::Zh => format!("（估算：{} 年放假安排尚未公布）", list.join("、")),
+        Lang::En => format!(
+            " (estimated: no holiday schedule for {} yet)",
+            list.join(", ")
+        ),
+    }
+}
+
 /// The values a template can use.
 pub(crate) struct Vars(Vec<(&'static str, String)>);
 
 impl Vars {
+    /// Replaces the value of `key`.
+    pub(crate) fn set(&mut self, key: &str, value: String) {
+        if let Some(slot) = self.0.iter_mut().find(|(k, _)| *k == key) {
+            slot.1 = value;
+        }
+    }
+
     pub(crate) fn new(
         d: &CaseDetail,
         lang: Lang,

@@ -191,3 +191,61 @@ fn three_sentence_statement_says_when_what_and_result() {
     );
     assert!(en.polite_firm.iter().all(|p| !p.text.is_empty()));
 }
+
+/// A letter written on 2026-12-30 asks for an answer in January 2027, a year without a schedule
+/// here: the date says it is estimated, in the letter and in the bundle's summary; once the
+/// year is known (a user file), it is not.
+#[test]
+fn a_deadline_in_a_year_without_a_schedule_says_estimated_in_the_letter_and_the_bundle() {
+    let (store, id) = store_with_case();
+    let at = t("2026-12-30 10:00");
+    let files = rules::embedded();
+    for (lang, mark) in [
+        (Lang::Zh, "（估算：2027 年放假安排尚未公布）"),
+        (Lang::En, " (estimated: no holiday schedule for 2027 yet)"),
+    ] {
+        let l = letter_for_case(store.conn(), id, Recipient::Platform, lang, &at, &files).unwrap();
+        assert_eq!(l.deadline_calendar, CalendarKind::Estimated);
+        assert!(l.text.contains(mark), "{}", l.text);
+        let dir = tempfile::tempdir().unwrap();
+        let input = crate::cases::bundle::bundle_input(
+            store.conn(),
+            id,
+            lang,
+            false,
+            dir.path(),
+            &at,
+            &files,
+        )
+        .unwrap();
+        assert!(
+            input.summary.demand.contains(mark),
+            "{}",
+            input.summary.demand
+        );
+    }
+    let mut with_2027 = files.clone();
+    with_2027.push(rules::RuleFile {
+        path: "calendar/2027.toml".into(),
+        text: crate::calendar::import::to_toml(
+            &crate::calendar::parse_notice(
+                include_str!("../../../../../tests/fixtures/calendar/test-2027.txt"),
+                None,
+            )
+            .unwrap(),
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+        ),
+        from_user: true,
+    });
+    let l = letter_for_case(
+        store.conn(),
+        id,
+        Recipient::Platform,
+        Lang::Zh,
+        &at,
+        &with_2027,
+    )
+    .unwrap();
+    assert_eq!(l.deadline_calendar, CalendarKind::Official);
+    assert!(!l.text.contains("估算"), "{}", l.text);
+}

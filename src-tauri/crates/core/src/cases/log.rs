@@ -5,13 +5,12 @@
 //! becomes the reason offered for the next step on the escalation ladder.
 
 use super::{get_case, optional_text, required_text, short_time, Case, Channel, Stage};
-use crate::calendar::Calendar;
+use crate::calendar::{Calendar, CalendarKind};
 use crate::error::{CoreError, Result};
 use crate::health::local_date;
 use crate::lang::Text;
 use crate::ledger::utc_key;
 use crate::time::{self, Timestamp};
-use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
 
@@ -291,8 +290,12 @@ pub struct FollowUp {
     pub reference: String,
     pub filed_at: String,
     pub deadline_working_days: i64,
-    /// The day to chase if nothing came back (YYYY-MM-DD).
+    /// The day to chase if nothing came back (YYYY-MM-DD): `deadline_working_days` working
+    /// days after the filing day, counted on the calendar at every read (never stored), so a
+    /// year's schedule added later moves it.
     pub due_on: String,
+    /// `estimated` when a year up to `due_on` has no published holiday schedule yet.
+    pub calendar: CalendarKind,
     pub done_at: Option<String>,
     /// Working days from today to `due_on` (negative when past), as of `now`.
     pub working_days_left: i64,
@@ -306,6 +309,8 @@ pub struct FollowUp {
 pub struct FollowUpPreview {
     /// The day to chase (YYYY-MM-DD): `working_days` working days after the filing day.
     pub due_on: String,
+    /// `estimated` when a year up to `due_on` has no published holiday schedule yet.
+    pub calendar: CalendarKind,
     /// Working days from today to `due_on` (negative when already past).
     pub working_days_left: i64,
     /// `due_on` is today or earlier: it would show on Home at once.
@@ -342,11 +347,11 @@ pub fn preview_follow_up(
         ));
     }
     let today = local_date(now);
-    let due = cal
-        .add_working_days(local_date(&new.filed_at), new.working_days)
-        .due;
+    let counted = cal.add_working_days(local_date(&new.filed_at), new.working_days);
+    let due = counted.due;
     Ok(FollowUpPreview {
         due_on: due.to_string(),
+        calendar: counted.calendar,
         working_days_left: cal.working_days_between(today, due),
         due: due <= today,
     })
@@ -361,6 +366,8 @@ pub fn add_follow_up(
     now: &Timestamp,
 ) -> Result<FollowUp> {
     get_case(tx, case_id)?;
+    // The column keeps the due day as first counted (it is NOT NULL since v3); nothing reads
+    // it: every read counts the due day again from filed_at with the current calendar.
     let due_on = preview_follow_up(new, cal, now)?.due_on;
     tx.execute(
         "INSERT INTO follow_ups(case_id, body, reference, filed_at, deadline_working_days, due_on, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -424,7 +431,8 @@ fn stamp(
     Ok(())
 }
 
-/// The case's follow-ups as of `now`; `cal` counts the working days left.
+/// The case's follow-ups as of `now`, soonest due first; `cal` counts each due day from its
+/// filing day (a derived value, so a calendar year added later moves it) and the days left.
 pub fn list_follow_ups(
     conn: &Connection,
     case_id: i64,
@@ -433,7 +441,7 @@ pub fn list_follow_ups(
 ) -> Result<Vec<FollowUp>> {
     let today = local_date(now);
     let mut stmt = conn.prepare(
-        "SELECT id, case_id, body, reference, filed_at, deadline_working_days, due_on, done_at FROM follow_ups WHERE case_id = ?1 ORDER BY due_on, id",
+        "SELECT id, case_id, body, reference, filed_at, deadline_working_days, done_at FROM follow_ups WHERE case_id = ?1 ORDER BY id",
     )?;
     let rows = stmt.query_map([case_id], |r| {
         Ok((
@@ -443,15 +451,20 @@ pub fn list_follow_ups(
             r.get::<_, String>(3)?,
             r.get::<_, String>(4)?,
             r.get::<_, i64>(5)?,
-            r.get::<_, String>(6)?,
-            r.get::<_, Option<String>>(7)?,
+            r.get::<_, Option<String>>(6)?,
         ))
     })?;
     let mut out = Vec::new();
     for row in rows {
-        let (id, case_id, body, reference, filed_at, deadline_working_days, due_on, done_at) = row?;
-        let due_date = NaiveDate::parse_from_str(&due_on, "%Y-%m-%d")
-            .map_err(|e| CoreError::Internal(format!("stored due date “{due_on}”: {e}")))?;
+        let (id, case_id, body, reference, filed_at, deadline_working_days, done_at) = row?;
+        let filed = local_date(&time::from_stored(&filed_at)?);
+        let days = u32::try_from(deadline_working_days).map_err(|_| {
+            CoreError::Internal(format!(
+                "stored deadline {deadline_working_days} working days"
+            ))
+        })?;
+        let counted = cal.add_working_days(filed, days);
+        let due_date = counted.due;
         out.push(FollowUp {
             id,
             case_id,
@@ -461,10 +474,12 @@ pub fn list_follow_ups(
             deadline_working_days,
             working_days_left: cal.working_days_between(today, due_date),
             due: done_at.is_none() && due_date <= today,
-            due_on,
+            due_on: due_date.to_string(),
+            calendar: counted.calendar,
             done_at,
         });
     }
+    out.sort_by(|a, b| a.due_on.cmp(&b.due_on).then(a.id.cmp(&b.id)));
     Ok(out)
 }
 
@@ -499,13 +514,15 @@ pub struct DueItem {
 /// Resolved and closed cases are left out.
 pub fn due_items(conn: &Connection, now: &Timestamp) -> Result<Vec<DueItem>> {
     let mut out = Vec::new();
+    let calendar = Calendar::for_database(conn)?;
     let mut stmt = conn.prepare("SELECT id, platform_name FROM cases WHERE status NOT IN ('resolved', 'closed') ORDER BY id")?;
     let cases: Vec<(i64, String)> = stmt
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
     for (case_id, platform) in cases {
-        // Only whether each is due is read here, which the stored due day decides.
-        for f in list_follow_ups(conn, case_id, now, &Calendar::embedded())?
+        // The due day is counted on the calendar of this database's rule folder, so a year the
+        // user adds moves what is due on Home, in `health` and in the notifications too.
+        for f in list_follow_ups(conn, case_id, now, &calendar)?
             .into_iter()
             .filter(|f| f.due)
         {

@@ -6,6 +6,7 @@
 //! from the caller; nothing here reads the clock.
 
 pub mod bundle;
+pub mod deadlines;
 pub mod evidence;
 pub mod letters;
 pub mod log;
@@ -14,6 +15,7 @@ pub mod promises;
 pub mod rules_check;
 pub mod types;
 
+pub use deadlines::{deadline_changes, DeadlineChange};
 pub use log::{
     add_contact, add_event, add_follow_up, due_items, escalation, list_contacts, list_events,
     list_follow_ups, mark_follow_up_done, mark_promise_kept, preview_follow_up, reopen_follow_up,

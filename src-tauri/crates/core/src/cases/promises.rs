@@ -11,7 +11,7 @@
 //! 本周内 → 18:00 on the week's last working day; 月底 → end of the month's last day.
 
 use super::{Channel, NewContact};
-use crate::calendar::Calendar;
+use crate::calendar::{Calendar, CalendarKind};
 use crate::error::Result;
 use crate::time::{self, Timestamp};
 use chrono::{Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Weekday};
@@ -52,6 +52,9 @@ pub struct PromiseProposal {
     pub limit: String,
     pub basis: DueBasis,
     pub due: String,
+    /// `estimated` when the due time was counted on the calendar (working days, calendar days,
+    /// end of the week) over a year without a published holiday schedule.
+    pub calendar: CalendarKind,
 }
 
 impl PromiseProposal {
@@ -107,6 +110,15 @@ pub fn find_promises(text: &str, received: &Timestamp, cal: &Calendar) -> Vec<Pr
                 } else {
                     found.due
                 };
+                let counted_on_calendar = matches!(
+                    found.basis,
+                    DueBasis::WorkingDays | DueBasis::CalendarDays | DueBasis::EndOfWeek
+                );
+                let calendar = if counted_on_calendar {
+                    cal.kind_for_span(state.at.date_naive(), due.date_naive())
+                } else {
+                    CalendarKind::Official
+                };
                 let proposal = PromiseProposal {
                     at: time::to_rfc3339(&state.at),
                     channel,
@@ -116,6 +128,7 @@ pub fn find_promises(text: &str, received: &Timestamp, cal: &Calendar) -> Vec<Pr
                     limit: found.text,
                     basis: found.basis,
                     due: time::to_rfc3339(&due),
+                    calendar,
                 };
                 if !out
                     .iter()

@@ -343,3 +343,26 @@ fn numbers_parse_in_both_scripts() {
     assert_eq!(num("forty-eight"), Some(48));
     assert_eq!(num("0"), None);
 }
+
+/// A working-day limit counted into 2027 (no schedule built in) is marked estimated; a named
+/// weekday or an hour limit is not counted on the calendar, so it is not.
+#[test]
+fn a_limit_counted_into_a_year_without_a_schedule_is_estimated() {
+    let p = one(
+        "客服：3个工作日内处理",
+        "2026-12-30 10:00",
+        "3个工作日内",
+        "2027-01-04T23:59:59+08:00",
+    );
+    assert_eq!(p.calendar, CalendarKind::Estimated);
+    let p = one(
+        "客服：3个工作日内处理",
+        "2026-11-16 10:00",
+        "3个工作日内",
+        "2026-11-19T23:59:59+08:00",
+    );
+    assert_eq!(p.calendar, CalendarKind::Official);
+    let found = find("客服：24小时内回复您", "2026-12-31 10:00");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].calendar, CalendarKind::Official);
+}

@@ -1,0 +1,188 @@
+//! `tixian calendar import` from the outside: the contract's JSON keys, the file saved in the
+//! rule folder beside `--db` (HOME and XDG_DATA_HOME point elsewhere, so nothing else decides),
+//! deadlines that count it at once, and unreadable notices → exit 2 naming the line, nothing
+//! written.
+
+mod common;
+
+use common::Sandbox;
+use predicates::str::contains;
+use std::path::PathBuf;
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../tests/fixtures/calendar")
+        .join(name)
+}
+
+/// `tixian --db <temp>/tixian.db ARGS` with HOME and XDG_DATA_HOME inside the sandbox.
+fn cmd(sb: &Sandbox, args: &[&str]) -> assert_cmd::Command {
+    let mut c = sb.cmd(args);
+    c.env("HOME", sb.path("home"))
+        .env("XDG_DATA_HOME", sb.path("xdg"));
+    c
+}
+
+fn json(sb: &Sandbox, args: &[&str]) -> serde_json::Value {
+    let out = cmd(sb, &[&["--json"], args].concat()).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn import_saves_the_year_beside_the_database_and_deadlines_count_it() {
+    let sb = Sandbox::new();
+    let notice = fixture("test-2027.txt");
+    let before = json(
+        &sb,
+        &["deadline", "--from", "2026-12-28", "--working-days", "5"],
+    );
+    assert_eq!(before["calendar"], "estimated");
+    assert_eq!(before["due"], "2027-01-04");
+
+    let v = json(&sb, &["calendar", "import", notice.to_str().unwrap()]);
+    assert_eq!(v["year"], 2027);
+    let days_off = v["days_off"].as_array().unwrap();
+    assert_eq!(days_off.len(), 28);
+    assert_eq!(days_off[0], "2027-01-01");
+    assert_eq!(
+        v["make_up_working_days"],
+        serde_json::json!([
+            "2027-02-20",
+            "2027-04-25",
+            "2027-05-08",
+            "2027-09-26",
+            "2027-10-09"
+        ])
+    );
+    let saved = PathBuf::from(v["saved"].as_str().unwrap());
+    assert_eq!(saved, sb.path("rules/calendar/2027.toml"));
+    assert!(saved.is_file());
+    assert_eq!(v["replaced"], false);
+    assert!(!sb.path("xdg").exists() && !sb.path("home").exists());
+    let text = std::fs::read_to_string(&saved).unwrap();
+    assert!(text.starts_with("# 2027 working-day calendar"), "{text}");
+
+    // The saved year counts at once, and kb check (which lays the same folder over) accepts it.
+    let after = json(
+        &sb,
+        &["deadline", "--from", "2026-12-28", "--working-days", "5"],
+    );
+    assert_eq!(after["calendar"], "official");
+    assert_eq!(after["due"], "2027-01-05");
+    cmd(
+        &sb,
+        &["kb", "check", "--rules", sb.path("rules").to_str().unwrap()],
+    )
+    .assert()
+    .success();
+
+    // Again: replaced, said in the text output too.
+    cmd(
+        &sb,
+        &[
+            "--lang",
+            "en",
+            "calendar",
+            "import",
+            notice.to_str().unwrap(),
+        ],
+    )
+    .assert()
+    .success()
+    .stdout(contains("Replaced"))
+    .stdout(contains(
+        "Spring Festival: 2027-02-05 to 2027-02-12; make-up working days 2027-02-20",
+    ));
+}
+
+#[test]
+fn every_real_notice_imports_with_its_own_year() {
+    let sb = Sandbox::new();
+    for year in 2020..=2026 {
+        let file = fixture(&format!("notices/{year}.txt"));
+        let v = json(
+            &sb,
+            &[
+                "calendar",
+                "import",
+                file.to_str().unwrap(),
+                "--year",
+                &year.to_string(),
+            ],
+        );
+        assert_eq!(v["year"], year);
+        assert!(sb.path(&format!("rules/calendar/{year}.toml")).is_file());
+    }
+    // 2026 from the notice equals the built-in 2026: the same Spring Festival deadline.
+    let v = json(
+        &sb,
+        &["deadline", "--from", "2026-02-12", "--working-days", "3"],
+    );
+    assert_eq!(v["due"], "2026-02-24");
+}
+
+#[test]
+fn stdin_works_and_a_wrong_year_or_a_bad_line_exits_2_writing_nothing() {
+    let sb = Sandbox::new();
+    let text = std::fs::read_to_string(fixture("test-2027.txt")).unwrap();
+    cmd(&sb, &["calendar", "import", "-", "--year", "2028"])
+        .write_stdin(text.clone())
+        .assert()
+        .code(2)
+        .stderr(contains("year"))
+        .stderr(contains("2028"));
+    // The wrong weekday on line 8 (1月1日 is a Friday in 2027).
+    let bad = text.replace("1月1日（周五）", "1月1日（周四）");
+    std::fs::write(sb.path("bad.txt"), &bad).unwrap();
+    cmd(
+        &sb,
+        &[
+            "--lang",
+            "en",
+            "calendar",
+            "import",
+            sb.path("bad.txt").to_str().unwrap(),
+        ],
+    )
+    .assert()
+    .code(2)
+    .stderr(contains("bad.txt"))
+    .stderr(contains("line 8"))
+    .stderr(contains("Thursday"));
+    cmd(&sb, &["calendar", "import", "/no/such/notice.txt"])
+        .assert()
+        .code(2)
+        .stderr(contains("notice.txt"));
+    std::fs::write(sb.path("latin1.txt"), [0xC4u8, 0xEA, 0x0A]).unwrap();
+    cmd(
+        &sb,
+        &[
+            "calendar",
+            "import",
+            sb.path("latin1.txt").to_str().unwrap(),
+        ],
+    )
+    .assert()
+    .code(2)
+    .stderr(contains("UTF-8"));
+    cmd(&sb, &["calendar", "import", "-", "--year", "twenty"])
+        .write_stdin(text.clone())
+        .assert()
+        .code(2)
+        .stderr(contains("--year"));
+    assert!(!sb.path("rules").exists(), "nothing written");
+    let v = {
+        let out = cmd(&sb, &["--json", "calendar", "import", "-"])
+            .write_stdin(text)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    assert_eq!(v["year"], 2027);
+}

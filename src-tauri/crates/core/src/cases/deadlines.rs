@@ -1,0 +1,202 @@
+//! The open cases' deadlines on two calendars: what a year's holiday schedule, once added,
+//! moves. Deadlines are derived (follow-ups from their filing day, the ladder from the day it
+//! happened), so this only counts both ways and lists the dates that differ.
+
+use super::{list_cases, list_follow_ups, CaseStatus};
+use crate::calendar::{Calendar, CalendarKind};
+use crate::ledger::{self, PlatformKind};
+use crate::route;
+use crate::time::{self, Timestamp};
+use crate::{Result, Text};
+use chrono::NaiveDate;
+use rusqlite::Connection;
+use serde::Serialize;
+
+/// One deadline of an open case whose date differs between the two calendars.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct DeadlineChange {
+    pub case_id: i64,
+    pub platform: String,
+    /// What the deadline is ("跟进：12315", or the ladder step's body and deadline).
+    pub what: Text,
+    /// `YYYY-MM-DD` on the calendar before, and after.
+    pub before: String,
+    pub after: String,
+    pub before_calendar: CalendarKind,
+    pub after_calendar: CalendarKind,
+}
+
+/// A deadline of one open case: a key to match it on both calendars, its label and its date.
+struct Counted {
+    key: String,
+    case_id: i64,
+    platform: String,
+    what: Text,
+    due: NaiveDate,
+    calendar: CalendarKind,
+}
+
+/// The open cases' deadlines (follow-ups not yet done, the ladder's step deadlines) whose date
+/// is different on `after` than on `before`, in case order.
+pub fn deadline_changes(
+    conn: &Connection,
+    now: &Timestamp,
+    before: &Calendar,
+    after: &Calendar,
+) -> Result<Vec<DeadlineChange>> {
+    let old = counted(conn, now, before)?;
+    let new = counted(conn, now, after)?;
+    Ok(old
+        .into_iter()
+        .zip(new)
+        .filter(|(o, n)| o.key == n.key && o.due != n.due)
+        .map(|(o, n)| DeadlineChange {
+            case_id: o.case_id,
+            platform: o.platform,
+            what: o.what,
+            before: o.due.to_string(),
+            after: n.due.to_string(),
+            before_calendar: o.calendar,
+            after_calendar: n.calendar,
+        })
+        .collect())
+}
+
+fn counted(conn: &Connection, now: &Timestamp, cal: &Calendar) -> Result<Vec<Counted>> {
+    let mut out = Vec::new();
+    for case in list_cases(conn)? {
+        if matches!(case.status, CaseStatus::Resolved | CaseStatus::Closed) {
+            continue;
+        }
+        let mut follow_ups = list_follow_ups(conn, case.id, now, cal)?;
+        // The same order on both calendars, whatever their due days.
+        follow_ups.sort_by_key(|f| f.id);
+        for f in follow_ups.into_iter().filter(|f| f.done_at.is_none()) {
+            out.push(Counted {
+                key: format!("follow_up:{}", f.id),
+                case_id: case.id,
+                platform: case.platform.clone(),
+                what: Text::new(
+                    format!("跟进：{}（{} 个工作日）", f.body, f.deadline_working_days),
+                    format!(
+                        "Follow-up: {} ({} working days)",
+                        f.body, f.deadline_working_days
+                    ),
+                ),
+                due: NaiveDate::parse_from_str(&f.due_on, "%Y-%m-%d")
+                    .map_err(|e| crate::CoreError::Internal(e.to_string()))?,
+                calendar: f.calendar,
+            });
+        }
+        let kind = match case.platform_id {
+            Some(id) => ledger::get_platform(conn, id)?.kind,
+            None => PlatformKind::Other,
+        };
+        let start = time::from_stored(&case.occurred_at)?.date_naive();
+        let route = route::route_for(kind);
+        for (step, due) in route
+            .steps
+            .iter()
+            .zip(route::with_due_dates(&route, cal, start))
+        {
+            for (i, d) in due.deadlines.iter().enumerate() {
+                out.push(Counted {
+                    key: format!("ladder:{}:{}", step.id, i),
+                    case_id: case.id,
+                    platform: case.platform.clone(),
+                    what: Text::new(
+                        format!("投诉路径：{}，{}", step.body.zh, d.what.zh),
+                        format!("Ladder: {}, {}", step.body.en, d.what.en),
+                    ),
+                    due: d.due.due,
+                    calendar: d.due.calendar,
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calendar::{import::to_toml, parse_notice};
+    use crate::cases::test_support::t;
+    use crate::cases::{add_follow_up, create_case, NewCase, NewFollowUp};
+    use crate::money::Money;
+    use crate::rules::{self, RuleFile};
+    use crate::store::Store;
+
+    fn with_2027() -> Calendar {
+        let notice = parse_notice(
+            include_str!("../../../../../tests/fixtures/calendar/test-2027.txt"),
+            None,
+        )
+        .unwrap();
+        let mut files = rules::embedded();
+        files.push(RuleFile {
+            path: "calendar/2027.toml".into(),
+            text: to_toml(&notice, NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()),
+            from_user: true,
+        });
+        Calendar::from_rules(&files).unwrap()
+    }
+
+    /// Ten working days from Friday 18 December 2026 end on Friday 1 January 2027 while 2027 is
+    /// unknown, and on Monday 4 January once its New Year's Day is: listed as moved, official.
+    #[test]
+    fn a_new_year_moves_a_follow_up_into_2027_and_nothing_else_of_a_closed_case() {
+        let mut store = Store::open_in_memory().unwrap();
+        let now = t("2026-12-20 10:00");
+        for platform in ["某某商城", "已结案平台"] {
+            let new = NewCase {
+                platform: platform.into(),
+                amount: Money::parse_amount("860").unwrap(),
+                occurred: t("2026-12-18 10:00"),
+                summary: "退款未到".into(),
+                account: String::new(),
+                message: String::new(),
+                diagnosis: None,
+            };
+            store
+                .transaction(|tx| {
+                    let case = create_case(tx, &new, &now)?;
+                    let follow = NewFollowUp {
+                        body: "12315".into(),
+                        reference: String::new(),
+                        filed_at: t("2026-12-18 10:00"),
+                        working_days: 10,
+                    };
+                    add_follow_up(tx, case.id, &follow, &Calendar::embedded(), &now)
+                })
+                .unwrap();
+        }
+        store
+            .transaction(|tx| crate::cases::set_status(tx, 2, CaseStatus::Closed, &now))
+            .unwrap();
+        let moved =
+            deadline_changes(store.conn(), &now, &Calendar::embedded(), &with_2027()).unwrap();
+        let follow: Vec<&DeadlineChange> = moved
+            .iter()
+            .filter(|m| m.what.zh.starts_with("跟进"))
+            .collect();
+        assert_eq!(follow.len(), 1, "{moved:#?}");
+        assert_eq!(follow[0].case_id, 1);
+        assert_eq!(
+            (follow[0].before.as_str(), follow[0].after.as_str()),
+            ("2027-01-01", "2027-01-04")
+        );
+        assert_eq!(follow[0].before_calendar, CalendarKind::Estimated);
+        assert_eq!(follow[0].after_calendar, CalendarKind::Official);
+        assert!(
+            moved.iter().all(|m| m.case_id == 1),
+            "closed cases are left out"
+        );
+        // The same calendar twice moves nothing.
+        let cal = with_2027();
+        assert!(deadline_changes(store.conn(), &now, &cal, &cal)
+            .unwrap()
+            .is_empty());
+    }
+}

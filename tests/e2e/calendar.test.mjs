@@ -1,0 +1,137 @@
+// Adding next year's holiday schedule in the real app: Knowledge → calendar, paste the notice
+// (tests/fixtures/calendar/test-2027.txt — a TEST TEXT in the official shape, not the real 2027
+// notice), check the 12-month grid, save; the file lands beside the database, and a case's
+// follow-up deadline that crossed into 2027 (estimated until then) moves and is official.
+// The clock is pinned (TIXIAN_NOW) for the app and the CLI, so the dates below never drift.
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { ROOT, SHOTS, TARGET, freshHome, openApp } from "./helpers.mjs";
+
+const CLI = process.env.TIXIAN_CLI ?? join(TARGET, "debug", "tixian");
+const NOW = "2026-12-20T10:00:00+08:00";
+const NOTICE = readFileSync(join(ROOT, "tests", "fixtures", "calendar", "test-2027.txt"), "utf8");
+
+describe("calendar: add next year's holiday schedule from the State Council notice", () => {
+  const home = freshHome();
+  let app;
+  const cli = (...args) =>
+    execFileSync(CLI, ["--json", ...args], {
+      env: { ...process.env, TIXIAN_DB: home.db, TIXIAN_NOW: NOW },
+      encoding: "utf8",
+    });
+
+  before(async () => {
+    cli("case", "new", "--platform", "某某商城", "--amount", "860", "--occurred", "2026-12-18 10:00",
+      "--summary", "退款 860 元承诺到账未到，客服推脱");
+    cli("case", "stage", "1", "platform_complaint");
+    // Ten working days from Friday 18 December: Friday 1 January 2027 without a 2027
+    // schedule (estimated); Monday 4 January once New Year's Day is known to be off.
+    const f = JSON.parse(cli("case", "follow-up", "1", "--body", "12315", "--filed", "2026-12-18 10:00",
+      "--working-days", "10"));
+    assert.equal(f.due_on, "2027-01-01");
+    app = await openApp(home, { TIXIAN_NOW: NOW });
+  });
+  after(async () => {
+    await app?.close();
+  });
+
+  it("marks the follow-up that crosses into 2027 as estimated", async () => {
+    const s = app.session;
+    await s.go("#/cases/1");
+    await s.click("[data-testid=tab-followups]");
+    await s.waitForText("[data-testid=followup-list]", "2027-01-01");
+    await s.find("[data-testid=followup-list] [data-testid=estimated]");
+    assert.match(await s.text("[data-testid=followup-list]"), /估算/);
+    await s.screenshot(join(SHOTS, "zh", "followup-estimated.png"));
+  });
+
+  it("reads the pasted notice into a 12-month grid, saves it beside the database, and shows what moved", async () => {
+    const s = app.session;
+    await s.go("#/knowledge/calendar");
+    await s.waitForText("[data-testid=calendar-years]", "2026");
+    assert.equal(await s.exists("[data-testid=calendar-year-2027]"), false);
+    await s.click("[data-testid=calendar-add]");
+    await s.find("[data-testid=calendar-notice]");
+    // The text field takes the focus as the panel opens, so the keyboard goes straight to it.
+    await s.waitFor(async () => (await s.exec("return document.activeElement && document.activeElement.id")) === "calendar-notice",
+      "the notice field to take focus");
+
+    // A text without a holiday item: refused beside the field, naming what is missing.
+    await s.setValue("[data-testid=calendar-notice]", "国务院办公厅关于2027年部分节假日安排的通知\n2026年11月5日");
+    await s.click("[data-testid=calendar-check]");
+    await s.waitForText("#calendar-notice-error", "放假条目");
+
+    await s.setValue("[data-testid=calendar-notice]", NOTICE);
+    await s.click("[data-testid=calendar-check]");
+    await s.find("[data-testid=calendar-grid]");
+    await s.waitForText("[data-testid=calendar-summary]", "2027 年：共 28 天放假，5 天调休上班");
+    assert.equal(await s.exists("#calendar-notice-error"), false);
+    const kind = (date) => s.exec(`return document.querySelector('[data-date="${date}"]')?.dataset.kind`);
+    assert.equal(await kind("2027-01-01"), "off");
+    assert.equal(await kind("2027-02-20"), "makeup");
+    assert.equal(await kind("2027-02-13"), "weekend");
+    assert.equal(await kind("2027-03-01"), "work");
+    assert.equal(await s.exec("return document.querySelectorAll('[data-testid=calendar-grid] table').length"), 12);
+    await s.exec("document.querySelector('[data-testid=calendar-grid]').scrollIntoView({ block: 'center' })");
+    await s.screenshot(join(SHOTS, "zh", "knowledge-calendar-preview.png"));
+
+    await s.click("[data-testid=calendar-save]");
+    await s.waitForText("[data-testid=calendar-saved]", "已保存 2027 年放假安排");
+    const moved = await s.text("[data-testid=calendar-moved]");
+    assert.match(moved, /12315/);
+    assert.match(moved, /2027-01-01\s*→\s*2027-01-04/);
+    await s.exec("document.querySelector('[data-testid=calendar-saved]').scrollIntoView({ block: 'center' })");
+    await s.screenshot(join(SHOTS, "zh", "knowledge-calendar-saved.png"));
+    const file = join(home.dir, "rules", "calendar", "2027.toml");
+    assert.ok(existsSync(file), `saved beside the database: ${file}`);
+    assert.match(readFileSync(file, "utf8"), /id = "2027\.new-year"/);
+    await s.waitForText("[data-testid=calendar-year-2027]", "你添加的");
+  });
+
+  it("asks before replacing a year the user already added", async () => {
+    const s = app.session;
+    await s.click("[data-testid=calendar-done]");
+    await s.click("[data-testid=calendar-add]");
+    await s.setValue("[data-testid=calendar-notice]", NOTICE);
+    await s.click("[data-testid=calendar-check]");
+    await s.find("[data-testid=calendar-grid]");
+    await s.click("[data-testid=calendar-save]");
+    await s.find("[data-testid=calendar-replace]");
+    await s.screenshot(join(SHOTS, "zh", "knowledge-calendar-replace.png"));
+    await s.click("[data-testid=calendar-replace]");
+    await s.waitForText("[data-testid=calendar-saved]", "已替换 2027 年放假安排");
+    await s.find("[data-testid=calendar-moved-none]");
+  });
+
+  it("counts the follow-up on the new year: moved to 4 January and no longer estimated", async () => {
+    const s = app.session;
+    await s.go("#/cases/1");
+    await s.click("[data-testid=tab-followups]");
+    await s.waitForText("[data-testid=followup-list]", "2027-01-04");
+    assert.equal(await s.exists("[data-testid=followup-list] [data-testid=estimated]"), false);
+    await s.screenshot(join(SHOTS, "zh", "followup-after-2027.png"));
+    // The CLI, on the same database, counts the same file.
+    const shown = JSON.parse(cli("case", "show", "1"));
+    assert.equal(shown.follow_ups[0].due_on, "2027-01-04");
+    assert.equal(shown.follow_ups[0].calendar, "official");
+  });
+
+  it("reads the same notice in English", async () => {
+    const s = app.session;
+    await s.go("#/settings");
+    await s.click("[data-testid=lang-en]");
+    await s.go("#/knowledge/calendar");
+    await s.click("[data-testid=calendar-add]");
+    await s.setValue("[data-testid=calendar-notice]", NOTICE.replace("1月1日（周五）", "1月1日（周四）"));
+    await s.click("[data-testid=calendar-check]");
+    await s.waitForText("#calendar-notice-error", "Thursday");
+    await s.setValue("[data-testid=calendar-notice]", NOTICE);
+    await s.click("[data-testid=calendar-check]");
+    await s.waitForText("[data-testid=calendar-summary]", "2027: 28 days off, 5 make-up working days");
+    await s.exec("document.querySelector('[data-testid=calendar-preview]').scrollIntoView()");
+    await s.screenshot(join(SHOTS, "en", "knowledge-calendar-preview.png"));
+  });
+});
