@@ -221,3 +221,24 @@ fn user_file_overrides_the_embedded_one_and_is_marked() {
     assert_eq!(rule.title, "本地网络问题（用户版）");
     assert_ne!(kb.version(), Kb::embedded().version());
 }
+
+#[test]
+fn a_rule_resting_only_on_a_seed_article_has_low_confidence() {
+    // The seed articles are user research with invented figures: never shown as fact.
+    for rule in &Kb::embedded().rules {
+        let only_seeds = !rule.sources.is_empty()
+            && rule.sources.iter().all(|s| {
+                s.document
+                    .as_deref()
+                    .is_some_and(|d| d.starts_with("seeds/"))
+            });
+        if only_seeds {
+            assert_eq!(rule.confidence, Confidence::Low, "{}", rule.id);
+        }
+        for s in rule.sources.iter().chain(rule.conflicts.iter().flat_map(|c| &c.sources)) {
+            if s.document.as_deref().is_some_and(|d| d.starts_with("seeds/")) {
+                assert_eq!(s.confidence, Confidence::Low, "{}: {}", rule.id, s.title);
+            }
+        }
+    }
+}
