@@ -235,8 +235,15 @@ fn a_rule_resting_only_on_a_seed_article_has_low_confidence() {
         if only_seeds {
             assert_eq!(rule.confidence, Confidence::Low, "{}", rule.id);
         }
-        for s in rule.sources.iter().chain(rule.conflicts.iter().flat_map(|c| &c.sources)) {
-            if s.document.as_deref().is_some_and(|d| d.starts_with("seeds/")) {
+        for s in rule
+            .sources
+            .iter()
+            .chain(rule.conflicts.iter().flat_map(|c| &c.sources))
+        {
+            if s.document
+                .as_deref()
+                .is_some_and(|d| d.starts_with("seeds/"))
+            {
                 assert_eq!(s.confidence, Confidence::Low, "{}: {}", rule.id, s.title);
             }
         }
