@@ -130,6 +130,26 @@ pub struct Case {
     pub context: Context,
 }
 
+impl Case {
+    /// A failed withdrawal on `platform` with only the message known: how a message alone is read
+    /// (`kb explain-message`, the corpus checks).
+    pub fn for_message(platform: PlatformKind, message: &str) -> Case {
+        Case {
+            platform,
+            action: Action::Withdraw,
+            from: None,
+            to: None,
+            amount: None,
+            at: None,
+            status: Some(Status::Failed),
+            message: Some(message.to_string()),
+            hours_since_request: None,
+            account: Account::default(),
+            context: Context::default(),
+        }
+    }
+}
+
 /// What the user knows about their account and card.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]

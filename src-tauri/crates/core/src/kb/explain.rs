@@ -4,7 +4,7 @@
 
 use super::schema::Source;
 use super::{Kb, TAXONOMY};
-use crate::diagnose::{self, Action, Case, Status};
+use crate::diagnose::{self, Case};
 use crate::lang::Lang;
 use crate::ledger::PlatformKind;
 use crate::time::Timestamp;
@@ -107,19 +107,7 @@ impl Kb {
         let platform = platform
             .or_else(|| nearest.first().map(|n| n.platform))
             .unwrap_or(PlatformKind::Other);
-        let case = Case {
-            platform,
-            action: Action::Withdraw,
-            from: None,
-            to: None,
-            amount: None,
-            at: None,
-            status: Some(Status::Failed),
-            message: Some(message.to_string()),
-            hours_since_request: None,
-            account: Default::default(),
-            context: Default::default(),
-        };
+        let case = Case::for_message(platform, message);
         let diagnosis = diagnose::diagnose(self, &case, lang, now).into_owned();
         MessageExplanation {
             message: message.to_string(),

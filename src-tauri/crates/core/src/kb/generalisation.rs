@@ -9,7 +9,7 @@
 use super::corpus::CorpusText;
 use super::similar::{SimilarityIndex, SimilarityParams};
 use super::{Kb, TAXONOMY};
-use crate::diagnose::{self, Action, Case, Status};
+use crate::diagnose::{self, Case};
 use crate::kb::Likelihood;
 use crate::lang::Lang;
 use serde::Serialize;
@@ -56,23 +56,6 @@ impl Generalisation {
     }
 }
 
-/// Diagnoses a message as a failed withdrawal on its platform.
-fn case_for(t: &CorpusText) -> Case {
-    Case {
-        platform: t.platform,
-        action: Action::Withdraw,
-        from: None,
-        to: None,
-        amount: None,
-        at: None,
-        status: Some(Status::Failed),
-        message: Some(t.text.clone()),
-        hours_since_request: None,
-        account: Default::default(),
-        context: Default::default(),
-    }
-}
-
 /// Scores `texts` (with their source names) against the index `index_for` gives each source.
 pub(crate) fn score<'a>(
     kb: &Kb,
@@ -93,7 +76,13 @@ pub(crate) fn score<'a>(
     };
     for (t, source) in texts {
         let index = index_for(t);
-        let d = diagnose::diagnose_with(kb, index, &case_for(t), Lang::En, &now);
+        let d = diagnose::diagnose_with(
+            kb,
+            index,
+            &Case::for_message(t.platform, &t.text),
+            Lang::En,
+            &now,
+        );
         let got: Vec<&str> = d.causes.iter().map(|c| c.id.as_ref()).collect();
         if t.vague {
             if d.causes.iter().any(|c| c.likelihood == Likelihood::High) {
