@@ -10,6 +10,7 @@ pub mod diagnose;
 pub mod health;
 pub mod import;
 pub mod kb;
+pub mod ocr;
 pub mod platform;
 pub mod review;
 pub mod route;
