@@ -56,6 +56,9 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::diagnose::diagnose_open_case,
             commands::diagnose::kb_catalogue,
             commands::diagnose::kb_match,
+            commands::ocr::read_screenshot,
+            commands::ocr::cancel_screenshot,
+            commands::ocr::ocr_licences,
             commands::backup::backup_overview,
             commands::backup::backup_now,
             commands::backup::restore_backup,
@@ -82,7 +85,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         ])
         .events(tauri_specta::collect_events![
             commands::money::ImportProgressEvent,
-            commands::bundle::ExportProgressEvent
+            commands::bundle::ExportProgressEvent,
+            commands::ocr::OcrProgressEvent
         ])
         .dangerously_cast_bigints_to_number()
         .disable_serde_phases()

@@ -21,7 +21,10 @@ fn main() {
     let out =
         PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets it")).join("rules_embedded.rs");
     std::fs::write(out, code).expect("write generated rules list");
-    let repo = manifest.ancestors().nth(3).expect("crate is src-tauri/crates/core");
+    let repo = manifest
+        .ancestors()
+        .nth(3)
+        .expect("crate is src-tauri/crates/core");
     check_ocr_models(&repo.join("assets/ocr/models"));
 }
 

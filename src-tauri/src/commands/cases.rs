@@ -347,7 +347,7 @@ pub fn save_text_file(path: String, text: String) -> Result<(), ApiError> {
 }
 
 /// Standard base64 (RFC 4648) for thumbnails; small enough not to need a dependency.
-fn base64(bytes: &[u8]) -> String {
+pub(crate) fn base64(bytes: &[u8]) -> String {
     const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {

@@ -83,6 +83,15 @@ export const commands = {
 	kbCatalogue: (lang: Lang) => typedError<KbCatalogue, ApiError>(__TAURI_INVOKE("kb_catalogue", { lang })),
 	/**  The ids of the known messages a pasted text matches, for the rules tab's search. */
 	kbMatch: (message: string) => typedError<string[], ApiError>(__TAURI_INVOKE("kb_match", { message })),
+	/**
+	 *  Reads the screenshot at `path` or, pasted, given as `bytes`. `None` when cancelled (or
+	 *  superseded by a newer job) before it finished.
+	 */
+	readScreenshot: (job: number, path: string | null, bytes: number[] | null) => typedError<ScreenshotText | null, ApiError>(__TAURI_INVOKE("read_screenshot", { job, path, bytes })),
+	/**  Stops screenshot `job` at its next step (its `read_screenshot` then gives `None`). */
+	cancelScreenshot: (job: number) => __TAURI_INVOKE<void>("cancel_screenshot", { job }),
+	/**  The licences of the OCR models and engine (Markdown), for Settings → Licences. */
+	ocrLicences: () => __TAURI_INVOKE<string>("ocr_licences"),
 	/**  The automatic backups and where a manual one would go. */
 	backupOverview: () => __TAURI_INVOKE<BackupOverview>("backup_overview"),
 	/**  Writes a backup archive to `path` (replacing a file there: the save dialog asked). */
@@ -142,6 +151,7 @@ export const commands = {
 export const events = {
 	exportProgressEvent: makeEvent<ExportProgressEvent, ExportProgressEvent>("export-progress-event"),
 	importProgressEvent: makeEvent<ImportProgressEvent, ImportProgressEvent>("import-progress-event"),
+	ocrProgressEvent: makeEvent<OcrProgressEvent, OcrProgressEvent>("ocr-progress-event"),
 };
 
 /* Types */
@@ -852,6 +862,32 @@ export type NewPlatform = {
 	note?: string,
 };
 
+/**  One line of text as seen on screen. */
+export type OcrLine = {
+	text: string,
+	/**  `[x0, y0, x1, y1]` in pixels of the image (after its EXIF orientation), x1/y1 exclusive. */
+	box: [number, number, number, number],
+	/**  Mean probability of the characters read, 0–1. */
+	confidence: number | null,
+};
+
+/**  Progress of screenshot `job`: `done` of `total` steps (detection, then batches of lines). */
+export type OcrProgressEvent = {
+	job: number,
+	done: number,
+	total: number,
+};
+
+/**  The text found in an image. */
+export type OcrResult = {
+	width: number,
+	height: number,
+	/**  The lines joined with `\n`; the wrapped lines of one paragraph without a break. */
+	text: string,
+	/**  In reading order: top to bottom, left to right within a row. */
+	lines: OcrLine[],
+};
+
 /**  A known message pattern, for the Knowledge screen. */
 export type PatternInfo = {
 	id: string,
@@ -1076,6 +1112,15 @@ export type RuleSnapshot = {
 	saved_at: string,
 	sha256: string,
 	text: string,
+};
+
+/**  What a screenshot says. */
+export type ScreenshotText = {
+	ocr: OcrResult,
+	/**  The platform's message picked from the text, for the message field. */
+	message: string,
+	/**  The image, at most 1600 px high, as a `data:image/jpeg` URL, for the boxes to sit on. */
+	preview: string,
 };
 
 export type Signal = {
