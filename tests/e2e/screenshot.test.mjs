@@ -3,15 +3,19 @@
 // and puts the message in the field, which diagnoses to the same cause as typing it; one pasted
 // (a clipboard paste event carrying the PNG) does the same; a slow read shows progress and can
 // be cancelled; a file that is not an image and an
-// image without text get clear messages, in zh and en.
+// image without text get clear messages, in zh and en. Case evidence: images added with the CLI
+// are read when the app opens, their texts shown beside the thumbnails, searched, corrected and
+// printed under each image in the bundle.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT, SHOTS, freshHome, openApp, sql } from "./helpers.mjs";
+import { ROOT, SHOTS, TARGET, freshHome, openApp, sql } from "./helpers.mjs";
 import { makePng } from "./png.mjs";
 
 const FIXTURES = join(ROOT, "tests", "fixtures", "ocr");
+const CLI = process.env.TIXIAN_CLI ?? join(TARGET, "debug", "tixian");
 
 describe("diagnose: the message read from a screenshot", () => {
   const home = freshHome();
@@ -131,5 +135,59 @@ describe("diagnose: the message read from a screenshot", () => {
     await s.go("#/settings");
     await s.click("[data-testid=ocr-licences] summary");
     await s.waitForText("[data-testid=ocr-licences]", "Apache License");
+  });
+});
+
+describe("case evidence: the text in each image, read once in the background", () => {
+  const home = freshHome();
+  let app;
+  const tixian = (...args) => execFileSync(CLI, ["--db", home.db, "--json", ...args], { encoding: "utf8" });
+
+  before(async () => {
+    // Evidence added with the CLI before the app starts: the app reads it when it opens.
+    tixian("case", "new", "--platform", "微信支付", "--amount", "5000", "--occurred", "2026-03-05 10:00",
+      "--summary", "提现失败，提示超出月收款限额");
+    const toast = join(home.dir, "收款限额.png");
+    copyFileSync(join(FIXTURES, "03-toast.png"), toast);
+    const notice = join(home.dir, "冻结通知.png");
+    copyFileSync(join(FIXTURES, "11-frozen-notice.png"), notice);
+    tixian("case", "evidence", "1", toast, "--caption", "提现失败提示");
+    tixian("case", "evidence", "1", notice, "--caption", "账户通知");
+    app = await openApp(home);
+  });
+  after(async () => { await app?.close(); });
+
+  it("shows the text beside the thumbnail, finds it, keeps the user's correction and prints it in the bundle", async () => {
+    const s = app.session;
+    const grid = () => s.exec("const g = document.querySelector('[data-testid=evidence-grid]'); g.scrollIntoView(); return g.textContent");
+    await s.go("#/cases/1");
+    await s.click("[data-testid=tab-evidence]");
+    await s.waitFor(async () => (await s.exec("return [...document.querySelectorAll('[data-testid=evidence-text]')].filter(e => e.dataset.source === 'ocr').length")) === 2,
+      "both images read", 60000);
+    assert.match(await grid(), /超出用户月收款限额/);
+    assert.equal(sql(home.db, "SELECT count(*) FROM evidence_text WHERE source = 'ocr'"), "2");
+    await s.screenshot(join(SHOTS, "zh", "case-evidence-text.png"));
+    // Search by a word that is only in the image.
+    await s.type("[data-testid=evidence-search]", "有权机关");
+    await s.waitFor(async () => (await s.exec("return document.querySelectorAll('[data-testid=evidence-item]').length")) === 1, "one match");
+    assert.match(await grid(), /账户通知/);
+    await s.setValue("[data-testid=evidence-search]", "");
+    await s.waitFor(async () => (await s.exec("return document.querySelectorAll('[data-testid=evidence-item]').length")) === 2, "all again");
+    // Correct the first image's text.
+    await s.click("[data-testid=evidence-text-edit]");
+    await s.setValue("[data-testid=evidence-text-input]", "超出用户月收款限额（客服确认）");
+    await s.click("[data-testid=evidence-text-save]");
+    await s.waitFor(async () => sql(home.db, "SELECT count(*) FROM evidence_text WHERE source = 'user'") === "1", "saved");
+    assert.match(await grid(), /客服确认/);
+    await s.screenshot(join(SHOTS, "zh", "case-evidence-text-edited.png"));
+    // The bundle prints each text under its image.
+    const pdf = join(home.dir, "bundle.pdf");
+    tixian("case", "export", "1", "--out", pdf);
+    const text = execFileSync("pdftotext", ["-layout", pdf, "-"], { encoding: "utf8" });
+    assert.match(text, /图中文字（已由用户核对）/);
+    assert.match(text, /客服确认/);
+    assert.match(text, /图中文字（本机自动识别/);
+    assert.match(text, /有权机关冻结/);
+    execFileSync("pdftoppm", ["-png", "-r", "60", "-f", "3", "-l", "6", pdf, join(SHOTS, "zh", "case-evidence-text-bundle")]);
   });
 });

@@ -62,6 +62,10 @@ export const commands = {
 	addEvidence: (id: number, path: string, caption: string, tier: Tier) => typedError<EvidenceItem, ApiError>(__TAURI_INVOKE("add_evidence", { id, path, caption, tier })),
 	/**  A PNG thumbnail of an image evidence item as a `data:` URL (None for PDFs, audio …). */
 	evidenceThumbnail: (evidenceId: number) => typedError<string | null, ApiError>(__TAURI_INVOKE("evidence_thumbnail", { evidenceId })),
+	/**  The user's text for an image (their correction of what was read). */
+	setEvidenceText: (evidenceId: number, text: string) => typedError<EvidenceItem, ApiError>(__TAURI_INVOKE("set_evidence_text", { evidenceId, text })),
+	/**  The ids of the case's evidence whose caption, file name or text contain `query`. */
+	searchCaseEvidence: (caseId: number, query: string) => typedError<number[], ApiError>(__TAURI_INVOKE("search_case_evidence", { caseId, query })),
 	addContact: (id: number, input: ContactInput) => typedError<CaseContact, ApiError>(__TAURI_INVOKE("add_contact", { id, input })),
 	markPromiseKept: (id: number, contact: number) => typedError<null, ApiError>(__TAURI_INVOKE("mark_promise_kept", { id, contact })),
 	/**  Proposals only: nothing is stored until the user confirms one (via `add_contact`). */
@@ -149,6 +153,7 @@ export const commands = {
 
 /** Events */
 export const events = {
+	evidenceTextEvent: makeEvent<EvidenceTextEvent, EvidenceTextEvent>("evidence-text-event"),
 	exportProgressEvent: makeEvent<ExportProgressEvent, ExportProgressEvent>("export-progress-event"),
 	importProgressEvent: makeEvent<ImportProgressEvent, ImportProgressEvent>("import-progress-event"),
 	ocrProgressEvent: makeEvent<OcrProgressEvent, OcrProgressEvent>("ocr-progress-event"),
@@ -567,6 +572,19 @@ export type EvidenceItem = {
 	tier: Tier,
 	width: number | null,
 	height: number | null,
+	/**
+	 *  The text in the image: read by OCR in the background, or as the user corrected it;
+	 *  null while not read yet (and for files that are not images).
+	 */
+	text: string | null,
+	/**  `ocr` or `user`; null while not read yet. */
+	text_source: string | null,
+};
+
+/**  The text of evidence `evidence_id` of case `case_id` was read. */
+export type EvidenceTextEvent = {
+	case_id: number,
+	evidence_id: number,
 };
 
 /**  Export progress of one case's bundle: `done` of `total` steps, in `stage`. */

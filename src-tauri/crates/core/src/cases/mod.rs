@@ -7,6 +7,7 @@
 
 pub mod bundle;
 pub mod evidence;
+pub mod evidence_text;
 pub mod letters;
 pub mod log;
 pub mod prep;
