@@ -179,3 +179,82 @@ fn diagnose_image_of_a_non_image_exits_2_naming_it() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("case.json"));
 }
+
+#[test]
+fn case_texts_reads_the_evidence_images_once_searches_and_keeps_the_users_text() {
+    let s = Sandbox::new();
+    let id = json(
+        &s,
+        &[
+            "case",
+            "new",
+            "--platform",
+            "微信支付",
+            "--amount",
+            "5000",
+            "--occurred",
+            "2026-03-05 10:00",
+            "--summary",
+            "提现失败",
+        ],
+    )["id"]
+        .as_i64()
+        .unwrap()
+        .to_string();
+    let notes = s.path("notes.txt");
+    std::fs::write(&notes, "客服说三天内到账").unwrap();
+    for file in [
+        fixture("03-toast.png"),
+        fixture("11-frozen-notice.png"),
+        notes,
+    ] {
+        json(&s, &["case", "evidence", &id, file.to_str().unwrap()]);
+    }
+    let v = json(&s, &["case", "texts", &id]);
+    let items = v["evidence"].as_array().unwrap();
+    assert_eq!(items.len(), 3);
+    let toast = items
+        .iter()
+        .find(|e| e["original_name"] == "03-toast.png")
+        .unwrap();
+    assert!(toast["text"]
+        .as_str()
+        .unwrap()
+        .contains("超出用户月收款限额"));
+    assert_eq!(toast["source"], "ocr");
+    let note = items
+        .iter()
+        .find(|e| e["original_name"] == "notes.txt")
+        .unwrap();
+    assert!(note["text"].is_null());
+    let found = json(&s, &["case", "texts", &id, "--search", "有权机关"]);
+    assert_eq!(found["evidence"].as_array().unwrap().len(), 1);
+    let toast_id = toast["evidence_id"].clone();
+    let toast_arg = toast_id.to_string();
+    let set = json(
+        &s,
+        &[
+            "case",
+            "texts",
+            &id,
+            "--set",
+            &toast_arg,
+            "--text",
+            "超出月收款限额（已核对）",
+        ],
+    );
+    let toast = set["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["evidence_id"] == toast_id)
+        .unwrap()
+        .clone();
+    assert_eq!(toast["text"], "超出月收款限额（已核对）");
+    assert_eq!(toast["source"], "user");
+    let db = rusqlite::Connection::open(s.db()).unwrap();
+    let n: i64 = db
+        .query_row("SELECT count(*) FROM evidence_text", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 2, "each image read once, the text file not at all");
+}

@@ -5,6 +5,7 @@ pub mod balance;
 pub mod bundle;
 pub mod case;
 mod case_text;
+mod case_texts;
 pub mod deadline;
 pub mod diagnose;
 pub mod health;
