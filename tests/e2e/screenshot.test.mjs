@@ -88,9 +88,10 @@ describe("diagnose: the message read from a screenshot", () => {
   it("shows progress after a second and cancels", async () => {
     const s = app.session;
     await toMessage(s);
-    await s.emit("tauri://drag-drop", { paths: [join(FIXTURES, "07-chat.png")], position: { x: 400, y: 300 } });
+    await s.emit("tauri://drag-drop", { paths: [join(FIXTURES, "13-long-chat.png")], position: { x: 400, y: 300 } });
     await s.find("[data-testid=dx-ocr-running]");
-    // The debug build takes about two seconds a screenshot: the bar and Cancel appear after one.
+    // A long screenshot (four bands, thirty-odd lines) takes the debug build seconds: the bar
+    // and Cancel appear after one.
     await s.find("[data-testid=dx-ocr-cancel]", 20000);
     await s.screenshot(join(SHOTS, "zh", "diagnose-screenshot-progress.png"));
     await s.click("[data-testid=dx-ocr-cancel]");

@@ -39,8 +39,23 @@ pub(crate) struct TextBox {
     pub y1: f32,
 }
 
-pub(crate) fn internal(what: &str) -> impl Fn(rten::RunError) -> CoreError + '_ {
-    move |e| CoreError::Internal(format!("OCR {what} failed: {e}"))
+/// Runs `model` on `input` (`[N, 3, H, W]`); its one output, as an `N`-dimensional tensor.
+pub(crate) fn run<const N: usize>(
+    model: &Model,
+    input: NdTensor<f32, 4>,
+    what: &str,
+) -> Result<NdTensor<f32, N>> {
+    let output = model
+        .run_one(input.view().into(), None)
+        .map_err(|e| CoreError::Internal(format!("OCR {what} failed: {e}")))?;
+    output
+        .try_into()
+        .map_err(|e| CoreError::Internal(format!("OCR {what} output: {e:?}")))
+}
+
+/// A pixel channel as the models take it: `(x / 255 − 0.5) / 0.5`.
+pub(crate) fn scaled(channel: u8) -> f32 {
+    channel as f32 / 127.5 - 1.0
 }
 
 /// The detector's input size for an image: scaled as above, each side a multiple of 32.
@@ -65,15 +80,88 @@ pub(crate) fn bgr_tensor(image: &RgbImage) -> NdTensor<f32, 4> {
     let (b, rest) = data.split_at_mut(plane);
     let (g, r) = rest.split_at_mut(plane);
     for (i, px) in image.as_raw().chunks_exact(3).enumerate() {
-        r[i] = px[0] as f32 / 127.5 - 1.0;
-        g[i] = px[1] as f32 / 127.5 - 1.0;
-        b[i] = px[2] as f32 / 127.5 - 1.0;
+        r[i] = scaled(px[0]);
+        g[i] = scaled(px[1]);
+        b[i] = scaled(px[2]);
     }
     NdTensor::from_data([1, 3, h, w], data)
 }
 
 /// The text boxes in `image` (RGB8), in its own pixel coordinates.
 pub(crate) fn detect(model: &Model, image: &DynamicImage) -> Result<Vec<TextBox>> {
+    let mut boxes = Vec::new();
+    for tile in tiles(image.width(), image.height()) {
+        let part = if tile.top == 0 && tile.height == image.height() {
+            Cow::Borrowed(image)
+        } else {
+            Cow::Owned(image.crop_imm(0, tile.top, image.width(), tile.height))
+        };
+        let (top, keep_from, keep_to) = (tile.top as f32, tile.keep.0 as f32, tile.keep.1 as f32);
+        boxes.extend(
+            detect_one(model, &part)?
+                .into_iter()
+                .map(|b| TextBox {
+                    y0: b.y0 + top,
+                    y1: b.y1 + top,
+                    ..b
+                })
+                .filter(|b| (keep_from..keep_to).contains(&((b.y0 + b.y1) / 2.0))),
+        );
+    }
+    Ok(boxes)
+}
+
+/// A horizontal band of a tall image read on its own: `top` and `height` in image rows; boxes
+/// whose centre lies in `keep` belong to it (the overlap with the next band goes half to each).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Tile {
+    pub top: u32,
+    pub height: u32,
+    pub keep: (u32, u32),
+}
+
+/// A long screenshot (a scrolled chat, 长截图) scaled to [`MAX_SIDE`] as a whole would shrink
+/// its text below what the detector sees, so an image more than 2.5 times as tall as wide is
+/// read in bands twice as tall as wide, overlapping by a quarter of the width (taller than any
+/// line of text, so every line is whole in the band that keeps it).
+pub(crate) fn tiles(width: u32, height: u32) -> Vec<Tile> {
+    if u64::from(height) * 2 <= u64::from(width) * 5 {
+        return vec![Tile {
+            top: 0,
+            height,
+            keep: (0, height),
+        }];
+    }
+    let band = width * 2;
+    let overlap = (width / 4).max(32);
+    // As few bands as cover the image with at least that overlap, spread evenly.
+    let n = (height - overlap).div_ceil(band - overlap);
+    let tops: Vec<u32> = (0..n)
+        .map(|i| (u64::from(i) * u64::from(height - band) / u64::from(n - 1)) as u32)
+        .collect();
+    (0..n as usize)
+        .map(|i| {
+            let top = tops[i];
+            let keep_from = if i == 0 {
+                0
+            } else {
+                (tops[i - 1] + band + top) / 2
+            };
+            let keep_to = match tops.get(i + 1) {
+                Some(&next) => (top + band + next) / 2,
+                None => height,
+            };
+            Tile {
+                top,
+                height: band,
+                keep: (keep_from, keep_to),
+            }
+        })
+        .collect()
+}
+
+/// The text boxes of one image (or band) read as a whole.
+fn detect_one(model: &Model, image: &DynamicImage) -> Result<Vec<TextBox>> {
     let (w, h) = (image.width(), image.height());
     let (dw, dh) = input_size(w, h);
     // DynamicImage's methods are compiled (optimised) in the image crate, not in ours.
@@ -81,13 +169,7 @@ pub(crate) fn detect(model: &Model, image: &DynamicImage) -> Result<Vec<TextBox>
         Some(rgb) if (dw, dh) == (w, h) => Cow::Borrowed(rgb),
         _ => Cow::Owned(image.resize_exact(dw, dh, FilterType::Triangle).into_rgb8()),
     };
-    let input = bgr_tensor(&resized);
-    let output = model
-        .run_one(input.view().into(), None)
-        .map_err(internal("detection"))?;
-    let map: NdTensor<f32, 4> = output
-        .try_into()
-        .map_err(|e| CoreError::Internal(format!("OCR detection output: {e:?}")))?;
+    let map: NdTensor<f32, 4> = run(model, bgr_tensor(&resized), "detection")?;
     let [_, _, mh, mw] = map.shape();
     let probs = map.to_vec();
     let regions = regions(&probs, mw, mh);
@@ -192,6 +274,36 @@ mod tests {
         assert_eq!(input_size(720, 1280), (736, 1280));
         assert_eq!(input_size(300, 80), (800, 224));
         assert_eq!(input_size(1, 1), (32, 32));
+    }
+
+    #[test]
+    fn a_long_screenshot_is_read_in_overlapping_bands_that_share_out_every_row() {
+        assert_eq!(tiles(1080, 2400).len(), 1);
+        let bands = tiles(1080, 6000);
+        assert_eq!(bands.len(), 4);
+        assert_eq!((bands[0].top, bands[0].height), (0, 2160));
+        assert_eq!(
+            bands.last().unwrap().top + bands.last().unwrap().height,
+            6000
+        );
+        for pair in bands.windows(2) {
+            assert!(
+                pair[0].top + pair[0].height >= pair[1].top + 270,
+                "{pair:?}"
+            );
+            // A line up to the overlap's half on either side of the boundary is whole.
+            assert!(pair[0].keep.1 + 135 <= pair[0].top + pair[0].height);
+            assert!(pair[1].keep.0 >= pair[1].top + 135);
+        }
+        // The kept ranges tile the image exactly, and each lies inside its band.
+        assert_eq!(bands[0].keep.0, 0);
+        for pair in bands.windows(2) {
+            assert_eq!(pair[0].keep.1, pair[1].keep.0);
+        }
+        assert_eq!(bands.last().unwrap().keep.1, 6000);
+        for b in &bands {
+            assert!(b.top <= b.keep.0 && b.keep.1 <= b.top + b.height);
+        }
     }
 
     #[test]

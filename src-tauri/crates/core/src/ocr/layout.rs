@@ -164,7 +164,9 @@ fn continues(rows: &[Row], i: usize) -> bool {
     let close = gap <= MAX_LINE_GAP * h && gap >= -0.5 * h;
     let left = (above.x0 - below.x0).abs() <= ALIGN * h;
     let centre = ((above.x0 + above.x1) - (below.x0 + below.x1)).abs() / 2.0 <= ALIGN * h;
-    let wide_enough = above.width() >= below.width() - 0.5 * h;
+    // The row below may be longer by about a character: punctuation kept off a line start
+    // hangs at the end of the last line (“……是什么原因？”).
+    let wide_enough = above.width() >= below.width() - h;
     // A wrapped row reaches the measure of its block: the rows of the same text size nearby
     // aligned like it (same left edge, or same centre).
     let aligned = |r: &Row| {

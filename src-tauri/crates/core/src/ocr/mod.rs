@@ -10,7 +10,7 @@
 //! - `engine`: the two models and the 6,623-entry dictionary, embedded in the binary, loaded
 //!   once per process on first use;
 //! - `detect`: DB text detection (threshold the probability map, boxes from connected regions,
-//!   unclip) on a resized copy;
+//!   unclip) on a resized copy; a long screenshot in overlapping bands;
 //! - `recognise`: each box cropped from the original, resized to 48 px high, CTC greedy decoding;
 //! - `layout`: rows in reading order, pieces of one row joined, wrapped paragraphs joined;
 //! - `tidy`: full/half-width forms as a person would type them (`￥`→`¥`, `，` in Chinese, `,`
@@ -191,7 +191,7 @@ pub fn recognise_image(
     }
     let mut pieces = Vec::with_capacity(boxes.len());
     for (i, batch) in batches.iter().enumerate() {
-        pieces.extend(recognise::run(
+        pieces.extend(recognise::read_batch(
             &engine.rec,
             &engine.dict,
             image,

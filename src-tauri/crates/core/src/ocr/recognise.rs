@@ -5,7 +5,7 @@
 //! Boxes of similar aspect are read together (PaddleOCR's batching): a batch is as wide as its
 //! widest crop (at least 320 px), narrower crops padded with zeros on the right.
 
-use super::detect::{internal, TextBox};
+use super::detect::{run, scaled, TextBox};
 use crate::error::{CoreError, Result};
 use image::imageops::FilterType;
 use image::{DynamicImage, RgbImage};
@@ -66,7 +66,7 @@ pub(crate) fn batches(image: &DynamicImage, boxes: &[TextBox]) -> Vec<Vec<usize>
 }
 
 /// Reads one batch of boxes; pieces read with too little confidence are left out.
-pub(crate) fn run(
+pub(crate) fn read_batch(
     model: &Model,
     dict: &[char],
     image: &DynamicImage,
@@ -98,19 +98,14 @@ pub(crate) fn run(
         for (y, row) in crop.as_raw().chunks_exact(cw * 3).enumerate() {
             for (x, px) in row.chunks_exact(3).enumerate() {
                 let at = base + y * width + x;
-                data[at] = px[2] as f32 / 127.5 - 1.0;
-                data[at + plane] = px[1] as f32 / 127.5 - 1.0;
-                data[at + 2 * plane] = px[0] as f32 / 127.5 - 1.0;
+                data[at] = scaled(px[2]);
+                data[at + plane] = scaled(px[1]);
+                data[at + 2 * plane] = scaled(px[0]);
             }
         }
     }
     let input = NdTensor::from_data([crops.len(), 3, h, width], data);
-    let output = model
-        .run_one(input.view().into(), None)
-        .map_err(internal("recognition"))?;
-    let probs: NdTensor<f32, 3> = output
-        .try_into()
-        .map_err(|e| CoreError::Internal(format!("OCR recognition output: {e:?}")))?;
+    let probs: NdTensor<f32, 3> = run(model, input, "recognition")?;
     let [_, steps, classes] = probs.shape();
     if classes != dict.len() {
         return Err(CoreError::Internal(format!(
