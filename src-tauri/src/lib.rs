@@ -2,6 +2,7 @@
 //! Domain rules, validation and messages all live in core; errors cross as a typed `ApiError`.
 
 mod commands;
+mod evidence_text;
 mod notify;
 mod state;
 
@@ -46,6 +47,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::cases::add_case_event,
             commands::cases::add_evidence,
             commands::cases::evidence_thumbnail,
+            commands::cases::set_evidence_text,
+            commands::cases::search_case_evidence,
             commands::cases::add_contact,
             commands::cases::mark_promise_kept,
             commands::cases::find_case_promises,
@@ -60,6 +63,9 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::diagnose::kb_catalogue,
             commands::diagnose::kb_match,
             commands::diagnose::kb_explain,
+            commands::ocr::read_screenshot,
+            commands::ocr::cancel_screenshot,
+            commands::ocr::ocr_licences,
             commands::backup::backup_overview,
             commands::backup::backup_now,
             commands::backup::restore_backup,
@@ -86,7 +92,9 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         ])
         .events(tauri_specta::collect_events![
             commands::money::ImportProgressEvent,
-            commands::bundle::ExportProgressEvent
+            commands::bundle::ExportProgressEvent,
+            commands::ocr::OcrProgressEvent,
+            evidence_text::EvidenceTextEvent
         ])
         .dangerously_cast_bigints_to_number()
         .disable_serde_phases()
@@ -108,6 +116,8 @@ pub fn run() {
             std::thread::spawn(move || commands::backup::run_rolling_backup(&handle));
             // Due items → desktop notifications, at start and hourly; never blocks or fails.
             notify::start(app.handle().clone());
+            // The text of evidence images added before (or by the CLI), read once each.
+            evidence_text::kick(app.handle());
             Ok(())
         })
         .run(tauri::generate_context!())

@@ -5,8 +5,9 @@
 use crate::state::AppState;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
-use tauri::State;
+use tauri::{AppHandle, State};
 use tixian_core::cases::evidence::{self, EvidenceInput, EvidenceItem};
+use tixian_core::cases::evidence_text;
 use tixian_core::cases::letters::{self, Letter, Recipient};
 use tixian_core::cases::prep::{self, Prep};
 use tixian_core::cases::promises::{find_promises, PromiseProposal};
@@ -172,6 +173,7 @@ pub fn add_case_event(
 #[tauri::command]
 #[specta::specta]
 pub fn add_evidence(
+    app: AppHandle,
     state: State<'_, AppState>,
     id: i64,
     path: String,
@@ -179,29 +181,35 @@ pub fn add_evidence(
     tier: Tier,
 ) -> Result<EvidenceItem, ApiError> {
     let now = time::now();
-    state.with(|s| {
-        let trimmed = path.trim().trim_matches('"');
-        if trimmed.is_empty() {
-            return Err(CoreError::invalid(
-                "path",
-                "请选择或填写文件路径",
-                "choose a file or type its path",
-            ));
-        }
-        let input = EvidenceInput {
-            path: PathBuf::from(trimmed),
-            caption,
-            tier,
-            taken_at: None,
-        };
-        // Core names the file FILE (the CLI argument); here it is the path field.
-        let prepared = evidence::prepare(&input).map_err(|e| match e.field_name() {
-            Some("FILE") => e.field("path"),
-            _ => e,
-        })?;
-        let vault = tixian_core::store::vault_dir(s.path());
-        s.transaction(|tx| evidence::store(tx, &vault, id, &prepared, &now))
-    })
+    state
+        .with(|s| {
+            let trimmed = path.trim().trim_matches('"');
+            if trimmed.is_empty() {
+                return Err(CoreError::invalid(
+                    "path",
+                    "请选择或填写文件路径",
+                    "choose a file or type its path",
+                ));
+            }
+            let input = EvidenceInput {
+                path: PathBuf::from(trimmed),
+                caption,
+                tier,
+                taken_at: None,
+            };
+            // Core names the file FILE (the CLI argument); here it is the path field.
+            let prepared = evidence::prepare(&input).map_err(|e| match e.field_name() {
+                Some("FILE") => e.field("path"),
+                _ => e,
+            })?;
+            let vault = tixian_core::store::vault_dir(s.path());
+            s.transaction(|tx| evidence::store(tx, &vault, id, &prepared, &now))
+        })
+        .inspect(|item| {
+            if item.mime.starts_with("image/") {
+                crate::evidence_text::kick(&app);
+            }
+        })
 }
 
 /// A PNG thumbnail of an image evidence item as a `data:` URL (None for PDFs, audio …).
@@ -216,6 +224,35 @@ pub fn evidence_thumbnail(
         let vault = tixian_core::store::vault_dir(s.path());
         let png = evidence::thumbnail_for(&vault, &item)?;
         Ok(png.map(|bytes| format!("data:image/png;base64,{}", base64(&bytes))))
+    })
+}
+
+/// The user's text for an image (their correction of what was read).
+#[tauri::command]
+#[specta::specta]
+pub fn set_evidence_text(
+    state: State<'_, AppState>,
+    evidence_id: i64,
+    text: String,
+) -> Result<EvidenceItem, ApiError> {
+    let now = time::now();
+    state.with(|s| s.transaction(|tx| evidence_text::set_text(tx, evidence_id, &text, &now)))
+}
+
+/// The ids of the case's evidence whose caption, file name or text contain `query`.
+#[tauri::command]
+#[specta::specta]
+pub fn search_case_evidence(
+    state: State<'_, AppState>,
+    case_id: i64,
+    query: String,
+) -> Result<Vec<i64>, ApiError> {
+    state.with(|s| {
+        Ok(evidence::list_evidence(s.conn(), case_id)?
+            .iter()
+            .filter(|e| evidence_text::matches(e, &query))
+            .map(|e| e.id)
+            .collect())
     })
 }
 
@@ -347,7 +384,7 @@ pub fn save_text_file(path: String, text: String) -> Result<(), ApiError> {
 }
 
 /// Standard base64 (RFC 4648) for thumbnails; small enough not to need a dependency.
-fn base64(bytes: &[u8]) -> String {
+pub(crate) fn base64(bytes: &[u8]) -> String {
     const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {

@@ -13,7 +13,7 @@ use tixian_core::ledger::PlatformKind;
 use tixian_core::{time, ApiError, CoreError, Lang, Money};
 
 /// Runs `f` with the knowledge base: built-in, or with the user's folder `dir` laid over it.
-fn with_kb<T>(
+pub(crate) fn with_kb<T>(
     dir: &Path,
     catalogue: bool,
     f: impl FnOnce(&Kb) -> Result<T, CoreError>,

@@ -10,6 +10,7 @@ pub mod health;
 pub mod knowledge;
 pub mod ledger;
 pub mod money;
+pub mod ocr;
 
 use std::path::PathBuf;
 use tauri::{AppHandle, Manager};

@@ -71,6 +71,10 @@ export const commands = {
 	addEvidence: (id: number, path: string, caption: string, tier: Tier) => typedError<EvidenceItem, ApiError>(__TAURI_INVOKE("add_evidence", { id, path, caption, tier })),
 	/**  A PNG thumbnail of an image evidence item as a `data:` URL (None for PDFs, audio …). */
 	evidenceThumbnail: (evidenceId: number) => typedError<string | null, ApiError>(__TAURI_INVOKE("evidence_thumbnail", { evidenceId })),
+	/**  The user's text for an image (their correction of what was read). */
+	setEvidenceText: (evidenceId: number, text: string) => typedError<EvidenceItem, ApiError>(__TAURI_INVOKE("set_evidence_text", { evidenceId, text })),
+	/**  The ids of the case's evidence whose caption, file name or text contain `query`. */
+	searchCaseEvidence: (caseId: number, query: string) => typedError<number[], ApiError>(__TAURI_INVOKE("search_case_evidence", { caseId, query })),
 	addContact: (id: number, input: ContactInput) => typedError<CaseContact, ApiError>(__TAURI_INVOKE("add_contact", { id, input })),
 	markPromiseKept: (id: number, contact: number) => typedError<null, ApiError>(__TAURI_INVOKE("mark_promise_kept", { id, contact })),
 	/**  Proposals only: nothing is stored until the user confirms one (via `add_contact`). */
@@ -97,6 +101,15 @@ export const commands = {
 	 *  nearest known texts with their sources, and the causes that result.
 	 */
 	kbExplain: (message: string, platform: PlatformKind | null, lang: Lang) => typedError<MessageExplanation, ApiError>(__TAURI_INVOKE("kb_explain", { message, platform, lang })),
+	/**
+	 *  Reads the screenshot at `path` or, pasted, given as `bytes`. `None` when cancelled (or
+	 *  superseded by a newer job) before it finished.
+	 */
+	readScreenshot: (job: number, path: string | null, bytes: number[] | null) => typedError<ScreenshotText | null, ApiError>(__TAURI_INVOKE("read_screenshot", { job, path, bytes })),
+	/**  Stops screenshot `job` at its next step (its `read_screenshot` then gives `None`). */
+	cancelScreenshot: (job: number) => __TAURI_INVOKE<void>("cancel_screenshot", { job }),
+	/**  The licences of the OCR models and engine (Markdown), for Settings → Licences. */
+	ocrLicences: () => __TAURI_INVOKE<string>("ocr_licences"),
 	/**  The automatic backups and where a manual one would go. */
 	backupOverview: () => __TAURI_INVOKE<BackupOverview>("backup_overview"),
 	/**  Writes a backup archive to `path` (replacing a file there: the save dialog asked). */
@@ -154,8 +167,10 @@ export const commands = {
 
 /** Events */
 export const events = {
+	evidenceTextEvent: makeEvent<EvidenceTextEvent, EvidenceTextEvent>("evidence-text-event"),
 	exportProgressEvent: makeEvent<ExportProgressEvent, ExportProgressEvent>("export-progress-event"),
 	importProgressEvent: makeEvent<ImportProgressEvent, ImportProgressEvent>("import-progress-event"),
+	ocrProgressEvent: makeEvent<OcrProgressEvent, OcrProgressEvent>("ocr-progress-event"),
 };
 
 /* Types */
@@ -613,6 +628,19 @@ export type EvidenceItem = {
 	tier: Tier,
 	width: number | null,
 	height: number | null,
+	/**
+	 *  The text in the image: read by OCR in the background, or as the user corrected it;
+	 *  null while not read yet (and for files that are not images).
+	 */
+	text: string | null,
+	/**  `ocr` or `user`; null while not read yet. */
+	text_source: string | null,
+};
+
+/**  The text of evidence `evidence_id` of case `case_id` was read. */
+export type EvidenceTextEvent = {
+	case_id: number,
+	evidence_id: number,
 };
 
 /**  Export progress of one case's bundle: `done` of `total` steps, in `stage`. */
@@ -965,6 +993,32 @@ export type NewPlatform = {
 	note?: string,
 };
 
+/**  One line of text as seen on screen. */
+export type OcrLine = {
+	text: string,
+	/**  `[x0, y0, x1, y1]` in pixels of the image (after its EXIF orientation), x1/y1 exclusive. */
+	box: [number, number, number, number],
+	/**  Mean probability of the characters read, 0–1. */
+	confidence: number | null,
+};
+
+/**  Progress of screenshot `job`: `done` of `total` steps (detection, then batches of lines). */
+export type OcrProgressEvent = {
+	job: number,
+	done: number,
+	total: number,
+};
+
+/**  The text found in an image. */
+export type OcrResult = {
+	width: number,
+	height: number,
+	/**  The lines joined with `\n`; the wrapped lines of one paragraph without a break. */
+	text: string,
+	/**  In reading order: top to bottom, left to right within a row. */
+	lines: OcrLine[],
+};
+
 /**  One notice, parsed: the year's holidays and where they come from. */
 export type ParsedNotice = {
 	year: number,
@@ -1228,6 +1282,15 @@ export type SavedNotice = {
 	saved: string,
 	/**  An earlier file of the user's for that year was replaced. */
 	replaced: boolean,
+};
+
+/**  What a screenshot says. */
+export type ScreenshotText = {
+	ocr: OcrResult,
+	/**  The platform's message picked from the text, for the message field. */
+	message: string,
+	/**  The image, at most 1600 px high, as a `data:image/jpeg` URL, for the boxes to sit on. */
+	preview: string,
 };
 
 export type Signal = {

@@ -1,6 +1,6 @@
 // Typed wrappers for the case commands (results unwrapped into CommandError like api.ts), plus
 // the small time helpers the case screens share. Times cross as strings core parses.
-import { commands } from "./bindings";
+import { commands, events } from "./bindings";
 import type { CaseStage, CaseStatus, ContactChannel, ContactInput, Lang, NewCaseInput, PromiseProposal, Recipient, Tier } from "./bindings";
 import { unwrap } from "./api";
 
@@ -19,6 +19,11 @@ export const casesApi = {
   addEvidence: async (id: number, path: string, caption: string, tier: Tier) =>
     unwrap(await commands.addEvidence(id, path, caption, tier)),
   thumbnail: async (evidenceId: number) => unwrap(await commands.evidenceThumbnail(evidenceId)),
+  setEvidenceText: async (evidenceId: number, text: string) => unwrap(await commands.setEvidenceText(evidenceId, text)),
+  searchEvidence: async (caseId: number, query: string) => unwrap(await commands.searchCaseEvidence(caseId, query)),
+  /** The text of an evidence image was read in the background. */
+  onEvidenceText: (cb: (caseId: number, evidenceId: number) => void) =>
+    events.evidenceTextEvent.listen((e) => cb(e.payload.case_id, e.payload.evidence_id)),
   addContact: async (id: number, input: ContactInput) => unwrap(await commands.addContact(id, input)),
   markKept: async (id: number, contact: number) => unwrap(await commands.markPromiseKept(id, contact)),
   findPromises: async (id: number, text: string, received: string | null) =>

@@ -47,8 +47,10 @@ enum Command {
     /// Complaint cases: timeline, evidence, customer-service log, letters.
     #[command(subcommand)]
     Case(commands::case::CaseCommand),
-    /// Diagnose a failed withdrawal: tixian diagnose [--batch] [FILE|-].
+    /// Diagnose a failed withdrawal: tixian diagnose [--batch] [--image SCREENSHOT] [FILE|-].
     Diagnose(commands::diagnose::DiagnoseArgs),
+    /// Read the text in a screenshot, offline: tixian ocr IMAGE.
+    Ocr(commands::ocr::OcrArgs),
     /// The knowledge base: kb check, kb list.
     #[command(subcommand)]
     Kb(commands::kb::KbCommand),
@@ -138,6 +140,7 @@ fn main() -> ExitCode {
         Command::Route(args) => commands::route::run(&ctx, args),
         Command::Case(cmd) => commands::case::run(&ctx, cmd),
         Command::Diagnose(args) => commands::diagnose::run(&ctx, args),
+        Command::Ocr(args) => commands::ocr::run(&ctx, args),
         Command::Kb(cmd) => commands::kb::run(&ctx, cmd),
         Command::Withdraw(args) => commands::withdraw::run(&ctx, args),
         Command::Import(args) => commands::import::run(&ctx, args),

@@ -497,3 +497,32 @@ fn pages_render_and_are_kept_as_artifacts() {
         );
     }
 }
+
+#[test]
+fn text_read_from_an_image_is_printed_under_it() {
+    let sandbox = Sandbox::new();
+    let png = sandbox.path("toast.png");
+    gen::save_png(
+        &DynamicImage::ImageRgb8(gen::screenshot(1, 1080, 2400)),
+        &png,
+    );
+    let jpeg = sandbox.path("checked.jpg");
+    gen::save_jpeg(&gen::screenshot(3, 640, 480), &jpeg, 85);
+    let mut read = gen::evidence(png, "提现失败截图", None);
+    read.text = "提现失败\n超出用户月收款限额".into();
+    let mut checked = gen::evidence(jpeg, "客服回复", None);
+    checked.text = "预计3个工作日内到账".into();
+    checked.text_checked = true;
+    let input = gen::case(Lang::Zh, 3, vec![read, checked]);
+    let pdf = sandbox.path("bundle.pdf");
+    export_bundle(&input, &pdf, &ExportOptions::default(), &mut |_| {}).expect("export");
+    let text = text_of(&pdf);
+    for needle in [
+        "图中文字（本机自动识别，可能有误，以图片为准）",
+        "超出用户月收款限额",
+        "图中文字（已由用户核对）",
+        "预计3个工作日内到账",
+    ] {
+        assert!(text.contains(needle), "missing {needle:?}");
+    }
+}

@@ -9,11 +9,13 @@
 mod case;
 pub mod history;
 pub mod interview;
+mod screen;
 
 pub use case::{
     case_from_value, parse_case, Account, AccountClass, Action, Case, Context, PlatformSignal,
     Status,
 };
+pub use screen::message_from_text;
 
 use crate::kb::compile::{Alt, Cond, Flag, Rule};
 use crate::kb::matcher::MessageSignals;

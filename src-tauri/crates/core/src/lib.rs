@@ -17,6 +17,7 @@ pub mod kb_check;
 pub mod lang;
 pub mod ledger;
 pub mod money;
+pub mod ocr;
 pub mod route;
 pub mod rules;
 pub mod store;

@@ -20,6 +20,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0006_perf.sql"),
     include_str!("../migrations/0007_compact_original.sql"),
     include_str!("../migrations/0008_identity.sql"),
+    include_str!("../migrations/0009_evidence_text.sql"),
 ];
 
 /// The newest schema version this build knows.

@@ -144,6 +144,8 @@ pub fn evidence(path: PathBuf, caption: &str, taken: Option<&str>) -> EvidenceFi
         added_at: "2026-06-16T09:00:00+08:00".into(),
         sha256: String::new(),
         tier: "core".into(),
+        text: String::new(),
+        text_checked: false,
     }
 }
 

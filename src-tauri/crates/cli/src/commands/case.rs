@@ -73,6 +73,17 @@ pub enum CaseCommand {
         #[arg(long)]
         taken_at: Option<String>,
     },
+    /// The text in the case's evidence images (unread ones are read now); --search filters,
+    /// --set EVIDENCE --text TEXT saves the user's correction.
+    Texts {
+        id: i64,
+        #[arg(long)]
+        search: Option<String>,
+        #[arg(long, value_name = "EVIDENCE", requires = "text")]
+        set: Option<i64>,
+        #[arg(long, requires = "set")]
+        text: Option<String>,
+    },
     /// Log a customer-service contact.
     Contact {
         id: i64,
@@ -271,6 +282,14 @@ pub fn run(ctx: &Ctx, cmd: CaseCommand) -> Result<ExitCode, CoreError> {
                 Lang::Zh => format!("已添加时间线 #{}：{} {}", e.id, e.at, e.text),
                 Lang::En => format!("Added timeline entry #{}: {} {}", e.id, e.at, e.text),
             });
+        }
+        CaseCommand::Texts {
+            id,
+            search,
+            set,
+            text,
+        } => {
+            return super::case_texts::run(ctx, id, search, set.zip(text), &now);
         }
         CaseCommand::Evidence {
             id,

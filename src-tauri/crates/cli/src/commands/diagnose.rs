@@ -1,8 +1,11 @@
-//! `tixian diagnose [--json] [--batch] [FILE|-]`: one case (or JSONL cases) in, diagnoses out.
+//! `tixian diagnose [--json] [--batch] [--image SCREENSHOT] [FILE|-]`: one case (or JSONL
+//! cases) in, diagnoses out. With `--image` the message comes from the screenshot when the case
+//! has none, and the case itself may be left out.
 
 use crate::Ctx;
 use clap::Args;
-use std::io::{BufRead, BufWriter, Read, Write};
+use serde::Serialize;
+use std::io::{BufRead, BufWriter, IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use tixian_core::diagnose::{self, Diagnosis};
@@ -19,6 +22,18 @@ pub struct DiagnoseArgs {
     /// Rule folder laid over the built-in knowledge base (default: the user rule folder).
     #[arg(long)]
     rules: Option<PathBuf>,
+    /// A screenshot (PNG, JPEG or WebP) to read the platform's message from when the case has
+    /// none. Without a case (no FILE, nothing on standard input) the case is a failed withdrawal.
+    #[arg(long, value_name = "IMAGE", conflicts_with = "batch")]
+    image: Option<PathBuf>,
+}
+
+/// A diagnosis plus the message read from the screenshot (contract: `diagnose --image`).
+#[derive(Serialize)]
+struct WithImage<'a, 'kb> {
+    #[serde(flatten)]
+    diagnosis: &'a Diagnosis<'kb>,
+    message_from_image: &'a str,
 }
 
 /// Loads the knowledge base with the user's overrides; broken user rules are bad input.
@@ -48,7 +63,18 @@ pub fn load_kb(ctx: &Ctx, rules: Option<PathBuf>) -> Result<Kb, CoreError> {
     })
 }
 
+fn read_error(e: std::io::Error) -> CoreError {
+    CoreError::invalid(
+        "FILE",
+        format!("无法读取输入：{e}"),
+        format!("cannot read input: {e}"),
+    )
+}
+
 pub fn run(ctx: &Ctx, args: DiagnoseArgs) -> Result<ExitCode, CoreError> {
+    if let Some(image) = args.image.clone() {
+        return with_image(ctx, args, &image);
+    }
     let mut input: Box<dyn BufRead> = match args.file.as_deref() {
         None => Box::new(std::io::stdin().lock()),
         Some(p) if p.as_os_str() == "-" => Box::new(std::io::stdin().lock()),
@@ -68,16 +94,89 @@ pub fn run(ctx: &Ctx, args: DiagnoseArgs) -> Result<ExitCode, CoreError> {
         return batch(&kb, ctx.lang, &now, input);
     }
     let mut text = String::new();
-    input.read_to_string(&mut text).map_err(|e| {
-        CoreError::invalid(
-            "FILE",
-            format!("无法读取输入：{e}"),
-            format!("cannot read input: {e}"),
-        )
-    })?;
+    input.read_to_string(&mut text).map_err(read_error)?;
     let case = diagnose::parse_case(&text)?;
     let d = diagnose::diagnose(&kb, &case, ctx.lang, &now);
     ctx.out.print(&d, |lang| human(&d, lang));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The case from FILE, `-` or standard input; `None` when there is none (no FILE and standard
+/// input is a terminal or empty).
+fn optional_case(file: Option<&std::path::Path>) -> Result<Option<diagnose::Case>, CoreError> {
+    let text = match file {
+        Some(p) if p.as_os_str() != "-" => std::fs::read_to_string(p).map_err(|e| {
+            CoreError::invalid(
+                "FILE",
+                format!("无法打开 {}：{e}", p.display()),
+                format!("cannot open {}: {e}", p.display()),
+            )
+        })?,
+        Some(_) => read_stdin()?,
+        None if std::io::stdin().is_terminal() => String::new(),
+        None => read_stdin()?,
+    };
+    if text.trim().is_empty() && file.is_none() {
+        return Ok(None);
+    }
+    diagnose::parse_case(&text).map(Some)
+}
+
+fn read_stdin() -> Result<String, CoreError> {
+    let mut text = String::new();
+    std::io::stdin()
+        .lock()
+        .read_to_string(&mut text)
+        .map_err(read_error)?;
+    Ok(text)
+}
+
+/// `diagnose --image`: the message from the screenshot when the case has none.
+fn with_image(
+    ctx: &Ctx,
+    args: DiagnoseArgs,
+    image: &std::path::Path,
+) -> Result<ExitCode, CoreError> {
+    let case = optional_case(args.file.as_deref())?;
+    let kb = load_kb(args.rules)?;
+    let mut case = match case {
+        Some(c) => c,
+        // No platform is known from a screenshot alone; `other` keeps every rule general.
+        None => diagnose::parse_case(
+            r#"{"platform": "other", "action": "withdraw", "status": "failed"}"#,
+        )?,
+    };
+    let has_message = case
+        .message
+        .as_deref()
+        .is_some_and(|m| !m.trim().is_empty());
+    let from_image = if has_message {
+        None
+    } else {
+        let read = tixian_core::ocr::read_file(image)?;
+        let message = diagnose::message_from_text(&kb, &read.text);
+        case.message = (!message.is_empty()).then(|| message.clone());
+        Some(message)
+    };
+    let d = diagnose::diagnose(&kb, &case, ctx.lang, &time::now());
+    match &from_image {
+        Some(message) => {
+            let out = WithImage {
+                diagnosis: &d,
+                message_from_image: message,
+            };
+            ctx.out.print(&out, |lang| {
+                let label = match (lang, message.is_empty()) {
+                    (Lang::Zh, false) => format!("从截图读到的消息：{message}\n\n"),
+                    (Lang::Zh, true) => "截图中没有读到文字。\n\n".to_string(),
+                    (Lang::En, false) => format!("Message read from the screenshot: {message}\n\n"),
+                    (Lang::En, true) => "No text was read from the screenshot.\n\n".to_string(),
+                };
+                format!("{label}{}", human(&d, lang))
+            });
+        }
+        None => ctx.out.print(&d, |lang| human(&d, lang)),
+    }
     Ok(ExitCode::SUCCESS)
 }
 

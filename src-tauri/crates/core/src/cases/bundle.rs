@@ -93,6 +93,8 @@ pub fn bundle_input(
                 added_at: e.added_at.clone(),
                 sha256: e.sha256.clone(),
                 tier: e.tier.as_str().to_string(),
+                text: e.text.clone().unwrap_or_default(),
+                text_checked: e.text_source.as_deref() == Some("user"),
             })
             .collect(),
     })

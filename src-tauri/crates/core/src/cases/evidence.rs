@@ -67,6 +67,11 @@ pub struct EvidenceItem {
     pub tier: Tier,
     pub width: Option<i64>,
     pub height: Option<i64>,
+    /// The text in the image: read by OCR in the background, or as the user corrected it;
+    /// null while not read yet (and for files that are not images).
+    pub text: Option<String>,
+    /// `ocr` or `user`; null while not read yet.
+    pub text_source: Option<String>,
 }
 
 fn file_error(path: &Path, zh: &str, en: &str) -> CoreError {
@@ -198,7 +203,9 @@ pub fn add_evidence(
     store(tx, vault_dir, case_id, &prepared, now)
 }
 
-const EVIDENCE_COLUMNS: &str = "id, case_id, sha256, original_name, size_bytes, mime, taken_at, taken_at_source, added_at, caption, tier, width, height";
+/// The item's columns and its text (migration 0009), from `EVIDENCE_FROM`.
+const EVIDENCE_COLUMNS: &str = "e.id, e.case_id, e.sha256, e.original_name, e.size_bytes, e.mime, e.taken_at, e.taken_at_source, e.added_at, e.caption, e.tier, e.width, e.height, t.text, t.source";
+const EVIDENCE_FROM: &str = "evidence_items e LEFT JOIN evidence_text t ON t.evidence_id = e.id";
 
 fn evidence_row(r: &rusqlite::Row) -> rusqlite::Result<(EvidenceItem, String)> {
     let tier: String = r.get(10)?;
@@ -217,6 +224,8 @@ fn evidence_row(r: &rusqlite::Row) -> rusqlite::Result<(EvidenceItem, String)> {
             tier: Tier::Core,
             width: r.get(11)?,
             height: r.get(12)?,
+            text: r.get(13)?,
+            text_source: r.get(14)?,
         },
         tier,
     ))
@@ -230,7 +239,7 @@ fn with_tier((mut item, tier): (EvidenceItem, String)) -> Result<EvidenceItem> {
 pub fn get_evidence(conn: &Connection, id: i64) -> Result<EvidenceItem> {
     let row = conn
         .query_row(
-            &format!("SELECT {EVIDENCE_COLUMNS} FROM evidence_items WHERE id = ?1"),
+            &format!("SELECT {EVIDENCE_COLUMNS} FROM {EVIDENCE_FROM} WHERE e.id = ?1"),
             [id],
             evidence_row,
         )
@@ -245,8 +254,8 @@ pub fn get_evidence(conn: &Connection, id: i64) -> Result<EvidenceItem> {
 /// A case's evidence: core before reserve, then by time taken (or added).
 pub fn list_evidence(conn: &Connection, case_id: i64) -> Result<Vec<EvidenceItem>> {
     let mut stmt = conn.prepare(&format!(
-        "SELECT {EVIDENCE_COLUMNS} FROM evidence_items WHERE case_id = ?1
-         ORDER BY tier = 'reserve', COALESCE(taken_at, added_at), id"
+        "SELECT {EVIDENCE_COLUMNS} FROM {EVIDENCE_FROM} WHERE e.case_id = ?1
+         ORDER BY e.tier = 'reserve', COALESCE(e.taken_at, e.added_at), e.id"
     ))?;
     let rows = stmt.query_map([case_id], evidence_row)?;
     rows.map(|r| with_tier(r?)).collect()
@@ -353,7 +362,7 @@ pub fn sniff_mime(bytes: &[u8], name: &str) -> &'static str {
     }
 }
 
-fn is_decodable_image(mime: &str) -> bool {
+pub(crate) fn is_decodable_image(mime: &str) -> bool {
     matches!(
         mime,
         "image/png" | "image/jpeg" | "image/gif" | "image/webp" | "image/bmp"

@@ -97,6 +97,13 @@ pub struct EvidenceFile {
     pub sha256: String,
     /// core | reserve
     pub tier: String,
+    /// The text in the image (OCR, or as the user corrected it), printed under it; empty for
+    /// none.
+    #[serde(default)]
+    pub text: String,
+    /// The user checked or wrote `text` (otherwise it was read automatically).
+    #[serde(default)]
+    pub text_checked: bool,
 }
 
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]

@@ -350,6 +350,31 @@ fn storage_text(lang: Lang, s: ImageStorage) -> &'static str {
     }
 }
 
+/// Height of the gap and the label above the text under an image.
+const IMAGE_TEXT_HEAD: f32 = 6.0 + 14.0;
+
+/// "Text in the image" under an evidence image, saying whether a person checked it.
+fn image_text(w: &mut Writer, lang: Lang, text: &str, checked: bool) {
+    w.space(6.0);
+    w.ensure(14.0 + SMALL * 1.55);
+    let label = if checked {
+        t(
+            lang,
+            "图中文字（已由用户核对）",
+            "Text in the image (checked by the user)",
+        )
+    } else {
+        t(
+            lang,
+            "图中文字（本机自动识别，可能有误，以图片为准）",
+            "Text in the image (read automatically on this computer; may contain errors — the image prevails)",
+        )
+    };
+    w.text_at(MARGIN, w.y - 9.0, label, 8.0, GREY);
+    w.space(14.0);
+    w.paragraph(text, MARGIN, CONTENT_W, SMALL, BLACK, None);
+}
+
 fn evidence(w: &mut Writer, ctx: &Context, index: usize, label: &str) {
     let lang = ctx.input.lang;
     let entry = &ctx.entries[index];
@@ -398,9 +423,18 @@ fn evidence(w: &mut Writer, ctx: &Context, index: usize, label: &str) {
         field(w, l, &v, label_w, SMALL);
     }
     w.space(8.0);
+    // The text read from the image goes under it: room is kept for it (up to a third of what
+    // is left of the page; a longer text flows on to the next page).
+    let text = ev.text.trim();
+    let text_h = if text.is_empty() || ctx.placed[index].is_none() {
+        0.0
+    } else {
+        let lines = w.lines(text, CONTENT_W, SMALL).len() as f32;
+        (IMAGE_TEXT_HEAD + lines * SMALL * 1.55 + 1.0).min((w.y - BOTTOM) / 3.0)
+    };
     match &ctx.placed[index] {
         Some(p) => {
-            let avail_h = (w.y - BOTTOM).max(50.0);
+            let avail_h = (w.y - BOTTOM - text_h).max(50.0);
             let (pw, ph) = (p.display.0 as f32, p.display.1 as f32);
             let scale = (CONTENT_W / pw).min(avail_h / ph);
             let (dw, dh) = (pw * scale, ph * scale);
@@ -409,6 +443,9 @@ fn evidence(w: &mut Writer, ctx: &Context, index: usize, label: &str) {
             w.rect(x - 0.6, y - 0.6, dw + 1.2, dh + 1.2, (0.8, 0.8, 0.8));
             w.image(p.id.clone(), placement(p.orientation, x, y, dw, dh));
             w.y = y;
+            if !text.is_empty() {
+                image_text(w, lang, text, ev.text_checked);
+            }
         }
         None => {
             let text = match lang {

@@ -1,0 +1,194 @@
+// Reading a screenshot on the Diagnose screen of the real app: a rendered screenshot dropped on
+// the window (the shell's own drag-drop event: WebDriver cannot drag files in) shows its boxes
+// and puts the message in the field, which diagnoses to the same cause as typing it; one pasted
+// (a clipboard paste event carrying the PNG) does the same; a slow read shows progress and can
+// be cancelled; a file that is not an image and an
+// image without text get clear messages, in zh and en. Case evidence: images added with the CLI
+// are read when the app opens, their texts shown beside the thumbnails, searched, corrected and
+// printed under each image in the bundle.
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { ROOT, SHOTS, TARGET, freshHome, openApp, sql } from "./helpers.mjs";
+import { makePng } from "./png.mjs";
+
+const FIXTURES = join(ROOT, "tests", "fixtures", "ocr");
+const CLI = process.env.TIXIAN_CLI ?? join(TARGET, "debug", "tixian");
+
+describe("diagnose: the message read from a screenshot", () => {
+  const home = freshHome();
+  let app;
+  before(async () => { app = await openApp(home); });
+  after(async () => { await app?.close(); });
+
+  /** Symptom "failed" → platform → the message step, from a fresh wizard. */
+  async function toMessage(s, platform = "wechat") {
+    await s.go("#/diagnose");
+    await s.find("[data-testid=dx-stage]");
+    if (await s.exists("[data-testid=dx-restart]")) await s.click("[data-testid=dx-restart]");
+    await s.click("[data-testid=dx-symptom-failed]");
+    await s.click(`[data-testid=dx-platform-${platform}]`);
+    await s.find("[data-testid=dx-ocr]");
+  }
+
+  const message = (s) => s.exec("return document.querySelector('[data-testid=dx-message]').value");
+
+  /** Answers "don't know" until the result; returns the top cause. */
+  async function finish(s) {
+    await s.click("[data-testid=dx-next]");
+    for (let i = 0; i < 15; i++) {
+      await s.waitFor(async () => (await s.exists("[data-testid=dx-result]")) || (await s.exists("[data-testid=dx-question]")), "question or result");
+      if (await s.exists("[data-testid=dx-result]")) break;
+      const id = await s.exec("return document.querySelector('[data-testid=dx-question]').dataset.question");
+      await s.click("[data-testid=dx-dont-know]");
+      await s.waitFor(async () => (await s.exec("const q = document.querySelector('[data-testid=dx-question]'); return !q || q.dataset.question !== arguments[0]", [id])), "next step");
+    }
+    await s.find("[data-testid=dx-cause]");
+    return s.exec("return document.querySelector('[data-testid=dx-cause]').dataset.cause");
+  }
+
+  it("a dropped screenshot shows its boxes, fills the message and diagnoses like the typed text", async () => {
+    const s = app.session;
+    await toMessage(s);
+    await s.emit("tauri://drag-drop", { paths: [join(FIXTURES, "01-error-page-light.png")], position: { x: 400, y: 300 } });
+    await s.find("[data-testid=dx-ocr-result]", 30000);
+    assert.match(await message(s), /当日提现金额已超过限额/);
+    const boxes = await s.exec("return document.querySelectorAll('[data-testid=dx-ocr-box]').length");
+    assert.ok(boxes >= 6, `${boxes} boxes`);
+    // The boxes sit on the picture: the first (the clock) in its top left corner.
+    const inside = await s.exec(`const img = document.querySelector('[data-testid=dx-ocr-result] img').getBoundingClientRect();
+      const b = document.querySelector('[data-testid=dx-ocr-box]').getBoundingClientRect();
+      return img.width > 100 && b.left >= img.left && b.top >= img.top && b.right <= img.left + img.width / 2 && b.bottom <= img.top + img.height / 10;`);
+    assert.ok(inside, "the first box is on the image, top left");
+    await s.screenshot(join(SHOTS, "zh", "diagnose-screenshot-dropped.png"));
+    assert.equal(await finish(s), "limit.daily");
+    await s.screenshot(join(SHOTS, "zh", "diagnose-screenshot-result.png"));
+    assert.equal(sql(home.db, "SELECT top_cause FROM diagnoses ORDER BY id DESC LIMIT 1"), "limit.daily");
+  });
+
+  it("a pasted screenshot (Ctrl+V) is read the same way, and the user can correct the message", async () => {
+    const s = app.session;
+    await toMessage(s, "bank");
+    const b64 = readFileSync(join(FIXTURES, "11-frozen-notice.png")).toString("base64");
+    await s.exec(`const bytes = Uint8Array.from(atob(arguments[0]), (c) => c.charCodeAt(0));
+      const data = new DataTransfer();
+      data.items.add(new File([bytes], "paste.png", { type: "image/png" }));
+      const e = new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true });
+      document.querySelector('[data-testid=dx-message]').dispatchEvent(e);`, [b64]);
+    await s.find("[data-testid=dx-ocr-result]", 30000);
+    assert.match(await message(s), /有权机关冻结/);
+    await s.screenshot(join(SHOTS, "zh", "diagnose-screenshot-pasted.png"));
+    // Corrected by hand before diagnosing: the typed text wins.
+    await s.setValue("[data-testid=dx-message]", "您的账户已被有权机关冻结");
+    assert.equal(await finish(s), "account.frozen_by_authority");
+  });
+
+  it("shows progress after a second and cancels", async () => {
+    const s = app.session;
+    await toMessage(s);
+    await s.emit("tauri://drag-drop", { paths: [join(FIXTURES, "13-long-chat.png")], position: { x: 400, y: 300 } });
+    await s.find("[data-testid=dx-ocr-running]");
+    // A long screenshot (four bands, thirty-odd lines) takes the debug build seconds: the bar
+    // and Cancel appear after one.
+    await s.find("[data-testid=dx-ocr-cancel]", 20000);
+    await s.screenshot(join(SHOTS, "zh", "diagnose-screenshot-progress.png"));
+    await s.click("[data-testid=dx-ocr-cancel]");
+    await s.waitFor(async () => (await s.exec("return document.querySelector('[data-testid=dx-ocr]').dataset.phase")) === "idle", "idle after cancel");
+    await new Promise((r) => setTimeout(r, 3000)); // long enough for the shell to have finished
+    assert.ok(!(await s.exists("[data-testid=dx-ocr-result]")), "a cancelled read shows nothing");
+    assert.equal(await message(s), "");
+  });
+
+  it("says so when the file is not an image or the image has no text", async () => {
+    const s = app.session;
+    await toMessage(s);
+    const notes = join(home.dir, "账单.png");
+    writeFileSync(notes, "当日提现金额已超过限额\n");
+    await s.emit("tauri://drag-drop", { paths: [notes], position: { x: 400, y: 300 } });
+    await s.waitForText("[data-testid=dx-ocr-error]", "不是图片", 30000);
+    assert.match(await s.text("[data-testid=dx-ocr-error]"), /账单\.png/);
+    assert.equal(await message(s), "");
+    const blank = join(home.dir, "blank.png");
+    writeFileSync(blank, makePng(360, 640));
+    await s.emit("tauri://drag-drop", { paths: [blank], position: { x: 400, y: 300 } });
+    await s.waitForText("[data-testid=dx-ocr-error]", "没有找到文字", 30000);
+    await s.screenshot(join(SHOTS, "zh", "diagnose-screenshot-no-text.png"));
+  });
+
+  it("works in English", async () => {
+    const s = app.session;
+    await s.go("#/settings");
+    await s.click("[data-testid=lang-en]");
+    await toMessage(s);
+    await s.emit("tauri://drag-drop", { paths: [join(FIXTURES, "08-dialog-light-jpeg.jpg")], position: { x: 400, y: 300 } });
+    await s.find("[data-testid=dx-ocr-result]", 30000);
+    assert.match(await message(s), /仅支持提现到本人名下的银行卡/);
+    assert.match(await s.text("[data-testid=dx-ocr]"), /lines of text found/);
+    await s.screenshot(join(SHOTS, "en", "diagnose-screenshot-dropped.png"));
+    assert.equal(await finish(s), "bank.card_not_own");
+    await toMessage(s);
+    const notes = join(home.dir, "notes.png");
+    writeFileSync(notes, "not an image");
+    await s.emit("tauri://drag-drop", { paths: [notes], position: { x: 400, y: 300 } });
+    await s.waitForText("[data-testid=dx-ocr-error]", "is not an image", 30000);
+    await s.go("#/settings");
+    await s.click("[data-testid=ocr-licences] summary");
+    await s.waitForText("[data-testid=ocr-licences]", "Apache License");
+  });
+});
+
+describe("case evidence: the text in each image, read once in the background", () => {
+  const home = freshHome();
+  let app;
+  const tixian = (...args) => execFileSync(CLI, ["--db", home.db, "--json", ...args], { encoding: "utf8" });
+
+  before(async () => {
+    // Evidence added with the CLI before the app starts: the app reads it when it opens.
+    tixian("case", "new", "--platform", "微信支付", "--amount", "5000", "--occurred", "2026-03-05 10:00",
+      "--summary", "提现失败，提示超出月收款限额");
+    const toast = join(home.dir, "收款限额.png");
+    copyFileSync(join(FIXTURES, "03-toast.png"), toast);
+    const notice = join(home.dir, "冻结通知.png");
+    copyFileSync(join(FIXTURES, "11-frozen-notice.png"), notice);
+    tixian("case", "evidence", "1", toast, "--caption", "提现失败提示");
+    tixian("case", "evidence", "1", notice, "--caption", "账户通知");
+    app = await openApp(home);
+  });
+  after(async () => { await app?.close(); });
+
+  it("shows the text beside the thumbnail, finds it, keeps the user's correction and prints it in the bundle", async () => {
+    const s = app.session;
+    const grid = () => s.exec("const g = document.querySelector('[data-testid=evidence-grid]'); g.scrollIntoView(); return g.textContent");
+    await s.go("#/cases/1");
+    await s.click("[data-testid=tab-evidence]");
+    await s.waitFor(async () => (await s.exec("return [...document.querySelectorAll('[data-testid=evidence-text]')].filter(e => e.dataset.source === 'ocr').length")) === 2,
+      "both images read", 60000);
+    assert.match(await grid(), /超出用户月收款限额/);
+    assert.equal(sql(home.db, "SELECT count(*) FROM evidence_text WHERE source = 'ocr'"), "2");
+    await s.screenshot(join(SHOTS, "zh", "case-evidence-text.png"));
+    // Search by a word that is only in the image.
+    await s.type("[data-testid=evidence-search]", "有权机关");
+    await s.waitFor(async () => (await s.exec("return document.querySelectorAll('[data-testid=evidence-item]').length")) === 1, "one match");
+    assert.match(await grid(), /账户通知/);
+    await s.setValue("[data-testid=evidence-search]", "");
+    await s.waitFor(async () => (await s.exec("return document.querySelectorAll('[data-testid=evidence-item]').length")) === 2, "all again");
+    // Correct the first image's text.
+    await s.click("[data-testid=evidence-text-edit]");
+    await s.setValue("[data-testid=evidence-text-input]", "超出用户月收款限额（客服确认）");
+    await s.click("[data-testid=evidence-text-save]");
+    await s.waitFor(async () => sql(home.db, "SELECT count(*) FROM evidence_text WHERE source = 'user'") === "1", "saved");
+    assert.match(await grid(), /客服确认/);
+    await s.screenshot(join(SHOTS, "zh", "case-evidence-text-edited.png"));
+    // The bundle prints each text under its image.
+    const pdf = join(home.dir, "bundle.pdf");
+    tixian("case", "export", "1", "--out", pdf);
+    const text = execFileSync("pdftotext", ["-layout", pdf, "-"], { encoding: "utf8" });
+    assert.match(text, /图中文字（已由用户核对）/);
+    assert.match(text, /客服确认/);
+    assert.match(text, /图中文字（本机自动识别/);
+    assert.match(text, /有权机关冻结/);
+    execFileSync("pdftoppm", ["-png", "-r", "60", "-f", "3", "-l", "6", pdf, join(SHOTS, "zh", "case-evidence-text-bundle")]);
+  });
+});
