@@ -138,7 +138,7 @@ fn with_image(
     image: &std::path::Path,
 ) -> Result<ExitCode, CoreError> {
     let case = optional_case(args.file.as_deref())?;
-    let kb = load_kb(args.rules)?;
+    let kb = load_kb(ctx, args.rules)?;
     let mut case = match case {
         Some(c) => c,
         // No platform is known from a screenshot alone; `other` keeps every rule general.
