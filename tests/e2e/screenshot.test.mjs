@@ -191,4 +191,26 @@ describe("case evidence: the text in each image, read once in the background", (
     assert.match(text, /有权机关冻结/);
     execFileSync("pdftoppm", ["-png", "-r", "60", "-f", "3", "-l", "6", pdf, join(SHOTS, "zh", "case-evidence-text-bundle")]);
   });
+
+  it("a pasted chat screenshot fills the promise finder, which proposes the promise to confirm", async () => {
+    const s = app.session;
+    await s.go("#/cases/1");
+    await s.click("[data-testid=tab-log]");
+    await s.find("[data-testid=promise-screenshot]");
+    const b64 = readFileSync(join(FIXTURES, "07-chat.png")).toString("base64");
+    await s.exec(`const bytes = Uint8Array.from(atob(arguments[0]), (c) => c.charCodeAt(0));
+      const data = new DataTransfer();
+      data.items.add(new File([bytes], "chat.png", { type: "image/png" }));
+      const e = new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true });
+      document.querySelector('#paste-text').dispatchEvent(e);`, [b64]);
+    await s.find("[data-testid=promise-screenshot] [data-testid=dx-ocr-result]", 30000);
+    await s.waitFor(async () => /预计3个工作日内到账/.test(await s.exec("return document.querySelector('#paste-text').value")), "chat text in the box");
+    await s.click("[data-testid=promise-find]");
+    await s.find("[data-testid=proposals]");
+    assert.match(await s.text("[data-testid=proposals]"), /3个工作日/);
+    assert.equal(sql(home.db, "SELECT count(*) FROM contacts"), "0", "nothing stored before the user confirms");
+    await s.click("[data-testid=proposal-confirm]");
+    await s.waitFor(async () => sql(home.db, "SELECT count(*) FROM contacts") === "1", "contact stored");
+    await s.screenshot(join(SHOTS, "zh", "case-promise-from-chat-screenshot.png"));
+  });
 });
