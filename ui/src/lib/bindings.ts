@@ -969,6 +969,8 @@ export type NearestText = {
 	platform: PlatformKind,
 	code?: string | null,
 	causes: string[],
+	/**  The causes as people read them (the title of the cause's first rule), in the language asked. */
+	cause_titles: string[],
 	vague: boolean,
 	/**  Cosine similarity, two decimals as a string ("0.83"): exact and stable across IPC. */
 	score: string,

@@ -490,7 +490,7 @@ pub(crate) fn diagnose_with<'kb>(
         .neighbours
         .iter()
         .take(3)
-        .map(|n| kb.nearest_text(n.text, n.score))
+        .map(|n| kb.nearest_text(n.text, n.score, lang))
         .collect();
     Diagnosis {
         causes,

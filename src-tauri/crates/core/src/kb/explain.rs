@@ -28,6 +28,8 @@ pub struct NearestText {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     pub causes: Vec<String>,
+    /// The causes as people read them (the title of the cause's first rule), in the language asked.
+    pub cause_titles: Vec<String>,
     pub vague: bool,
     /// Cosine similarity, two decimals as a string ("0.83"): exact and stable across IPC.
     pub score: String,
@@ -59,7 +61,7 @@ pub struct MessageExplanation {
 
 impl Kb {
     /// A corpus text as shown beside a diagnosis.
-    pub(crate) fn nearest_text(&self, text: usize, score: f32) -> NearestText {
+    pub(crate) fn nearest_text(&self, text: usize, score: f32, lang: Lang) -> NearestText {
         let t = &self.corpus.texts[text];
         let s = &self.corpus.sources[t.source];
         NearestText {
@@ -67,10 +69,29 @@ impl Kb {
             platform: t.platform,
             code: t.code.clone(),
             causes: t.causes.iter().map(|&c| TAXONOMY[c].to_string()).collect(),
+            cause_titles: t
+                .causes
+                .iter()
+                .map(|&c| self.cause_title(c, lang))
+                .collect(),
             vague: t.vague,
             score: format!("{score:.2}"),
             source: s.source.clone(),
             checked: s.checked.clone(),
+        }
+    }
+
+    /// A cause's name for people: the title of its first, most general rule.
+    fn cause_title(&self, cause: usize, lang: Lang) -> String {
+        let rule = self
+            .rules
+            .iter()
+            .filter(|r| r.cause == cause)
+            .max_by_key(|r| r.platforms.count_ones());
+        match (rule, lang) {
+            (Some(r), Lang::Zh) => r.zh.title.clone(),
+            (Some(r), Lang::En) => r.en.title.clone(),
+            (None, _) => TAXONOMY[cause].to_string(),
         }
     }
 
@@ -102,7 +123,7 @@ impl Kb {
         let nearest: Vec<NearestText> = index
             .nearest(message)
             .into_iter()
-            .map(|n| self.nearest_text(n.text, n.score))
+            .map(|n| self.nearest_text(n.text, n.score, lang))
             .collect();
         let platform = platform
             .or_else(|| nearest.first().map(|n| n.platform))
