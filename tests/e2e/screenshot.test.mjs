@@ -96,7 +96,8 @@ describe("diagnose: the message read from a screenshot", () => {
     await s.screenshot(join(SHOTS, "zh", "diagnose-screenshot-progress.png"));
     await s.click("[data-testid=dx-ocr-cancel]");
     await s.waitFor(async () => (await s.exec("return document.querySelector('[data-testid=dx-ocr]').dataset.phase")) === "idle", "idle after cancel");
-    await new Promise((r) => setTimeout(r, 3000)); // long enough for the shell to have finished
+    // The cancelled read has come back from the shell (it returns nothing).
+    await s.waitFor(async () => (await s.exec("return document.querySelector('[data-testid=dx-ocr]').dataset.pending")) === "0", "cancelled read answered", 30000);
     assert.ok(!(await s.exists("[data-testid=dx-ocr-result]")), "a cancelled read shows nothing");
     assert.equal(await message(s), "");
   });

@@ -170,7 +170,7 @@ enum Hit {
 }
 
 impl<'a> Facts<'a> {
-    fn new(kb: &Kb, index: &SimilarityIndex, case: &'a Case, now: &Timestamp) -> Facts<'a> {
+    fn new(kb: &Kb, index: Option<&SimilarityIndex>, case: &'a Case, now: &Timestamp) -> Facts<'a> {
         let status = case
             .status
             .map(|s| 1u8 << Status::ALL.iter().position(|x| *x == s).unwrap_or(0))
@@ -404,7 +404,7 @@ pub(crate) fn rule_fires(kb: &Kb, rule: &Rule, case: &Case, now: &Timestamp) -> 
     if !applies(rule, case) {
         return None;
     }
-    let facts = Facts::new(kb, kb.similar(), case, now);
+    let facts = Facts::new(kb, None, case, now);
     let mut because = Vec::new();
     rule.alts
         .iter()
@@ -422,13 +422,14 @@ struct Candidate {
 
 /// Diagnoses one case. `now` is the current time (for ID expiry when `at` is missing).
 pub fn diagnose<'kb>(kb: &'kb Kb, case: &Case, lang: Lang, now: &Timestamp) -> Diagnosis<'kb> {
-    diagnose_with(kb, kb.similar(), case, lang, now)
+    diagnose_with(kb, None, case, lang, now)
 }
 
-/// [`diagnose`] against another corpus index (leave-one-source-out in `kb check`).
+/// [`diagnose`] against another corpus index (leave-one-source-out in `kb check`); `None` is
+/// the knowledge base's own, built only if a message needs it.
 pub(crate) fn diagnose_with<'kb>(
     kb: &'kb Kb,
-    index: &SimilarityIndex,
+    index: Option<&SimilarityIndex>,
     case: &Case,
     lang: Lang,
     now: &Timestamp,

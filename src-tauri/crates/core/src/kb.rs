@@ -211,13 +211,14 @@ impl Kb {
 
     /// Reads a message: the patterns first; only if none is specific, the corpus.
     pub(crate) fn read_message(&self, message: &str) -> MessageReading {
-        self.read_message_with(self.similar(), message)
+        self.read_message_with(None, message)
     }
 
-    /// [`Kb::read_message`] against a given corpus index.
+    /// [`Kb::read_message`] against a given corpus index (`None`: this knowledge base's own,
+    /// built only when a message first needs it).
     pub(crate) fn read_message_with(
         &self,
-        index: &SimilarityIndex,
+        index: Option<&SimilarityIndex>,
         message: &str,
     ) -> MessageReading {
         let mut signals = self.matcher().signals(message);
@@ -227,6 +228,7 @@ impl Kb {
                 ..Default::default()
             };
         }
+        let index = index.unwrap_or_else(|| self.similar());
         let neighbours = index.nearest(message);
         let votes = index.vote(&self.corpus, &neighbours);
         for v in &votes {

@@ -119,9 +119,14 @@ impl Kb {
         let index = self.similar();
         let reading = self.read_message(message);
         let used_corpus = reading.signals.strong == 0;
-        // Shown even when a pattern decided: the nearest texts are the reason a person can check.
-        let nearest: Vec<NearestText> = index
-            .nearest(message)
+        // Shown even when a pattern decided (then looked up here): the nearest texts are the
+        // reason a person can check.
+        let neighbours = if used_corpus {
+            reading.neighbours
+        } else {
+            index.nearest(message)
+        };
+        let nearest: Vec<NearestText> = neighbours
             .into_iter()
             .map(|n| self.nearest_text(n.text, n.score, lang))
             .collect();

@@ -78,7 +78,7 @@ pub(crate) fn score<'a>(
         let index = index_for(t);
         let d = diagnose::diagnose_with(
             kb,
-            index,
+            Some(index),
             &Case::for_message(t.platform, &t.text),
             Lang::En,
             &now,
