@@ -71,9 +71,48 @@ pub(crate) fn sniff(bytes: &[u8]) -> Sniff {
 }
 
 fn is_xlsx(bytes: &[u8]) -> bool {
+    if declared_entries(bytes).is_some_and(|n| n > MAX_ENTRIES as u64) {
+        return false;
+    }
     zip::ZipArchive::new(Cursor::new(bytes))
         .map(|a| a.index_for_name("xl/workbook.xml").is_some())
         .unwrap_or(false)
+}
+
+/// How many entries the ZIP's end record says its central directory holds, read from the last
+/// bytes without reading the directory itself (the ZIP reader allocates for every entry it is
+/// told of). A ZIP64 count is taken from the ZIP64 end record. `None` when there is no end
+/// record to read (the ZIP reader then reports the damage).
+pub(crate) fn declared_entries(bytes: &[u8]) -> Option<u64> {
+    const EOCD: &[u8] = b"PK\x05\x06";
+    let le16 = |at: usize| Some(u16::from_le_bytes(bytes.get(at..at + 2)?.try_into().ok()?));
+    let le32 = |at: usize| Some(u32::from_le_bytes(bytes.get(at..at + 4)?.try_into().ok()?));
+    let le64 = |at: usize| Some(u64::from_le_bytes(bytes.get(at..at + 8)?.try_into().ok()?));
+    // The end record is 22 bytes plus a comment of at most 65,535.
+    let from = bytes.len().saturating_sub(22 + 65_535);
+    let eocd = from + bytes[from..].windows(4).rposition(|w| w == EOCD)?;
+    let count = u64::from(le16(eocd + 10)?);
+    if count != 0xFFFF {
+        return Some(count);
+    }
+    // ZIP64: the locator sits just before the end record and points at the ZIP64 end record.
+    let locator = eocd.checked_sub(20)?;
+    if bytes.get(locator..locator + 4)? != b"PK\x06\x07" {
+        return Some(count);
+    }
+    let record = usize::try_from(le64(locator + 8)?).ok()?;
+    if le32(record)? != 0x0606_4b50 {
+        return Some(count);
+    }
+    le64(record + 32)
+}
+
+fn too_many_entries(file: &str, what: &str) -> CoreError {
+    zip_error(
+        file,
+        &format!("{what} 中文件过多，不像账单"),
+        format!("the {what} holds too many files to be a bill export"),
+    )
 }
 
 /// The bill found inside a ZIP.
@@ -90,6 +129,9 @@ fn zip_error(file: &str, zh: &str, en: String) -> CoreError {
 /// Entries are read into memory with hard limits; their names are only shown, never used as
 /// paths, and a name that tries to climb out (`../x`, `/etc/x`) makes the whole archive suspect.
 pub(crate) fn open_zip(file: &str, bytes: &[u8], password: Option<&str>) -> Result<Entry> {
+    if declared_entries(bytes).is_some_and(|n| n > MAX_ENTRIES as u64) {
+        return Err(too_many_entries(file, "ZIP"));
+    }
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
         zip_error(
             file,
@@ -98,11 +140,7 @@ pub(crate) fn open_zip(file: &str, bytes: &[u8], password: Option<&str>) -> Resu
         )
     })?;
     if archive.len() > MAX_ENTRIES {
-        return Err(zip_error(
-            file,
-            "ZIP 中文件过多，不像账单压缩包",
-            "the ZIP holds too many files to be a bill export".into(),
-        ));
+        return Err(too_many_entries(file, "ZIP"));
     }
     let mut total: u64 = 0;
     let mut found: Option<Entry> = None;
@@ -222,19 +260,44 @@ pub(crate) fn check_xlsx_limits(file: &str, bytes: &[u8]) -> Result<()> {
             format!("the XLSX file is damaged or incomplete ({e})"),
         )
     };
+    if declared_entries(bytes).is_some_and(|n| n > MAX_ENTRIES as u64) {
+        return Err(too_many_entries(file, "XLSX"));
+    }
     let mut archive =
         zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| damaged(e.to_string()))?;
     if archive.len() > MAX_ENTRIES {
-        return Err(damaged("too many parts".into()));
+        return Err(too_many_entries(file, "XLSX"));
     }
     let mut total: u64 = 0;
     for index in 0..archive.len() {
         let mut part = archive
             .by_index(index)
             .map_err(|e| damaged(e.to_string()))?;
+        let shared_strings = part
+            .name()
+            .is_ok_and(|n| n.to_ascii_lowercase().ends_with("sharedstrings.xml"));
         let budget = MAX_UNCOMPRESSED - total;
-        let n = std::io::copy(&mut (&mut part).take(budget + 1), &mut std::io::sink())
+        let mut claims = UniqueCount::default();
+        let sink: &mut dyn std::io::Write = if shared_strings {
+            &mut claims
+        } else {
+            &mut std::io::sink()
+        };
+        let n = std::io::copy(&mut (&mut part).take(budget + 1), sink)
             .map_err(|e| damaged(e.to_string()))?;
+        if claims.largest > MAX_SHARED_STRINGS {
+            return Err(zip_error(
+                file,
+                &format!(
+                    "XLSX 声称有 {} 个不同的文字（uniqueCount），远超任何账单，已拒绝",
+                    claims.largest
+                ),
+                format!(
+                    "the XLSX claims {} distinct strings (uniqueCount), far beyond any bill; refused",
+                    claims.largest
+                ),
+            ));
+        }
         total += n;
         if n > budget || (total > RATIO_FLOOR && total > MAX_RATIO * bytes.len() as u64) {
             return Err(zip_error(
@@ -245,6 +308,74 @@ pub(crate) fn check_xlsx_limits(file: &str, bytes: &[u8]) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Most distinct strings a workbook may declare: the spreadsheet reader reserves room for the
+/// declared `uniqueCount` before it reads a single string (24 bytes each), so a 1.5 KB file
+/// claiming 10^15 would abort the process. A 100,000-row bill has about a million.
+pub const MAX_SHARED_STRINGS: u64 = 4_000_000;
+
+/// Watches `sharedStrings.xml` stream past for `uniqueCount="N"` and keeps the largest N
+/// (any occurrence counts: the reader trusts the first one on the `<sst>` element). Digits
+/// saturate, so a number of any length is "huge", never an overflow.
+#[derive(Default)]
+struct UniqueCount {
+    /// The tail of the previous chunk, so a match split across chunks is still seen.
+    carry: Vec<u8>,
+    largest: u64,
+}
+
+impl UniqueCount {
+    const KEY: &'static [u8] = b"uniqueCount";
+    /// `uniqueCount`, spaces, `=`, spaces, a quote and 20 digits fit in here.
+    const TAIL: usize = 64;
+
+    fn scan(&mut self, bytes: &[u8]) {
+        let mut at = 0;
+        while let Some(pos) = find(&bytes[at..], Self::KEY) {
+            let mut i = at + pos + Self::KEY.len();
+            let skip_space = |i: &mut usize| {
+                while bytes.get(*i).is_some_and(|b| b.is_ascii_whitespace()) {
+                    *i += 1;
+                }
+            };
+            skip_space(&mut i);
+            if bytes.get(i) == Some(&b'=') {
+                i += 1;
+                skip_space(&mut i);
+                if matches!(bytes.get(i), Some(b'"' | b'\'')) {
+                    i += 1;
+                    let mut n: u64 = 0;
+                    while let Some(d) = bytes.get(i).filter(|b| b.is_ascii_digit()) {
+                        n = n.saturating_mul(10).saturating_add(u64::from(d - b'0'));
+                        i += 1;
+                    }
+                    self.largest = self.largest.max(n);
+                }
+            }
+            at += pos + 1;
+        }
+    }
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+impl std::io::Write for UniqueCount {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let mut joined = std::mem::take(&mut self.carry);
+        joined.extend_from_slice(buf);
+        self.scan(&joined);
+        let keep = joined.len().min(Self::TAIL);
+        // A claim split across two chunks is completed on the next write (one seen twice
+        // is harmless: the largest is kept).
+        self.carry = joined[joined.len() - keep..].to_vec();
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Decodes a text bill: BOMs first, then strict UTF-8, then GB18030 (a superset of GBK, what
@@ -332,6 +463,47 @@ mod tests {
         let cut = &text[..text.len() - 1];
         let e = decode_text("bill.csv", cut).unwrap_err();
         assert!(e.message(crate::Lang::En).contains("cut off"), "{e}");
+    }
+
+    /// A ZIP whose end record claims more entries than a bill export has was handed to the ZIP
+    /// reader, which reads (and allocates for) the whole central directory first.
+    #[test]
+    fn zip_claiming_too_many_entries_was_read_before_its_count_was_checked() {
+        use std::io::Write;
+        let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        w.start_file("bill.csv", zip::write::SimpleFileOptions::default())
+            .unwrap();
+        w.write_all(b"a,b\n").unwrap();
+        let mut bytes = w.finish().unwrap().into_inner();
+        assert_eq!(declared_entries(&bytes), Some(1));
+        let eocd = bytes.len() - 22;
+        assert_eq!(&bytes[eocd..eocd + 4], b"PK\x05\x06");
+        for at in [eocd + 8, eocd + 10] {
+            bytes[at..at + 2].copy_from_slice(&60_000u16.to_le_bytes());
+        }
+        assert_eq!(declared_entries(&bytes), Some(60_000));
+        assert_eq!(sniff(&bytes), Sniff::Zip);
+        let Err(e) = open_zip("many.zip", &bytes, None) else {
+            panic!("opened");
+        };
+        assert_eq!(
+            e.message(crate::Lang::En),
+            "many.zip: file: the ZIP holds too many files to be a bill export"
+        );
+        let e = check_xlsx_limits("many.xlsx", &bytes).unwrap_err();
+        assert!(e.message(crate::Lang::En).contains("too many files"), "{e}");
+    }
+
+    #[test]
+    fn unique_count_is_found_across_chunks_and_saturates() {
+        use std::io::Write;
+        let mut u = UniqueCount::default();
+        u.write_all(b"<sst count=\"1\" uniqueCo").unwrap();
+        u.write_all(b"unt=\"12").unwrap();
+        u.write_all(b"345\">").unwrap();
+        assert_eq!(u.largest, 12_345);
+        u.write_all(b"uniqueCount = '99999999999999999999999999'").unwrap();
+        assert_eq!(u.largest, u64::MAX);
     }
 
     #[test]

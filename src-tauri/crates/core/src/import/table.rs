@@ -365,13 +365,11 @@ pub(crate) fn read_xlsx(bytes: &[u8], file: &str) -> Result<Table> {
     let mut best: Option<(Table, bool)> = None;
     let mut first_error: Option<CoreError> = None;
     for name in workbook.sheet_names() {
-        let range = workbook
-            .worksheet_range(&name)
-            .map_err(|e| damaged(e.to_string()))?;
         let loc = Locator {
             file: file.to_string(),
             sheet: Some(name.clone()),
         };
+        let range = bounded_range(&mut workbook, &name, &loc)?;
         match read_range(&range, &loc) {
             Ok((table, titled)) => {
                 let better = best.as_ref().is_none_or(|(b, b_titled)| {
@@ -397,6 +395,71 @@ pub(crate) fn read_xlsx(bytes: &[u8], file: &str) -> Result<Table> {
             None,
         )),
     }
+}
+
+/// Most cells a bill sheet's used range may span (a 100,000-row bill of a dozen columns has
+/// 1.2 million). The spreadsheet reader lays the range out densely, every cell from the first
+/// to the last, so two cells at `A1` and `XFD1048576` would ask for 17 billion of them.
+pub const MAX_SHEET_CELLS: u64 = 4_000_000;
+
+/// The sheet's cells read one by one, as calamine's own `worksheet_range` does, but refusing
+/// a sheet whose cells or used range exceed [`MAX_SHEET_CELLS`] before the dense range is
+/// allocated. The declared `<dimension>` is not trusted at all.
+fn bounded_range<RS: std::io::Read + std::io::Seek>(
+    workbook: &mut calamine::Xlsx<RS>,
+    name: &str,
+    loc: &Locator,
+) -> Result<calamine::Range<calamine::Data>> {
+    use calamine::{Cell, Data, DataRef};
+    let damaged = |e: String| {
+        CoreError::invalid(
+            "file",
+            format!("XLSX 文件已损坏或不完整（{e}）"),
+            format!("the XLSX file is damaged or incomplete ({e})"),
+        )
+        .at(loc.at(1, None))
+    };
+    let mut reader = match workbook.worksheet_cells_reader(name) {
+        Ok(reader) => reader,
+        // A chart sheet: no cells, as calamine's own reader treats it.
+        Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(calamine::Range::empty()),
+        Err(e) => return Err(damaged(e.to_string())),
+    };
+    let too_big = |zh: String, en: String| {
+        CoreError::invalid("file", zh, en).at(format!("{}:{name}", loc.file))
+    };
+    let mut cells: Vec<Cell<Data>> = Vec::new();
+    let (mut rows, mut cols) = ((u32::MAX, 0u32), (u32::MAX, 0u32));
+    loop {
+        let cell = match reader.next_cell() {
+            Ok(Some(cell)) => cell,
+            Ok(None) => break,
+            Err(e) => return Err(damaged(e.to_string())),
+        };
+        if matches!(cell.get_value(), DataRef::Empty) {
+            continue;
+        }
+        let (r, c) = cell.get_position();
+        rows = (rows.0.min(r), rows.1.max(r));
+        cols = (cols.0.min(c), cols.1.max(c));
+        let span = (u64::from(rows.1) - u64::from(rows.0) + 1)
+            .saturating_mul(u64::from(cols.1) - u64::from(cols.0) + 1);
+        if cells.len() as u64 >= MAX_SHEET_CELLS || span > MAX_SHEET_CELLS {
+            let used = format!(
+                "{}{}:{}{}",
+                column_letters(cols.0 as usize),
+                u64::from(rows.0) + 1,
+                column_letters(cols.1 as usize),
+                u64::from(rows.1) + 1
+            );
+            return Err(too_big(
+                format!("工作表用到的区域 {used} 过大（超过 {MAX_SHEET_CELLS} 个单元格），不像账单，已拒绝"),
+                format!("the sheet's used range {used} is too large (over {MAX_SHEET_CELLS} cells) to be a bill; refused"),
+            ));
+        }
+        cells.push(Cell::new((r, c), Data::from(cell.get_value().clone())));
+    }
+    Ok(calamine::Range::from_sparse(cells))
 }
 
 fn read_range(range: &calamine::Range<calamine::Data>, loc: &Locator) -> Result<(Table, bool)> {
