@@ -61,3 +61,40 @@ fn xlsx_with_cells_at_a1_and_xfd1048576_aborted_the_process() {
     let r = sb.json(&["import", arg(&honest)]);
     assert_eq!((r["format"].as_str(), r["imported"].as_u64()), (Some("wechat-xlsx"), Some(1)));
 }
+
+fn file_hash(p: &Path) -> String {
+    common::sha256_file(p)
+}
+
+#[test]
+fn backup_onto_the_live_database_replaced_it_with_a_zip() {
+    let sb = Sandbox::new();
+    sb.json(&["platform", "add", "微信支付", "--kind", "wechat"]);
+    let before = file_hash(&sb.db());
+    let db = sb.db();
+    for target in [db.clone(), sb.path("./tixian.db"), sb.path("tixian.db-wal")] {
+        let (code, _, err) = run(&sb, &["--lang", "en", "backup", arg(&target)]);
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains("that is the live database"), "{err}");
+    }
+    assert_eq!(file_hash(&sb.db()), before, "database untouched");
+    let list = sb.json(&["platform", "list"]);
+    assert_eq!(list["platforms"].as_array().map(Vec::len), Some(1));
+}
+
+#[test]
+fn backup_onto_a_vault_file_destroyed_an_evidence_original() {
+    let sb = Sandbox::new();
+    let bill = hostile("xlsx-dimension.xlsx");
+    let r = sb.json(&["import", arg(&bill)]);
+    let original = sb.path("vault").join(r["sha256"].as_str().unwrap());
+    let before = file_hash(&original);
+    for target in [original.clone(), sb.path("vault/new-backup.zip")] {
+        let (code, _, err) = run(&sb, &["--lang", "en", "backup", arg(&target)]);
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains("inside the evidence vault"), "{err}");
+    }
+    assert_eq!(file_hash(&original), before, "the original untouched");
+    let names: Vec<_> = std::fs::read_dir(sb.path("vault")).unwrap().collect();
+    assert_eq!(names.len(), 1, "nothing added to the vault");
+}

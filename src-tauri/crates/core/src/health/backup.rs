@@ -99,8 +99,50 @@ fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(name)
 }
 
+/// `path` with its folder resolved (links followed), whether or not the file exists yet.
+fn resolved(path: &Path) -> PathBuf {
+    if let Ok(p) = fs::canonicalize(path) {
+        return p;
+    }
+    let parent = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    match (fs::canonicalize(parent), path.file_name()) {
+        (Ok(dir), Some(name)) => dir.join(name),
+        _ => path.to_path_buf(),
+    }
+}
+
+/// Refuses a backup target that is the live database (or its `-wal`/`-shm`/`-journal`) or lies
+/// inside the vault: writing the archive there would replace the database with a ZIP or
+/// destroy an evidence original. Nothing is touched.
+pub(crate) fn check_backup_target(db_path: &Path, archive: &Path) -> Result<()> {
+    let target = resolved(archive);
+    let db = resolved(db_path);
+    let live = std::iter::once(db.clone())
+        .chain(["-wal", "-shm", "-journal"].map(|s| with_suffix(&db, s)));
+    let is_live = live.into_iter().any(|p| p == target);
+    let vault = resolved(&store::vault_dir(db_path));
+    if is_live || target.starts_with(&vault) {
+        let (zh, en) = if is_live {
+            ("这是正在使用的数据库文件，备份不能写在它上面", "that is the live database; a backup cannot be written over it")
+        } else {
+            ("这在证据库（vault）里面，备份会毁掉原始证据；请选择别的位置", "that is inside the evidence vault; a backup there would destroy an original — pick another place")
+        };
+        return Err(CoreError::invalid(
+            "FILE",
+            format!("{}：{zh}", archive.display()),
+            format!("{}: {en}", archive.display()),
+        ));
+    }
+    Ok(())
+}
+
 /// Writes the database and its vault into one ZIP archive at `archive` (replaced if present).
+/// Refuses the live database and the vault as targets ([`check_backup_target`]).
 pub fn backup(store: &Store, archive: &Path, now: &Timestamp) -> Result<BackupReport> {
+    check_backup_target(store.path(), archive)?;
     let pid = std::process::id();
     let db_tmp = with_suffix(archive, &format!(".db.tmp-{pid}"));
     let zip_tmp = with_suffix(archive, &format!(".tmp-{pid}"));
@@ -183,25 +225,169 @@ fn bad(zh: impl Into<String>, en: impl Into<String>) -> CoreError {
     CoreError::invalid("FILE", zh, en)
 }
 
-/// Replaces the database at `db_path` (and adds to its vault) from a backup archive.
-pub fn restore(db_path: &Path, archive: &Path, now: &Timestamp) -> Result<RestoreReport> {
+/// Largest `manifest.json` read (a manifest lists ~100 bytes per vault file).
+const MAX_MANIFEST_BYTES: u64 = 16 * 1024 * 1024;
+/// Most entries a backup archive may declare (the database, the manifest, the vault files).
+const MAX_ARCHIVE_ENTRIES: u64 = 1_000_000;
+/// An entry may expand to at most this many times its compressed size (real databases
+/// compress 3–10×, images and PDFs not at all; deflate's own limit is about 1032×) …
+const MAX_INFLATION: u64 = 100;
+/// … above this floor, so small archives of a fresh database are never refused.
+const INFLATION_FLOOR: u64 = 64 * 1024 * 1024;
+
+/// The tables each migration adds: a database claiming schema `v` must have every table of
+/// migrations up to `v` (a file that is not Tixian's does not).
+const TABLES_BY_VERSION: &[(i64, &[&str])] = &[
+    (
+        1,
+        &[
+            "platforms",
+            "imports",
+            "balance_snapshots",
+            "withdrawals",
+            "cases",
+            "evidence_items",
+            "timeline_events",
+            "contacts",
+            "reminders",
+            "settings",
+        ],
+    ),
+    (2, &["transactions"]),
+    (3, &["follow_ups"]),
+    (
+        4,
+        &[
+            "danger_signals",
+            "rule_snapshots",
+            "health_settings",
+            "quarterly_reviews",
+            "notifications_sent",
+        ],
+    ),
+    (5, &["diagnoses"]),
+    (6, &["arrival_buckets"]),
+    (9, &["evidence_text"]),
+];
+
+/// A backup archive that passed every check of [`validate_archive`], its database copied out
+/// into a temporary file beside the target (removed again by [`CheckedBackup::discard`]).
+pub(crate) struct CheckedBackup {
+    manifest: Manifest,
+    /// The vault files (hash names) the archive holds, each checked against its name.
+    vault: std::collections::BTreeSet<String>,
+    /// The extracted, checked database (in the target's folder, so a rename can swap it in).
+    db_tmp: PathBuf,
+    schema_version: i64,
+}
+
+impl CheckedBackup {
+    pub(crate) fn discard(&self) {
+        let _ = fs::remove_file(&self.db_tmp);
+        remove_sidecars(&self.db_tmp);
+    }
+}
+
+/// Copies at most `cap` bytes of `from` into `to`; more is an error naming `what`.
+fn capped_copy(
+    from: &mut dyn Read,
+    to: &mut dyn Write,
+    cap: u64,
+    what: &str,
+    damaged: &dyn Fn(&dyn std::fmt::Display) -> CoreError,
+) -> Result<u64> {
+    let n = io::copy(&mut from.take(cap + 1), to)
+        .map_err(|e| damaged(&format!("{what}: {e}")))?;
+    if n > cap {
+        return Err(damaged(&format!(
+            "{what} expands beyond {cap} bytes (a ZIP bomb?)"
+        )));
+    }
+    Ok(n)
+}
+
+fn inflation_cap(compressed: u64) -> u64 {
+    INFLATION_FLOOR.max(compressed.saturating_mul(MAX_INFLATION))
+}
+
+fn is_tixian_database(conn: &Connection) -> std::result::Result<(), String> {
+    let app_id: i64 = conn
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .map_err(|e| e.to_string())?;
+    if app_id != 0 {
+        return Err(format!(
+            "db.sqlite belongs to another program (application_id {app_id:#x})"
+        ));
+    }
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(|e| e.to_string())?;
+    if version < 1 {
+        return Err(format!(
+            "db.sqlite has schema version {version}, which no Tixian database has"
+        ));
+    }
+    let mut stmt = conn
+        .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1")
+        .map_err(|e| e.to_string())?;
+    for (since, tables) in TABLES_BY_VERSION {
+        for table in tables.iter().filter(|_| *since <= version) {
+            if !stmt.exists([table]).map_err(|e| e.to_string())? {
+                return Err(format!(
+                    "db.sqlite is not a Tixian database (schema {version} but no table {table})"
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Reads and checks a backup archive without changing anything the user has: the entry count
+/// (from the end record, before the directory is read), `manifest.json` (size-capped), every
+/// vault file against its name and listed size (streamed, never held whole), and `db.sqlite`
+/// streamed into a temporary file in `dir` with a size cap while it is hashed — then that
+/// file's hash, integrity, that it is Tixian's (no foreign `application_id`, the tables its
+/// schema version implies) and its schema version (1 …= this build's). The only thing written
+/// is that temporary file, removed on any failure.
+pub(crate) fn validate_archive(archive: &Path, dir: &Path) -> Result<CheckedBackup> {
     let damaged = |e: &dyn std::fmt::Display| {
         bad(
             format!("{} 不是完好的提现助手备份：{e}", archive.display()),
             format!("{} is not an intact Tixian backup: {e}", archive.display()),
         )
     };
-    let file = File::open(archive).map_err(|e| {
+    let cannot_open = |e: &dyn std::fmt::Display| {
         bad(
             format!("无法打开 {}：{e}", archive.display()),
             format!("cannot open {}: {e}", archive.display()),
         )
-    })?;
+    };
+    // A FIFO or a device would block or never end: only a regular file is opened.
+    let meta = fs::metadata(archive).map_err(|e| cannot_open(&e))?;
+    if !meta.is_file() {
+        return Err(cannot_open(&"not a regular file"));
+    }
+    let mut file = File::open(archive).map_err(|e| cannot_open(&e))?;
+    if let Some(n) = crate::import::zip_declared_entries(&mut file) {
+        if n > MAX_ARCHIVE_ENTRIES {
+            return Err(damaged(&format!("it declares {n} entries")));
+        }
+    }
+    {
+        use std::io::{Seek, SeekFrom};
+        file.seek(SeekFrom::Start(0))?;
+    }
     let mut zip = zip::ZipArchive::new(io::BufReader::new(file)).map_err(|e| damaged(&e))?;
     let manifest: Manifest = {
         let mut entry = zip.by_name("manifest.json").map_err(|e| damaged(&e))?;
         let mut text = Vec::new();
-        entry.read_to_end(&mut text).map_err(|e| damaged(&e))?;
+        capped_copy(
+            &mut entry,
+            &mut text,
+            MAX_MANIFEST_BYTES,
+            "manifest.json",
+            &damaged,
+        )?;
         serde_json::from_slice(&text).map_err(|e| damaged(&e))?
     };
     if manifest.format != FORMAT || manifest.version > VERSION {
@@ -218,9 +404,12 @@ pub fn restore(db_path: &Path, archive: &Path, now: &Timestamp) -> Result<Restor
         });
     }
 
-    // 1. Validate every vault file (hash = name) and the file list, before anything changes.
-    let listed: std::collections::BTreeSet<&str> =
-        manifest.vault.iter().map(|e| e.sha256.as_str()).collect();
+    // 1. Every vault file: its listed size and its hash = its name, streamed.
+    let listed: std::collections::BTreeMap<&str, u64> = manifest
+        .vault
+        .iter()
+        .map(|e| (e.sha256.as_str(), e.size))
+        .collect();
     let mut found: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
     for i in 0..zip.len() {
         let mut entry = zip.by_index(i).map_err(|e| damaged(&e))?;
@@ -231,41 +420,40 @@ pub fn restore(db_path: &Path, archive: &Path, now: &Timestamp) -> Result<Restor
         if !is_sha_name(&name) {
             return Err(damaged(&format!("unexpected vault entry {name}")));
         }
+        let Some(&size) = listed.get(name.as_str()) else {
+            return Err(damaged(&"the vault files differ from the manifest"));
+        };
+        let cap = size.min(inflation_cap(entry.compressed_size()));
+        let what = format!("vault/{name}");
         let mut h = Sha256::new();
-        io::copy(&mut entry, &mut h).map_err(|e| damaged(&format!("vault/{name}: {e}")))?;
-        if hex::encode(h.finalize()) != name {
-            return Err(damaged(&format!("vault/{name} does not match its hash")));
+        let n = capped_copy(&mut entry, &mut h, cap, &what, &damaged)?;
+        if n != size || hex::encode(h.finalize()) != name {
+            return Err(damaged(&format!("{what} does not match its hash")));
         }
         found.insert(name);
     }
-    if found
-        .iter()
-        .map(String::as_str)
-        .collect::<std::collections::BTreeSet<_>>()
-        != listed
-    {
+    if found.iter().map(String::as_str).ne(listed.keys().copied()) {
         return Err(damaged(&"the vault files differ from the manifest"));
     }
 
-    // 2. Extract and check the database in the target directory (so the final rename is atomic).
-    let dir = db_path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."));
-    fs::create_dir_all(&dir)?;
-    let tmp = dir.join(format!(".tixian-restore-{}.db", std::process::id()));
+    // 2. The database, hashed while it streams into a temporary file beside the target.
+    fs::create_dir_all(dir)?;
+    let db_tmp = dir.join(format!(".tixian-restore-{}.db", std::process::id()));
     let checked = (|| -> Result<i64> {
         {
             let mut entry = zip.by_name("db.sqlite").map_err(|e| damaged(&e))?;
-            let mut out = File::create(&tmp)?;
-            io::copy(&mut entry, &mut out).map_err(|e| damaged(&format!("db.sqlite: {e}")))?;
-            out.sync_all()?;
+            let cap = inflation_cap(entry.compressed_size());
+            let mut out = HashingWriter {
+                inner: File::create(&db_tmp)?,
+                hash: Sha256::new(),
+            };
+            capped_copy(&mut entry, &mut out, cap, "db.sqlite", &damaged)?;
+            if hex::encode(out.hash.finalize_reset()) != manifest.db_sha256 {
+                return Err(damaged(&"db.sqlite does not match its hash"));
+            }
+            out.inner.sync_all()?;
         }
-        if hash_file(&tmp)?.0 != manifest.db_sha256 {
-            return Err(damaged(&"db.sqlite does not match its hash"));
-        }
-        let conn = Connection::open(&tmp)?;
+        let conn = Connection::open(&db_tmp)?;
         let ok: String = conn
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))
             .map_err(|e| damaged(&e))?;
@@ -280,18 +468,68 @@ pub fn restore(db_path: &Path, archive: &Path, now: &Timestamp) -> Result<Restor
                 supported: SCHEMA_VERSION,
             });
         }
+        is_tixian_database(&conn).map_err(|e| damaged(&e))?;
         drop(conn);
-        remove_sidecars(&tmp);
+        remove_sidecars(&db_tmp);
         Ok(version)
     })();
-    let schema_version = match checked {
-        Ok(v) => v,
-        Err(e) => {
-            let _ = fs::remove_file(&tmp);
-            remove_sidecars(&tmp);
-            return Err(e);
-        }
+    let result = CheckedBackup {
+        manifest,
+        vault: found,
+        db_tmp,
+        schema_version: 0,
     };
+    match checked {
+        Ok(schema_version) => Ok(CheckedBackup {
+            schema_version,
+            ..result
+        }),
+        Err(e) => {
+            result.discard();
+            Err(e)
+        }
+    }
+}
+
+/// A file writer that hashes what passes through.
+struct HashingWriter {
+    inner: File,
+    hash: Sha256,
+}
+
+impl Write for HashingWriter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hash.update(&buf[..n]);
+        Ok(n)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// Replaces the database at `db_path` (and adds to its vault) from a backup archive.
+pub fn restore(db_path: &Path, archive: &Path, now: &Timestamp) -> Result<RestoreReport> {
+    let damaged = |e: &dyn std::fmt::Display| {
+        bad(
+            format!("{} 不是完好的提现助手备份：{e}", archive.display()),
+            format!("{} is not an intact Tixian backup: {e}", archive.display()),
+        )
+    };
+    let dir = db_path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."));
+    let checked = validate_archive(archive, &dir)?;
+    let CheckedBackup {
+        manifest,
+        vault: found,
+        db_tmp: tmp,
+        schema_version,
+    } = checked;
+    let mut zip = zip::ZipArchive::new(io::BufReader::new(File::open(archive)?))
+        .map_err(|e| damaged(&e))?;
 
     // 3. Keep what is replaced, add the vault files, swap the database in.
     let result = (|| -> Result<RestoreReport> {

@@ -40,6 +40,8 @@ mod tests;
 #[cfg(test)]
 mod tests_backup;
 #[cfg(test)]
+mod tests_backup_hostile;
+#[cfg(test)]
 mod tests_buckets;
 #[cfg(test)]
 mod tests_notify;

@@ -84,27 +84,44 @@ fn is_xlsx(bytes: &[u8]) -> bool {
 /// told of). A ZIP64 count is taken from the ZIP64 end record. `None` when there is no end
 /// record to read (the ZIP reader then reports the damage).
 pub(crate) fn declared_entries(bytes: &[u8]) -> Option<u64> {
+    declared_entries_in(&mut Cursor::new(bytes))
+}
+
+/// [`declared_entries`] of a ZIP being read from a file (only its end is read).
+pub fn declared_entries_in<R: std::io::Read + std::io::Seek>(zip: &mut R) -> Option<u64> {
+    use std::io::SeekFrom;
     const EOCD: &[u8] = b"PK\x05\x06";
-    let le16 = |at: usize| Some(u16::from_le_bytes(bytes.get(at..at + 2)?.try_into().ok()?));
-    let le32 = |at: usize| Some(u32::from_le_bytes(bytes.get(at..at + 4)?.try_into().ok()?));
-    let le64 = |at: usize| Some(u64::from_le_bytes(bytes.get(at..at + 8)?.try_into().ok()?));
-    // The end record is 22 bytes plus a comment of at most 65,535.
-    let from = bytes.len().saturating_sub(22 + 65_535);
-    let eocd = from + bytes[from..].windows(4).rposition(|w| w == EOCD)?;
-    let count = u64::from(le16(eocd + 10)?);
+    let len = zip.seek(SeekFrom::End(0)).ok()?;
+    let mut read_at = |at: u64, n: usize| -> Option<Vec<u8>> {
+        zip.seek(SeekFrom::Start(at)).ok()?;
+        let mut buf = vec![0; n];
+        zip.read_exact(&mut buf).ok()?;
+        Some(buf)
+    };
+    // The end record is 22 bytes plus a comment of at most 65,535, and the ZIP64 locator sits
+    // 20 bytes before it.
+    let from = len.saturating_sub(22 + 65_535 + 20);
+    let tail = read_at(from, usize::try_from(len - from).ok()?)?;
+    let eocd = tail.windows(4).rposition(|w| w == EOCD)?;
+    let le = |b: &[u8], at: usize, n: usize| -> Option<u64> {
+        let mut v = [0u8; 8];
+        v[..n].copy_from_slice(b.get(at..at + n)?);
+        Some(u64::from_le_bytes(v))
+    };
+    let count = le(&tail, eocd + 10, 2)?;
     if count != 0xFFFF {
         return Some(count);
     }
-    // ZIP64: the locator sits just before the end record and points at the ZIP64 end record.
+    // ZIP64: the locator points at the ZIP64 end record, which holds the real count.
     let locator = eocd.checked_sub(20)?;
-    if bytes.get(locator..locator + 4)? != b"PK\x06\x07" {
+    if tail.get(locator..locator + 4)? != b"PK\x06\x07" {
         return Some(count);
     }
-    let record = usize::try_from(le64(locator + 8)?).ok()?;
-    if le32(record)? != 0x0606_4b50 {
+    let record = read_at(le(&tail, locator + 8, 8)?, 56)?;
+    if record.get(..4)? != b"PK\x06\x06" {
         return Some(count);
     }
-    le64(record + 32)
+    le(&record, 32, 8)
 }
 
 fn too_many_entries(file: &str, what: &str) -> CoreError {
