@@ -98,3 +98,33 @@ fn backup_onto_a_vault_file_destroyed_an_evidence_original() {
     let names: Vec<_> = std::fs::read_dir(sb.path("vault")).unwrap().collect();
     assert_eq!(names.len(), 1, "nothing added to the vault");
 }
+
+#[test]
+fn one_time_in_year_10000_broke_health_for_good() {
+    let sb = Sandbox::new();
+    sb.json(&["platform", "add", "微信支付", "--kind", "wechat"]);
+    for args in [
+        &["withdraw", "微信支付", "1.00", "--at", "+10000-01-01 10:00"][..],
+        &["balance", "微信支付", "5.00", "--at", "+10000-01-01 10:00"][..],
+        &["signal", "微信支付", "other", "--at", "+10000-01-01"][..],
+    ] {
+        let (code, _, err) = run(&sb, &[&["--lang", "en"], args].concat());
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(err.contains("has a year out of range (only 0000 to 9999)"), "{err}");
+    }
+    assert_eq!(count(&sb.db(), "withdrawals"), 0);
+    let h = sb.json(&["health", "--at", "2026-07-01 09:00"]);
+    assert_eq!(h["total"], "0.00");
+}
+
+#[test]
+fn health_at_year_minus_262143_panicked() {
+    let sb = Sandbox::new();
+    sb.json(&["platform", "add", "微信支付", "--kind", "wechat"]);
+    let (code, _, err) = run(&sb, &["--lang", "en", "health", "--at=-262143-03-01"]);
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(
+        err.trim(),
+        "error: --at: “-262143-03-01” has a year out of range (only 0000 to 9999)"
+    );
+}

@@ -2,7 +2,7 @@
 //! and the current time is always passed in by the caller so tests and `--at` work.
 
 use crate::error::{CoreError, Result};
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
 use chrono_tz::Asia::Shanghai;
 
 pub type Timestamp = DateTime<FixedOffset>;
@@ -10,7 +10,27 @@ pub type Timestamp = DateTime<FixedOffset>;
 /// Parses RFC 3339 (`2026-03-05T23:40:00+08:00`), or a local time without offset
 /// (`2026-03-05 23:40`, `2026-03-05T23:40:00`, `2026/3/5 23:40`), or a bare date (midnight),
 /// the latter two in Asia/Shanghai.
+/// Years a time or date may have: what RFC 3339 can write and read back (four digits). Outside
+/// them a stored time could not be read again, and date arithmetic near chrono's limits panics.
+pub const YEARS: std::ops::RangeInclusive<i32> = 0..=9999;
+
 pub fn parse_time(text: &str, field: &str) -> Result<Timestamp> {
+    let t = parse_time_any_year(text, field)?;
+    if !YEARS.contains(&t.year()) || !YEARS.contains(&t.naive_utc().year()) {
+        return Err(year_out_of_range(text, field));
+    }
+    Ok(t)
+}
+
+fn year_out_of_range(text: &str, field: &str) -> CoreError {
+    CoreError::invalid(
+        field,
+        format!("“{text}”的年份超出范围（只接受 0000 到 9999 年）"),
+        format!("“{text}” has a year out of range (only 0000 to 9999)"),
+    )
+}
+
+fn parse_time_any_year(text: &str, field: &str) -> Result<Timestamp> {
     let t = text.trim();
     if let Ok(dt) = DateTime::parse_from_rfc3339(t) {
         return Ok(dt);
@@ -39,13 +59,17 @@ pub fn parse_time(text: &str, field: &str) -> Result<Timestamp> {
 
 /// Parses a `YYYY-MM-DD` date.
 pub fn parse_date(text: &str, field: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
+    let date = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
         CoreError::invalid(
             field,
             format!("“{text}”不是有效日期，请写成 YYYY-MM-DD，如 2026-03-05"),
             format!("“{text}” is not a date; use YYYY-MM-DD, e.g. 2026-03-05"),
         )
-    })
+    })?;
+    if !YEARS.contains(&date.year()) {
+        return Err(year_out_of_range(text, field));
+    }
+    Ok(date)
 }
 
 fn shanghai(naive: NaiveDateTime, text: &str, field: &str) -> Result<Timestamp> {
@@ -102,6 +126,31 @@ mod tests {
     fn rfc3339_keeps_its_offset() {
         let t = parse_time("2026-03-05T15:40:00Z", "at").unwrap();
         assert_eq!(to_rfc3339(&t), "2026-03-05T15:40:00+00:00");
+    }
+
+    /// `withdraw --at '+10000-01-01 10:00'` stored a time RFC 3339 cannot read back (every
+    /// later `health` failed) and `health --at=-262143-03-01` panicked in date arithmetic.
+    #[test]
+    fn years_outside_0000_to_9999_were_accepted() {
+        for text in [
+            "+10000-01-01 10:00",
+            "+10000-01-01",
+            "-262143-03-01",
+            "0000-01-01T00:00:00+08:00",
+            "9999-12-31T23:00:00-08:00",
+        ] {
+            let e = parse_time(text, "--at").unwrap_err();
+            assert_eq!(
+                e.message(crate::Lang::En),
+                format!("--at: “{text}” has a year out of range (only 0000 to 9999)")
+            );
+        }
+        assert!(parse_date("+10000-01-01", "--from").is_err());
+        assert!(parse_date("-0001-01-01", "--from").is_err());
+        assert_eq!(
+            to_rfc3339(&parse_time("9999-12-31T23:59:59Z", "at").unwrap()),
+            "9999-12-31T23:59:59+00:00"
+        );
     }
 
     #[test]

@@ -297,3 +297,19 @@ fn platform_option_must_exist_and_fit_the_bill() {
     );
     assert_eq!(r.unwrap().platform, "微信");
 }
+
+/// A bill row dated in year 10000 was imported (and then every read of the ledger failed).
+#[test]
+fn bill_row_dated_in_year_10000_was_imported() {
+    let bill = wechat_csv(&[
+        "2025-01-01 10:00:00,转账,A,/,支出,¥1.00,零钱,ok,1\t,2\t,/",
+        "+10000-01-01 10:00:00,转账,A,/,支出,¥12.34,零钱,ok,3\t,4\t,/",
+    ]);
+    let mut db = Db::new();
+    let e = db.import("future.csv", &bill, &opts()).unwrap_err();
+    assert_eq!(
+        e.message(crate::Lang::En),
+        "future.csv:5:1: 交易时间: “+10000-01-01 10:00:00” has a year out of range (only 0000 to 9999)"
+    );
+    assert_eq!(db.count("transactions"), 0);
+}
