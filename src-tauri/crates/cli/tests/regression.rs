@@ -40,7 +40,9 @@ fn xlsx_with_huge_unique_count_aborted_the_process() {
     let (code, _, err) = run(&sb, &["--lang", "en", "import", arg(&file)]);
     assert_eq!(code, 2, "{err}");
     assert!(
-        err.contains("xlsx-unique-count.xlsx: file: the XLSX claims 1000000000000000 distinct strings"),
+        err.contains(
+            "xlsx-unique-count.xlsx: file: the XLSX claims 1000000000000000 distinct strings"
+        ),
         "{err}"
     );
     assert!(!sb.db().exists() || count(&sb.db(), "transactions") == 0);
@@ -53,13 +55,18 @@ fn xlsx_with_cells_at_a1_and_xfd1048576_aborted_the_process() {
     let (code, _, err) = run(&sb, &["--lang", "en", "import", arg(&file)]);
     assert_eq!(code, 2, "{err}");
     assert!(
-        err.contains("xlsx-far-cells.xlsx:Sheet1: file: the sheet's used range A1:XFD1048576 is too large"),
+        err.contains(
+            "xlsx-far-cells.xlsx:Sheet1: file: the sheet's used range A1:XFD1048576 is too large"
+        ),
         "{err}"
     );
     // A lying <dimension> alone is harmless: that bill imports.
     let honest = hostile("xlsx-dimension.xlsx");
     let r = sb.json(&["import", arg(&honest)]);
-    assert_eq!((r["format"].as_str(), r["imported"].as_u64()), (Some("wechat-xlsx"), Some(1)));
+    assert_eq!(
+        (r["format"].as_str(), r["imported"].as_u64()),
+        (Some("wechat-xlsx"), Some(1))
+    );
 }
 
 fn file_hash(p: &Path) -> String {
@@ -110,7 +117,10 @@ fn one_time_in_year_10000_broke_health_for_good() {
     ] {
         let (code, _, err) = run(&sb, &[&["--lang", "en"], args].concat());
         assert_eq!(code, 2, "{args:?}: {err}");
-        assert!(err.contains("has a year out of range (only 0000 to 9999)"), "{err}");
+        assert!(
+            err.contains("has a year out of range (only 0000 to 9999)"),
+            "{err}"
+        );
     }
     assert_eq!(count(&sb.db(), "withdrawals"), 0);
     let h = sb.json(&["health", "--at", "2026-07-01 09:00"]);

@@ -126,7 +126,10 @@ pub(crate) fn check_backup_target(db_path: &Path, archive: &Path) -> Result<()> 
     let vault = resolved(&store::vault_dir(db_path));
     if is_live || target.starts_with(&vault) {
         let (zh, en) = if is_live {
-            ("这是正在使用的数据库文件，备份不能写在它上面", "that is the live database; a backup cannot be written over it")
+            (
+                "这是正在使用的数据库文件，备份不能写在它上面",
+                "that is the live database; a backup cannot be written over it",
+            )
         } else {
             ("这在证据库（vault）里面，备份会毁掉原始证据；请选择别的位置", "that is inside the evidence vault; a backup there would destroy an original — pick another place")
         };
@@ -296,8 +299,7 @@ fn capped_copy(
     what: &str,
     damaged: &dyn Fn(&dyn std::fmt::Display) -> CoreError,
 ) -> Result<u64> {
-    let n = io::copy(&mut from.take(cap + 1), to)
-        .map_err(|e| damaged(&format!("{what}: {e}")))?;
+    let n = io::copy(&mut from.take(cap + 1), to).map_err(|e| damaged(&format!("{what}: {e}")))?;
     if n > cap {
         return Err(damaged(&format!(
             "{what} expands beyond {cap} bytes (a ZIP bomb?)"
@@ -528,8 +530,8 @@ pub fn restore(db_path: &Path, archive: &Path, now: &Timestamp) -> Result<Restor
         db_tmp: tmp,
         schema_version,
     } = checked;
-    let mut zip = zip::ZipArchive::new(io::BufReader::new(File::open(archive)?))
-        .map_err(|e| damaged(&e))?;
+    let mut zip =
+        zip::ZipArchive::new(io::BufReader::new(File::open(archive)?)).map_err(|e| damaged(&e))?;
 
     // 3. Keep what is replaced, add the vault files, swap the database in.
     let result = (|| -> Result<RestoreReport> {

@@ -38,7 +38,11 @@ impl Setup {
         let e = restore(&self.db, archive, &t("2026-07-03 08:00")).unwrap_err();
         assert_eq!(e.exit_code(), 2, "{e}");
         assert!(e.to_string().contains(says), "{e}");
-        assert_eq!(std::fs::read(&self.db).unwrap(), self.before, "database untouched");
+        assert_eq!(
+            std::fs::read(&self.db).unwrap(),
+            self.before,
+            "database untouched"
+        );
         let leftovers: Vec<String> = std::fs::read_dir(self.dir.path())
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
@@ -129,10 +133,19 @@ fn restore_accepted_a_sqlite_file_that_is_not_tixians() {
         "CREATE TABLE notes(id INTEGER PRIMARY KEY, body TEXT); PRAGMA user_version = 3;",
     );
     archive_of_db(&path, &foreign);
-    s.refuses(&path, "db.sqlite is not a Tixian database (schema 3 but no table platforms)");
-    let other_app = sqlite_file(s.dir.path(), "PRAGMA application_id = 1234; PRAGMA user_version = 1;");
+    s.refuses(
+        &path,
+        "db.sqlite is not a Tixian database (schema 3 but no table platforms)",
+    );
+    let other_app = sqlite_file(
+        s.dir.path(),
+        "PRAGMA application_id = 1234; PRAGMA user_version = 1;",
+    );
     archive_of_db(&path, &other_app);
-    s.refuses(&path, "db.sqlite belongs to another program (application_id 0x4d2)");
+    s.refuses(
+        &path,
+        "db.sqlite belongs to another program (application_id 0x4d2)",
+    );
 }
 
 #[test]
@@ -144,7 +157,10 @@ fn restore_of_a_negative_user_version_skipped_every_migration() {
     // user_version is the big-endian i32 at offset 60 of the header.
     db[60..64].copy_from_slice(&(-1i32).to_be_bytes());
     archive_of_db(&path, &db);
-    s.refuses(&path, "db.sqlite has schema version -1, which no Tixian database has");
+    s.refuses(
+        &path,
+        "db.sqlite has schema version -1, which no Tixian database has",
+    );
     db[60..64].copy_from_slice(&((SCHEMA_VERSION + 1) as i32).to_be_bytes());
     archive_of_db(&path, &db);
     let e = restore(&s.db, &path, &t("2026-07-03 08:00")).unwrap_err();

@@ -24,8 +24,8 @@ mod tests;
 pub use layout::Provider;
 pub use normalise::Direction;
 pub use persist::identity;
-pub use source::declared_entries_in as zip_declared_entries;
 pub use query::{list_imports, query_transactions, ImportRecord, TxnPage, TxnQuery, TxnRow};
+pub use source::declared_entries_in as zip_declared_entries;
 
 use crate::error::{CoreError, Result};
 use crate::ledger::{self, NewPlatform, Platform, PlatformKind};

@@ -519,7 +519,8 @@ mod tests {
         u.write_all(b"unt=\"12").unwrap();
         u.write_all(b"345\">").unwrap();
         assert_eq!(u.largest, 12_345);
-        u.write_all(b"uniqueCount = '99999999999999999999999999'").unwrap();
+        u.write_all(b"uniqueCount = '99999999999999999999999999'")
+            .unwrap();
         assert_eq!(u.largest, u64::MAX);
     }
 
