@@ -229,6 +229,8 @@ pub fn export_bundle(
         ));
     }
     let dir = files_dir_for(out_pdf);
+    // What an export killed here earlier left behind goes first.
+    crate::fsutil::clean_stale_temps(parent);
     files::check_free(out_pdf, &dir, opts.overwrite)?;
     let tmp_pdf = files::temp_beside(out_pdf);
     let tmp_dir = files::temp_beside(&dir);

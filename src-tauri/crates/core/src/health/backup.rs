@@ -101,10 +101,16 @@ fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
 
 /// Writes the database and its vault into one ZIP archive at `archive` (replaced if present).
 pub fn backup(store: &Store, archive: &Path, now: &Timestamp) -> Result<BackupReport> {
-    let pid = std::process::id();
-    let db_tmp = with_suffix(archive, &format!(".db.tmp-{pid}"));
-    let zip_tmp = with_suffix(archive, &format!(".tmp-{pid}"));
+    let folder = archive
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    // What a backup killed here earlier left behind goes first.
+    crate::fsutil::clean_stale_temps(folder);
+    let db_tmp = crate::fsutil::temp_beside(&with_suffix(archive, ".db"));
     let result = (|| -> Result<BackupReport> {
+        // Created user-only before SQLite opens it, so the copy (and its journal) is private.
+        crate::fsutil::create_private(&db_tmp)?;
         store.backup_to(&db_tmp)?;
         remove_sidecars(&db_tmp);
         let (db_sha, db_bytes) = hash_file(&db_tmp)?;
@@ -137,7 +143,8 @@ pub fn backup(store: &Store, archive: &Path, now: &Timestamp) -> Result<BackupRe
             db_sha256: db_sha,
             vault: entries.clone(),
         };
-        let file = File::create(&zip_tmp)?;
+        // Written to a temporary name, fsynced, renamed over `archive` (fsutil::write_atomic).
+        crate::fsutil::write_atomic(archive, |file| {
         let mut zip = zip::ZipWriter::new(io::BufWriter::new(file));
         let opts = SimpleFileOptions::default()
             .compression_method(zip::CompressionMethod::Deflated)
@@ -158,11 +165,11 @@ pub fn backup(store: &Store, archive: &Path, now: &Timestamp) -> Result<BackupRe
             io::copy(&mut File::open(vault.join(&e.sha256))?, &mut zip)?;
         }
         let writer = zip.finish().map_err(zerr)?;
-        let file = writer
+        writer
             .into_inner()
             .map_err(|e| CoreError::Io(e.into_error()))?;
-        file.sync_all()?;
-        fs::rename(&zip_tmp, archive)?;
+        Ok(())
+        })?;
         Ok(BackupReport {
             path: archive.display().to_string(),
             schema_version: manifest.schema_version,
@@ -173,9 +180,6 @@ pub fn backup(store: &Store, archive: &Path, now: &Timestamp) -> Result<BackupRe
     })();
     let _ = fs::remove_file(&db_tmp);
     remove_sidecars(&db_tmp);
-    if result.is_err() {
-        let _ = fs::remove_file(&zip_tmp);
-    }
     result
 }
 
@@ -253,12 +257,12 @@ pub fn restore(db_path: &Path, archive: &Path, now: &Timestamp) -> Result<Restor
         .filter(|d| !d.as_os_str().is_empty())
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from("."));
-    fs::create_dir_all(&dir)?;
-    let tmp = dir.join(format!(".tixian-restore-{}.db", std::process::id()));
+    crate::fsutil::create_private_dir_all(&dir)?;
+    let tmp = crate::fsutil::temp_beside(&dir.join("restore.db"));
     let checked = (|| -> Result<i64> {
         {
             let mut entry = zip.by_name("db.sqlite").map_err(|e| damaged(&e))?;
-            let mut out = File::create(&tmp)?;
+            let mut out = crate::fsutil::create_private(&tmp)?;
             io::copy(&mut entry, &mut out).map_err(|e| damaged(&format!("db.sqlite: {e}")))?;
             out.sync_all()?;
         }
@@ -293,7 +297,16 @@ pub fn restore(db_path: &Path, archive: &Path, now: &Timestamp) -> Result<Restor
         }
     };
 
-    // 3. Keep what is replaced, add the vault files, swap the database in.
+    // 3. Keep what is replaced, add the vault files, swap the database in — with the database
+    // to ourselves: while the app or another CLI has it open, its next writes would go to the
+    // replaced file and be lost without a word, so the restore is refused instead.
+    let lock = match store::exclusive_lock(db_path) {
+        Ok(lock) => lock,
+        Err(e) => {
+            let _ = fs::remove_file(&tmp);
+            return Err(e);
+        }
+    };
     let result = (|| -> Result<RestoreReport> {
         let mut kept = None;
         if db_path.exists() && fs::metadata(db_path)?.len() > 0 {
@@ -319,8 +332,17 @@ pub fn restore(db_path: &Path, archive: &Path, now: &Timestamp) -> Result<Restor
                 b.run_to_completion(256, Duration::from_millis(0), None)?;
             }
             remove_sidecars(&target);
-            // Fold the WAL into the file so removing it below loses nothing.
-            current.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+            // Fold the WAL into the file so removing it below loses nothing; a checkpoint that
+            // could not finish (busy) would lose the frames it left, so it stops the restore.
+            let (busy, log, done): (i64, i64, i64) = current
+                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })?;
+            if busy != 0 || log != done {
+                return Err(CoreError::Internal(format!(
+                    "the database's write-ahead log could not be folded in (busy {busy}, {done} of {log} pages); nothing was replaced"
+                )));
+            }
             current.flush_prepared_statement_cache();
             drop(current);
             kept = Some(target.display().to_string());
@@ -354,6 +376,7 @@ pub fn restore(db_path: &Path, archive: &Path, now: &Timestamp) -> Result<Restor
     if result.is_err() {
         let _ = fs::remove_file(&tmp);
     }
+    drop(lock);
     result
 }
 
@@ -365,7 +388,7 @@ pub fn rolling_backup(
     today: NaiveDate,
     now: &Timestamp,
 ) -> Result<Option<PathBuf>> {
-    fs::create_dir_all(dir)?;
+    crate::fsutil::create_private_dir_all(dir)?;
     let path = dir.join(format!("tixian-{today}.zip"));
     let made = if path.exists() {
         None
