@@ -3,6 +3,7 @@
 
 mod commands;
 mod output;
+mod prompt;
 
 use clap::{Parser, Subcommand};
 use output::Out;
