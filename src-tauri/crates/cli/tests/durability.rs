@@ -136,6 +136,10 @@ fn a_damaged_database_was_written_to_instead_of_refused() {
     sb.cmd(&["import", fixture("wechat_csv_utf8.csv").to_str().unwrap()])
         .assert()
         .success();
+    let archive = sb.path("newest.zip");
+    sb.cmd(&["backup", archive.to_str().unwrap()])
+        .assert()
+        .success();
     // Fold the WAL in and close, then damage a page in the middle of the file.
     {
         let conn = rusqlite::Connection::open(sb.db()).unwrap();
@@ -162,6 +166,11 @@ fn a_damaged_database_was_written_to_instead_of_refused() {
         .stderr(contains("已损坏"));
     assert_eq!(common::sha256_file(&sb.db()), before);
     assert!(!sb.path("tixian.db-wal").exists());
+    // The newest backup takes its place; the damaged bytes are kept as they were.
+    let out = sb.json(&["restore", archive.to_str().unwrap(), "--yes"]);
+    let kept = out["previous_kept_at"].as_str().unwrap().to_string();
+    assert_eq!(common::sha256_file(Path::new(&kept)), before);
+    sb.cmd(&["platform", "list"]).assert().success();
 }
 
 #[cfg(unix)]

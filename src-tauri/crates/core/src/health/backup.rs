@@ -324,27 +324,39 @@ pub fn restore(db_path: &Path, archive: &Path, now: &Timestamp) -> Result<Restor
                 target = db_path.with_file_name(format!("{name}-{n}"));
                 n += 1;
             }
-            let current = Connection::open(db_path)?;
-            current.busy_timeout(Duration::from_secs(5))?;
-            {
-                let mut dst = Connection::open(&target)?;
-                let b = rusqlite::backup::Backup::new(&current, &mut dst)?;
-                b.run_to_completion(256, Duration::from_millis(0), None)?;
+            if store::check_intact(db_path).is_err() {
+                // A damaged database cannot be read page by page: its bytes are kept as they
+                // are (with its WAL), never written to, and the backup takes its place.
+                fs::copy(db_path, &target)?;
+                let wal = with_suffix(db_path, "-wal");
+                if wal.exists() {
+                    fs::copy(&wal, with_suffix(&target, "-wal"))?;
+                }
+                crate::fsutil::make_private(&target)?;
+            } else {
+                crate::fsutil::create_private(&target)?;
+                let current = Connection::open(db_path)?;
+                current.busy_timeout(Duration::from_secs(5))?;
+                {
+                    let mut dst = Connection::open(&target)?;
+                    let b = rusqlite::backup::Backup::new(&current, &mut dst)?;
+                    b.run_to_completion(256, Duration::from_millis(0), None)?;
+                }
+                remove_sidecars(&target);
+                // Fold the WAL into the file so removing it below loses nothing; a checkpoint that
+                // could not finish (busy) would lose the frames it left, so it stops the restore.
+                let (busy, log, done): (i64, i64, i64) = current
+                    .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+                        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                    })?;
+                if busy != 0 || log != done {
+                    return Err(CoreError::Internal(format!(
+                        "the database's write-ahead log could not be folded in (busy {busy}, {done} of {log} pages); nothing was replaced"
+                    )));
+                }
+                current.flush_prepared_statement_cache();
+                drop(current);
             }
-            remove_sidecars(&target);
-            // Fold the WAL into the file so removing it below loses nothing; a checkpoint that
-            // could not finish (busy) would lose the frames it left, so it stops the restore.
-            let (busy, log, done): (i64, i64, i64) = current
-                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-                })?;
-            if busy != 0 || log != done {
-                return Err(CoreError::Internal(format!(
-                    "the database's write-ahead log could not be folded in (busy {busy}, {done} of {log} pages); nothing was replaced"
-                )));
-            }
-            current.flush_prepared_statement_cache();
-            drop(current);
             kept = Some(target.display().to_string());
         }
         let vault = store::vault_dir(db_path);
