@@ -63,7 +63,11 @@ fn concurrent_writers_failed_with_database_is_locked() {
             failed.push(String::from_utf8_lossy(&out.stderr).into_owned());
         }
     }
-    assert!(failed.is_empty(), "{} writers failed: {failed:?}", failed.len());
+    assert!(
+        failed.is_empty(),
+        "{} writers failed: {failed:?}",
+        failed.len()
+    );
     assert_eq!(count(&sb.db(), "SELECT count(*) FROM platforms"), 25);
 }
 
@@ -91,11 +95,17 @@ fn restore_while_another_program_had_the_db_open_lost_its_writes() {
             Ok(())
         })
         .unwrap();
-    sb.cmd(&["--lang", "en", "restore", archive.to_str().unwrap(), "--yes"])
-        .assert()
-        .code(2)
-        .stderr(contains("another Tixian program"))
-        .stderr(contains("nothing was changed"));
+    sb.cmd(&[
+        "--lang",
+        "en",
+        "restore",
+        archive.to_str().unwrap(),
+        "--yes",
+    ])
+    .assert()
+    .code(2)
+    .stderr(contains("another Tixian program"))
+    .stderr(contains("nothing was changed"));
     // Its writes are there, and it can go on writing to the same file.
     other
         .transaction(|tx| {
@@ -273,7 +283,10 @@ fn zip_password_could_only_be_given_on_the_command_line() {
     let zip = sb.path("bill.zip");
     std::fs::write(
         &zip,
-        encrypted_zip(&std::fs::read(fixture("wechat_csv_utf8.csv")).unwrap(), "246810"),
+        encrypted_zip(
+            &std::fs::read(fixture("wechat_csv_utf8.csv")).unwrap(),
+            "246810",
+        ),
     )
     .unwrap();
     // Not a terminal and no password: the usual bad-input error, no prompt, no hang.

@@ -90,7 +90,12 @@ fn query(db: &Path, sql: &str) -> String {
 }
 
 fn integrity_ok(db: &Path) {
-    assert_eq!(query(db, "PRAGMA integrity_check"), "ok", "{}", db.display());
+    assert_eq!(
+        query(db, "PRAGMA integrity_check"),
+        "ok",
+        "{}",
+        db.display()
+    );
 }
 
 fn temps_in(dir: &Path) -> Vec<String> {
@@ -109,18 +114,28 @@ fn vault_whole(vault: &Path) {
     for e in std::fs::read_dir(vault).into_iter().flatten().flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
         if name.len() == 64 {
-            assert_eq!(sha256_file(&e.path()), name, "vault file {name} is half-written");
+            assert_eq!(
+                sha256_file(&e.path()),
+                name,
+                "vault file {name} is half-written"
+            );
         }
     }
 }
 
 /// A bundle folder under its final name is complete: SHA256SUMS lists every file and each hash holds.
 fn bundle_dir_whole(dir: &Path) {
-    let sums = std::fs::read_to_string(dir.join("SHA256SUMS")).expect("SHA256SUMS in a final folder");
+    let sums =
+        std::fs::read_to_string(dir.join("SHA256SUMS")).expect("SHA256SUMS in a final folder");
     let mut listed = 0;
     for line in sums.lines() {
         let (hash, name) = line.split_once("  ").unwrap();
-        assert_eq!(sha256_file(&dir.join(name)), hash, "{name} in {}", dir.display());
+        assert_eq!(
+            sha256_file(&dir.join(name)),
+            hash,
+            "{name} in {}",
+            dir.display()
+        );
         listed += 1;
     }
     assert_eq!(std::fs::read_dir(dir).unwrap().count(), listed + 1);
@@ -141,14 +156,25 @@ fn world() -> World {
     let db = base.join("tixian.db");
     let image = sb.path("shot.png");
     // Large enough that decoding and thumbnailing take a while.
-    image::RgbImage::from_fn(1600, 1600, |x, y| image::Rgb([(x * 7) as u8, (y * 3) as u8, (x ^ y) as u8]))
-        .save(&image)
-        .unwrap();
+    image::RgbImage::from_fn(1600, 1600, |x, y| {
+        image::Rgb([(x * 7) as u8, (y * 3) as u8, (x ^ y) as u8])
+    })
+    .save(&image)
+    .unwrap();
     let home = sb.dir.path();
     let mut new_case = tixian(home, &db);
     new_case.args([
-        "--json", "case", "new", "--platform", "微信支付", "--amount", "100", "--occurred",
-        "2026-03-10 14:00", "--summary", "提现未到账",
+        "--json",
+        "case",
+        "new",
+        "--platform",
+        "微信支付",
+        "--amount",
+        "100",
+        "--occurred",
+        "2026-03-10 14:00",
+        "--summary",
+        "提现未到账",
     ]);
     let mut platform = tixian(home, &db);
     platform.args(["platform", "add", "微信支付", "--kind", "wechat"]);
@@ -216,7 +242,12 @@ fn harness(action: &Action, kills: usize, rng: &mut Rng, root: &Path) -> (usize,
     copy_dir(action.from, &probe);
     let started = Instant::now();
     let out = (action.run)(&probe).output().unwrap();
-    assert!(out.status.success(), "{}: {}", action.name, String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}: {}",
+        action.name,
+        String::from_utf8_lossy(&out.stderr)
+    );
     let span = started.elapsed().as_micros() as u64 + 2_000;
     (action.check)(&probe);
     let (mut before_end, mut finished) = (0, 0);
@@ -245,7 +276,12 @@ fn harness(action: &Action, kills: usize, rng: &mut Rng, root: &Path) -> (usize,
         next.args(["platform", "list"]);
         ok(next);
         assert_eq!(temps_in(&it), Vec::<String>::new(), "{} #{i}", action.name);
-        assert_eq!(temps_in(&it.join("vault")), Vec::<String>::new(), "{} #{i}", action.name);
+        assert_eq!(
+            temps_in(&it.join("vault")),
+            Vec::<String>::new(),
+            "{} #{i}",
+            action.name
+        );
         (action.again)(&it);
         integrity_ok(&db);
     }
@@ -255,24 +291,40 @@ fn harness(action: &Action, kills: usize, rng: &mut Rng, root: &Path) -> (usize,
 #[test]
 fn a_kill_at_any_moment_lost_or_half_wrote_something() {
     let w = world();
-    let kills: usize = std::env::var("TIXIAN_KILLS").ok().and_then(|v| v.parse().ok()).unwrap_or(40);
+    let kills: usize = std::env::var("TIXIAN_KILLS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(40);
     let seed: u64 = std::env::var("TIXIAN_KILL_SEED")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or_else(|| std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64 | 1);
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos() as u64
+                | 1
+        });
     println!("kill harness: seed {seed} (TIXIAN_KILL_SEED), {kills} kills per action");
     let mut rng = Rng(seed);
     let root = w.sb.path("runs");
     let home = w.sb.dir.path().to_path_buf();
     let bill = fixture("wechat_xlsx_2026fmt.xlsx");
     let count = |it: &Path, table: &str| -> i64 {
-        query(&it.join("tixian.db"), &format!("SELECT count(*) FROM {table}")).parse().unwrap()
+        query(
+            &it.join("tixian.db"),
+            &format!("SELECT count(*) FROM {table}"),
+        )
+        .parse()
+        .unwrap()
     };
     let case = w.case_id.clone();
     let image = w.sb.path("second.png");
-    image::RgbImage::from_fn(1600, 1200, |x, y| image::Rgb([(y * 5) as u8, (x * 11) as u8, 40]))
-        .save(&image)
-        .unwrap();
+    image::RgbImage::from_fn(1600, 1200, |x, y| {
+        image::Rgb([(y * 5) as u8, (x * 11) as u8, 40])
+    })
+    .save(&image)
+    .unwrap();
     let archive = w.archive.clone();
     let actions = vec![
         Action {
@@ -285,7 +337,10 @@ fn a_kill_at_any_moment_lost_or_half_wrote_something() {
             }),
             check: Box::new(|it| {
                 let (rows, imports) = (count(it, "transactions"), count(it, "imports"));
-                assert!(matches!((rows, imports), (0, 0) | (27, 1)), "import half there: {rows} rows, {imports} imports");
+                assert!(
+                    matches!((rows, imports), (0, 0) | (27, 1)),
+                    "import half there: {rows} rows, {imports} imports"
+                );
             }),
             again: Box::new(|_| {}),
         },
@@ -294,7 +349,9 @@ fn a_kill_at_any_moment_lost_or_half_wrote_something() {
             from: &w.base,
             run: Box::new(|it| {
                 let mut c = tixian(&home, &it.join("tixian.db"));
-                c.args(["case", "evidence", &case]).arg(&image).args(["--caption", "again"]);
+                c.args(["case", "evidence", &case])
+                    .arg(&image)
+                    .args(["--caption", "again"]);
                 c
             }),
             check: Box::new(|it| {
@@ -308,7 +365,8 @@ fn a_kill_at_any_moment_lost_or_half_wrote_something() {
             from: &w.base,
             run: Box::new(|it| {
                 let mut c = tixian(&home, &it.join("tixian.db"));
-                c.args(["case", "export", &case, "--out"]).arg(it.join("out").join("bundle.pdf"));
+                c.args(["case", "export", &case, "--out"])
+                    .arg(it.join("out").join("bundle.pdf"));
                 std::fs::create_dir_all(it.join("out")).unwrap();
                 c
             }),
@@ -328,7 +386,8 @@ fn a_kill_at_any_moment_lost_or_half_wrote_something() {
             }),
             again: Box::new(|it| {
                 let mut c = tixian(&home, &it.join("tixian.db"));
-                c.args(["case", "export", &case, "--out"]).arg(it.join("out").join("second.pdf"));
+                c.args(["case", "export", &case, "--out"])
+                    .arg(it.join("out").join("second.pdf"));
                 ok(c);
                 assert_eq!(temps_in(&it.join("out")), Vec::<String>::new());
             }),
@@ -367,7 +426,10 @@ fn a_kill_at_any_moment_lost_or_half_wrote_something() {
             }),
             check: Box::new(|it| {
                 let names = query(&it.join("tixian.db"), "SELECT group_concat(name, ',') FROM (SELECT name FROM platforms ORDER BY name)");
-                assert!(names == "微信支付" || names == "备份里的,微信支付", "platforms after a killed restore: {names}");
+                assert!(
+                    names == "微信支付" || names == "备份里的,微信支付",
+                    "platforms after a killed restore: {names}"
+                );
             }),
             again: Box::new(|_| {}),
         },
@@ -382,7 +444,10 @@ fn a_kill_at_any_moment_lost_or_half_wrote_something() {
             check: Box::new(|it| {
                 let db = it.join("tixian.db");
                 let v: i64 = query(&db, "PRAGMA user_version").parse().unwrap();
-                assert!(v == 7 || v == tixian_core::store::SCHEMA_VERSION, "schema {v}");
+                assert!(
+                    v == 7 || v == tixian_core::store::SCHEMA_VERSION,
+                    "schema {v}"
+                );
                 assert_eq!(count(it, "platforms"), 2);
                 let bak = it.join("tixian.db.v7.bak");
                 if bak.exists() {
@@ -395,6 +460,9 @@ fn a_kill_at_any_moment_lost_or_half_wrote_something() {
     ];
     for action in &actions {
         let (killed, finished) = harness(action, kills, &mut rng, &root);
-        println!("kill harness: {:<9} {killed} killed mid-way, {finished} finished before the kill", action.name);
+        println!(
+            "kill harness: {:<9} {killed} killed mid-way, {finished} finished before the kill",
+            action.name
+        );
     }
 }

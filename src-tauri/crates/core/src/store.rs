@@ -275,9 +275,10 @@ fn open_lock_file(db_path: &Path) -> Result<File> {
     let path = lock_path(db_path);
     match crate::fsutil::create_private(&path) {
         Ok(f) => Ok(f),
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            Ok(std::fs::OpenOptions::new().read(true).write(true).open(&path)?)
-        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(&path)?),
         Err(e) => Err(e.into()),
     }
 }
@@ -330,7 +331,9 @@ pub fn check_intact(path: &Path) -> Result<()> {
     if found.len() == 1 && found[0] == "ok" {
         return Ok(());
     }
-    Err(damaged(found.into_iter().take(3).collect::<Vec<_>>().join("; ")))
+    Err(damaged(
+        found.into_iter().take(3).collect::<Vec<_>>().join("; "),
+    ))
 }
 
 fn configure(conn: &Connection) -> Result<()> {

@@ -128,7 +128,11 @@ pub fn commit(tmp_pdf: &Path, pdf: &Path, tmp_dir: &Path, dir: &Path) -> Result<
     std::fs::File::open(tmp_pdf)?.sync_all()?;
     let swapped = crate::fsutil::exchange_dirs(tmp_dir, dir)?;
     std::fs::rename(tmp_pdf, pdf)?;
-    crate::fsutil::sync_dir(pdf.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")));
+    crate::fsutil::sync_dir(
+        pdf.parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new(".")),
+    );
     if swapped {
         std::fs::remove_dir_all(tmp_dir)?;
     }

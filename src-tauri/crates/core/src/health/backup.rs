@@ -145,30 +145,30 @@ pub fn backup(store: &Store, archive: &Path, now: &Timestamp) -> Result<BackupRe
         };
         // Written to a temporary name, fsynced, renamed over `archive` (fsutil::write_atomic).
         crate::fsutil::write_atomic(archive, |file| {
-        let mut zip = zip::ZipWriter::new(io::BufWriter::new(file));
-        let opts = SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Deflated)
-            .large_file(true);
-        let zerr = |e: zip::result::ZipError| {
-            CoreError::Internal(format!("writing the backup archive: {e}"))
-        };
-        zip.start_file("manifest.json", opts).map_err(zerr)?;
-        zip.write_all(
-            &serde_json::to_vec_pretty(&manifest)
-                .map_err(|e| CoreError::Internal(e.to_string()))?,
-        )?;
-        zip.start_file("db.sqlite", opts).map_err(zerr)?;
-        io::copy(&mut File::open(&db_tmp)?, &mut zip)?;
-        for e in &entries {
-            zip.start_file(format!("vault/{}", e.sha256), opts)
-                .map_err(zerr)?;
-            io::copy(&mut File::open(vault.join(&e.sha256))?, &mut zip)?;
-        }
-        let writer = zip.finish().map_err(zerr)?;
-        writer
-            .into_inner()
-            .map_err(|e| CoreError::Io(e.into_error()))?;
-        Ok(())
+            let mut zip = zip::ZipWriter::new(io::BufWriter::new(file));
+            let opts = SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Deflated)
+                .large_file(true);
+            let zerr = |e: zip::result::ZipError| {
+                CoreError::Internal(format!("writing the backup archive: {e}"))
+            };
+            zip.start_file("manifest.json", opts).map_err(zerr)?;
+            zip.write_all(
+                &serde_json::to_vec_pretty(&manifest)
+                    .map_err(|e| CoreError::Internal(e.to_string()))?,
+            )?;
+            zip.start_file("db.sqlite", opts).map_err(zerr)?;
+            io::copy(&mut File::open(&db_tmp)?, &mut zip)?;
+            for e in &entries {
+                zip.start_file(format!("vault/{}", e.sha256), opts)
+                    .map_err(zerr)?;
+                io::copy(&mut File::open(vault.join(&e.sha256))?, &mut zip)?;
+            }
+            let writer = zip.finish().map_err(zerr)?;
+            writer
+                .into_inner()
+                .map_err(|e| CoreError::Io(e.into_error()))?;
+            Ok(())
         })?;
         Ok(BackupReport {
             path: archive.display().to_string(),
@@ -345,8 +345,8 @@ pub fn restore(db_path: &Path, archive: &Path, now: &Timestamp) -> Result<Restor
                 remove_sidecars(&target);
                 // Fold the WAL into the file so removing it below loses nothing; a checkpoint that
                 // could not finish (busy) would lose the frames it left, so it stops the restore.
-                let (busy, log, done): (i64, i64, i64) = current
-                    .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+                let (busy, log, done): (i64, i64, i64) =
+                    current.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
                         Ok((r.get(0)?, r.get(1)?, r.get(2)?))
                     })?;
                 if busy != 0 || log != done {

@@ -310,13 +310,20 @@ fn password_zip_bill_was_kept_decrypted_in_the_vault() {
         ..opts()
     };
     let r = db.import("bill.zip", &zip, &right).unwrap();
-    assert_eq!((r.imported, r.sha256.clone()), (27, vault::sha256_hex(&xlsx)));
+    assert_eq!(
+        (r.imported, r.sha256.clone()),
+        (27, vault::sha256_hex(&xlsx))
+    );
     let vault = db.dir.path().join("vault");
     assert!(vault::path_of(&vault, &vault::sha256_hex(&zip)).exists());
     assert!(!vault::path_of(&vault, &vault::sha256_hex(&xlsx)).exists());
     assert_eq!(std::fs::read_dir(&vault).unwrap().count(), 1);
     // An unencrypted ZIP keeps both, as before.
-    let plain = zip_with(&[("bill.csv", &read("alipay_csv_2023fmt_gbk.csv"))], None, false);
+    let plain = zip_with(
+        &[("bill.csv", &read("alipay_csv_2023fmt_gbk.csv"))],
+        None,
+        false,
+    );
     db.import("plain.zip", &plain, &opts()).unwrap();
     assert_eq!(std::fs::read_dir(&vault).unwrap().count(), 3);
 }
