@@ -268,7 +268,7 @@ fn contacts_purpose(lang: Lang, contacts: &[ContactRow]) -> String {
                 ""
             };
             format!(
-                "证明平台于 {} 承诺{gap}{promise}{broken}",
+                "证明平台于 {}承诺{gap}{promise}{broken}",
                 month_day(lang, &c.at)
             )
         }
