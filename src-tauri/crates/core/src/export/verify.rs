@@ -77,6 +77,12 @@ pub fn verify_bundle(pdf: &Path) -> Result<VerifyReport> {
     }
     let bytes = read_regular(pdf, MAX_PDF)
         .ok_or_else(|| not_bundle("无法读取或过大", "unreadable or too large"))?;
+    if let Some(at) = appended_after_export(&bytes) {
+        return Err(CoreError::CheckFailed(format!(
+            "{}: something was appended after the export (an incremental update from byte {at} on: pages or files may have been replaced); the bundle is not as exported",
+            pdf.display()
+        )));
+    }
     let options = lopdf::LoadOptions {
         max_decompressed_size: Some(MAX_DECOMPRESSED),
         ..Default::default()
@@ -159,6 +165,16 @@ fn check_file(path: &Path, name: &str, expected: &str) -> VerifyEntry {
 /// decompress to.
 const MAX_PDF: u64 = 4 << 30;
 const MAX_DECOMPRESSED: usize = 64 << 20;
+
+/// Where bytes start after the end of the PDF as exported: Tixian writes one revision, so
+/// anything but white space after its first `%%EOF` is an update appended later.
+fn appended_after_export(bytes: &[u8]) -> Option<usize> {
+    let end = bytes.windows(5).position(|w| w == b"%%EOF")? + 5;
+    bytes[end..]
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .map(|p| end + p)
+}
 
 /// A name inside the bundle folder: no separators, not `.`/`..`, not absolute, no NUL.
 fn plain_name(name: &str) -> bool {
@@ -366,6 +382,22 @@ mod tests {
             verify_bundle(&pdf),
             Err(CoreError::Invalid { .. })
         ));
+    }
+
+    #[test]
+    fn an_update_appended_after_the_export_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let pdf = bundle(dir.path());
+        assert!(verify_bundle(&pdf).unwrap().ok);
+        // An incremental revision (e.g. one that blanks a page) goes after the first %%EOF.
+        let mut bytes = std::fs::read(&pdf).unwrap();
+        bytes
+            .extend_from_slice(b"\n3 0 obj\n<< /Length 0 >>\nstream\n\nendstream\nendobj\n%%EOF\n");
+        std::fs::write(&pdf, &bytes).unwrap();
+        match verify_bundle(&pdf) {
+            Err(CoreError::CheckFailed(m)) => assert!(m.contains("appended"), "{m}"),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]
