@@ -22,6 +22,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0007_compact_original.sql"),
     include_str!("../migrations/0008_identity.sql"),
     include_str!("../migrations/0009_evidence_text.sql"),
+    include_str!("../migrations/0010_bundle_catalog.sql"),
 ];
 
 /// The newest schema version this build knows.

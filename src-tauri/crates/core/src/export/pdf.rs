@@ -96,11 +96,12 @@ pub(crate) fn build(
         placed: &placed,
         fingerprint: &fingerprint,
         files_dir: &dir_name,
+        item_pages: &[],
     };
-    let (page_list, bookmarks) = pages::render(&ctx);
-    let page_count = page_list.len() as u32;
-    doc.pages = page_list;
-    for (name, page) in bookmarks {
+    let rendered = pages::render(&ctx);
+    let page_count = rendered.pages.len() as u32;
+    doc.pages = rendered.pages;
+    for (name, page) in rendered.marks {
         doc.add_bookmark(&name, page);
     }
     step(n as u32 + 1, Stage::Writing);
