@@ -167,13 +167,40 @@ const MAX_PDF: u64 = 4 << 30;
 const MAX_DECOMPRESSED: usize = 64 << 20;
 
 /// Where bytes start after the end of the PDF as exported: Tixian writes one revision, so
-/// anything but white space after its first `%%EOF` is an update appended later.
+/// anything but white space after its first end marker (`startxref N %%EOF`) is an update
+/// appended later. A bare `%%EOF` can occur by chance inside image data; the whole marker
+/// with its offset cannot in practice.
 fn appended_after_export(bytes: &[u8]) -> Option<usize> {
-    let end = bytes.windows(5).position(|w| w == b"%%EOF")? + 5;
+    let end = bytes
+        .windows(5)
+        .enumerate()
+        .filter(|(_, w)| *w == b"%%EOF")
+        .map(|(i, _)| i)
+        .find(|&i| ends_startxref(&bytes[..i]))?
+        + 5;
     bytes[end..]
         .iter()
         .position(|b| !b.is_ascii_whitespace())
         .map(|p| end + p)
+}
+
+/// Whether `head` ends with `startxref`, white space, digits and white space.
+fn ends_startxref(head: &[u8]) -> bool {
+    let trim_ws = |s: &[u8]| {
+        s.len()
+            - s.iter()
+                .rev()
+                .take_while(|b| b.is_ascii_whitespace())
+                .count()
+    };
+    let head = &head[..trim_ws(head)];
+    let digits = head.iter().rev().take_while(|b| b.is_ascii_digit()).count();
+    if digits == 0 {
+        return false;
+    }
+    let head = &head[..head.len() - digits];
+    let cut = trim_ws(head);
+    cut < head.len() && head[..cut].ends_with(b"startxref")
 }
 
 /// A name inside the bundle folder: no separators, not `.`/`..`, not absolute, no NUL.
@@ -398,6 +425,15 @@ mod tests {
             Err(CoreError::CheckFailed(m)) => assert!(m.contains("appended"), "{m}"),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn an_eof_marker_inside_image_data_was_taken_for_an_appended_update() {
+        let pdf = b"%PDF-1.7\n1 0 obj\n<< /Length 9 >>\nstream\nab%%EOFcd\nendstream\nendobj\nstartxref\n42\n%%EOF\n";
+        assert_eq!(appended_after_export(pdf), None);
+        let mut updated = pdf.to_vec();
+        updated.extend_from_slice(b"2 0 obj\n<< >>\nendobj\nstartxref\n99\n%%EOF\n");
+        assert_eq!(appended_after_export(&updated), Some(pdf.len()));
     }
 
     #[test]
