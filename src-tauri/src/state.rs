@@ -26,7 +26,7 @@ impl AppState {
             .map(PathBuf::from)
             .unwrap_or_else(tixian_core::store::default_db_path);
         AppState {
-            store: Mutex::new(Store::open(&db_path)),
+            store: Mutex::new(Store::open_checked(&db_path)),
             db_path,
             rolling: Mutex::new(None),
             maintenance: Mutex::new(()),
@@ -78,7 +78,7 @@ impl AppState {
         );
         drop(closed);
         let result = backup::restore(&self.db_path, archive, now);
-        *guard = Store::open(&self.db_path);
+        *guard = Store::open_checked(&self.db_path);
         result.map_err(|e| e.to_api(lang))
     }
 

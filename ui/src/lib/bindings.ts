@@ -1339,7 +1339,12 @@ export type Source = {
 };
 
 /**  One SQLite value, serialisable so a deletion can cross IPC and come back for undo. */
-export type SqlValue = null | number | string;
+export type SqlValue = null | number | string | 
+/**
+ *  Bytes (a transaction's 16-byte `identity`), kept as bytes: stored back as text they
+ *  would no longer match the digest a re-import computes, and every row would come twice.
+ */
+number[];
 
 /**  One step's deadlines and its "go up a step" date, counted from a start date. */
 export type StepDue = {

@@ -3,6 +3,7 @@
 
 mod commands;
 mod output;
+mod prompt;
 
 use clap::{Parser, Subcommand};
 use output::Out;
@@ -87,7 +88,7 @@ pub struct Ctx {
 
 impl Ctx {
     pub fn open_store(&self) -> Result<Store, CoreError> {
-        Store::open(&self.db_path())
+        Store::open_checked(&self.db_path())
     }
 
     /// The user's rule folder: `rules/` beside the database this run uses, where a calendar

@@ -87,6 +87,111 @@ fn text_of(pdf: &Path) -> String {
     run("pdftotext", &["-layout", pdf.to_str().unwrap(), "-"])
 }
 
+/// The text of page `page` (1-based).
+fn page_text(pdf: &Path, page: usize) -> String {
+    let p = page.to_string();
+    run(
+        "pdftotext",
+        &["-layout", "-f", &p, "-l", &p, pdf.to_str().unwrap(), "-"],
+    )
+}
+
+/// The rows of the 证据目录 (page 3) as pdftotext reads them: (序号, the rest of the row's first
+/// line, first page, last page).
+fn catalog_rows(pdf: &Path) -> Vec<(String, String, usize, usize)> {
+    let text = page_text(pdf, 3);
+    assert!(
+        text.contains("证据目录") || text.contains("List of evidence"),
+        "page 3 is not the list:\n{text}"
+    );
+    let mut rows = Vec::new();
+    for line in text.lines() {
+        let line = line.trim();
+        let Some((number, rest)) = line.split_once(char::is_whitespace) else {
+            continue;
+        };
+        let grouped = number
+            .split_once('-')
+            .is_some_and(|(a, b)| a.parse::<u32>().is_ok() && b.parse::<u32>().is_ok());
+        if !grouped {
+            continue;
+        }
+        let pages = rest.split_whitespace().last().unwrap();
+        let (first, last) = match pages.split_once('–') {
+            Some((a, b)) => (a.parse().unwrap(), b.parse().unwrap()),
+            None => {
+                let p = pages
+                    .parse()
+                    .unwrap_or_else(|_| panic!("no page in “{line}”"));
+                (p, p)
+            }
+        };
+        rows.push((number.to_string(), rest.trim().to_string(), first, last));
+    }
+    rows
+}
+
+/// First and last page the 目录 gives for the row whose first line contains `name`.
+fn catalog_pages(pdf: &Path, name: &str) -> (usize, usize) {
+    let rows = catalog_rows(pdf);
+    let row = rows
+        .iter()
+        .find(|r| r.1.contains(name))
+        .unwrap_or_else(|| panic!("no row “{name}” in {rows:?}"));
+    (row.2, row.3)
+}
+
+#[test]
+fn catalog_lists_every_item_at_the_page_that_holds_it() {
+    for (lang, timeline, log) in [
+        (Lang::Zh, "时间线", "客服沟通记录"),
+        (Lang::En, "Timeline", "Customer-service log"),
+    ] {
+        let b = bundle(lang, 60);
+        let rows = catalog_rows(&b.pdf);
+        assert_eq!(rows.len(), 6, "4 files, the log and the timeline: {rows:?}");
+        let numbers: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+        assert_eq!(numbers, ["1-1", "2-1", "3-1", "4-1", "5-1", "6-1"]);
+        for f in &b.report.files {
+            let name = if f.caption.is_empty() {
+                f.original_name.as_str()
+            } else {
+                f.caption.as_str()
+            };
+            let (first, last) = catalog_pages(&b.pdf, name);
+            assert_eq!(first, last, "{name}: one page");
+            let page = page_text(&b.pdf, first);
+            assert!(
+                page.contains(&f.sha256),
+                "page {first} lacks {name}'s hash:\n{page}"
+            );
+            assert!(page.contains(name), "page {first} is not {name}:\n{page}");
+        }
+        for heading in [timeline, log] {
+            let (first, last) = catalog_pages(&b.pdf, heading);
+            let top = page_text(&b.pdf, first);
+            assert!(
+                top.trim_start().starts_with(heading),
+                "page {first} does not open {heading}:\n{top}"
+            );
+            let next = page_text(&b.pdf, last + 1);
+            assert!(
+                !next.contains(&rows[5].1),
+                "{heading} goes on past page {last}"
+            );
+        }
+        // The timeline's 60 rows need more than one page, and its last row is on its last page.
+        let (first, last) = catalog_pages(&b.pdf, timeline);
+        assert!(last > first);
+        let marker = if lang == Lang::Zh {
+            "第 60 次"
+        } else {
+            "the 60th time"
+        };
+        assert!(page_text(&b.pdf, last).contains(marker));
+    }
+}
+
 #[test]
 fn pdftotext_finds_chinese_summary_timeline_and_hashes() {
     let b = bundle(Lang::Zh, 10);
@@ -160,11 +265,10 @@ fn long_timeline_breaks_across_pages_with_the_header_repeated() {
             })
             .collect()
     };
-    // Cover, summary, then the timeline from page 3 on: every timeline page opens with the header.
-    let timeline_pages: Vec<String> = pages(3, 8)
-        .into_iter()
-        .take_while(|t| t.contains("第 ") || t.contains("时间线"))
-        .collect();
+    // The 目录 says where the timeline is: every one of its pages opens with the header.
+    let (first, last) = catalog_pages(&b.pdf, "时间线");
+    assert!(last > first, "100 rows on one page?");
+    let timeline_pages: Vec<String> = pages(first, last);
     let with_rows: Vec<&String> = timeline_pages
         .iter()
         .filter(|t| t.contains("次查询提现进度"))
@@ -325,7 +429,13 @@ fn one_changed_byte_in_any_file_makes_verify_fail_naming_it() {
 fn a_changed_image_inside_the_pdf_makes_verify_fail() {
     let b = bundle(Lang::Zh, 3);
     // The JPEG is embedded byte for byte: find it in the PDF and change one byte of its data.
-    let jpeg = std::fs::read(b.files().join(&b.report.files[2].name)).unwrap();
+    let entry = b
+        .report
+        .files
+        .iter()
+        .find(|f| f.original_name == "IMG_0042.JPG")
+        .unwrap();
+    let jpeg = std::fs::read(b.files().join(&entry.name)).unwrap();
     let mut pdf = std::fs::read(&b.pdf).unwrap();
     let at = pdf
         .windows(64)
@@ -337,7 +447,7 @@ fn a_changed_image_inside_the_pdf_makes_verify_fail() {
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains(&b.report.files[2].name) && stderr.contains("inside the PDF"),
+        stderr.contains(&entry.name) && stderr.contains("inside the PDF"),
         "{stderr}"
     );
 }

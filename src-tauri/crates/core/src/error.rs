@@ -30,6 +30,10 @@ pub enum CoreError {
         found: i64,
         supported: i64,
     },
+    /// The database file is damaged (`PRAGMA quick_check` failed); it was opened read-only and
+    /// not changed. Exit 3.
+    #[error("the database {path} is damaged ({detail}); it was not changed — restore the newest backup (tixian restore FILE --yes)")]
+    Damaged { path: String, detail: String },
     /// A check ran and failed (verify found a change, kb check found a broken rule): exit 1.
     #[error("{0}")]
     CheckFailed(String),
@@ -62,6 +66,9 @@ impl CoreError {
             (CoreError::NotFound { what, key }, Lang::Zh) => format!("找不到{}：{key}", zh_noun(what)),
             (CoreError::NewerDatabase { path, found, supported }, Lang::Zh) => format!(
                 "数据库 {path} 由更新版本的提现助手写入（结构版本 {found}，本版本支持 {supported}），未做任何改动；请升级提现助手后再打开"
+            ),
+            (CoreError::Damaged { path, detail }, Lang::Zh) => format!(
+                "数据库 {path} 已损坏（{detail}），未做任何改动；请从最近的备份恢复（tixian restore 备份文件 --yes）"
             ),
             (CoreError::Db(e), Lang::Zh) => format!("数据库错误：{e}"),
             (CoreError::Io(e), Lang::Zh) => format!("文件错误：{e}"),
@@ -104,6 +111,7 @@ impl CoreError {
             CoreError::Conflict { .. } => "conflict",
             CoreError::NewerDatabase { .. } => "newer_database",
             CoreError::CheckFailed(_) => "check_failed",
+            CoreError::Damaged { .. } => "damaged",
             CoreError::Db(_) | CoreError::Io(_) | CoreError::Internal(_) => "internal",
         }
     }
@@ -116,7 +124,10 @@ impl CoreError {
             | CoreError::NotFound { .. }
             | CoreError::Conflict { .. }
             | CoreError::NewerDatabase { .. } => 2,
-            CoreError::Db(_) | CoreError::Io(_) | CoreError::Internal(_) => 3,
+            CoreError::Damaged { .. }
+            | CoreError::Db(_)
+            | CoreError::Io(_)
+            | CoreError::Internal(_) => 3,
         }
     }
 

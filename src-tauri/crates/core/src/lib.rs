@@ -10,6 +10,7 @@ pub mod cases;
 pub mod diagnose;
 pub mod error;
 pub mod export;
+pub mod fsutil;
 pub mod health;
 pub mod import;
 pub mod kb;

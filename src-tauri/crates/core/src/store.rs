@@ -6,7 +6,8 @@
 
 use crate::error::{CoreError, Result};
 use rusqlite::functions::FunctionFlags;
-use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
+use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -21,6 +22,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0007_compact_original.sql"),
     include_str!("../migrations/0008_identity.sql"),
     include_str!("../migrations/0009_evidence_text.sql"),
+    include_str!("../migrations/0010_bundle_catalog.sql"),
 ];
 
 /// The newest schema version this build knows.
@@ -47,14 +49,15 @@ pub fn vault_dir(db_path: &Path) -> PathBuf {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// A shared lock on `<db>.lock`, held while the store is open, so a restore can tell that
+    /// another program has the database open ([`exclusive_lock`]).
+    _lock: Option<File>,
 }
 
 impl Store {
     /// Opens (creating and migrating if needed) the database at `path`.
     pub fn open(path: &Path) -> Result<Store> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)?;
-        }
+        let lock = prepare_files(path)?;
         let existed = path.exists() && std::fs::metadata(path)?.len() > 0;
         if existed {
             refuse_newer(path)?;
@@ -64,9 +67,18 @@ impl Store {
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
+            _lock: Some(lock),
         };
         store.migrate(existed)?;
         Ok(store)
+    }
+
+    /// [`Store::open`] after `PRAGMA quick_check` on the file, opened read-only: a damaged
+    /// database is refused with [`CoreError::Damaged`] before anything (a pragma, a migration)
+    /// writes to it. The app and the CLI open the database this way.
+    pub fn open_checked(path: &Path) -> Result<Store> {
+        check_intact(path)?;
+        Store::open(path)
     }
 
     /// An in-memory database for tests.
@@ -76,6 +88,7 @@ impl Store {
         let mut store = Store {
             conn,
             path: PathBuf::from(":memory:"),
+            _lock: None,
         };
         store.migrate(false)?;
         Ok(store)
@@ -90,8 +103,14 @@ impl Store {
     }
 
     /// One user action = one transaction: everything inside commits together or not at all.
+    ///
+    /// The transaction starts with `BEGIN IMMEDIATE`, taking the write lock at once: a second
+    /// program (the app beside the CLI) then waits the busy timeout for it, instead of failing
+    /// with "database is locked" when a read lock cannot be upgraded.
     pub fn transaction<T>(&mut self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let value = f(&tx)?;
         tx.commit()?;
         Ok(value)
@@ -129,7 +148,9 @@ impl Store {
     }
 
     fn apply_migrations(&mut self, current: i64) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         for (index, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
             tx.execute_batch(sql)
                 .map_err(|e| CoreError::Internal(format!("migration {} failed: {e}", index + 1)))?;
@@ -173,12 +194,26 @@ impl Store {
                 .and_then(|n| n.to_str())
                 .unwrap_or("tixian.db")
         );
+        // Copied under a temporary name and renamed when whole, so a kill never leaves a
+        // half-written `.bak` under its real name.
         let target = self.path.with_file_name(name);
-        self.backup_to(&target)
+        let tmp = crate::fsutil::temp_beside(&target);
+        let copied = self.backup_to(&tmp).and_then(|()| {
+            File::open(&tmp)?.sync_all()?;
+            std::fs::rename(&tmp, &target)?;
+            Ok(())
+        });
+        if copied.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        copied
     }
 
     /// Copies the whole database to `target` with SQLite's online backup API.
     pub fn backup_to(&self, target: &Path) -> Result<()> {
+        if !target.exists() {
+            crate::fsutil::create_private(target)?;
+        }
         let mut dst = Connection::open(target)?;
         let backup = rusqlite::backup::Backup::new(&self.conn, &mut dst)?;
         backup.run_to_completion(256, Duration::from_millis(0), None)?;
@@ -203,6 +238,103 @@ impl Store {
         )?;
         Ok(())
     }
+}
+
+/// The lock file beside the database: `<db>.lock`.
+pub fn lock_path(db_path: &Path) -> PathBuf {
+    let mut name = db_path.as_os_str().to_owned();
+    name.push(".lock");
+    PathBuf::from(name)
+}
+
+/// Before the database opens: its folder (user-only when new), the file created user-only so
+/// SQLite's WAL and shared-memory files inherit `0600`, an existing one made user-only, what
+/// a killed process left behind removed, and the shared lock taken (waiting while a restore runs).
+fn prepare_files(path: &Path) -> Result<File> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if !dir.exists() {
+        crate::fsutil::create_private_dir_all(dir)?;
+    }
+    let lock = open_lock_file(path)?;
+    lock.lock_shared()?;
+    match crate::fsutil::create_private(path) {
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            crate::fsutil::make_private(path)?
+        }
+        Err(e) => return Err(e.into()),
+    }
+    crate::fsutil::clean_stale_temps(dir);
+    crate::fsutil::clean_stale_temps(&vault_dir(path));
+    Ok(lock)
+}
+
+fn open_lock_file(db_path: &Path) -> Result<File> {
+    let path = lock_path(db_path);
+    match crate::fsutil::create_private(&path) {
+        Ok(f) => Ok(f),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(&path)?),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The database to oneself: an exclusive lock on `<db>.lock`, refused at once with a clear
+/// message while the app or another `tixian` has the database open. Held (until dropped) by a
+/// restore, so nobody opens the database while the file is replaced.
+pub fn exclusive_lock(db_path: &Path) -> Result<File> {
+    let lock = open_lock_file(db_path)?;
+    match lock.try_lock() {
+        Ok(()) => Ok(lock),
+        Err(std::fs::TryLockError::WouldBlock) => Err(CoreError::Conflict {
+            field: "db".into(),
+            message: crate::lang::Text::new(
+                format!(
+                    "另一个提现助手程序（桌面应用或另一个 tixian 命令）正打开着数据库 {}；请先关闭它再恢复，未做任何改动",
+                    db_path.display()
+                ),
+                format!(
+                    "another Tixian program (the app or another tixian command) has the database {} open; close it and restore again — nothing was changed",
+                    db_path.display()
+                ),
+            ),
+        }),
+        Err(std::fs::TryLockError::Error(e)) => Err(e.into()),
+    }
+}
+
+/// `PRAGMA quick_check` on an existing, non-empty database file, opened read-only.
+pub fn check_intact(path: &Path) -> Result<()> {
+    if !path.is_file() || std::fs::metadata(path)?.len() == 0 {
+        return Ok(());
+    }
+    let damaged = |detail: String| CoreError::Damaged {
+        path: path.display().to_string(),
+        detail,
+    };
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(Duration::from_secs(5))?;
+    let mut stmt = conn
+        .prepare("PRAGMA quick_check")
+        .map_err(|e| damaged(e.to_string()))?;
+    let found: Vec<String> = stmt
+        .query_map([], |r| r.get(0))
+        .and_then(|rows| rows.collect())
+        .map_err(|e| damaged(e.to_string()))?;
+    if found.len() == 1 && found[0] == "ok" {
+        return Ok(());
+    }
+    Err(damaged(
+        found.into_iter().take(3).collect::<Vec<_>>().join("; "),
+    ))
 }
 
 fn configure(conn: &Connection) -> Result<()> {

@@ -39,8 +39,8 @@ pub fn stage(vault_dir: &Path, bytes: &[u8], sha256: &str) -> Result<Option<Stag
     if target.is_file() {
         return Ok(None);
     }
-    fs::create_dir_all(vault_dir)?;
-    let mut file = tempfile::NamedTempFile::new_in(vault_dir)?;
+    crate::fsutil::create_private_dir_all(vault_dir)?;
+    let mut file = temp_in(vault_dir)?;
     file.write_all(bytes)?;
     file.as_file().sync_all()?;
     Ok(Some(Staged { file, target }))
@@ -70,9 +70,9 @@ impl Staged {
 /// Stores a copy of the file at `path` (streamed, so large recordings fit); the original is only
 /// read. Returns (sha256 hex, size in bytes).
 pub fn put_file(vault_dir: &Path, path: &Path) -> Result<(String, u64)> {
-    fs::create_dir_all(vault_dir)?;
+    crate::fsutil::create_private_dir_all(vault_dir)?;
     let mut src = File::open(path)?;
-    let mut tmp = tempfile::NamedTempFile::new_in(vault_dir)?;
+    let mut tmp = temp_in(vault_dir)?;
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 1 << 16];
     let mut size = 0u64;
@@ -93,6 +93,18 @@ pub fn put_file(vault_dir: &Path, path: &Path) -> Result<(String, u64)> {
         sync_dir(vault_dir);
     }
     Ok((sha, size))
+}
+
+/// A temporary file in the vault named with `fsutil::TEMP_MARK` and this process's id, so the
+/// next start removes it if a kill leaves it (`fsutil::clean_stale_temps`). User-only (`0600`).
+fn temp_in(vault_dir: &Path) -> std::io::Result<tempfile::NamedTempFile> {
+    tempfile::Builder::new()
+        .prefix(&format!(
+            ".vault{}{}-",
+            crate::fsutil::TEMP_MARK,
+            std::process::id()
+        ))
+        .tempfile_in(vault_dir)
 }
 
 /// Reads stored content back, checking it still has its hash.

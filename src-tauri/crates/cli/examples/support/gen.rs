@@ -141,6 +141,8 @@ pub fn evidence(path: PathBuf, caption: &str, taken: Option<&str>) -> EvidenceFi
         path,
         caption: caption.into(),
         taken_at: taken.map(str::to_string),
+        taken_at_source: taken.map(|_| "exif".to_string()),
+        mime: String::new(),
         added_at: "2026-06-16T09:00:00+08:00".into(),
         sha256: String::new(),
         tier: "core".into(),
@@ -194,5 +196,7 @@ pub fn case(lang: Lang, timeline_rows: usize, evidence: Vec<EvidenceFile>) -> Bu
             ContactRow { at: "2026-06-20T15:00:00+08:00".into(), channel: "ticket".into(), agent: String::new(), said: pick("工单已受理，工单号 WX20260620-0173。", "Ticket accepted, number WX20260620-0173."), promise: pick("3 个工作日内回复", "reply within 3 working days"), due: Some("2026-06-25T15:00:00+08:00".into()), outcome: pick("等待中", "waiting"), overdue: false },
         ],
         evidence,
+        catalog: Vec::new(),
+        applicant: String::new(),
     }
 }

@@ -16,7 +16,9 @@ pub struct ImportArgs {
     /// Platform to import into (default: 微信支付 or 支付宝 by the bill's format, created if missing).
     #[arg(long)]
     platform: Option<String>,
-    /// Password of an encrypted ZIP (WeChat Pay sends it in the 微信支付 chat).
+    /// Password of an encrypted ZIP (WeChat Pay sends it in the 微信支付 chat). So that it does
+    /// not show in `ps`, it can instead come from `TIXIAN_ZIP_PASSWORD` or, when neither is given
+    /// and the terminal is interactive, from a prompt (not echoed).
     #[arg(long)]
     password: Option<String>,
 }
@@ -25,10 +27,26 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<ExitCode, CoreError> {
     // Read and parse before the database is opened: a bad file never touches it.
     let file = args.file.display().to_string();
     let bytes = import::read_input(&args.file, &file)?;
-    let bill = import::parse(&file, &bytes, args.password.as_deref())?;
+    let mut password = args
+        .password
+        .or_else(|| std::env::var("TIXIAN_ZIP_PASSWORD").ok())
+        .filter(|p| !p.is_empty());
+    let bill = match import::parse(&file, &bytes, password.as_deref()) {
+        Err(e) if password.is_none() && e.field_name() == Some("--password") => {
+            match crate::prompt::secret(ctx.lang, "ZIP 解压密码：", "ZIP password: ") {
+                Some(typed) => {
+                    let bill = import::parse(&file, &bytes, Some(&typed))?;
+                    password = Some(typed);
+                    bill
+                }
+                None => return Err(e),
+            }
+        }
+        other => other?,
+    };
     let options = ImportOptions {
         platform: args.platform,
-        password: args.password,
+        password,
     };
     let now = time::now();
     let mut store = ctx.open_store()?;

@@ -4,11 +4,14 @@
 use super::letters::{self, Recipient};
 use super::{detail, Tier};
 use crate::calendar::Calendar;
+use crate::error::CoreError;
+use crate::export::catalog::{self as cat, CatalogItem, CatalogRow};
 use crate::export::{BundleInput, ContactRow, EvidenceFile, Summary, TimelineRow};
 use crate::rules::RuleFile;
 use crate::time::{self, Timestamp};
 use crate::{vault, Lang, Result};
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension, Transaction};
+use serde::{Deserialize, Serialize};
 use std::path::Path;
 
 /// Everything of case `case_id` the bundle shows, as of `now`. `all_tiers` adds the reserve
@@ -33,6 +36,34 @@ pub fn bundle_input(
             .unwrap_or_default()
     };
     let overdue = d.contacts.iter().filter(|c| c.overdue).count();
+    let included: Vec<_> = d
+        .evidence
+        .iter()
+        .filter(|e| all_tiers || e.tier == Tier::Core)
+        .collect();
+    let (applicant, stored) = stored_catalog(conn, case_id)?;
+    let catalog = stored
+        .into_iter()
+        .filter_map(|s| {
+            let item = match s.key.as_str() {
+                "timeline" => CatalogItem::Timeline,
+                "contacts" => CatalogItem::Contacts,
+                key => {
+                    let id: i64 = key.strip_prefix("evidence:")?.parse().ok()?;
+                    let index = included.iter().position(|e| e.id == id)?;
+                    CatalogItem::Evidence {
+                        index: index as u32,
+                    }
+                }
+            };
+            Some(CatalogRow {
+                item,
+                name: s.name,
+                source: String::new(),
+                purpose: s.purpose,
+            })
+        })
+        .collect();
     let mut key_facts = vec![
         d.case.amount.display(),
         d.case.occurred_at.chars().take(10).collect(),
@@ -81,15 +112,17 @@ pub fn bundle_input(
                 overdue: c.overdue,
             })
             .collect(),
-        evidence: d
-            .evidence
+        catalog,
+        applicant,
+        evidence: included
             .iter()
-            .filter(|e| all_tiers || e.tier == Tier::Core)
             .map(|e| EvidenceFile {
                 path: vault::path_of(vault_dir, &e.sha256),
                 original_name: e.original_name.clone(),
                 caption: e.caption.clone(),
                 taken_at: e.taken_at.clone(),
+                taken_at_source: e.taken_at_source.clone(),
+                mime: e.mime.clone(),
                 added_at: e.added_at.clone(),
                 sha256: e.sha256.clone(),
                 tier: e.tier.as_str().to_string(),
@@ -98,4 +131,198 @@ pub fn bundle_input(
             })
             .collect(),
     })
+}
+
+/// One row of the 证据目录 as stored (the user's edits), keyed `timeline`, `contacts` or
+/// `evidence:ID`; empty `name`/`purpose` = the suggestion.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct CatalogEdit {
+    pub key: String,
+    pub name: String,
+    pub purpose: String,
+}
+
+/// A row of the 目录 as the case page and the export dialog show it: the user's texts (maybe
+/// empty), the suggestions, and what will be printed.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct CatalogRowView {
+    pub key: String,
+    /// 序号 as printed (1-1, 1-2 …).
+    pub number: String,
+    pub name: String,
+    pub purpose: String,
+    pub suggested_name: String,
+    pub suggested_purpose: String,
+    /// 证据来源 (derived from how the item came in).
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct CatalogView {
+    pub case_id: i64,
+    pub applicant: String,
+    pub rows: Vec<CatalogRowView>,
+}
+
+fn stored_catalog(conn: &Connection, case_id: i64) -> Result<(String, Vec<CatalogEdit>)> {
+    let applicant: Option<String> = conn
+        .query_row(
+            "SELECT applicant FROM cases WHERE id = ?1",
+            [case_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let Some(applicant) = applicant else {
+        return Err(CoreError::NotFound {
+            what: "case",
+            key: case_id.to_string(),
+        });
+    };
+    let mut stmt = conn.prepare(
+        "SELECT item, name, purpose FROM bundle_catalog WHERE case_id = ?1 ORDER BY position",
+    )?;
+    let rows = stmt
+        .query_map([case_id], |r| {
+            Ok(CatalogEdit {
+                key: r.get(0)?,
+                name: r.get(1)?,
+                purpose: r.get(2)?,
+            })
+        })?
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    Ok((applicant, rows))
+}
+
+/// The 目录 of case `case_id` as it would be exported now (same arguments as
+/// [`bundle_input`]).
+pub fn catalog_view(
+    conn: &Connection,
+    case_id: i64,
+    lang: Lang,
+    all_tiers: bool,
+    vault_dir: &Path,
+    now: &Timestamp,
+    files: &[RuleFile],
+) -> Result<CatalogView> {
+    let input = bundle_input(conn, case_id, lang, all_tiers, vault_dir, now, files)?;
+    let ids: Vec<i64> = super::evidence::list_evidence(conn, case_id)?
+        .into_iter()
+        .filter(|e| all_tiers || e.tier == Tier::Core)
+        .map(|e| e.id)
+        .collect();
+    let suggested = cat::suggest(&input);
+    let resolved = cat::resolve(&input);
+    let numbers = cat::numbers(&resolved);
+    let rows = resolved
+        .iter()
+        .zip(numbers)
+        .map(|(r, number)| {
+            let key = match r.item {
+                CatalogItem::Timeline => "timeline".to_string(),
+                CatalogItem::Contacts => "contacts".to_string(),
+                CatalogItem::Evidence { index } => {
+                    format!("evidence:{}", ids.get(index as usize).copied().unwrap_or(0))
+                }
+            };
+            let base = suggested.iter().find(|s| s.item == r.item);
+            let mine = input.catalog.iter().find(|c| c.item == r.item);
+            CatalogRowView {
+                key,
+                number,
+                name: mine.map(|m| m.name.clone()).unwrap_or_default(),
+                purpose: mine.map(|m| m.purpose.clone()).unwrap_or_default(),
+                suggested_name: base.map(|b| b.name.clone()).unwrap_or_default(),
+                suggested_purpose: base.map(|b| b.purpose.clone()).unwrap_or_default(),
+                source: r.source.clone(),
+            }
+        })
+        .collect();
+    Ok(CatalogView {
+        case_id,
+        applicant: input.applicant,
+        rows,
+    })
+}
+
+/// Stores the user's 目录 for case `case_id`: `rows` in the order given (replacing the stored
+/// one), and the applicant's name. Keys must be `timeline`, `contacts` or `evidence:ID` of this
+/// case's evidence, each at most once; names at most 200 characters, purposes 500.
+pub fn save_catalog(
+    tx: &Transaction,
+    case_id: i64,
+    applicant: &str,
+    rows: &[CatalogEdit],
+) -> Result<()> {
+    let _ = stored_catalog(tx, case_id)?;
+    let evidence: Vec<i64> = super::evidence::list_evidence(tx, case_id)?
+        .into_iter()
+        .map(|e| e.id)
+        .collect();
+    if applicant.chars().count() > 100 {
+        return Err(CoreError::invalid(
+            "applicant",
+            "申请人姓名最多 100 个字",
+            "the applicant's name is at most 100 characters",
+        ));
+    }
+    let mut seen = std::collections::HashSet::new();
+    for (i, r) in rows.iter().enumerate() {
+        let known = match r.key.as_str() {
+            "timeline" | "contacts" => true,
+            key => key
+                .strip_prefix("evidence:")
+                .and_then(|id| id.parse::<i64>().ok())
+                .is_some_and(|id| evidence.contains(&id)),
+        };
+        let field = format!("rows[{i}]");
+        if !known {
+            return Err(CoreError::invalid(
+                format!("{field}.key"),
+                format!("第 {} 行：“{}”不是本案的证据", i + 1, r.key),
+                format!("row {}: “{}” is not an item of this case", i + 1, r.key),
+            ));
+        }
+        if !seen.insert(r.key.as_str()) {
+            return Err(CoreError::invalid(
+                format!("{field}.key"),
+                format!("第 {} 行：“{}”重复", i + 1, r.key),
+                format!("row {}: “{}” is listed twice", i + 1, r.key),
+            ));
+        }
+        if r.name.chars().count() > 200 {
+            return Err(CoreError::invalid(
+                format!("{field}.name"),
+                format!("第 {} 行：证据名称最多 200 个字", i + 1),
+                format!("row {}: the name is at most 200 characters", i + 1),
+            ));
+        }
+        if r.purpose.chars().count() > 500 {
+            return Err(CoreError::invalid(
+                format!("{field}.purpose"),
+                format!("第 {} 行：证明目的最多 500 个字", i + 1),
+                format!("row {}: the purpose is at most 500 characters", i + 1),
+            ));
+        }
+    }
+    tx.execute("DELETE FROM bundle_catalog WHERE case_id = ?1", [case_id])?;
+    let mut insert = tx.prepare(
+        "INSERT INTO bundle_catalog(case_id, item, position, name, purpose) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for (i, r) in rows.iter().enumerate() {
+        insert.execute(rusqlite::params![
+            case_id,
+            r.key,
+            i as i64,
+            r.name.trim(),
+            r.purpose.trim()
+        ])?;
+    }
+    tx.execute(
+        "UPDATE cases SET applicant = ?2 WHERE id = ?1",
+        rusqlite::params![case_id, applicant.trim()],
+    )?;
+    Ok(())
 }

@@ -93,13 +93,10 @@ pub fn sha256sums(entries: &[(String, String)]) -> String {
         .collect()
 }
 
-/// A path beside `target` for writing before the final rename: `.NAME.tmp-PID`.
+/// A path beside `target` for writing before the final rename (`crate::fsutil::temp_beside`:
+/// `.NAME.tixian-tmp-PID-N`, removed at the next start if a kill leaves it).
 pub fn temp_beside(target: &Path) -> PathBuf {
-    let name = target
-        .file_name()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    target.with_file_name(format!(".{name}.tmp-{}", std::process::id()))
+    crate::fsutil::temp_beside(target)
 }
 
 /// Refuses to replace an existing bundle unless asked to.
@@ -122,22 +119,23 @@ pub fn check_free(pdf: &Path, dir: &Path, overwrite: bool) -> Result<()> {
     Ok(())
 }
 
-/// Moves the finished folder and PDF into place: the folder first, so a PDF that exists always
-/// has its files beside it. An old bundle being replaced is removed only after the new folder
-/// is ready.
+/// Moves the finished folder and PDF into place, each complete on disk first (fsynced): the
+/// folder first, so a PDF that exists always has its files beside it. Replacing an old bundle
+/// is one step per name — the folders are swapped (`fsutil::exchange_dirs`), the PDF renamed
+/// over the old one — and the old folder is removed only afterwards.
 pub fn commit(tmp_pdf: &Path, pdf: &Path, tmp_dir: &Path, dir: &Path) -> Result<()> {
-    if dir.exists() {
-        let old = temp_beside(&dir.with_file_name(format!(
-            "{}.old",
-            dir.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
-        )));
-        std::fs::rename(dir, &old)?;
-        std::fs::rename(tmp_dir, dir)?;
-        std::fs::remove_dir_all(&old)?;
-    } else {
-        std::fs::rename(tmp_dir, dir)?;
-    }
+    crate::fsutil::sync_tree(tmp_dir)?;
+    std::fs::File::open(tmp_pdf)?.sync_all()?;
+    let swapped = crate::fsutil::exchange_dirs(tmp_dir, dir)?;
     std::fs::rename(tmp_pdf, pdf)?;
+    crate::fsutil::sync_dir(
+        pdf.parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new(".")),
+    );
+    if swapped {
+        std::fs::remove_dir_all(tmp_dir)?;
+    }
     Ok(())
 }
 

@@ -11,6 +11,7 @@
 //! **Invariant:** the original files are never modified; export writes under temporary names
 //! and renames into place only when complete, and never replaces a bundle unless asked to.
 
+pub mod catalog;
 mod files;
 pub mod images;
 mod layout;
@@ -19,6 +20,7 @@ mod pdf;
 mod text;
 mod verify;
 
+pub use catalog::{CatalogItem, CatalogRow};
 pub use files::files_dir_for;
 pub use images::ImageStorage;
 pub use verify::{verify_bundle, FileStatus, Place, VerifyEntry, VerifyReport};
@@ -46,6 +48,14 @@ pub struct BundleInput {
     pub timeline: Vec<TimelineRow>,
     pub contacts: Vec<ContactRow>,
     pub evidence: Vec<EvidenceFile>,
+    /// The 证据目录 as the user arranged it; empty (or blank texts) for the suggested one
+    /// (see [`catalog::resolve`]).
+    #[serde(default)]
+    pub catalog: Vec<CatalogRow>,
+    /// Who complains (申请人/投诉人), printed in the signature blocks; empty leaves a line to
+    /// write on.
+    #[serde(default)]
+    pub applicant: String,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -91,6 +101,12 @@ pub struct EvidenceFile {
     pub original_name: String,
     pub caption: String,
     pub taken_at: Option<String>,
+    /// Where `taken_at` came from: `exif` (read from the image), `user`, or none.
+    #[serde(default)]
+    pub taken_at_source: Option<String>,
+    /// The file's type as detected when it was added (`image/png` …); empty when unknown.
+    #[serde(default)]
+    pub mime: String,
     pub added_at: String,
     /// SHA-256 recorded when the file entered the vault; export refuses a file that no longer
     /// matches it. Empty to skip the check.
@@ -229,9 +245,12 @@ pub fn export_bundle(
         ));
     }
     let dir = files_dir_for(out_pdf);
+    // What an export killed here earlier left behind goes first.
+    crate::fsutil::clean_stale_temps(parent);
     files::check_free(out_pdf, &dir, opts.overwrite)?;
     let tmp_pdf = files::temp_beside(out_pdf);
     let tmp_dir = files::temp_beside(&dir);
+    let input = &catalog::arranged(input);
     let result = pdf::build(input, opts, &tmp_pdf, &tmp_dir, &dir, progress)
         .and_then(|built| files::commit(&tmp_pdf, out_pdf, &tmp_dir, &dir).map(|()| built));
     match result {

@@ -1,6 +1,7 @@
 //! The bundle's pages, in order: cover, summary, timeline, customer-service log, one page per
 //! piece of evidence, manifest, and what a hash proves. Every text in both languages.
 
+use super::catalog::{self, CatalogItem};
 use super::images::{placement, ImageStorage};
 use super::layout::{
     Column, Row, Writer, BLACK, BOTTOM, CONTENT_W, GREY, MARGIN, OVERDUE_BG, RED, YELLOW,
@@ -20,13 +21,26 @@ pub(crate) struct Context<'a> {
     pub fingerprint: &'a str,
     /// Name of the folder beside the PDF (`FILE.files`).
     pub files_dir: &'a str,
+    /// First and last page of each row of `input.catalog`, from the previous layout pass;
+    /// empty on the first pass.
+    pub item_pages: &'a [(usize, usize)],
+}
+
+/// What [`render`] laid out.
+pub(crate) struct Rendered {
+    pub pages: Vec<PdfPage>,
+    /// Bookmarks: title and 1-based page.
+    pub marks: Vec<(String, usize)>,
+    /// First and last page of each row of the 目录.
+    pub item_pages: Vec<(usize, usize)>,
 }
 
 const BODY: f32 = 10.5;
 const SMALL: f32 = 8.5;
 
-/// Lays out every page; returns them with bookmarks (title, 1-based page).
-pub(crate) fn render(ctx: &Context) -> (Vec<PdfPage>, Vec<(String, usize)>) {
+/// Lays out every page once. The 目录's page numbers come from `ctx.item_pages` (the previous
+/// pass); [`render`] runs this until they agree with where the items really landed.
+fn render_once(ctx: &Context) -> Rendered {
     let lang = ctx.input.lang;
     let mut w = Writer::new(ctx.face, ctx.font.clone());
     w.straight_quotes = lang == Lang::En;
@@ -42,25 +56,49 @@ pub(crate) fn render(ctx: &Context) -> (Vec<PdfPage>, Vec<(String, usize)>) {
     cover(&mut w, ctx);
     section(&mut w, t(lang, "案情摘要", "Summary"), &mut marks);
     summary(&mut w, ctx);
-    section(&mut w, t(lang, "时间线", "Timeline"), &mut marks);
-    timeline(&mut w, ctx);
-    section(
-        &mut w,
-        t(lang, "客服沟通记录", "Customer-service log"),
-        &mut marks,
-    );
-    contacts(&mut w, ctx);
-    for (i, entry) in ctx.entries.iter().enumerate() {
-        w.new_page();
-        let label = match lang {
-            Lang::Zh => format!("证据 {} / {}", i + 1, ctx.entries.len()),
-            Lang::En => format!("Evidence {} of {}", i + 1, ctx.entries.len()),
-        };
-        marks.push((
-            format!("{label}: {}", caption_or_name(entry)),
-            w.page_count(),
-        ));
-        evidence(&mut w, ctx, i, &label);
+    signature(&mut w, ctx);
+    section(&mut w, t(lang, "证据目录", "List of evidence"), &mut marks);
+    catalog_table(&mut w, ctx);
+    signature(&mut w, ctx);
+    let numbers = catalog::numbers(&ctx.input.catalog);
+    let mut item_pages = Vec::with_capacity(ctx.input.catalog.len());
+    for (row, number) in ctx.input.catalog.iter().zip(&numbers) {
+        match row.item {
+            CatalogItem::Timeline => {
+                section(&mut w, t(lang, "时间线", "Timeline"), &mut marks);
+                let first = w.page_count();
+                item_line(&mut w, lang, number, &row.purpose);
+                timeline(&mut w, ctx);
+                item_pages.push((first, w.page_count()));
+            }
+            CatalogItem::Contacts => {
+                section(
+                    &mut w,
+                    t(lang, "客服沟通记录", "Customer-service log"),
+                    &mut marks,
+                );
+                let first = w.page_count();
+                item_line(&mut w, lang, number, &row.purpose);
+                contacts(&mut w, ctx);
+                item_pages.push((first, w.page_count()));
+            }
+            CatalogItem::Evidence { index } => {
+                let i = index as usize;
+                w.new_page();
+                let first = w.page_count();
+                let label = match lang {
+                    Lang::Zh => format!("证据 {number}（第 {} / {} 件）", i + 1, ctx.entries.len()),
+                    Lang::En => format!(
+                        "Evidence {number} (item {} of {})",
+                        i + 1,
+                        ctx.entries.len()
+                    ),
+                };
+                marks.push((format!("{label}: {}", row.name), first));
+                evidence(&mut w, ctx, i, &label);
+                item_pages.push((first, w.page_count()));
+            }
+        }
     }
     section(&mut w, t(lang, "文件清单", "Manifest"), &mut marks);
     manifest(&mut w, ctx);
@@ -77,7 +115,169 @@ pub(crate) fn render(ctx: &Context) -> (Vec<PdfPage>, Vec<(String, usize)>) {
         Lang::Zh => format!("提现助手证据材料 · 案件 #{case_id} · 指纹 {short} · 第 {page} / {total} 页"),
         Lang::En => format!("Tixian evidence bundle · case #{case_id} · fingerprint {short} · page {page} of {total}"),
     });
-    (pages, marks)
+    Rendered {
+        pages,
+        marks,
+        item_pages,
+    }
+}
+
+/// Lays out every page, with the 目录's page numbers where the items really are (a second
+/// pass with the first pass's numbers; a third in the unlikely case the numbers moved a page).
+pub(crate) fn render(ctx: &Context) -> Rendered {
+    let mut pass = render_once(ctx);
+    for _ in 0..3 {
+        if pass.item_pages == ctx.item_pages {
+            break;
+        }
+        let next = Context {
+            input: ctx.input,
+            face: ctx.face,
+            font: ctx.font.clone(),
+            entries: ctx.entries,
+            placed: ctx.placed,
+            fingerprint: ctx.fingerprint,
+            files_dir: ctx.files_dir,
+            item_pages: &pass.item_pages,
+        };
+        let again = render_once(&next);
+        let settled = again.item_pages == pass.item_pages;
+        pass = again;
+        if settled {
+            break;
+        }
+    }
+    pass
+}
+
+/// "5" or "5–7".
+pub(crate) fn page_range(pages: (usize, usize)) -> String {
+    if pages.0 == pages.1 {
+        pages.0.to_string()
+    } else {
+        format!("{}–{}", pages.0, pages.1)
+    }
+}
+
+/// The line under a section heading naming its 目录 number and purpose.
+fn item_line(w: &mut Writer, lang: Lang, number: &str, purpose: &str) {
+    let text = match lang {
+        Lang::Zh => format!("证据 {number} · 证明目的：{purpose}"),
+        Lang::En => format!("Evidence {number} · what it proves: {purpose}"),
+    };
+    w.paragraph(&text, MARGIN, CONTENT_W, SMALL, GREY, None);
+    w.space(6.0);
+}
+
+/// The 证据目录: 序号 | 证据名称 | 证据来源 | 证明目的 | 页码.
+fn catalog_table(w: &mut Writer, ctx: &Context) {
+    let lang = ctx.input.lang;
+    let intro = match lang {
+        Lang::Zh => "按证明目的分组编号（1-1、1-2 …）；页码为本 PDF 中的页码。每件证据的原始文件及其 SHA-256 见随附文件夹和文件清单。",
+        Lang::En => "Numbered in groups by what each item proves (1-1, 1-2 …); page numbers are pages of this PDF. Each item's original file and its SHA-256 are in the files folder and the manifest.",
+    };
+    w.paragraph(intro, MARGIN, CONTENT_W, SMALL, GREY, None);
+    w.space(6.0);
+    let (no_w, page_w) = (40.0, 44.0);
+    let name_w = 112.0;
+    let source_w = 120.0;
+    let columns = [
+        Column::new(t(lang, "序号", "No."), no_w),
+        Column::new(t(lang, "证据名称", "Evidence"), name_w),
+        Column::new(t(lang, "证据来源", "Source"), source_w),
+        Column::new(
+            t(lang, "证明目的", "What it proves"),
+            CONTENT_W - no_w - name_w - source_w - page_w,
+        ),
+        Column::new(t(lang, "页码", "Pages"), page_w),
+    ];
+    let numbers = catalog::numbers(&ctx.input.catalog);
+    let rows: Vec<Row> = ctx
+        .input
+        .catalog
+        .iter()
+        .zip(&numbers)
+        .enumerate()
+        .map(|(i, (r, n))| {
+            let pages = ctx
+                .item_pages
+                .get(i)
+                .map(|p| page_range(*p))
+                .unwrap_or_else(|| "—".into());
+            Row::new(vec![
+                n.clone(),
+                r.name.clone(),
+                r.source.clone(),
+                r.purpose.clone(),
+                pages,
+            ])
+        })
+        .collect();
+    w.table(&columns, &rows, SMALL);
+    w.space(8.0);
+    w.paragraph(
+        t(
+            lang,
+            "说明：哈希值只能证明文件自导出以来未被改动，不能证明其内容真实，也不能证明其形成时间。",
+            "Note: a hash proves only that a file has not changed since the export — not that its content is true, nor when it was made.",
+        ),
+        MARGIN,
+        CONTENT_W,
+        SMALL,
+        GREY,
+        None,
+    );
+}
+
+/// "2026-06-25T…" → "2026 年 6 月 25 日" / "25 June 2026".
+fn long_date(lang: Lang, text: &str) -> String {
+    match (chrono::DateTime::parse_from_rfc3339(text), lang) {
+        (Ok(d), Lang::Zh) => d.format("%Y 年 %-m 月 %-d 日").to_string(),
+        (Ok(d), Lang::En) => d.format("%-d %B %Y").to_string(),
+        (Err(_), _) => text.to_string(),
+    }
+}
+
+/// 申请人（投诉人）, （签名） and the date, at the end of the summary and the 目录.
+fn signature(w: &mut Writer, ctx: &Context) {
+    let lang = ctx.input.lang;
+    w.space(24.0);
+    w.ensure(62.0);
+    let name = ctx.input.applicant.trim();
+    let blank = "________________";
+    let name = if name.is_empty() { blank } else { name };
+    let x2 = MARGIN + CONTENT_W * 0.55;
+    let y = w.y - 12.0;
+    w.text_at(
+        MARGIN,
+        y,
+        &format!(
+            "{}{name}",
+            t(lang, "申请人（投诉人）：", "Applicant (complainant): ")
+        ),
+        11.0,
+        BLACK,
+    );
+    w.text_at(
+        x2,
+        y,
+        &format!("{}{blank}", t(lang, "（签名）", "(Signature) ")),
+        11.0,
+        BLACK,
+    );
+    let y = y - 26.0;
+    w.text_at(
+        x2,
+        y,
+        &format!(
+            "{}{}",
+            t(lang, "日期：", "Date: "),
+            long_date(lang, &ctx.input.exported_at)
+        ),
+        11.0,
+        BLACK,
+    );
+    w.y = y - 12.0;
 }
 
 fn caption_or_name(e: &ManifestEntry) -> &str {
@@ -379,19 +579,46 @@ fn evidence(w: &mut Writer, ctx: &Context, index: usize, label: &str) {
     let lang = ctx.input.lang;
     let entry = &ctx.entries[index];
     let ev = &ctx.input.evidence[index];
+    let row = ctx.input.catalog.iter().find(|r| {
+        r.item
+            == CatalogItem::Evidence {
+                index: index as u32,
+            }
+    });
     w.ensure(30.0);
     w.text_at(MARGIN, w.y - 9.0, label, 9.0, GREY);
     w.space(14.0);
-    w.paragraph(caption_or_name(entry), MARGIN, CONTENT_W, 14.0, BLACK, None);
+    let name = row.map_or(caption_or_name(entry), |r| r.name.as_str());
+    w.paragraph(name, MARGIN, CONTENT_W, 14.0, BLACK, None);
     w.space(4.0);
-    let taken = ev
-        .taken_at
-        .as_deref()
-        .map(show_time)
-        .unwrap_or_else(|| t(lang, "未知", "unknown").into());
-    let mut rows = vec![
-        (t(lang, "拍摄时间", "Taken"), taken),
-        (t(lang, "加入时间", "Added"), show_time(&ev.added_at)),
+    let taken = match (&ev.taken_at, ev.taken_at_source.as_deref(), lang) {
+        (None, _, _) => t(lang, "未知", "unknown").to_string(),
+        (Some(at), Some("exif"), Lang::Zh) => format!("{}（取自图片 EXIF 信息）", show_time(at)),
+        (Some(at), Some("exif"), Lang::En) => {
+            format!("{} (from the image's EXIF data)", show_time(at))
+        }
+        (Some(at), Some("user"), Lang::Zh) => format!("{}（本人填写）", show_time(at)),
+        (Some(at), Some("user"), Lang::En) => format!("{} (as I entered it)", show_time(at)),
+        (Some(at), _, _) => show_time(at),
+    };
+    let added = match lang {
+        Lang::Zh => format!(
+            "{}，从本人设备上的原文件复制进本机证据库，同时计算 SHA-256；此后原文件未被改动",
+            show_time(&ev.added_at)
+        ),
+        Lang::En => format!(
+            "{}: copied from the original file on my device into this computer's evidence vault and hashed (SHA-256); not changed since",
+            show_time(&ev.added_at)
+        ),
+    };
+    let mut rows = Vec::new();
+    if let Some(r) = row {
+        rows.push((t(lang, "证据来源", "Source"), r.source.clone()));
+        rows.push((t(lang, "证明目的", "What it proves"), r.purpose.clone()));
+    }
+    rows.extend([
+        (t(lang, "截取/拍摄时间", "Captured"), taken),
+        (t(lang, "加入本案", "Added"), added),
         (
             t(lang, "原文件名", "Original name"),
             entry.original_name.clone(),
@@ -405,7 +632,7 @@ fn evidence(w: &mut Writer, ctx: &Context, index: usize, label: &str) {
             format!("{} {}", grouped(entry.size), t(lang, "字节", "bytes")),
         ),
         ("SHA-256", entry.sha256.clone()),
-    ];
+    ]);
     if let Some(img) = &entry.embedded {
         rows.push((
             t(lang, "图片", "Image"),
@@ -418,7 +645,7 @@ fn evidence(w: &mut Writer, ctx: &Context, index: usize, label: &str) {
             ),
         ));
     }
-    let label_w = if lang == Lang::Zh { 62.0 } else { 74.0 };
+    let label_w = if lang == Lang::Zh { 74.0 } else { 80.0 };
     for (l, v) in rows {
         field(w, l, &v, label_w, SMALL);
     }

@@ -54,7 +54,7 @@ pub(crate) fn build(
     };
     step(0, Stage::Files);
 
-    std::fs::create_dir(tmp_dir)?;
+    crate::fsutil::create_private_dir(tmp_dir)?;
     let (entries, mut prepared) =
         copy_and_prepare(input, opts, tmp_dir, &mut |i| step(i, Stage::Files))?;
     let sums = sha256sums(
@@ -63,7 +63,7 @@ pub(crate) fn build(
             .map(|e| (e.name.clone(), e.sha256.clone()))
             .collect::<Vec<_>>(),
     );
-    std::fs::write(tmp_dir.join("SHA256SUMS"), &sums)?;
+    crate::fsutil::write_private(&tmp_dir.join("SHA256SUMS"), sums.as_bytes())?;
     let fingerprint = sha256_hex(sums.as_bytes());
     step(n as u32, Stage::Pages);
 
@@ -96,11 +96,12 @@ pub(crate) fn build(
         placed: &placed,
         fingerprint: &fingerprint,
         files_dir: &dir_name,
+        item_pages: &[],
     };
-    let (page_list, bookmarks) = pages::render(&ctx);
-    let page_count = page_list.len() as u32;
-    doc.pages = page_list;
-    for (name, page) in bookmarks {
+    let rendered = pages::render(&ctx);
+    let page_count = rendered.pages.len() as u32;
+    doc.pages = rendered.pages;
+    for (name, page) in rendered.marks {
         doc.add_bookmark(&name, page);
     }
     step(n as u32 + 1, Stage::Writing);
@@ -126,7 +127,7 @@ pub(crate) fn build(
     };
     attach_manifest(&mut lo, &manifest)?;
     lo.compress();
-    let file = std::fs::File::create(tmp_pdf)?;
+    let file = crate::fsutil::create_private(tmp_pdf)?;
     let mut writer = std::io::BufWriter::with_capacity(1 << 20, file);
     lo.save_to(&mut writer)
         .map_err(|e| CoreError::Internal(format!("writing the PDF: {e}")))?;
@@ -169,7 +170,7 @@ fn copy_and_prepare(
         }
         let date = ev.taken_at.as_deref().unwrap_or(&ev.added_at).get(..10);
         let name = bundle_file_name(i + 1, width, &ev.caption, &ev.original_name, date);
-        std::fs::write(tmp_dir.join(&name), &bytes)?;
+        crate::fsutil::write_private(&tmp_dir.join(&name), &bytes)?;
         let image = images::prepare(&bytes, opts.smaller_file);
         entries.push(ManifestEntry {
             name,

@@ -68,11 +68,27 @@ pub fn verify_bundle(pdf: &Path) -> Result<VerifyReport> {
             format!("{}: {en}", pdf.display()),
         )
     };
-    if !pdf.is_file() {
-        return Err(not_bundle("文件不存在", "no such file"));
+    // Only a regular file is opened (a FIFO or a device would block or never end); stat first,
+    // then read at most MAX_PDF bytes.
+    match std::fs::metadata(pdf) {
+        Ok(m) if m.is_file() => {}
+        Ok(_) => return Err(not_bundle("不是普通文件", "not a regular file")),
+        Err(_) => return Err(not_bundle("文件不存在", "no such file")),
     }
-    let doc =
-        Document::load(pdf).map_err(|_| not_bundle("不是可读取的 PDF", "not a readable PDF"))?;
+    let bytes = read_regular(pdf, MAX_PDF)
+        .ok_or_else(|| not_bundle("无法读取或过大", "unreadable or too large"))?;
+    if let Some(at) = appended_after_export(&bytes) {
+        return Err(CoreError::CheckFailed(format!(
+            "{}: something was appended after the export (an incremental update from byte {at} on: pages or files may have been replaced); the bundle is not as exported",
+            pdf.display()
+        )));
+    }
+    let options = lopdf::LoadOptions {
+        max_decompressed_size: Some(MAX_DECOMPRESSED),
+        ..Default::default()
+    };
+    let doc = Document::load_mem_with_options(&bytes, options)
+        .map_err(|_| not_bundle("不是可读取的 PDF", "not a readable PDF"))?;
     let manifest = read_manifest(&doc).ok_or_else(|| {
         not_bundle(
             "不是提现助手导出的证据材料（没有内嵌清单）",
@@ -80,6 +96,16 @@ pub fn verify_bundle(pdf: &Path) -> Result<VerifyReport> {
         )
     })?;
     let dir = files_dir_for(pdf);
+    for f in &manifest.files {
+        if !plain_name(&f.name) {
+            return Err(CoreError::CheckFailed(format!(
+                "{}: the embedded manifest names “{}”, a file outside the bundle folder; refused (nothing outside {} was read)",
+                pdf.display(),
+                f.name,
+                dir.display()
+            )));
+        }
+    }
     let mut entries = Vec::new();
 
     entries.push(check_file(
@@ -135,8 +161,79 @@ fn check_file(path: &Path, name: &str, expected: &str) -> VerifyEntry {
     }
 }
 
+/// Largest PDF verify reads, and the most one stream (the manifest, an object stream) may
+/// decompress to.
+const MAX_PDF: u64 = 4 << 30;
+const MAX_DECOMPRESSED: usize = 64 << 20;
+
+/// Where bytes start after the end of the PDF as exported: Tixian writes one revision, so
+/// anything but white space after its first end marker (`startxref N %%EOF`) is an update
+/// appended later. A bare `%%EOF` can occur by chance inside image data; the whole marker
+/// with its offset cannot in practice.
+fn appended_after_export(bytes: &[u8]) -> Option<usize> {
+    let end = bytes
+        .windows(5)
+        .enumerate()
+        .filter(|(_, w)| *w == b"%%EOF")
+        .map(|(i, _)| i)
+        .find(|&i| ends_startxref(&bytes[..i]))?
+        + 5;
+    bytes[end..]
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .map(|p| end + p)
+}
+
+/// Whether `head` ends with `startxref`, white space, digits and white space.
+fn ends_startxref(head: &[u8]) -> bool {
+    let trim_ws = |s: &[u8]| {
+        s.len()
+            - s.iter()
+                .rev()
+                .take_while(|b| b.is_ascii_whitespace())
+                .count()
+    };
+    let head = &head[..trim_ws(head)];
+    let digits = head.iter().rev().take_while(|b| b.is_ascii_digit()).count();
+    if digits == 0 {
+        return false;
+    }
+    let head = &head[..head.len() - digits];
+    let cut = trim_ws(head);
+    cut < head.len() && head[..cut].ends_with(b"startxref")
+}
+
+/// A name inside the bundle folder: no separators, not `.`/`..`, not absolute, no NUL.
+fn plain_name(name: &str) -> bool {
+    !name.is_empty()
+        && name != "."
+        && name != ".."
+        && !name.contains(['/', '\\', '\0'])
+        && !Path::new(name).is_absolute()
+}
+
+/// The bytes of `path` if it is a regular file (not a link, FIFO or device) of at most `max`.
+fn read_regular(path: &Path, max: u64) -> Option<Vec<u8>> {
+    use std::io::Read;
+    if !std::fs::metadata(path).ok()?.is_file() {
+        return None;
+    }
+    let file = std::fs::File::open(path).ok()?;
+    if !file.metadata().ok()?.is_file() || file.metadata().ok()?.len() > max {
+        return None;
+    }
+    let mut out = Vec::new();
+    file.take(max + 1).read_to_end(&mut out).ok()?;
+    (out.len() as u64 <= max).then_some(out)
+}
+
 fn hash_file(path: &Path) -> Option<String> {
     use std::io::Read;
+    // A link could point outside the folder, a FIFO would block: regular files only, checked
+    // before opening.
+    if !std::fs::symlink_metadata(path).ok()?.is_file() {
+        return None;
+    }
     let mut file = std::fs::File::open(path).ok()?;
     if !file.metadata().ok()?.is_file() {
         return None;
@@ -175,8 +272,8 @@ fn read_manifest(doc: &Document) -> Option<Manifest> {
             _ => return None,
         };
         let json = stream
-            .decompressed_content()
-            .unwrap_or_else(|_| stream.content.clone());
+            .decompressed_content_with_limit(MAX_DECOMPRESSED)
+            .ok()?;
         let manifest: Manifest = serde_json::from_slice(&json).ok()?;
         return (manifest.format == MANIFEST_FORMAT).then_some(manifest);
     }
@@ -211,4 +308,181 @@ fn embedded_image_hashes(doc: &Document) -> HashMap<String, String> {
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{export_bundle, BundleInput, EvidenceFile, ExportOptions, Summary};
+    use super::*;
+    use crate::{money::Money, Lang};
+    use std::io::Write;
+
+    /// A bundle with one text file in `dir`; returns the PDF's path.
+    fn bundle(dir: &Path) -> std::path::PathBuf {
+        let src = dir.join("note.txt");
+        std::fs::write(&src, "95017 6 分钟\n").unwrap();
+        let input = BundleInput {
+            case_id: 1,
+            title: "测试".into(),
+            platform: "微信支付".into(),
+            amount: Money::from_fen(100),
+            occurred_at: "2026-06-15T23:40:00+08:00".into(),
+            created_at: "2026-06-16T09:00:00+08:00".into(),
+            exported_at: "2026-06-25T20:15:00+08:00".into(),
+            lang: Lang::Zh,
+            summary: Summary::default(),
+            timeline: Vec::new(),
+            contacts: Vec::new(),
+            evidence: vec![EvidenceFile {
+                path: src,
+                original_name: "note.txt".into(),
+                caption: String::new(),
+                taken_at: None,
+                taken_at_source: None,
+                mime: String::new(),
+                added_at: "2026-06-16T09:00:00+08:00".into(),
+                sha256: String::new(),
+                tier: "core".into(),
+                text: String::new(),
+                text_checked: false,
+            }],
+            catalog: Vec::new(),
+            applicant: String::new(),
+        };
+        let pdf = dir.join("b.pdf");
+        export_bundle(&input, &pdf, &ExportOptions::default(), &mut |_| {}).unwrap();
+        pdf
+    }
+
+    /// Replaces the embedded manifest's stream by `content` (with `filter`, if any).
+    fn replace_manifest(pdf: &Path, content: Vec<u8>, filter: Option<&str>) {
+        let mut doc = Document::load(pdf).unwrap();
+        let id = doc
+            .objects
+            .iter()
+            .find_map(|(id, o)| match o {
+                Object::Stream(s) if s.dict.has_type(b"EmbeddedFile") => Some(*id),
+                _ => None,
+            })
+            .unwrap();
+        let mut dict = lopdf::Dictionary::new();
+        dict.set("Type", Object::Name(b"EmbeddedFile".to_vec()));
+        if let Some(f) = filter {
+            dict.set("Filter", Object::Name(f.as_bytes().to_vec()));
+        }
+        let mut stream = lopdf::Stream::new(dict, content);
+        stream.allows_compression = false;
+        doc.objects.insert(id, Object::Stream(stream));
+        doc.save(pdf).unwrap();
+    }
+
+    #[test]
+    fn a_manifest_naming_a_file_outside_the_folder_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let pdf = bundle(dir.path());
+        let doc = Document::load(&pdf).unwrap();
+        let mut manifest = serde_json::to_value(
+            read_manifest(&doc).unwrap_or_else(|| panic!("fresh bundle has a manifest")),
+        )
+        .unwrap();
+        for name in ["../../etc/passwd", "/etc/passwd"] {
+            manifest["files"][0]["name"] = name.into();
+            replace_manifest(&pdf, serde_json::to_vec(&manifest).unwrap(), None);
+            match verify_bundle(&pdf) {
+                Err(CoreError::CheckFailed(m)) => assert!(m.contains(name), "{m}"),
+                other => panic!("{name}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_manifest_that_inflates_without_end_is_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let pdf = bundle(dir.path());
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        let zeros = vec![b' '; 1 << 20];
+        for _ in 0..(MAX_DECOMPRESSED >> 20) + 8 {
+            z.write_all(&zeros).unwrap();
+        }
+        replace_manifest(&pdf, z.finish().unwrap(), Some("FlateDecode"));
+        assert!(matches!(
+            verify_bundle(&pdf),
+            Err(CoreError::Invalid { .. })
+        ));
+    }
+
+    #[test]
+    fn an_update_appended_after_the_export_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let pdf = bundle(dir.path());
+        assert!(verify_bundle(&pdf).unwrap().ok);
+        // An incremental revision (e.g. one that blanks a page) goes after the first %%EOF.
+        let mut bytes = std::fs::read(&pdf).unwrap();
+        bytes
+            .extend_from_slice(b"\n3 0 obj\n<< /Length 0 >>\nstream\n\nendstream\nendobj\n%%EOF\n");
+        std::fs::write(&pdf, &bytes).unwrap();
+        match verify_bundle(&pdf) {
+            Err(CoreError::CheckFailed(m)) => assert!(m.contains("appended"), "{m}"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_eof_marker_inside_image_data_was_taken_for_an_appended_update() {
+        let pdf = b"%PDF-1.7\n1 0 obj\n<< /Length 9 >>\nstream\nab%%EOFcd\nendstream\nendobj\nstartxref\n42\n%%EOF\n";
+        assert_eq!(appended_after_export(pdf), None);
+        let mut updated = pdf.to_vec();
+        updated.extend_from_slice(b"2 0 obj\n<< >>\nendobj\nstartxref\n99\n%%EOF\n");
+        assert_eq!(appended_after_export(&updated), Some(pdf.len()));
+    }
+
+    #[test]
+    fn a_fifo_given_as_the_pdf_is_refused_not_waited_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("b.pdf");
+        let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        assert!(matches!(
+            verify_bundle(&fifo),
+            Err(CoreError::Invalid { .. })
+        ));
+    }
+
+    #[test]
+    fn a_fifo_in_the_files_folder_is_missing_not_waited_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let pdf = bundle(dir.path());
+        let files = files_dir_for(&pdf);
+        let name = std::fs::read_dir(&files)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.extension().is_some_and(|e| e == "txt"))
+            .unwrap();
+        std::fs::remove_file(&name).unwrap();
+        let c = std::ffi::CString::new(name.to_str().unwrap()).unwrap();
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        let report = verify_bundle(&pdf).unwrap();
+        assert!(!report.ok);
+        assert!(report
+            .problems()
+            .any(|e| e.status == FileStatus::Missing && name.ends_with(&e.name)));
+    }
+
+    #[test]
+    fn a_link_in_the_files_folder_to_a_file_outside_is_not_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let pdf = bundle(dir.path());
+        let files = files_dir_for(&pdf);
+        let name = std::fs::read_dir(&files)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.extension().is_some_and(|e| e == "txt"))
+            .unwrap();
+        let outside = dir.path().join("outside.txt");
+        std::fs::copy(&name, &outside).unwrap();
+        std::fs::remove_file(&name).unwrap();
+        std::os::unix::fs::symlink(&outside, &name).unwrap();
+        let report = verify_bundle(&pdf).unwrap();
+        assert!(report.problems().any(|e| e.status == FileStatus::Missing));
+    }
 }

@@ -146,10 +146,16 @@ pub(crate) fn check_backup_target(db_path: &Path, archive: &Path) -> Result<()> 
 /// Refuses the live database and the vault as targets ([`check_backup_target`]).
 pub fn backup(store: &Store, archive: &Path, now: &Timestamp) -> Result<BackupReport> {
     check_backup_target(store.path(), archive)?;
-    let pid = std::process::id();
-    let db_tmp = with_suffix(archive, &format!(".db.tmp-{pid}"));
-    let zip_tmp = with_suffix(archive, &format!(".tmp-{pid}"));
+    let folder = archive
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    // What a backup killed here earlier left behind goes first.
+    crate::fsutil::clean_stale_temps(folder);
+    let db_tmp = crate::fsutil::temp_beside(&with_suffix(archive, ".db"));
     let result = (|| -> Result<BackupReport> {
+        // Created user-only before SQLite opens it, so the copy (and its journal) is private.
+        crate::fsutil::create_private(&db_tmp)?;
         store.backup_to(&db_tmp)?;
         remove_sidecars(&db_tmp);
         let (db_sha, db_bytes) = hash_file(&db_tmp)?;
@@ -182,32 +188,33 @@ pub fn backup(store: &Store, archive: &Path, now: &Timestamp) -> Result<BackupRe
             db_sha256: db_sha,
             vault: entries.clone(),
         };
-        let file = File::create(&zip_tmp)?;
-        let mut zip = zip::ZipWriter::new(io::BufWriter::new(file));
-        let opts = SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Deflated)
-            .large_file(true);
-        let zerr = |e: zip::result::ZipError| {
-            CoreError::Internal(format!("writing the backup archive: {e}"))
-        };
-        zip.start_file("manifest.json", opts).map_err(zerr)?;
-        zip.write_all(
-            &serde_json::to_vec_pretty(&manifest)
-                .map_err(|e| CoreError::Internal(e.to_string()))?,
-        )?;
-        zip.start_file("db.sqlite", opts).map_err(zerr)?;
-        io::copy(&mut File::open(&db_tmp)?, &mut zip)?;
-        for e in &entries {
-            zip.start_file(format!("vault/{}", e.sha256), opts)
-                .map_err(zerr)?;
-            io::copy(&mut File::open(vault.join(&e.sha256))?, &mut zip)?;
-        }
-        let writer = zip.finish().map_err(zerr)?;
-        let file = writer
-            .into_inner()
-            .map_err(|e| CoreError::Io(e.into_error()))?;
-        file.sync_all()?;
-        fs::rename(&zip_tmp, archive)?;
+        // Written to a temporary name, fsynced, renamed over `archive` (fsutil::write_atomic).
+        crate::fsutil::write_atomic(archive, |file| {
+            let mut zip = zip::ZipWriter::new(io::BufWriter::new(file));
+            let opts = SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Deflated)
+                .large_file(true);
+            let zerr = |e: zip::result::ZipError| {
+                CoreError::Internal(format!("writing the backup archive: {e}"))
+            };
+            zip.start_file("manifest.json", opts).map_err(zerr)?;
+            zip.write_all(
+                &serde_json::to_vec_pretty(&manifest)
+                    .map_err(|e| CoreError::Internal(e.to_string()))?,
+            )?;
+            zip.start_file("db.sqlite", opts).map_err(zerr)?;
+            io::copy(&mut File::open(&db_tmp)?, &mut zip)?;
+            for e in &entries {
+                zip.start_file(format!("vault/{}", e.sha256), opts)
+                    .map_err(zerr)?;
+                io::copy(&mut File::open(vault.join(&e.sha256))?, &mut zip)?;
+            }
+            let writer = zip.finish().map_err(zerr)?;
+            writer
+                .into_inner()
+                .map_err(|e| CoreError::Io(e.into_error()))?;
+            Ok(())
+        })?;
         Ok(BackupReport {
             path: archive.display().to_string(),
             schema_version: manifest.schema_version,
@@ -218,9 +225,6 @@ pub fn backup(store: &Store, archive: &Path, now: &Timestamp) -> Result<BackupRe
     })();
     let _ = fs::remove_file(&db_tmp);
     remove_sidecars(&db_tmp);
-    if result.is_err() {
-        let _ = fs::remove_file(&zip_tmp);
-    }
     result
 }
 
@@ -439,14 +443,14 @@ pub(crate) fn validate_archive(archive: &Path, dir: &Path) -> Result<CheckedBack
     }
 
     // 2. The database, hashed while it streams into a temporary file beside the target.
-    fs::create_dir_all(dir)?;
-    let db_tmp = dir.join(format!(".tixian-restore-{}.db", std::process::id()));
+    crate::fsutil::create_private_dir_all(dir)?;
+    let db_tmp = crate::fsutil::temp_beside(&dir.join("restore.db"));
     let checked = (|| -> Result<i64> {
         {
             let mut entry = zip.by_name("db.sqlite").map_err(|e| damaged(&e))?;
             let cap = inflation_cap(entry.compressed_size());
             let mut out = HashingWriter {
-                inner: File::create(&db_tmp)?,
+                inner: crate::fsutil::create_private(&db_tmp)?,
                 hash: Sha256::new(),
             };
             capped_copy(&mut entry, &mut out, cap, "db.sqlite", &damaged)?;
@@ -533,7 +537,16 @@ pub fn restore(db_path: &Path, archive: &Path, now: &Timestamp) -> Result<Restor
     let mut zip =
         zip::ZipArchive::new(io::BufReader::new(File::open(archive)?)).map_err(|e| damaged(&e))?;
 
-    // 3. Keep what is replaced, add the vault files, swap the database in.
+    // 3. Keep what is replaced, add the vault files, swap the database in — with the database
+    // to ourselves: while the app or another CLI has it open, its next writes would go to the
+    // replaced file and be lost without a word, so the restore is refused instead.
+    let lock = match store::exclusive_lock(db_path) {
+        Ok(lock) => lock,
+        Err(e) => {
+            let _ = fs::remove_file(&tmp);
+            return Err(e);
+        }
+    };
     let result = (|| -> Result<RestoreReport> {
         let mut kept = None;
         if db_path.exists() && fs::metadata(db_path)?.len() > 0 {
@@ -551,18 +564,39 @@ pub fn restore(db_path: &Path, archive: &Path, now: &Timestamp) -> Result<Restor
                 target = db_path.with_file_name(format!("{name}-{n}"));
                 n += 1;
             }
-            let current = Connection::open(db_path)?;
-            current.busy_timeout(Duration::from_secs(5))?;
-            {
-                let mut dst = Connection::open(&target)?;
-                let b = rusqlite::backup::Backup::new(&current, &mut dst)?;
-                b.run_to_completion(256, Duration::from_millis(0), None)?;
+            if store::check_intact(db_path).is_err() {
+                // A damaged database cannot be read page by page: its bytes are kept as they
+                // are (with its WAL), never written to, and the backup takes its place.
+                fs::copy(db_path, &target)?;
+                let wal = with_suffix(db_path, "-wal");
+                if wal.exists() {
+                    fs::copy(&wal, with_suffix(&target, "-wal"))?;
+                }
+                crate::fsutil::make_private(&target)?;
+            } else {
+                crate::fsutil::create_private(&target)?;
+                let current = Connection::open(db_path)?;
+                current.busy_timeout(Duration::from_secs(5))?;
+                {
+                    let mut dst = Connection::open(&target)?;
+                    let b = rusqlite::backup::Backup::new(&current, &mut dst)?;
+                    b.run_to_completion(256, Duration::from_millis(0), None)?;
+                }
+                remove_sidecars(&target);
+                // Fold the WAL into the file so removing it below loses nothing; a checkpoint that
+                // could not finish (busy) would lose the frames it left, so it stops the restore.
+                let (busy, log, done): (i64, i64, i64) =
+                    current.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+                        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                    })?;
+                if busy != 0 || log != done {
+                    return Err(CoreError::Internal(format!(
+                        "the database's write-ahead log could not be folded in (busy {busy}, {done} of {log} pages); nothing was replaced"
+                    )));
+                }
+                current.flush_prepared_statement_cache();
+                drop(current);
             }
-            remove_sidecars(&target);
-            // Fold the WAL into the file so removing it below loses nothing.
-            current.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
-            current.flush_prepared_statement_cache();
-            drop(current);
             kept = Some(target.display().to_string());
         }
         let vault = store::vault_dir(db_path);
@@ -594,6 +628,7 @@ pub fn restore(db_path: &Path, archive: &Path, now: &Timestamp) -> Result<Restor
     if result.is_err() {
         let _ = fs::remove_file(&tmp);
     }
+    drop(lock);
     result
 }
 
@@ -605,7 +640,7 @@ pub fn rolling_backup(
     today: NaiveDate,
     now: &Timestamp,
 ) -> Result<Option<PathBuf>> {
-    fs::create_dir_all(dir)?;
+    crate::fsutil::create_private_dir_all(dir)?;
     let path = dir.join(format!("tixian-{today}.zip"));
     let made = if path.exists() {
         None

@@ -19,8 +19,10 @@ pub(crate) fn dump(conn: &Connection) -> Vec<String> {
         .collect::<rusqlite::Result<_>>()
         .unwrap();
     for table in tables {
+        // A WITHOUT ROWID table (bundle_catalog) is read in its primary key's order.
         let mut stmt = conn
             .prepare(&format!("SELECT * FROM \"{table}\" ORDER BY rowid"))
+            .or_else(|_| conn.prepare(&format!("SELECT * FROM \"{table}\"")))
             .unwrap();
         let width = stmt.column_count();
         let rows = stmt

@@ -110,6 +110,9 @@ pub struct ParsedBill {
     columns: layout::Columns,
     /// The bill's own bytes when it came inside a ZIP (the ZIP itself is the input).
     inner: Option<Vec<u8>>,
+    /// The ZIP was password-protected: only the ZIP (still encrypted) goes into the vault, never
+    /// the decrypted bill (its hash is recorded, so the rows still trace to it).
+    encrypted: bool,
 }
 
 impl ParsedBill {
@@ -131,6 +134,7 @@ pub fn parse(file: &str, bytes: &[u8], password: Option<&str>) -> Result<ParsedB
             let mut bill = parse_plain(&inner_name, &entry.bytes)?;
             bill.entry = Some(entry.name);
             bill.inner = Some(entry.bytes);
+            bill.encrypted = entry.encrypted;
             Ok(bill)
         }
         _ => parse_plain(file, bytes),
@@ -195,6 +199,7 @@ fn parse_plain(file: &str, bytes: &[u8]) -> Result<ParsedBill> {
         txns,
         columns,
         inner: None,
+        encrypted: false,
     })
 }
 
@@ -324,7 +329,7 @@ fn store_bill(
         let staging = scope.spawn(|| {
             stage_originals(
                 vault,
-                bill_bytes,
+                (!bill.encrypted).then_some(bill_bytes),
                 &sha,
                 bill.inner.as_ref().map(|_| bytes),
                 container_sha.as_deref(),
@@ -388,15 +393,18 @@ fn store_bill(
 }
 
 /// Writes the bill (and the ZIP it came in) into the vault unpublished; see [`vault::stage`].
+/// `bill` is `None` for a password-protected ZIP: its decrypted bill is not kept.
 fn stage_originals(
     vault: &Path,
-    bill: &[u8],
+    bill: Option<&[u8]>,
     sha: &str,
     container: Option<&[u8]>,
     container_sha: Option<&str>,
 ) -> Result<Vec<vault::Staged>> {
     let mut staged = Vec::new();
-    staged.extend(vault::stage(vault, bill, sha)?);
+    if let Some(bill) = bill {
+        staged.extend(vault::stage(vault, bill, sha)?);
+    }
     if let (Some(bytes), Some(sha)) = (container, container_sha) {
         staged.extend(vault::stage(vault, bytes, sha)?);
     }

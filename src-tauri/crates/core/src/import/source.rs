@@ -136,6 +136,8 @@ fn too_many_entries(file: &str, what: &str) -> CoreError {
 pub(crate) struct Entry {
     pub name: String,
     pub bytes: Vec<u8>,
+    /// The entry was password-protected: its decrypted bytes must not be kept anywhere.
+    pub encrypted: bool,
 }
 
 fn zip_error(file: &str, zh: &str, en: String) -> CoreError {
@@ -250,7 +252,11 @@ pub(crate) fn open_zip(file: &str, bytes: &[u8], password: Option<&str>) -> Resu
             ));
         }
         if found.is_none() && matches!(sniff(&out), Sniff::Text | Sniff::Xlsx) {
-            found = Some(Entry { name, bytes: out });
+            found = Some(Entry {
+                name,
+                bytes: out,
+                encrypted,
+            });
         }
     }
     found.ok_or_else(|| {

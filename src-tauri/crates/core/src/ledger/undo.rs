@@ -15,6 +15,9 @@ pub enum SqlValue {
     Null,
     Integer(i64),
     Text(String),
+    /// Bytes (a transaction's 16-byte `identity`), kept as bytes: stored back as text they
+    /// would no longer match the digest a re-import computes, and every row would come twice.
+    Blob(Vec<u8>),
 }
 
 /// Rows removed from one table, in the order they must be put back.
@@ -79,11 +82,9 @@ pub(crate) fn capture(conn: &Connection, table: &str, filter: &str, id: i64) -> 
                         ValueRef::Text(t) => {
                             SqlValue::Text(String::from_utf8_lossy(t).into_owned())
                         }
-                        // No money or key column is REAL or BLOB; keep the text form if one appears.
+                        // No money or key column is REAL; keep the text form if one appears.
                         ValueRef::Real(f) => SqlValue::Text(f.to_string()),
-                        ValueRef::Blob(b) => {
-                            SqlValue::Text(String::from_utf8_lossy(b).into_owned())
-                        }
+                        ValueRef::Blob(b) => SqlValue::Blob(b.to_vec()),
                     })
                 })
                 .collect::<rusqlite::Result<Vec<_>>>()
@@ -154,6 +155,7 @@ pub fn restore(tx: &Transaction, deleted: &Deleted) -> Result<()> {
                 SqlValue::Null => Value::Null,
                 SqlValue::Integer(n) => Value::Integer(*n),
                 SqlValue::Text(s) => Value::Text(s.clone()),
+                SqlValue::Blob(b) => Value::Blob(b.clone()),
             });
             stmt.execute(params_from_iter(values))
                 .map_err(|e| match e {

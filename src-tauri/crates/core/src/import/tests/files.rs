@@ -313,3 +313,33 @@ fn bill_row_dated_in_year_10000_was_imported() {
     );
     assert_eq!(db.count("transactions"), 0);
 }
+
+/// A bill imported from a password-protected ZIP used to be kept decrypted in the vault beside
+/// the database, readable by anyone who opens the folder; only the encrypted ZIP is kept now.
+#[test]
+fn password_zip_bill_was_kept_decrypted_in_the_vault() {
+    let xlsx = read("wechat_xlsx_2026fmt.xlsx");
+    let zip = zip_with(&[("bill.xlsx", &xlsx)], Some("123456"), true);
+    let mut db = Db::new();
+    let right = ImportOptions {
+        password: Some("123456".into()),
+        ..opts()
+    };
+    let r = db.import("bill.zip", &zip, &right).unwrap();
+    assert_eq!(
+        (r.imported, r.sha256.clone()),
+        (27, vault::sha256_hex(&xlsx))
+    );
+    let vault = db.dir.path().join("vault");
+    assert!(vault::path_of(&vault, &vault::sha256_hex(&zip)).exists());
+    assert!(!vault::path_of(&vault, &vault::sha256_hex(&xlsx)).exists());
+    assert_eq!(std::fs::read_dir(&vault).unwrap().count(), 1);
+    // An unencrypted ZIP keeps both, as before.
+    let plain = zip_with(
+        &[("bill.csv", &read("alipay_csv_2023fmt_gbk.csv"))],
+        None,
+        false,
+    );
+    db.import("plain.zip", &plain, &opts()).unwrap();
+    assert_eq!(std::fs::read_dir(&vault).unwrap().count(), 3);
+}

@@ -598,3 +598,43 @@ fn the_bulk_path_still_finds_every_duplicate() {
         .unwrap();
     assert_eq!(indexed, 1);
 }
+
+/// Undoing a platform deletion used to store each row's 16-byte `identity` back as lossy text,
+/// so the next import of the same bill matched nothing and added every row a second time.
+#[test]
+fn undo_of_platform_delete_kept_identities_as_text_and_reimport_duplicated_rows() {
+    let mut db = Db::new();
+    let bytes = read("alipay_csv_2023fmt_gbk.csv");
+    db.import("a.csv", &bytes, &opts()).unwrap();
+    let platform: i64 = db
+        .store
+        .conn()
+        .query_row("SELECT platform_id FROM transactions LIMIT 1", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    let deleted = db
+        .store
+        .transaction(|tx| crate::ledger::delete_platform(tx, platform))
+        .unwrap();
+    assert_eq!(db.count("transactions"), 0);
+    // The record crosses IPC as JSON and comes back for undo.
+    let json = serde_json::to_string(&deleted).unwrap();
+    let back: crate::ledger::Deleted = serde_json::from_str(&json).unwrap();
+    db.store
+        .transaction(|tx| crate::ledger::undo::restore(tx, &back))
+        .unwrap();
+    let blobs: i64 = db
+        .store
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM transactions WHERE typeof(identity) = 'blob' AND length(identity) = 16",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!((db.count("transactions"), blobs), (10, 10));
+    let again = db.import("a.csv", &bytes, &opts()).unwrap();
+    assert_eq!((again.imported, again.duplicates), (0, 10));
+    assert_eq!(db.count("transactions"), 10);
+}
