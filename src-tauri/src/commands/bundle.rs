@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 use tauri::{AppHandle, Manager, State};
 use tauri_specta::Event;
-use tixian_core::export::{self, ExportOptions, ExportReport, Stage, VerifyReport};
+use tixian_core::cases::bundle::{CatalogEdit, CatalogView};
+use tixian_core::cases::forms::{ComplaintForm, FormChannel};
+use tixian_core::export::{self, ExportOptions, ExportReport, Split, Stage, VerifyReport};
 use tixian_core::{time, ApiError, CoreError, Lang};
 
 /// Export progress of one case's bundle: `done` of `total` steps, in `stage`.
@@ -37,8 +39,9 @@ pub fn bundle_default_path(
     Ok(super::save_dir(&app).join(name).display().to_string())
 }
 
-/// Writes the case's bundle to `out` (and `out`'s `.files/` folder) in the user's language.
-/// An existing bundle there fails with code `conflict` unless `overwrite` (the UI asks first).
+/// Writes the case's bundle to `out` (and `out`'s `.files/` folder) in the user's language,
+/// whole or split (`split`). An existing bundle there fails with code `conflict` unless
+/// `overwrite` (the UI asks first).
 #[tauri::command]
 #[specta::specta]
 pub async fn export_case_bundle(
@@ -48,6 +51,7 @@ pub async fn export_case_bundle(
     all_tiers: bool,
     smaller_file: bool,
     overwrite: bool,
+    split: Split,
 ) -> Result<ExportReport, ApiError> {
     let worker = app.clone();
     let run = move || {
@@ -71,6 +75,7 @@ pub async fn export_case_bundle(
         let opts = ExportOptions {
             overwrite,
             smaller_file,
+            split,
         };
         let mut last = (u32::MAX, Stage::Done);
         let mut progress = |p: export::Progress| {
@@ -148,4 +153,80 @@ pub async fn reveal_in_folder(state: State<'_, AppState>, path: String) -> Resul
         })
     };
     super::blocking(run).await
+}
+
+/// The case's 证据目录 as it will be exported (the user's names and purposes, the suggestions,
+/// 序号 and 证据来源).
+#[tauri::command]
+#[specta::specta]
+pub fn case_catalog(
+    state: State<'_, AppState>,
+    case_id: i64,
+    all_tiers: bool,
+) -> Result<CatalogView, ApiError> {
+    let now = time::now();
+    state.with(|s| {
+        let vault = tixian_core::store::vault_dir(s.path());
+        tixian_core::cases::bundle::catalog_view(
+            s.conn(),
+            case_id,
+            store_lang(s),
+            all_tiers,
+            &vault,
+            &now,
+            &state.rules()?,
+        )
+    })
+}
+
+/// Stores the user's 目录 (rows in order, names and purposes; empty = the suggestion) and the
+/// applicant's name, in one transaction; returns the 目录 as it now stands.
+#[tauri::command]
+#[specta::specta]
+pub fn save_case_catalog(
+    state: State<'_, AppState>,
+    case_id: i64,
+    all_tiers: bool,
+    applicant: String,
+    rows: Vec<CatalogEdit>,
+) -> Result<CatalogView, ApiError> {
+    let now = time::now();
+    state.with(|s| {
+        s.transaction(|tx| {
+            tixian_core::cases::bundle::save_catalog(tx, case_id, &applicant, &rows)
+        })?;
+        let vault = tixian_core::store::vault_dir(s.path());
+        tixian_core::cases::bundle::catalog_view(
+            s.conn(),
+            case_id,
+            store_lang(s),
+            all_tiers,
+            &vault,
+            &now,
+            &state.rules()?,
+        )
+    })
+}
+
+/// The case laid out field by field for the online form of 12315, 12378 or 12363
+/// (`channel`), to copy box by box or whole.
+#[tauri::command]
+#[specta::specta]
+pub fn complaint_form(
+    state: State<'_, AppState>,
+    case_id: i64,
+    channel: String,
+) -> Result<ComplaintForm, ApiError> {
+    let now = time::now();
+    state.with(|s| {
+        let channel: FormChannel = channel.parse()?;
+        tixian_core::cases::forms::complaint_form(
+            s.conn(),
+            case_id,
+            channel,
+            store_lang(s),
+            &now,
+            &state.rules()?,
+        )
+    })
 }

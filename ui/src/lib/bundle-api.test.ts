@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { folderMissing, formatBytes, isPdfPath, percentOf, problemNames } from "./bundle-api";
+import { catalogEdits, catalogNumbers, folderMissing, formatBytes, isPdfPath, moved, percentOf, problemNames, splitFor } from "./bundle-api";
 import type { VerifyEntry, VerifyReport } from "./bindings";
 
 const entry = (name: string, place: "files" | "pdf", status: "ok" | "changed" | "missing"): VerifyEntry => ({
@@ -44,5 +44,35 @@ describe("bundle helpers", () => {
   it("accepts only PDF paths for verify", () => {
     expect(isPdfPath("/home/me/案件1_证据包.PDF")).toBe(true);
     expect(isPdfPath("/home/me/a.png")).toBe(false);
+  });
+});
+
+describe("export shapes and the evidence list", () => {
+  it("maps the dialog's choice to the shell's split", () => {
+    expect(splitFor("whole", 10)).toEqual({ shape: "none" });
+    expect(splitFor("items", 10)).toEqual({ shape: "items" });
+    expect(splitFor("volumes", 5)).toEqual({ shape: "volumes", max_bytes: 5_000_000 });
+  });
+
+  it("moves a row up or down and not past either end", () => {
+    expect(moved(["a", "b", "c"], 1, -1)).toEqual(["b", "a", "c"]);
+    expect(moved(["a", "b", "c"], 1, 1)).toEqual(["a", "c", "b"]);
+    expect(moved(["a", "b"], 0, -1)).toEqual(["a", "b"]);
+    expect(moved(["a", "b"], 1, 1)).toEqual(["a", "b"]);
+  });
+
+  it("saves what the user typed, trimmed, in the order shown", () => {
+    const row = (key: string, name: string, purpose: string) => ({
+      key, number: "1-1", name, purpose, suggested_name: "s", suggested_purpose: "p", source: "src",
+    });
+    expect(catalogEdits({ case_id: 1, applicant: "", rows: [row("contacts", " 客服记录 ", ""), row("evidence:3", "", " 证明承诺 ")] }))
+      .toEqual([{ key: "contacts", name: "客服记录", purpose: "" }, { key: "evidence:3", name: "", purpose: "证明承诺" }]);
+  });
+});
+
+describe("catalogNumbers", () => {
+  it("groups consecutive rows with the same purpose", () => {
+    expect(catalogNumbers(["a", "a", "b", "a"])).toEqual(["1-1", "1-2", "2-1", "3-1"]);
+    expect(catalogNumbers([])).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 //! Dev-only: builds an evidence bundle from generated data so you can look at it.
 //!
-//! `cargo run -p tixian --example bundle_demo -- [OUT_DIR] [zh|en] [--smaller]`
+//! `cargo run -p tixian --example bundle_demo -- [OUT_DIR] [zh|en] [--smaller] [--items | --volumes=BYTES]`
 //! writes OUT_DIR/bundle-LANG.pdf and OUT_DIR/bundle-LANG.files/ (default OUT_DIR: target/bundle-demo).
 
 #[path = "support/gen.rs"]
@@ -14,6 +14,15 @@ use tixian_core::Lang;
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let smaller = args.iter().any(|a| a == "--smaller");
+    let split = if args.iter().any(|a| a == "--items") {
+        tixian_core::export::Split::Items
+    } else if let Some(v) = args.iter().find_map(|a| a.strip_prefix("--volumes=")) {
+        tixian_core::export::Split::Volumes {
+            max_bytes: v.parse().expect("--volumes=BYTES"),
+        }
+    } else {
+        tixian_core::export::Split::None
+    };
     let positional: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
     let out_dir = positional
         .first()
@@ -54,6 +63,7 @@ fn main() {
     let opts = ExportOptions {
         overwrite: true,
         smaller_file: smaller,
+        split,
     };
     let started = std::time::Instant::now();
     let report = export_bundle(&input, &pdf, &opts, &mut |p| {

@@ -11,7 +11,7 @@ use common::Sandbox;
 use image::DynamicImage;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use tixian_core::export::{export_bundle, ExportOptions, ExportReport};
+use tixian_core::export::{export_bundle, ExportOptions, ExportReport, Split};
 use tixian_core::{CoreError, Lang};
 
 struct Bundle {
@@ -385,8 +385,11 @@ fn verify_passes_on_a_fresh_bundle() {
     );
     let json = b.sandbox.json(&["verify", b.pdf.to_str().unwrap()]);
     assert_eq!(json["ok"], true);
-    // SHA256SUMS + 4 files beside the PDF + 3 images inside it.
-    assert_eq!(json["entries"].as_array().unwrap().len(), 8);
+    // SHA256SUMS + 4 files beside the PDF + 3 images inside it + every page.
+    assert_eq!(
+        json["entries"].as_array().unwrap().len(),
+        8 + b.report.pages as usize
+    );
 }
 
 #[test]
@@ -506,7 +509,7 @@ fn export_never_overwrites_unless_asked_and_leaves_no_temp_files() {
     );
     let opts = ExportOptions {
         overwrite: true,
-        smaller_file: false,
+        ..Default::default()
     };
     let report = export_bundle(&input, &b.pdf, &opts, &mut |_| {}).unwrap();
     assert!(report.files.is_empty());
@@ -557,8 +560,8 @@ fn smaller_file_option_downsamples_but_keeps_originals_beside() {
     let input = gen::case(Lang::Zh, 1, vec![gen::evidence(png, "截图", None)]);
     let pdf = s.path("small.pdf");
     let opts = ExportOptions {
-        overwrite: false,
         smaller_file: true,
+        ..Default::default()
     };
     let report = export_bundle(&input, &pdf, &opts, &mut |_| {}).unwrap();
     let list = run("pdfimages", &["-list", pdf.to_str().unwrap()]);
@@ -635,4 +638,273 @@ fn text_read_from_an_image_is_printed_under_it() {
     ] {
         assert!(text.contains(needle), "missing {needle:?}");
     }
+}
+
+/// The four files of [`bundle`] as evidence, and the case around them.
+fn four_files(sandbox: &Sandbox, lang: Lang) -> tixian_core::export::BundleInput {
+    let src = sandbox.path("vault");
+    std::fs::create_dir(&src).unwrap();
+    let png = src.join("Screenshot_1.png");
+    gen::save_png(
+        &DynamicImage::ImageRgb8(gen::screenshot(1, 1080, 2400)),
+        &png,
+    );
+    let jpeg = src.join("IMG_0042.JPG");
+    gen::save_jpeg(&gen::screenshot(3, 640, 480), &jpeg, 85);
+    // A photo that does not compress (about 1.08 MB), so volumes have something to cut.
+    let png2 = src.join("Photo_2.png");
+    gen::save_png(&DynamicImage::ImageRgb8(gen::noise(2, 600, 600)), &png2);
+    let txt = src.join("通话记录.txt");
+    std::fs::write(&txt, "95017 6 分钟\n").unwrap();
+    let evidence = vec![
+        gen::evidence(png, "提现失败截图", Some("2026-06-15T23:40:12+08:00")),
+        gen::evidence(jpeg, "银行流水照片", None),
+        gen::evidence(png2, "客服聊天照片", None),
+        gen::evidence(txt, "", None),
+    ];
+    gen::case(lang, 5, evidence)
+}
+
+/// `tixian verify PDF` of any PDF: (exit code, stderr).
+fn verify_pdf(s: &Sandbox, pdf: &Path) -> (Option<i32>, String) {
+    let out = s
+        .cmd(&["--lang", "en", "verify", pdf.to_str().unwrap()])
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn split_by_item_writes_one_verifiable_pdf_per_row_and_an_index() {
+    let s = Sandbox::new();
+    let input = four_files(&s, Lang::Zh);
+    let pdf = s.path("bundle.pdf");
+    let opts = ExportOptions {
+        split: Split::Items,
+        ..Default::default()
+    };
+    let report = export_bundle(&input, &pdf, &opts, &mut |_| {}).unwrap();
+    // The index, then the 4 files, the log and the timeline (the two photos prove the same
+    // thing: one group).
+    let names: Vec<String> = report
+        .parts
+        .iter()
+        .map(|p| {
+            Path::new(&p.pdf)
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "bundle.pdf",
+            "bundle-1-1.pdf",
+            "bundle-2-1.pdf",
+            "bundle-3-1.pdf",
+            "bundle-3-2.pdf",
+            "bundle-4-1.pdf",
+            "bundle-5-1.pdf"
+        ]
+    );
+    assert!(report.parts[0].items.is_empty());
+    assert_eq!(report.parts[1].items, ["1-1"]);
+    for p in &report.parts {
+        let (code, err) = verify_pdf(&s, Path::new(&p.pdf));
+        assert_eq!(code, Some(0), "{}: {err}", p.pdf);
+    }
+    // One folder for all, with every original, checkable with sha256sum -c.
+    let out = Command::new("sha256sum")
+        .args(["-c", "SHA256SUMS"])
+        .current_dir(s.path("bundle.files"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).matches(": OK").count(),
+        4
+    );
+    // The index's 目录 points each row at its own file.
+    let index = page_text(&pdf, 3);
+    assert!(index.contains("证据目录"), "{index}");
+    assert_eq!(index.matches("单独文件").count(), 6, "{index}");
+    // Each item's first page names the case and the item; the four files' pages carry their
+    // originals' hashes, one each.
+    let mut hashes = Vec::new();
+    for p in &report.parts[1..] {
+        let first = page_text(Path::new(&p.pdf), 1);
+        let flat: String = first.split_whitespace().collect();
+        assert!(flat.contains(&format!("证据{}", p.items[0])), "{first}");
+        hashes.extend(
+            report
+                .files
+                .iter()
+                .filter(|f| flat.contains(&f.sha256))
+                .map(|f| f.sha256.clone()),
+        );
+    }
+    let mut all: Vec<String> = report.files.iter().map(|f| f.sha256.clone()).collect();
+    all.sort();
+    hashes.sort();
+    assert_eq!(hashes, all);
+    // An image is only in its own item's PDF.
+    let list = run("pdfimages", &["-list", &report.parts[1].pdf]);
+    assert_eq!(list.lines().count(), 3, "one image: {list}");
+    let list = run("pdfimages", &["-list", pdf.to_str().unwrap()]);
+    assert_eq!(list.lines().count(), 2, "no image in the index: {list}");
+}
+
+#[test]
+fn volumes_stay_under_the_size_and_never_split_an_image() {
+    let s = Sandbox::new();
+    let input = four_files(&s, Lang::En);
+    let sizes: Vec<u64> = input
+        .evidence
+        .iter()
+        .map(|e| std::fs::metadata(&e.path).unwrap().len())
+        .collect();
+    // Room for one photo and the rest, not for both photos.
+    let max_bytes = 1_700_000;
+    assert!(
+        sizes[0] + sizes[2] > max_bytes && sizes[0].max(sizes[2]) < 1_400_000,
+        "{sizes:?}"
+    );
+    let pdf = s.path("bundle.pdf");
+    let opts = ExportOptions {
+        split: Split::Volumes { max_bytes },
+        ..Default::default()
+    };
+    let report = export_bundle(&input, &pdf, &opts, &mut |_| {}).unwrap();
+    assert!(report.parts.len() >= 2, "{:?}", report.parts);
+    assert!(!pdf.exists(), "volumes only, no FILE.pdf");
+    let mut seen = Vec::new();
+    for (k, p) in report.parts.iter().enumerate() {
+        assert!(
+            p.pdf.ends_with(&format!("bundle-vol{}.pdf", k + 1)),
+            "{}",
+            p.pdf
+        );
+        let size = std::fs::metadata(&p.pdf).unwrap().len();
+        assert_eq!(size, p.pdf_size);
+        assert!(size <= max_bytes, "{} is {size} > {max_bytes}", p.pdf);
+        assert!(!p.over_limit);
+        let (code, err) = verify_pdf(&s, Path::new(&p.pdf));
+        assert_eq!(code, Some(0), "{}: {err}", p.pdf);
+        seen.extend(p.items.clone());
+        // Every volume carries the list, which says where each item is.
+        let text = text_of(Path::new(&p.pdf));
+        assert!(text.contains("List of evidence"), "{}", p.pdf);
+        assert!(text.contains(&format!("Volume {} of {}", k + 1, report.parts.len())));
+    }
+    assert_eq!(
+        seen,
+        ["1-1", "2-1", "3-1", "3-2", "4-1", "5-1"],
+        "each row once, in order"
+    );
+    // Each image is whole in exactly one volume.
+    let images: usize = report
+        .parts
+        .iter()
+        .map(|p| run("pdfimages", &["-list", &p.pdf]).lines().count() - 2)
+        .sum();
+    assert_eq!(images, 3);
+    // Volume 2's 目录 points at volume 1's pages for the first item.
+    let text = text_of(Path::new(&report.parts[1].pdf));
+    assert!(text.contains("vol. 1 p. "), "{text}");
+}
+
+#[test]
+fn a_volume_size_smaller_than_one_image_gives_that_image_a_volume_marked_over() {
+    let s = Sandbox::new();
+    let input = four_files(&s, Lang::Zh);
+    let pdf = s.path("b.pdf");
+    let opts = ExportOptions {
+        split: Split::Volumes { max_bytes: 50_000 },
+        ..Default::default()
+    };
+    let report = export_bundle(&input, &pdf, &opts, &mut |_| {}).unwrap();
+    let over: Vec<&[String]> = report
+        .parts
+        .iter()
+        .filter(|p| p.over_limit)
+        .map(|p| p.items.as_slice())
+        .collect();
+    assert!(!over.is_empty());
+    assert!(over.iter().all(|items| items.len() == 1), "{over:?}");
+}
+
+/// Rewrites `pdf` whole (no incremental update) after `edit` changed its pages.
+fn rewrite(pdf: &Path, edit: impl FnOnce(&mut lopdf::Document)) {
+    let mut doc = lopdf::Document::load(pdf).unwrap();
+    edit(&mut doc);
+    doc.save(pdf).unwrap();
+}
+
+#[test]
+fn verify_reports_a_changed_an_added_and_a_removed_page() {
+    let b = bundle(Lang::Zh, 3);
+    assert_eq!(verify(&b, "en").status.code(), Some(0));
+    let original = std::fs::read(&b.pdf).unwrap();
+
+    // Page 2's text drawn again in white: the content changed, every file is still intact.
+    rewrite(&b.pdf, |doc| {
+        let page = doc.get_pages()[&2];
+        let mut content = doc.get_page_content(page);
+        content.extend_from_slice(b"\n1 1 1 rg 0 0 600 800 re f\n");
+        doc.change_page_content(page, content).unwrap();
+    });
+    let out = verify(&b, "en");
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("page 2 of the PDF: changed"), "{stderr}");
+    assert_eq!(stderr.matches(": changed").count(), 1, "{stderr}");
+
+    // The last page removed.
+    std::fs::write(&b.pdf, &original).unwrap();
+    let pages = b.report.pages;
+    rewrite(&b.pdf, |doc| doc.delete_pages(&[pages]));
+    let stderr = String::from_utf8_lossy(&verify(&b, "en").stderr).into_owned();
+    assert!(
+        stderr.contains(&format!("page {pages} of the PDF: missing")),
+        "{stderr}"
+    );
+
+    // A copy of page 1 added at the end.
+    std::fs::write(&b.pdf, &original).unwrap();
+    rewrite(&b.pdf, |doc| {
+        let first = doc.get_pages()[&1];
+        let copy = doc.get_object(first).unwrap().clone();
+        let id = doc.add_object(copy);
+        let pages_id = doc
+            .catalog()
+            .unwrap()
+            .get(b"Pages")
+            .unwrap()
+            .as_reference()
+            .unwrap();
+        let pages = doc.get_dictionary_mut(pages_id).unwrap();
+        pages
+            .get_mut(b"Kids")
+            .unwrap()
+            .as_array_mut()
+            .unwrap()
+            .push(id.into());
+        let count = pages.get(b"Count").unwrap().as_i64().unwrap();
+        pages.set("Count", count + 1);
+    });
+    let stderr = String::from_utf8_lossy(&verify(&b, "en").stderr).into_owned();
+    assert!(
+        stderr.contains(&format!("page {} of the PDF: added", pages + 1)),
+        "{stderr}"
+    );
+
+    // Rewritten without any change (recompressed): still as exported.
+    std::fs::write(&b.pdf, &original).unwrap();
+    rewrite(&b.pdf, |doc| doc.compress());
+    assert_eq!(verify(&b, "en").status.code(), Some(0));
 }

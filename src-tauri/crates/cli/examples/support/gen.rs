@@ -31,6 +31,16 @@ impl Lcg {
 }
 
 /// A phone-screenshot-like image: status bar, header, chat bubbles of "text", a photo area.
+/// A photo-like image that does not compress: each pixel random. As PNG it takes about
+/// 3 bytes a pixel, so a test can make a file of a known size (600×600 ≈ 1.08 MB).
+pub fn noise(seed: u64, w: u32, h: u32) -> RgbImage {
+    let mut rng = Lcg::new(seed);
+    RgbImage::from_fn(w, h, |_, _| {
+        let v = rng.next();
+        Rgb([v as u8, (v >> 8) as u8, (v >> 16) as u8])
+    })
+}
+
 pub fn screenshot(seed: u64, w: u32, h: u32) -> RgbImage {
     let mut rng = Lcg::new(seed);
     let mut img = RgbImage::from_pixel(w, h, Rgb([237, 237, 237]));

@@ -163,6 +163,46 @@ pub enum CaseCommand {
         /// core (default) or all (core and reserve evidence).
         #[arg(long, default_value = "core")]
         tier: String,
+        /// items: one PDF per 目录 row (and FILE.pdf with the 目录); volumes: FILE-vol1.pdf …
+        /// each at most --max-mb.
+        #[arg(long)]
+        split: Option<String>,
+        /// Largest volume in MB (1 MB = 1,000,000 bytes) with --split volumes; default 10.
+        #[arg(long)]
+        max_mb: Option<String>,
+        /// Date the bundle as of this time (default now).
+        #[arg(long)]
+        at: Option<String>,
+    },
+    /// The 证据目录 as it will be exported; --applicant, --name KEY=TEXT, --purpose KEY=TEXT
+    /// and --order KEY,KEY,… change it (KEY: timeline, contacts or evidence:ID).
+    Catalog {
+        id: i64,
+        /// core (default) or all.
+        #[arg(long, default_value = "core")]
+        tier: String,
+        /// Who complains (printed beside the signature line).
+        #[arg(long)]
+        applicant: Option<String>,
+        /// KEY=TEXT: the 证据名称 of a row (empty TEXT: back to the suggestion).
+        #[arg(long = "name")]
+        names: Vec<String>,
+        /// KEY=TEXT: the 证明目的 of a row (empty TEXT: back to the suggestion).
+        #[arg(long = "purpose")]
+        purposes: Vec<String>,
+        /// The rows' order, KEY,KEY,… (rows left out follow in their present order).
+        #[arg(long)]
+        order: Option<String>,
+        #[arg(long)]
+        at: Option<String>,
+    },
+    /// The case laid out field by field for a regulator's online form: --for 12315|12378|12363.
+    Form {
+        id: i64,
+        #[arg(long = "for")]
+        channel: String,
+        #[arg(long)]
+        at: Option<String>,
     },
     /// Before calling: the three-sentence statement, a checklist and phrases.
     Prep { id: i64 },
@@ -171,6 +211,18 @@ pub enum CaseCommand {
         #[arg(long)]
         at: Option<String>,
     },
+}
+
+fn all_tiers(tier: &str) -> Result<bool, CoreError> {
+    match tier {
+        "core" => Ok(false),
+        "all" => Ok(true),
+        other => Err(CoreError::invalid(
+            "--tier",
+            format!("“{other}”不是有效层级，可选 core 或 all"),
+            format!("“{other}” is not a tier; use core or all"),
+        )),
+    }
 }
 
 fn at_or_now(text: &Option<String>, field: &str) -> Result<Timestamp, CoreError> {
@@ -450,18 +502,17 @@ pub fn run(ctx: &Ctx, cmd: CaseCommand) -> Result<ExitCode, CoreError> {
                 letters::letter_for_case(store.conn(), id, to, ctx.lang, &at, &user_rules(ctx)?)?;
             ctx.out.print(&letter, |_| letter.text.clone());
         }
-        CaseCommand::Export { id, out, tier } => {
-            let all_tiers = match tier.as_str() {
-                "core" => false,
-                "all" => true,
-                other => {
-                    return Err(CoreError::invalid(
-                        "--tier",
-                        format!("“{other}”不是有效层级，可选 core 或 all"),
-                        format!("“{other}” is not a tier; use core or all"),
-                    ))
-                }
-            };
+        CaseCommand::Export {
+            id,
+            out,
+            tier,
+            split,
+            max_mb,
+            at,
+        } => {
+            let all_tiers = all_tiers(&tier)?;
+            let split = super::bundle::parse_split(split.as_deref(), max_mb.as_deref())?;
+            let now = at_or_now(&at, "--at")?;
             let store = ctx.open_store()?;
             let input = tixian_core::cases::bundle::bundle_input(
                 store.conn(),
@@ -473,7 +524,68 @@ pub fn run(ctx: &Ctx, cmd: CaseCommand) -> Result<ExitCode, CoreError> {
                 &user_rules(ctx)?,
             )?;
             drop(store);
-            return super::bundle::export(ctx, &input, &out, Default::default());
+            let opts = tixian_core::export::ExportOptions {
+                split,
+                ..Default::default()
+            };
+            return super::bundle::export(ctx, &input, &out, opts);
+        }
+        CaseCommand::Catalog {
+            id,
+            tier,
+            applicant,
+            names,
+            purposes,
+            order,
+            at,
+        } => {
+            let all_tiers = all_tiers(&tier)?;
+            let now = at_or_now(&at, "--at")?;
+            let edits = super::bundle::CatalogChanges::parse(applicant, &names, &purposes, order)?;
+            let mut store = ctx.open_store()?;
+            let vault = tixian_core::store::vault_dir(&ctx.db_path());
+            let rules = user_rules(ctx)?;
+            if !edits.is_empty() {
+                let view = tixian_core::cases::bundle::catalog_view(
+                    store.conn(),
+                    id,
+                    ctx.lang,
+                    all_tiers,
+                    &vault,
+                    &now,
+                    &rules,
+                )?;
+                let (applicant, rows) = edits.apply(&view)?;
+                store.transaction(|tx| {
+                    tixian_core::cases::bundle::save_catalog(tx, id, &applicant, &rows)
+                })?;
+            }
+            let view = tixian_core::cases::bundle::catalog_view(
+                store.conn(),
+                id,
+                ctx.lang,
+                all_tiers,
+                &vault,
+                &now,
+                &rules,
+            )?;
+            ctx.out
+                .print(&view, |lang| super::bundle::catalog_text(&view, lang));
+        }
+        CaseCommand::Form { id, channel, at } => {
+            let channel: tixian_core::cases::forms::FormChannel =
+                channel.parse().map_err(|e: CoreError| e.field("--for"))?;
+            let now = at_or_now(&at, "--at")?;
+            let store = ctx.open_store()?;
+            let form = tixian_core::cases::forms::complaint_form(
+                store.conn(),
+                id,
+                channel,
+                ctx.lang,
+                &now,
+                &user_rules(ctx)?,
+            )?;
+            ctx.out.print(&form, |_| form.text.clone());
         }
         CaseCommand::Prep { id } => {
             let store = ctx.open_store()?;

@@ -9,6 +9,7 @@ pub mod bundle;
 pub mod deadlines;
 pub mod evidence;
 pub mod evidence_text;
+pub mod forms;
 pub mod letters;
 pub mod log;
 pub mod prep;

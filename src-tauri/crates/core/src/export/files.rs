@@ -99,12 +99,13 @@ pub fn temp_beside(target: &Path) -> PathBuf {
     crate::fsutil::temp_beside(target)
 }
 
-/// Refuses to replace an existing bundle unless asked to.
-pub fn check_free(pdf: &Path, dir: &Path, overwrite: bool) -> Result<()> {
+/// Refuses to replace an existing bundle unless asked to: any of `paths` (the PDFs and the
+/// folder) that exists is a conflict.
+pub fn check_free(paths: &[&Path], overwrite: bool) -> Result<()> {
     if overwrite {
         return Ok(());
     }
-    for p in [pdf, dir] {
+    for p in paths {
         if p.exists() {
             let shown = p.display();
             return Err(CoreError::Conflict {
@@ -119,17 +120,22 @@ pub fn check_free(pdf: &Path, dir: &Path, overwrite: bool) -> Result<()> {
     Ok(())
 }
 
-/// Moves the finished folder and PDF into place, each complete on disk first (fsynced): the
+/// Moves the finished folder and PDFs into place, each complete on disk first (fsynced): the
 /// folder first, so a PDF that exists always has its files beside it. Replacing an old bundle
-/// is one step per name — the folders are swapped (`fsutil::exchange_dirs`), the PDF renamed
-/// over the old one — and the old folder is removed only afterwards.
-pub fn commit(tmp_pdf: &Path, pdf: &Path, tmp_dir: &Path, dir: &Path) -> Result<()> {
+/// is one step per name — the folders are swapped (`fsutil::exchange_dirs`), each PDF renamed
+/// over the old one — and the old folder is removed only afterwards. `pdfs`: (temporary,
+/// final) pairs.
+pub fn commit(pdfs: &[(PathBuf, PathBuf)], tmp_dir: &Path, dir: &Path) -> Result<()> {
     crate::fsutil::sync_tree(tmp_dir)?;
-    std::fs::File::open(tmp_pdf)?.sync_all()?;
+    for (tmp, _) in pdfs {
+        std::fs::File::open(tmp)?.sync_all()?;
+    }
     let swapped = crate::fsutil::exchange_dirs(tmp_dir, dir)?;
-    std::fs::rename(tmp_pdf, pdf)?;
+    for (tmp, pdf) in pdfs {
+        std::fs::rename(tmp, pdf)?;
+    }
     crate::fsutil::sync_dir(
-        pdf.parent()
+        dir.parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new(".")),
     );

@@ -100,7 +100,7 @@ impl PreparedImage {
 
     /// Writes the image (and its ICC profile and soft mask) into `doc`; returns the image stream.
     /// `tag` is stored as `/TixianFile` so `verify` can find the image again.
-    pub fn into_stream(self, doc: &mut lopdf::Document, tag: &str) -> Stream {
+    pub fn to_stream(&self, doc: &mut lopdf::Document, tag: &str) -> Stream {
         let icc_id = self.icc.as_ref().map(|profile| {
             let n = match &self.space {
                 Space::Indexed { .. } => 3,
@@ -131,19 +131,26 @@ impl PreparedImage {
                 Object::Array([1, 0, 1, 0, 1, 0, 1, 0].map(Object::from).to_vec()),
             );
         }
-        if let Some(mask) = self.smask {
+        if let Some(mask) = &self.smask {
             let mut md = image_dict(mask.width, mask.height, mask.bits);
             md.set("ColorSpace", Object::Name(b"DeviceGray".to_vec()));
             md.set("Filter", Object::Name(b"FlateDecode".to_vec()));
             md.set("DecodeParms", predictor(1, mask.bits, mask.width));
-            let id = doc.add_object(Stream::new(md, mask.idat).with_compression(false));
+            let id = doc.add_object(Stream::new(md, mask.idat.clone()).with_compression(false));
             dict.set("SMask", Object::Reference(id));
         }
         dict.set(
             "TixianFile",
             Object::String(tag.as_bytes().to_vec(), StringFormat::Literal),
         );
-        Stream::new(dict, self.data).with_compression(false)
+        Stream::new(dict, self.data.clone()).with_compression(false)
+    }
+
+    /// Bytes this image adds to a PDF (its streams), for sizing volumes.
+    pub fn pdf_bytes(&self) -> u64 {
+        (self.data.len()
+            + self.smask.as_ref().map_or(0, |m| m.idat.len())
+            + self.icc.as_ref().map_or(0, Vec::len)) as u64
     }
 }
 
@@ -671,7 +678,7 @@ mod tests {
         let img = prepare(&bytes, false).unwrap();
         assert_eq!(img.storage, ImageStorage::PngPassThrough);
         let mut doc = lopdf::Document::with_version("1.5");
-        let stream = img.into_stream(&mut doc, "x.png");
+        let stream = img.to_stream(&mut doc, "x.png");
         let cs = stream.dict.get(b"ColorSpace").unwrap().as_array().unwrap();
         assert_eq!(cs[0].as_name().unwrap(), b"ICCBased");
         let profile = doc

@@ -16,6 +16,7 @@ mod files;
 pub mod images;
 mod layout;
 mod pages;
+mod parts;
 mod pdf;
 mod text;
 mod verify;
@@ -130,6 +131,26 @@ pub struct ExportOptions {
     /// Downsample large images (e.g. for e-mail size limits); the originals beside the PDF
     /// stay full quality.
     pub smaller_file: bool,
+    /// One PDF, one per item, or volumes under a size (see [`Split`]).
+    #[serde(default)]
+    pub split: Split,
+}
+
+/// How the bundle is cut into PDFs. Every PDF carries the 证据目录 and its own manifest and
+/// shares the one `FILE.files/` folder (and so the one fingerprint).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case", tag = "shape")]
+pub enum Split {
+    /// One PDF with everything (`FILE.pdf`).
+    #[default]
+    None,
+    /// `FILE.pdf` with the cover, summary and 目录, and one `FILE-<序号>.pdf` per 目录 row, for
+    /// forms that take attachments one by one.
+    Items,
+    /// `FILE-vol1.pdf`, `FILE-vol2.pdf` … each at most `max_bytes` (an image is never split: a
+    /// single item larger than that gets a volume of its own, marked `over_limit`).
+    Volumes { max_bytes: u64 },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -191,9 +212,24 @@ pub struct ExportReport {
     /// SHA-256 of `SHA256SUMS`, printed on the cover.
     pub fingerprint: String,
     pub pages: u32,
-    /// Size of the PDF in bytes.
+    /// Size of the PDF in bytes (of all the PDFs, when split).
     pub pdf_size: u64,
     pub files: Vec<ManifestEntry>,
+    /// Every PDF written, in order (one unless split).
+    pub parts: Vec<ExportPart>,
+}
+
+/// One PDF of an export.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ExportPart {
+    pub pdf: String,
+    pub pages: u32,
+    pub pdf_size: u64,
+    /// 序号 of the 目录 rows whose pages are in this PDF.
+    pub items: Vec<String>,
+    /// Larger than the volume size asked for (one item alone is).
+    pub over_limit: bool,
 }
 
 /// The machine-readable manifest embedded in the PDF (attachment `tixian-manifest.json`).
@@ -206,6 +242,13 @@ pub(crate) struct Manifest {
     pub files_dir: String,
     pub fingerprint: String,
     pub files: Vec<ManifestEntry>,
+    /// Which PDF of a split export this is (`volume 2/3`, `item 1-2`, `index`); empty for a
+    /// whole bundle.
+    #[serde(default)]
+    pub part: String,
+    /// SHA-256 of each page's content (see `verify::page_hashes`), in page order.
+    #[serde(default)]
+    pub pages: Vec<String>,
 }
 
 pub(crate) const MANIFEST_FORMAT: &str = "tixian-bundle/1";
@@ -247,35 +290,135 @@ pub fn export_bundle(
     let dir = files_dir_for(out_pdf);
     // What an export killed here earlier left behind goes first.
     crate::fsutil::clean_stale_temps(parent);
-    files::check_free(out_pdf, &dir, opts.overwrite)?;
-    let tmp_pdf = files::temp_beside(out_pdf);
+    files::check_free(&[out_pdf, &dir], opts.overwrite)?;
     let tmp_dir = files::temp_beside(&dir);
     let input = &catalog::arranged(input);
-    let result = pdf::build(input, opts, &tmp_pdf, &tmp_dir, &dir, progress)
-        .and_then(|built| files::commit(&tmp_pdf, out_pdf, &tmp_dir, &dir).map(|()| built));
-    match result {
-        Ok(built) => {
-            let total = built.steps;
-            progress(Progress {
-                done: total,
-                total,
-                stage: Stage::Done,
-            });
-            Ok(ExportReport {
-                pdf: out_pdf.display().to_string(),
-                files_dir: dir.display().to_string(),
-                fingerprint: built.fingerprint,
-                pages: built.pages,
-                pdf_size: std::fs::metadata(out_pdf).map(|m| m.len()).unwrap_or(0),
-                files: built.files,
-            })
+    let mut temps: Vec<(PathBuf, PathBuf)> = Vec::new();
+    let result = write_all(input, out_pdf, &dir, &tmp_dir, opts, progress, &mut temps)
+        .and_then(|report| files::commit(&temps, &tmp_dir, &dir).map(|()| report));
+    if result.is_err() {
+        for (tmp, _) in &temps {
+            let _ = std::fs::remove_file(tmp);
         }
-        Err(e) => {
-            let _ = std::fs::remove_file(&tmp_pdf);
-            let _ = std::fs::remove_dir_all(&tmp_dir);
-            Err(e)
-        }
+        let _ = std::fs::remove_dir_all(&tmp_dir);
     }
+    result
+}
+
+/// Room a volume needs besides its items' images (the font subset, text pages), for the first
+/// cut; what the written volumes really measure corrects it.
+const VOLUME_OVERHEAD: u64 = 160_000;
+/// What a 目录 row adds besides its image (its text page or pages).
+const ROW_OVERHEAD: u64 = 3_000;
+
+/// Copies the files, cuts the bundle into its PDFs and writes each under a temporary name
+/// (listed in `temps` as it goes, for [`files::commit`] or clean-up).
+fn write_all(
+    input: &BundleInput,
+    out_pdf: &Path,
+    dir: &Path,
+    tmp_dir: &Path,
+    opts: &ExportOptions,
+    progress: &mut dyn FnMut(Progress),
+    temps: &mut Vec<(PathBuf, PathBuf)>,
+) -> Result<ExportReport> {
+    let n = input.evidence.len() as u32;
+    let mut total = n + 2;
+    let mut report =
+        |done: u32, total: u32, stage: Stage| progress(Progress { done, total, stage });
+    report(0, total, Stage::Files);
+    let prep = pdf::prepare(input, opts, tmp_dir, dir, &mut |i| {
+        report(i, n + 2, Stage::Files)
+    })?;
+    report(n, total, Stage::Pages);
+
+    let rows = input.catalog.len();
+    let sizes: Vec<u64> = input
+        .catalog
+        .iter()
+        .map(|r| {
+            ROW_OVERHEAD
+                + parts::evidence_of(r.item)
+                    .and_then(|i| prep.images[i].as_ref())
+                    .map_or(0, |img| img.pdf_bytes())
+        })
+        .collect();
+    let mut groups = match opts.split {
+        Split::Volumes { max_bytes } => parts::pack(&sizes, VOLUME_OVERHEAD, max_bytes),
+        _ => Vec::new(),
+    };
+    // Volumes are written, measured and, while one is over the size with rows to spare, cut
+    // again; each round moves at least one row on, so this ends.
+    for _ in 0..=rows {
+        let parts = match opts.split {
+            Split::None => parts::whole(out_pdf, rows),
+            Split::Items => parts::by_item(out_pdf, input),
+            Split::Volumes { .. } => parts::volumes(out_pdf, &groups),
+        };
+        let paths: Vec<&Path> = parts.iter().map(|p| p.path.as_path()).collect();
+        files::check_free(&paths, opts.overwrite)?;
+        let locations = pdf::locate(input, &prep, &parts)?;
+        total = n + 1 + parts.len() as u32;
+        for (tmp, _) in temps.drain(..) {
+            let _ = std::fs::remove_file(tmp);
+        }
+        let mut written = Vec::with_capacity(parts.len());
+        for (here, part) in parts.iter().enumerate() {
+            report(n + 1 + here as u32, total, Stage::Writing);
+            let tmp = files::temp_beside(&part.path);
+            temps.push((tmp.clone(), part.path.clone()));
+            written.push(pdf::write_part(
+                input, &prep, &parts, here, &locations, &tmp,
+            )?);
+        }
+        if let Split::Volumes { max_bytes } = opts.split {
+            let over = written
+                .iter()
+                .position(|w| w.size > max_bytes)
+                .filter(|&v| groups[v].len() > 1);
+            if let Some(v) = over {
+                // Move rows on until what is left should fit, at least one.
+                let mut excess = written[v].size.saturating_sub(max_bytes);
+                while parts::shift_last(&mut groups, v) {
+                    let moved = sizes[groups[v + 1][0]];
+                    if moved >= excess {
+                        break;
+                    }
+                    excess -= moved;
+                }
+                continue;
+            }
+        }
+        report(total, total, Stage::Done);
+        let numbers = catalog::numbers(&input.catalog);
+        let max = match opts.split {
+            Split::Volumes { max_bytes } => max_bytes,
+            _ => u64::MAX,
+        };
+        let export_parts: Vec<ExportPart> = parts
+            .iter()
+            .zip(&written)
+            .map(|(p, w)| ExportPart {
+                pdf: p.path.display().to_string(),
+                pages: w.pages,
+                pdf_size: w.size,
+                items: p.rows.iter().map(|&r| numbers[r].clone()).collect(),
+                over_limit: w.size > max,
+            })
+            .collect();
+        return Ok(ExportReport {
+            pdf: parts[0].path.display().to_string(),
+            files_dir: dir.display().to_string(),
+            fingerprint: prep.fingerprint.clone(),
+            pages: written.iter().map(|w| w.pages).sum(),
+            pdf_size: written.iter().map(|w| w.size).sum(),
+            files: prep.entries.clone(),
+            parts: export_parts,
+        });
+    }
+    Err(CoreError::Internal(
+        "the volumes could not be cut under the size asked for".into(),
+    ))
 }
 
 /// Picks the text for the bundle's language.

@@ -6,6 +6,7 @@ use super::images::{placement, ImageStorage};
 use super::layout::{
     Column, Row, Writer, BLACK, BOTTOM, CONTENT_W, GREY, MARGIN, OVERDUE_BG, RED, YELLOW,
 };
+use super::parts::{evidence_of, page_cell, Location, Part, PartKind};
 use super::pdf::Placed;
 use super::text::Face;
 use super::{t, BundleInput, ManifestEntry};
@@ -16,14 +17,46 @@ pub(crate) struct Context<'a> {
     pub input: &'a BundleInput,
     pub face: &'a Face,
     pub font: FontId,
+    /// Every file of the export (indexed like `input.evidence`).
     pub entries: &'a [ManifestEntry],
+    /// The image of each piece of evidence, where it is one.
     pub placed: &'a [Option<Placed>],
     pub fingerprint: &'a str,
     /// Name of the folder beside the PDF (`FILE.files`).
     pub files_dir: &'a str,
-    /// First and last page of each row of `input.catalog`, from the previous layout pass;
-    /// empty on the first pass.
-    pub item_pages: &'a [(usize, usize)],
+    /// Every PDF of the export, and which one this is.
+    pub parts: &'a [Part],
+    pub here: usize,
+    /// Where each row of `input.catalog` is, from the previous layout pass (`None` on the first).
+    pub locations: &'a [Location],
+}
+
+impl Context<'_> {
+    fn part(&self) -> &Part {
+        &self.parts[self.here]
+    }
+
+    /// The files this PDF lists (and shows): its rows' evidence; all of them for the index.
+    pub fn files(&self) -> Vec<usize> {
+        match self.part().kind {
+            PartKind::Whole | PartKind::Index => (0..self.entries.len()).collect(),
+            _ => self
+                .part()
+                .rows
+                .iter()
+                .filter_map(|&r| evidence_of(self.input.catalog[r].item))
+                .collect(),
+        }
+    }
+
+    /// This PDF's file name.
+    fn pdf_name(&self) -> String {
+        self.part()
+            .path
+            .file_name()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    }
 }
 
 /// What [`render`] laid out.
@@ -31,60 +64,83 @@ pub(crate) struct Rendered {
     pub pages: Vec<PdfPage>,
     /// Bookmarks: title and 1-based page.
     pub marks: Vec<(String, usize)>,
-    /// First and last page of each row of the 目录.
-    pub item_pages: Vec<(usize, usize)>,
+    /// Each 目录 row laid out here: its index and first and last page.
+    pub item_pages: Vec<(usize, (usize, usize))>,
 }
 
 const BODY: f32 = 10.5;
 const SMALL: f32 = 8.5;
 
-/// Lays out every page once. The 目录's page numbers come from `ctx.item_pages` (the previous
-/// pass); [`render`] runs this until they agree with where the items really landed.
-fn render_once(ctx: &Context) -> Rendered {
+/// Lays out every page of one PDF. The 目录's page numbers come from `ctx.locations` (the
+/// previous pass over every part; see `pdf::locate`).
+pub(crate) fn render(ctx: &Context) -> Rendered {
     let lang = ctx.input.lang;
+    let part = ctx.part();
     let mut w = Writer::new(ctx.face, ctx.font.clone());
     w.straight_quotes = lang == Lang::En;
     let mut marks = Vec::new();
-    let section = |w: &mut Writer, title: &str, marks: &mut Vec<(String, usize)>| {
-        w.new_page();
+    // A section starts a page, except the first item of a one-item PDF: its cover line is on
+    // that page already.
+    let section = |w: &mut Writer, title: &str, marks: &mut Vec<(String, usize)>, fresh: bool| {
+        if fresh {
+            w.new_page();
+        }
         marks.push((title.to_string(), w.page_count()));
         w.heading(title, 16.0);
     };
+    let numbers = catalog::numbers(&ctx.input.catalog);
 
     w.new_page();
-    marks.push((t(lang, "封面", "Cover").to_string(), 1));
-    cover(&mut w, ctx);
-    section(&mut w, t(lang, "案情摘要", "Summary"), &mut marks);
-    summary(&mut w, ctx);
-    signature(&mut w, ctx);
-    section(&mut w, t(lang, "证据目录", "List of evidence"), &mut marks);
-    catalog_table(&mut w, ctx);
-    signature(&mut w, ctx);
-    let numbers = catalog::numbers(&ctx.input.catalog);
-    let mut item_pages = Vec::with_capacity(ctx.input.catalog.len());
-    for (row, number) in ctx.input.catalog.iter().zip(&numbers) {
+    if part.kind == PartKind::Item {
+        marks.push((t(lang, "封面", "Cover").to_string(), 1));
+        item_cover_line(&mut w, ctx, &numbers);
+    } else {
+        marks.push((t(lang, "封面", "Cover").to_string(), 1));
+        cover(&mut w, ctx, &numbers);
+        if part.has_summary() {
+            section(&mut w, t(lang, "案情摘要", "Summary"), &mut marks, true);
+            summary(&mut w, ctx);
+            signature(&mut w, ctx);
+        }
+        section(
+            &mut w,
+            t(lang, "证据目录", "List of evidence"),
+            &mut marks,
+            true,
+        );
+        catalog_table(&mut w, ctx, &numbers);
+        signature(&mut w, ctx);
+    }
+    let mut item_pages = Vec::with_capacity(part.rows.len());
+    for (k, &r) in part.rows.iter().enumerate() {
+        let row = &ctx.input.catalog[r];
+        let number = &numbers[r];
+        let fresh = !(part.kind == PartKind::Item && k == 0);
         match row.item {
             CatalogItem::Timeline => {
-                section(&mut w, t(lang, "时间线", "Timeline"), &mut marks);
+                section(&mut w, t(lang, "时间线", "Timeline"), &mut marks, fresh);
                 let first = w.page_count();
                 item_line(&mut w, lang, number, &row.purpose);
                 timeline(&mut w, ctx);
-                item_pages.push((first, w.page_count()));
+                item_pages.push((r, (first, w.page_count())));
             }
             CatalogItem::Contacts => {
                 section(
                     &mut w,
                     t(lang, "客服沟通记录", "Customer-service log"),
                     &mut marks,
+                    fresh,
                 );
                 let first = w.page_count();
                 item_line(&mut w, lang, number, &row.purpose);
                 contacts(&mut w, ctx);
-                item_pages.push((first, w.page_count()));
+                item_pages.push((r, (first, w.page_count())));
             }
             CatalogItem::Evidence { index } => {
                 let i = index as usize;
-                w.new_page();
+                if fresh {
+                    w.new_page();
+                }
                 let first = w.page_count();
                 let label = match lang {
                     Lang::Zh => format!("证据 {number}（第 {} / {} 件）", i + 1, ctx.entries.len()),
@@ -96,24 +152,36 @@ fn render_once(ctx: &Context) -> Rendered {
                 };
                 marks.push((format!("{label}: {}", row.name), first));
                 evidence(&mut w, ctx, i, &label);
-                item_pages.push((first, w.page_count()));
+                item_pages.push((r, (first, w.page_count())));
             }
         }
     }
-    section(&mut w, t(lang, "文件清单", "Manifest"), &mut marks);
+    if part.kind == PartKind::Item {
+        section(
+            &mut w,
+            t(lang, "证据目录", "List of evidence"),
+            &mut marks,
+            true,
+        );
+        catalog_table(&mut w, ctx, &numbers);
+        signature(&mut w, ctx);
+    }
+    section(&mut w, t(lang, "文件清单", "Manifest"), &mut marks, true);
     manifest(&mut w, ctx);
     section(
         &mut w,
         t(lang, "哈希值能证明什么", "What a hash proves"),
         &mut marks,
+        true,
     );
     note(&mut w, ctx);
 
     let short = &ctx.fingerprint[..16.min(ctx.fingerprint.len())];
     let case_id = ctx.input.case_id;
+    let which = part.footer_label(lang, &numbers);
     let pages = w.finish(|page, total| match lang {
-        Lang::Zh => format!("提现助手证据材料 · 案件 #{case_id} · 指纹 {short} · 第 {page} / {total} 页"),
-        Lang::En => format!("Tixian evidence bundle · case #{case_id} · fingerprint {short} · page {page} of {total}"),
+        Lang::Zh => format!("提现助手证据材料 · 案件 #{case_id}{which} · 指纹 {short} · 第 {page} / {total} 页"),
+        Lang::En => format!("Tixian evidence bundle · case #{case_id}{which} · fingerprint {short} · page {page} of {total}"),
     });
     Rendered {
         pages,
@@ -122,32 +190,37 @@ fn render_once(ctx: &Context) -> Rendered {
     }
 }
 
-/// Lays out every page, with the 目录's page numbers where the items really are (a second
-/// pass with the first pass's numbers; a third in the unlikely case the numbers moved a page).
-pub(crate) fn render(ctx: &Context) -> Rendered {
-    let mut pass = render_once(ctx);
-    for _ in 0..3 {
-        if pass.item_pages == ctx.item_pages {
-            break;
-        }
-        let next = Context {
-            input: ctx.input,
-            face: ctx.face,
-            font: ctx.font.clone(),
-            entries: ctx.entries,
-            placed: ctx.placed,
-            fingerprint: ctx.fingerprint,
-            files_dir: ctx.files_dir,
-            item_pages: &pass.item_pages,
-        };
-        let again = render_once(&next);
-        let settled = again.item_pages == pass.item_pages;
-        pass = again;
-        if settled {
-            break;
-        }
-    }
-    pass
+/// The top of a one-item PDF: which case, which item, and the original's hash.
+fn item_cover_line(w: &mut Writer, ctx: &Context, numbers: &[String]) {
+    let lang = ctx.input.lang;
+    let part = ctx.part();
+    let Some(&r) = part.rows.first() else { return };
+    let row = &ctx.input.catalog[r];
+    let total = ctx.input.catalog.len();
+    let hash = match evidence_of(row.item) {
+        Some(i) => match lang {
+            Lang::Zh => format!("原始文件 SHA-256：{}", ctx.entries[i].sha256),
+            Lang::En => format!("Original file SHA-256: {}", ctx.entries[i].sha256),
+        },
+        None => t(
+            lang,
+            "本人整理的记录，无原始文件",
+            "a record I kept; there is no original file",
+        )
+        .to_string(),
+    };
+    let text = match lang {
+        Lang::Zh => format!(
+            "案件 #{}「{}」· 证据 {}（共 {total} 项）· {hash}",
+            ctx.input.case_id, ctx.input.title, numbers[r]
+        ),
+        Lang::En => format!(
+            "Case #{} “{}” · evidence {} (of {total}) · {hash}",
+            ctx.input.case_id, ctx.input.title, numbers[r]
+        ),
+    };
+    w.paragraph(&text, MARGIN, CONTENT_W, SMALL, GREY, None);
+    w.space(8.0);
 }
 
 /// "5" or "5–7".
@@ -170,15 +243,21 @@ fn item_line(w: &mut Writer, lang: Lang, number: &str, purpose: &str) {
 }
 
 /// The 证据目录: 序号 | 证据名称 | 证据来源 | 证明目的 | 页码.
-fn catalog_table(w: &mut Writer, ctx: &Context) {
+fn catalog_table(w: &mut Writer, ctx: &Context, numbers: &[String]) {
     let lang = ctx.input.lang;
-    let intro = match lang {
-        Lang::Zh => "按证明目的分组编号（1-1、1-2 …）；页码为本 PDF 中的页码。每件证据的原始文件及其 SHA-256 见随附文件夹和文件清单。",
-        Lang::En => "Numbered in groups by what each item proves (1-1, 1-2 …); page numbers are pages of this PDF. Each item's original file and its SHA-256 are in the files folder and the manifest.",
+    let kind = ctx.part().kind;
+    let intro = match (kind, lang) {
+        (PartKind::Whole, Lang::Zh) => "按证明目的分组编号（1-1、1-2 …）；页码为本 PDF 中的页码。每件证据的原始文件及其 SHA-256 见随附文件夹和文件清单。".to_string(),
+        (PartKind::Whole, Lang::En) => "Numbered in groups by what each item proves (1-1, 1-2 …); page numbers are pages of this PDF. Each item's original file and its SHA-256 are in the files folder and the manifest.".to_string(),
+        (PartKind::Volume { of, .. }, Lang::Zh) => format!("按证明目的分组编号（1-1、1-2 …）。本材料共 {of} 册，每册各自编页；页码写作“第几册 页码”，本册的只写页码。每件证据的原始文件及其 SHA-256 见随附文件夹和各册的文件清单。"),
+        (PartKind::Volume { of, .. }, Lang::En) => format!("Numbered in groups by what each item proves (1-1, 1-2 …). The bundle has {of} volumes, each paged on its own: “vol. N p. P” for other volumes, the page alone for this one. Each item's original file and its SHA-256 are in the files folder and each volume's manifest."),
+        (_, Lang::Zh) => format!("按证明目的分组编号（1-1、1-2 …）。每项证据单独成一个 PDF 文件，文件名以其序号结尾（如 {}-1-1.pdf）；本文件中的一项只写页码。每件证据的原始文件及其 SHA-256 见随附文件夹和文件清单。", stem_of(&ctx.parts[0].path)),
+        (_, Lang::En) => format!("Numbered in groups by what each item proves (1-1, 1-2 …). Each item is a PDF file of its own, named after its number (e.g. {}-1-1.pdf); the item in this file shows its pages. Each item's original file and its SHA-256 are in the files folder and the manifest.", stem_of(&ctx.parts[0].path)),
     };
-    w.paragraph(intro, MARGIN, CONTENT_W, SMALL, GREY, None);
+    w.paragraph(&intro, MARGIN, CONTENT_W, SMALL, GREY, None);
     w.space(6.0);
-    let (no_w, page_w) = (40.0, 44.0);
+    let page_w = if kind == PartKind::Whole { 44.0 } else { 58.0 };
+    let no_w = 40.0;
     let name_w = 112.0;
     let source_w = 120.0;
     let columns = [
@@ -191,25 +270,20 @@ fn catalog_table(w: &mut Writer, ctx: &Context) {
         ),
         Column::new(t(lang, "页码", "Pages"), page_w),
     ];
-    let numbers = catalog::numbers(&ctx.input.catalog);
     let rows: Vec<Row> = ctx
         .input
         .catalog
         .iter()
-        .zip(&numbers)
+        .zip(numbers)
         .enumerate()
         .map(|(i, (r, n))| {
-            let pages = ctx
-                .item_pages
-                .get(i)
-                .map(|p| page_range(*p))
-                .unwrap_or_else(|| "—".into());
+            let at = ctx.locations.get(i).copied().flatten();
             Row::new(vec![
                 n.clone(),
                 r.name.clone(),
                 r.source.clone(),
                 r.purpose.clone(),
-                pages,
+                page_cell(lang, ctx.parts, ctx.here, at),
             ])
         })
         .collect();
@@ -227,6 +301,13 @@ fn catalog_table(w: &mut Writer, ctx: &Context) {
         GREY,
         None,
     );
+}
+
+/// `dir/FILE.pdf` → `FILE`.
+fn stem_of(path: &std::path::Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 /// "2026-06-25T…" → "2026 年 6 月 25 日" / "25 June 2026".
@@ -325,9 +406,10 @@ fn field(w: &mut Writer, label: &str, value: &str, label_w: f32, size: f32) {
     );
 }
 
-fn cover(w: &mut Writer, ctx: &Context) {
+fn cover(w: &mut Writer, ctx: &Context, numbers: &[String]) {
     let lang = ctx.input.lang;
     let i = ctx.input;
+    let files = ctx.files();
     w.text_at(
         MARGIN,
         w.y - 10.0,
@@ -338,8 +420,11 @@ fn cover(w: &mut Writer, ctx: &Context) {
     w.space(40.0);
     w.paragraph(&i.title, MARGIN, CONTENT_W, 22.0, BLACK, None);
     w.space(18.0);
-    let images = ctx.entries.iter().filter(|e| e.embedded.is_some()).count();
-    let rows = [
+    let images = files
+        .iter()
+        .filter(|&&f| ctx.entries[f].embedded.is_some())
+        .count();
+    let mut rows = vec![
         (t(lang, "案件编号", "Case"), format!("#{}", i.case_id)),
         (t(lang, "平台", "Platform"), i.platform.clone()),
         (t(lang, "涉及金额", "Amount"), i.amount.display()),
@@ -349,8 +434,8 @@ fn cover(w: &mut Writer, ctx: &Context) {
         (
             t(lang, "证据文件", "Evidence files"),
             match lang {
-                Lang::Zh => format!("{} 个（其中图片 {} 个）", ctx.entries.len(), images),
-                Lang::En => format!("{} ({} images)", ctx.entries.len(), images),
+                Lang::Zh => format!("{} 个（其中图片 {} 个）", files.len(), images),
+                Lang::En => format!("{} ({} images)", files.len(), images),
             },
         ),
         (
@@ -358,6 +443,13 @@ fn cover(w: &mut Writer, ctx: &Context) {
             format!("{}/", ctx.files_dir),
         ),
     ];
+    if let Some(this) = this_part_text(ctx, numbers) {
+        let label = match ctx.part().kind {
+            PartKind::Volume { .. } => t(lang, "本册", "This volume"),
+            _ => t(lang, "本文件", "This file"),
+        };
+        rows.insert(0, (label, this));
+    }
     for (label, value) in rows {
         field(w, label, &value, 90.0, 12.0);
         w.space(3.0);
@@ -381,6 +473,38 @@ fn cover(w: &mut Writer, ctx: &Context) {
     w.y = top - 54.0;
     w.paragraph(&explain, MARGIN + 12.0, CONTENT_W - 24.0, SMALL, GREY, None);
     w.y = top - box_h - 10.0;
+}
+
+/// What a split export's PDF holds, for its cover; `None` for a whole bundle.
+fn this_part_text(ctx: &Context, numbers: &[String]) -> Option<String> {
+    let lang = ctx.input.lang;
+    let part = ctx.part();
+    let span = || {
+        let first = part.rows.first().map_or("—", |&r| numbers[r].as_str());
+        let last = part.rows.last().map_or("—", |&r| numbers[r].as_str());
+        if first == last {
+            first.to_string()
+        } else {
+            format!("{first} – {last}")
+        }
+    };
+    match (part.kind, lang) {
+        (PartKind::Whole | PartKind::Item, _) => None,
+        (PartKind::Index, Lang::Zh) => Some(format!(
+            "总目录（封面、案情摘要、证据目录）；{} 项证据各自单独成文件",
+            numbers.len()
+        )),
+        (PartKind::Index, Lang::En) => Some(format!(
+            "Index (cover, summary, list of evidence); the {} items are files of their own",
+            numbers.len()
+        )),
+        (PartKind::Volume { number, of }, Lang::Zh) => {
+            Some(format!("第 {number} 册，共 {of} 册：证据 {}", span()))
+        }
+        (PartKind::Volume { number, of }, Lang::En) => {
+            Some(format!("Volume {number} of {of}: evidence {}", span()))
+        }
+    }
 }
 
 fn summary(w: &mut Writer, ctx: &Context) {
@@ -694,10 +818,10 @@ fn manifest(w: &mut Writer, ctx: &Context) {
     w.space(6.0);
     // The hash column fits the widest hash on one line, so it can be copied and searched whole.
     let size = 7.5;
-    let hash_w = ctx
-        .entries
+    let files = ctx.files();
+    let hash_w = files
         .iter()
-        .map(|e| w.face_width(&e.sha256, size))
+        .map(|&f| w.face_width(&ctx.entries[f].sha256, size))
         .fold(w.face_width(&"d".repeat(64), size), f32::max)
         .ceil()
         + 10.0;
@@ -707,11 +831,10 @@ fn manifest(w: &mut Writer, ctx: &Context) {
         Column::new(t(lang, "大小（字节）", "Bytes"), 54.0),
         Column::new("SHA-256", hash_w),
     ];
-    let rows: Vec<Row> = ctx
-        .entries
+    let rows: Vec<Row> = files
         .iter()
-        .enumerate()
-        .map(|(i, e)| {
+        .map(|&i| {
+            let e = &ctx.entries[i];
             Row::new(vec![
                 (i + 1).to_string(),
                 e.name.clone(),
@@ -733,19 +856,20 @@ fn manifest(w: &mut Writer, ctx: &Context) {
 
 fn note(w: &mut Writer, ctx: &Context) {
     let lang = ctx.input.lang;
-    let pdf_name = ctx.files_dir.trim_end_matches(".files");
+    let folder = ctx.files_dir;
+    let pdf = ctx.pdf_name();
     let paragraphs: Vec<String> = match lang {
         Lang::Zh => vec![
             "SHA-256 哈希值是文件内容的“指纹”：文件哪怕只改动一个字节，哈希值也会完全不同。本材料导出时为每个文件计算了哈希值，列在文件清单、随附的 SHA256SUMS 文件和本 PDF 内嵌的机器可读清单（附件 tixian-manifest.json）中。".into(),
             "它能证明：文件自导出以来没有被改动过。".into(),
             "它不能证明：文件的内容是真实的，或截图所示的事情确实发生过。这需要结合平台记录、银行流水、通话记录等其他材料判断。".into(),
-            format!("如何核对：在 {}.files 文件夹中运行 sha256sum -c SHA256SUMS（Windows 可用 certutil -hashfile 文件名 SHA256 逐个比对），或运行 tixian verify {}.pdf，两者都会逐个报告每个文件是否一致。", pdf_name, pdf_name),
+            format!("如何核对：在 {folder} 文件夹中运行 sha256sum -c SHA256SUMS（Windows 可用 certutil -hashfile 文件名 SHA256 逐个比对），或运行 tixian verify {pdf}，两者都会逐个报告每个文件是否一致；tixian verify 还会核对本 PDF 每一页的内容是否与导出时相同。"),
         ],
         Lang::En => vec![
             "A SHA-256 hash is a fingerprint of a file's content: change a single byte and the hash is completely different. When this bundle was exported, every file was hashed; the hashes are in the manifest, in the SHA256SUMS file beside this PDF, and in a machine-readable manifest embedded in this PDF (attachment tixian-manifest.json).".into(),
             "What it proves: the file has not been changed since the export.".into(),
             "What it does not prove: that the file's content is true, or that what a screenshot shows really happened. That is judged together with other records — the platform's own records, bank statements, call logs.".into(),
-            format!("How to check: in the folder {}.files run sha256sum -c SHA256SUMS (on Windows compare each file with certutil -hashfile FILE SHA256), or run tixian verify {}.pdf; both report each file as unchanged or not.", pdf_name, pdf_name),
+            format!("How to check: in the folder {folder} run sha256sum -c SHA256SUMS (on Windows compare each file with certutil -hashfile FILE SHA256), or run tixian verify {pdf}; both report each file as unchanged or not, and tixian verify also checks that every page of this PDF is as exported."),
         ],
     };
     for p in paragraphs {

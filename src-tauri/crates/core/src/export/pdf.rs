@@ -3,10 +3,11 @@
 
 use super::files::{bundle_file_name, sha256_hex, sha256sums};
 use super::images::{self, PreparedImage};
+use super::parts::{Location, Part, PartKind};
 use super::text::Face;
 use super::{
-    pages, BundleInput, EmbeddedImage, ExportOptions, Manifest, ManifestEntry, Progress, Stage,
-    MANIFEST_FORMAT, MANIFEST_NAME,
+    pages, BundleInput, EmbeddedImage, ExportOptions, Manifest, ManifestEntry, MANIFEST_FORMAT,
+    MANIFEST_NAME,
 };
 use crate::error::{CoreError, Result};
 use lopdf::{Dictionary, Object, ObjectId, Stream, StringFormat};
@@ -15,11 +16,13 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 
-pub(crate) struct Built {
+/// The files of an export, copied and hashed, with their images ready to embed.
+pub(crate) struct Prepared {
+    pub entries: Vec<ManifestEntry>,
+    pub images: Vec<Option<PreparedImage>>,
     pub fingerprint: String,
-    pub pages: u32,
-    pub files: Vec<ManifestEntry>,
-    pub steps: u32,
+    /// Name of the files folder (`FILE.files`).
+    pub dir_name: String,
 }
 
 /// A prepared image as the page layout sees it.
@@ -29,34 +32,31 @@ pub(crate) struct Placed {
     pub orientation: u8,
 }
 
+/// One PDF written under its temporary name.
+pub(crate) struct Written {
+    pub pages: u32,
+    pub size: u64,
+}
+
 /// Marks the placeholder XObject of image `i`, replaced by the real stream after printpdf has
 /// built the object tree (so the image bytes are never copied through printpdf).
 const PLACEHOLDER_KEY: &str = "TixianPlaceholder";
 
-pub(crate) fn build(
+pub(crate) fn face() -> Result<&'static Face> {
+    Face::get().ok_or_else(|| CoreError::Internal("the bundled font cannot be read".into()))
+}
+
+/// Copies the evidence into `tmp_dir` (to become `final_dir`), writes `SHA256SUMS` there and
+/// prepares every image; `step(i)` after each file.
+pub(crate) fn prepare(
     input: &BundleInput,
     opts: &ExportOptions,
-    tmp_pdf: &Path,
     tmp_dir: &Path,
     final_dir: &Path,
-    progress: &mut dyn FnMut(Progress),
-) -> Result<Built> {
-    let face =
-        Face::get().ok_or_else(|| CoreError::Internal("the bundled font cannot be read".into()))?;
-    let n = input.evidence.len();
-    let steps = n as u32 + 2;
-    let mut step = |done: u32, stage: Stage| {
-        progress(Progress {
-            done,
-            total: steps,
-            stage,
-        })
-    };
-    step(0, Stage::Files);
-
+    step: &mut dyn FnMut(u32),
+) -> Result<Prepared> {
     crate::fsutil::create_private_dir(tmp_dir)?;
-    let (entries, mut prepared) =
-        copy_and_prepare(input, opts, tmp_dir, &mut |i| step(i, Stage::Files))?;
+    let (entries, images) = copy_and_prepare(input, opts, tmp_dir, step)?;
     let sums = sha256sums(
         &entries
             .iter()
@@ -64,13 +64,77 @@ pub(crate) fn build(
             .collect::<Vec<_>>(),
     );
     crate::fsutil::write_private(&tmp_dir.join("SHA256SUMS"), sums.as_bytes())?;
-    let fingerprint = sha256_hex(sums.as_bytes());
-    step(n as u32, Stage::Pages);
+    Ok(Prepared {
+        entries,
+        images,
+        fingerprint: sha256_hex(sums.as_bytes()),
+        dir_name: final_dir
+            .file_name()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+    })
+}
 
-    let dir_name = final_dir
-        .file_name()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
+/// Where every 目录 row lands across `parts`: layout passes (no PDF written) until the page
+/// numbers the 目录s print agree with where the rows really are (the numbers can move the
+/// 目录's own length, so a second or, rarely, third pass).
+pub(crate) fn locate(
+    input: &BundleInput,
+    prep: &Prepared,
+    parts: &[Part],
+) -> Result<Vec<Location>> {
+    let face = face()?;
+    let font = printpdf::FontId("F".into());
+    let placed: Vec<Option<Placed>> = prep
+        .images
+        .iter()
+        .enumerate()
+        .map(|(i, img)| {
+            img.as_ref().map(|img| Placed {
+                id: printpdf::XObjectId(format!("I{i}")),
+                display: img.display_size(),
+                orientation: img.orientation,
+            })
+        })
+        .collect();
+    let mut locations: Vec<Location> = vec![None; input.catalog.len()];
+    for _ in 0..4 {
+        let mut next: Vec<Location> = vec![None; input.catalog.len()];
+        for here in 0..parts.len() {
+            let ctx = pages::Context {
+                input,
+                face,
+                font: font.clone(),
+                entries: &prep.entries,
+                placed: &placed,
+                fingerprint: &prep.fingerprint,
+                files_dir: &prep.dir_name,
+                parts,
+                here,
+                locations: &locations,
+            };
+            for (row, range) in pages::render(&ctx).item_pages {
+                next[row] = Some((here, range));
+            }
+        }
+        if next == locations {
+            break;
+        }
+        locations = next;
+    }
+    Ok(locations)
+}
+
+/// Writes part `here` of `parts` to `tmp_pdf`, with the 目录 pointing at `locations`.
+pub(crate) fn write_part(
+    input: &BundleInput,
+    prep: &Prepared,
+    parts: &[Part],
+    here: usize,
+    locations: &[Location],
+    tmp_pdf: &Path,
+) -> Result<Written> {
+    let face = face()?;
     let mut doc = PdfDocument::new(&input.title);
     doc.metadata.info.producer = format!("Tixian {}", crate::VERSION);
     doc.metadata.info.creator = "Tixian".into();
@@ -83,20 +147,42 @@ pub(crate) fn build(
         doc.metadata.info.metadata_date = when;
     }
     let font = doc.add_font(&face.font);
-    let placed: Vec<Option<Placed>> = prepared
+    let ctx_files = pages::Context {
+        input,
+        face,
+        font: font.clone(),
+        entries: &prep.entries,
+        placed: &[],
+        fingerprint: &prep.fingerprint,
+        files_dir: &prep.dir_name,
+        parts,
+        here,
+        locations,
+    }
+    .files();
+    // Only this PDF's images go into it.
+    let placed: Vec<Option<Placed>> = prep
+        .images
         .iter()
         .enumerate()
-        .map(|(i, img)| img.as_ref().map(|img| placeholder(&mut doc, i, img)))
+        .map(|(i, img)| match img {
+            Some(img) if ctx_files.contains(&i) && parts[here].kind != PartKind::Index => {
+                Some(placeholder(&mut doc, i, img))
+            }
+            _ => None,
+        })
         .collect();
     let ctx = pages::Context {
         input,
         face,
         font,
-        entries: &entries,
+        entries: &prep.entries,
         placed: &placed,
-        fingerprint: &fingerprint,
-        files_dir: &dir_name,
-        item_pages: &[],
+        fingerprint: &prep.fingerprint,
+        files_dir: &prep.dir_name,
+        parts,
+        here,
+        locations,
     };
     let rendered = pages::render(&ctx);
     let page_count = rendered.pages.len() as u32;
@@ -104,7 +190,6 @@ pub(crate) fn build(
     for (name, page) in rendered.marks {
         doc.add_bookmark(&name, page);
     }
-    step(n as u32 + 1, Stage::Writing);
 
     let save = PdfSaveOptions {
         optimize: false,
@@ -115,15 +200,31 @@ pub(crate) fn build(
     let mut warnings = Vec::new();
     let mut lo = printpdf::to_lopdf_doc(&doc, &save, &mut warnings);
     drop(doc);
-    install_images(&mut lo, &mut prepared, &entries);
+    install_images(&mut lo, &prep.images, &prep.entries);
+    let numbers = super::catalog::numbers(&input.catalog);
+    let files: Vec<ManifestEntry> = ctx_files
+        .iter()
+        .map(|&i| {
+            let mut e = prep.entries[i].clone();
+            if placed[i].is_none() {
+                // Listed for its file in the folder; its image is in another PDF.
+                e.embedded = None;
+            }
+            e
+        })
+        .collect();
     let manifest = Manifest {
         format: MANIFEST_FORMAT.into(),
         case_id: input.case_id,
         title: input.title.clone(),
         exported_at: input.exported_at.clone(),
-        files_dir: dir_name,
-        fingerprint: fingerprint.clone(),
-        files: entries.clone(),
+        files_dir: prep.dir_name.clone(),
+        fingerprint: prep.fingerprint.clone(),
+        files,
+        part: parts[here].manifest_label(&numbers),
+        pages: super::verify::page_hashes(&lo, usize::MAX).ok_or_else(|| {
+            CoreError::Internal("a page of the new PDF has no readable content".into())
+        })?,
     };
     attach_manifest(&mut lo, &manifest)?;
     lo.compress();
@@ -132,11 +233,10 @@ pub(crate) fn build(
     lo.save_to(&mut writer)
         .map_err(|e| CoreError::Internal(format!("writing the PDF: {e}")))?;
     writer.flush()?;
-    Ok(Built {
-        fingerprint,
+    drop(writer);
+    Ok(Written {
         pages: page_count,
-        files: entries,
-        steps,
+        size: std::fs::metadata(tmp_pdf)?.len(),
     })
 }
 
@@ -216,7 +316,7 @@ fn placeholder(doc: &mut PdfDocument, index: usize, img: &PreparedImage) -> Plac
 
 fn install_images(
     lo: &mut lopdf::Document,
-    prepared: &mut [Option<PreparedImage>],
+    prepared: &[Option<PreparedImage>],
     entries: &[ManifestEntry],
 ) {
     let slots: Vec<(ObjectId, usize)> = lo
@@ -231,8 +331,8 @@ fn install_images(
         })
         .collect();
     for (id, index) in slots {
-        if let Some(img) = prepared.get_mut(index).and_then(Option::take) {
-            let stream = img.into_stream(lo, &entries[index].name);
+        if let Some(img) = prepared.get(index).and_then(Option::as_ref) {
+            let stream = img.to_stream(lo, &entries[index].name);
             lo.objects.insert(id, Object::Stream(stream));
         }
     }

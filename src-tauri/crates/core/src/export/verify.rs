@@ -17,15 +17,19 @@ pub enum FileStatus {
     Ok,
     Changed,
     Missing,
+    /// A page that was not in the PDF as exported.
+    Added,
 }
 
-/// Where a checked copy lives: in the folder beside the PDF, or embedded in the PDF.
+/// Where a checked copy lives: in the folder beside the PDF, embedded in the PDF, or a page of
+/// the PDF (its `name` is then the 1-based page number).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum Place {
     Files,
     Pdf,
+    Page,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -95,7 +99,19 @@ pub fn verify_bundle(pdf: &Path) -> Result<VerifyReport> {
             "not a Tixian evidence bundle (no embedded manifest)",
         )
     })?;
-    let dir = files_dir_for(pdf);
+    // The folder the manifest names, beside the PDF (a split export's PDFs share one); a name
+    // that is not a plain one is refused like a file outside the folder.
+    let dir = if manifest.files_dir.is_empty() {
+        files_dir_for(pdf)
+    } else if plain_name(&manifest.files_dir) {
+        pdf.with_file_name(&manifest.files_dir)
+    } else {
+        return Err(CoreError::CheckFailed(format!(
+            "{}: the embedded manifest names “{}” as its folder, outside the PDF's own folder; refused",
+            pdf.display(),
+            manifest.files_dir
+        )));
+    };
     for f in &manifest.files {
         if !plain_name(&f.name) {
             return Err(CoreError::CheckFailed(format!(
@@ -132,6 +148,25 @@ pub fn verify_bundle(pdf: &Path) -> Result<VerifyReport> {
                 status,
                 expected: img.sha256.clone(),
                 actual,
+            });
+        }
+    }
+    if !manifest.pages.is_empty() {
+        let found = page_hashes(&doc, MAX_DECOMPRESSED).unwrap_or_default();
+        for i in 0..manifest.pages.len().max(found.len()) {
+            let (expected, actual) = (manifest.pages.get(i), found.get(i));
+            let status = match (expected, actual) {
+                (Some(e), Some(a)) if e.eq_ignore_ascii_case(a) => FileStatus::Ok,
+                (Some(_), Some(_)) => FileStatus::Changed,
+                (Some(_), None) => FileStatus::Missing,
+                (None, _) => FileStatus::Added,
+            };
+            entries.push(VerifyEntry {
+                name: (i + 1).to_string(),
+                place: Place::Page,
+                status,
+                expected: expected.cloned().unwrap_or_default(),
+                actual: actual.cloned(),
             });
         }
     }
@@ -285,6 +320,67 @@ fn deref_dict<'a>(doc: &'a Document, obj: &'a Object) -> Option<&'a lopdf::Dicti
         Object::Dictionary(d) => Some(d),
         _ => None,
     }
+}
+
+/// SHA-256 of each page's content, in page order: its size (MediaBox), its content streams
+/// decoded (so a tool that only recompresses them changes nothing), and each image or form it
+/// draws by name with the hash of that stream as stored (so swapping an image for another is
+/// a changed page even where the tagged original is left in the file). `None` when a page's
+/// content cannot be read (or decodes to more than `limit` bytes).
+pub(crate) fn page_hashes(doc: &Document, limit: usize) -> Option<Vec<String>> {
+    let mut out = Vec::new();
+    for (_, id) in doc.get_pages() {
+        let page = doc.get_dictionary(id).ok()?;
+        let mut h = Sha256::new();
+        if let Ok(Object::Array(b)) = page
+            .get(b"MediaBox")
+            .and_then(|o| doc.dereference(o).map(|x| x.1))
+        {
+            for v in b {
+                let v = v
+                    .as_float()
+                    .ok()
+                    .or_else(|| v.as_i64().ok().map(|i| i as f32))?;
+                h.update(format!("{v:.2} ").as_bytes());
+            }
+        }
+        h.update(b"\ncontent\n");
+        let contents = match page.get(b"Contents") {
+            Ok(Object::Array(a)) => a.clone(),
+            Ok(o) => vec![o.clone()],
+            Err(_) => Vec::new(),
+        };
+        for c in &contents {
+            let Ok((_, Object::Stream(s))) = doc.dereference(c) else {
+                return None;
+            };
+            let bytes = if s.dict.get(b"Filter").is_ok() {
+                s.decompressed_content_with_limit(limit).ok()?
+            } else {
+                s.content.clone()
+            };
+            h.update(&bytes);
+        }
+        h.update(b"\nxobjects\n");
+        let resources = page.get(b"Resources").ok().and_then(|r| deref_dict(doc, r));
+        if let Some(xobjects) = resources
+            .and_then(|r| r.get(b"XObject").ok())
+            .and_then(|x| deref_dict(doc, x))
+        {
+            let mut named: Vec<_> = xobjects.iter().collect();
+            named.sort_by(|a, b| a.0.cmp(b.0));
+            for (name, obj) in named {
+                h.update(name);
+                h.update(b"=");
+                if let Ok((_, Object::Stream(s))) = doc.dereference(obj) {
+                    h.update(Sha256::digest(&s.content));
+                }
+                h.update(b";");
+            }
+        }
+        out.push(hex::encode(h.finalize()));
+    }
+    Some(out)
 }
 
 /// SHA-256 of each tagged image stream as stored (then its soft mask's), by bundle file name.
