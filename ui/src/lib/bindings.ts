@@ -125,10 +125,11 @@ export const commands = {
 	 */
 	bundleDefaultPath: (caseId: number) => typedError<string, ApiError>(__TAURI_INVOKE("bundle_default_path", { caseId })),
 	/**
-	 *  Writes the case's bundle to `out` (and `out`'s `.files/` folder) in the user's language.
-	 *  An existing bundle there fails with code `conflict` unless `overwrite` (the UI asks first).
+	 *  Writes the case's bundle to `out` (and `out`'s `.files/` folder) in the user's language,
+	 *  whole or split (`split`). An existing bundle there fails with code `conflict` unless
+	 *  `overwrite` (the UI asks first).
 	 */
-	exportCaseBundle: (caseId: number, out: string, allTiers: boolean, smallerFile: boolean, overwrite: boolean) => typedError<ExportReport, ApiError>(__TAURI_INVOKE("export_case_bundle", { caseId, out, allTiers, smallerFile, overwrite })),
+	exportCaseBundle: (caseId: number, out: string, allTiers: boolean, smallerFile: boolean, overwrite: boolean, split: Split) => typedError<ExportReport, ApiError>(__TAURI_INVOKE("export_case_bundle", { caseId, out, allTiers, smallerFile, overwrite, split })),
 	/**
 	 *  Re-hashes every file of the bundle `pdf` (in its `.files/` folder and embedded in the PDF).
 	 *  Not a bundle, or no such file → code `invalid`; differences are in the report's entries.
@@ -139,6 +140,21 @@ export const commands = {
 	 *  main thread: asking the desktop's file manager over D-Bus can take a while.
 	 */
 	revealInFolder: (path: string) => typedError<null, ApiError>(__TAURI_INVOKE("reveal_in_folder", { path })),
+	/**
+	 *  The case's 证据目录 as it will be exported (the user's names and purposes, the suggestions,
+	 *  序号 and 证据来源).
+	 */
+	caseCatalog: (caseId: number, allTiers: boolean) => typedError<CatalogView, ApiError>(__TAURI_INVOKE("case_catalog", { caseId, allTiers })),
+	/**
+	 *  Stores the user's 目录 (rows in order, names and purposes; empty = the suggestion) and the
+	 *  applicant's name, in one transaction; returns the 目录 as it now stands.
+	 */
+	saveCaseCatalog: (caseId: number, allTiers: boolean, applicant: string, rows: CatalogEdit[]) => typedError<CatalogView, ApiError>(__TAURI_INVOKE("save_case_catalog", { caseId, allTiers, applicant, rows })),
+	/**
+	 *  The case laid out field by field for the online form of 12315, 12378 or 12363
+	 *  (`channel`), to copy box by box or whole.
+	 */
+	complaintForm: (caseId: number, channel: string) => typedError<ComplaintForm, ApiError>(__TAURI_INVOKE("complaint_form", { caseId, channel })),
 	/**  The due day and the working days left, computed as the form is filled in; stores nothing. */
 	previewFollowUp: (input: FollowUpInput) => typedError<FollowUpPreview, ApiError>(__TAURI_INVOKE("preview_follow_up", { input })),
 	addFollowUp: (id: number, input: FollowUpInput) => typedError<FollowUp, ApiError>(__TAURI_INVOKE("add_follow_up", { id, input })),
@@ -356,6 +372,38 @@ export type CaseStage = "customer_service" | "supervisor" | "platform_complaint"
 /**  Where a case stands. */
 export type CaseStatus = "open" | "waiting" | "escalated" | "resolved" | "closed";
 
+/**
+ *  One row of the 证据目录 as stored (the user's edits), keyed `timeline`, `contacts` or
+ *  `evidence:ID`; empty `name`/`purpose` = the suggestion.
+ */
+export type CatalogEdit = {
+	key: string,
+	name: string,
+	purpose: string,
+};
+
+/**
+ *  A row of the 目录 as the case page and the export dialog show it: the user's texts (maybe
+ *  empty), the suggestions, and what will be printed.
+ */
+export type CatalogRowView = {
+	key: string,
+	/**  序号 as printed (1-1, 1-2 …). */
+	number: string,
+	name: string,
+	purpose: string,
+	suggested_name: string,
+	suggested_purpose: string,
+	/**  证据来源 (derived from how the item came in). */
+	source: string,
+};
+
+export type CatalogView = {
+	case_id: number,
+	applicant: string,
+	rows: CatalogRowView[],
+};
+
 /**  One candidate cause, in the chosen language. */
 export type CauseFinding = {
 	id: string,
@@ -380,6 +428,18 @@ export type ClearedRef = {
 	column: string,
 	row_ids: number[],
 	value: number,
+};
+
+export type ComplaintForm = {
+	case_id: number,
+	channel: FormChannel,
+	/**  The body and where its form is. */
+	body: string,
+	/**  How to use the fields (and that the boxes' names may differ). */
+	note: string,
+	fields: FormField[],
+	/**  Everything as one text, `label：value` per field, to copy at once. */
+	text: string,
 };
 
 export type Concentration = {
@@ -643,6 +703,17 @@ export type EvidenceTextEvent = {
 	evidence_id: number,
 };
 
+/**  One PDF of an export. */
+export type ExportPart = {
+	pdf: string,
+	pages: number,
+	pdf_size: number,
+	/**  序号 of the 目录 rows whose pages are in this PDF. */
+	items: string[],
+	/**  Larger than the volume size asked for (one item alone is). */
+	over_limit: boolean,
+};
+
 /**  Export progress of one case's bundle: `done` of `total` steps, in `stage`. */
 export type ExportProgressEvent = {
 	case_id: number,
@@ -657,9 +728,11 @@ export type ExportReport = {
 	/**  SHA-256 of `SHA256SUMS`, printed on the cover. */
 	fingerprint: string,
 	pages: number,
-	/**  Size of the PDF in bytes. */
+	/**  Size of the PDF in bytes (of all the PDFs, when split). */
 	pdf_size: number,
 	files: ManifestEntry[],
+	/**  Every PDF written, in order (one unless split). */
+	parts: ExportPart[],
 };
 
 export type ExportStage = 
@@ -670,7 +743,9 @@ export type ExportStage =
 /**  Writing the PDF. */
 "writing" | "done";
 
-export type FileStatus = "ok" | "changed" | "missing";
+export type FileStatus = "ok" | "changed" | "missing" | 
+/**  A page that was not in the PDF as exported. */
+"added";
 
 /**  Where sources disagree (serialised like [`crate::kb::ConflictInfo`]), borrowed from the rule. */
 export type FindingConflict = {
@@ -722,6 +797,27 @@ export type FollowUpPreview = {
 	working_days_left: number,
 	/**  `due_on` is today or earlier: it would show on Home at once. */
 	due: boolean,
+};
+
+/**  Which body's form. */
+export type FormChannel = 
+/**
+ *  全国12315平台 (State Administration for Market Regulation): e-commerce and consumer
+ *  platforms.
+ */
+"12315" | 
+/**  12378 (National Financial Regulatory Administration): banks and insurers. */
+"12378" | 
+/**
+ *  12363 (People's Bank of China, financial consumer protection): payment institutions
+ *  such as WeChat Pay and Alipay.
+ */
+"12363";
+
+/**  One box of the form. */
+export type FormField = {
+	label: string,
+	value: string,
 };
 
 /**  The whole health report (`tixian health --json`). */
@@ -1056,8 +1152,11 @@ export type PatternInfo = {
 	overridden: boolean,
 };
 
-/**  Where a checked copy lives: in the folder beside the PDF, or embedded in the PDF. */
-export type Place = "files" | "pdf";
+/**
+ *  Where a checked copy lives: in the folder beside the PDF, embedded in the PDF, or a page of
+ *  the PDF (its `name` is then the 1-based page number).
+ */
+export type Place = "files" | "pdf" | "page";
 
 export type Platform = {
 	id: number,
@@ -1337,6 +1436,24 @@ export type Source = {
 	/**  When someone last checked it, `YYYY-MM-DD`. */
 	checked: string,
 };
+
+/**
+ *  How the bundle is cut into PDFs. Every PDF carries the 证据目录 and its own manifest and
+ *  shares the one `FILE.files/` folder (and so the one fingerprint).
+ */
+export type Split = 
+/**  One PDF with everything (`FILE.pdf`). */
+{ shape: "none" } | 
+/**
+ *  `FILE.pdf` with the cover, summary and 目录, and one `FILE-<序号>.pdf` per 目录 row, for
+ *  forms that take attachments one by one.
+ */
+{ shape: "items" } | 
+/**
+ *  `FILE-vol1.pdf`, `FILE-vol2.pdf` … each at most `max_bytes` (an image is never split: a
+ *  single item larger than that gets a volume of its own, marked `over_limit`).
+ */
+{ shape: "volumes"; max_bytes: number };
 
 /**  One SQLite value, serialisable so a deletion can cross IPC and come back for undo. */
 export type SqlValue = null | number | string | 
