@@ -267,6 +267,32 @@ wait = { number = 0, unit = "days", text = { zh = "戊", en = "E" } }
 }
 
 #[test]
+fn a_seed_article_cited_above_low_confidence_fails_the_check() {
+    let mut files = crate::rules::embedded();
+    let f = files
+        .iter_mut()
+        .find(|f| f.path == "routes/regulators.toml")
+        .unwrap();
+    f.text = f.text.replacen(
+        r#"theirs_source = { title = "种子文章003", document = "seeds/003", confidence = "low""#,
+        r#"theirs_source = { title = "种子文章003", document = "seeds/003", confidence = "medium""#,
+        1,
+    );
+    let problems: Vec<_> = check(&files)
+        .into_iter()
+        .map(|p| (p.id, p.field, p.message))
+        .collect();
+    assert_eq!(
+        problems,
+        vec![(
+            "regulator.pboc".to_string(),
+            "conflicts[0].theirs_source.confidence".to_string(),
+            crate::kb_check::SEED_SOURCE_NOT_LOW.to_string()
+        )]
+    );
+}
+
+#[test]
 fn duplicate_ids_and_stage_order_are_problems() {
     let mut files = crate::rules::embedded();
     let other = files
