@@ -83,6 +83,8 @@ pub(crate) enum Flag {
     Maintenance,
     BankMaintenance,
     NetworkOk,
+    DepositShort,
+    OrdersUnsettled,
 }
 
 /// A withdrawal fee in fen: `rate_permille`‰ above the lifetime free quota, at least `min`.
@@ -457,6 +459,8 @@ fn alt(cx: &mut Ctx, id: &str, i: usize, w: &When, base: Likelihood, fee: Option
         (w.maintenance_notice, Flag::Maintenance),
         (w.bank_maintenance_notice, Flag::BankMaintenance),
         (w.network_ok, Flag::NetworkOk),
+        (w.deposit_short, Flag::DepositShort),
+        (w.orders_unsettled, Flag::OrdersUnsettled),
     ];
     for (value, flag) in flags {
         if let Some(v) = value {

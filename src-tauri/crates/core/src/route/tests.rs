@@ -134,6 +134,14 @@ fn the_12315_deadlines_are_7_working_days_then_60_days_of_mediation() {
 }
 
 #[test]
+fn the_ecommerce_ladder_tells_merchants_that_a_12315_complaint_presumes_a_consumer() {
+    let note = route_for(PlatformKind::Ecommerce).note.expect("a note");
+    assert!(note.zh.contains("总局令第121号第三条"), "{}", note.zh);
+    assert!(note.zh.contains("电子商务法第三十五条、第八十二条"));
+    assert!(note.en.contains("Order No. 121 Art. 3"));
+}
+
+#[test]
 fn nfra_institutions_decide_in_15_days_up_to_30() {
     let route = route_for(PlatformKind::Bank);
     let numbers: Vec<u32> = regulator(&route)
