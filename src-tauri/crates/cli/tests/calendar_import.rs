@@ -101,6 +101,123 @@ fn import_saves_the_year_beside_the_database_and_deadlines_count_it() {
 }
 
 #[test]
+fn import_lists_the_open_cases_deadlines_the_new_year_moved() {
+    let sb = Sandbox::new();
+    let at = |args: &[&str]| {
+        let mut c = cmd(&sb, args);
+        c.env("TIXIAN_NOW", "2026-12-18T12:00:00+08:00");
+        c
+    };
+    let at_json = |args: &[&str]| -> serde_json::Value {
+        let out = at(&[&["--json"], args].concat()).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    at_json(&[
+        "case",
+        "new",
+        "--platform",
+        "某某商城",
+        "--amount",
+        "860",
+        "--occurred",
+        "2026-12-18 10:00",
+        "--summary",
+        "退款未到账",
+    ]);
+    at_json(&["case", "stage", "1", "platform_complaint"]);
+    // Ten working days from Friday 18 December: Friday 1 January 2027 while 2027 has no schedule.
+    let follow = [
+        "case",
+        "follow-up",
+        "1",
+        "--body",
+        "12315",
+        "--filed",
+        "2026-12-18 10:00",
+        "--working-days",
+        "10",
+    ];
+    let f = at_json(&follow);
+    assert_eq!(f["due_on"], "2027-01-01");
+    assert_eq!(f["calendar"], "estimated");
+    // The text says so beside the date, in the follow-up's confirmation and the case's list.
+    at(&[
+        "--lang",
+        "zh",
+        "case",
+        "follow-up",
+        "1",
+        "--body",
+        "12378",
+        "--filed",
+        "2026-12-18 10:00",
+        "--working-days",
+        "10",
+    ])
+    .assert()
+    .success()
+    .stdout(contains("2027-01-01（估算：该年放假安排未公布）"));
+    at(&["--lang", "en", "case", "show", "1"])
+        .assert()
+        .success()
+        .stdout(contains(
+            "→ 2027-01-01 (estimated: that year's holidays are not published yet)",
+        ));
+
+    let notice = fixture("test-2027.txt");
+    let v = at_json(&["calendar", "import", notice.to_str().unwrap()]);
+    let moved = v["moved"].as_array().unwrap();
+    let follow_up = moved
+        .iter()
+        .find(|m| m["what"]["zh"] == "跟进：12315（10 个工作日）")
+        .unwrap_or_else(|| panic!("{moved:#?}"));
+    assert_eq!(
+        follow_up,
+        &serde_json::json!({
+            "case_id": 1,
+            "platform": "某某商城",
+            "what": { "zh": "跟进：12315（10 个工作日）", "en": "Follow-up: 12315 (10 working days)" },
+            "before": "2027-01-01",
+            "after": "2027-01-04",
+            "before_calendar": "estimated",
+            "after_calendar": "official"
+        })
+    );
+    assert!(
+        moved.iter().all(|m| m["before"] != m["after"]),
+        "{moved:#?}"
+    );
+
+    // Imported again: the same year replaces itself and moves nothing.
+    let again = at_json(&["calendar", "import", notice.to_str().unwrap()]);
+    assert_eq!(again["moved"], serde_json::json!([]));
+
+    // Without that year the text lists what the import moves, before and after.
+    std::fs::remove_file(sb.path("rules/calendar/2027.toml")).unwrap();
+    at(&["--lang", "en", "calendar", "import", notice.to_str().unwrap()])
+        .assert()
+        .success()
+        .stdout(contains("of open cases:"))
+        .stdout(contains(
+            "  #1 某某商城 — Follow-up: 12315 (10 working days): 2027-01-01 (estimated: that year's holidays are not published yet) → 2027-01-04",
+        ));
+}
+
+#[test]
+fn import_without_a_database_moves_nothing_and_creates_none() {
+    let sb = Sandbox::new();
+    let notice = fixture("test-2027.txt");
+    let v = json(&sb, &["calendar", "import", notice.to_str().unwrap()]);
+    assert_eq!(v["moved"], serde_json::json!([]));
+    assert!(!sb.db().exists());
+}
+
+#[test]
 fn every_real_notice_imports_with_its_own_year() {
     let sb = Sandbox::new();
     for year in 2020..=2026 {

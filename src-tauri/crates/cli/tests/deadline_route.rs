@@ -203,7 +203,8 @@ fn route_strings_follow_lang_and_carry_the_official_numbers() {
         .contains("12386"));
     let shop = sb.json(&["route", "ecommerce"]);
     assert_eq!(shop["steps"][3]["deadlines"][0]["number"], 7);
-    assert_eq!(shop["steps"][3]["deadlines"][1]["number"], 45);
+    assert_eq!(shop["steps"][3]["deadlines"][1]["number"], 60);
+    assert_eq!(shop["steps"][3]["deadlines"][1]["unit"], "days");
     let content = sb.json(&["--lang", "en", "route", "content"]);
     let conflicts = content["steps"][3]["conflicts"].as_array().unwrap();
     assert!(conflicts

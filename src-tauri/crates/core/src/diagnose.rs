@@ -343,6 +343,8 @@ fn flag_value(c: &Case, flag: Flag) -> Option<bool> {
         Flag::Maintenance => c.context.maintenance_notice,
         Flag::BankMaintenance => c.context.bank_maintenance_notice,
         Flag::NetworkOk => c.context.network_ok,
+        Flag::DepositShort => c.account.deposit_short,
+        Flag::OrdersUnsettled => c.context.orders_unsettled,
     }
 }
 
@@ -362,6 +364,8 @@ fn fields(cond: &Cond) -> &'static [&'static str] {
             Flag::Maintenance => &["context.maintenance_notice"],
             Flag::BankMaintenance => &["context.bank_maintenance_notice"],
             Flag::NetworkOk => &["context.network_ok"],
+            Flag::DepositShort => &["account.deposit_short"],
+            Flag::OrdersUnsettled => &["context.orders_unsettled"],
         },
         Cond::PayClass(_) => &["account.payment_account_class"],
         Cond::CardClass(_) => &["account.card_class"],

@@ -56,6 +56,25 @@ impl fmt::Display for Problem {
     }
 }
 
+/// Whether a source cites one of the seed articles (`shared/seeds/003_….txt`, `seeds/003`): the
+/// user research the product was specified from, whose figures are often invented. Such a source
+/// is never shown as fact: `tixian kb check` fails unless its confidence is `low`, and an entry
+/// that rests on seed articles alone must be `low` itself.
+pub fn cites_seed(document: Option<&str>, url: Option<&str>) -> bool {
+    [document, url]
+        .into_iter()
+        .flatten()
+        .any(|d| d.split(['/', '\\']).any(|part| part == "seeds"))
+}
+
+/// What `kb check` says about a seed article cited with more than `low` confidence.
+pub(crate) const SEED_SOURCE_NOT_LOW: &str =
+    "cites a seed article (user research, figures unverified): its confidence must be low";
+
+/// What `kb check` says about an entry whose only sources are seed articles.
+pub(crate) const SEED_ONLY_NOT_LOW: &str =
+    "rests only on seed articles (user research, figures unverified): its confidence must be low";
+
 /// The line (1-based) of a byte offset in `text`, for problems found by the TOML parser.
 pub(crate) fn line_of(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].matches('\n').count() + 1
@@ -123,6 +142,19 @@ mod tests {
         let p = parse_problem("f.toml", text, "f", &e);
         assert_eq!(p.field, "dues");
         assert!(p.file.starts_with("f.toml:"), "{p}");
+    }
+
+    #[test]
+    fn seed_articles_are_recognised_by_their_folder() {
+        assert!(cites_seed(Some("seeds/003"), None));
+        assert!(cites_seed(
+            Some("shared/seeds/003_1d07ed7b6f15b65f.txt"),
+            None
+        ));
+        assert!(cites_seed(None, Some("file:///work/shared/seeds/000.txt")));
+        assert!(!cites_seed(Some("中国人民银行令〔2020〕第5号"), None));
+        assert!(!cites_seed(Some("overseeds/003"), None));
+        assert!(!cites_seed(None, None));
     }
 
     #[test]

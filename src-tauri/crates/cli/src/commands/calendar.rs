@@ -1,12 +1,14 @@
 //! `tixian calendar import NOTICE.txt [--year YYYY]`: next year's holidays from the State
-//! Council notice, saved as `calendar/YYYY.toml` in the rule folder beside the database.
+//! Council notice, saved as `calendar/YYYY.toml` in the rule folder beside the database, and the
+//! open cases' deadlines that the new year moved.
 
 use crate::Ctx;
 use clap::{Args, Subcommand};
 use serde::Serialize;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use tixian_core::calendar::{self, Holiday};
+use tixian_core::calendar::{self, Calendar, Holiday};
+use tixian_core::cases::{self, DeadlineChange};
 use tixian_core::{rules, time, CoreError, Lang, Text};
 
 #[derive(Subcommand)]
@@ -25,7 +27,7 @@ pub struct ImportArgs {
     year: Option<String>,
 }
 
-/// The contract's JSON: `year`, `days_off`, `make_up_working_days`, `saved` (and more).
+/// The contract's JSON: `year`, `days_off`, `make_up_working_days`, `saved`, `moved` (and more).
 #[derive(Serialize)]
 struct Imported {
     year: i32,
@@ -38,6 +40,8 @@ struct Imported {
     date: String,
     holidays: Vec<Holiday>,
     notes: Vec<Text>,
+    /// The open cases' deadlines whose date the new year changed (counted before and after).
+    moved: Vec<DeadlineChange>,
 }
 
 pub fn run(ctx: &Ctx, cmd: CalendarCommand) -> Result<ExitCode, CoreError> {
@@ -73,8 +77,18 @@ fn import(ctx: &Ctx, args: ImportArgs) -> Result<ExitCode, CoreError> {
     })?;
     let notice = calendar::parse_notice(&text, year).map_err(|e| e.at(&name))?;
     let user_dir = rules::user_dir_beside(&ctx.db_path());
-    let today = time::now().date_naive();
-    let saved = calendar::save_notice(&user_dir, &notice, today)?;
+    let now = time::now();
+    let before = Calendar::for_user(&user_dir)?;
+    let saved = calendar::save_notice(&user_dir, &notice, now.date_naive())?;
+    let after = Calendar::for_user(&user_dir)?;
+    // Deadlines are derived, so "what moved" is both calendars counted over the open cases; with
+    // no database yet there is nothing to move (and none is created).
+    let moved = if ctx.db_path().is_file() {
+        let store = ctx.open_store()?;
+        cases::deadline_changes(store.conn(), &now, &before, &after)?
+    } else {
+        Vec::new()
+    };
     let out = Imported {
         year: notice.year,
         days_off: notice.days_off.iter().map(|d| d.to_string()).collect(),
@@ -90,6 +104,7 @@ fn import(ctx: &Ctx, args: ImportArgs) -> Result<ExitCode, CoreError> {
         date: notice.date.to_string(),
         holidays: notice.holidays.clone(),
         notes: notice.notes.clone(),
+        moved,
     };
     ctx.out.print(&out, |lang| human(&out, lang));
     Ok(ExitCode::SUCCESS)
@@ -161,5 +176,27 @@ fn human(i: &Imported, lang: Lang) -> String {
             i.make_up_working_days.len()
         ),
     });
+    if !i.moved.is_empty() {
+        lines.push(if zh {
+            format!("这一年的安排改变了 {} 个未结案件的期限：", i.moved.len())
+        } else {
+            format!(
+                "This schedule moved {} deadline(s) of open cases:",
+                i.moved.len()
+            )
+        });
+        for m in &i.moved {
+            lines.push(format!(
+                "  #{} {} — {}: {}{} → {}{}",
+                m.case_id,
+                m.platform,
+                m.what.get(lang),
+                m.before,
+                super::estimated(m.before_calendar, zh),
+                m.after,
+                super::estimated(m.after_calendar, zh)
+            ));
+        }
+    }
     lines.join("\n")
 }

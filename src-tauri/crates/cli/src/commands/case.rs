@@ -490,8 +490,8 @@ pub fn run(ctx: &Ctx, cmd: CaseCommand) -> Result<ExitCode, CoreError> {
                 .transaction(|tx| cases::add_follow_up(tx, id, &new, &calendar, &now))
                 .map_err(flag)?;
             ctx.out.print(&f, |lang| match lang {
-                Lang::Zh => format!("已安排跟进：{} 若到 {} 仍无答复，请追问（{} 个工作日）", f.body, f.due_on, f.deadline_working_days),
-                Lang::En => format!("Follow-up scheduled: chase {} if nothing has come back by {} ({} working days)", f.body, f.due_on, f.deadline_working_days),
+                Lang::Zh => format!("已安排跟进：{} 若到 {}{} 仍无答复，请追问（{} 个工作日）", f.body, f.due_on, super::estimated(f.calendar, true), f.deadline_working_days),
+                Lang::En => format!("Follow-up scheduled: chase {} if nothing has come back by {}{} ({} working days)", f.body, f.due_on, super::estimated(f.calendar, false), f.deadline_working_days),
             });
         }
         CaseCommand::Letter { id, to, at } => {

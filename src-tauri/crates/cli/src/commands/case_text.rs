@@ -117,8 +117,12 @@ pub fn detail(d: &CaseDetail, lang: Lang) -> String {
                 (false, false, false) => format!("{} working days left", f.working_days_left),
             };
             format!(
-                "  #{} {} {} → {} ({state})",
-                f.id, f.body, f.filed_at, f.due_on
+                "  #{} {} {} → {}{} ({state})",
+                f.id,
+                f.body,
+                f.filed_at,
+                f.due_on,
+                super::estimated(f.calendar, z)
             )
         }));
     }
@@ -156,11 +160,12 @@ pub fn proposals(list: &[PromiseProposal], added: bool, lang: Lang) -> String {
                 .map(|a| format!(" [{a}]"))
                 .unwrap_or_default();
             format!(
-                "{}. {}{agent} {} → {}  ({})",
+                "{}. {}{agent} {} → {}{}  ({})",
                 i + 1,
                 p.at,
                 p.promise,
                 p.due,
+                super::estimated(p.calendar, zh(lang)),
                 p.limit
             )
         })

@@ -20,3 +20,13 @@ pub mod rules_snapshot;
 pub mod settings;
 pub mod signal;
 pub mod withdraw;
+
+/// Beside a counted date: nothing when every year it spans has its State Council schedule,
+/// "estimated" (with why) when one has none yet and the date was counted on weekends only.
+pub(crate) fn estimated(kind: tixian_core::calendar::CalendarKind, zh: bool) -> &'static str {
+    match (kind, zh) {
+        (tixian_core::calendar::CalendarKind::Official, _) => "",
+        (_, true) => "（估算：该年放假安排未公布）",
+        (_, false) => " (estimated: that year's holidays are not published yet)",
+    }
+}

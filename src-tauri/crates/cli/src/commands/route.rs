@@ -1,5 +1,6 @@
 //! `tixian route KIND [--from DATE]`: where to complain, step by step, for a platform kind.
 
+use super::estimated;
 use crate::Ctx;
 use clap::Args;
 use std::process::ExitCode;
@@ -114,14 +115,6 @@ fn human(view: &RouteView, lang: Lang) -> String {
         }
     }
     out.join("\n")
-}
-
-fn estimated(kind: tixian_core::calendar::CalendarKind, zh: bool) -> &'static str {
-    match (kind, zh) {
-        (tixian_core::calendar::CalendarKind::Official, _) => "",
-        (_, true) => "（估算：该年放假安排未公布）",
-        (_, false) => " (estimated: that year's holidays are not published yet)",
-    }
 }
 
 fn confidence(c: route::Confidence, zh: bool) -> &'static str {

@@ -142,6 +142,17 @@ fn meta(
             );
         }
     }
+    let seed = |s: &Source| crate::kb_check::cites_seed(s.document.as_deref(), s.url.as_deref());
+    if sources.iter().any(|s| seed(s) && s.confidence != "low") {
+        p(
+            id,
+            "sources.confidence",
+            crate::kb_check::SEED_SOURCE_NOT_LOW.into(),
+        );
+    }
+    if !sources.is_empty() && sources.iter().all(seed) && confidence != "low" {
+        p(id, "confidence", crate::kb_check::SEED_ONLY_NOT_LOW.into());
+    }
 }
 
 fn placeholders(
@@ -173,6 +184,59 @@ mod tests {
     #[test]
     fn the_shipped_letter_files_are_clean() {
         assert_eq!(check(&rules::embedded()), vec![]);
+    }
+
+    #[test]
+    fn an_entry_resting_only_on_a_seed_article_must_be_low() {
+        let mut files = rules::embedded();
+        let f = files
+            .iter_mut()
+            .find(|f| f.path == "letters/prep.toml")
+            .unwrap();
+        // The timeline checklist entry: raise the entry, then its seed source as well.
+        let entry = "id = \"prep.checklist.timeline\"";
+        let at = f.text.find(entry).unwrap();
+        let (head, tail) = f.text.split_at(at);
+        let tail = tail.replacen("confidence = \"low\"", "confidence = \"medium\"", 1);
+        f.text = format!("{head}{tail}");
+        let fields = |files: &[RuleFile]| -> Vec<(String, String, String)> {
+            check(files)
+                .into_iter()
+                .map(|p| (p.id, p.field, p.message))
+                .collect()
+        };
+        assert_eq!(
+            fields(&files),
+            vec![(
+                "prep.checklist.timeline".to_string(),
+                "confidence".to_string(),
+                crate::kb_check::SEED_ONLY_NOT_LOW.to_string()
+            )]
+        );
+        let f = files
+            .iter_mut()
+            .find(|f| f.path == "letters/prep.toml")
+            .unwrap();
+        f.text = f.text.replacen(
+            "整理时间线\", document = \"shared/seeds/003_1d07ed7b6f15b65f.txt\", confidence = \"low\"",
+            "整理时间线\", document = \"shared/seeds/003_1d07ed7b6f15b65f.txt\", confidence = \"medium\"",
+            1,
+        );
+        assert_eq!(
+            fields(&files),
+            vec![
+                (
+                    "prep.checklist.timeline".to_string(),
+                    "sources.confidence".to_string(),
+                    crate::kb_check::SEED_SOURCE_NOT_LOW.to_string()
+                ),
+                (
+                    "prep.checklist.timeline".to_string(),
+                    "confidence".to_string(),
+                    crate::kb_check::SEED_ONLY_NOT_LOW.to_string()
+                ),
+            ]
+        );
     }
 
     #[test]

@@ -202,6 +202,9 @@ pub struct Account {
     pub terms_update_pending: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub violation_notice: Option<bool>,
+    /// A shop's deposit is below what its category requires (the seller centre asks to top it up).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deposit_short: Option<bool>,
 }
 
 /// The circumstances: device, place, attempts, notices, signals about the platform.
@@ -235,6 +238,10 @@ pub struct Context {
     pub bank_maintenance_notice: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_ok: Option<bool>,
+    /// The money comes from orders not yet settled: awaiting receipt, in the after-sales window
+    /// or in a dispute ("待结算", "冻结").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub orders_unsettled: Option<bool>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub platform_signals: Vec<PlatformSignal>,
 }

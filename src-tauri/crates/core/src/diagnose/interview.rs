@@ -169,6 +169,18 @@ const QUESTIONS: &[Spec] = &[
         kind: AnswerKind::YesNo,
         candidates: &["yes", "no"],
     },
+    // Merchant money on e-commerce platforms: a deposit shortfall and unsettled orders look the
+    // same from the withdrawal page (greyed out, limited); these two tell them apart.
+    Spec {
+        id: "deposit_short",
+        kind: AnswerKind::YesNo,
+        candidates: &["yes", "no"],
+    },
+    Spec {
+        id: "orders_unsettled",
+        kind: AnswerKind::YesNo,
+        candidates: &["yes", "no"],
+    },
 ];
 
 /// The engine's case for the interview so far. Bad answers are reported with the question id
@@ -249,6 +261,8 @@ fn apply(case: &mut Case, id: &str, value: &str) -> Result<()> {
         "violation" => case.account.violation_notice = Some(yes()?),
         "maintenance" => case.context.maintenance_notice = Some(yes()?),
         "network_ok" => case.context.network_ok = Some(yes()?),
+        "deposit_short" => case.account.deposit_short = Some(yes()?),
+        "orders_unsettled" => case.context.orders_unsettled = Some(yes()?),
         _ => {
             return Err(CoreError::invalid(
                 "answers",
@@ -394,6 +408,54 @@ mod tests {
             !ids(&vague).contains(&"from"),
             "from/to only matter across platforms"
         );
+    }
+
+    #[test]
+    fn a_shop_deposit_and_unsettled_orders_are_told_apart_by_two_questions() {
+        let kb = Kb::embedded();
+        let ask = |platform, answers: &[(&str, &str)]| {
+            step(
+                kb,
+                &iv(Symptom::GreyedOut, platform, "", answers),
+                Lang::Zh,
+                &now(),
+            )
+            .unwrap()
+        };
+        let first = ask(PlatformKind::Ecommerce, &[]);
+        assert!(ids(&first).contains(&"deposit_short"), "{:?}", ids(&first));
+        assert!(
+            ids(&first).contains(&"orders_unsettled"),
+            "{:?}",
+            ids(&first)
+        );
+        let deposit = ask(PlatformKind::Ecommerce, &[("deposit_short", "yes")]);
+        assert_eq!(
+            deposit.diagnosis.causes[0].id,
+            "ecommerce.deposit_insufficient"
+        );
+        assert_eq!(
+            deposit.diagnosis.causes[0].likelihood,
+            super::super::Likelihood::High
+        );
+        let orders = ask(
+            PlatformKind::Ecommerce,
+            &[("deposit_short", "no"), ("orders_unsettled", "yes")],
+        );
+        assert_eq!(orders.diagnosis.causes[0].id, "ecommerce.settlement_hold");
+        assert_eq!(
+            orders.diagnosis.causes[0].likelihood,
+            super::super::Likelihood::High
+        );
+        assert!(!ids(&orders).contains(&"orders_unsettled"));
+        // Elsewhere neither answer can change the leading cause, so neither is asked.
+        let wallet = ask(PlatformKind::Wechat, &[]);
+        assert!(
+            !ids(&wallet).contains(&"deposit_short"),
+            "{:?}",
+            ids(&wallet)
+        );
+        assert!(!ids(&wallet).contains(&"orders_unsettled"));
     }
 
     #[test]

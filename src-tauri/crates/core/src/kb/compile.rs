@@ -7,6 +7,7 @@ use super::schema::{
 };
 use super::{cause_index, Problem};
 use crate::diagnose::{Action, Status};
+use crate::kb_check::{cites_seed, SEED_ONLY_NOT_LOW, SEED_SOURCE_NOT_LOW};
 use crate::ledger::PlatformKind;
 use crate::money::Money;
 use chrono::NaiveDate;
@@ -82,6 +83,8 @@ pub(crate) enum Flag {
     Maintenance,
     BankMaintenance,
     NetworkOk,
+    DepositShort,
+    OrdersUnsettled,
 }
 
 /// A withdrawal fee in fen: `rate_permille`‰ above the lifetime free quota, at least `min`.
@@ -239,7 +242,18 @@ pub(crate) fn check_sources(cx: &mut Ctx, id: &str, field: &str, sources: &[Sour
                 "needs a url (http…) or a document",
             );
         }
+        if cites_seed(s.document.as_deref(), s.url.as_deref()) && s.confidence != Confidence::Low {
+            cx.problem(id, format!("{field}[{i}].confidence"), SEED_SOURCE_NOT_LOW);
+        }
     }
+}
+
+/// True when every source is a seed article (and there is at least one).
+pub(crate) fn only_seeds(sources: &[Source]) -> bool {
+    !sources.is_empty()
+        && sources
+            .iter()
+            .all(|s| cites_seed(s.document.as_deref(), s.url.as_deref()))
 }
 
 pub(crate) fn parse_checked(cx: &mut Ctx, id: &str, text: &str) -> NaiveDate {
@@ -314,6 +328,9 @@ pub(crate) fn rule(cx: &mut Ctx, raw: RawRule, from_user: bool) -> Option<Rule> 
         if raw.confidence > best {
             cx.problem(&id, "confidence", "higher than any of its sources");
         }
+    }
+    if only_seeds(&raw.sources) && raw.confidence != Confidence::Low {
+        cx.problem(&id, "confidence", SEED_ONLY_NOT_LOW);
     }
     for (i, c) in raw.conflicts.iter().enumerate() {
         check_sources(cx, &id, &format!("conflicts[{i}].sources"), &c.sources);
@@ -442,6 +459,8 @@ fn alt(cx: &mut Ctx, id: &str, i: usize, w: &When, base: Likelihood, fee: Option
         (w.maintenance_notice, Flag::Maintenance),
         (w.bank_maintenance_notice, Flag::BankMaintenance),
         (w.network_ok, Flag::NetworkOk),
+        (w.deposit_short, Flag::DepositShort),
+        (w.orders_unsettled, Flag::OrdersUnsettled),
     ];
     for (value, flag) in flags {
         if let Some(v) = value {

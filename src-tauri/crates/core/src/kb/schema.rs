@@ -149,6 +149,8 @@ pub struct When {
     pub maintenance_notice: Option<bool>,
     pub bank_maintenance_notice: Option<bool>,
     pub network_ok: Option<bool>,
+    pub deposit_short: Option<bool>,
+    pub orders_unsettled: Option<bool>,
     pub amount_at_least: Option<String>,
     pub amount_above: Option<String>,
     pub today_plus_amount_above: Option<String>,

@@ -311,6 +311,16 @@ fn check_source(file: &str, id: &str, field: &str, s: &super::Source, problems: 
             "must not be empty",
         ));
     }
+    if crate::kb_check::cites_seed(s.document.as_deref(), s.url.as_deref())
+        && s.confidence != super::Confidence::Low
+    {
+        problems.push(Problem::new(
+            file,
+            id,
+            format!("{field}.confidence"),
+            crate::kb_check::SEED_SOURCE_NOT_LOW,
+        ));
+    }
     date_field(problems, file, id, &format!("{field}.checked"), &s.checked);
 }
 

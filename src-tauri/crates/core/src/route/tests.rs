@@ -91,7 +91,7 @@ fn each_kind_goes_to_its_own_regulator() {
 }
 
 #[test]
-fn the_12315_deadlines_are_7_and_45_working_days() {
+fn the_12315_deadlines_are_7_working_days_then_60_days_of_mediation() {
     let route = route_for(PlatformKind::Ecommerce);
     let reg = regulator(&route);
     let numbers: Vec<(u32, Unit, CountedFrom)> = reg
@@ -99,18 +99,46 @@ fn the_12315_deadlines_are_7_and_45_working_days() {
         .iter()
         .map(|d| (d.number, d.unit, d.counted_from))
         .collect();
+    // SAMR Order No. 121 (in force 2026-04-15): mediation ends 60 days after acceptance.
     assert_eq!(
         numbers,
         [
             (7, Unit::WorkingDays, CountedFrom::Start),
-            (45, Unit::WorkingDays, CountedFrom::Previous)
+            (60, Unit::Days, CountedFrom::Previous)
         ]
     );
-    // Seed 003's "15–30 working days" and the unverified newer SAMR order are shown as conflicts.
-    assert!(reg
+    // The repealed Order No. 20's 45 working days stay visible as a conflict, and so does the
+    // one unchecked reading of the new acceptance limit and seed 003's "15–30 working days".
+    let theirs: Vec<(&str, Confidence)> = reg
         .conflicts
         .iter()
-        .any(|c| c.theirs.zh.contains("15–30") && c.theirs_source.confidence == Confidence::Low));
+        .map(|c| (c.theirs.zh.as_str(), c.theirs_source.confidence))
+        .collect();
+    assert!(theirs
+        .iter()
+        .any(|(t, c)| t.contains("45个工作日") && t.contains("第20号") && *c == Confidence::High));
+    assert!(theirs
+        .iter()
+        .any(|(t, c)| t.contains("10个工作日") && *c == Confidence::Low));
+    assert!(theirs
+        .iter()
+        .any(|(t, c)| t.contains("15–30") && *c == Confidence::Low));
+    // The content kind's own 12315 step counts the same way.
+    let content = route_for(PlatformKind::Content);
+    let numbers: Vec<(u32, Unit)> = regulator(&content)
+        .deadlines
+        .iter()
+        .map(|d| (d.number, d.unit))
+        .collect();
+    assert_eq!(numbers, [(7, Unit::WorkingDays), (60, Unit::Days)]);
+}
+
+#[test]
+fn the_ecommerce_ladder_tells_merchants_that_a_12315_complaint_presumes_a_consumer() {
+    let note = route_for(PlatformKind::Ecommerce).note.expect("a note");
+    assert!(note.zh.contains("总局令第121号第三条"), "{}", note.zh);
+    assert!(note.zh.contains("电子商务法第三十五条、第八十二条"));
+    assert!(note.en.contains("Order No. 121 Art. 3"));
 }
 
 #[test]
@@ -158,12 +186,10 @@ fn due_dates_follow_the_working_day_calendar() {
     let due = with_due_dates(&route, &cal, d("2025-09-26"));
     let reg = due.iter().find(|s| s.stage == Stage::Regulator).unwrap();
     assert_eq!(reg.deadlines[0].due.due, d("2025-10-13"));
-    // Mediation runs 45 working days from acceptance, chained from the first deadline.
+    // Mediation runs 60 days from acceptance, chained from the first deadline:
+    // Mon 13 Oct + 60 days = Fri 12 Dec 2025.
     assert_eq!(reg.deadlines[1].due.from, d("2025-10-13"));
-    assert_eq!(
-        reg.deadlines[1].due.due,
-        cal.add_working_days(d("2025-10-13"), 45).due
-    );
+    assert_eq!(reg.deadlines[1].due.due, d("2025-12-12"));
     // A calendar-day deadline ending on a holiday moves (Art. 203): bank, 15 days from 2026-09-16.
     let bank = with_due_dates(&route_for(PlatformKind::Bank), &cal, d("2026-09-16"));
     let complaint = bank
@@ -246,6 +272,32 @@ wait = { number = 0, unit = "days", text = { zh = "戊", en = "E" } }
         "{problems:#?}"
     );
     assert!(problems.iter().all(|p| !p.file.is_empty()));
+}
+
+#[test]
+fn a_seed_article_cited_above_low_confidence_fails_the_check() {
+    let mut files = crate::rules::embedded();
+    let f = files
+        .iter_mut()
+        .find(|f| f.path == "routes/regulators.toml")
+        .unwrap();
+    f.text = f.text.replacen(
+        r#"theirs_source = { title = "种子文章003", document = "seeds/003", confidence = "low""#,
+        r#"theirs_source = { title = "种子文章003", document = "seeds/003", confidence = "medium""#,
+        1,
+    );
+    let problems: Vec<_> = check(&files)
+        .into_iter()
+        .map(|p| (p.id, p.field, p.message))
+        .collect();
+    assert_eq!(
+        problems,
+        vec![(
+            "regulator.pboc".to_string(),
+            "conflicts[0].theirs_source.confidence".to_string(),
+            crate::kb_check::SEED_SOURCE_NOT_LOW.to_string()
+        )]
+    );
 }
 
 #[test]
