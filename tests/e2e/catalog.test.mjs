@@ -25,9 +25,9 @@ describe("catalog: the evidence list, export shapes and form fields", () => {
     mkdirSync(out);
     tixian("case", "new", "--platform", "某某理财", "--amount", "1,234.50", "--occurred", "2026-11-02 10:00",
       "--summary", "申请提现后一直显示“审核中”，客服多次承诺处理但未到账");
-    for (const [name, caption] of [["失败.png", "提现失败页面"], ["聊天.png", "客服聊天截图"]]) {
+    for (const [name, caption, w] of [["失败.png", "提现失败页面", 270], ["聊天.png", "客服聊天截图", 300]]) {
       const png = join(home.dir, name);
-      writeFileSync(png, makePng(270, 600));
+      writeFileSync(png, makePng(w, 600));
       tixian("case", "evidence", "1", png, "--caption", caption, "--taken-at", "2026-11-02 10:05");
     }
     tixian("case", "contact", "1", "--at", "2026-11-10 09:00", "--channel", "phone", "--said", "已提交加急",

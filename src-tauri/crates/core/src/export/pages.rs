@@ -435,7 +435,12 @@ fn cover(w: &mut Writer, ctx: &Context, numbers: &[String]) {
             t(lang, "证据文件", "Evidence files"),
             match lang {
                 Lang::Zh => format!("{} 个（其中图片 {} 个）", files.len(), images),
-                Lang::En => format!("{} ({} images)", files.len(), images),
+                Lang::En => format!(
+                    "{} ({} image{})",
+                    files.len(),
+                    images,
+                    if images == 1 { "" } else { "s" }
+                ),
             },
         ),
         (
