@@ -163,11 +163,14 @@ describe("export: the evidence bundle from the case page", () => {
     await s.click("[data-testid=verify-submit]");
     await s.waitForText("[data-testid=verify-error]", "不是可读取的 PDF");
 
-    const lonely = join(home.dir, "单独的.pdf");
+    // A copy moved away from its folder (and renamed): the folder it needs is the one its
+    // manifest names, and that is what the message says.
+    mkdirSync(join(home.dir, "别处"));
+    const lonely = join(home.dir, "别处", "单独的.pdf");
     copyFileSync(pdf, lonely);
     await s.type("#verify-path", lonely);
     await s.click("[data-testid=verify-submit]");
-    await s.waitForText("[data-testid=verify-no-folder]", "单独的.files");
+    await s.waitForText("[data-testid=verify-no-folder]", "案件1_证据包.files");
     await s.screenshot(join(SHOTS, "zh", "verify-no-folder.png"));
     await closeDialog(s);
   });

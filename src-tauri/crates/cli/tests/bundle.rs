@@ -908,3 +908,27 @@ fn verify_reports_a_changed_an_added_and_a_removed_page() {
     rewrite(&b.pdf, |doc| doc.compress());
     assert_eq!(verify(&b, "en").status.code(), Some(0));
 }
+
+#[test]
+fn a_renamed_bundle_is_checked_against_the_folder_its_manifest_names() {
+    let b = bundle(Lang::Zh, 3);
+    let renamed = b.sandbox.path("改名.pdf");
+    std::fs::rename(&b.pdf, &renamed).unwrap();
+    let (code, err) = verify_pdf(&b.sandbox, &renamed);
+    assert_eq!(code, Some(0), "{err}");
+    // Moved away from its folder: every file missing, in the folder the manifest names.
+    std::fs::create_dir(b.sandbox.path("away")).unwrap();
+    let away = b.sandbox.path("away").join("改名.pdf");
+    std::fs::rename(&renamed, &away).unwrap();
+    let out = b
+        .sandbox
+        .cmd(&["--json", "verify", away.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        report["files_dir"].as_str().unwrap(),
+        b.sandbox.path("away").join("bundle.files").to_str().unwrap()
+    );
+}
