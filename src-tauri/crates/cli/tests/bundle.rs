@@ -929,6 +929,10 @@ fn a_renamed_bundle_is_checked_against_the_folder_its_manifest_names() {
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(
         report["files_dir"].as_str().unwrap(),
-        b.sandbox.path("away").join("bundle.files").to_str().unwrap()
+        b.sandbox
+            .path("away")
+            .join("bundle.files")
+            .to_str()
+            .unwrap()
     );
 }
