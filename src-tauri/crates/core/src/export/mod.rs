@@ -362,15 +362,15 @@ fn write_all(
         for (tmp, _) in temps.drain(..) {
             let _ = std::fs::remove_file(tmp);
         }
-        let mut written = Vec::with_capacity(parts.len());
-        for (here, part) in parts.iter().enumerate() {
-            report(n + 1 + here as u32, total, Stage::Writing);
-            let tmp = files::temp_beside(&part.path);
-            temps.push((tmp.clone(), part.path.clone()));
-            written.push(pdf::write_part(
-                input, &prep, &parts, here, &locations, &tmp,
-            )?);
-        }
+        let tmps: Vec<PathBuf> = parts.iter().map(|p| files::temp_beside(&p.path)).collect();
+        temps.extend(
+            tmps.iter()
+                .cloned()
+                .zip(parts.iter().map(|p| p.path.clone())),
+        );
+        let written = write_parts(input, &prep, &parts, &locations, &tmps, &mut |done| {
+            report(n + 1 + done, total, Stage::Writing)
+        })?;
         if let Split::Volumes { max_bytes } = opts.split {
             let over = written
                 .iter()
@@ -419,6 +419,67 @@ fn write_all(
     Err(CoreError::Internal(
         "the volumes could not be cut under the size asked for".into(),
     ))
+}
+
+/// Writes every part to its temporary name, on as many threads as there are cores (the parts
+/// are independent; a split export has tens of them, and each subsets the font). `done(k)`
+/// after each finished part.
+fn write_parts(
+    input: &BundleInput,
+    prep: &pdf::Prepared,
+    parts: &[parts::Part],
+    locations: &[parts::Location],
+    tmps: &[PathBuf],
+    done: &mut dyn FnMut(u32),
+) -> Result<Vec<pdf::Written>> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(parts.len())
+        .max(1);
+    let next = AtomicUsize::new(0);
+    let (tx, rx) = std::sync::mpsc::channel::<(usize, Result<pdf::Written>)>();
+    let mut results: Vec<Option<Result<pdf::Written>>> = (0..parts.len()).map(|_| None).collect();
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            let (tx, next) = (tx.clone(), &next);
+            scope.spawn(move || loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= parts.len() {
+                    break;
+                }
+                let r = pdf::write_part(input, prep, parts, i, locations, &tmps[i]);
+                let failed = r.is_err();
+                // Once one part failed the export fails: take no more.
+                if tx.send((i, r)).is_err() || failed {
+                    next.store(parts.len(), Ordering::Relaxed);
+                    break;
+                }
+            });
+        }
+        drop(tx);
+        let mut count = 0;
+        for (i, r) in rx {
+            count += 1;
+            done(count);
+            results[i] = Some(r);
+        }
+    });
+    // The first failure in part order is the one reported.
+    if let Some(i) = results.iter().position(|r| matches!(r, Some(Err(_)))) {
+        if let Some(Err(e)) = results.swap_remove(i) {
+            return Err(e);
+        }
+    }
+    results
+        .into_iter()
+        .map(|r| match r {
+            Some(Ok(w)) => Ok(w),
+            _ => Err(CoreError::Internal(
+                "a part of the bundle was not written".into(),
+            )),
+        })
+        .collect()
 }
 
 /// Picks the text for the bundle's language.

@@ -213,6 +213,16 @@ pub(crate) fn write_part(
             e
         })
         .collect();
+    // The embedded hashes are known already: the page hashes take them instead of hashing the
+    // image streams again.
+    let images_here: std::collections::HashMap<String, String> = files
+        .iter()
+        .filter_map(|e| {
+            e.embedded
+                .as_ref()
+                .map(|img| (e.name.clone(), img.sha256.clone()))
+        })
+        .collect();
     let manifest = Manifest {
         format: MANIFEST_FORMAT.into(),
         case_id: input.case_id,
@@ -222,7 +232,7 @@ pub(crate) fn write_part(
         fingerprint: prep.fingerprint.clone(),
         files,
         part: parts[here].manifest_label(&numbers),
-        pages: super::verify::page_hashes(&lo, usize::MAX).ok_or_else(|| {
+        pages: super::verify::page_hashes(&lo, usize::MAX, &images_here).ok_or_else(|| {
             CoreError::Internal("a page of the new PDF has no readable content".into())
         })?,
     };

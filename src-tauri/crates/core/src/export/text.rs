@@ -8,6 +8,7 @@
 //! the font lacks by a visible `[U+XXXX]` so nothing silently disappears from evidence.
 
 use printpdf::ParsedFont;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
 
 /// Noto Sans SC Regular, OFL-1.1; source and licence in `assets/fonts/README.md`.
@@ -17,7 +18,13 @@ static FONT_BYTES: &[u8] = include_bytes!("../../../../../assets/fonts/NotoSansS
 pub(crate) struct Face {
     pub font: ParsedFont,
     units_per_em: f32,
+    /// Glyph id and advance of each character of the Basic Multilingual Plane once looked up
+    /// (`UNKNOWN` before): the font's cmap lookup is slow and layout measures every character of
+    /// every line, many times over for a split export. Shared by the threads writing parts.
+    bmp: Box<[AtomicU64]>,
 }
+
+const UNKNOWN: u64 = u64::MAX;
 
 impl Face {
     /// The process-wide face; parsing a 10 MB font takes a while, so it happens once.
@@ -30,19 +37,36 @@ impl Face {
             Some(Face {
                 font,
                 units_per_em: upem,
+                bmp: (0..0x1_0000).map(|_| AtomicU64::new(UNKNOWN)).collect(),
             })
         })
         .as_ref()
     }
 
+    /// Glyph id (0 when the font lacks `c`) and advance of `c`.
+    fn glyph(&self, c: char) -> (u16, u16) {
+        let slot = self.bmp.get(c as usize);
+        if let Some(v) = slot
+            .map(|s| s.load(Ordering::Relaxed))
+            .filter(|&v| v != UNKNOWN)
+        {
+            return (v as u16, (v >> 16) as u16);
+        }
+        let gid = self.font.lookup_glyph_index(c as u32).unwrap_or(0);
+        let advance = self.font.get_horizontal_advance(gid);
+        if let Some(s) = slot {
+            s.store(u64::from(gid) | u64::from(advance) << 16, Ordering::Relaxed);
+        }
+        (gid, advance)
+    }
+
     pub fn has(&self, c: char) -> bool {
-        matches!(self.font.lookup_glyph_index(c as u32), Some(g) if g != 0)
+        self.glyph(c).0 != 0
     }
 
     /// Width of `c` at `size` points (glyph advance; no kerning, as drawn).
     pub fn char_width(&self, c: char, size: f32) -> f32 {
-        let gid = self.font.lookup_glyph_index(c as u32).unwrap_or(0);
-        f32::from(self.font.get_horizontal_advance(gid)) / self.units_per_em * size
+        f32::from(self.glyph(c).1) / self.units_per_em * size
     }
 
     pub fn width(&self, text: &str, size: f32) -> f32 {

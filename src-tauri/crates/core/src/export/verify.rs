@@ -152,7 +152,7 @@ pub fn verify_bundle(pdf: &Path) -> Result<VerifyReport> {
         }
     }
     if !manifest.pages.is_empty() {
-        let found = page_hashes(&doc, MAX_DECOMPRESSED).unwrap_or_default();
+        let found = page_hashes(&doc, MAX_DECOMPRESSED, &embedded).unwrap_or_default();
         for i in 0..manifest.pages.len().max(found.len()) {
             let (expected, actual) = (manifest.pages.get(i), found.get(i));
             let status = match (expected, actual) {
@@ -323,12 +323,19 @@ fn deref_dict<'a>(doc: &'a Document, obj: &'a Object) -> Option<&'a lopdf::Dicti
 }
 
 /// SHA-256 of each page's content, in page order: its size (MediaBox), its content streams
-/// decoded (so a tool that only recompresses them changes nothing), and each image or form it
-/// draws by name with the hash of that stream as stored (so swapping an image for another is
-/// a changed page even where the tagged original is left in the file). `None` when a page's
-/// content cannot be read (or decodes to more than `limit` bytes).
-pub(crate) fn page_hashes(doc: &Document, limit: usize) -> Option<Vec<String>> {
+/// decoded (so a tool that only recompresses them changes nothing), and each image or form in
+/// its resources by name with the hash of that stream as stored (so swapping an image for
+/// another is a changed page even where the tagged original is left in the file). A tagged
+/// image counts by its tag and its hash in `images` (tag → the hash [`embedded_image_hashes`]
+/// gives), so the big streams are not hashed again. `None` when a page's content cannot be read
+/// (or decodes to more than `limit` bytes).
+pub(crate) fn page_hashes(
+    doc: &Document,
+    limit: usize,
+    images: &HashMap<String, String>,
+) -> Option<Vec<String>> {
     let mut out = Vec::new();
+    let mut seen: HashMap<lopdf::ObjectId, [u8; 32]> = HashMap::new();
     for (_, id) in doc.get_pages() {
         let page = doc.get_dictionary(id).ok()?;
         let mut h = Sha256::new();
@@ -372,8 +379,28 @@ pub(crate) fn page_hashes(doc: &Document, limit: usize) -> Option<Vec<String>> {
             for (name, obj) in named {
                 h.update(name);
                 h.update(b"=");
-                if let Ok((_, Object::Stream(s))) = doc.dereference(obj) {
-                    h.update(Sha256::digest(&s.content));
+                if let Some(known) = tagged_hash(doc, obj, images) {
+                    h.update(known.as_bytes());
+                    h.update(b";");
+                    continue;
+                }
+                // Pages may list every image of the file in their resources: each stream is
+                // hashed once, not once per page.
+                let digest = match obj {
+                    Object::Reference(id) => match seen.get(id) {
+                        Some(d) => Some(*d),
+                        None => {
+                            let d = stream_digest(doc, obj);
+                            if let Some(d) = d {
+                                seen.insert(*id, d);
+                            }
+                            d
+                        }
+                    },
+                    _ => stream_digest(doc, obj),
+                };
+                if let Some(d) = digest {
+                    h.update(d);
                 }
                 h.update(b";");
             }
@@ -381,6 +408,26 @@ pub(crate) fn page_hashes(doc: &Document, limit: usize) -> Option<Vec<String>> {
         out.push(hex::encode(h.finalize()));
     }
     Some(out)
+}
+
+/// `TAG:HASH` of a tagged image whose hash is in `images`.
+fn tagged_hash(doc: &Document, obj: &Object, images: &HashMap<String, String>) -> Option<String> {
+    let Object::Stream(s) = doc.dereference(obj).ok()?.1 else {
+        return None;
+    };
+    let Ok(Object::String(tag, _)) = s.dict.get(b"TixianFile") else {
+        return None;
+    };
+    let tag = String::from_utf8_lossy(tag);
+    images.get(tag.as_ref()).map(|h| format!("{tag}:{h}"))
+}
+
+/// SHA-256 of the stream `obj` points at, as stored.
+fn stream_digest(doc: &Document, obj: &Object) -> Option<[u8; 32]> {
+    match doc.dereference(obj).ok()?.1 {
+        Object::Stream(s) => Some(Sha256::digest(&s.content).into()),
+        _ => None,
+    }
 }
 
 /// SHA-256 of each tagged image stream as stored (then its soft mask's), by bundle file name.
