@@ -752,6 +752,15 @@ fn split_by_item_writes_one_verifiable_pdf_per_row_and_an_index() {
     all.sort();
     hashes.sort();
     assert_eq!(hashes, all);
+    // The timeline's own PDF says it has no original file (its manifest lists none).
+    let timeline = text_of(Path::new(&report.parts.last().unwrap().pdf));
+    assert!(
+        timeline
+            .split_whitespace()
+            .collect::<String>()
+            .contains("没有原始文件"),
+        "{timeline}"
+    );
     // An image is only in its own item's PDF.
     let list = run("pdfimages", &["-list", &report.parts[1].pdf]);
     assert_eq!(list.lines().count(), 3, "one image: {list}");

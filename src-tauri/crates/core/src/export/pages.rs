@@ -821,9 +821,27 @@ fn manifest(w: &mut Writer, ctx: &Context) {
     };
     w.paragraph(&intro, MARGIN, CONTENT_W, 9.0, BLACK, None);
     w.space(6.0);
+    let files = ctx.files();
+    if files.is_empty() {
+        // A one-item PDF of the timeline or the log: a record, no original file.
+        let text = t(
+            lang,
+            "本文件所含的一项是本人整理的记录，没有原始文件；其余各项的原始文件见上述文件夹。",
+            "The item in this file is a record I kept and has no original file; the other items' originals are in that folder.",
+        );
+        w.paragraph(text, MARGIN, CONTENT_W, 9.0, GREY, None);
+        w.space(10.0);
+        field(
+            w,
+            t(lang, "材料指纹", "Fingerprint"),
+            ctx.fingerprint,
+            74.0,
+            SMALL,
+        );
+        return;
+    }
     // The hash column fits the widest hash on one line, so it can be copied and searched whole.
     let size = 7.5;
-    let files = ctx.files();
     let hash_w = files
         .iter()
         .map(|&f| w.face_width(&ctx.entries[f].sha256, size))
