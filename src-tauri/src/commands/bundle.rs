@@ -164,19 +164,25 @@ pub fn case_catalog(
     case_id: i64,
     all_tiers: bool,
 ) -> Result<CatalogView, ApiError> {
-    let now = time::now();
-    state.with(|s| {
-        let vault = tixian_core::store::vault_dir(s.path());
-        tixian_core::cases::bundle::catalog_view(
-            s.conn(),
-            case_id,
-            store_lang(s),
-            all_tiers,
-            &vault,
-            &now,
-            &state.rules()?,
-        )
-    })
+    state.with(|s| catalog_now(&state, s, case_id, all_tiers))
+}
+
+/// The 目录 of `case_id` as the store holds it now.
+fn catalog_now(
+    state: &AppState,
+    s: &tixian_core::store::Store,
+    case_id: i64,
+    all_tiers: bool,
+) -> Result<CatalogView, CoreError> {
+    tixian_core::cases::bundle::catalog_view(
+        s.conn(),
+        case_id,
+        store_lang(s),
+        all_tiers,
+        &tixian_core::store::vault_dir(s.path()),
+        &time::now(),
+        &state.rules()?,
+    )
 }
 
 /// Stores the user's 目录 (rows in order, names and purposes; empty = the suggestion) and the
@@ -190,21 +196,11 @@ pub fn save_case_catalog(
     applicant: String,
     rows: Vec<CatalogEdit>,
 ) -> Result<CatalogView, ApiError> {
-    let now = time::now();
     state.with(|s| {
         s.transaction(|tx| {
             tixian_core::cases::bundle::save_catalog(tx, case_id, &applicant, &rows)
         })?;
-        let vault = tixian_core::store::vault_dir(s.path());
-        tixian_core::cases::bundle::catalog_view(
-            s.conn(),
-            case_id,
-            store_lang(s),
-            all_tiers,
-            &vault,
-            &now,
-            &state.rules()?,
-        )
+        catalog_now(&state, s, case_id, all_tiers)
     })
 }
 

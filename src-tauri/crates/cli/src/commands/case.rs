@@ -545,8 +545,8 @@ pub fn run(ctx: &Ctx, cmd: CaseCommand) -> Result<ExitCode, CoreError> {
             let mut store = ctx.open_store()?;
             let vault = tixian_core::store::vault_dir(&ctx.db_path());
             let rules = user_rules(ctx)?;
-            if !edits.is_empty() {
-                let view = tixian_core::cases::bundle::catalog_view(
+            let view_of = |store: &tixian_core::store::Store| {
+                tixian_core::cases::bundle::catalog_view(
                     store.conn(),
                     id,
                     ctx.lang,
@@ -554,21 +554,15 @@ pub fn run(ctx: &Ctx, cmd: CaseCommand) -> Result<ExitCode, CoreError> {
                     &vault,
                     &now,
                     &rules,
-                )?;
-                let (applicant, rows) = edits.apply(&view)?;
+                )
+            };
+            if !edits.is_empty() {
+                let (applicant, rows) = edits.apply(&view_of(&store)?)?;
                 store.transaction(|tx| {
                     tixian_core::cases::bundle::save_catalog(tx, id, &applicant, &rows)
                 })?;
             }
-            let view = tixian_core::cases::bundle::catalog_view(
-                store.conn(),
-                id,
-                ctx.lang,
-                all_tiers,
-                &vault,
-                &now,
-                &rules,
-            )?;
+            let view = view_of(&store)?;
             ctx.out
                 .print(&view, |lang| super::bundle::catalog_text(&view, lang));
         }

@@ -38,15 +38,7 @@ impl Context<'_> {
 
     /// The files this PDF lists (and shows): its rows' evidence; all of them for the index.
     pub fn files(&self) -> Vec<usize> {
-        match self.part().kind {
-            PartKind::Whole | PartKind::Index => (0..self.entries.len()).collect(),
-            _ => self
-                .part()
-                .rows
-                .iter()
-                .filter_map(|&r| evidence_of(self.input.catalog[r].item))
-                .collect(),
-        }
+        self.part().files(&self.input.catalog, self.entries.len())
     }
 
     /// This PDF's file name.

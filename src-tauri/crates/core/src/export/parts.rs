@@ -36,6 +36,19 @@ impl Part {
         )
     }
 
+    /// The files (indices into the evidence) this PDF lists: its rows' evidence; every file
+    /// for a whole bundle and for the index.
+    pub fn files(&self, catalog: &[super::CatalogRow], all: usize) -> Vec<usize> {
+        match self.kind {
+            PartKind::Whole | PartKind::Index => (0..all).collect(),
+            _ => self
+                .rows
+                .iter()
+                .filter_map(|&r| evidence_of(catalog[r].item))
+                .collect(),
+        }
+    }
+
     /// As the manifest records it: empty, `index`, `item 1-2`, `volume 2/3`.
     pub fn manifest_label(&self, numbers: &[String]) -> String {
         match self.kind {

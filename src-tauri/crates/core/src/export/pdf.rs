@@ -147,19 +147,7 @@ pub(crate) fn write_part(
         doc.metadata.info.metadata_date = when;
     }
     let font = doc.add_font(&face.font);
-    let ctx_files = pages::Context {
-        input,
-        face,
-        font: font.clone(),
-        entries: &prep.entries,
-        placed: &[],
-        fingerprint: &prep.fingerprint,
-        files_dir: &prep.dir_name,
-        parts,
-        here,
-        locations,
-    }
-    .files();
+    let ctx_files = parts[here].files(&input.catalog, prep.entries.len());
     // Only this PDF's images go into it.
     let placed: Vec<Option<Placed>> = prep
         .images
