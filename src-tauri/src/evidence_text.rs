@@ -10,7 +10,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use tauri::{AppHandle, Manager};
 use tauri_specta::Event;
 use tixian_core::cases::evidence_text;
-use tixian_core::time;
 
 /// The text of evidence `evidence_id` of case `case_id` was read.
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
@@ -68,7 +67,7 @@ fn read_next(app: &AppHandle) -> bool {
         String::new()
     });
     let stored = state
-        .with(|s| s.transaction(|tx| evidence_text::store_read(tx, item.id, &text, &time::now())));
+        .with(|s| s.transaction(|tx| evidence_text::store_read(tx, item.id, &text, &state.now())));
     match stored {
         Ok(_) => {
             let _ = EvidenceTextEvent {

@@ -92,6 +92,9 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::health::list_rule_snapshots,
             commands::health::record_review,
             commands::health::last_review,
+            commands::erase::erase_case,
+            commands::erase::erase_evidence,
+            commands::erase::erase_platform,
         ])
         .events(tauri_specta::collect_events![
             commands::money::ImportProgressEvent,

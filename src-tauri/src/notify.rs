@@ -15,7 +15,7 @@ use std::time::Duration;
 use tauri::{AppHandle, Manager, Runtime};
 use tauri_plugin_notification::NotificationExt;
 use tixian_core::health::{self, DueItem};
-use tixian_core::time::{self, Timestamp};
+use tixian_core::time::Timestamp;
 use tixian_core::Lang;
 
 /// How often to look for due items after the first check at start.
@@ -49,19 +49,15 @@ pub fn start<R: Runtime>(app: AppHandle<R>) {
 
 /// One check with the real clock, service probe and plugin.
 fn check<R: Runtime>(app: &AppHandle<R>) {
-    let outcome = check_with(
-        &app.state::<AppState>(),
-        &time::now(),
-        service_running,
-        |title, body| {
-            app.notification()
-                .builder()
-                .title(title)
-                .body(body)
-                .show()
-                .map_err(|e| e.to_string())
-        },
-    );
+    let state = app.state::<AppState>();
+    let outcome = check_with(&state, &state.now(), service_running, |title, body| {
+        app.notification()
+            .builder()
+            .title(title)
+            .body(body)
+            .show()
+            .map_err(|e| e.to_string())
+    });
     match outcome {
         Checked::NoService { why, pending } => eprintln!(
             "notifications: no notification service ({why}); {pending} item(s) will be tried again at the next check"
@@ -195,6 +191,7 @@ fn service_running() -> Result<(), String> {
 mod tests {
     use super::*;
     use tixian_core::lang::Text;
+    use tixian_core::time;
 
     fn item(key: &str) -> DueItem {
         DueItem {

@@ -5,13 +5,15 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use tixian_core::calendar::Calendar;
 use tixian_core::health::backup::{self, RestoreReport};
-use tixian_core::rules::{self, RuleFile};
+use tixian_core::rules::RuleFile;
 use tixian_core::time::Timestamp;
+use tixian_core::workspace::{Clock, Workspace};
 use tixian_core::{ApiError, CoreError, Lang, Store, Text};
 
 pub struct AppState {
     store: Mutex<Result<Store, CoreError>>,
-    pub db_path: PathBuf,
+    /// The database path and what hangs off it, and the clock (pinned by `TIXIAN_NOW`).
+    pub ws: Workspace,
     /// Outcome of today's rolling backup (None while it has not run yet).
     pub rolling: Mutex<Option<Result<Option<PathBuf>, String>>>,
     /// Held by whole-database work (the automatic backup's second connection, a restore) so
@@ -20,14 +22,26 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Opens the same database the CLI uses (`TIXIAN_DB` overrides, as for the CLI).
+    /// Opens the same database the CLI uses (`TIXIAN_DB` overrides, as for the CLI). A
+    /// `TIXIAN_NOW` that is not a time leaves the app on its error screen, saying so.
     pub fn open_default() -> AppState {
-        let db_path = std::env::var_os("TIXIAN_DB")
-            .map(PathBuf::from)
-            .unwrap_or_else(tixian_core::store::default_db_path);
+        let (ws, store) = match Workspace::from_env(None) {
+            Ok(ws) => {
+                let store = ws.open_store();
+                (ws, store)
+            }
+            Err(e) => (
+                Workspace::new(tixian_core::store::default_db_path(), Clock::System),
+                Err(e),
+            ),
+        };
+        AppState::with_workspace(ws, store)
+    }
+
+    fn with_workspace(ws: Workspace, store: Result<Store, CoreError>) -> AppState {
         AppState {
-            store: Mutex::new(Store::open_checked(&db_path)),
-            db_path,
+            store: Mutex::new(store),
+            ws,
             rolling: Mutex::new(None),
             maintenance: Mutex::new(()),
         }
@@ -36,12 +50,10 @@ impl AppState {
     /// An in-memory store, for the shell's own tests.
     #[cfg(test)]
     pub fn in_memory() -> AppState {
-        AppState {
-            store: Mutex::new(Store::open_in_memory()),
-            db_path: PathBuf::from(":memory:"),
-            rolling: Mutex::new(None),
-            maintenance: Mutex::new(()),
-        }
+        AppState::with_workspace(
+            Workspace::new(":memory:", Clock::System),
+            Store::open_in_memory(),
+        )
     }
 
     /// Runs `f` with the store; a store that failed to open reports why on every call.
@@ -77,31 +89,36 @@ impl AppState {
             }),
         );
         drop(closed);
-        let result = backup::restore(&self.db_path, archive, now);
-        *guard = Store::open_checked(&self.db_path);
+        let result = backup::restore(self.ws.db_path(), archive, now);
+        *guard = self.ws.open_store();
         result.map_err(|e| e.to_api(lang))
     }
 
-    /// The user's rule folder, beside the database (as for the CLI's default).
+    /// Now, or the time `TIXIAN_NOW` pins (so e2e tests can fix the day).
+    pub fn now(&self) -> Timestamp {
+        self.ws.now()
+    }
+
+    /// The user's rule folder, beside the database (as for the CLI).
     pub fn user_rules(&self) -> PathBuf {
-        rules::user_dir_beside(&self.db_path)
+        self.ws.user_rules()
     }
 
     /// The built-in rules with the user's folder laid over them (letters, calendar).
     pub fn rules(&self) -> Result<Vec<RuleFile>, CoreError> {
-        Ok(rules::load(Some(&self.user_rules()))?)
+        self.ws.rules()
     }
 
     /// The holiday calendar with the user's folder laid over it (a schedule the user adds, say
     /// next year's, counts in every deadline the app computes); a broken file there is an error
     /// naming it.
     pub fn calendar(&self) -> Result<Calendar, CoreError> {
-        Calendar::for_user(&self.user_rules())
+        self.ws.calendar()
     }
 
     /// The folder of the automatic daily backups, beside the database.
     pub fn rolling_dir(&self) -> PathBuf {
-        rolling_dir_for(&self.db_path)
+        self.ws.rolling_dir()
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Result<Store, CoreError>> {
@@ -109,14 +126,6 @@ impl AppState {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
-}
-
-pub fn rolling_dir_for(db_path: &Path) -> PathBuf {
-    db_path
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default()
-        .join("backups")
 }
 
 /// The language the user picked in Settings (Chinese until they pick).
@@ -140,12 +149,10 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("tixian-state-{}", std::process::id()));
         let folder = dir.join("rules").join("calendar");
         std::fs::create_dir_all(&folder).unwrap();
-        let state = AppState {
-            store: Mutex::new(Store::open_in_memory()),
-            db_path: dir.join("tixian.db"),
-            rolling: Mutex::new(None),
-            maintenance: Mutex::new(()),
-        };
+        let state = AppState::with_workspace(
+            Workspace::new(dir.join("tixian.db"), Clock::System),
+            Store::open_in_memory(),
+        );
         let from = chrono::NaiveDate::from_ymd_opt(2026, 12, 28).unwrap();
         let due = |state: &AppState| state.calendar().unwrap().add_working_days(from, 5).due;
         // Without 2027 the new year's first days count as working days.

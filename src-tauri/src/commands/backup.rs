@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use tauri::{AppHandle, Manager, State};
 use tixian_core::health::backup::{self, BackupReport, RestoreReport};
 use tixian_core::health::due::local_date;
-use tixian_core::{time, ApiError, Store};
+use tixian_core::{ApiError, Store};
 
 #[derive(Debug, Serialize, specta::Type)]
 pub struct RollingBackup {
@@ -60,7 +60,7 @@ pub fn backup_overview(app: AppHandle, state: State<'_, AppState>) -> BackupOver
         Some(Err(e)) => Some(e.clone()),
         _ => None,
     };
-    let today = local_date(&time::now());
+    let today = local_date(&state.now());
     BackupOverview {
         dir: dir.display().to_string(),
         rolling,
@@ -80,7 +80,7 @@ pub async fn backup_now(app: AppHandle, path: String) -> Result<BackupReport, Ap
     super::blocking(move || {
         let state = app.state::<AppState>();
         let path = PathBuf::from(path.trim());
-        state.with(|s| backup::backup(s, &path, &time::now()))
+        state.with(|s| backup::backup(s, &path, &state.now()))
     })
     .await
 }
@@ -92,7 +92,7 @@ pub async fn backup_now(app: AppHandle, path: String) -> Result<BackupReport, Ap
 pub async fn restore_backup(app: AppHandle, path: String) -> Result<RestoreReport, ApiError> {
     super::blocking(move || {
         let state = app.state::<AppState>();
-        state.restore(&PathBuf::from(path.trim()), &time::now())
+        state.restore(&PathBuf::from(path.trim()), &state.now())
     })
     .await
 }
@@ -105,8 +105,8 @@ pub fn run_rolling_backup(app: &AppHandle) {
         return;
     }
     let _maintenance = state.maintenance.lock().unwrap_or_else(|p| p.into_inner());
-    let now = time::now();
-    let result = Store::open(&state.db_path)
+    let now = state.now();
+    let result = Store::open(state.ws.db_path())
         .and_then(|store| {
             backup::rolling_backup(&store, &state.rolling_dir(), local_date(&now), &now)
         })

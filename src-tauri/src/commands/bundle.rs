@@ -10,7 +10,7 @@ use tauri_specta::Event;
 use tixian_core::cases::bundle::{CatalogEdit, CatalogView};
 use tixian_core::cases::forms::{ComplaintForm, FormChannel};
 use tixian_core::export::{self, ExportOptions, ExportReport, Split, Stage, VerifyReport};
-use tixian_core::{time, ApiError, CoreError, Lang};
+use tixian_core::{ApiError, CoreError, Lang};
 
 /// Export progress of one case's bundle: `done` of `total` steps, in `stage`.
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
@@ -31,7 +31,7 @@ pub fn bundle_default_path(
     case_id: i64,
 ) -> Result<String, ApiError> {
     let lang = state.with(|s| Ok(store_lang(s))).unwrap_or_default();
-    let date = time::now().format("%Y-%m-%d").to_string();
+    let date = state.now().format("%Y-%m-%d").to_string();
     let name = match lang {
         Lang::Zh => format!("案件{case_id}_证据包_{date}.pdf"),
         Lang::En => format!("case{case_id}_evidence_{date}.pdf"),
@@ -55,8 +55,8 @@ pub async fn export_case_bundle(
 ) -> Result<ExportReport, ApiError> {
     let worker = app.clone();
     let run = move || {
-        let now = time::now();
         let state = worker.state::<AppState>();
+        let now = state.now();
         // The store is locked only while the case is read, not while the PDF is written.
         let (input, lang) = state.with(|s| {
             let lang = store_lang(s);
@@ -180,7 +180,7 @@ fn catalog_now(
         store_lang(s),
         all_tiers,
         &tixian_core::store::vault_dir(s.path()),
-        &time::now(),
+        &state.now(),
         &state.rules()?,
     )
 }
@@ -213,7 +213,7 @@ pub fn complaint_form(
     case_id: i64,
     channel: String,
 ) -> Result<ComplaintForm, ApiError> {
-    let now = time::now();
+    let now = state.now();
     state.with(|s| {
         let channel: FormChannel = channel.parse()?;
         tixian_core::cases::forms::complaint_form(

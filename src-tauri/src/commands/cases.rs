@@ -3,7 +3,7 @@
 //! user action); these commands only translate arguments and results.
 
 use crate::state::AppState;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use std::path::PathBuf;
 use tauri::{AppHandle, State};
 use tixian_core::cases::evidence::{self, EvidenceInput, EvidenceItem};
@@ -12,22 +12,11 @@ use tixian_core::cases::letters::{self, Letter, Recipient};
 use tixian_core::cases::prep::{self, Prep};
 use tixian_core::cases::promises::{find_promises, PromiseProposal};
 use tixian_core::cases::{
-    self, Case, CaseDetail, CaseStatus, Channel, Contact, NewCase, NewContact, NewEvent, Stage,
-    Tier, TimelineEvent,
+    self, Case, CaseDetail, CaseLadder, CaseRow, CaseStatus, Channel, Contact, NewCase, NewContact,
+    NewEvent, Stage, Tier, TimelineEvent,
 };
-use tixian_core::ledger::{self, PlatformKind};
-use tixian_core::route::{self, RouteView};
 use tixian_core::time::{self, Timestamp};
 use tixian_core::{ApiError, CoreError, Lang, Money};
-
-/// One row of the case list.
-#[derive(Serialize, specta::Type)]
-pub struct CaseRow {
-    pub case: Case,
-    pub overdue_promises: u32,
-    /// The earliest open promise due time or follow-up date, if any.
-    pub next_deadline: Option<String>,
-}
 
 /// The "new case" form as typed; core checks every field.
 #[derive(Deserialize, specta::Type)]
@@ -52,17 +41,6 @@ pub struct ContactInput {
     pub outcome: String,
 }
 
-/// The escalation ladder for a case's platform kind, counted from the day the problem started,
-/// with working days left on each step's clock.
-#[derive(Serialize, specta::Type)]
-pub struct CaseLadder {
-    pub kind: PlatformKind,
-    pub view: RouteView,
-    /// Per step (same order as `view.steps`): working days left until its first deadline
-    /// (negative = that many working days overdue).
-    pub working_days_left: Vec<Option<i64>>,
-}
-
 fn optional_time(text: &Option<String>, field: &str) -> Result<Option<Timestamp>, CoreError> {
     match text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         Some(t) => time::parse_time(t, field).map(Some),
@@ -77,38 +55,14 @@ fn required_time(text: &str, field: &str) -> Result<Timestamp, CoreError> {
 #[tauri::command]
 #[specta::specta]
 pub fn list_cases(state: State<'_, AppState>) -> Result<Vec<CaseRow>, ApiError> {
-    let now = time::now();
-    state.with(|s| {
-        let calendar = state.calendar()?;
-        let mut rows = Vec::new();
-        for case in cases::list_cases(s.conn())? {
-            let contacts = cases::list_contacts(s.conn(), case.id, &now)?;
-            let follow_ups = cases::list_follow_ups(s.conn(), case.id, &now, &calendar)?;
-            let promise_dues = contacts
-                .iter()
-                .filter(|c| c.promise_kept_at.is_none())
-                .filter_map(|c| c.due.clone());
-            let follow_dues = follow_ups
-                .iter()
-                .filter(|f| f.done_at.is_none())
-                .map(|f| f.due_on.clone());
-            // Promise dues are RFC 3339 times and follow-up dues plain dates, all in the user's
-            // +08:00 calendar; both start with YYYY-MM-DD, so string order is date order.
-            let next_deadline = promise_dues.chain(follow_dues).min();
-            rows.push(CaseRow {
-                overdue_promises: contacts.iter().filter(|c| c.overdue).count() as u32,
-                next_deadline,
-                case,
-            });
-        }
-        Ok(rows)
-    })
+    let now = state.now();
+    state.with(|s| cases::case_rows(s.conn(), &now, &state.calendar()?))
 }
 
 #[tauri::command]
 #[specta::specta]
 pub fn new_case(state: State<'_, AppState>, input: NewCaseInput) -> Result<Case, ApiError> {
-    let now = time::now();
+    let now = state.now();
     state.with(|s| {
         let new = NewCase {
             platform: input.platform,
@@ -126,7 +80,7 @@ pub fn new_case(state: State<'_, AppState>, input: NewCaseInput) -> Result<Case,
 #[tauri::command]
 #[specta::specta]
 pub fn case_detail(state: State<'_, AppState>, id: i64) -> Result<CaseDetail, ApiError> {
-    let now = time::now();
+    let now = state.now();
     state.with(|s| cases::detail(s.conn(), id, &now, &state.calendar()?))
 }
 
@@ -137,14 +91,14 @@ pub fn set_case_status(
     id: i64,
     status: CaseStatus,
 ) -> Result<Case, ApiError> {
-    let now = time::now();
+    let now = state.now();
     state.with(|s| s.transaction(|tx| cases::set_status(tx, id, status, &now)))
 }
 
 #[tauri::command]
 #[specta::specta]
 pub fn set_case_stage(state: State<'_, AppState>, id: i64, stage: Stage) -> Result<Case, ApiError> {
-    let now = time::now();
+    let now = state.now();
     state.with(|s| s.transaction(|tx| cases::set_stage(tx, id, stage, &now)))
 }
 
@@ -157,7 +111,7 @@ pub fn add_case_event(
     text: String,
     evidence_id: Option<i64>,
 ) -> Result<TimelineEvent, ApiError> {
-    let now = time::now();
+    let now = state.now();
     state.with(|s| {
         let new = NewEvent {
             at: required_time(&at, "at")?,
@@ -180,7 +134,7 @@ pub fn add_evidence(
     caption: String,
     tier: Tier,
 ) -> Result<EvidenceItem, ApiError> {
-    let now = time::now();
+    let now = state.now();
     state
         .with(|s| {
             let trimmed = path.trim().trim_matches('"');
@@ -235,7 +189,7 @@ pub fn set_evidence_text(
     evidence_id: i64,
     text: String,
 ) -> Result<EvidenceItem, ApiError> {
-    let now = time::now();
+    let now = state.now();
     state.with(|s| s.transaction(|tx| evidence_text::set_text(tx, evidence_id, &text, &now)))
 }
 
@@ -263,7 +217,7 @@ pub fn add_contact(
     id: i64,
     input: ContactInput,
 ) -> Result<Contact, ApiError> {
-    let now = time::now();
+    let now = state.now();
     state.with(|s| {
         let new = NewContact {
             at: required_time(&input.at, "at")?,
@@ -286,7 +240,7 @@ pub fn mark_promise_kept(
     id: i64,
     contact: i64,
 ) -> Result<(), ApiError> {
-    let now = time::now();
+    let now = state.now();
     state.with(|s| s.transaction(|tx| cases::mark_promise_kept(tx, id, contact, &now)))
 }
 
@@ -308,7 +262,7 @@ pub fn find_case_promises(
                 "paste a customer-service chat or email",
             ));
         }
-        let received = optional_time(&received, "received")?.unwrap_or_else(time::now);
+        let received = optional_time(&received, "received")?.unwrap_or_else(|| state.now());
         Ok(find_promises(&text, &received, &state.calendar()?))
     })
 }
@@ -316,7 +270,7 @@ pub fn find_case_promises(
 #[tauri::command]
 #[specta::specta]
 pub fn case_prep(state: State<'_, AppState>, id: i64, lang: Lang) -> Result<Prep, ApiError> {
-    let now = time::now();
+    let now = state.now();
     state.with(|s| prep::prep_for_case(s.conn(), id, lang, &now, &state.rules()?))
 }
 
@@ -328,7 +282,7 @@ pub fn case_letter(
     to: Recipient,
     lang: Lang,
 ) -> Result<Letter, ApiError> {
-    let now = time::now();
+    let now = state.now();
     state.with(|s| letters::letter_for_case(s.conn(), id, to, lang, &now, &state.rules()?))
 }
 
@@ -339,33 +293,17 @@ pub fn case_ladder(
     id: i64,
     lang: Lang,
 ) -> Result<CaseLadder, ApiError> {
-    let today = time::now().date_naive();
+    let today = state.now().date_naive();
     state.with(|s| {
-        let case = cases::get_case(s.conn(), id)?;
-        let kind = match case.platform_id {
-            Some(pid) => ledger::get_platform(s.conn(), pid)?.kind,
-            None => PlatformKind::Other,
-        };
-        let start = time::from_stored(&case.occurred_at)?.date_naive();
         let calendar = state.calendar()?;
-        let route = route::route_for(kind);
-        let due = route::with_due_dates(&route, &calendar, start);
-        let working_days_left = due
-            .iter()
-            .map(|step| {
-                let first = step
-                    .deadlines
-                    .first()
-                    .map(|d| d.due.due)
-                    .or(step.escalate_after.as_ref().map(|d| d.due));
-                first.map(|d| calendar.working_days_between(today, d))
-            })
-            .collect();
-        Ok(CaseLadder {
-            kind,
-            view: route::RouteView::new(&route, lang, Some(&due)),
-            working_days_left,
-        })
+        cases::case_ladder(
+            s.conn(),
+            id,
+            |kind| state.ws.route(kind),
+            &calendar,
+            today,
+            lang,
+        )
     })
 }
 

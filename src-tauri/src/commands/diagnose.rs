@@ -3,47 +3,12 @@
 
 use crate::state::AppState;
 use serde::Serialize;
-use std::path::Path;
 use tauri::State;
-use tixian_core::cases::{self, NewCase};
 use tixian_core::diagnose::history::{self, DiagnosisRecord};
 use tixian_core::diagnose::interview::{self, Interview, InterviewStep};
-use tixian_core::kb::{Kb, MessageExplanation, PatternInfo, RuleInfo};
+use tixian_core::kb::{MessageExplanation, PatternInfo, RuleInfo};
 use tixian_core::ledger::PlatformKind;
-use tixian_core::{time, ApiError, CoreError, Lang, Money};
-
-/// Runs `f` with the knowledge base: built-in, or with the user's folder `dir` laid over it.
-pub(crate) fn with_kb<T>(
-    dir: &Path,
-    catalogue: bool,
-    f: impl FnOnce(&Kb) -> Result<T, CoreError>,
-) -> Result<T, CoreError> {
-    if !dir.is_dir() {
-        return f(Kb::embedded());
-    }
-    let files = tixian_core::rules::load(Some(dir))?;
-    let loaded = if catalogue {
-        Kb::load_catalogue(&files)
-    } else {
-        Kb::load(&files)
-    };
-    let kb = loaded.map_err(|problems| {
-        CoreError::invalid(
-            "rules",
-            format!(
-                "规则文件夹有 {} 处错误，请运行 tixian kb check：{}",
-                problems.len(),
-                problems[0].message
-            ),
-            format!(
-                "{} problems in the rule folder; run `tixian kb check`: {}",
-                problems.len(),
-                problems[0].message
-            ),
-        )
-    })?;
-    f(&kb)
-}
+use tixian_core::{ApiError, Lang, Money};
 
 /// The diagnosis so far and the questions that can still change it.
 #[tauri::command]
@@ -53,11 +18,7 @@ pub fn diagnose_step(
     interview: Interview,
     lang: Lang,
 ) -> Result<InterviewStep, ApiError> {
-    state.with(|_| {
-        with_kb(&state.user_rules(), false, |kb| {
-            interview::step(kb, &interview, lang, &time::now())
-        })
-    })
+    state.with(|_| interview::step(&*state.ws.kb()?, &interview, lang, &state.now()))
 }
 
 /// Diagnoses the finished interview and keeps it in the history.
@@ -68,12 +29,9 @@ pub fn diagnose_save(
     interview: Interview,
     lang: Lang,
 ) -> Result<DiagnosisRecord, ApiError> {
-    let rules = state.user_rules();
     state.with(|store| {
-        let now = time::now();
-        let step = with_kb(&rules, false, |kb| {
-            interview::step(kb, &interview, lang, &now)
-        })?;
+        let now = state.now();
+        let step = interview::step(&*state.ws.kb()?, &interview, lang, &now)?;
         let id = store.transaction(|tx| history::save(tx, &interview, &step.diagnosis, &now))?;
         history::get(store.conn(), id)
     })
@@ -99,26 +57,12 @@ pub fn diagnose_open_case(
     amount: String,
     first_steps_done: Vec<String>,
 ) -> Result<i64, ApiError> {
+    let now = state.now();
     state.with(|store| {
         let amount = Money::parse_amount(&amount).map_err(|e| e.field("amount"))?;
-        let record = history::get(store.conn(), diagnosis_id)?;
-        let causes: Vec<String> = record
-            .diagnosis
-            .causes
-            .iter()
-            .map(|c| c.title.to_string())
-            .collect();
-        let now = time::now();
-        let occurred = time::from_stored(&record.created_at)?;
-        let new = NewCase::from_diagnosis(
-            &platform,
-            amount,
-            occurred,
-            &record.interview.message,
-            &causes,
-            &first_steps_done,
-        );
-        let case = store.transaction(|tx| cases::create_case(tx, &new, &now))?;
+        let case = store.transaction(|tx| {
+            history::open_case(tx, diagnosis_id, &platform, amount, &first_steps_done, &now)
+        })?;
         Ok(case.id)
     })
 }
@@ -138,13 +82,12 @@ pub struct KbCatalogue {
 #[specta::specta]
 pub fn kb_catalogue(state: State<'_, AppState>, lang: Lang) -> Result<KbCatalogue, ApiError> {
     state.with(|_| {
-        with_kb(&state.user_rules(), true, |kb| {
-            Ok(KbCatalogue {
-                kb_version: kb.version().to_string(),
-                rules: kb.list(lang),
-                messages: kb.patterns(),
-                user_folder: state.user_rules().display().to_string(),
-            })
+        let kb = state.ws.kb_catalogue()?;
+        Ok(KbCatalogue {
+            kb_version: kb.version().to_string(),
+            rules: kb.list(lang),
+            messages: kb.patterns(),
+            user_folder: state.user_rules().display().to_string(),
         })
     })
 }
@@ -153,11 +96,7 @@ pub fn kb_catalogue(state: State<'_, AppState>, lang: Lang) -> Result<KbCatalogu
 #[tauri::command]
 #[specta::specta]
 pub fn kb_match(state: State<'_, AppState>, message: String) -> Result<Vec<String>, ApiError> {
-    state.with(|_| {
-        with_kb(&state.user_rules(), false, |kb| {
-            Ok(kb.match_message(&message))
-        })
-    })
+    state.with(|_| Ok(state.ws.kb()?.match_message(&message)))
 }
 
 /// How a message is understood ("为什么这样判断"): its normal form, the patterns that fired, the
@@ -171,8 +110,9 @@ pub fn kb_explain(
     lang: Lang,
 ) -> Result<MessageExplanation, ApiError> {
     state.with(|_| {
-        with_kb(&state.user_rules(), false, |kb| {
-            Ok(kb.explain_message(&message, platform, lang, &time::now()))
-        })
+        Ok(state
+            .ws
+            .kb()?
+            .explain_message(&message, platform, lang, &state.now()))
     })
 }

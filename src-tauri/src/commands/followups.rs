@@ -35,7 +35,7 @@ pub fn preview_follow_up(
     state: State<'_, AppState>,
     input: FollowUpInput,
 ) -> Result<FollowUpPreview, ApiError> {
-    let now = time::now();
+    let now = state.now();
     // Through the store only for the user's language in error messages.
     state.with(|_| cases::preview_follow_up(&to_new(input)?, &state.calendar()?, &now))
 }
@@ -47,7 +47,7 @@ pub fn add_follow_up(
     id: i64,
     input: FollowUpInput,
 ) -> Result<FollowUp, ApiError> {
-    let now = time::now();
+    let now = state.now();
     state.with(|s| {
         let new = to_new(input)?;
         let calendar = state.calendar()?;
@@ -62,7 +62,7 @@ pub fn mark_follow_up_done(
     id: i64,
     follow_up: i64,
 ) -> Result<(), ApiError> {
-    let now = time::now();
+    let now = state.now();
     state.with(|s| s.transaction(|tx| cases::mark_follow_up_done(tx, id, follow_up, &now)))
 }
 

@@ -10,13 +10,13 @@ use tixian_core::health::{
     RuleSnapshot, Signal, SignalKind, SnapshotResult,
 };
 use tixian_core::ledger::{self, Platform, PlatformEdit};
-use tixian_core::{time, ApiError, CoreError, Money};
+use tixian_core::{ApiError, CoreError, Money};
 
 /// The health report as of now, reasons in the user's language.
 #[tauri::command]
 #[specta::specta]
 pub fn health_report(state: State<'_, AppState>) -> Result<HealthReport, ApiError> {
-    let now = time::now();
+    let now = state.now();
     state.with(|s| {
         let mut r = health::health(s.conn(), &now)?;
         r.set_lang(store_lang(s));
@@ -27,7 +27,7 @@ pub fn health_report(state: State<'_, AppState>) -> Result<HealthReport, ApiErro
 #[tauri::command]
 #[specta::specta]
 pub fn health_series(state: State<'_, AppState>) -> Result<HealthSeries, ApiError> {
-    let now = time::now();
+    let now = state.now();
     state.with(|s| health::series::series(s.conn(), &now))
 }
 
@@ -47,7 +47,7 @@ pub fn set_health_settings(
     monthly_spending: String,
     outside_money: String,
 ) -> Result<HealthSettings, ApiError> {
-    let now = time::now();
+    let now = state.now();
     state.with(|s| {
         let settings = HealthSettings {
             monthly_spending: optional_amount(&monthly_spending, "monthly_spending")?,
@@ -65,7 +65,7 @@ pub fn set_test_interval(
     platform_id: i64,
     days: i64,
 ) -> Result<Platform, ApiError> {
-    let now = time::now();
+    let now = state.now();
     state.with(|s| {
         s.transaction(|tx| {
             let p = ledger::get_platform(tx, platform_id)?;
@@ -91,7 +91,7 @@ pub fn log_signal(
     kind: SignalKind,
     note: String,
 ) -> Result<Signal, ApiError> {
-    let now = time::now();
+    let now = state.now();
     state.with(|s| s.transaction(|tx| health::log_signal(tx, &platform, kind, &note, &now, &now)))
 }
 
@@ -109,7 +109,7 @@ pub fn save_rule_snapshot(
     platform: String,
     text: String,
 ) -> Result<SnapshotResult, ApiError> {
-    let now = time::now();
+    let now = state.now();
     state.with(|s| s.transaction(|tx| health::save_rule_snapshot(tx, &platform, &text, &now)))
 }
 
@@ -129,13 +129,13 @@ pub fn record_review(
     state: State<'_, AppState>,
     checklist: ReviewChecklist,
 ) -> Result<Review, ApiError> {
-    let now = time::now();
+    let now = state.now();
     state.with(|s| s.transaction(|tx| health::record_review(tx, &now, &checklist)))
 }
 
 #[tauri::command]
 #[specta::specta]
 pub fn last_review(state: State<'_, AppState>) -> Result<Option<Review>, ApiError> {
-    let now = time::now();
+    let now = state.now();
     state.with(|s| health::last_review(s.conn(), &now))
 }

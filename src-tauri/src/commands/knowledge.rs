@@ -44,7 +44,7 @@ pub fn route_view(
     lang: Lang,
 ) -> Result<RouteView, ApiError> {
     state.with(|_| {
-        let route = route::route_for(kind);
+        let route = state.ws.route(kind)?;
         let due = match from.as_deref().filter(|f| !f.trim().is_empty()) {
             Some(text) => {
                 let start = time::parse_date(text, "from")?;
@@ -108,7 +108,7 @@ pub fn calendar_preview(
     state.with(|_| {
         let notice = calendar::parse_notice(&text, year)?;
         let dir = state.user_rules();
-        import::calendar_with(&dir, &notice, time::now().date_naive())
+        import::calendar_with(&dir, &notice, state.now().date_naive())
             .map_err(|e| e.field("notice"))?;
         Ok(CalendarPreview {
             user_file_exists: import::user_file_exists(&dir, notice.year),
@@ -135,7 +135,7 @@ pub fn calendar_save(
     year: Option<i32>,
     replace: bool,
 ) -> Result<CalendarSaved, ApiError> {
-    let now = time::now();
+    let now = state.now();
     state.with(|s| {
         let notice = calendar::parse_notice(&text, year)?;
         let dir = state.user_rules();

@@ -5,6 +5,7 @@ use serde::Serialize;
 use tauri::State;
 use tixian_core::health::{self, home::HomeDue};
 use tixian_core::ledger::{self, BalanceSnapshot, MoneyOverview, NewPlatform, Platform};
+use tixian_core::workspace::Clock;
 use tixian_core::{time, ApiError, Lang, Money};
 
 #[derive(Serialize, specta::Type)]
@@ -15,6 +16,9 @@ pub struct AppInfo {
     pub lang: Lang,
     /// Why the database could not be opened, if it could not.
     pub open_error: Option<ApiError>,
+    /// "Now" as RFC 3339 when `TIXIAN_NOW` pins the clock (tests); the UI then takes today from
+    /// it instead of the computer's clock.
+    pub pinned_now: Option<String>,
 }
 
 #[tauri::command]
@@ -24,10 +28,14 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfo {
     let (schema_version, lang) = opened.unwrap_or((0, Lang::Zh));
     AppInfo {
         version: tixian_core::VERSION.to_string(),
-        db_path: state.db_path.display().to_string(),
+        db_path: state.ws.db_path().display().to_string(),
         schema_version,
         lang,
         open_error: state.open_error(),
+        pinned_now: match state.ws.clock() {
+            Clock::Pinned(t) => Some(time::to_rfc3339(t)),
+            Clock::System => None,
+        },
     }
 }
 
@@ -52,7 +60,7 @@ pub fn list_platforms(state: State<'_, AppState>) -> Result<Vec<Platform>, ApiEr
 #[tauri::command]
 #[specta::specta]
 pub fn add_platform(state: State<'_, AppState>, input: NewPlatform) -> Result<Platform, ApiError> {
-    let now = time::now();
+    let now = state.now();
     state.with(|s| s.transaction(|tx| ledger::add_platform(tx, &input, &now)))
 }
 
@@ -65,7 +73,7 @@ pub fn add_balance(
     amount: String,
     at: Option<String>,
 ) -> Result<BalanceSnapshot, ApiError> {
-    let now = time::now();
+    let now = state.now();
     state.with(|s| {
         let amount = Money::parse_amount(&amount)?;
         let at = match at.as_deref().filter(|t| !t.trim().is_empty()) {
@@ -81,6 +89,6 @@ pub fn add_balance(
 #[tauri::command]
 #[specta::specta]
 pub fn home_due(state: State<'_, AppState>) -> Result<Vec<HomeDue>, ApiError> {
-    let now = time::now();
+    let now = state.now();
     state.with(|s| health::home::home_due(s.conn(), &now, store_lang(s)))
 }

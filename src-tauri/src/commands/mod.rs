@@ -5,6 +5,7 @@ pub mod backup;
 pub mod bundle;
 pub mod cases;
 pub mod diagnose;
+pub mod erase;
 pub mod followups;
 pub mod health;
 pub mod knowledge;

@@ -27,7 +27,7 @@ pub fn update_platform(
     id: i64,
     edit: PlatformEdit,
 ) -> Result<Platform, ApiError> {
-    let now = time::now();
+    let now = state.now();
     state.with(|s| s.transaction(|tx| ledger::update_platform(tx, id, &edit, &now)))
 }
 
@@ -122,7 +122,7 @@ pub fn add_withdrawal(
     state: State<'_, AppState>,
     form: WithdrawalForm,
 ) -> Result<Withdrawal, ApiError> {
-    let now = time::now();
+    let now = state.now();
     state.with(|s| {
         let w = form.parse(&now)?;
         s.transaction(|tx| ledger::add_withdrawal(tx, &w, &now))
@@ -136,7 +136,7 @@ pub fn update_withdrawal(
     id: i64,
     form: WithdrawalForm,
 ) -> Result<Withdrawal, ApiError> {
-    let now = time::now();
+    let now = state.now();
     state.with(|s| {
         let w = form.parse(&now)?;
         s.transaction(|tx| ledger::update_withdrawal(tx, id, &w, &now))
@@ -153,30 +153,9 @@ pub fn set_withdrawal_status(
     status: WithdrawalStatus,
     at: Option<String>,
 ) -> Result<Withdrawal, ApiError> {
-    let now = time::now();
+    let now = state.now();
     state.with(|s| {
-        s.transaction(|tx| {
-            let w = ledger::get_withdrawal(tx, id)?;
-            let arrived_at = match status {
-                WithdrawalStatus::Arrived => Some(
-                    at.filter(|t| !t.trim().is_empty())
-                        .unwrap_or_else(|| time::to_rfc3339(&now)),
-                ),
-                _ => None,
-            };
-            let next = NewWithdrawal {
-                platform: w.platform,
-                amount: w.amount,
-                fee: w.fee,
-                status,
-                is_test: w.is_test,
-                requested_at: w.requested_at,
-                arrived_at,
-                card_tail: w.card_tail,
-                message: w.message,
-            };
-            ledger::update_withdrawal(tx, id, &next, &now)
-        })
+        s.transaction(|tx| ledger::set_withdrawal_status(tx, id, status, at.as_deref(), &now))
     })
 }
 
@@ -244,8 +223,8 @@ pub async fn import_bill(
     };
     let worker = app.clone();
     let run = move || {
-        let now = time::now();
         let state = worker.state::<AppState>();
+        let now = state.now();
         let mut last_percent = u64::MAX;
         let mut progress = |p: import::ImportProgress| {
             // At most one event per percent: a 100,000-row bill must not flood the IPC.

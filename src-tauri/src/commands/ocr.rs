@@ -3,7 +3,6 @@
 //! thread, reports `OcrProgressEvent`s and can be cancelled; a newer screenshot supersedes an
 //! older one still running.
 
-use super::diagnose::with_kb;
 use crate::state::{store_lang, AppState};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
@@ -79,10 +78,8 @@ pub async fn read_screenshot(
         let Some(read) = ocr::read_bytes_with(&bytes, &name, &mut progress).map_err(api)? else {
             return Ok(None);
         };
-        let message = with_kb(&state.user_rules(), false, |kb| {
-            Ok(tixian_core::diagnose::message_from_text(kb, &read.text))
-        })
-        .map_err(api)?;
+        let kb = state.ws.kb().map_err(api)?;
+        let message = tixian_core::diagnose::message_from_text(&kb, &read.text);
         let preview = ocr::preview_jpeg(&bytes, 1600).map_err(api)?;
         Ok(Some(ScreenshotText {
             ocr: read,

@@ -47,4 +47,7 @@ export const api = {
   calendarPreview: async (text: string, year: number | null) => unwrap(await commands.calendarPreview(text, year)),
   calendarSave: async (text: string, year: number | null, replace: boolean) =>
     unwrap(await commands.calendarSave(text, year, replace)),
+  backupOverview: () => commands.backupOverview(),
+  backupNow: async (path: string) => unwrap(await commands.backupNow(path)),
+  restoreBackup: async (archive: string) => unwrap(await commands.restoreBackup(archive)),
 };

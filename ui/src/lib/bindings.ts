@@ -179,6 +179,9 @@ export const commands = {
 	/**  Records the quarterly review as done now, with the items the user ticked. */
 	recordReview: (checklist: ReviewChecklist) => typedError<Review, ApiError>(__TAURI_INVOKE("record_review", { checklist })),
 	lastReview: () => typedError<Review | null, ApiError>(__TAURI_INVOKE("last_review")),
+	eraseCase: (id: number) => typedError<Erased, ApiError>(__TAURI_INVOKE("erase_case", { id })),
+	eraseEvidence: (id: number) => typedError<Erased, ApiError>(__TAURI_INVOKE("erase_evidence", { id })),
+	erasePlatform: (id: number) => typedError<Erased, ApiError>(__TAURI_INVOKE("erase_platform", { id })),
 };
 
 /** Events */
@@ -207,6 +210,11 @@ export type AppInfo = {
 	lang: Lang,
 	/**  Why the database could not be opened, if it could not. */
 	open_error: ApiError | null,
+	/**
+	 *  "Now" as RFC 3339 when `TIXIAN_NOW` pins the clock (tests); the UI then takes today from
+	 *  it instead of the computer's clock.
+	 */
+	pinned_now: string | null,
 };
 
 /**  Arrival delays in hours (decimal strings, one decimal); null values when there is no data. */
@@ -348,8 +356,8 @@ export type CaseLadder = {
 	kind: PlatformKind,
 	view: RouteView,
 	/**
-	 *  Per step (same order as `view.steps`): working days left until its first deadline
-	 *  (negative = that many working days overdue).
+	 *  Per step (same order as `view.steps`): working days left until its first deadline, or
+	 *  until it is time to go up a step (negative = that many working days overdue).
 	 */
 	working_days_left: (number | null)[],
 };
@@ -655,6 +663,19 @@ export type EmergencyFund = {
 	target_max_months: number,
 	/**  `below` (under 3 months), `within` (3–6), `above` (over 6); null without data. */
 	status: string | null,
+};
+
+/**  What an erase removed. */
+export type Erased = {
+	/**  `case`, `evidence` or `platform`. */
+	what: string,
+	id: number,
+	/**  Database rows removed, all tables together. */
+	rows: number,
+	/**  Vault originals removed (SHA-256 names). */
+	files_removed: string[],
+	/**  Originals kept because another case or import still uses the same file. */
+	files_still_used: number,
 };
 
 /**  Where the user stands on the escalation ladder and what comes next. */

@@ -12,6 +12,8 @@ export const casesApi = {
   list: async () => unwrap(await commands.listCases()),
   create: async (input: NewCaseInput) => unwrap(await commands.newCase(input)),
   detail: async (id: number) => unwrap(await commands.caseDetail(id)),
+  erase: async (id: number) => unwrap(await commands.eraseCase(id)),
+  eraseEvidence: async (id: number) => unwrap(await commands.eraseEvidence(id)),
   setStatus: async (id: number, status: CaseStatus) => unwrap(await commands.setCaseStatus(id, status)),
   setStage: async (id: number, stage: CaseStage) => unwrap(await commands.setCaseStage(id, stage)),
   addEvent: async (id: number, at: string, text: string, evidenceId: number | null) =>
@@ -55,12 +57,7 @@ export function shortTime(rfc3339: string | null | undefined): string {
   return m[2] ? `${m[1]} ${m[2]}` : m[1];
 }
 
-/** Now as a `datetime-local` value ("2026-03-05T23:40") in the computer's time zone. */
-export function nowLocal(): string {
-  const d = new Date();
-  const pad = (n: number) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
-}
+export { nowLocal } from "./dates";
 
 /** The file name at the end of a path (either separator). */
 export function baseName(path: string): string {

@@ -1,10 +1,24 @@
 // Calendar dates as "YYYY-MM-DD" strings (what core speaks), with local-time helpers for the UI.
 
-/** Today in the computer's local time zone as YYYY-MM-DD. */
-export function today(): string {
+let pinned: string | null = null;
+
+/** Pins "now" to an RFC 3339 time (the app's `TIXIAN_NOW`, for tests); null follows the clock. */
+export function pinNow(rfc3339: string | null | undefined): void {
+  pinned = rfc3339 ?? null;
+}
+
+/** Now as a `datetime-local` value ("2026-03-05T23:40"): the pinned time as written, else the
+ * computer's clock in its own time zone. The one place the UI reads the clock. */
+export function nowLocal(): string {
+  if (pinned) return pinned.slice(0, 16);
   const d = new Date();
   const pad = (n: number) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** Today as YYYY-MM-DD (see `nowLocal`). */
+export function today(): string {
+  return nowLocal().slice(0, 10);
 }
 
 /** Weekday index 0 (Sunday) … 6 of a YYYY-MM-DD date, computed in UTC so no zone can shift it. */

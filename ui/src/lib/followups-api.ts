@@ -23,15 +23,6 @@ export function clock(f: Pick<FollowUp, "done_at" | "due" | "working_days_left">
   return f.working_days_left < 0 ? { key: "late", days: -f.working_days_left } : { key: "dueNow", days: 0 };
 }
 
-/** "2026-03-24" → its weekday index 0–6 (Sunday 0), independent of the computer's time zone. */
-export function weekday(isoDate: string): number {
-  const [y, m, d] = isoDate.split("-").map(Number);
-  return new Date(Date.UTC(y, m - 1, d)).getUTCDay();
-}
+export { weekday } from "./dates";
 
-/** Today as a `date` input value in the computer's time zone. */
-export function todayLocal(): string {
-  const d = new Date();
-  const pad = (n: number) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-}
+export { today as todayLocal } from "./dates";

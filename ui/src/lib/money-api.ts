@@ -15,6 +15,7 @@ export const moneyApi = {
   getPlatform: async (id: number) => unwrap(await commands.getPlatform(id)),
   updatePlatform: async (id: number, edit: PlatformEdit) => unwrap(await commands.updatePlatform(id, edit)),
   deletePlatform: async (id: number) => unwrap(await commands.deletePlatform(id)),
+  erasePlatform: async (id: number) => unwrap(await commands.erasePlatform(id)),
   deleteBalance: async (id: number) => unwrap(await commands.deleteBalance(id)),
   deleteWithdrawal: async (id: number) => unwrap(await commands.deleteWithdrawal(id)),
   restore: async (deleted: Deleted) => unwrap(await commands.restoreDeleted(deleted)),

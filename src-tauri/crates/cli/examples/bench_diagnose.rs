@@ -112,7 +112,9 @@ fn main() {
         "knowledge base load + precompile: {:.1} ms",
         kb_start.elapsed().as_secs_f64() * 1e3
     );
-    let now = time::now();
+    let now = tixian_core::workspace::Clock::from_env()
+        .expect("TIXIAN_NOW is a time")
+        .now();
     println!(
         "{CASES} generated cases, {:.1} MB of JSONL held in memory (no file I/O is timed); Lang::Zh",
         jsonl.len() as f64 / 1_048_576.0

@@ -9,7 +9,8 @@ use clap::{Parser, Subcommand};
 use output::Out;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use tixian_core::{CoreError, Lang, Store};
+use tixian_core::time::Timestamp;
+use tixian_core::{CoreError, Lang, Store, Workspace};
 
 #[derive(Parser)]
 #[command(
@@ -79,29 +80,38 @@ enum Command {
     Verify(commands::bundle::VerifyArgs),
 }
 
-/// What every command gets: the chosen language, output mode and a lazily opened store.
+/// What every command gets: the chosen language, output mode and the workspace (the database
+/// path and what hangs off it, opened lazily, and the clock).
 pub struct Ctx {
     pub lang: Lang,
     pub out: Out,
-    db: Option<PathBuf>,
+    pub ws: Workspace,
 }
 
 impl Ctx {
     pub fn open_store(&self) -> Result<Store, CoreError> {
-        Store::open_checked(&self.db_path())
+        self.ws.open_store()
     }
 
     /// The user's rule folder: `rules/` beside the database this run uses, where a calendar
     /// year the user imports is saved and from where every deadline counts it.
     pub fn user_rules(&self) -> PathBuf {
-        tixian_core::rules::user_dir_beside(&self.db_path())
+        self.ws.user_rules()
     }
 
     /// The database file this run uses (`--db`, `TIXIAN_DB` or the default).
     pub fn db_path(&self) -> PathBuf {
-        self.db
-            .clone()
-            .unwrap_or_else(tixian_core::store::default_db_path)
+        self.ws.db_path().to_path_buf()
+    }
+
+    /// Now, or the time `TIXIAN_NOW` pins.
+    pub fn now(&self) -> Timestamp {
+        self.ws.now()
+    }
+
+    /// `--at TEXT` when given (named `field` in the error), else now.
+    pub fn at(&self, text: Option<&str>, field: &str) -> Result<Timestamp, CoreError> {
+        self.ws.at(text, field)
     }
 }
 
@@ -125,13 +135,24 @@ fn main() -> ExitCode {
         },
         None => Lang::from_tag(&std::env::var("LANG").unwrap_or_default()),
     };
+    let prefix = match lang {
+        Lang::Zh => "错误",
+        Lang::En => "error",
+    };
+    let ws = match Workspace::from_env(cli.db) {
+        Ok(ws) => ws,
+        Err(e) => {
+            eprintln!("{prefix}: {}", e.message(lang));
+            return ExitCode::from(e.exit_code());
+        }
+    };
     let ctx = Ctx {
         lang,
         out: Out {
             json: cli.json,
             lang,
         },
-        db: cli.db,
+        ws,
     };
     let result = match cli.command {
         Command::Platform(cmd) => commands::platform::run(&ctx, cmd),
@@ -157,10 +178,6 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            let prefix = match lang {
-                Lang::Zh => "错误",
-                Lang::En => "error",
-            };
             eprintln!("{prefix}: {}", e.message(lang));
             ExitCode::from(e.exit_code())
         }

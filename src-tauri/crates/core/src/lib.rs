@@ -8,6 +8,7 @@
 pub mod calendar;
 pub mod cases;
 pub mod diagnose;
+pub mod erase;
 pub mod error;
 pub mod export;
 pub mod fsutil;
@@ -24,11 +25,13 @@ pub mod rules;
 pub mod store;
 pub mod time;
 pub mod vault;
+pub mod workspace;
 
 pub use error::{ApiError, CoreError, Result};
 pub use lang::{Lang, Text};
 pub use money::Money;
 pub use store::Store;
+pub use workspace::Workspace;
 
 /// The version shown in the app and `tixian --version`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -86,16 +86,9 @@ fn shanghai(naive: NaiveDateTime, text: &str, field: &str) -> Result<Timestamp> 
         })
 }
 
-/// The current time in Asia/Shanghai; only the binaries call this, core takes `now` as input.
-/// `TIXIAN_NOW` (a time as `--at` takes it) pins the clock, for end-to-end tests that need a
-/// fixed day (a deadline crossing into a year without a schedule).
-pub fn now() -> Timestamp {
-    if let Some(pinned) = std::env::var("TIXIAN_NOW")
-        .ok()
-        .and_then(|v| parse_time(&v, "TIXIAN_NOW").ok())
-    {
-        return pinned;
-    }
+/// The system clock in Asia/Shanghai. Only [`crate::workspace::Clock`] reads it (so a pinned
+/// `TIXIAN_NOW` holds everywhere); core functions take `now` as input.
+pub(crate) fn system_now() -> Timestamp {
     chrono::Utc::now().with_timezone(&Shanghai).fixed_offset()
 }
 

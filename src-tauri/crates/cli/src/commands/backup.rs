@@ -7,7 +7,7 @@ use clap::Args;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use tixian_core::health;
-use tixian_core::{time, CoreError, Lang};
+use tixian_core::{CoreError, Lang};
 
 #[derive(Args)]
 pub struct BackupArgs {
@@ -30,7 +30,7 @@ pub struct RestoreArgs {
 }
 
 pub fn backup(ctx: &Ctx, args: BackupArgs) -> Result<ExitCode, CoreError> {
-    let now = time::now();
+    let now = ctx.now();
     if let Some(dir) = &args.rolling {
         if dir.exists() && !dir.is_dir() {
             return Err(CoreError::invalid(
@@ -90,7 +90,7 @@ pub fn restore(ctx: &Ctx, args: RestoreArgs) -> Result<ExitCode, CoreError> {
         ));
     }
     let db = ctx.db_path();
-    let report = health::restore(&db, &args.file, &time::now())?;
+    let report = health::restore(&db, &args.file, &ctx.now())?;
     ctx.out.print(&report, |lang| {
         let kept = report.previous_kept_at.clone().unwrap_or_else(|| "—".into());
         match lang {

@@ -1,7 +1,7 @@
 use crate::Ctx;
 use clap::Args;
 use std::process::ExitCode;
-use tixian_core::{ledger, time, CoreError, Lang, Money};
+use tixian_core::{ledger, CoreError, Lang, Money};
 
 #[derive(Args)]
 pub struct BalanceArgs {
@@ -17,11 +17,8 @@ pub struct BalanceArgs {
 pub fn run(ctx: &Ctx, args: BalanceArgs) -> Result<ExitCode, CoreError> {
     // Validate every input before the database is opened, so bad input never touches it.
     let amount = Money::parse_amount(&args.amount).map_err(|e| e.field("AMOUNT"))?;
-    let now = time::now();
-    let at = match &args.at {
-        Some(text) => time::parse_time(text, "--at")?,
-        None => now,
-    };
+    let now = ctx.now();
+    let at = ctx.at(args.at.as_deref(), "--at")?;
     let mut store = ctx.open_store()?;
     let snapshot =
         store.transaction(|tx| ledger::add_balance(tx, &args.name, amount, &at, &now))?;

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use tixian_core::calendar::{self, Calendar, Holiday};
 use tixian_core::cases::{self, DeadlineChange};
-use tixian_core::{rules, time, CoreError, Lang, Text};
+use tixian_core::{rules, CoreError, Lang, Text};
 
 #[derive(Subcommand)]
 pub enum CalendarCommand {
@@ -77,7 +77,7 @@ fn import(ctx: &Ctx, args: ImportArgs) -> Result<ExitCode, CoreError> {
     })?;
     let notice = calendar::parse_notice(&text, year).map_err(|e| e.at(&name))?;
     let user_dir = rules::user_dir_beside(&ctx.db_path());
-    let now = time::now();
+    let now = ctx.now();
     let before = Calendar::for_user(&user_dir)?;
     let saved = calendar::save_notice(&user_dir, &notice, now.date_naive())?;
     let after = Calendar::for_user(&user_dir)?;

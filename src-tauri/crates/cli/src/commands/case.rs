@@ -7,15 +7,14 @@ use clap::Subcommand;
 use std::io::Read;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use tixian_core::calendar::Calendar;
 use tixian_core::cases::evidence::{self, EvidenceInput};
 use tixian_core::cases::letters::{self, Recipient};
 use tixian_core::cases::promises::find_promises;
 use tixian_core::cases::{
     self, prep, CaseStatus, Channel, NewCase, NewContact, NewEvent, NewFollowUp, Stage, Tier,
 };
-use tixian_core::time::{self, Timestamp};
-use tixian_core::{rules, CoreError, Lang, Money};
+use tixian_core::time::{self};
+use tixian_core::{CoreError, Lang, Money};
 
 #[derive(Subcommand)]
 pub enum CaseCommand {
@@ -206,6 +205,20 @@ pub enum CaseCommand {
     },
     /// Before calling: the three-sentence statement, a checklist and phrases.
     Prep { id: i64 },
+    /// Permanently erase a case with its timeline, log, follow-ups and evidence originals (no
+    /// undo): tixian case erase ID --yes.
+    Erase {
+        id: i64,
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Permanently erase one evidence item and its original file (no undo): tixian case
+    /// erase-evidence EVIDENCE_ID --yes.
+    EraseEvidence {
+        evidence: i64,
+        #[arg(long)]
+        yes: bool,
+    },
     /// What is due across open cases: follow-ups to chase, overdue promises.
     Due {
         #[arg(long)]
@@ -225,15 +238,8 @@ fn all_tiers(tier: &str) -> Result<bool, CoreError> {
     }
 }
 
-fn at_or_now(text: &Option<String>, field: &str) -> Result<Timestamp, CoreError> {
-    match text {
-        Some(t) => time::parse_time(t, field),
-        None => Ok(time::now()),
-    }
-}
-
 pub fn run(ctx: &Ctx, cmd: CaseCommand) -> Result<ExitCode, CoreError> {
-    let now = time::now();
+    let now = ctx.now();
     match cmd {
         CaseCommand::New {
             platform,
@@ -272,20 +278,13 @@ pub fn run(ctx: &Ctx, cmd: CaseCommand) -> Result<ExitCode, CoreError> {
             });
         }
         CaseCommand::List { at } => {
-            let at = at_or_now(&at, "--at")?;
+            let at = ctx.at(at.as_deref(), "--at")?;
             let store = ctx.open_store()?;
-            let list = cases::list_cases(store.conn())?;
-            let mut rows = Vec::new();
-            for c in &list {
-                let overdue = cases::list_contacts(store.conn(), c.id, &at)?
-                    .iter()
-                    .filter(|x| x.overdue)
-                    .count();
-                rows.push(serde_json::json!({ "case": c, "overdue_promises": overdue }));
-            }
+            let rows = cases::case_rows(store.conn(), &at, &ctx.ws.calendar()?)?;
             ctx.out.print(&rows, |lang| {
                 let mut lines = Vec::new();
-                for (c, row) in list.iter().zip(&rows) {
+                for row in &rows {
+                    let c = &row.case;
                     lines.push(format!(
                         "#{:<4} {:<12} {:>14}  {:<8} {:<20} {}{}",
                         c.id,
@@ -294,7 +293,7 @@ pub fn run(ctx: &Ctx, cmd: CaseCommand) -> Result<ExitCode, CoreError> {
                         c.status.label(lang),
                         c.stage.label(lang),
                         c.occurred_at.get(..10).unwrap_or(""),
-                        match row["overdue_promises"].as_u64().unwrap_or(0) {
+                        match row.overdue_promises {
                             0 => String::new(),
                             n if lang == Lang::Zh => format!("  ⚠ {n} 个承诺逾期"),
                             n => format!("  ⚠ {n} promise(s) overdue"),
@@ -309,9 +308,9 @@ pub fn run(ctx: &Ctx, cmd: CaseCommand) -> Result<ExitCode, CoreError> {
             });
         }
         CaseCommand::Show { id, at } => {
-            let at = at_or_now(&at, "--at")?;
+            let at = ctx.at(at.as_deref(), "--at")?;
             let store = ctx.open_store()?;
-            let calendar = Calendar::for_user(&ctx.user_rules())?;
+            let calendar = ctx.ws.calendar()?;
             let d = cases::detail(store.conn(), id, &at, &calendar)?;
             ctx.out.print(&d, |lang| super::case_text::detail(&d, lang));
         }
@@ -413,9 +412,9 @@ pub fn run(ctx: &Ctx, cmd: CaseCommand) -> Result<ExitCode, CoreError> {
             received,
             add,
         } => {
-            let received = at_or_now(&received, "--received")?;
+            let received = ctx.at(received.as_deref(), "--received")?;
             let text = read_text(&file)?;
-            let calendar = Calendar::for_user(&ctx.user_rules())?;
+            let calendar = ctx.ws.calendar()?;
             let proposals = find_promises(&text, &received, &calendar);
             let contacts = proposals
                 .iter()
@@ -436,7 +435,7 @@ pub fn run(ctx: &Ctx, cmd: CaseCommand) -> Result<ExitCode, CoreError> {
             });
         }
         CaseCommand::Kept { id, contact, at } => {
-            let at = at_or_now(&at, "--at")?;
+            let at = ctx.at(at.as_deref(), "--at")?;
             let mut store = ctx.open_store()?;
             store.transaction(|tx| cases::mark_promise_kept(tx, id, contact, &at))?;
             ctx.out.print(&serde_json::json!({ "case": id, "contact": contact, "kept_at": time::to_rfc3339(&at) }), |lang| {
@@ -444,7 +443,7 @@ pub fn run(ctx: &Ctx, cmd: CaseCommand) -> Result<ExitCode, CoreError> {
             });
         }
         CaseCommand::FollowUpDone { id, follow_up, at } => {
-            let at = at_or_now(&at, "--at")?;
+            let at = ctx.at(at.as_deref(), "--at")?;
             let mut store = ctx.open_store()?;
             store.transaction(|tx| cases::mark_follow_up_done(tx, id, follow_up, &at))?;
             ctx.out.print(&serde_json::json!({ "case": id, "follow_up": follow_up, "done_at": time::to_rfc3339(&at) }), |lang| {
@@ -484,7 +483,7 @@ pub fn run(ctx: &Ctx, cmd: CaseCommand) -> Result<ExitCode, CoreError> {
                 filed_at: time::parse_time(&filed, "--filed")?,
                 working_days,
             };
-            let calendar = Calendar::for_user(&ctx.user_rules())?;
+            let calendar = ctx.ws.calendar()?;
             let mut store = ctx.open_store()?;
             let f = store
                 .transaction(|tx| cases::add_follow_up(tx, id, &new, &calendar, &now))
@@ -496,10 +495,10 @@ pub fn run(ctx: &Ctx, cmd: CaseCommand) -> Result<ExitCode, CoreError> {
         }
         CaseCommand::Letter { id, to, at } => {
             let to: Recipient = to.parse().map_err(|e: CoreError| e.field("--to"))?;
-            let at = at_or_now(&at, "--at")?;
+            let at = ctx.at(at.as_deref(), "--at")?;
             let store = ctx.open_store()?;
             let letter =
-                letters::letter_for_case(store.conn(), id, to, ctx.lang, &at, &user_rules(ctx)?)?;
+                letters::letter_for_case(store.conn(), id, to, ctx.lang, &at, &ctx.ws.rules()?)?;
             ctx.out.print(&letter, |_| letter.text.clone());
         }
         CaseCommand::Export {
@@ -512,16 +511,16 @@ pub fn run(ctx: &Ctx, cmd: CaseCommand) -> Result<ExitCode, CoreError> {
         } => {
             let all_tiers = all_tiers(&tier)?;
             let split = super::bundle::parse_split(split.as_deref(), max_mb.as_deref())?;
-            let now = at_or_now(&at, "--at")?;
+            let now = ctx.at(at.as_deref(), "--at")?;
             let store = ctx.open_store()?;
             let input = tixian_core::cases::bundle::bundle_input(
                 store.conn(),
                 id,
                 ctx.lang,
                 all_tiers,
-                &tixian_core::store::vault_dir(&ctx.db_path()),
+                &ctx.ws.vault_dir(),
                 &now,
-                &user_rules(ctx)?,
+                &ctx.ws.rules()?,
             )?;
             drop(store);
             let opts = tixian_core::export::ExportOptions {
@@ -540,11 +539,11 @@ pub fn run(ctx: &Ctx, cmd: CaseCommand) -> Result<ExitCode, CoreError> {
             at,
         } => {
             let all_tiers = all_tiers(&tier)?;
-            let now = at_or_now(&at, "--at")?;
+            let now = ctx.at(at.as_deref(), "--at")?;
             let edits = super::bundle::CatalogChanges::parse(applicant, &names, &purposes, order)?;
             let mut store = ctx.open_store()?;
-            let vault = tixian_core::store::vault_dir(&ctx.db_path());
-            let rules = user_rules(ctx)?;
+            let vault = ctx.ws.vault_dir();
+            let rules = ctx.ws.rules()?;
             let view_of = |store: &tixian_core::store::Store| {
                 tixian_core::cases::bundle::catalog_view(
                     store.conn(),
@@ -569,7 +568,7 @@ pub fn run(ctx: &Ctx, cmd: CaseCommand) -> Result<ExitCode, CoreError> {
         CaseCommand::Form { id, channel, at } => {
             let channel: tixian_core::cases::forms::FormChannel =
                 channel.parse().map_err(|e: CoreError| e.field("--for"))?;
-            let now = at_or_now(&at, "--at")?;
+            let now = ctx.at(at.as_deref(), "--at")?;
             let store = ctx.open_store()?;
             let form = tixian_core::cases::forms::complaint_form(
                 store.conn(),
@@ -577,17 +576,23 @@ pub fn run(ctx: &Ctx, cmd: CaseCommand) -> Result<ExitCode, CoreError> {
                 channel,
                 ctx.lang,
                 &now,
-                &user_rules(ctx)?,
+                &ctx.ws.rules()?,
             )?;
             ctx.out.print(&form, |_| form.text.clone());
         }
+        CaseCommand::Erase { id, yes } => {
+            return super::erase::run(ctx, super::erase::Target::Case(id), yes);
+        }
+        CaseCommand::EraseEvidence { evidence, yes } => {
+            return super::erase::run(ctx, super::erase::Target::Evidence(evidence), yes);
+        }
         CaseCommand::Prep { id } => {
             let store = ctx.open_store()?;
-            let p = prep::prep_for_case(store.conn(), id, ctx.lang, &now, &user_rules(ctx)?)?;
+            let p = prep::prep_for_case(store.conn(), id, ctx.lang, &now, &ctx.ws.rules()?)?;
             ctx.out.print(&p, |lang| super::case_text::prep(&p, lang));
         }
         CaseCommand::Due { at } => {
-            let at = at_or_now(&at, "--at")?;
+            let at = ctx.at(at.as_deref(), "--at")?;
             let store = ctx.open_store()?;
             let due = cases::due_items(store.conn(), &at)?;
             ctx.out.print(&due, |lang| {
@@ -647,9 +652,4 @@ fn read_text(file: &str) -> Result<String, CoreError> {
             format!("{file}: is not UTF-8 text"),
         )
     })
-}
-
-/// The built-in rules with the user's folder laid over them (letters and their calendar).
-fn user_rules(ctx: &Ctx) -> Result<Vec<rules::RuleFile>, CoreError> {
-    Ok(rules::load(Some(&ctx.user_rules()))?)
 }

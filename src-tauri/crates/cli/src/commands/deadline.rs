@@ -3,7 +3,7 @@
 use crate::Ctx;
 use clap::Args;
 use std::process::ExitCode;
-use tixian_core::calendar::{Calendar, CalendarKind, DueDate};
+use tixian_core::calendar::{CalendarKind, DueDate};
 use tixian_core::{time, CoreError, Lang};
 
 /// The longest period accepted: far beyond any complaint deadline, short enough to count fast.
@@ -24,7 +24,7 @@ pub struct DeadlineArgs {
 
 pub fn run(ctx: &Ctx, args: DeadlineArgs) -> Result<ExitCode, CoreError> {
     let from = time::parse_date(&args.from, "--from")?;
-    let calendar = Calendar::for_user(&ctx.user_rules())?;
+    let calendar = ctx.ws.calendar()?;
     let due = match (&args.working_days, &args.days) {
         (Some(n), None) => calendar.add_working_days(from, count(n, "--working-days")?),
         (None, Some(n)) => calendar.add_calendar_days(from, count(n, "--days")?),

@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use tixian_core::diagnose::{self, Diagnosis};
 use tixian_core::kb::Kb;
+use tixian_core::workspace::KbRef;
 use tixian_core::{time, CoreError, Lang};
 
 #[derive(Args)]
@@ -36,31 +37,18 @@ struct WithImage<'a, 'kb> {
     message_from_image: &'a str,
 }
 
-/// Loads the knowledge base with the user's overrides; broken user rules are bad input.
-pub fn load_kb(ctx: &Ctx, rules: Option<PathBuf>) -> Result<Kb, CoreError> {
-    let dir = rules.unwrap_or_else(|| ctx.user_rules());
-    if !dir.is_dir() {
-        return Kb::load(&tixian_core::rules::embedded())
-            .map_err(|_| CoreError::Internal("embedded knowledge base is broken".into()));
+/// The knowledge base with the user's folder (or `--rules DIR`) laid over the built-in one;
+/// broken rule files are bad input, and a `--rules` folder that does not exist is a typo.
+pub fn load_kb(ctx: &Ctx, rules: Option<PathBuf>) -> Result<KbRef, CoreError> {
+    match rules {
+        Some(dir) if !dir.is_dir() => Err(CoreError::invalid(
+            "--rules",
+            format!("文件夹不存在：{}", dir.display()),
+            format!("no such folder: {}", dir.display()),
+        )),
+        Some(dir) => ctx.ws.kb_with_folder(&dir),
+        None => ctx.ws.kb(),
     }
-    let files = tixian_core::rules::load(Some(&dir))?;
-    Kb::load(&files).map_err(|problems| {
-        let first = &problems[0];
-        CoreError::invalid(
-            format!("{}: {}: {}", first.file, first.id, first.field),
-            format!(
-                "规则文件有误（共 {} 处），请运行 tixian kb check：{}",
-                problems.len(),
-                first.message
-            ),
-            format!(
-                "broken rule files ({} problems), run `tixian kb check`: {}",
-                problems.len(),
-                first.message
-            ),
-        )
-        .at(dir.display().to_string())
-    })
 }
 
 fn read_error(e: std::io::Error) -> CoreError {
@@ -89,7 +77,7 @@ pub fn run(ctx: &Ctx, args: DiagnoseArgs) -> Result<ExitCode, CoreError> {
         )?)),
     };
     let kb = load_kb(ctx, args.rules)?;
-    let now = time::now();
+    let now = ctx.now();
     if args.batch {
         return batch(&kb, ctx.lang, &now, input);
     }
@@ -158,7 +146,7 @@ fn with_image(
         case.message = (!message.is_empty()).then(|| message.clone());
         Some(message)
     };
-    let d = diagnose::diagnose(&kb, &case, ctx.lang, &time::now());
+    let d = diagnose::diagnose(&kb, &case, ctx.lang, &ctx.now());
     match &from_image {
         Some(message) => {
             let out = WithImage {

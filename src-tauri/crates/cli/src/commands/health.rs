@@ -11,7 +11,7 @@ use clap::Args;
 use serde::Serialize;
 use std::process::ExitCode;
 use tixian_core::health::{self, DueItem, HealthReport};
-use tixian_core::{time, CoreError, Lang};
+use tixian_core::{CoreError, Lang};
 
 #[derive(Args)]
 pub struct HealthArgs {
@@ -30,10 +30,7 @@ struct DueOnly<'a> {
 }
 
 pub fn run(ctx: &Ctx, args: HealthArgs) -> Result<ExitCode, CoreError> {
-    let at = match &args.at {
-        Some(text) => time::parse_time(text, "--at")?,
-        None => time::now(),
-    };
+    let at = ctx.at(args.at.as_deref(), "--at")?;
     let store = ctx.open_store()?;
     let mut report = health::health(store.conn(), &at)?;
     report.set_lang(ctx.lang);

@@ -7,7 +7,7 @@ use clap::Args;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use tixian_core::import::{self, ImportOptions};
-use tixian_core::{time, CoreError, Lang};
+use tixian_core::{CoreError, Lang};
 
 #[derive(Args)]
 pub struct ImportArgs {
@@ -48,7 +48,7 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<ExitCode, CoreError> {
         platform: args.platform,
         password,
     };
-    let now = time::now();
+    let now = ctx.now();
     let mut store = ctx.open_store()?;
     let vault = tixian_core::store::vault_dir(store.path());
     let report = import::store_parsed(

@@ -198,7 +198,7 @@ pub fn run(ctx: &Ctx, cmd: KbCommand) -> Result<ExitCode, CoreError> {
                 })
                 .transpose()?;
             let kb = super::diagnose::load_kb(ctx, rules)?;
-            let e = kb.explain_message(&text, platform, ctx.lang, &tixian_core::time::now());
+            let e = kb.explain_message(&text, platform, ctx.lang, &ctx.now());
             ctx.out.print(&e, |lang| explain_human(&e, lang));
         }
     }

@@ -9,6 +9,7 @@ mod case_text;
 mod case_texts;
 pub mod deadline;
 pub mod diagnose;
+mod erase;
 pub mod health;
 pub mod import;
 pub mod kb;

@@ -2,7 +2,7 @@ use crate::Ctx;
 use clap::Subcommand;
 use std::process::ExitCode;
 use tixian_core::ledger::{self, NewPlatform, PlatformKind};
-use tixian_core::{time, CoreError, Lang};
+use tixian_core::{CoreError, Lang};
 
 #[derive(Subcommand)]
 pub enum PlatformCommand {
@@ -17,6 +17,13 @@ pub enum PlatformCommand {
     },
     /// List platforms with their latest balance and share.
     List,
+    /// Permanently erase a platform with its balances, withdrawals, imported bills and their
+    /// original files (no undo; cases about it stay): tixian platform erase NAME --yes.
+    Erase {
+        name: String,
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 pub fn run(ctx: &Ctx, cmd: PlatformCommand) -> Result<ExitCode, CoreError> {
@@ -25,12 +32,15 @@ pub fn run(ctx: &Ctx, cmd: PlatformCommand) -> Result<ExitCode, CoreError> {
             let kind: PlatformKind = kind.parse().map_err(|e: CoreError| e.field("--kind"))?;
             let new = NewPlatform { name, kind, note };
             let mut store = ctx.open_store()?;
-            let now = time::now();
+            let now = ctx.now();
             let platform = store.transaction(|tx| ledger::add_platform(tx, &new, &now))?;
             ctx.out.print(&platform, |lang| match lang {
                 Lang::Zh => format!("已添加平台 {}（{}）", platform.name, platform.kind),
                 Lang::En => format!("Added platform {} ({})", platform.name, platform.kind),
             });
+        }
+        PlatformCommand::Erase { name, yes } => {
+            return super::erase::run(ctx, super::erase::Target::Platform(&name), yes);
         }
         PlatformCommand::List => {
             let store = ctx.open_store()?;

@@ -6,7 +6,7 @@ use crate::Ctx;
 use clap::Args;
 use std::process::ExitCode;
 use tixian_core::health::{self, ReviewChecklist};
-use tixian_core::{time, CoreError, Lang};
+use tixian_core::{CoreError, Lang};
 
 #[derive(Args)]
 pub struct ReviewArgs {
@@ -18,10 +18,7 @@ pub struct ReviewArgs {
 }
 
 pub fn run(ctx: &Ctx, args: ReviewArgs) -> Result<ExitCode, CoreError> {
-    let at = match &args.at {
-        Some(t) => time::parse_time(t, "--at")?,
-        None => time::now(),
-    };
+    let at = ctx.at(args.at.as_deref(), "--at")?;
     let checklist = ReviewChecklist {
         licences_valid: true,
         rules_reread: true,

@@ -4,7 +4,6 @@ use super::estimated;
 use crate::Ctx;
 use clap::Args;
 use std::process::ExitCode;
-use tixian_core::calendar::Calendar;
 use tixian_core::ledger::PlatformKind;
 use tixian_core::route::{self, RouteView, Unit};
 use tixian_core::{time, CoreError, Lang};
@@ -25,9 +24,9 @@ pub fn run(ctx: &Ctx, args: RouteArgs) -> Result<ExitCode, CoreError> {
         .as_deref()
         .map(|f| time::parse_date(f, "--from"))
         .transpose()?;
-    let route = route::route_for(kind);
+    let route = ctx.ws.route(kind)?;
     let calendar = match from {
-        Some(_) => Some(Calendar::for_user(&ctx.user_rules())?),
+        Some(_) => Some(ctx.ws.calendar()?),
         None => None,
     };
     let due = from

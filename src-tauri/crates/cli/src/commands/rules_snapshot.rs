@@ -6,7 +6,7 @@ use clap::Args;
 use std::io::Read;
 use std::process::ExitCode;
 use tixian_core::health;
-use tixian_core::{time, CoreError, Lang};
+use tixian_core::{CoreError, Lang};
 
 #[derive(Args)]
 pub struct RulesSnapshotArgs {
@@ -40,10 +40,7 @@ pub fn run(ctx: &Ctx, args: RulesSnapshotArgs) -> Result<ExitCode, CoreError> {
             format!("{} is not UTF-8 text", args.file),
         )
     })?;
-    let at = match &args.at {
-        Some(t) => time::parse_time(t, "--at")?,
-        None => time::now(),
-    };
+    let at = ctx.at(args.at.as_deref(), "--at")?;
     let mut store = ctx.open_store()?;
     let result =
         store.transaction(|tx| health::save_rule_snapshot(tx, &args.platform, &text, &at))?;

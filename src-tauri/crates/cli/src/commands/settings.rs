@@ -8,7 +8,7 @@ use clap::Subcommand;
 use std::process::ExitCode;
 use tixian_core::health::{self, HealthSettings};
 use tixian_core::ledger::{self, PlatformEdit};
-use tixian_core::{time, CoreError, Lang, Money};
+use tixian_core::{CoreError, Lang, Money};
 
 #[derive(Subcommand)]
 pub enum SettingsCommand {
@@ -36,7 +36,7 @@ fn amount(value: &str) -> Result<Option<Money>, CoreError> {
 }
 
 pub fn run(ctx: &Ctx, cmd: SettingsCommand) -> Result<ExitCode, CoreError> {
-    let now = time::now();
+    let now = ctx.now();
     match cmd {
         SettingsCommand::Show => {
             let store = ctx.open_store()?;

@@ -4,7 +4,7 @@ use crate::Ctx;
 use clap::Args;
 use std::process::ExitCode;
 use tixian_core::health::{self, SignalKind};
-use tixian_core::{time, CoreError, Lang};
+use tixian_core::{CoreError, Lang};
 
 #[derive(Args)]
 pub struct SignalArgs {
@@ -22,11 +22,8 @@ pub struct SignalArgs {
 
 pub fn run(ctx: &Ctx, args: SignalArgs) -> Result<ExitCode, CoreError> {
     let kind: SignalKind = args.kind.parse().map_err(|e: CoreError| e.field("KIND"))?;
-    let now = time::now();
-    let at = match &args.at {
-        Some(text) => time::parse_time(text, "--at")?,
-        None => now,
-    };
+    let now = ctx.now();
+    let at = ctx.at(args.at.as_deref(), "--at")?;
     let mut store = ctx.open_store()?;
     let signal = store
         .transaction(|tx| health::log_signal(tx, &args.platform, kind, &args.note, &at, &now))?;

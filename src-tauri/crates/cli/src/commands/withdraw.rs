@@ -66,7 +66,7 @@ pub fn run(ctx: &Ctx, args: WithdrawArgs) -> Result<ExitCode, CoreError> {
         card_tail: args.card_tail,
         message: args.message,
     };
-    let now = time::now();
+    let now = ctx.now();
     let mut store = ctx.open_store()?;
     let w = store
         .transaction(|tx| ledger::add_withdrawal(tx, &new, &now))

@@ -12,6 +12,7 @@ pub mod evidence_text;
 pub mod forms;
 pub mod letters;
 pub mod log;
+pub mod overview;
 pub mod prep;
 pub mod promises;
 pub mod rules_check;
@@ -24,6 +25,7 @@ pub use log::{
     Contact, DueItem, DueKind, EscalationAdvice, FollowUp, FollowUpPreview, NewContact, NewEvent,
     NewFollowUp, TimelineEvent,
 };
+pub use overview::{case_ladder, case_rows, CaseLadder, CaseRow};
 pub use types::{CaseStatus, Channel, Stage, Tier};
 
 use crate::calendar::Calendar;
@@ -116,7 +118,7 @@ pub struct Case {
 
 const CASE_COLUMNS: &str = "id, platform_name, platform_id, amount_fen, occurred_at, summary, account, message, status, stage, diagnosis_json, created_at, updated_at";
 
-type CaseRow = (
+type CaseColumns = (
     i64,
     String,
     Option<i64>,
@@ -132,7 +134,7 @@ type CaseRow = (
     String,
 );
 
-fn case_row(r: &rusqlite::Row) -> rusqlite::Result<CaseRow> {
+fn case_row(r: &rusqlite::Row) -> rusqlite::Result<CaseColumns> {
     Ok((
         r.get(0)?,
         r.get(1)?,
@@ -150,7 +152,7 @@ fn case_row(r: &rusqlite::Row) -> rusqlite::Result<CaseRow> {
     ))
 }
 
-fn build_case(row: CaseRow) -> Result<Case> {
+fn build_case(row: CaseColumns) -> Result<Case> {
     let (
         id,
         platform,

@@ -100,6 +100,35 @@ pub fn get(conn: &Connection, id: i64) -> Result<DiagnosisRecord> {
     }
 }
 
+/// Opens a complaint case from saved diagnosis `id`: the platform's message, the causes found
+/// (most likely first) and the first steps the user already did go into the case, which
+/// starts when the diagnosis was made.
+pub fn open_case(
+    tx: &Transaction,
+    id: i64,
+    platform: &str,
+    amount: crate::Money,
+    first_steps_done: &[String],
+    now: &Timestamp,
+) -> Result<crate::cases::Case> {
+    let record = get(tx, id)?;
+    let causes: Vec<String> = record
+        .diagnosis
+        .causes
+        .iter()
+        .map(|c| c.title.to_string())
+        .collect();
+    let new = crate::cases::NewCase::from_diagnosis(
+        platform,
+        amount,
+        time::from_stored(&record.created_at)?,
+        &record.interview.message,
+        &causes,
+        first_steps_done,
+    );
+    crate::cases::create_case(tx, &new, now)
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::interview::{self, Symptom};
@@ -131,5 +160,36 @@ mod tests {
         assert_eq!(all[0].diagnosis.causes[0].id, "limit.daily");
         assert_eq!(get(store.conn(), a).unwrap().interview, iv);
         assert!(get(store.conn(), 999).is_err());
+    }
+
+    #[test]
+    fn a_case_opened_from_a_diagnosis_carries_its_message_causes_and_steps() {
+        let mut store = Store::open_in_memory().unwrap();
+        let iv = Interview {
+            symptom: Symptom::Failed,
+            platform: PlatformKind::Wechat,
+            message: "当日提现金额已超过限额".into(),
+            answers: vec![],
+        };
+        let made = time::parse_time("2026-03-10T10:00:00+08:00", "at").unwrap();
+        let later = time::parse_time("2026-03-12T09:00:00+08:00", "at").unwrap();
+        let step = interview::step(Kb::embedded(), &iv, Lang::Zh, &made).unwrap();
+        let id = store
+            .transaction(|tx| save(tx, &iv, &step.diagnosis, &made))
+            .unwrap();
+        let steps = vec!["截图保存提示".to_string()];
+        let case = store
+            .transaction(|tx| open_case(tx, id, "微信支付", crate::Money(500_000), &steps, &later))
+            .unwrap();
+        assert_eq!(case.occurred_at, "2026-03-10T10:00:00+08:00");
+        assert_eq!(case.message, "当日提现金额已超过限额");
+        let link = case.diagnosis.expect("linked to the diagnosis");
+        assert_eq!(link.first_steps_done, steps);
+        assert_eq!(link.causes[0], step.diagnosis.causes[0].title.to_string());
+        assert!(
+            case.summary.starts_with("提现 ¥5,000.00 未成功"),
+            "{}",
+            case.summary
+        );
     }
 }

@@ -21,8 +21,8 @@ pub use platforms::{
 };
 pub use undo::{restore, Deleted};
 pub use withdrawals::{
-    add_withdrawal, delete_withdrawal, get_withdrawal, list_withdrawals, update_withdrawal,
-    NewWithdrawal, Withdrawal, WithdrawalStatus,
+    add_withdrawal, delete_withdrawal, get_withdrawal, list_withdrawals, set_withdrawal_status,
+    update_withdrawal, NewWithdrawal, Withdrawal, WithdrawalStatus,
 };
 
 use crate::error::{CoreError, Result};
@@ -244,6 +244,59 @@ mod tests {
         assert_eq!(
             list_withdrawals(s.conn(), Some("微信支付")).unwrap().len(),
             1
+        );
+    }
+
+    #[test]
+    fn one_click_status_sets_the_arrival_to_now_and_keeps_the_rest() {
+        let mut s = Store::open_in_memory().unwrap();
+        add(&mut s, "微信支付", PlatformKind::Wechat);
+        let w = s
+            .transaction(|tx| {
+                add_withdrawal(
+                    tx,
+                    &withdrawal("微信支付", 100, WithdrawalStatus::Requested),
+                    &now(),
+                )
+            })
+            .unwrap();
+        let arrived = s
+            .transaction(|tx| {
+                set_withdrawal_status(tx, w.id, WithdrawalStatus::Arrived, None, &now())
+            })
+            .unwrap();
+        assert_eq!(
+            arrived.arrived_at.as_deref(),
+            Some("2026-07-01T09:00:00+08:00")
+        );
+        assert_eq!((arrived.amount, arrived.fee), (Money(100), Money(10)));
+        assert_eq!(arrived.card_tail, "9876");
+        let at = s
+            .transaction(|tx| {
+                set_withdrawal_status(
+                    tx,
+                    w.id,
+                    WithdrawalStatus::Arrived,
+                    Some("2026-06-02 08:15"),
+                    &now(),
+                )
+            })
+            .unwrap();
+        assert_eq!(at.arrived_at.as_deref(), Some("2026-06-02T08:15:00+08:00"));
+        let failed = s
+            .transaction(|tx| {
+                set_withdrawal_status(
+                    tx,
+                    w.id,
+                    WithdrawalStatus::Failed,
+                    Some("2026-06-02"),
+                    &now(),
+                )
+            })
+            .unwrap();
+        assert_eq!(
+            (failed.status, failed.arrived_at),
+            (WithdrawalStatus::Failed, None)
         );
     }
 

@@ -244,6 +244,41 @@ pub fn update_withdrawal(
     get_withdrawal(tx, id)
 }
 
+/// One click from a row: marks withdrawal `id` arrived / failed / returned, keeping everything
+/// else. An arrival is at `arrived_at` (a time as typed) or, when none is given, `now`; any other
+/// status clears the arrival time.
+pub fn set_withdrawal_status(
+    tx: &Transaction,
+    id: i64,
+    status: WithdrawalStatus,
+    arrived_at: Option<&str>,
+    now: &Timestamp,
+) -> Result<Withdrawal> {
+    let w = get_withdrawal(tx, id)?;
+    let arrived_at = match status {
+        WithdrawalStatus::Arrived => Some(
+            arrived_at
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_string)
+                .unwrap_or_else(|| time::to_rfc3339(now)),
+        ),
+        _ => None,
+    };
+    let next = NewWithdrawal {
+        platform: w.platform,
+        amount: w.amount,
+        fee: w.fee,
+        status,
+        is_test: w.is_test,
+        requested_at: w.requested_at,
+        arrived_at,
+        card_tail: w.card_tail,
+        message: w.message,
+    };
+    update_withdrawal(tx, id, &next, now)
+}
+
 /// Deletes a withdrawal; [`undo::restore`] with the result puts it back.
 pub fn delete_withdrawal(tx: &Transaction, id: i64) -> Result<Deleted> {
     get_withdrawal(tx, id)?;
