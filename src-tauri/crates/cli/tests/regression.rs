@@ -138,3 +138,45 @@ fn health_at_year_minus_262143_panicked() {
         "error: --at: “-262143-03-01” has a year out of range (only 0000 to 9999)"
     );
 }
+
+fn write(sb: &Sandbox, name: &str, bytes: &[u8]) -> PathBuf {
+    let p = sb.path(name);
+    std::fs::write(&p, bytes).expect("written");
+    p
+}
+
+#[test]
+fn chat_log_starting_with_bm_was_refused_as_a_broken_bmp() {
+    let sb = Sandbox::new();
+    sb.json(&[
+        "case",
+        "new",
+        "--platform",
+        "微信支付",
+        "--amount",
+        "5000",
+        "--occurred",
+        "2026-03-05 23:40",
+        "--summary",
+        "提现未到账",
+    ]);
+    let chat = write(
+        &sb,
+        "聊天记录.txt",
+        "BM: 你好，我的提现什么时候到账？\n客服：请耐心等待三个工作日。\n".as_bytes(),
+    );
+    let item = sb.json(&["case", "evidence", "1", arg(&chat)]);
+    assert_eq!(item["mime"], "text/plain");
+    assert!(item["width"].is_null());
+    // A real BMP (full file and DIB headers) is still an image.
+    let mut bmp = Vec::new();
+    image::RgbImage::from_pixel(7, 5, image::Rgb([1, 2, 3]))
+        .write_to(&mut std::io::Cursor::new(&mut bmp), image::ImageFormat::Bmp)
+        .expect("bmp");
+    let bmp = write(&sb, "shot.bmp", &bmp);
+    let item = sb.json(&["case", "evidence", "1", arg(&bmp)]);
+    assert_eq!(
+        (item["mime"].as_str(), item["width"].as_i64()),
+        (Some("image/bmp"), Some(7))
+    );
+}

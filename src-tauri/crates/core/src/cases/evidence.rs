@@ -328,7 +328,7 @@ pub fn sniff_mime(bytes: &[u8], name: &str) -> &'static str {
         "image/webp"
     } else if starts(b"RIFF") && bytes.get(8..12) == Some(b"WAVE") {
         "audio/wav"
-    } else if starts(b"BM") && bytes.len() > 26 {
+    } else if is_bmp_header(bytes) {
         "image/bmp"
     } else if starts(b"%PDF-") {
         "application/pdf"
@@ -360,6 +360,26 @@ pub fn sniff_mime(bytes: &[u8], name: &str) -> &'static str {
     } else {
         "application/octet-stream"
     }
+}
+
+/// A real BMP file header: `BM`, the file size, two reserved zero words, the pixel data's offset
+/// (after both headers, inside the file as declared) and a DIB header of a size some BMP
+/// version uses. Text that happens to begin with "BM" (a chat log) has none of that.
+fn is_bmp_header(bytes: &[u8]) -> bool {
+    let u32_at = |at: usize| {
+        bytes
+            .get(at..at + 4)
+            .and_then(|b| b.try_into().ok())
+            .map(u32::from_le_bytes)
+    };
+    let (Some(file_size), Some(offset), Some(dib)) = (u32_at(2), u32_at(10), u32_at(14)) else {
+        return false;
+    };
+    bytes.starts_with(b"BM")
+        && bytes[6..10] == [0, 0, 0, 0]
+        && matches!(dib, 12 | 40 | 52 | 56 | 108 | 124)
+        && offset >= 14 + dib
+        && offset <= file_size
 }
 
 pub(crate) fn is_decodable_image(mime: &str) -> bool {
