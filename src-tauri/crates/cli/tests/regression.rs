@@ -4,6 +4,7 @@
 mod common;
 
 use common::Sandbox;
+use image::ImageEncoder;
 use std::path::{Path, PathBuf};
 
 fn hostile(name: &str) -> PathBuf {
@@ -179,4 +180,137 @@ fn chat_log_starting_with_bm_was_refused_as_a_broken_bmp() {
         (item["mime"].as_str(), item["width"].as_i64()),
         (Some("image/bmp"), Some(7))
     );
+}
+
+/// A case (#1) with one piece of evidence, ready to export.
+fn case_with(sb: &Sandbox, summary: &str, evidence: &Path) {
+    sb.json(&[
+        "case",
+        "new",
+        "--platform",
+        "微信支付",
+        "--amount",
+        "5000",
+        "--occurred",
+        "2026-03-05 23:40",
+        "--summary",
+        summary,
+    ]);
+    sb.json(&["case", "evidence", "1", arg(evidence)]);
+}
+
+/// Runs `cmd` to the end and returns (exit code, peak resident set in KiB, stderr), the peak
+/// from `wait4` on that one child. The child is forked (a `pre_exec` hook stops std from using
+/// `posix_spawn`, whose child would report this process's own lifetime peak): it starts from
+/// what this process holds at the moment, so keep that small.
+fn run_measured(mut cmd: std::process::Command) -> (i32, i64, String) {
+    use std::io::Read;
+    use std::os::unix::process::CommandExt;
+    // SAFETY: the hook does nothing, so nothing unsafe runs between fork and exec.
+    unsafe { cmd.pre_exec(|| Ok(())) };
+    let mut child = cmd
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawns");
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut err)
+        .expect("stderr read");
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: rusage is plain data, filled in by wait4 for our own child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(waited, pid, "wait4");
+    let code = if libc::WIFEXITED(status) {
+        libc::WEXITSTATUS(status)
+    } else {
+        -1
+    };
+    (code, usage.ru_maxrss, err)
+}
+
+const SIDE: usize = 15_000;
+
+/// A SIDE×SIDE image of one grey but for a 64-pixel half-transparent square: its grey and
+/// alpha samples interleaved (`[pixels]`), or as two planes (`[grey, alpha]`).
+fn huge_pixels(interleaved: bool) -> Vec<Vec<u8>> {
+    let (plain, dot): (&[&[u8]], &[&[u8]]) = if interleaved {
+        (&[&[200, 255]], &[&[30, 128]])
+    } else {
+        (&[&[200], &[255]], &[&[30], &[128]])
+    };
+    plain
+        .iter()
+        .zip(dot)
+        .map(|(plain, dot)| {
+            let mut v = plain.repeat(SIDE * SIDE);
+            for y in 100..164 {
+                for x in 100..164 {
+                    let i = (y * SIDE + x) * dot.len();
+                    v[i..i + dot.len()].copy_from_slice(dot);
+                }
+            }
+            v
+        })
+        .collect()
+}
+
+#[test]
+fn export_of_a_15000_square_png_took_1_8_gb() {
+    // Grey and alpha: 450 MB decoded, within the 512 MB evidence limit (RGBA at this size is
+    // refused when it is added). The PNG is well under 1 MB and has to be decoded to split off
+    // its soft mask.
+    let mut png = Vec::new();
+    image::codecs::png::PngEncoder::new_with_quality(
+        &mut png,
+        image::codecs::png::CompressionType::Best,
+        image::codecs::png::FilterType::Up,
+    )
+    .write_image(
+        &huge_pixels(true)[0],
+        SIDE as u32,
+        SIDE as u32,
+        image::ExtendedColorType::La8,
+    )
+    .expect("png");
+    assert!(png.len() < 1_000_000, "{}", png.len());
+    let sb = Sandbox::new();
+    let file = write(&sb, "huge.png", &png);
+    case_with(&sb, "长截图", &file);
+
+    // Run while this process is small again (the pixels above are freed).
+    let pdf = sb.path("bundle.pdf");
+    let export = sb.std_cmd(&["case", "export", "1", "--out", arg(&pdf)]);
+    let (code, peak_kib, err) = run_measured(export);
+    assert_eq!(code, 0, "{err}");
+    println!("export peak RSS: {} MB", peak_kib / 1024);
+    // Before: four full copies (decoded, RGBA, colour, alpha), 1.8 GB. Now the PNG is read
+    // row by row; a generous bound even for one decoded copy.
+    assert!(
+        peak_kib < 600 * 1024,
+        "export peaked at {} MB",
+        peak_kib / 1024
+    );
+
+    // The image in the PDF is the original, pixel for pixel: grey plane and soft mask.
+    let out = sb.path("img");
+    let status = std::process::Command::new("pdfimages")
+        .args(["-png", arg(&pdf), arg(&out)])
+        .status()
+        .expect("pdfimages (poppler-utils, installed by dev.sh setup) runs");
+    assert!(status.success());
+    let expected = huge_pixels(false);
+    for (n, want) in ["000", "001"].iter().zip(&expected) {
+        let img = image::open(sb.path(&format!("img-{n}.png"))).expect("extracted image");
+        assert_eq!((img.width(), img.height()), (SIDE as u32, SIDE as u32));
+        assert!(
+            img.into_luma8().into_raw() == *want,
+            "img-{n} (grey, then the soft mask) differs from the original"
+        );
+    }
 }

@@ -392,6 +392,16 @@ pub(crate) fn is_decodable_image(mime: &str) -> bool {
 /// Decodes an image under strict limits, applying its EXIF orientation. A header claiming
 /// huge dimensions (a decompression bomb) or a truncated body is refused with a clear message.
 pub fn decode_image(bytes: &[u8]) -> Result<DynamicImage> {
+    decode(bytes, true)
+}
+
+/// [`decode_image`] with the pixels as stored (the EXIF orientation not applied): what the
+/// bundle embeds.
+pub(crate) fn decode_image_as_stored(bytes: &[u8]) -> Result<DynamicImage> {
+    decode(bytes, false)
+}
+
+fn decode(bytes: &[u8], orient: bool) -> Result<DynamicImage> {
     let refused = |zh: String, en: String| CoreError::invalid("FILE", zh, en);
     let mut reader = ImageReader::new(Cursor::new(bytes)).with_guessed_format()?;
     let mut limits = Limits::default();
@@ -412,9 +422,18 @@ pub fn decode_image(bytes: &[u8]) -> Result<DynamicImage> {
     }
     };
     let mut decoder = reader.into_decoder().map_err(explain)?;
+    // The decoded image itself counts against the memory limit (a decoder's own limits cover
+    // only what it allocates inside).
+    if decoder.total_bytes() > MAX_IMAGE_ALLOC {
+        return Err(explain(ImageError::Limits(
+            image::error::LimitError::from_kind(image::error::LimitErrorKind::InsufficientMemory),
+        )));
+    }
     let orientation = decoder.orientation().map_err(explain)?;
     let mut img = DynamicImage::from_decoder(decoder).map_err(explain)?;
-    img.apply_orientation(orientation);
+    if orient {
+        img.apply_orientation(orientation);
+    }
     Ok(img)
 }
 
