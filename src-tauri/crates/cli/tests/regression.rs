@@ -314,3 +314,38 @@ fn export_of_a_15000_square_png_took_1_8_gb() {
         );
     }
 }
+
+#[test]
+fn export_beside_a_dangling_files_symlink_exited_3() {
+    let sb = Sandbox::new();
+    let note = write(&sb, "note.txt", "客服电话记录".as_bytes());
+    case_with(&sb, "提现未到账", &note);
+    let link = sb.path("bundle.files");
+    std::os::unix::fs::symlink(sb.path("gone/nowhere"), &link).expect("symlink");
+    let pdf = sb.path("bundle.pdf");
+    for lang in ["en", "zh"] {
+        let (code, _, err) = run(
+            &sb,
+            &["--lang", lang, "case", "export", "1", "--out", arg(&pdf)],
+        );
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains(arg(&link)), "{err}");
+        let says = if lang == "en" {
+            "is a symbolic link to nowhere"
+        } else {
+            "是指向不存在位置"
+        };
+        assert!(err.contains(says), "{err}");
+    }
+    assert!(!pdf.exists(), "no PDF written");
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    let left: Vec<_> = std::fs::read_dir(sb.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("tixian-tmp"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
