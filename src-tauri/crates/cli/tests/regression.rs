@@ -349,3 +349,81 @@ fn export_beside_a_dangling_files_symlink_exited_3() {
         .collect();
     assert!(left.is_empty(), "{left:?}");
 }
+
+#[test]
+fn placeholders_in_case_texts_were_expanded_again_in_letters() {
+    let sb = Sandbox::new();
+    sb.json(&[
+        "case",
+        "new",
+        "--platform",
+        "微信支付",
+        "--amount",
+        "5000",
+        "--occurred",
+        "2026-03-05 23:40",
+        "--summary",
+        "客服说 {amount} 会在 {deadline_date} 前退回",
+        "--message",
+        "余额 {amount}",
+    ]);
+    sb.json(&[
+        "case",
+        "contact",
+        "1",
+        "--at",
+        "2026-03-06 10:00",
+        "--channel",
+        "chat",
+        "--outcome",
+        "期限 {deadline_date}",
+    ]);
+    for lang in ["zh", "en"] {
+        for to in ["platform", "regulator"] {
+            let l = sb.json(&[
+                "--lang",
+                lang,
+                "case",
+                "letter",
+                "1",
+                "--to",
+                to,
+                "--at",
+                "2026-03-10 10:00",
+            ]);
+            let text = l["text"].as_str().unwrap();
+            // The summary is in the platform letter; the regulator's has the one-page summary.
+            let summary =
+                (to == "platform").then_some("客服说 {amount} 会在 {deadline_date} 前退回");
+            for typed in summary
+                .into_iter()
+                .chain(["余额 {amount}", "期限 {deadline_date}"])
+            {
+                assert!(
+                    text.contains(typed),
+                    "{lang} {to}: {typed} missing in\n{text}"
+                );
+            }
+            // The template's own placeholders are filled, once.
+            let deadline = l["deadline"].as_str().unwrap();
+            let parts: Vec<&str> = deadline.split('-').collect();
+            let shown = match (lang, &parts[..]) {
+                ("zh", [y, m, d]) => format!(
+                    "{y}年{}月{}日",
+                    m.trim_start_matches('0'),
+                    d.trim_start_matches('0')
+                ),
+                _ => deadline.to_string(),
+            };
+            assert!(text.contains(&shown), "{shown} missing in\n{text}");
+        }
+    }
+    let prep = sb.json(&["case", "prep", "1"]);
+    assert!(
+        prep["statement"]
+            .as_str()
+            .unwrap()
+            .contains("余额 {amount}"),
+        "{prep}"
+    );
+}
