@@ -89,7 +89,7 @@ impl AppState {
 
     /// The built-in rules with the user's folder laid over them (letters, calendar).
     pub fn rules(&self) -> Result<Vec<RuleFile>, CoreError> {
-        Ok(rules::load(Some(&self.user_rules()))?)
+        rules::load(Some(&self.user_rules()))
     }
 
     /// The holiday calendar with the user's folder laid over it (a schedule the user adds, say

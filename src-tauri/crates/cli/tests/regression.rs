@@ -427,3 +427,87 @@ fn placeholders_in_case_texts_were_expanded_again_in_letters() {
         "{prep}"
     );
 }
+
+/// Runs `args` and fails the test if it has not ended within a minute (it is killed).
+fn run_with_deadline(sb: &Sandbox, args: &[&str]) -> (i32, String) {
+    use std::io::Read;
+    let mut child = sb
+        .std_cmd(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawns");
+    let start = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("waits") {
+            break status;
+        }
+        if start.elapsed() > std::time::Duration::from_secs(60) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{args:?} still running after a minute: it hangs");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut err)
+        .expect("stderr read");
+    (status.code().unwrap_or(-1), err)
+}
+
+#[test]
+fn fifo_or_dev_zero_in_the_rules_folder_hung_every_command() {
+    let sb = Sandbox::new();
+    sb.json(&[
+        "case",
+        "new",
+        "--platform",
+        "微信支付",
+        "--amount",
+        "5000",
+        "--occurred",
+        "2026-03-05 23:40",
+        "--summary",
+        "提现未到账",
+    ]);
+    let rules = sb.path("rules");
+    std::fs::create_dir_all(rules.join("letters")).unwrap();
+    let fifo = rules.join("letters/platform.toml");
+    let c = std::ffi::CString::new(arg(&fifo)).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0, "mkfifo");
+    let (code, err) = run_with_deadline(&sb, &["--lang", "en", "case", "letter", "1"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains(&format!(
+            "{} in the rule folder: is not a regular file",
+            fifo.display()
+        )),
+        "{err}"
+    );
+    std::fs::remove_file(&fifo).unwrap();
+
+    let zero = rules.join("zero.toml");
+    std::os::unix::fs::symlink("/dev/zero", &zero).unwrap();
+    let (code, err) = run_with_deadline(&sb, &["--lang", "en", "kb", "check"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains(&format!("{}", zero.display())), "{err}");
+    assert!(err.contains("is not a regular file"), "{err}");
+    std::fs::remove_file(&zero).unwrap();
+
+    let big = rules.join("big.toml");
+    std::fs::write(&big, "#".repeat(2 << 20)).unwrap();
+    let (code, err) = run_with_deadline(&sb, &["--lang", "en", "kb", "check"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains(&format!(
+            "{} in the rule folder: is over 1024 KB",
+            big.display()
+        )),
+        "{err}"
+    );
+}

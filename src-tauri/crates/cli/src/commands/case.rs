@@ -651,5 +651,5 @@ fn read_text(file: &str) -> Result<String, CoreError> {
 
 /// The built-in rules with the user's folder laid over them (letters and their calendar).
 fn user_rules(ctx: &Ctx) -> Result<Vec<rules::RuleFile>, CoreError> {
-    Ok(rules::load(Some(&ctx.user_rules()))?)
+    rules::load(Some(&ctx.user_rules()))
 }

@@ -71,7 +71,7 @@ fn files(ctx: &Ctx, dir: Option<PathBuf>) -> Result<Vec<rules::RuleFile>, CoreEr
         ));
     }
     let dir = dir.unwrap_or_else(|| ctx.user_rules());
-    Ok(rules::load(Some(&dir))?)
+    rules::load(Some(&dir))
 }
 
 pub fn run(ctx: &Ctx, cmd: KbCommand) -> Result<ExitCode, CoreError> {
