@@ -10,6 +10,7 @@ use tixian_core::diagnose::history::{self, DiagnosisRecord};
 use tixian_core::diagnose::interview::{self, Interview, InterviewStep};
 use tixian_core::kb::{Kb, MessageExplanation, PatternInfo, RuleInfo};
 use tixian_core::ledger::PlatformKind;
+use tixian_core::rules::{self, UserFile};
 use tixian_core::{time, ApiError, CoreError, Lang, Money};
 
 /// Runs `f` with the knowledge base: built-in, or with the user's folder `dir` laid over it.
@@ -131,6 +132,8 @@ pub struct KbCatalogue {
     pub messages: Vec<PatternInfo>,
     /// The user's rule folder (overrides), whether or not it exists.
     pub user_folder: String,
+    /// The files of that folder laid over the built-in ones (replacing or adding).
+    pub user_files: Vec<UserFile>,
 }
 
 /// Every rule and known message, with the user's overrides marked.
@@ -138,12 +141,19 @@ pub struct KbCatalogue {
 #[specta::specta]
 pub fn kb_catalogue(state: State<'_, AppState>, lang: Lang) -> Result<KbCatalogue, ApiError> {
     state.with(|_| {
-        with_kb(&state.user_rules(), true, |kb| {
+        let dir = state.user_rules();
+        let user_files = if dir.is_dir() {
+            rules::user_files(&rules::load(Some(&dir))?, &dir)
+        } else {
+            Vec::new()
+        };
+        with_kb(&dir, true, |kb| {
             Ok(KbCatalogue {
                 kb_version: kb.version().to_string(),
                 rules: kb.list(lang),
                 messages: kb.patterns(),
-                user_folder: state.user_rules().display().to_string(),
+                user_folder: dir.display().to_string(),
+                user_files,
             })
         })
     })

@@ -511,3 +511,36 @@ fn fifo_or_dev_zero_in_the_rules_folder_hung_every_command() {
         "{err}"
     );
 }
+
+#[test]
+fn user_rule_files_replaced_built_in_ones_silently() {
+    let sb = Sandbox::new();
+    let rules = sb.path("rules");
+    std::fs::create_dir_all(rules.join("letters")).unwrap();
+    let built_in =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../rules/letters/platform.toml");
+    std::fs::copy(&built_in, rules.join("letters/platform.toml")).unwrap();
+    let report = sb.json(&["kb", "check"]);
+    assert_eq!(report["ok"], true, "{report}");
+    assert_eq!(
+        report["user_files"],
+        serde_json::json!([{
+            "path": "letters/platform.toml",
+            "file": rules.join("letters/platform.toml").display().to_string(),
+            "replaces_built_in": true,
+        }])
+    );
+    let out = sb.cmd(&["--lang", "en", "kb", "check"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("from your rules folder (1 files"), "{text}");
+    assert!(
+        text.contains("letters/platform.toml  (replaces the built-in file)"),
+        "{text}"
+    );
+    // No folder, nothing listed.
+    std::fs::remove_dir_all(&rules).unwrap();
+    assert_eq!(
+        sb.json(&["kb", "check"])["user_files"],
+        serde_json::json!([])
+    );
+}

@@ -2,6 +2,7 @@
 //! whose files override (same relative path) or add to them — limits change after release.
 
 use crate::error::{CoreError, Result};
+use serde::Serialize;
 use std::path::Path;
 
 mod embedded {
@@ -60,6 +61,32 @@ pub fn load(user_dir: Option<&Path>) -> Result<Vec<RuleFile>> {
 pub fn in_folder<'a>(files: &'a [RuleFile], folder: &str) -> impl Iterator<Item = &'a RuleFile> {
     let prefix = format!("{folder}/");
     files.iter().filter(move |f| f.path.starts_with(&prefix))
+}
+
+/// A file of the user's rule folder in use, for `kb check` and the Knowledge screen: what the
+/// user's folder changes is shown, never silent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct UserFile {
+    /// Path under `rules/`, e.g. `letters/platform.toml`.
+    pub path: String,
+    /// Where it is on disk.
+    pub file: String,
+    /// It takes the place of the built-in file of the same path (else it adds to them).
+    pub replaces_built_in: bool,
+}
+
+/// The files of `files` that came from the user folder `user_dir`, in path order.
+pub fn user_files(files: &[RuleFile], user_dir: &Path) -> Vec<UserFile> {
+    files
+        .iter()
+        .filter(|f| f.from_user)
+        .map(|f| UserFile {
+            path: f.path.clone(),
+            file: user_dir.join(&f.path).display().to_string(),
+            replaces_built_in: embedded::FILES.iter().any(|(p, _)| *p == f.path),
+        })
+        .collect()
 }
 
 fn refused(path: &Path, zh: &str, en: &str) -> CoreError {
