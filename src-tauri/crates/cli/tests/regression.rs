@@ -544,3 +544,27 @@ fn user_rule_files_replaced_built_in_ones_silently() {
         serde_json::json!([])
     );
 }
+
+#[test]
+fn escape_sequences_in_a_bill_cell_reached_the_terminal() {
+    let sb = Sandbox::new();
+    let cell = "\u{1b}[2J\u{1b}[31m12\r\u{1b}]0;pwned\u{7}\u{9b}1m\u{202e}x\u{7f}";
+    let bill = format!(
+        "微信支付账单明细\n微信昵称：[x]\n\n交易时间,交易类型,交易对方,商品,收/支,金额(元),支付方式,当前状态,交易单号,商户单号,备注\n2026-01-02 10:00:00,转账,张三,/,支出,\"{cell}\",零钱,支付成功,4200001,10001,/\n"
+    );
+    let file = write(&sb, "evil.csv", bill.as_bytes());
+    let (code, _, err) = run(&sb, &["--lang", "en", "import", arg(&file)]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("evil.csv:5:6: 金额(元): “12 x” is not an amount"),
+        "{err:?}"
+    );
+    let body = err.strip_suffix('\n').unwrap_or(&err);
+    assert!(
+        !body
+            .chars()
+            .any(|c| c.is_control() || ('\u{202a}'..='\u{202e}').contains(&c)),
+        "{err:?}"
+    );
+    assert!(!sb.db().exists() || count(&sb.db(), "transactions") == 0);
+}
