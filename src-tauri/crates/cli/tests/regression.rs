@@ -203,6 +203,10 @@ fn case_with(sb: &Sandbox, summary: &str, evidence: &Path) {
 /// from `wait4` on that one child. The child is forked (a `pre_exec` hook stops std from using
 /// `posix_spawn`, whose child would report this process's own lifetime peak): it starts from
 /// what this process holds at the moment, so keep that small.
+#[expect(
+    clippy::zombie_processes,
+    reason = "the child is reaped by wait4, which also gives its resource use"
+)]
 fn run_measured(mut cmd: std::process::Command) -> (i32, i64, String) {
     use std::io::Read;
     use std::os::unix::process::CommandExt;
