@@ -8,6 +8,7 @@ use tixian_core::diagnose::history::{self, DiagnosisRecord};
 use tixian_core::diagnose::interview::{self, Interview, InterviewStep};
 use tixian_core::kb::{MessageExplanation, PatternInfo, RuleInfo};
 use tixian_core::ledger::PlatformKind;
+use tixian_core::rules::{self, UserFile};
 use tixian_core::{ApiError, Lang, Money};
 
 /// The diagnosis so far and the questions that can still change it.
@@ -75,6 +76,8 @@ pub struct KbCatalogue {
     pub messages: Vec<PatternInfo>,
     /// The user's rule folder (overrides), whether or not it exists.
     pub user_folder: String,
+    /// The files of that folder laid over the built-in ones (replacing or adding).
+    pub user_files: Vec<UserFile>,
 }
 
 /// Every rule and known message, with the user's overrides marked.
@@ -82,12 +85,19 @@ pub struct KbCatalogue {
 #[specta::specta]
 pub fn kb_catalogue(state: State<'_, AppState>, lang: Lang) -> Result<KbCatalogue, ApiError> {
     state.with(|_| {
+        let dir = state.user_rules();
+        let user_files = if dir.is_dir() {
+            rules::user_files(&state.rules()?, &dir)
+        } else {
+            Vec::new()
+        };
         let kb = state.ws.kb_catalogue()?;
         Ok(KbCatalogue {
             kb_version: kb.version().to_string(),
             rules: kb.list(lang),
             messages: kb.patterns(),
-            user_folder: state.user_rules().display().to_string(),
+            user_folder: dir.display().to_string(),
+            user_files,
         })
     })
 }

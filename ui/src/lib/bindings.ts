@@ -977,6 +977,8 @@ export type KbCatalogue = {
 	messages: PatternInfo[],
 	/**  The user's rule folder (overrides), whether or not it exists. */
 	user_folder: string,
+	/**  The files of that folder laid over the built-in ones (replacing or adding). */
+	user_files: UserFile[],
 };
 
 export type KbConfidence = "low" | "medium" | "high";
@@ -1603,6 +1605,19 @@ export type TxnRow = {
 };
 
 export type Unit = "working_days" | "days";
+
+/**
+ *  A file of the user's rule folder in use, for `kb check` and the Knowledge screen: what the
+ *  user's folder changes is shown, never silent.
+ */
+export type UserFile = {
+	/**  Path under `rules/`, e.g. `letters/platform.toml`. */
+	path: string,
+	/**  Where it is on disk. */
+	file: string,
+	/**  It takes the place of the built-in file of the same path (else it adds to them). */
+	replaces_built_in: boolean,
+};
 
 export type VerifyEntry = {
 	name: string,

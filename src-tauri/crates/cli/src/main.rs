@@ -129,6 +129,7 @@ fn main() -> ExitCode {
         Some(tag) => match Lang::parse(tag) {
             Some(l) => l,
             None => {
+                let tag = tixian_core::error::printable(tag);
                 eprintln!("error: --lang: “{tag}” is not a language; use zh or en");
                 return ExitCode::from(2);
             }

@@ -55,8 +55,18 @@ impl CoreError {
         }
     }
 
-    /// The message in the user's language, with file/line and field in front where known.
+    /// The message in the user's language, with file/line and field in front where known, each
+    /// line made safe to print ([`printable`]: a bill cell, a sheet or ZIP entry name cannot
+    /// move the cursor or recolour the terminal).
     pub fn message(&self, lang: Lang) -> String {
+        let raw = self.raw_message(lang);
+        raw.split('\n')
+            .map(printable)
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    fn raw_message(&self, lang: Lang) -> String {
         match (self, lang) {
             (CoreError::Invalid { field, message, location }, _) => {
                 let loc = location.as_ref().map(|l| format!("{l}: ")).unwrap_or_default();
@@ -155,6 +165,74 @@ pub struct ApiError {
     pub code: String,
     pub message: String,
     pub field: Option<String>,
+}
+
+/// `text` as it may be shown on a terminal or in a message: escape sequences (`ESC [ … m`,
+/// `ESC ] … BEL`, their one-character C1 forms) are removed whole, tabs and line breaks (`\r`
+/// included) become a space, and every other C0 or C1 control character, DEL and the
+/// bidirectional embeddings, overrides and isolates (which reorder what follows) are removed.
+/// What a hostile bill puts in a cell is then only text. Borrowed when nothing needed changing.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| c.is_control() || is_bidi_control(c);
+    if !text.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        // ESC X → the C1 control X + 0x40 (ESC [ is CSI, ESC ] is OSC …).
+        let c1 = if c == '\u{1b}' {
+            match chars.peek().copied() {
+                Some(n @ '@'..='_') => {
+                    chars.next();
+                    Some(char::from(n as u8 + 0x40))
+                }
+                Some(' '..='/') => {
+                    // ESC, intermediates, one final byte (ESC ( B …).
+                    while chars.next_if(|n| matches!(n, ' '..='/')).is_some() {}
+                    chars.next_if(|n| matches!(n, '0'..='~'));
+                    continue;
+                }
+                Some('0'..='~') => {
+                    chars.next();
+                    continue;
+                }
+                _ => continue,
+            }
+        } else if ('\u{80}'..='\u{9f}').contains(&c) {
+            Some(c)
+        } else {
+            None
+        };
+        match c1 {
+            // CSI: parameters and intermediates, then one final byte.
+            Some('\u{9b}') => {
+                while chars.next_if(|n| matches!(n, ' '..='?')).is_some() {}
+                chars.next_if(|n| matches!(n, '@'..='~'));
+            }
+            // DCS, SOS, OSC, PM, APC: a string up to BEL or ST (ESC \ or U+009C).
+            Some('\u{90}' | '\u{98}' | '\u{9d}' | '\u{9e}' | '\u{9f}') => {
+                while let Some(n) = chars.next() {
+                    if n == '\u{7}' || n == '\u{9c}' {
+                        break;
+                    }
+                    if n == '\u{1b}' && chars.peek() == Some(&'\\') {
+                        chars.next();
+                        break;
+                    }
+                }
+            }
+            Some(_) => {}
+            None if matches!(c, '\t' | '\n' | '\r' | '\u{b}' | '\u{c}') => out.push(' '),
+            None if unsafe_char(c) => {}
+            None => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 fn zh_noun(what: &str) -> &str {

@@ -1,7 +1,7 @@
 //! Times carry their offset. A time typed without one is read as Asia/Shanghai (the contract),
 //! and the current time is always passed in by the caller so tests and `--at` work.
 
-use crate::error::{CoreError, Result};
+use crate::error::{printable, CoreError, Result};
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
 use chrono_tz::Asia::Shanghai;
 
@@ -23,6 +23,7 @@ pub fn parse_time(text: &str, field: &str) -> Result<Timestamp> {
 }
 
 fn year_out_of_range(text: &str, field: &str) -> CoreError {
+    let text = printable(text);
     CoreError::invalid(
         field,
         format!("“{text}”的年份超出范围（只接受 0000 到 9999 年）"),
@@ -50,6 +51,7 @@ fn parse_time_any_year(text: &str, field: &str) -> Result<Timestamp> {
     if let Ok(date) = NaiveDate::parse_from_str(&normalised, "%Y-%m-%d") {
         return shanghai(date.and_time(NaiveTime::MIN), text, field);
     }
+    let text = printable(text);
     Err(CoreError::invalid(
         field,
         format!("“{text}”不是有效时间，请写成 2026-03-05 23:40 或 2026-03-05T23:40:00+08:00"),
@@ -60,6 +62,7 @@ fn parse_time_any_year(text: &str, field: &str) -> Result<Timestamp> {
 /// Parses a `YYYY-MM-DD` date.
 pub fn parse_date(text: &str, field: &str) -> Result<NaiveDate> {
     let date = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
+        let text = printable(text);
         CoreError::invalid(
             field,
             format!("“{text}”不是有效日期，请写成 YYYY-MM-DD，如 2026-03-05"),
@@ -78,6 +81,7 @@ fn shanghai(naive: NaiveDateTime, text: &str, field: &str) -> Result<Timestamp> 
         .single()
         .map(|dt| dt.fixed_offset())
         .ok_or_else(|| {
+            let text = printable(text);
             CoreError::invalid(
                 field,
                 format!("“{text}”在北京时间中不存在"),

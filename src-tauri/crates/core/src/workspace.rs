@@ -113,7 +113,7 @@ impl Workspace {
 
     /// The built-in rule files with the user's folder laid over them.
     pub fn rules(&self) -> Result<Vec<RuleFile>> {
-        Ok(rules::load(Some(&self.user_rules()))?)
+        rules::load(Some(&self.user_rules()))
     }
 
     /// The holiday calendar with the user's folder laid over it (a year the user adds counts in

@@ -58,14 +58,8 @@ pub fn backup(ctx: &Ctx, args: BackupArgs) -> Result<ExitCode, CoreError> {
         );
         return Ok(ExitCode::SUCCESS);
     }
+    // A folder, the live database or the vault as FILE is refused by the core, naming it.
     let file = args.file.unwrap_or_default();
-    if file.is_dir() {
-        return Err(CoreError::invalid(
-            "FILE",
-            "请给出备份文件名，而不是文件夹",
-            "give a file name for the backup, not a folder",
-        ));
-    }
     let store = ctx.open_store()?;
     let report = health::backup(&store, &file, &now)?;
     ctx.out.print(&report, |lang| match lang {

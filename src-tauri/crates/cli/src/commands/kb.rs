@@ -41,6 +41,8 @@ struct CheckReport<'a> {
     ok: bool,
     files: usize,
     problems: &'a [Problem],
+    /// The files of the user's rule folder laid over the built-in ones (replacing or adding).
+    user_files: Vec<rules::UserFile>,
     /// The message corpus and how well reading generalises (leave one source out).
     corpus: Option<CorpusReport>,
 }
@@ -63,6 +65,14 @@ struct ListReport {
 
 /// Built-in files with the user folder over them; a `--rules` folder that does not exist is a typo.
 fn files(ctx: &Ctx, dir: Option<PathBuf>) -> Result<Vec<rules::RuleFile>, CoreError> {
+    files_and_folder(ctx, dir).map(|(files, _)| files)
+}
+
+/// [`files`] and the user folder they came from.
+fn files_and_folder(
+    ctx: &Ctx,
+    dir: Option<PathBuf>,
+) -> Result<(Vec<rules::RuleFile>, PathBuf), CoreError> {
     if let Some(d) = dir.as_ref().filter(|d| !d.is_dir()) {
         return Err(CoreError::invalid(
             "--rules",
@@ -71,13 +81,13 @@ fn files(ctx: &Ctx, dir: Option<PathBuf>) -> Result<Vec<rules::RuleFile>, CoreEr
         ));
     }
     let dir = dir.unwrap_or_else(|| ctx.user_rules());
-    Ok(rules::load(Some(&dir))?)
+    Ok((rules::load(Some(&dir))?, dir))
 }
 
 pub fn run(ctx: &Ctx, cmd: KbCommand) -> Result<ExitCode, CoreError> {
     match cmd {
         KbCommand::Check { rules } => {
-            let files = files(ctx, rules)?;
+            let (files, folder) = files_and_folder(ctx, rules)?;
             let mut problems = kb::check_all(&files);
             let corpus = Kb::load(&files).ok().map(|kb| {
                 let (texts, sources) = kb.corpus_size();
@@ -96,6 +106,7 @@ pub fn run(ctx: &Ctx, cmd: KbCommand) -> Result<ExitCode, CoreError> {
                 ok: problems.is_empty(),
                 files: files.len(),
                 problems: &problems,
+                user_files: rules::user_files(&files, &folder),
                 corpus,
             };
             ctx.out.print(&report, |lang| {
@@ -103,7 +114,8 @@ pub fn run(ctx: &Ctx, cmd: KbCommand) -> Result<ExitCode, CoreError> {
                     .corpus
                     .as_ref()
                     .map(|c| corpus_lines(c, lang))
-                    .unwrap_or_default();
+                    .unwrap_or_default()
+                    + &user_file_lines(&report.user_files, lang);
                 if problems.is_empty() {
                     return figures
                         + &match lang {
@@ -206,6 +218,33 @@ pub fn run(ctx: &Ctx, cmd: KbCommand) -> Result<ExitCode, CoreError> {
 }
 
 /// The corpus figures above the check's verdict, misread texts listed.
+/// The user's files in use, one a line (nothing when there are none).
+fn user_file_lines(files: &[rules::UserFile], lang: Lang) -> String {
+    if files.is_empty() {
+        return String::new();
+    }
+    let mut out = match lang {
+        Lang::Zh => format!(
+            "来自你的规则文件夹（{} 个文件，替代或补充内置规则）：\n",
+            files.len()
+        ),
+        Lang::En => format!(
+            "from your rules folder ({} files, replacing or adding to the built-in ones):\n",
+            files.len()
+        ),
+    };
+    for f in files {
+        let how = match (lang, f.replaces_built_in) {
+            (Lang::Zh, true) => "替代内置文件",
+            (Lang::Zh, false) => "新增",
+            (Lang::En, true) => "replaces the built-in file",
+            (Lang::En, false) => "added",
+        };
+        out.push_str(&format!("  {}  ({how})  {}\n", f.path, f.file));
+    }
+    out
+}
+
 fn corpus_lines(c: &CorpusReport, lang: Lang) -> String {
     let g = &c.leave_one_source_out;
     let mut out = match lang {

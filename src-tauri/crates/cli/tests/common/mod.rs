@@ -32,7 +32,13 @@ impl Sandbox {
     /// `tixian --db <temp db> ARGS…`, with HOME and XDG_DATA_HOME inside the sandbox so no test
     /// reads the developer's own data folder.
     pub fn cmd(&self, args: &[&str]) -> Command {
-        let mut c = Command::cargo_bin("tixian").expect("binary built");
+        Command::from_std(self.std_cmd(args))
+    }
+
+    /// [`Sandbox::cmd`] as a plain `std::process::Command`, for a test that spawns and waits on
+    /// the child itself (a deadline, the child's own resource use).
+    pub fn std_cmd(&self, args: &[&str]) -> std::process::Command {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_tixian"));
         c.env_remove("TIXIAN_DB")
             .env_remove("TIXIAN_NOW")
             .env("HOME", self.dir.path())

@@ -328,7 +328,7 @@ pub fn sniff_mime(bytes: &[u8], name: &str) -> &'static str {
         "image/webp"
     } else if starts(b"RIFF") && bytes.get(8..12) == Some(b"WAVE") {
         "audio/wav"
-    } else if starts(b"BM") && bytes.len() > 26 {
+    } else if is_bmp_header(bytes) {
         "image/bmp"
     } else if starts(b"%PDF-") {
         "application/pdf"
@@ -362,6 +362,26 @@ pub fn sniff_mime(bytes: &[u8], name: &str) -> &'static str {
     }
 }
 
+/// A real BMP file header: `BM`, the file size, two reserved zero words, the pixel data's offset
+/// (after both headers, inside the file as declared) and a DIB header of a size some BMP
+/// version uses. Text that happens to begin with "BM" (a chat log) has none of that.
+fn is_bmp_header(bytes: &[u8]) -> bool {
+    let u32_at = |at: usize| {
+        bytes
+            .get(at..at + 4)
+            .and_then(|b| b.try_into().ok())
+            .map(u32::from_le_bytes)
+    };
+    let (Some(file_size), Some(offset), Some(dib)) = (u32_at(2), u32_at(10), u32_at(14)) else {
+        return false;
+    };
+    bytes.starts_with(b"BM")
+        && bytes[6..10] == [0, 0, 0, 0]
+        && matches!(dib, 12 | 40 | 52 | 56 | 108 | 124)
+        && offset >= 14 + dib
+        && offset <= file_size
+}
+
 pub(crate) fn is_decodable_image(mime: &str) -> bool {
     matches!(
         mime,
@@ -372,6 +392,16 @@ pub(crate) fn is_decodable_image(mime: &str) -> bool {
 /// Decodes an image under strict limits, applying its EXIF orientation. A header claiming
 /// huge dimensions (a decompression bomb) or a truncated body is refused with a clear message.
 pub fn decode_image(bytes: &[u8]) -> Result<DynamicImage> {
+    decode(bytes, true)
+}
+
+/// [`decode_image`] with the pixels as stored (the EXIF orientation not applied): what the
+/// bundle embeds.
+pub(crate) fn decode_image_as_stored(bytes: &[u8]) -> Result<DynamicImage> {
+    decode(bytes, false)
+}
+
+fn decode(bytes: &[u8], orient: bool) -> Result<DynamicImage> {
     let refused = |zh: String, en: String| CoreError::invalid("FILE", zh, en);
     let mut reader = ImageReader::new(Cursor::new(bytes)).with_guessed_format()?;
     let mut limits = Limits::default();
@@ -392,9 +422,18 @@ pub fn decode_image(bytes: &[u8]) -> Result<DynamicImage> {
     }
     };
     let mut decoder = reader.into_decoder().map_err(explain)?;
+    // The decoded image itself counts against the memory limit (a decoder's own limits cover
+    // only what it allocates inside).
+    if decoder.total_bytes() > MAX_IMAGE_ALLOC {
+        return Err(explain(ImageError::Limits(
+            image::error::LimitError::from_kind(image::error::LimitErrorKind::InsufficientMemory),
+        )));
+    }
     let orientation = decoder.orientation().map_err(explain)?;
     let mut img = DynamicImage::from_decoder(decoder).map_err(explain)?;
-    img.apply_orientation(orientation);
+    if orient {
+        img.apply_orientation(orientation);
+    }
     Ok(img)
 }
 

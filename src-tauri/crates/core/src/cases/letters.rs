@@ -410,10 +410,46 @@ impl Vars {
     }
 
     pub(crate) fn fill(&self, template: &str) -> String {
-        let mut out = template.to_string();
-        for (k, v) in &self.0 {
-            out = out.replace(&format!("{{{k}}}"), v);
+        self.fill_with(template, &[])
+    }
+
+    /// Fills the template's `{name}` placeholders in one pass over the template, `extra` before
+    /// the case's values. A value is inserted as it is: a case title or a note saying
+    /// “{amount}” stays that text (it is never read as a placeholder again). An unknown
+    /// `{name}` is left as written.
+    pub(crate) fn fill_with(&self, template: &str, extra: &[(&str, &str)]) -> String {
+        let lookup = |key: &str| {
+            extra
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, v)| *v)
+                .or_else(|| {
+                    self.0
+                        .iter()
+                        .find(|(k, _)| *k == key)
+                        .map(|(_, v)| v.as_str())
+                })
+        };
+        let mut out = String::with_capacity(template.len());
+        let mut rest = template;
+        while let Some(open) = rest.find('{') {
+            out.push_str(&rest[..open]);
+            let after = &rest[open + 1..];
+            let filled = after
+                .find('}')
+                .and_then(|close| lookup(&after[..close]).map(|v| (v, close)));
+            match filled {
+                Some((value, close)) => {
+                    out.push_str(value);
+                    rest = &after[close + 1..];
+                }
+                None => {
+                    out.push('{');
+                    rest = after;
+                }
+            }
         }
+        out.push_str(rest);
         out
     }
 

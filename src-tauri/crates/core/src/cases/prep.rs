@@ -88,9 +88,9 @@ pub fn prep(d: &CaseDetail, lang: Lang, now: &Timestamp, files: &[RuleFile]) -> 
     } else {
         &statement.en
     };
-    let text = template
-        .replace("{what}", &what)
-        .replace("{result}", &result(d, lang));
+    let result = result(d, lang);
+    // One pass: the message the user typed goes in as it is, never read as a placeholder.
+    let text = vars.fill_with(template, &[("what", &what), ("result", &result)]);
     let item = |e: &Entry| PrepItem {
         id: e.id.clone(),
         text: if lang == Lang::Zh {
@@ -108,7 +108,7 @@ pub fn prep(d: &CaseDetail, lang: Lang, now: &Timestamp, files: &[RuleFile]) -> 
             .collect::<Vec<_>>()
     };
     Ok(Prep {
-        statement: vars.fill(&text),
+        statement: text,
         checklist: book.checklist.iter().map(item).collect(),
         polite_firm: phrases("polite_firm"),
         supervisor: phrases("supervisor"),

@@ -99,6 +99,48 @@ pub fn temp_beside(target: &Path) -> PathBuf {
     crate::fsutil::temp_beside(target)
 }
 
+/// Refuses, before anything is written, names the bundle cannot take: the files folder
+/// `FILE.files` must be a folder or absent — a file there, or a symbolic link to nowhere (which
+/// looks absent until the final rename trips over it) is refused — and `FILE.pdf` must not be
+/// a folder. Each error names the path.
+pub fn check_targets(pdf: &Path, dir: &Path) -> Result<()> {
+    let refuse = |path: &Path, zh: String, en: String| {
+        Err(CoreError::invalid(
+            "out",
+            format!("{}：{zh}", path.display()),
+            format!("{}: {en}", path.display()),
+        ))
+    };
+    if pdf.is_dir() {
+        return refuse(
+            pdf,
+            "这是一个文件夹，不能作为 PDF 的文件名".into(),
+            "is a folder; it cannot be the PDF's file name".into(),
+        );
+    }
+    let Ok(meta) = std::fs::symlink_metadata(dir) else {
+        return Ok(());
+    };
+    if dir.is_dir() {
+        return Ok(());
+    }
+    if meta.file_type().is_symlink() {
+        let target = std::fs::read_link(dir)
+            .map(|t| t.display().to_string())
+            .unwrap_or_default();
+        return refuse(
+            dir,
+            format!("是指向不存在位置（{target}）的符号链接，不是随附文件的文件夹；请删除它或换一个文件名导出，未写入任何内容"),
+            format!("is a symbolic link to nowhere ({target}), not the folder for the bundle's files; remove it or export under another name — nothing was written"),
+        );
+    }
+    refuse(
+        dir,
+        "已存在但不是文件夹（随附文件要放在这里）；请移走它或换一个文件名导出，未写入任何内容".into(),
+        "exists and is not a folder (the bundle's files go there); move it away or export under another name — nothing was written".into(),
+    )
+}
+
 /// Refuses to replace an existing bundle unless asked to: any of `paths` (the PDFs and the
 /// folder) that exists is a conflict.
 pub fn check_free(paths: &[&Path], overwrite: bool) -> Result<()> {

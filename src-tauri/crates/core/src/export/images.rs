@@ -7,7 +7,8 @@
 //!   IDAT chunks are the stream (`/FlateDecode` with the PNG predictor), an `iCCP` profile is kept.
 //! - Everything else (alpha — common on Android screenshots —, transparency keys, interlacing,
 //!   GIF/WebP/BMP) is decoded and stored losslessly: colour as Flate with the PNG predictor, the
-//!   alpha channel as a soft mask (`/SMask`), dropped only when fully opaque.
+//!   alpha channel as a soft mask (`/SMask`), dropped only when fully opaque. A PNG is read and
+//!   compressed row by row, anything else decoded once: never more than one decoded copy.
 //! - With "smaller file", images longer than [`SMALL_LONG_SIDE`] pixels are downsampled and stored
 //!   as JPEG; the originals beside the PDF are untouched.
 
@@ -349,97 +350,356 @@ fn png_pass_through(png: PngData) -> Result<PreparedImage, PngData> {
     })
 }
 
-/// Decodes any supported image and stores it losslessly (colour + alpha soft mask).
+/// Decodes any supported image and stores it losslessly (colour + alpha soft mask), with at
+/// most one decoded copy in memory: a PNG is read row by row (no copy at all), anything else
+/// (GIF, WebP, BMP, an interlaced PNG) is decoded once under the evidence limits. Each row goes
+/// straight into the compressed colour and alpha streams; the alpha stream is dropped when every
+/// pixel is opaque.
 fn lossless(bytes: &[u8], icc: Option<Vec<u8>>) -> Option<PreparedImage> {
-    let img = image::load_from_memory(bytes).ok()?;
-    let (w, h) = img.dimensions();
-    let deep = matches!(
-        img,
-        DynamicImage::ImageLuma16(_)
-            | DynamicImage::ImageLumaA16(_)
-            | DynamicImage::ImageRgb16(_)
-            | DynamicImage::ImageRgba16(_)
-    );
-    let gray = !img.color().has_color();
-    let (color, alpha): (Vec<u8>, Option<Vec<u8>>) = if deep {
-        let rgba = img.to_rgba16();
-        let opaque = rgba.pixels().all(|p| p.0[3] == u16::MAX);
-        let chans = if gray { 1 } else { 3 };
-        let mut c = Vec::with_capacity(w as usize * h as usize * chans * 2);
-        let mut a = Vec::new();
-        for p in rgba.pixels() {
-            for v in &p.0[..chans] {
-                c.extend_from_slice(&v.to_ne_bytes());
-            }
-            if !opaque {
-                a.extend_from_slice(&p.0[3].to_ne_bytes());
-            }
-        }
-        (c, (!opaque).then_some(a))
-    } else {
-        let rgba = img.to_rgba8();
-        let opaque = rgba.pixels().all(|p| p.0[3] == u8::MAX);
-        let chans = if gray { 1 } else { 3 };
-        let mut c = Vec::with_capacity(w as usize * h as usize * chans);
-        let mut a = Vec::new();
-        for p in rgba.pixels() {
-            c.extend_from_slice(&p.0[..chans]);
-            if !opaque {
-                a.push(p.0[3]);
-            }
-        }
-        (c, (!opaque).then_some(a))
+    let planes = match png_by_rows(bytes) {
+        Some(planes) => planes,
+        None => decoded_once(bytes)?,
     };
-    use image::ExtendedColorType as E;
-    let color_type = match (gray, deep) {
-        (true, false) => E::L8,
-        (true, true) => E::L16,
-        (false, false) => E::Rgb8,
-        (false, true) => E::Rgb16,
-    };
-    let color_png = parse_png(&encode_png(&color, w, h, color_type)?)?;
-    let smask = match alpha {
-        Some(a) => Some(parse_png(&encode_png(
-            &a,
-            w,
-            h,
-            if deep { E::L16 } else { E::L8 },
-        )?)?),
-        None => None,
-    };
+    let (width, height, bits) = (planes.width, planes.height, planes.bits);
+    let (color, alpha) = planes.finish()?;
     Some(PreparedImage {
-        width: w,
-        height: h,
+        width,
+        height,
         orientation: 1,
         storage: ImageStorage::Lossless,
-        space: if gray { Space::Gray } else { Space::Rgb },
+        space: if color.gray { Space::Gray } else { Space::Rgb },
         icc_compressed: true,
         icc,
-        bits: color_png.bits,
+        bits,
         filter: Filter::PngFlate,
-        data: color_png.idat,
+        data: color.idat,
         cmyk_inverted: false,
-        smask,
+        smask: alpha.map(|idat| PngData {
+            width,
+            height,
+            bits,
+            color_type: 0,
+            interlaced: false,
+            transparency: false,
+            palette: None,
+            icc: None,
+            idat,
+        }),
     })
 }
 
-fn encode_png(samples: &[u8], w: u32, h: u32, kind: image::ExtendedColorType) -> Option<Vec<u8>> {
-    use image::codecs::png::{CompressionType, FilterType, PngEncoder};
-    let mut out = Vec::new();
-    PngEncoder::new_with_quality(&mut out, CompressionType::Fast, FilterType::Adaptive)
-        .write_image(samples, w, h, kind)
-        .ok()?;
-    Some(out)
+/// A non-interlaced PNG, row by row (palettes, low bit depths and `tRNS` expanded by the
+/// decoder); `None` for anything else (an interlaced PNG comes pass by pass).
+fn png_by_rows(bytes: &[u8]) -> Option<Planes> {
+    use crate::cases::evidence::{MAX_IMAGE_ALLOC, MAX_IMAGE_SIDE};
+    if !bytes.starts_with(PNG_SIGNATURE) {
+        return None;
+    }
+    let limits = png::Limits {
+        bytes: usize::try_from(MAX_IMAGE_ALLOC).ok()?,
+    };
+    let mut decoder = png::Decoder::new_with_limits(std::io::Cursor::new(bytes), limits);
+    decoder.set_transformations(png::Transformations::EXPAND);
+    let mut reader = decoder.read_info().ok()?;
+    let info = reader.info();
+    let (width, height) = (info.width, info.height);
+    if info.interlaced || width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE {
+        return None;
+    }
+    let (channels, alpha) = match reader.output_color_type().0 {
+        png::ColorType::Grayscale => (1, false),
+        png::ColorType::GrayscaleAlpha => (2, true),
+        png::ColorType::Rgb => (3, false),
+        png::ColorType::Rgba => (4, true),
+        png::ColorType::Indexed => return None,
+    };
+    let sample = match reader.output_color_type().1 {
+        png::BitDepth::Eight => 1,
+        png::BitDepth::Sixteen => 2,
+        _ => return None,
+    };
+    let mut planes = Planes::new(width, height, channels, alpha, sample)?;
+    let mut rows = 0;
+    while let Some(row) = reader.next_row().ok()? {
+        planes.push(row.data())?;
+        rows += 1;
+    }
+    (rows == height).then_some(planes)
+}
+
+/// Any other image, decoded once under the evidence limits (as stored: the EXIF orientation is
+/// not applied to the pixels).
+fn decoded_once(bytes: &[u8]) -> Option<Planes> {
+    let img = crate::cases::evidence::decode_image_as_stored(bytes).ok()?;
+    let (width, height) = img.dimensions();
+    let (channels, alpha) = match img.color().channel_count() {
+        1 => (1, false),
+        2 => (2, true),
+        3 => (3, false),
+        _ => (4, true),
+    };
+    let mut planes;
+    match &img {
+        DynamicImage::ImageLuma8(_)
+        | DynamicImage::ImageLumaA8(_)
+        | DynamicImage::ImageRgb8(_)
+        | DynamicImage::ImageRgba8(_) => {
+            planes = Planes::new(width, height, channels, alpha, 1)?;
+            let stride = width as usize * channels;
+            for row in img.as_bytes().chunks_exact(stride) {
+                planes.push(row)?;
+            }
+        }
+        DynamicImage::ImageLuma16(_)
+        | DynamicImage::ImageLumaA16(_)
+        | DynamicImage::ImageRgb16(_)
+        | DynamicImage::ImageRgba16(_) => {
+            planes = Planes::new(width, height, channels, alpha, 2)?;
+            let samples: &[u16] = match &img {
+                DynamicImage::ImageLuma16(b) => b.as_raw(),
+                DynamicImage::ImageLumaA16(b) => b.as_raw(),
+                DynamicImage::ImageRgb16(b) => b.as_raw(),
+                DynamicImage::ImageRgba16(b) => b.as_raw(),
+                _ => return None,
+            };
+            // PDF samples are big-endian; one row is converted at a time.
+            let mut be = Vec::with_capacity(width as usize * channels * 2);
+            for row in samples.chunks_exact(width as usize * channels) {
+                be.clear();
+                for v in row {
+                    be.extend_from_slice(&v.to_be_bytes());
+                }
+                planes.push(&be)?;
+            }
+        }
+        // No decoder we enable yields float pixels; should one, it is stored as 8-bit RGBA.
+        other => {
+            planes = Planes::new(width, height, 4, true, 1)?;
+            let rgba = other.to_rgba8();
+            drop(img);
+            for row in rgba.as_raw().chunks_exact(width as usize * 4) {
+                planes.push(row)?;
+            }
+        }
+    }
+    Some(planes)
+}
+
+/// An image's rows split into the PDF's colour plane and alpha plane as they come, each
+/// compressed at once by a streaming PNG encoder (Flate with the PNG row filters, which is what
+/// `/Predictor 15` reads); only the compressed planes and one row of each are held.
+struct Planes {
+    width: u32,
+    height: u32,
+    bits: i64,
+    /// Channels in, alpha last when there is alpha.
+    channels: usize,
+    sample: usize,
+    color: PlaneEncoder,
+    alpha: Option<PlaneEncoder>,
+    opaque: bool,
+    color_row: Vec<u8>,
+    alpha_row: Vec<u8>,
+}
+
+/// A colour plane as compressed: its IDAT and whether it is grey.
+struct Plane {
+    idat: Vec<u8>,
+    gray: bool,
+}
+
+impl Planes {
+    fn new(width: u32, height: u32, channels: usize, alpha: bool, sample: usize) -> Option<Planes> {
+        let colors = if alpha { channels - 1 } else { channels };
+        let depth = if sample == 2 {
+            png::BitDepth::Sixteen
+        } else {
+            png::BitDepth::Eight
+        };
+        let kind = if colors == 1 {
+            png::ColorType::Grayscale
+        } else {
+            png::ColorType::Rgb
+        };
+        Some(Planes {
+            width,
+            height,
+            bits: 8 * sample as i64,
+            channels,
+            sample,
+            color: PlaneEncoder::new(width, height, kind, depth)?,
+            alpha: match alpha {
+                true => Some(PlaneEncoder::new(
+                    width,
+                    height,
+                    png::ColorType::Grayscale,
+                    depth,
+                )?),
+                false => None,
+            },
+            opaque: true,
+            color_row: Vec::new(),
+            alpha_row: Vec::new(),
+        })
+    }
+
+    /// One row of pixels, samples big-endian.
+    fn push(&mut self, row: &[u8]) -> Option<()> {
+        let Some(alpha) = self.alpha.as_mut() else {
+            return self.color.push(row);
+        };
+        let pixel = self.channels * self.sample;
+        let colour = pixel - self.sample;
+        let pixels = row.len() / pixel;
+        self.color_row.resize(pixels * colour, 0);
+        self.alpha_row.resize(pixels * self.sample, 0);
+        let mut opaque = u8::MAX;
+        if pixel == 2 {
+            // Grey and alpha, 8-bit (the common case): this loop sees every pixel.
+            for ((p, c), a) in row
+                .chunks_exact(2)
+                .zip(self.color_row.iter_mut())
+                .zip(self.alpha_row.iter_mut())
+            {
+                *c = p[0];
+                *a = p[1];
+                opaque &= p[1];
+            }
+        } else {
+            for ((p, c), a) in row
+                .chunks_exact(pixel)
+                .zip(self.color_row.chunks_exact_mut(colour))
+                .zip(self.alpha_row.chunks_exact_mut(self.sample))
+            {
+                c.copy_from_slice(&p[..colour]);
+                a.copy_from_slice(&p[colour..]);
+                opaque &= a[0] & a[a.len() - 1];
+            }
+        }
+        self.opaque = self.opaque && opaque == u8::MAX;
+        self.color.push(&self.color_row)?;
+        alpha.push(&self.alpha_row)
+    }
+
+    /// The colour plane and, unless every pixel is opaque, the alpha plane.
+    fn finish(self) -> Option<(Plane, Option<Vec<u8>>)> {
+        let gray = self.channels <= 2;
+        let color = Plane {
+            idat: self.color.finish()?,
+            gray,
+        };
+        let alpha = match self.alpha {
+            Some(a) if !self.opaque => Some(a.finish()?),
+            _ => None,
+        };
+        Some((color, alpha))
+    }
+}
+
+/// png's streaming encoder, keeping only the IDAT payload of what it writes.
+struct PlaneEncoder {
+    stream: png::StreamWriter<'static, SharedSink>,
+    sink: SharedSink,
+}
+
+impl PlaneEncoder {
+    fn new(width: u32, height: u32, kind: png::ColorType, depth: png::BitDepth) -> Option<Self> {
+        let sink = SharedSink::default();
+        let mut enc = png::Encoder::new(sink.clone(), width, height);
+        enc.set_color(kind);
+        enc.set_depth(depth);
+        enc.set_compression(png::Compression::Fast);
+        enc.set_filter(png::Filter::Adaptive);
+        let stream = enc.write_header().ok()?.into_stream_writer().ok()?;
+        Some(PlaneEncoder { stream, sink })
+    }
+
+    fn push(&mut self, row: &[u8]) -> Option<()> {
+        use std::io::Write;
+        self.stream.write_all(row).ok()
+    }
+
+    fn finish(self) -> Option<Vec<u8>> {
+        self.stream.finish().ok()?;
+        let idat = std::mem::take(&mut self.sink.0.borrow_mut().idat);
+        Some(idat)
+    }
+}
+
+/// The writer a [`PlaneEncoder`] shares with its encoder.
+#[derive(Clone, Default)]
+struct SharedSink(std::rc::Rc<std::cell::RefCell<IdatSink>>);
+
+impl std::io::Write for SharedSink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.borrow_mut().take(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Reads a PNG as it is written and keeps the payloads of its IDAT chunks, one after the other:
+/// the compressed pixel data a PDF image stream holds. The signature, the other chunks and
+/// every chunk's length, type and CRC are passed over.
+#[derive(Default)]
+struct IdatSink {
+    idat: Vec<u8>,
+    /// The signature or a chunk's length and type, while it comes in.
+    head: Vec<u8>,
+    signature_seen: bool,
+    /// Bytes of the current chunk (data and CRC) still to come, and of its data to keep.
+    left: usize,
+    keep: usize,
+}
+
+impl IdatSink {
+    fn take(&mut self, mut buf: &[u8]) {
+        while !buf.is_empty() {
+            if self.left == 0 {
+                let want = if self.signature_seen {
+                    8
+                } else {
+                    PNG_SIGNATURE.len()
+                };
+                let n = (want - self.head.len()).min(buf.len());
+                self.head.extend_from_slice(&buf[..n]);
+                buf = &buf[n..];
+                if self.head.len() < want {
+                    return;
+                }
+                if self.signature_seen {
+                    let len = u32::from_be_bytes([
+                        self.head[0],
+                        self.head[1],
+                        self.head[2],
+                        self.head[3],
+                    ]) as usize;
+                    self.keep = if &self.head[4..8] == b"IDAT" { len } else { 0 };
+                    self.left = len + 4;
+                }
+                self.signature_seen = true;
+                self.head.clear();
+                continue;
+            }
+            let n = self.left.min(buf.len());
+            let k = self.keep.min(n);
+            self.idat.extend_from_slice(&buf[..k]);
+            self.keep -= k;
+            self.left -= n;
+            buf = &buf[n..];
+        }
+    }
 }
 
 /// Downsampled JPEG copy for the "smaller file" option (transparency flattened onto white).
 fn reduced(bytes: &[u8]) -> Option<PreparedImage> {
-    let img = image::load_from_memory(bytes).ok()?;
-    let img = img.resize(
-        SMALL_LONG_SIDE,
-        SMALL_LONG_SIDE,
-        image::imageops::FilterType::Triangle,
-    );
+    // Decoded once under the evidence limits; `thumbnail` averages the pixels each new pixel
+    // covers in one pass, without a full-size intermediate image.
+    let img = crate::cases::evidence::decode_image_as_stored(bytes).ok()?;
+    let img = img.thumbnail(SMALL_LONG_SIDE, SMALL_LONG_SIDE);
     let mut rgb = image::RgbImage::new(img.width(), img.height());
     for (x, y, p) in img.to_rgba8().enumerate_pixels() {
         let a = u16::from(p.0[3]);

@@ -288,6 +288,7 @@ pub fn export_bundle(
         ));
     }
     let dir = files_dir_for(out_pdf);
+    files::check_targets(out_pdf, &dir)?;
     // What an export killed here earlier left behind goes first.
     crate::fsutil::clean_stale_temps(parent);
     files::check_free(&[out_pdf, &dir], opts.overwrite)?;

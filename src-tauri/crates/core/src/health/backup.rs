@@ -114,10 +114,26 @@ fn resolved(path: &Path) -> PathBuf {
     }
 }
 
-/// Refuses a backup target that is the live database (or its `-wal`/`-shm`/`-journal`) or lies
-/// inside the vault: writing the archive there would replace the database with a ZIP or
-/// destroy an evidence original. Nothing is touched.
+/// Refuses a backup target that is an existing folder (a backup needs a file name), the live
+/// database (or its `-wal`/`-shm`/`-journal`) or lies inside the vault: writing the archive
+/// there would fail half-way, replace the database with a ZIP or destroy an evidence original.
+/// Nothing is touched; the error names the path.
 pub(crate) fn check_backup_target(db_path: &Path, archive: &Path) -> Result<()> {
+    if archive.is_dir() {
+        return Err(CoreError::invalid(
+            "FILE",
+            format!(
+                "{}：这是一个文件夹；请给出备份文件的名字，如 {}",
+                archive.display(),
+                archive.join("tixian-backup.zip").display()
+            ),
+            format!(
+                "{}: that is a folder; give the backup a file name, e.g. {}",
+                archive.display(),
+                archive.join("tixian-backup.zip").display()
+            ),
+        ));
+    }
     let target = resolved(archive);
     let db = resolved(db_path);
     let live = std::iter::once(db.clone())
@@ -143,7 +159,7 @@ pub(crate) fn check_backup_target(db_path: &Path, archive: &Path) -> Result<()> 
 }
 
 /// Writes the database and its vault into one ZIP archive at `archive` (replaced if present).
-/// Refuses the live database and the vault as targets ([`check_backup_target`]).
+/// Refuses a folder, the live database and the vault as targets ([`check_backup_target`]).
 pub fn backup(store: &Store, archive: &Path, now: &Timestamp) -> Result<BackupReport> {
     check_backup_target(store.path(), archive)?;
     let folder = archive

@@ -1,5 +1,6 @@
 //! Hostile backup archives (issue 17): each refused by `validate_archive` before anything of
-//! the user's is written, and nothing left behind. One test per defect, named after it.
+//! the user's is written, and nothing left behind; and a hostile backup target. One test per
+//! defect, named after it.
 
 use super::backup::*;
 use crate::store::{Store, SCHEMA_VERSION};
@@ -165,4 +166,30 @@ fn restore_of_a_negative_user_version_skipped_every_migration() {
     archive_of_db(&path, &db);
     let e = restore(&s.db, &path, &t("2026-07-03 08:00")).unwrap_err();
     assert_eq!(e.code(), "newer_database", "{e}");
+}
+
+#[test]
+fn backup_onto_an_existing_folder_failed_as_our_own_error() {
+    let s = setup();
+    let store = Store::open(&s.db).unwrap();
+    let folder = s.dir.path().join("backups");
+    std::fs::create_dir(&folder).unwrap();
+    let e = backup(&store, &folder, &t("2026-07-03 08:00")).unwrap_err();
+    assert_eq!(e.exit_code(), 2, "{e}");
+    let shown = folder.display().to_string();
+    for lang in [crate::Lang::En, crate::Lang::Zh] {
+        assert!(e.message(lang).contains(&shown), "{}", e.message(lang));
+    }
+    assert!(
+        e.message(crate::Lang::En)
+            .contains("that is a folder; give the backup a file name"),
+        "{e}"
+    );
+    assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 0);
+    let leftovers: Vec<String> = std::fs::read_dir(s.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|n| n.contains("tixian-tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
 }

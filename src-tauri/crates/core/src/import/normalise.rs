@@ -196,19 +196,21 @@ pub(crate) fn parse_bill_amount(text: &str) -> Result<Money> {
     if let Some(m) = fast_amount(s) {
         return Ok(m);
     }
+    // A cell quoted in a message is shown without its control characters.
+    let shown = crate::error::printable(text);
     let bad = || {
         CoreError::invalid(
             "amount",
-            format!("“{text}”不是有效金额"),
-            format!("“{text}” is not an amount"),
+            format!("“{shown}”不是有效金额"),
+            format!("“{shown}” is not an amount"),
         )
     };
     if s.starts_with('-') {
         return Err(CoreError::invalid(
             "amount",
-            format!("“{text}”是负数；账单金额应为正数，收支方向在“收/支”列"),
+            format!("“{shown}”是负数；账单金额应为正数，收支方向在“收/支”列"),
             format!(
-                "“{text}” is negative; bill amounts are positive and 收/支 gives the direction"
+                "“{shown}” is negative; bill amounts are positive and 收/支 gives the direction"
             ),
         ));
     }
