@@ -11,7 +11,7 @@ use std::process::{Command, Stdio};
 use std::time::Instant;
 use tixian_core::diagnose::{diagnose, parse_case};
 use tixian_core::kb::Kb;
-use tixian_core::{time, Lang};
+use tixian_core::Lang;
 
 const CASES: usize = 100_000;
 
