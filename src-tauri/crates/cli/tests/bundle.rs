@@ -847,6 +847,108 @@ fn a_volume_size_smaller_than_one_image_gives_that_image_a_volume_marked_over() 
     assert!(over.iter().all(|items| items.len() == 1), "{over:?}");
 }
 
+/// The PDFs in `s`'s folder whose names start with `bundle`, sorted.
+fn bundle_pdfs(s: &Sandbox) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(s.dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("bundle") && n.ends_with(".pdf"))
+        .collect();
+    names.sort();
+    names
+}
+
+fn part_names(report: &ExportReport) -> Vec<String> {
+    let mut names: Vec<String> = report
+        .parts
+        .iter()
+        .map(|p| {
+            Path::new(&p.pdf)
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn a_split_export_over_an_earlier_one_leaves_none_of_its_stale_parts_beside_it() {
+    let s = Sandbox::new();
+    let mut input = four_files(&s, Lang::Zh);
+    let pdf = s.path("bundle.pdf");
+    let by_item = ExportOptions {
+        overwrite: true,
+        split: Split::Items,
+        ..Default::default()
+    };
+    let first = export_bundle(&input, &pdf, &by_item, &mut |_| {}).unwrap();
+    assert_eq!(first.parts.len(), 7);
+    // Someone else's PDFs beside it, one even named like a part: never touched.
+    std::fs::write(s.path("bundle-notes.pdf"), b"%PDF-1.4 mine").unwrap();
+    std::fs::write(s.path("bundle-9-9.pdf"), b"%PDF-1.4 not a bundle").unwrap();
+
+    // Two items fewer: bundle-4-1.pdf and bundle-5-1.pdf of the first export have no
+    // counterpart now and must not stay looking like part of it.
+    input.evidence.truncate(2);
+    let second = export_bundle(&input, &pdf, &by_item, &mut |_| {}).unwrap();
+    assert_eq!(second.parts.len(), 5, "{:?}", part_names(&second));
+    let mut expected = part_names(&second);
+    expected.extend(["bundle-9-9.pdf".to_string(), "bundle-notes.pdf".to_string()]);
+    expected.sort();
+    assert_eq!(bundle_pdfs(&s), expected);
+    for p in &second.parts {
+        let (code, err) = verify_pdf(&s, Path::new(&p.pdf));
+        assert_eq!(code, Some(0), "{}: {err}", p.pdf);
+    }
+
+    // Volumes over it: no FILE.pdf nor any FILE-<序号>.pdf of the item export is left.
+    let volumes = ExportOptions {
+        overwrite: true,
+        split: Split::Volumes { max_bytes: 50_000 },
+        ..Default::default()
+    };
+    let third = export_bundle(&input, &pdf, &volumes, &mut |_| {}).unwrap();
+    assert!(third.parts.len() >= 2);
+    let mut expected = part_names(&third);
+    expected.extend(["bundle-9-9.pdf".to_string(), "bundle-notes.pdf".to_string()]);
+    expected.sort();
+    assert_eq!(bundle_pdfs(&s), expected);
+    assert!(!pdf.exists(), "the item export's index is gone");
+
+    // Fewer volumes next time: the last ones go too.
+    let whole = ExportOptions {
+        overwrite: true,
+        ..Default::default()
+    };
+    let fourth = export_bundle(&input, &pdf, &whole, &mut |_| {}).unwrap();
+    assert_eq!(
+        bundle_pdfs(&s),
+        ["bundle-9-9.pdf", "bundle-notes.pdf", "bundle.pdf"]
+    );
+    let (code, err) = verify_pdf(&s, Path::new(&fourth.pdf));
+    assert_eq!(code, Some(0), "{err}");
+
+    // Without overwriting, a part an earlier export left (its index and folder gone) is a
+    // conflict like the rest, and nothing is written.
+    let fifth = export_bundle(&input, &pdf, &by_item, &mut |_| {}).unwrap();
+    let orphan = fifth.parts[2].pdf.clone();
+    std::fs::remove_file(&pdf).unwrap();
+    std::fs::remove_dir_all(s.path("bundle.files")).unwrap();
+    for p in &fifth.parts[1..] {
+        if p.pdf != orphan {
+            std::fs::remove_file(&p.pdf).unwrap();
+        }
+    }
+    let err = export_bundle(&input, &pdf, &ExportOptions::default(), &mut |_| {}).unwrap_err();
+    assert!(matches!(err, CoreError::Conflict { .. }), "{err}");
+    assert!(err.to_string().contains(&orphan), "{err}");
+    assert!(!pdf.exists() && !s.path("bundle.files").exists());
+}
+
 /// Rewrites `pdf` whole (no incremental update) after `edit` changed its pages.
 fn rewrite(pdf: &Path, edit: impl FnOnce(&mut lopdf::Document)) {
     let mut doc = lopdf::Document::load(pdf).unwrap();

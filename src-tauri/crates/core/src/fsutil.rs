@@ -141,6 +141,84 @@ pub fn sync_tree(dir: &Path) -> io::Result<()> {
     Ok(())
 }
 
+/// Fsyncs files on a thread of its own as they are finished, while the writer goes on with the
+/// next (the disk writes then overlap the computing instead of all waiting at the end).
+/// [`Syncer::finish`] waits for every file handed over and reports the first failure. A file
+/// removed before its turn (a temporary replaced meanwhile) is skipped. If no thread can be
+/// started, [`Syncer::add`] syncs in place.
+pub struct Syncer {
+    tx: Option<std::sync::mpsc::Sender<PathBuf>>,
+    thread: Option<std::thread::JoinHandle<io::Result<()>>>,
+    /// The first failure of an in-place sync.
+    failed: std::sync::Mutex<Option<io::Error>>,
+}
+
+impl Syncer {
+    pub fn start() -> Syncer {
+        let (tx, rx) = std::sync::mpsc::channel::<PathBuf>();
+        let thread = std::thread::Builder::new()
+            .name("tixian-fsync".into())
+            .spawn(move || {
+                let mut first: io::Result<()> = Ok(());
+                for path in rx {
+                    if first.is_ok() {
+                        first = sync_file(&path);
+                    }
+                }
+                first
+            })
+            .ok();
+        Syncer {
+            tx: thread.as_ref().map(|_| tx),
+            thread,
+            failed: std::sync::Mutex::new(None),
+        }
+    }
+
+    /// Hands `path` (a regular file, complete) over to be fsynced.
+    pub fn add(&self, path: PathBuf) {
+        if let Some(tx) = &self.tx {
+            if tx.send(path.clone()).is_ok() {
+                return;
+            }
+        }
+        if let Err(e) = sync_file(&path) {
+            if let Ok(mut failed) = self.failed.lock() {
+                failed.get_or_insert(e);
+            }
+        }
+    }
+
+    /// Waits until every file handed over is on disk.
+    pub fn finish(mut self) -> io::Result<()> {
+        self.tx = None;
+        let threaded = match self.thread.take().map(|t| t.join()) {
+            Some(Ok(r)) => r,
+            Some(Err(_)) => Err(io::Error::other("the fsync thread stopped")),
+            None => Ok(()),
+        };
+        let inline = self.failed.lock().ok().and_then(|mut f| f.take());
+        threaded.and(inline.map_or(Ok(()), Err))
+    }
+}
+
+impl Drop for Syncer {
+    fn drop(&mut self) {
+        self.tx = None;
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn sync_file(path: &Path) -> io::Result<()> {
+    match File::open(path) {
+        Ok(f) => f.sync_all(),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
 /// Puts the finished folder `from` at `to` in one step. When `to` exists the two are swapped
 /// (Linux `renameat2(RENAME_EXCHANGE)`), so `to` is never missing: afterwards the old folder is
 /// at `from`, for the caller to remove. Returns whether a swap happened. Elsewhere the old folder

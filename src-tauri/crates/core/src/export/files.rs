@@ -162,28 +162,126 @@ pub fn check_free(paths: &[&Path], overwrite: bool) -> Result<()> {
     Ok(())
 }
 
-/// Moves the finished folder and PDFs into place, each complete on disk first (fsynced): the
-/// folder first, so a PDF that exists always has its files beside it. Replacing an old bundle
-/// is one step per name — the folders are swapped (`fsutil::exchange_dirs`), each PDF renamed
-/// over the old one — and the old folder is removed only afterwards. `pdfs`: (temporary,
-/// final) pairs.
-pub fn commit(pdfs: &[(PathBuf, PathBuf)], tmp_dir: &Path, dir: &Path) -> Result<()> {
-    crate::fsutil::sync_tree(tmp_dir)?;
-    for (tmp, _) in pdfs {
-        std::fs::File::open(tmp)?.sync_all()?;
+/// PDFs beside `out` that an earlier export of the same bundle wrote and that the export now
+/// being written does not (`keep`: the PDFs it writes): named like a part of it (`FILE.pdf`,
+/// `FILE-<序号>.pdf`, `FILE-vol<N>.pdf`) and holding a Tixian manifest that names the same
+/// folder `dir`. A PDF of anyone else's, a link, or another bundle's part is never matched.
+/// Left beside the new bundle they would look like part of it (`FILE-6-1.pdf` when it now has
+/// fewer rows, `FILE-vol3.pdf` when it now has 2 volumes, `FILE.pdf` when it now comes in
+/// volumes).
+pub fn earlier_parts(out: &Path, dir: &Path, keep: &[&Path]) -> Vec<PathBuf> {
+    let (Some(stem), Some(dir_name)) = (
+        out.file_stem().and_then(|s| s.to_str()),
+        dir.file_name().and_then(|s| s.to_str()),
+    ) else {
+        return Vec::new();
+    };
+    let keep: Vec<&std::ffi::OsStr> = keep.iter().filter_map(|p| p.file_name()).collect();
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let Ok(list) = std::fs::read_dir(parent) else {
+        return Vec::new();
+    };
+    let mut found: Vec<PathBuf> = list
+        .filter_map(|e| e.ok())
+        .filter(|e| {
+            let name = e.file_name();
+            !keep.contains(&name.as_os_str())
+                && name.to_str().is_some_and(|n| is_part_name(stem, n))
+        })
+        .map(|e| parent.join(e.file_name()))
+        .filter(|p| super::verify::manifest_folder(p).as_deref() == Some(dir_name))
+        .collect();
+    found.sort();
+    found
+}
+
+/// Whether `name` is what an export to `STEM.pdf` names one of its PDFs: `STEM.pdf`,
+/// `STEM-<group>-<row>.pdf` or `STEM-vol<N>.pdf`.
+fn is_part_name(stem: &str, name: &str) -> bool {
+    let Some(base) = name
+        .len()
+        .checked_sub(4)
+        .filter(|&cut| name.is_char_boundary(cut) && name[cut..].eq_ignore_ascii_case(".pdf"))
+        .map(|cut| &name[..cut])
+    else {
+        return false;
+    };
+    if base == stem {
+        return true;
     }
+    let Some(tail) = base.strip_prefix(stem).and_then(|t| t.strip_prefix('-')) else {
+        return false;
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if let Some(n) = tail.strip_prefix("vol") {
+        return digits(n);
+    }
+    matches!(tail.split_once('-'), Some((group, row)) if digits(group) && digits(row))
+}
+
+/// Moves the finished folder and PDFs into place, each complete on disk first (every file
+/// fsynced by the caller as it was finished, see `fsutil::Syncer`; the folder's entries here):
+/// the folder first, so a PDF that exists always has its files beside it. Replacing an old bundle
+/// is one step per name — the folders are swapped (`fsutil::exchange_dirs`), each PDF renamed
+/// over the old one — then the earlier export's PDFs this one has no counterpart for (`stale`,
+/// see [`earlier_parts`]) are removed, and the old folder meanwhile. `pdfs`: (temporary, final)
+/// pairs.
+pub fn commit(
+    pdfs: &[(PathBuf, PathBuf)],
+    tmp_dir: &Path,
+    dir: &Path,
+    stale: &[PathBuf],
+) -> Result<()> {
+    crate::fsutil::sync_dir(tmp_dir);
     let swapped = crate::fsutil::exchange_dirs(tmp_dir, dir)?;
+    std::thread::scope(|scope| {
+        // The old folder, now at `tmp_dir`, is removed meanwhile (freeing its blocks takes a
+        // while on some disks); inline if no thread can be started.
+        let old = swapped.then(|| {
+            std::thread::Builder::new().spawn_scoped(scope, || std::fs::remove_dir_all(tmp_dir))
+        });
+        let moved = move_pdfs(pdfs, dir, stale);
+        let removed = match old {
+            None => Ok(()),
+            Some(Ok(thread)) => thread
+                .join()
+                .unwrap_or_else(|_| Err(std::io::Error::other("removing the old folder failed"))),
+            Some(Err(_)) => std::fs::remove_dir_all(tmp_dir),
+        };
+        moved?;
+        removed?;
+        Ok(())
+    })
+}
+
+/// The PDFs renamed into place, then `stale` removed and the folder synced.
+fn move_pdfs(pdfs: &[(PathBuf, PathBuf)], dir: &Path, stale: &[PathBuf]) -> Result<()> {
     for (tmp, pdf) in pdfs {
         std::fs::rename(tmp, pdf)?;
+    }
+    for old in stale {
+        match std::fs::remove_file(old) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                return Err(CoreError::Io(std::io::Error::new(
+                    e.kind(),
+                    format!(
+                        "the new bundle is in place, but {} from the earlier export could not be removed ({e}); it is not part of the new bundle: remove it by hand",
+                        old.display()
+                    ),
+                )))
+            }
+        }
     }
     crate::fsutil::sync_dir(
         dir.parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new(".")),
     );
-    if swapped {
-        std::fs::remove_dir_all(tmp_dir)?;
-    }
     Ok(())
 }
 
@@ -232,6 +330,31 @@ mod tests {
     fn sums_use_the_sha256sum_format() {
         let s = sha256sums(&[("01_a.png".into(), "ab".repeat(32))]);
         assert_eq!(s, format!("{}  01_a.png\n", "ab".repeat(32)));
+    }
+
+    #[test]
+    fn only_names_an_export_gives_its_pdfs_count_as_parts() {
+        for name in [
+            "案件.pdf",
+            "案件-1-2.pdf",
+            "案件-12-30.PDF",
+            "案件-vol3.pdf",
+        ] {
+            assert!(is_part_name("案件", name), "{name}");
+        }
+        for name in [
+            "案件.files",
+            "案件-notes.pdf",
+            "案件-1.pdf",
+            "案件-1-2-3.pdf",
+            "案件-vol.pdf",
+            "案件-volx.pdf",
+            "案件2-1-1.pdf",
+            "其他-1-1.pdf",
+            ".案件-1-1.pdf.tixian-tmp-1-1",
+        ] {
+            assert!(!is_part_name("案件", name), "{name}");
+        }
     }
 
     #[test]

@@ -24,6 +24,19 @@ pub const HEADER_BG: (f32, f32, f32) = (0.88, 0.9, 0.93);
 pub const RULE: (f32, f32, f32) = (0.78, 0.8, 0.83);
 pub const OVERDUE_BG: (f32, f32, f32) = (1.0, 0.89, 0.89);
 
+/// Adds every character `pages` draw to `into`.
+pub(crate) fn chars_drawn(pages: &[PdfPage], into: &mut std::collections::BTreeSet<char>) {
+    for op in pages.iter().flat_map(|p| &p.ops) {
+        if let Op::ShowText { items } = op {
+            for item in items {
+                if let TextItem::Text(text) = item {
+                    into.extend(text.chars());
+                }
+            }
+        }
+    }
+}
+
 fn color(c: (f32, f32, f32)) -> Color {
     Color::Rgb(Rgb {
         r: c.0,

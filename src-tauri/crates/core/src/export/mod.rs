@@ -259,7 +259,13 @@ pub(crate) const MANIFEST_NAME: &str = "tixian-manifest.json";
 /// Errors: `out` not ending in `.pdf` or in a missing folder → `Invalid`; an existing bundle
 /// without `overwrite` → `Conflict` (nothing written); an evidence file missing → `NotFound`;
 /// an evidence file whose content no longer matches its recorded hash → `CheckFailed`.
-/// On any error no trace is left beside `out_pdf`.
+/// On any error no trace is left beside `out_pdf` (except when, the new bundle in place, a PDF
+/// of the earlier export it replaced cannot be removed: `Io`, naming it).
+///
+/// Overwriting replaces the whole earlier bundle of the same name: its PDFs that this export
+/// does not write again (`FILE-6-1.pdf` when there are now fewer rows, `FILE-vol3.pdf`,
+/// `FILE.pdf` when it now comes in volumes — recognised by their manifest naming the same
+/// folder) are removed.
 pub fn export_bundle(
     input: &BundleInput,
     out_pdf: &Path,
@@ -292,11 +298,24 @@ pub fn export_bundle(
     // What an export killed here earlier left behind goes first.
     crate::fsutil::clean_stale_temps(parent);
     files::check_free(&[out_pdf, &dir], opts.overwrite)?;
+    if !opts.overwrite {
+        // A PDF an earlier export of this bundle left (its folder since removed) is replaced
+        // only when asked to, like the rest.
+        let earlier = files::earlier_parts(out_pdf, &dir, &[]);
+        let earlier: Vec<&Path> = earlier.iter().map(PathBuf::as_path).collect();
+        files::check_free(&earlier, false)?;
+    }
     let tmp_dir = files::temp_beside(&dir);
     let input = &catalog::arranged(input);
     let mut temps: Vec<(PathBuf, PathBuf)> = Vec::new();
-    let result = write_all(input, out_pdf, &dir, &tmp_dir, opts, progress, &mut temps)
-        .and_then(|report| files::commit(&temps, &tmp_dir, &dir).map(|()| report));
+    let result =
+        write_all(input, out_pdf, &dir, &tmp_dir, opts, progress, &mut temps).and_then(|report| {
+            // What an earlier export of the same bundle wrote and this one does not (more
+            // items, more volumes, or the other shape) goes, or it would look like part of it.
+            let written: Vec<&Path> = temps.iter().map(|(_, p)| p.as_path()).collect();
+            let stale = files::earlier_parts(out_pdf, &dir, &written);
+            files::commit(&temps, &tmp_dir, &dir, &stale).map(|()| report)
+        });
     if result.is_err() {
         for (tmp, _) in &temps {
             let _ = std::fs::remove_file(tmp);
@@ -313,7 +332,8 @@ const VOLUME_OVERHEAD: u64 = 160_000;
 const ROW_OVERHEAD: u64 = 3_000;
 
 /// Copies the files, cuts the bundle into its PDFs and writes each under a temporary name
-/// (listed in `temps` as it goes, for [`files::commit`] or clean-up).
+/// (listed in `temps` as it goes, for [`files::commit`] or clean-up). Returns once every file
+/// written is on disk: each is fsynced as soon as it is complete, while the next is being made.
 fn write_all(
     input: &BundleInput,
     out_pdf: &Path,
@@ -323,12 +343,14 @@ fn write_all(
     progress: &mut dyn FnMut(Progress),
     temps: &mut Vec<(PathBuf, PathBuf)>,
 ) -> Result<ExportReport> {
+    let syncer = crate::fsutil::Syncer::start();
+    let sync = &syncer;
     let n = input.evidence.len() as u32;
     let mut total = n + 2;
     let mut report =
         |done: u32, total: u32, stage: Stage| progress(Progress { done, total, stage });
     report(0, total, Stage::Files);
-    let prep = pdf::prepare(input, opts, tmp_dir, dir, &mut |i| {
+    let prep = pdf::prepare(input, opts, tmp_dir, dir, sync, &mut |i| {
         report(i, n + 2, Stage::Files)
     })?;
     report(n, total, Stage::Pages);
@@ -348,6 +370,7 @@ fn write_all(
         Split::Volumes { max_bytes } => parts::pack(&sizes, VOLUME_OVERHEAD, max_bytes),
         _ => Vec::new(),
     };
+    let mut shared: Option<text::SharedSubset> = None;
     // Volumes are written, measured and, while one is over the size with rows to spare, cut
     // again; each round moves at least one row on, so this ends.
     for _ in 0..=rows {
@@ -358,7 +381,11 @@ fn write_all(
         };
         let paths: Vec<&Path> = parts.iter().map(|p| p.path.as_path()).collect();
         files::check_free(&paths, opts.overwrite)?;
-        let locations = pdf::locate(input, &prep, &parts)?;
+        let (locations, drawn) = pdf::locate(input, &prep, &parts)?;
+        // The font is cut down once for all the parts (again only if a re-cut draws more).
+        if !shared.as_ref().is_some_and(|s| drawn.is_subset(&s.chars)) {
+            shared = pdf::face()?.subset_for(&drawn);
+        }
         total = n + 1 + parts.len() as u32;
         for (tmp, _) in temps.drain(..) {
             let _ = std::fs::remove_file(tmp);
@@ -369,9 +396,18 @@ fn write_all(
                 .cloned()
                 .zip(parts.iter().map(|p| p.path.clone())),
         );
-        let written = write_parts(input, &prep, &parts, &locations, &tmps, &mut |done| {
-            report(n + 1 + done, total, Stage::Writing)
-        })?;
+        let written = write_parts(
+            input,
+            &prep,
+            &parts,
+            pdf::Layout {
+                locations: &locations,
+                shared: shared.as_ref(),
+            },
+            &tmps,
+            sync,
+            &mut |done| report(n + 1 + done, total, Stage::Writing),
+        )?;
         if let Split::Volumes { max_bytes } = opts.split {
             let over = written
                 .iter()
@@ -407,6 +443,7 @@ fn write_all(
                 over_limit: w.size > max,
             })
             .collect();
+        syncer.finish()?;
         return Ok(ExportReport {
             pdf: parts[0].path.display().to_string(),
             files_dir: dir.display().to_string(),
@@ -423,14 +460,15 @@ fn write_all(
 }
 
 /// Writes every part to its temporary name, on as many threads as there are cores (the parts
-/// are independent; a split export has tens of them, and each subsets the font). `done(k)`
-/// after each finished part.
+/// are independent; a split export has tens of them), each handed to `sync` once written.
+/// `done(k)` after each finished part.
 fn write_parts(
     input: &BundleInput,
     prep: &pdf::Prepared,
     parts: &[parts::Part],
-    locations: &[parts::Location],
+    layout: pdf::Layout,
     tmps: &[PathBuf],
+    sync: &crate::fsutil::Syncer,
     done: &mut dyn FnMut(u32),
 ) -> Result<Vec<pdf::Written>> {
     use std::sync::atomic::{AtomicUsize, Ordering};
@@ -449,7 +487,7 @@ fn write_parts(
                 if i >= parts.len() {
                     break;
                 }
-                let r = pdf::write_part(input, prep, parts, i, locations, &tmps[i]);
+                let r = pdf::write_part(input, prep, parts, i, layout, &tmps[i]);
                 let failed = r.is_err();
                 // Once one part failed the export fails: take no more.
                 if tx.send((i, r)).is_err() || failed {
@@ -461,6 +499,9 @@ fn write_parts(
         drop(tx);
         let mut count = 0;
         for (i, r) in rx {
+            if r.is_ok() {
+                sync.add(tmps[i].clone());
+            }
             count += 1;
             done(count);
             results[i] = Some(r);

@@ -4,7 +4,7 @@
 use super::files::{bundle_file_name, sha256_hex, sha256sums};
 use super::images::{self, PreparedImage};
 use super::parts::{Location, Part, PartKind};
-use super::text::Face;
+use super::text::{Face, SharedSubset};
 use super::{
     pages, BundleInput, EmbeddedImage, ExportOptions, Manifest, ManifestEntry, MANIFEST_FORMAT,
     MANIFEST_NAME,
@@ -12,7 +12,7 @@ use super::{
 use crate::error::{CoreError, Result};
 use lopdf::{Dictionary, Object, ObjectId, Stream, StringFormat};
 use printpdf::{DictItem, ExternalStream, ExternalXObject, PdfDocument, PdfSaveOptions, Px};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::Path;
 
@@ -47,23 +47,26 @@ pub(crate) fn face() -> Result<&'static Face> {
 }
 
 /// Copies the evidence into `tmp_dir` (to become `final_dir`), writes `SHA256SUMS` there and
-/// prepares every image; `step(i)` after each file.
+/// prepares every image; `step(i)` after each file. Each file is handed to `sync` once written.
 pub(crate) fn prepare(
     input: &BundleInput,
     opts: &ExportOptions,
     tmp_dir: &Path,
     final_dir: &Path,
+    sync: &crate::fsutil::Syncer,
     step: &mut dyn FnMut(u32),
 ) -> Result<Prepared> {
     crate::fsutil::create_private_dir(tmp_dir)?;
-    let (entries, images) = copy_and_prepare(input, opts, tmp_dir, step)?;
+    let (entries, images) = copy_and_prepare(input, opts, tmp_dir, sync, step)?;
     let sums = sha256sums(
         &entries
             .iter()
             .map(|e| (e.name.clone(), e.sha256.clone()))
             .collect::<Vec<_>>(),
     );
-    crate::fsutil::write_private(&tmp_dir.join("SHA256SUMS"), sums.as_bytes())?;
+    let sums_path = tmp_dir.join("SHA256SUMS");
+    crate::fsutil::write_private(&sums_path, sums.as_bytes())?;
+    sync.add(sums_path);
     Ok(Prepared {
         entries,
         images,
@@ -77,12 +80,13 @@ pub(crate) fn prepare(
 
 /// Where every 目录 row lands across `parts`: layout passes (no PDF written) until the page
 /// numbers the 目录s print agree with where the rows really are (the numbers can move the
-/// 目录's own length, so a second or, rarely, third pass).
+/// 目录's own length, so a second or, rarely, third pass). Also every character the passes
+/// drew, for the font subset all the parts share.
 pub(crate) fn locate(
     input: &BundleInput,
     prep: &Prepared,
     parts: &[Part],
-) -> Result<Vec<Location>> {
+) -> Result<(Vec<Location>, BTreeSet<char>)> {
     let face = face()?;
     let font = printpdf::FontId("F".into());
     let placed: Vec<Option<Placed>> = prep
@@ -98,9 +102,11 @@ pub(crate) fn locate(
         })
         .collect();
     let mut locations: Vec<Location> = vec![None; input.catalog.len()];
+    let mut drawn = BTreeSet::new();
     for _ in 0..4 {
         let mut next: Vec<Location> = vec![None; input.catalog.len()];
-        for here in 0..parts.len() {
+        // The parts of one pass are laid out independently, on every core.
+        let laid_out = on_every_core(parts.len(), |here| {
             let ctx = pages::Context {
                 input,
                 face,
@@ -113,7 +119,15 @@ pub(crate) fn locate(
                 here,
                 locations: &locations,
             };
-            for (row, range) in pages::render(&ctx).item_pages {
+            let rendered = pages::render(&ctx);
+            let mut chars = BTreeSet::new();
+            super::layout::chars_drawn(&rendered.pages, &mut chars);
+            (rendered.item_pages, chars)
+        })
+        .ok_or_else(|| CoreError::Internal("laying out the pages failed".into()))?;
+        for (here, (item_pages, chars)) in laid_out.into_iter().enumerate() {
+            drawn.extend(chars);
+            for (row, range) in item_pages {
                 next[row] = Some((here, range));
             }
         }
@@ -122,16 +136,69 @@ pub(crate) fn locate(
         }
         locations = next;
     }
-    Ok(locations)
+    Ok((locations, drawn))
 }
 
-/// Writes part `here` of `parts` to `tmp_pdf`, with the 目录 pointing at `locations`.
+/// `f(0)`, …, `f(n - 1)` computed on as many threads as there are cores (this one included),
+/// in order; `None` if one of them panicked.
+fn on_every_core<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync) -> Option<Vec<T>> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |c| c.get())
+        .min(n);
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut mine = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            if i >= n {
+                break mine;
+            }
+            mine.push((i, f(i)));
+        }
+    };
+    let mut out: Vec<Option<T>> = (0..n).map(|_| None).collect();
+    let mut all_joined = true;
+    std::thread::scope(|scope| {
+        // A thread that cannot be started leaves its share to the others.
+        let helpers: Vec<_> = (1..workers)
+            .filter_map(|_| std::thread::Builder::new().spawn_scoped(scope, work).ok())
+            .collect();
+        let mut done = work();
+        for h in helpers {
+            match h.join() {
+                Ok(theirs) => done.extend(theirs),
+                Err(_) => all_joined = false,
+            }
+        }
+        for (i, v) in done {
+            out[i] = Some(v);
+        }
+    });
+    if !all_joined {
+        return None;
+    }
+    out.into_iter().collect()
+}
+
+/// What [`locate`] found, for writing the parts.
+#[derive(Clone, Copy)]
+pub(crate) struct Layout<'a> {
+    /// Where every 目录 row is.
+    pub locations: &'a [Location],
+    /// The export's own subset of the font, when it could be made.
+    pub shared: Option<&'a SharedSubset>,
+}
+
+/// Writes part `here` of `parts` to `tmp_pdf`, with the 目录 pointing at `layout.locations`.
+/// Its font is a subset of `layout.shared` when that has every character the part draws, else
+/// of the whole font.
 pub(crate) fn write_part(
     input: &BundleInput,
     prep: &Prepared,
     parts: &[Part],
     here: usize,
-    locations: &[Location],
+    layout: Layout,
     tmp_pdf: &Path,
 ) -> Result<Written> {
     let face = face()?;
@@ -146,7 +213,7 @@ pub(crate) fn write_part(
         doc.metadata.info.modification_date = when;
         doc.metadata.info.metadata_date = when;
     }
-    let font = doc.add_font(&face.font);
+    let font = printpdf::FontId::new();
     let ctx_files = parts[here].files(&input.catalog, prep.entries.len());
     // Only this PDF's images go into it.
     let placed: Vec<Option<Placed>> = prep
@@ -163,16 +230,26 @@ pub(crate) fn write_part(
     let ctx = pages::Context {
         input,
         face,
-        font,
+        font: font.clone(),
         entries: &prep.entries,
         placed: &placed,
         fingerprint: &prep.fingerprint,
         files_dir: &prep.dir_name,
         parts,
         here,
-        locations,
+        locations: layout.locations,
     };
     let rendered = pages::render(&ctx);
+    let mut drawn = BTreeSet::new();
+    super::layout::chars_drawn(&rendered.pages, &mut drawn);
+    let source = match layout.shared {
+        Some(s) if drawn.is_subset(&s.chars) => &s.font,
+        _ => &face.font,
+    };
+    doc.resources
+        .fonts
+        .map
+        .insert(font, printpdf::PdfFont::new(source.clone()));
     let page_count = rendered.pages.len() as u32;
     doc.pages = rendered.pages;
     for (name, page) in rendered.marks {
@@ -244,6 +321,7 @@ fn copy_and_prepare(
     input: &BundleInput,
     opts: &ExportOptions,
     tmp_dir: &Path,
+    sync: &crate::fsutil::Syncer,
     step: &mut dyn FnMut(u32),
 ) -> Result<(Vec<ManifestEntry>, Vec<Option<PreparedImage>>)> {
     let width = input.evidence.len().to_string().len().max(2);
@@ -268,7 +346,9 @@ fn copy_and_prepare(
         }
         let date = ev.taken_at.as_deref().unwrap_or(&ev.added_at).get(..10);
         let name = bundle_file_name(i + 1, width, &ev.caption, &ev.original_name, date);
-        crate::fsutil::write_private(&tmp_dir.join(&name), &bytes)?;
+        let copy = tmp_dir.join(&name);
+        crate::fsutil::write_private(&copy, &bytes)?;
+        sync.add(copy);
         let image = images::prepare(&bytes, opts.smaller_file);
         entries.push(ManifestEntry {
             name,

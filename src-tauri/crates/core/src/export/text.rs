@@ -8,6 +8,7 @@
 //! the font lacks by a visible `[U+XXXX]` so nothing silently disappears from evidence.
 
 use printpdf::ParsedFont;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
 
@@ -78,6 +79,50 @@ impl Face {
     /// text presentation and are left out.
     pub fn visible(&self, text: &str) -> String {
         substitute_missing(text, |c| self.has(c))
+    }
+}
+
+/// The bundle font cut down, once per export, to the characters all its PDFs draw: each PDF
+/// embeds its own subset of this small font instead of subsetting the 10 MB one again (which
+/// reads its whole cmap and glyph table every time).
+pub(crate) struct SharedSubset {
+    pub font: ParsedFont,
+    /// The characters it draws, each checked to map to a glyph with the same advance as in the
+    /// whole font (so text measured with [`Face`] is drawn as measured). A PDF that draws any
+    /// other character embeds a subset of the whole font instead.
+    pub chars: BTreeSet<char>,
+}
+
+impl Face {
+    /// The font cut down to `chars` (those it has; `.notdef` is always kept). `None` when the
+    /// subsetter fails; the PDFs then subset the whole font each.
+    pub fn subset_for(&self, chars: &BTreeSet<char>) -> Option<SharedSubset> {
+        let glyphs: BTreeMap<u16, String> = chars
+            .iter()
+            .map(|&c| (self.glyph(c).0, c))
+            .filter(|&(gid, _)| gid != 0)
+            .map(|(gid, c)| (gid, c.to_string()))
+            .collect();
+        let subset = printpdf::subset_font(&self.font, &glyphs).ok()?;
+        let mut warnings = Vec::new();
+        let mut font = ParsedFont::from_bytes(&subset.bytes, 0, &mut warnings)?;
+        // The subset drops OS/2; the PDFs' font descriptors (cap height, weight, bounding box)
+        // and name stay those of the whole font, as when it was subset per PDF.
+        font.font_metrics = self.font.font_metrics;
+        font.pdf_font_metrics = self.font.pdf_font_metrics;
+        font.font_name = self.font.font_name.clone();
+        let chars = chars
+            .iter()
+            .copied()
+            .filter(|&c| {
+                let (gid, advance) = self.glyph(c);
+                gid != 0
+                    && font
+                        .lookup_glyph_index(c as u32)
+                        .is_some_and(|g| g != 0 && font.get_horizontal_advance(g) == advance)
+            })
+            .collect();
+        Some(SharedSubset { font, chars })
     }
 }
 
@@ -333,6 +378,40 @@ mod tests {
         let out = substitute_missing("提现😀失败\t完", |c| c != '😀');
         assert_eq!(out, "提现[U+1F600]失败 完");
         assert_eq!(substitute_missing("❤\u{FE0F}", |_| false), "[U+2764]");
+    }
+
+    #[test]
+    fn the_shared_subset_draws_its_characters_as_the_whole_font_measures_them() {
+        let face = Face::get().expect("bundled font parses");
+        let chars: BTreeSet<char> = "提现失败，请联系客服。¥5000.00 Evidence 1-2 😀"
+            .chars()
+            .collect();
+        let shared = face.subset_for(&chars).expect("subset");
+        // Every character the font has is kept, each on a glyph of its own with the same
+        // advance; the one it lacks is not claimed.
+        let expected: BTreeSet<char> = chars.iter().copied().filter(|&c| face.has(c)).collect();
+        assert_eq!(shared.chars, expected);
+        assert!(!shared.chars.contains(&'😀'));
+        let mut glyphs = BTreeSet::new();
+        for &c in &shared.chars {
+            let gid = shared.font.lookup_glyph_index(c as u32).expect("mapped");
+            assert_eq!(
+                shared.font.get_horizontal_advance(gid),
+                face.glyph(c).1,
+                "{c}"
+            );
+            glyphs.insert(gid);
+        }
+        assert_eq!(glyphs.len(), shared.chars.len(), "one glyph per character");
+        // Small: a few dozen glyphs, not the 10 MB font.
+        assert!(shared.font.num_glyphs < 100, "{}", shared.font.num_glyphs);
+        assert_eq!(shared.font.font_name, face.font.font_name);
+        assert!(shared.font.lookup_glyph_index('客' as u32).is_some());
+        assert!(shared
+            .font
+            .lookup_glyph_index('案' as u32)
+            .filter(|&g| g != 0)
+            .is_none());
     }
 
     #[test]

@@ -285,6 +285,29 @@ fn hash_file(path: &Path) -> Option<String> {
     Some(hex::encode(h.finalize()))
 }
 
+/// The folder the manifest embedded in `pdf` names (`FILE.files`), when `pdf` is a regular file
+/// (not a link) holding a Tixian bundle: how an export recognises the PDFs an earlier export of
+/// the same bundle wrote. Read within the same bounds as [`verify_bundle`].
+pub(crate) fn manifest_folder(pdf: &Path) -> Option<String> {
+    if !std::fs::symlink_metadata(pdf).ok()?.is_file() {
+        return None;
+    }
+    let bytes = read_regular(pdf, MAX_PDF)?;
+    let options = lopdf::LoadOptions {
+        max_decompressed_size: Some(MAX_DECOMPRESSED),
+        ..Default::default()
+    };
+    let doc = Document::load_mem_with_options(&bytes, options).ok()?;
+    let manifest = read_manifest(&doc)?;
+    if manifest.files_dir.is_empty() {
+        files_dir_for(pdf)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+    } else {
+        Some(manifest.files_dir)
+    }
+}
+
 /// The manifest attached as `tixian-manifest.json`, if this is a bundle.
 fn read_manifest(doc: &Document) -> Option<Manifest> {
     let names = deref_dict(doc, doc.catalog().ok()?.get(b"Names").ok()?)?;
