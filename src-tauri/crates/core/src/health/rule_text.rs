@@ -201,7 +201,8 @@ pub fn figures(text: &str) -> Vec<(String, Decimal)> {
             let mut value = Decimal::from_str(&c[1].replace(',', "")).ok()?;
             let unit = match &c[2] {
                 "万元" => {
-                    value *= Decimal::from(10_000);
+                    // A figure too large for a decimal once in 元 is no figure at all.
+                    value = value.checked_mul(Decimal::from(10_000))?;
                     "元"
                 }
                 "％" => "%",
@@ -252,6 +253,22 @@ pub fn rises(old: &str, new: &str) -> Vec<RuleRise> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A 万元 figure was multiplied by 10,000 with `*=`, which panics when the product leaves
+    /// rust_decimal's range: saving pasted payout rules holding "79228162514264337593543950335万元"
+    /// crashed. Found by the property `tests/props_text.rs`.
+    #[test]
+    fn a_huge_figure_in_wan_yuan_overflowed_and_panicked() {
+        let huge = "门槛 79228162514264337593543950335万元，手续费 1%";
+        assert_eq!(figures(huge), vec![("%".to_string(), Decimal::from(1))]);
+        assert!(rises("门槛 1元", huge).is_empty());
+        assert_eq!(
+            figures("门槛 7922816251426433759354395万元")[0]
+                .1
+                .to_string(),
+            "79228162514264337593543950000"
+        );
+    }
 
     const V1: &str =
         "提现规则\n单笔提现门槛 100元\n手续费 0.1%，最低 0.1元\n到账时间：2小时内\n每日最多 3笔";
