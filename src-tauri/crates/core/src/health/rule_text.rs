@@ -256,7 +256,7 @@ mod tests {
 
     /// A 万元 figure was multiplied by 10,000 with `*=`, which panics when the product leaves
     /// rust_decimal's range: saving pasted payout rules holding "79228162514264337593543950335万元"
-    /// crashed. Found by the property `tests/props_text.rs`.
+    /// crashed. Found by the property `tests/props/text.rs`.
     #[test]
     fn a_huge_figure_in_wan_yuan_overflowed_and_panicked() {
         let huge = "门槛 79228162514264337593543950335万元，手续费 1%";
