@@ -83,8 +83,10 @@ fuzz_targets() {
   for target in $targets; do
     step "Fuzzing $target for ${seconds}s"
     mkdir -p "$scratch/$target"
+    local seeds=("fuzz/corpus/$target")
+    [ -d "src-tauri/crates/core/fuzz/regressions/$target" ] && seeds+=("fuzz/regressions/$target")
     (cd src-tauri/crates/core && RUSTC_BOOTSTRAP=1 cargo fuzz run "${flags[@]}" "$target" \
-      "$scratch/$target" "fuzz/corpus/$target" -- \
+      "$scratch/$target" "${seeds[@]}" -- \
       -max_total_time="$seconds" -timeout=20 -rss_limit_mb=3072 -print_final_stats=1) \
       || { rm -rf "$scratch"; die "fuzz target $target failed: the input is in src-tauri/crates/core/fuzz/artifacts/$target/"; }
   done
