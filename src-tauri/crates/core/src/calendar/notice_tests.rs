@@ -400,3 +400,15 @@ fn a_notice_the_loader_would_refuse_is_not_saved_and_the_old_file_stays() {
         before
     );
 }
+
+/// `\d` in the title's pattern matches any Unicode digit, and the year it captured was parsed
+/// with `expect("four digits")`: a title with Arabic-Indic, Devanagari or other non-ASCII
+/// digits ("国务院办公厅关于٢٠٢٧年…") panicked. Found reading the parser for the fuzz targets.
+#[test]
+fn a_title_with_non_ascii_digits_panicked() {
+    let text = TEST_2027.replace("2027年部分节假日", "٢٠٢٧年部分节假日");
+    let e = parse_notice(&text, None).unwrap_err();
+    assert_eq!(e.field_name(), Some("notice"), "{e}");
+    let dev = TEST_2027.replace("2027年部分节假日", "२०२७年部分节假日");
+    assert_eq!(parse_notice(&dev, Some(2027)).unwrap().year, 2027);
+}

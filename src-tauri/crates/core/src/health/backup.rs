@@ -319,7 +319,10 @@ fn capped_copy(
     what: &str,
     damaged: &dyn Fn(&dyn std::fmt::Display) -> CoreError,
 ) -> Result<u64> {
-    let n = io::copy(&mut from.take(cap + 1), to).map_err(|e| damaged(&format!("{what}: {e}")))?;
+    // One byte past the cap tells "more" from "exactly the cap"; a cap of u64::MAX (a huge
+    // declared compressed size times the inflation ratio) must not wrap to 0.
+    let n = io::copy(&mut from.take(cap.saturating_add(1)), to)
+        .map_err(|e| damaged(&format!("{what}: {e}")))?;
     if n > cap {
         return Err(damaged(&format!(
             "{what} expands beyond {cap} bytes (a ZIP bomb?)"

@@ -201,7 +201,8 @@ pub fn figures(text: &str) -> Vec<(String, Decimal)> {
             let mut value = Decimal::from_str(&c[1].replace(',', "")).ok()?;
             let unit = match &c[2] {
                 "万元" => {
-                    value *= Decimal::from(10_000);
+                    // A figure too large for a decimal once in 元 is no figure at all.
+                    value = value.checked_mul(Decimal::from(10_000))?;
                     "元"
                 }
                 "％" => "%",
@@ -216,8 +217,10 @@ pub fn figures(text: &str) -> Vec<(String, Decimal)> {
 pub fn rises(old: &str, new: &str) -> Vec<RuleRise> {
     let (old_s, new_s) = (split(old), split(new));
     let diff = TextDiff::from_lines(&old_s, &new_s);
-    let old_lines: Vec<&str> = old_s.lines().collect();
-    let new_lines: Vec<&str> = new_s.lines().collect();
+    // The lines the diff counted: it also ends a line at a lone `\r`, which `str::lines` does
+    // not, so its ranges index these and no other split.
+    let old_lines: Vec<&str> = diff.iter_old_slices().collect();
+    let new_lines: Vec<&str> = diff.iter_new_slices().collect();
     let mut out = Vec::new();
     for op in diff.ops() {
         if op.tag() != DiffTag::Replace {
@@ -252,6 +255,52 @@ pub fn rises(old: &str, new: &str) -> Vec<RuleRise> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A 万元 figure was multiplied by 10,000 with `*=`, which panics when the product leaves
+    /// rust_decimal's range: saving pasted payout rules holding "79228162514264337593543950335万元"
+    /// crashed. Found by the property `tests/props/text.rs`.
+    /// The diff (the `similar` crate) ends a line at a lone `\r`, but its ranges were used to
+    /// index `str::lines`, which does not: pasted rules with old-Mac line ends panicked (range
+    /// out of bounds) when saved. Found by the `text` fuzz target (`fuzz/regressions/text/`).
+    #[test]
+    fn a_lone_carriage_return_made_the_diff_and_the_lines_disagree_and_panicked() {
+        let r = rises(
+            "提现规则\r\r\r门槛 100元\r每日 3笔",
+            "提现规则\r\r\r门槛 200元\r每日 3笔",
+        );
+        assert_eq!(
+            r,
+            vec![RuleRise {
+                unit: "元".into(),
+                before: "100".into(),
+                after: "200".into(),
+                line: "门槛 200元".into()
+            }]
+        );
+        let found =
+            include_bytes!("../../fuzz/regressions/text/lone-carriage-returns-in-payout-rules.txt");
+        let text = String::from_utf8_lossy(found);
+        let mid = (0..=text.len() / 2)
+            .rev()
+            .find(|i| text.is_char_boundary(*i))
+            .unwrap_or(0);
+        let (old, new) = text.split_at(mid);
+        let _ = rises(old, new);
+        let _ = rises(&text, "");
+    }
+
+    #[test]
+    fn a_huge_figure_in_wan_yuan_overflowed_and_panicked() {
+        let huge = "门槛 79228162514264337593543950335万元，手续费 1%";
+        assert_eq!(figures(huge), vec![("%".to_string(), Decimal::from(1))]);
+        assert!(rises("门槛 1元", huge).is_empty());
+        assert_eq!(
+            figures("门槛 7922816251426433759354395万元")[0]
+                .1
+                .to_string(),
+            "79228162514264337593543950000"
+        );
+    }
 
     const V1: &str =
         "提现规则\n单笔提现门槛 100元\n手续费 0.1%，最低 0.1元\n到账时间：2小时内\n每日最多 3笔";

@@ -193,3 +193,23 @@ fn backup_onto_an_existing_folder_failed_as_our_own_error() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+/// A backup whose ZIP64 extra field declares a compressed size near 2^64 for `db.sqlite`: its
+/// inflation cap saturated to u64::MAX and `cap + 1` overflowed (a panic in debug builds; in
+/// release it wrapped to a cap of 0). Found by the `backup` fuzz target; the input is
+/// `fuzz/regressions/backup/`.
+#[test]
+fn a_zip64_compressed_size_near_u64_max_overflowed_the_inflation_cap() {
+    let s = setup();
+    let path = s.dir.path().join("backup.zip");
+    std::fs::write(
+        &path,
+        include_bytes!(
+            "../../fuzz/regressions/backup/zip64-compressed-size-overflows-the-inflation-cap.zip"
+        ),
+    )
+    .unwrap();
+    let e = restore(&s.db, &path, &t("2026-07-03 08:00")).unwrap_err();
+    assert_eq!(e.exit_code(), 2, "{e}");
+    assert_eq!(std::fs::read(&s.db).unwrap(), s.before);
+}

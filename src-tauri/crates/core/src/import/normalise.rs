@@ -268,7 +268,12 @@ pub(crate) fn parse_bill_time(text: &str) -> Result<Timestamp> {
         && b[13] == b':'
         && b[16] == b':'
     {
-        let num = |r: std::ops::Range<usize>| text.get(r).and_then(|s| s.parse::<u32>().ok());
+        // Digits only: `u32::from_str` also takes a leading `+` ("2019-+1-26").
+        let num = |r: std::ops::Range<usize>| {
+            text.get(r)
+                .filter(|s| s.bytes().all(|b| b.is_ascii_digit()))
+                .and_then(|s| s.parse::<u32>().ok())
+        };
         if let (Some(y), Some(mo), Some(d), Some(h), Some(mi), Some(s)) = (
             num(0..4),
             num(5..7),
@@ -323,6 +328,23 @@ mod tests {
             "truncation would give 12.29"
         );
         assert_eq!(fen("0.069999999999999993"), 7);
+    }
+
+    /// The fast path for `YYYY-MM-DD HH:MM:SS` read each field with `u32::from_str`, which
+    /// takes a leading `+`: `1992-+1-+1 00:00:+0` became 1992-01-01 00:00:00 where the general
+    /// reader (and every other cell) refuses it. Found by the property
+    /// `import::tests::props::any_cell_is_a_time_or_a_clean_error`.
+    #[test]
+    fn bill_time_fast_path_took_a_plus_sign_for_a_digit() {
+        for text in [
+            "1992-+1-+1 00:00:+0",
+            "2019-+9-26 12:45:27",
+            "2019-09-26 +2:45:27",
+        ] {
+            let e = parse_bill_time(text).unwrap_err();
+            assert_eq!(e.field_name(), Some("time"), "{text}");
+        }
+        assert!(parse_bill_time("2019-09-26 12:45:27").is_ok());
     }
 
     #[test]
