@@ -155,7 +155,9 @@ pub fn calendar_save(
         let saved = calendar::save_notice(&dir, &notice, now.date_naive())
             .map_err(|e| e.field("notice"))?;
         let after = state.calendar()?;
-        let moved = cases::deadline_changes(s.conn(), &now, &before, &after)?;
+        let moved = cases::deadline_changes(s.conn(), &now, &before, &after, &|kind| {
+            state.ws.route(kind)
+        })?;
         Ok(CalendarSaved { saved, moved })
     })
 }

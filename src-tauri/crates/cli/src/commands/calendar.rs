@@ -85,7 +85,9 @@ fn import(ctx: &Ctx, args: ImportArgs) -> Result<ExitCode, CoreError> {
     // no database yet there is nothing to move (and none is created).
     let moved = if ctx.db_path().is_file() {
         let store = ctx.open_store()?;
-        cases::deadline_changes(store.conn(), &now, &before, &after)?
+        cases::deadline_changes(store.conn(), &now, &before, &after, &|kind| {
+            ctx.ws.route(kind)
+        })?
     } else {
         Vec::new()
     };

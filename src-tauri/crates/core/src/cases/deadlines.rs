@@ -38,15 +38,17 @@ struct Counted {
 }
 
 /// The open cases' deadlines (follow-ups not yet done, the ladder's step deadlines) whose date
-/// is different on `after` than on `before`, in case order.
+/// is different on `after` than on `before`, in case order. `route_of` gives the ladder for a
+/// platform kind (the workspace's, with the user's routes folder laid over the built-in one).
 pub fn deadline_changes(
     conn: &Connection,
     now: &Timestamp,
     before: &Calendar,
     after: &Calendar,
+    route_of: &dyn Fn(PlatformKind) -> Result<route::Route>,
 ) -> Result<Vec<DeadlineChange>> {
-    let old = counted(conn, now, before)?;
-    let new = counted(conn, now, after)?;
+    let old = counted(conn, now, before, route_of)?;
+    let new = counted(conn, now, after, route_of)?;
     Ok(old
         .into_iter()
         .zip(new)
@@ -63,7 +65,12 @@ pub fn deadline_changes(
         .collect())
 }
 
-fn counted(conn: &Connection, now: &Timestamp, cal: &Calendar) -> Result<Vec<Counted>> {
+fn counted(
+    conn: &Connection,
+    now: &Timestamp,
+    cal: &Calendar,
+    route_of: &dyn Fn(PlatformKind) -> Result<route::Route>,
+) -> Result<Vec<Counted>> {
     let mut out = Vec::new();
     for case in list_cases(conn)? {
         if matches!(case.status, CaseStatus::Resolved | CaseStatus::Closed) {
@@ -94,7 +101,7 @@ fn counted(conn: &Connection, now: &Timestamp, cal: &Calendar) -> Result<Vec<Cou
             None => PlatformKind::Other,
         };
         let start = time::from_stored(&case.occurred_at)?.date_naive();
-        let route = route::route_for(kind);
+        let route = route_of(kind)?;
         for (step, due) in route
             .steps
             .iter()
@@ -175,8 +182,14 @@ mod tests {
         store
             .transaction(|tx| crate::cases::set_status(tx, 2, CaseStatus::Closed, &now))
             .unwrap();
-        let moved =
-            deadline_changes(store.conn(), &now, &Calendar::embedded(), &with_2027()).unwrap();
+        let moved = deadline_changes(
+            store.conn(),
+            &now,
+            &Calendar::embedded(),
+            &with_2027(),
+            &|kind| Ok(route::route_for(kind)),
+        )
+        .unwrap();
         let follow: Vec<&DeadlineChange> = moved
             .iter()
             .filter(|m| m.what.zh.starts_with("跟进"))
@@ -193,10 +206,25 @@ mod tests {
             moved.iter().all(|m| m.case_id == 1),
             "closed cases are left out"
         );
+        // The ladder comes from the route the caller hands in (the workspace's, with the
+        // user's routes folder laid over the built-in one): its error is this call's error.
+        let broken = deadline_changes(
+            store.conn(),
+            &now,
+            &Calendar::embedded(),
+            &with_2027(),
+            &|_| Err(crate::CoreError::Internal("the user's route file".into())),
+        );
+        assert!(broken
+            .unwrap_err()
+            .to_string()
+            .contains("the user's route file"));
         // The same calendar twice moves nothing.
         let cal = with_2027();
-        assert!(deadline_changes(store.conn(), &now, &cal, &cal)
-            .unwrap()
-            .is_empty());
+        assert!(deadline_changes(store.conn(), &now, &cal, &cal, &|kind| Ok(
+            route::route_for(kind)
+        ))
+        .unwrap()
+        .is_empty());
     }
 }
