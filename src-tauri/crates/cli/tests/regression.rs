@@ -149,18 +149,7 @@ fn write(sb: &Sandbox, name: &str, bytes: &[u8]) -> PathBuf {
 #[test]
 fn chat_log_starting_with_bm_was_refused_as_a_broken_bmp() {
     let sb = Sandbox::new();
-    sb.json(&[
-        "case",
-        "new",
-        "--platform",
-        "微信支付",
-        "--amount",
-        "5000",
-        "--occurred",
-        "2026-03-05 23:40",
-        "--summary",
-        "提现未到账",
-    ]);
+    new_case(&sb, "提现未到账");
     let chat = write(
         &sb,
         "聊天记录.txt",
@@ -182,8 +171,8 @@ fn chat_log_starting_with_bm_was_refused_as_a_broken_bmp() {
     );
 }
 
-/// A case (#1) with one piece of evidence, ready to export.
-fn case_with(sb: &Sandbox, summary: &str, evidence: &Path) {
+/// Case #1: 微信支付, ¥5,000.00, 2026-03-05 23:40.
+fn new_case(sb: &Sandbox, summary: &str) {
     sb.json(&[
         "case",
         "new",
@@ -196,6 +185,11 @@ fn case_with(sb: &Sandbox, summary: &str, evidence: &Path) {
         "--summary",
         summary,
     ]);
+}
+
+/// A case (#1) with one piece of evidence, ready to export.
+fn case_with(sb: &Sandbox, summary: &str, evidence: &Path) {
+    new_case(sb, summary);
     sb.json(&["case", "evidence", "1", arg(evidence)]);
 }
 
@@ -466,18 +460,7 @@ fn run_with_deadline(sb: &Sandbox, args: &[&str]) -> (i32, String) {
 #[test]
 fn fifo_or_dev_zero_in_the_rules_folder_hung_every_command() {
     let sb = Sandbox::new();
-    sb.json(&[
-        "case",
-        "new",
-        "--platform",
-        "微信支付",
-        "--amount",
-        "5000",
-        "--occurred",
-        "2026-03-05 23:40",
-        "--summary",
-        "提现未到账",
-    ]);
+    new_case(&sb, "提现未到账");
     let rules = sb.path("rules");
     std::fs::create_dir_all(rules.join("letters")).unwrap();
     let fifo = rules.join("letters/platform.toml");

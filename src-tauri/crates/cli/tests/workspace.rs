@@ -7,21 +7,6 @@ mod common;
 use assert_cmd::Command;
 use common::Sandbox;
 use predicates::str::contains;
-use std::path::Path;
-
-/// `tixian --db DB ARGS…` with HOME and XDG_DATA_HOME inside the sandbox.
-fn at_db(sb: &Sandbox, db: &Path, args: &[&str]) -> Command {
-    let mut c = Command::cargo_bin("tixian").expect("binary built");
-    c.env_remove("TIXIAN_DB")
-        .env_remove("TIXIAN_NOW")
-        .env("HOME", sb.dir.path())
-        .env("XDG_DATA_HOME", sb.dir.path())
-        .env("LANG", "C")
-        .arg("--db")
-        .arg(db)
-        .args(args);
-    c
-}
 
 fn json(mut c: Command) -> serde_json::Value {
     let out = c.output().expect("runs");
@@ -46,7 +31,7 @@ fn route_ignored_the_user_rule_folder_beside_the_database() {
     std::fs::write(folder.join("bank.toml"), edited).unwrap();
 
     let db = elsewhere.join("tixian.db");
-    let mine = json(at_db(&sb, &db, &["--json", "route", "bank"]));
+    let mine = json(sb.cmd_at(&db, &["--json", "route", "bank"]));
     assert_eq!(mine["steps"][0]["body"], "我的开户行客服");
     // The default sandbox database has no rule folder: the built-in ladder.
     let built_in = sb.json(&["route", "bank"]);
@@ -62,7 +47,7 @@ fn db_elsewhere_reads_the_calendar_and_messages_beside_it() {
     // while the sandbox's own database (no folder) diagnoses with the built-in rules.
     std::fs::write(elsewhere.join("rules").join("limits.toml"), "not = = toml").unwrap();
     let db = elsewhere.join("tixian.db");
-    at_db(&sb, &db, &["diagnose"])
+    sb.cmd_at(&db, &["diagnose"])
         .write_stdin(r#"{"platform":"wechat","action":"withdraw"}"#)
         .assert()
         .code(2)

@@ -38,6 +38,15 @@ impl Sandbox {
     /// [`Sandbox::cmd`] as a plain `std::process::Command`, for a test that spawns and waits on
     /// the child itself (a deadline, the child's own resource use).
     pub fn std_cmd(&self, args: &[&str]) -> std::process::Command {
+        self.std_cmd_at(&self.db(), args)
+    }
+
+    /// [`Sandbox::cmd`] on another database file (`--db DB`), still isolated in the sandbox.
+    pub fn cmd_at(&self, db: &Path, args: &[&str]) -> Command {
+        Command::from_std(self.std_cmd_at(db, args))
+    }
+
+    fn std_cmd_at(&self, db: &Path, args: &[&str]) -> std::process::Command {
         let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_tixian"));
         c.env_remove("TIXIAN_DB")
             .env_remove("TIXIAN_NOW")
@@ -45,7 +54,7 @@ impl Sandbox {
             .env("XDG_DATA_HOME", self.dir.path())
             .env("LANG", "C")
             .arg("--db")
-            .arg(self.db())
+            .arg(db)
             .args(args);
         c
     }

@@ -137,15 +137,20 @@ mod tests {
     use crate::ledger::PlatformKind;
     use crate::{Lang, Store};
 
-    #[test]
-    fn saved_diagnoses_list_newest_first_and_read_back() {
-        let mut store = Store::open_in_memory().unwrap();
-        let iv = Interview {
+    /// A failed WeChat withdrawal over the daily limit, nothing answered yet.
+    fn daily_limit() -> Interview {
+        Interview {
             symptom: Symptom::Failed,
             platform: PlatformKind::Wechat,
             message: "当日提现金额已超过限额".into(),
             answers: vec![],
-        };
+        }
+    }
+
+    #[test]
+    fn saved_diagnoses_list_newest_first_and_read_back() {
+        let mut store = Store::open_in_memory().unwrap();
+        let iv = daily_limit();
         let t1 = time::parse_time("2026-03-10T10:00:00+08:00", "at").unwrap();
         let t2 = time::parse_time("2026-03-11T10:00:00+08:00", "at").unwrap();
         let step = interview::step(Kb::embedded(), &iv, Lang::Zh, &t1).unwrap();
@@ -165,12 +170,7 @@ mod tests {
     #[test]
     fn a_case_opened_from_a_diagnosis_carries_its_message_causes_and_steps() {
         let mut store = Store::open_in_memory().unwrap();
-        let iv = Interview {
-            symptom: Symptom::Failed,
-            platform: PlatformKind::Wechat,
-            message: "当日提现金额已超过限额".into(),
-            answers: vec![],
-        };
+        let iv = daily_limit();
         let made = time::parse_time("2026-03-10T10:00:00+08:00", "at").unwrap();
         let later = time::parse_time("2026-03-12T09:00:00+08:00", "at").unwrap();
         let step = interview::step(Kb::embedded(), &iv, Lang::Zh, &made).unwrap();

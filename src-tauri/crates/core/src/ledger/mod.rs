@@ -216,8 +216,8 @@ mod tests {
         }
     }
 
-    #[test]
-    fn withdrawal_round_trips_and_edits() {
+    /// A store with 微信支付 and one test withdrawal of ¥1.00 asked for on 2026-06-01 10:00.
+    fn store_with_requested() -> (Store, Withdrawal) {
         let mut s = Store::open_in_memory().unwrap();
         add(&mut s, "微信支付", PlatformKind::Wechat);
         let w = s
@@ -229,6 +229,12 @@ mod tests {
                 )
             })
             .unwrap();
+        (s, w)
+    }
+
+    #[test]
+    fn withdrawal_round_trips_and_edits() {
+        let (mut s, w) = store_with_requested();
         assert_eq!(w.requested_at, "2026-06-01T10:00:00+08:00");
         assert!(w.is_test);
         let mut edit = withdrawal("微信支付", 150, WithdrawalStatus::Arrived);
@@ -249,17 +255,7 @@ mod tests {
 
     #[test]
     fn one_click_status_sets_the_arrival_to_now_and_keeps_the_rest() {
-        let mut s = Store::open_in_memory().unwrap();
-        add(&mut s, "微信支付", PlatformKind::Wechat);
-        let w = s
-            .transaction(|tx| {
-                add_withdrawal(
-                    tx,
-                    &withdrawal("微信支付", 100, WithdrawalStatus::Requested),
-                    &now(),
-                )
-            })
-            .unwrap();
+        let (mut s, w) = store_with_requested();
         let arrived = s
             .transaction(|tx| {
                 set_withdrawal_status(tx, w.id, WithdrawalStatus::Arrived, None, &now())
