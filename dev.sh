@@ -11,7 +11,7 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/tixian/target}"
 export PATH="$HOME/.cargo/bin:$PATH"
 APT_PACKAGES=(libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libsoup-3.0-dev libayatana-appindicator3-dev
   xvfb xauth webkit2gtk-driver poppler-utils fonts-noto-cjk sqlite3 build-essential pkg-config libssl-dev
-  dbus-x11 curl ca-certificates python3 python3-pip fonts-droid-fallback)
+  dbus-x11 curl ca-certificates python3 python3-pip fonts-droid-fallback desktop-file-utils)
 
 step() { printf '\n\033[1;32m==> %s\033[0m\n' "$*"; }
 die() { printf '\033[1;31merror:\033[0m %s\n' "$*" >&2; exit 1; }
@@ -115,9 +115,84 @@ build_ui() {
   (cd ui && npm run --silent build)
 }
 
+# Installs the .deb as a user would (apt-get, as root), checks what it put where, drives the
+# installed app and CLI, removes it and checks the user's data is still there. Leaves the
+# machine without the package, whatever happens.
+test_installed_package() {
+  local deb
+  deb="$(ls "$PACKAGES"/tixian_*_amd64.deb)"
+  step "Installing $deb (apt-get install)"
+  as_root apt-get remove -y -qq tixian >/dev/null 2>&1 || true
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "$deb"
+  trap 'as_root apt-get remove -y -qq tixian >/dev/null 2>&1 || true' EXIT
+  step "Checking the package's files (dpkg -L tixian)"
+  local listing expected
+  listing="$(dpkg -L tixian)"
+  for expected in /usr/bin/tixian-app /usr/bin/tixian /usr/share/applications/Tixian.desktop \
+    /usr/share/doc/tixian/copyright /usr/share/doc/tixian/licences/fonts-OFL.txt \
+    /usr/share/doc/tixian/licences/ocr-models-and-engine.md \
+    /usr/share/icons/hicolor/{16x16,24x24,32x32,48x48,64x64,128x128,256x256,512x512}/apps/tixian-app.png; do
+    grep -qxF "$expected" <<<"$listing" || die "the package lacks $expected"
+  done
+  desktop-file-validate /usr/share/applications/Tixian.desktop
+  grep -q '^Name\[zh_CN\]=提现助手$' /usr/share/applications/Tixian.desktop || die "desktop entry lacks Name[zh_CN]=提现助手"
+  dpkg-query -W -f='${Depends}\n' tixian | grep -q libwebkit2gtk-4.1-0 || die "the package does not depend on libwebkit2gtk-4.1-0"
+  step "The installed CLI (tixian --version, tixian health)"
+  local user
+  user="$(mktemp -d)"
+  /usr/bin/tixian --version
+  HOME="$user" XDG_DATA_HOME="$user/data" /usr/bin/tixian platform add 微信支付 --kind wechat
+  HOME="$user" XDG_DATA_HOME="$user/data" /usr/bin/tixian health
+  step "End-to-end: the installed app under Xvfb"
+  TIXIAN_APP=/usr/bin/tixian-app TIXIAN_CLI=/usr/bin/tixian TIXIAN_SCREENSHOTS="$CARGO_TARGET_DIR/e2e-screenshots" \
+    xvfb-run -a -s "-screen 0 1280x900x24" node --test --test-concurrency=1 --test-timeout=300000 tests/installed/
+  step "Removing the package; the user's data stays"
+  as_root apt-get remove -y -qq tixian
+  [ ! -e /usr/bin/tixian-app ] || die "apt-get remove left /usr/bin/tixian-app"
+  trap - EXIT
+  [ -s "$user/data/tixian/tixian.db" ] || die "the user's database is gone after apt-get remove"
+  rm -rf "$user"
+}
+
+# The debug build the e2e suite drives (WebKit inspector on, quick to rebuild).
 build_app() {
-  step "Building the desktop app (first build takes several minutes)"
+  step "Building the desktop app, debug (first build takes several minutes)"
   cargo build -p tixian-app -p tixian
+}
+
+# The release build people run: optimised, no inspector. Incremental after the first build.
+build_release() {
+  step "Building the desktop app and CLI, release (the first build takes a while)"
+  cargo build --release -p tixian-app -p tixian
+}
+
+# Where `bash dev.sh package` writes the installable packages.
+PACKAGES="$ROOT/dist/packages"
+
+# Tauri's own bundler (the tauri CLI from npm, @tauri-apps/cli) packs the release build as .deb
+# and .rpm: desktop entry, icons, licences (tauri.conf.json) and the CLI on the PATH (its path
+# is only known here, so it is added on the command line). AppImage is not built: its tools are
+# downloaded from outside the package registries at bundle time.
+cmd_package() {
+  setup
+  build_ui
+  build_release
+  cmd_package_only
+}
+
+# The bundling step alone, after the UI and the release binaries are built.
+cmd_package_only() {
+  step "Bundling .deb and .rpm (tauri build)"
+  local cli="$CARGO_TARGET_DIR/release/tixian"
+  local extra
+  extra="$(printf '{"bundle":{"linux":{"deb":{"files":{"/usr/bin/tixian":"%s"}},"rpm":{"files":{"/usr/bin/tixian":"%s"}}}}}' "$cli" "$cli")"
+  ui/node_modules/.bin/tauri build --ci --bundles deb,rpm --config "$extra"
+  local version
+  version="$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)"
+  rm -rf "$PACKAGES" && mkdir -p "$PACKAGES"
+  cp "$CARGO_TARGET_DIR"/release/bundle/deb/*_"$version"_*.deb "$PACKAGES/tixian_${version}_amd64.deb"
+  cp "$CARGO_TARGET_DIR"/release/bundle/rpm/*-"$version"-*.rpm "$PACKAGES/"
+  ls -l "$PACKAGES"
 }
 
 setup() {
@@ -131,9 +206,9 @@ setup() {
 cmd_run() {
   setup
   build_ui
-  build_app
+  build_release
   step "Starting 提现助手 Tixian"
-  exec "$CARGO_TARGET_DIR/debug/tixian-app"
+  exec "$CARGO_TARGET_DIR/release/tixian-app"
 }
 
 cmd_test() {
@@ -161,13 +236,17 @@ cmd_test() {
   local shots="$CARGO_TARGET_DIR/e2e-screenshots"
   rm -rf "$shots"
   TIXIAN_SCREENSHOTS="$shots" xvfb-run -a -s "-screen 0 1280x900x24" node --test --test-concurrency=1 --test-timeout=300000 tests/e2e/
+  build_release
+  cmd_package_only
+  test_installed_package
   echo "Screenshots: $shots"
 }
 
 case "${1:-}" in
   run) cmd_run ;;
   test) cmd_test ;;
+  package) cmd_package ;;
   setup) setup; install_driver; install_cargo_fuzz ;;
   fuzz) fuzz_targets ;;
-  *) echo "usage: bash dev.sh run | test | setup | fuzz" >&2; exit 2 ;;
+  *) echo "usage: bash dev.sh run | test | package | setup | fuzz" >&2; exit 2 ;;
 esac

@@ -1,6 +1,6 @@
 """Draws the app icon (a coin with an arrow out of a tray) as PNGs, without image libraries.
 
-Run: python3 assets/icons/make_icon.py  — writes src-tauri/icons/{icon.png,32x32.png,128x128.png}.
+Run: python3 assets/icons/make_icon.py  — writes assets/icons/icon-1024.png (then `bash dev.sh icons`).
 """
 import struct, zlib, os, math
 
@@ -46,6 +46,6 @@ def png(path, size):
     with open(path, "wb") as f:
         f.write(data)
 
-out = os.path.join(os.path.dirname(__file__), "..", "..", "src-tauri", "icons")
-for name, size in (("icon.png", 512), ("128x128.png", 128), ("32x32.png", 32)):
-    png(os.path.join(out, name), size)
+# The 1024 px master; `bash dev.sh icons` turns it into every size and format the bundles need
+# (tauri icon: Linux PNGs 16–512, Windows .ico, macOS .icns).
+png(os.path.join(os.path.dirname(__file__), "icon-1024.png"), 1024)

@@ -65,7 +65,6 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::diagnose::kb_explain,
             commands::ocr::read_screenshot,
             commands::ocr::cancel_screenshot,
-            commands::ocr::ocr_licences,
             commands::backup::backup_overview,
             commands::backup::backup_now,
             commands::backup::restore_backup,
@@ -95,6 +94,12 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::erase::erase_case,
             commands::erase::erase_evidence,
             commands::erase::erase_platform,
+            commands::first_run::first_run,
+            commands::first_run::finish_welcome,
+            commands::first_run::create_sample,
+            commands::first_run::remove_sample,
+            commands::first_run::about,
+            commands::first_run::take_launch_files,
         ])
         .events(tauri_specta::collect_events![
             commands::money::ImportProgressEvent,

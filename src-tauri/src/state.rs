@@ -19,6 +19,9 @@ pub struct AppState {
     /// Held by whole-database work (the automatic backup's second connection, a restore) so
     /// a restore never swaps the file under a backup in progress.
     pub maintenance: Mutex<()>,
+    /// Files the app was started with (a bill export or a bundle opened from the file manager),
+    /// handed to the UI once.
+    pub launch_files: Mutex<Vec<String>>,
 }
 
 impl AppState {
@@ -44,6 +47,7 @@ impl AppState {
             ws,
             rolling: Mutex::new(None),
             maintenance: Mutex::new(()),
+            launch_files: Mutex::new(launch_files()),
         }
     }
 
@@ -187,4 +191,15 @@ due = "2027-01-04"
         assert_eq!(due(&state).to_string(), "2027-01-05");
         std::fs::remove_dir_all(&dir).unwrap();
     }
+}
+
+/// The existing files among the command-line arguments (the desktop entry passes `%F`).
+fn launch_files() -> Vec<String> {
+    std::env::args_os()
+        .skip(1)
+        .map(PathBuf::from)
+        .filter(|p| p.is_file())
+        .filter_map(|p| std::path::absolute(&p).ok())
+        .map(|p| p.display().to_string())
+        .collect()
 }

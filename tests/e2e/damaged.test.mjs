@@ -21,6 +21,8 @@ describe("a damaged database", () => {
   before(async () => {
     cli("platform", "add", "微信支付", "--kind", "wechat");
     for (let i = 0; i < 40; i++) cli("platform", "add", `平台${i}`, "--kind", "bank", "--note", "x".repeat(200));
+    // The backup the app restores later has the welcome seen, as the app's own would.
+    sql(home.db, "INSERT INTO settings(key, value) VALUES ('welcome_done', '2026-01-01T00:00:00+08:00')");
     cli("backup", "--rolling", join(dirname(home.db), "backups"));
     cli("platform", "add", "备份之后", "--kind", "bank");
     sql(home.db, "PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode=DELETE;");
@@ -28,7 +30,8 @@ describe("a damaged database", () => {
     bytes.fill(0xa5, 2 * 4096, 2 * 4096 + 300);
     writeFileSync(home.db, bytes);
     damagedSha = sha(home.db);
-    app = await openApp(home);
+    // `welcome: true`: openApp must not write to the damaged file.
+    app = await openApp(home, {}, { welcome: true });
   });
   after(async () => {
     await app?.close();

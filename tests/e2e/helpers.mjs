@@ -9,6 +9,7 @@ export const ROOT = resolve(import.meta.dirname, "..", "..");
 export const TARGET = process.env.CARGO_TARGET_DIR ?? join(ROOT, "target");
 export const APP = process.env.TIXIAN_APP ?? join(TARGET, "debug", "tixian-app");
 export const SHOTS = process.env.TIXIAN_SCREENSHOTS ?? join(TARGET, "e2e-screenshots");
+export const CLI = process.env.TIXIAN_CLI ?? join(TARGET, "debug", "tixian");
 
 export const SCREENS = ["home", "diagnose", "platforms", "health", "cases", "knowledge", "settings"];
 export const ROUTE = { home: "#/", diagnose: "#/diagnose", platforms: "#/platforms", health: "#/health",
@@ -20,18 +21,22 @@ export function freshHome() {
   return { dir, db: join(dir, "tixian.db") };
 }
 
-/** Opens the app on `home` (`env` adds variables, e.g. a GTK theme); returns {session, close}. */
-export async function openApp(home, env = {}) {
-  if (!existsSync(APP)) throw new Error(`app binary missing: ${APP} (build it first)`);
-  const driver = await startDriver({
-    TIXIAN_DB: home.db,
-    XDG_DATA_HOME: join(home.dir, "data"),
-    XDG_CACHE_HOME: join(home.dir, "cache"),
-    XDG_CONFIG_HOME: join(home.dir, "config"),
-    ...env,
-  });
+/**
+ * Opens the app on `home` (`env` adds variables, e.g. a GTK theme); returns {session, close}.
+ * The database (created first when new) gets the first-run welcome marked as seen, so scenarios
+ * start on their screen; `welcome: true` leaves the database alone (the welcome, a damaged file). `args` are files the app is started with.
+ */
+export async function openApp(home, env = {}, { welcome = false, args = [], app = APP } = {}) {
+  if (!existsSync(app)) throw new Error(`app binary missing: ${app} (build it first)`);
+  if (!welcome) {
+    if (!existsSync(home.db)) {
+      execFileSync(CLI, ["--db", home.db, "platform", "list", "--json"], { encoding: "utf8", env: isolated(home) });
+    }
+    sql(home.db, "INSERT OR IGNORE INTO settings(key, value) VALUES ('welcome_done', '2026-01-01T00:00:00+08:00')");
+  }
+  const driver = await startDriver({ ...isolated(home), TIXIAN_DB: home.db, ...env });
   try {
-    const session = await Session.create(APP);
+    const session = await Session.create(app, args);
     return {
       session,
       close: async () => {
@@ -43,6 +48,17 @@ export async function openApp(home, env = {}) {
     await stopDriver(driver);
     throw e;
   }
+}
+
+/** The environment of a process that must see only `home`: its own HOME and XDG folders. */
+export function isolated(home) {
+  return {
+    ...process.env,
+    HOME: home.dir,
+    XDG_DATA_HOME: join(home.dir, "data"),
+    XDG_CACHE_HOME: join(home.dir, "cache"),
+    XDG_CONFIG_HOME: join(home.dir, "config"),
+  };
 }
 
 /** Runs SQL on the app's SQLite file with the sqlite3 command (the real file, not the app). */

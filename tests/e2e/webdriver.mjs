@@ -66,11 +66,12 @@ export async function stopDriver(driver) {
 }
 
 export class Session {
-  static async create(application) {
+  /** Starts `application` with the command-line arguments `args` (files it is asked to open). */
+  static async create(application, args = []) {
     const value = await call(
       "POST",
       "/session",
-      { capabilities: { alwaysMatch: { "tauri:options": { application } } } },
+      { capabilities: { alwaysMatch: { "tauri:options": { application, args } } } },
       60000,
     );
     const s = new Session(value.sessionId);

@@ -104,9 +104,3 @@ pub fn cancel_screenshot(job: u32) {
     let _ = CURRENT_JOB.compare_exchange(job, 0, Ordering::SeqCst, Ordering::SeqCst);
 }
 
-/// The licences of the OCR models and engine (Markdown), for Settings → Licences.
-#[tauri::command]
-#[specta::specta]
-pub fn ocr_licences() -> String {
-    ocr::LICENCES.to_string()
-}

@@ -50,4 +50,10 @@ export const api = {
   backupOverview: () => commands.backupOverview(),
   backupNow: async (path: string) => unwrap(await commands.backupNow(path)),
   restoreBackup: async (archive: string) => unwrap(await commands.restoreBackup(archive)),
+  firstRun: async () => unwrap(await commands.firstRun()),
+  finishWelcome: async () => unwrap(await commands.finishWelcome()),
+  createSample: async () => unwrap(await commands.createSample()),
+  removeSample: async () => unwrap(await commands.removeSample()),
+  about: async () => unwrap(await commands.about()),
+  takeLaunchFiles: () => commands.takeLaunchFiles(),
 };

@@ -18,12 +18,25 @@ export function isBillPath(path: string): boolean {
   return BILL.test(path.trim());
 }
 
+const PDF = /\.pdf$/i;
+
+/** Where files given to the app go: the first bill export to the import, else the first PDF
+ *  to "verify a bundle"; null when none of them is either. */
+export function fileDestination(paths: string[]): { to: "import" | "verify"; path: string } | null {
+  const bill = paths.find(isBillPath);
+  if (bill) return { to: "import", path: bill };
+  const pdf = paths.find((p) => PDF.test(p.trim()));
+  return pdf ? { to: "verify", path: pdf } : null;
+}
+
 class DropState {
   hovering = $state(false);
   /** The label of the handler that would receive a drop now. */
   label = $state("");
   /** A bill dropped where no screen claimed it; the import panel takes it when it mounts. */
   pendingImport = $state<string | null>(null);
+  /** A bundle PDF given to the app, waiting for the Cases screen's "verify a bundle". */
+  pendingVerify = $state<string | null>(null);
   private claims: DropHandler[] = [];
   private fallback: DropHandler | null = null;
 
@@ -44,6 +57,13 @@ class DropState {
   takePendingImport(): string | null {
     const path = this.pendingImport;
     this.pendingImport = null;
+    return path;
+  }
+
+  /** Takes the bundle waiting for "verify a bundle", if any. */
+  takePendingVerify(): string | null {
+    const path = this.pendingVerify;
+    this.pendingVerify = null;
     return path;
   }
 

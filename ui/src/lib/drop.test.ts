@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { drops, isBillPath } from "./drop.svelte";
+import { drops, fileDestination, isBillPath } from "./drop.svelte";
 
 describe("window-wide drops", () => {
   it("recognises bill exports by extension, case-insensitively", () => {
@@ -49,5 +49,20 @@ describe("window-wide drops", () => {
     drops.pendingImport = "/bill.csv";
     expect(drops.takePendingImport()).toBe("/bill.csv");
     expect(drops.takePendingImport()).toBeNull();
+  });
+});
+
+describe("fileDestination (files dropped or opened with the app)", () => {
+  it("sends a bill export to the import before a PDF, a PDF to verify, anything else nowhere", () => {
+    expect(fileDestination(["/b/案件1_证据包.pdf", "/b/微信账单.CSV"])).toEqual({ to: "import", path: "/b/微信账单.CSV" });
+    expect(fileDestination(["/b/notes.txt", "/b/案件1_证据包.PDF"])).toEqual({ to: "verify", path: "/b/案件1_证据包.PDF" });
+    expect(fileDestination(["/b/photo.png"])).toBeNull();
+    expect(fileDestination([])).toBeNull();
+  });
+
+  it("hands a pending bundle over exactly once", () => {
+    drops.pendingVerify = "/b/a.pdf";
+    expect(drops.takePendingVerify()).toBe("/b/a.pdf");
+    expect(drops.takePendingVerify()).toBeNull();
   });
 });

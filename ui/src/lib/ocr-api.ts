@@ -18,7 +18,6 @@ export const ocrApi = {
   read: async (job: number, source: { path: string } | { bytes: Uint8Array }) =>
     unwrap(await commands.readScreenshot(job, "path" in source ? source.path : null, "bytes" in source ? Array.from(source.bytes) : null)),
   cancel: (job: number) => commands.cancelScreenshot(job),
-  licences: () => commands.ocrLicences(),
   onProgress: (cb: (p: OcrProgressEvent) => void) => events.ocrProgressEvent.listen((e) => cb(e.payload)),
 };
 

@@ -32,17 +32,20 @@ pub struct Erased {
 /// Erases case `id` with its timeline, customer-service log, follow-ups, evidence (and the
 /// text read from it), catalogue edits and the originals only it used.
 pub fn erase_case(store: &mut Store, vault_dir: &Path, id: i64) -> Result<Erased> {
-    erase(store, vault_dir, "case", id, |tx| {
-        crate::cases::get_case(tx, id)?;
-        let files = hashes(
-            tx,
-            "SELECT sha256 FROM evidence_items WHERE case_id = ?1",
-            id,
-        )?;
-        let rows = count(tx, &CASE_ROWS, id)?;
-        tx.execute("DELETE FROM cases WHERE id = ?1", [id])?;
-        Ok((rows, files))
-    })
+    erase(store, vault_dir, "case", id, |tx| delete_case(tx, id))
+}
+
+/// Deletes case `id`'s rows; returns how many and the vault files they referred to.
+pub(crate) fn delete_case(tx: &Transaction, id: i64) -> Result<(u32, Vec<String>)> {
+    crate::cases::get_case(tx, id)?;
+    let files = hashes(
+        tx,
+        "SELECT sha256 FROM evidence_items WHERE case_id = ?1",
+        id,
+    )?;
+    let rows = count(tx, &CASE_ROWS, id)?;
+    tx.execute("DELETE FROM cases WHERE id = ?1", [id])?;
+    Ok((rows, files))
 }
 
 /// Erases evidence item `id` (its row, the text read from it, its place in the catalogue) and
@@ -71,15 +74,18 @@ pub fn erase_evidence(store: &mut Store, vault_dir: &Path, id: i64) -> Result<Er
 /// its imports with every imported row, and the original bill files only it used. Cases about
 /// it stay (they keep the platform's name); erase those one by one.
 pub fn erase_platform(store: &mut Store, vault_dir: &Path, id: i64) -> Result<Erased> {
-    erase(store, vault_dir, "platform", id, |tx| {
-        crate::ledger::get_platform(tx, id)?;
-        let files = hashes(tx, "SELECT sha256 FROM imports WHERE platform_id = ?1", id)?;
-        let rows = count(tx, &PLATFORM_ROWS, id)?;
-        // Imports first: their rows cascade, including rows of this import filed elsewhere.
-        tx.execute("DELETE FROM imports WHERE platform_id = ?1", [id])?;
-        tx.execute("DELETE FROM platforms WHERE id = ?1", [id])?;
-        Ok((rows, files))
-    })
+    erase(store, vault_dir, "platform", id, |tx| delete_platform(tx, id))
+}
+
+/// Deletes platform `id`'s rows; returns how many and the vault files they referred to.
+pub(crate) fn delete_platform(tx: &Transaction, id: i64) -> Result<(u32, Vec<String>)> {
+    crate::ledger::get_platform(tx, id)?;
+    let files = hashes(tx, "SELECT sha256 FROM imports WHERE platform_id = ?1", id)?;
+    let rows = count(tx, &PLATFORM_ROWS, id)?;
+    // Imports first: their rows cascade, including rows of this import filed elsewhere.
+    tx.execute("DELETE FROM imports WHERE platform_id = ?1", [id])?;
+    tx.execute("DELETE FROM platforms WHERE id = ?1", [id])?;
+    Ok((rows, files))
 }
 
 /// Row counts that an erase of one case removes (`?1` is the case id).
@@ -136,7 +142,9 @@ fn still_used(tx: &Transaction, sha256: &str) -> Result<bool> {
     )?)
 }
 
-fn erase(
+/// Runs `delete` in one transaction with `secure_delete` on, then empties the WAL and removes
+/// the vault originals no row refers to any more.
+pub(crate) fn erase(
     store: &mut Store,
     vault_dir: &Path,
     what: &str,

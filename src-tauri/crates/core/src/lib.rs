@@ -5,12 +5,14 @@
 //! offset ([`time::Timestamp`]); storage is [`store::Store`] (SQLite) and every user action runs in
 //! one transaction.
 
+pub mod about;
 pub mod calendar;
 pub mod cases;
 pub mod diagnose;
 pub mod erase;
 pub mod error;
 pub mod export;
+pub mod file_names;
 pub mod fsutil;
 pub mod health;
 pub mod import;
@@ -22,6 +24,7 @@ pub mod money;
 pub mod ocr;
 pub mod route;
 pub mod rules;
+pub mod sample;
 pub mod store;
 pub mod time;
 pub mod vault;

@@ -278,13 +278,7 @@ pub fn bundle_file_name(index: usize, item: &EvidenceItem) -> String {
     };
     let label: String = label
         .chars()
-        .map(|c| {
-            if c.is_whitespace() || "/\\:*?\"<>|".contains(c) {
-                '_'
-            } else {
-                c
-            }
-        })
+        .map(|c| if c.is_whitespace() { '_' } else { c })
         .take(40)
         .collect();
     let date = item
@@ -293,7 +287,8 @@ pub fn bundle_file_name(index: usize, item: &EvidenceItem) -> String {
         .unwrap_or(&item.added_at)
         .get(..10)
         .unwrap_or("");
-    format!("{index:02}_{label}_{date}.{ext}")
+    // The caption, original name and extension are the user's: valid on Windows too.
+    crate::file_names::portable(&format!("{index:02}_{label}_{date}.{ext}"))
 }
 
 fn extension_for(mime: &str) -> &'static str {

@@ -167,3 +167,19 @@ fn thumbnails_fit_in_320_pixels_and_skip_non_images() {
     assert_eq!((img.width(), img.height()), (320, 160));
     assert!(thumbnail_png(b"%PDF-1.4").unwrap().is_none());
 }
+
+#[test]
+fn bundle_file_name_from_a_name_windows_refuses_is_made_valid() {
+    let dir = tempfile::tempdir().unwrap();
+    // A name a Linux or macOS user can have: a colon in the extension, a trailing dot.
+    let file = dir.path().join("对话:截图.p:g");
+    std::fs::write(&file, png(10, 10)).unwrap();
+    let vault_dir = dir.path().join("vault");
+    let (mut store, id) = store_with_case();
+    let mut new = input(&file);
+    new.caption = "客服<承诺>?".into();
+    let item = store
+        .transaction(|tx| add_evidence(tx, &vault_dir, id, &new, &t("2026-03-11 09:00")))
+        .unwrap();
+    assert_eq!(bundle_file_name(2, &item), "02_客服_承诺__2026-03-11.p_g");
+}

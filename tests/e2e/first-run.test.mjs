@@ -1,0 +1,159 @@
+// The first run: the welcome (language, where the data lives, the privacy promise), the sample
+// case and platform and their one-click removal, the About dialog, and files the app is started
+// with (a desktop entry's %F): a bill export goes to the import, a bundle PDF to "verify".
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { CLI, SHOTS, freshHome, isolated, openApp, sql } from "./helpers.mjs";
+
+const NOW = "2026-11-28T10:00:00+08:00";
+
+describe("first run: welcome, sample, About", () => {
+  const home = freshHome();
+  let app;
+
+  before(async () => {
+    app = await openApp(home, { TIXIAN_NOW: NOW }, { welcome: true });
+  });
+  after(async () => {
+    await app?.close();
+  });
+
+  it("welcomes a new user in Chinese, saying where the data lives, and switches to English", async () => {
+    const s = app.session;
+    await s.waitForText("[data-testid=welcome]", "什么都不会离开这台电脑");
+    await s.waitForText("[data-testid=welcome-db]", home.db);
+    await s.waitForText("[data-testid=welcome]", join(home.dir, "backups"));
+    await s.screenshot(join(SHOTS, "zh", "welcome.png"));
+    await s.click("[data-testid=welcome-lang-en]");
+    await s.waitForText("[data-testid=welcome]", "Nothing leaves this computer");
+    await s.screenshot(join(SHOTS, "en", "welcome.png"));
+    assert.equal(sql(home.db, "SELECT value FROM settings WHERE key = 'lang'"), "en");
+    await s.click("[data-testid=welcome-lang-zh]");
+    await s.waitForText("[data-testid=welcome]", "你的数据在哪里");
+  });
+
+  it("creates the sample case and platform, marked, and opens the case", async () => {
+    const s = app.session;
+    await s.click("[data-testid=welcome-sample]");
+    await s.waitFor(async () => /^#\/cases\/\d+$/.test(await s.exec("return location.hash")), "the sample case page");
+    await s.waitForText("main", "【示例】提现 500.00 元四天未到账");
+    assert.equal(await s.exists("[data-testid=welcome]"), false);
+    assert.equal(sql(home.db, "SELECT COUNT(*) FROM settings WHERE key = 'welcome_done'"), "1");
+    assert.equal(sql(home.db, "SELECT name FROM platforms"), "示例钱包（演示）");
+    assert.equal(sql(home.db, "SELECT COUNT(*) FROM timeline_events"), "2");
+    assert.equal(sql(home.db, "SELECT COUNT(*) FROM contacts"), "1");
+  });
+
+  it("marks the sample on Home and removes it, and only it, in one click", async () => {
+    const s = app.session;
+    // The user's own platform, added next to the sample, must stay.
+    execFileSync(CLI, ["--db", home.db, "platform", "add", "微信支付", "--kind", "wechat"], { env: isolated(home) });
+    await s.go("#/");
+    await s.waitForText("[data-testid=sample-banner]", "演示数据");
+    await s.waitForText("main", "示例钱包（演示）");
+    await s.screenshot(join(SHOTS, "zh", "home-sample.png"));
+    await s.click("[data-testid=sample-remove]");
+    await s.waitFor(async () => !(await s.exists("[data-testid=sample-banner]")), "the banner to go");
+    assert.equal(sql(home.db, "SELECT COUNT(*) FROM cases"), "0");
+    assert.equal(sql(home.db, "SELECT COUNT(*) FROM withdrawals"), "0");
+    assert.equal(sql(home.db, "SELECT name FROM platforms"), "微信支付");
+    assert.equal(sql(home.db, "SELECT COUNT(*) FROM settings WHERE key = 'sample'"), "0");
+  });
+
+  it("shows About from the sidebar: version, data folder, knowledge-base date, licences", async () => {
+    const s = app.session;
+    const version = execFileSync(CLI, ["--version"], { encoding: "utf8", env: isolated(home) }).trim().split(/\s+/).pop();
+    await s.click("[data-testid=nav-about]");
+    await s.waitForText("[data-testid=about-version]", version);
+    await s.waitForText("[data-testid=about-db]", home.db);
+    const kb = await s.text("[data-testid=about-kb]");
+    assert.match(kb, /规则最近核对于 \d{4}-\d{2}-\d{2}/);
+    await s.click("[data-testid=about-licences] summary");
+    await s.waitForText("[data-testid=about-licences]", "SIL OPEN FONT LICENSE");
+    await s.waitForText("[data-testid=about-licences]", "PaddleOCR");
+    await s.screenshot(join(SHOTS, "zh", "about.png"));
+    await s.click("[data-testid=about-close]");
+    await s.waitFor(async () => !(await s.exists("[data-testid=about]")), "About to close");
+  });
+});
+
+describe("first run: the welcome shows once per database", () => {
+  const home = freshHome();
+
+  it("does not come back after it was closed", async () => {
+    let app = await openApp(home, { TIXIAN_NOW: NOW }, { welcome: true });
+    try {
+      await app.session.find("[data-testid=welcome]");
+      await app.session.click("[data-testid=welcome-start]");
+      await app.session.waitFor(async () => !(await app.session.exists("[data-testid=welcome]")), "the welcome to close");
+      await app.session.waitFor(async () => sql(home.db, "SELECT COUNT(*) FROM settings WHERE key = 'welcome_done'") === "1", "welcome_done stored");
+    } finally {
+      await app.close();
+    }
+    app = await openApp(home, { TIXIAN_NOW: NOW }, { welcome: true });
+    try {
+      const s = app.session;
+      await s.find("[data-testid=empty-state]");
+      assert.equal(await s.exists("[data-testid=welcome]"), false);
+      // About in English, from Settings.
+      await s.go("#/settings");
+      await s.click("[data-testid=lang-en]");
+      await s.click("[data-testid=settings-about]");
+      await s.waitForText("[data-testid=about]", "Works offline");
+      assert.match(await s.text("[data-testid=about-kb]"), /rules last checked on \d{4}-\d{2}-\d{2}/);
+      await s.screenshot(join(SHOTS, "en", "about.png"));
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe("files the app is started with", () => {
+  const home = freshHome();
+  const cli = (...args) =>
+    execFileSync(CLI, ["--db", home.db, ...args], { encoding: "utf8", env: { ...isolated(home), TIXIAN_NOW: NOW } });
+
+  it("verifies a bundle PDF it was opened with", async () => {
+    cli("case", "new", "--platform", "微信支付", "--amount", "200", "--occurred", "2026-11-20 10:00", "--summary", "提现未到账");
+    const pdf = join(home.dir, "案件1_证据包.pdf");
+    cli("case", "export", "1", "--out", pdf);
+    const app = await openApp(home, { TIXIAN_NOW: NOW }, { args: [pdf] });
+    try {
+      const s = app.session;
+      await s.waitForText("[data-testid=verify-verdict]", "✓", 20000);
+      assert.equal(await s.exec("return location.hash"), "#/cases");
+      await s.screenshot(join(SHOTS, "zh", "launch-verify.png"));
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("imports a bill export it was opened with", async () => {
+    const bill = join(home.dir, "微信支付账单(20261101-20261127).csv");
+    writeFileSync(bill, [
+      "微信支付账单明细,,,,,,,,,,",
+      "微信昵称：[测试],,,,,,,,,,",
+      "起始时间：[2026-11-01 00:00:00] 终止时间：[2026-11-27 23:59:59],,,,,,,,,,",
+      ",,,,,,,,,,",
+      "----------------------微信支付账单明细列表--------------------,,,,,,,,,,",
+      "交易时间,交易类型,交易对方,商品,收/支,金额(元),支付方式,当前状态,交易单号,商户单号,备注",
+      "2026-11-26 12:45:27,商户消费,某米线店,午饭,支出,¥28.16,零钱,支付成功,4200000001\t,M0001\t,/",
+      "2026-11-25 10:10:11,微信红包,朋友,/,收入,¥0.35,/,已存入零钱,4200000002\t,M0002\t,/",
+      "2026-11-24 18:03:35,零钱提现,招商银行(1234),/,/,¥500.00,零钱,提现已到账,4200000003\t,M0003\t,/",
+      "",
+    ].join("\n"));
+    const app = await openApp(home, { TIXIAN_NOW: NOW }, { args: [bill] });
+    try {
+      const s = app.session;
+      await s.find("[data-testid=import-summary]", 20000);
+      assert.equal(await s.text("[data-testid=import-imported]"), "3");
+      assert.equal(await s.exec("return location.hash"), "#/platforms");
+      assert.equal(sql(home.db, "SELECT COUNT(*) FROM transactions"), "3");
+    } finally {
+      await app.close();
+    }
+  });
+});

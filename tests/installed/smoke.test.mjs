@@ -1,0 +1,80 @@
+// The installed package as a user has it: the app and CLI from /usr/bin (TIXIAN_APP, TIXIAN_CLI
+// set by `dev.sh test` after `apt-get install ./tixian_*.deb`), driven under Xvfb: open on the
+// welcome, add a platform, import a bill, export a case's bundle, and verify it with the CLI.
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { existsSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { APP, CLI, SHOTS, freshHome, isolated, openApp, sql } from "../e2e/helpers.mjs";
+
+const NOW = "2026-11-28T10:00:00+08:00";
+
+describe("installed package: smoke", () => {
+  const home = freshHome();
+  const cli = (...args) =>
+    execFileSync(CLI, ["--db", home.db, ...args], { encoding: "utf8", env: { ...isolated(home), TIXIAN_NOW: NOW } });
+  let app;
+
+  before(async () => {
+    assert.ok(APP.startsWith("/usr/"), `TIXIAN_APP should be the installed app, is ${APP}`);
+    assert.ok(CLI.startsWith("/usr/"), `TIXIAN_CLI should be the installed CLI, is ${CLI}`);
+    app = await openApp(home, { TIXIAN_NOW: NOW }, { welcome: true });
+  });
+  after(async () => {
+    await app?.close();
+  });
+
+  it("opens on the welcome, and closes it", async () => {
+    const s = app.session;
+    assert.equal(await s.exec("return document.title"), "提现助手 Tixian");
+    await s.waitForText("[data-testid=welcome]", "什么都不会离开这台电脑");
+    await s.screenshot(join(SHOTS, "installed", "welcome.png"));
+    await s.click("[data-testid=welcome-start]");
+    await s.find("[data-testid=empty-state]");
+  });
+
+  it("adds a platform", async () => {
+    const s = app.session;
+    await s.click("[data-testid=home-add-platform]");
+    await s.type("#platform-name", "微信支付");
+    await s.click("#platform-kind option[value=wechat]");
+    await s.click("[data-testid=add-platform-submit]");
+    await s.find("[data-testid=home-record-balance]");
+    assert.equal(sql(home.db, "SELECT name || '/' || kind FROM platforms"), "微信支付/wechat");
+  });
+
+  it("imports a bill export", async () => {
+    const s = app.session;
+    const bill = join(home.dir, "微信支付账单.csv");
+    writeFileSync(bill, [
+      "微信支付账单明细,,,,,,,,,,",
+      "----------------------微信支付账单明细列表--------------------,,,,,,,,,,",
+      "交易时间,交易类型,交易对方,商品,收/支,金额(元),支付方式,当前状态,交易单号,商户单号,备注",
+      "2026-11-26 12:45:27,商户消费,某米线店,午饭,支出,¥28.16,零钱,支付成功,4200000001\t,M0001\t,/",
+      "2026-11-24 18:03:35,零钱提现,招商银行(1234),/,/,¥500.00,零钱,提现已到账,4200000003\t,M0003\t,/",
+      "",
+    ].join("\n"));
+    await s.go("#/platforms");
+    await s.type("#import-path", bill);
+    await s.click("[data-testid=import-submit]");
+    await s.find("[data-testid=import-summary]", 20000);
+    assert.equal(await s.text("[data-testid=import-imported]"), "2");
+    assert.equal(sql(home.db, "SELECT COUNT(*) FROM transactions"), "2");
+  });
+
+  it("exports a case's evidence bundle that the installed CLI verifies", async () => {
+    const s = app.session;
+    cli("case", "new", "--platform", "微信支付", "--amount", "500", "--occurred", "2026-11-24 18:03", "--summary", "提现显示到账但银行卡未收到");
+    const pdf = join(home.dir, "案件1_证据包.pdf");
+    await s.go("#/cases/1");
+    await s.click("[data-testid=export-bundle]");
+    await s.type("#export-path", pdf);
+    await s.click("[data-testid=export-submit]");
+    await s.waitForText("[data-testid=export-done]", "证据包已导出", 60000);
+    await s.screenshot(join(SHOTS, "installed", "export-done.png"));
+    assert.ok(existsSync(pdf));
+    const verified = execFileSync(CLI, ["verify", pdf], { encoding: "utf8", env: isolated(home) });
+    assert.match(verified, /OK|一致|unchanged/i);
+  });
+});
