@@ -10,6 +10,7 @@ use tauri_specta::Event;
 use tixian_core::cases::bundle::{CatalogEdit, CatalogView};
 use tixian_core::cases::forms::{ComplaintForm, FormChannel};
 use tixian_core::export::{self, ExportOptions, ExportReport, Split, Stage, VerifyReport};
+use tixian_core::Field;
 use tixian_core::{ApiError, CoreError, Lang};
 
 /// Export progress of one case's bundle: `done` of `total` steps, in `stage`.
@@ -110,7 +111,7 @@ pub async fn verify_bundle(
         let pdf = PathBuf::from(pdf.trim());
         if pdf.as_os_str().is_empty() {
             return Err(CoreError::invalid(
-                "FILE",
+                Field::File,
                 "请选择或拖入证据包 PDF",
                 "choose or drop a bundle PDF",
             )
@@ -131,7 +132,7 @@ pub async fn reveal_in_folder(state: State<'_, AppState>, path: String) -> Resul
         let path = PathBuf::from(path.trim());
         if !path.exists() {
             return Err(CoreError::invalid(
-                "path",
+                Field::Path,
                 format!("{} 不存在", path.display()),
                 format!("{} does not exist", path.display()),
             )

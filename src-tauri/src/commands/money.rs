@@ -12,6 +12,7 @@ use tixian_core::ledger::{
     self, BalanceSnapshot, Deleted, NewWithdrawal, Platform, PlatformEdit, Withdrawal,
     WithdrawalStatus,
 };
+use tixian_core::Field;
 use tixian_core::{time, ApiError, CoreError, Money};
 
 #[tauri::command]
@@ -92,10 +93,10 @@ pub struct WithdrawalForm {
 
 impl WithdrawalForm {
     fn parse(self, now: &time::Timestamp) -> Result<NewWithdrawal, CoreError> {
-        let amount = Money::parse_amount(&self.amount).map_err(|e| e.field("amount"))?;
+        let amount = Money::parse_amount(&self.amount).map_err(|e| e.field(Field::Amount))?;
         let fee = match self.fee.trim() {
             "" => Money::from_fen(0),
-            text => Money::parse_amount(text).map_err(|e| e.field("fee"))?,
+            text => Money::parse_amount(text).map_err(|e| e.field(Field::Fee))?,
         };
         let requested_at = match self.requested_at.trim() {
             "" => time::to_rfc3339(now),

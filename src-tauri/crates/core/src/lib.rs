@@ -11,6 +11,7 @@ pub mod diagnose;
 pub mod erase;
 pub mod error;
 pub mod export;
+pub mod field;
 pub mod fsutil;
 pub mod health;
 pub mod import;
@@ -28,6 +29,7 @@ pub mod vault;
 pub mod workspace;
 
 pub use error::{ApiError, CoreError, Result};
+pub use field::Field;
 pub use lang::{Lang, Text};
 pub use money::Money;
 pub use store::Store;

@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use tixian_core::calendar::{self, Calendar, Holiday};
 use tixian_core::cases::{self, DeadlineChange};
+use tixian_core::Field;
 use tixian_core::{rules, CoreError, Lang, Text};
 
 #[derive(Subcommand)]
@@ -60,7 +61,7 @@ fn import(ctx: &Ctx, args: ImportArgs) -> Result<ExitCode, CoreError> {
     } else {
         std::fs::read(&args.file).map_err(|e| {
             CoreError::invalid(
-                "NOTICE",
+                Field::File,
                 format!("读不了文件：{e}"),
                 format!("cannot read the file: {e}"),
             )
@@ -69,7 +70,7 @@ fn import(ctx: &Ctx, args: ImportArgs) -> Result<ExitCode, CoreError> {
     };
     let text = String::from_utf8(bytes).map_err(|_| {
         CoreError::invalid(
-            "NOTICE",
+            Field::File,
             "文件不是 UTF-8 文本；请另存为 UTF-8 后再试",
             "the file is not UTF-8 text; save it as UTF-8 and try again",
         )
@@ -116,7 +117,7 @@ fn parse_year(text: &str) -> Result<i32, CoreError> {
     match text.trim().parse::<i32>() {
         Ok(y) if (2000..=2100).contains(&y) => Ok(y),
         _ => Err(CoreError::invalid(
-            "--year",
+            Field::Year,
             format!("“{text}”不是年份，请写四位数，如 2027"),
             format!("“{text}” is not a year; write four digits, e.g. 2027"),
         )),

@@ -14,6 +14,7 @@ use tixian_core::cases::{
     self, prep, CaseStatus, Channel, NewCase, NewContact, NewEvent, NewFollowUp, Stage, Tier,
 };
 use tixian_core::time::{self};
+use tixian_core::Field;
 use tixian_core::{CoreError, Lang, Money};
 
 #[derive(Subcommand)]
@@ -231,7 +232,7 @@ fn all_tiers(tier: &str) -> Result<bool, CoreError> {
         "core" => Ok(false),
         "all" => Ok(true),
         other => Err(CoreError::invalid(
-            "--tier",
+            Field::Tier,
             format!("“{other}”不是有效层级，可选 core 或 all"),
             format!("“{other}” is not a tier; use core or all"),
         )),
@@ -251,17 +252,15 @@ pub fn run(ctx: &Ctx, cmd: CaseCommand) -> Result<ExitCode, CoreError> {
         } => {
             let new = NewCase {
                 platform,
-                amount: Money::parse_amount(&amount).map_err(|e| e.field("--amount"))?,
-                occurred: time::parse_time(&occurred, "--occurred")?,
+                amount: Money::parse_amount(&amount)?,
+                occurred: time::parse_time(&occurred, Field::Occurred)?,
                 summary,
                 account,
                 message,
                 diagnosis: None,
             };
             let mut store = ctx.open_store()?;
-            let case = store
-                .transaction(|tx| cases::create_case(tx, &new, &now))
-                .map_err(flag)?;
+            let case = store.transaction(|tx| cases::create_case(tx, &new, &now))?;
             ctx.out.print(&case, |lang| match lang {
                 Lang::Zh => format!(
                     "已建立案件 #{}：{} {}",
@@ -278,7 +277,7 @@ pub fn run(ctx: &Ctx, cmd: CaseCommand) -> Result<ExitCode, CoreError> {
             });
         }
         CaseCommand::List { at } => {
-            let at = ctx.at(at.as_deref(), "--at")?;
+            let at = ctx.at(at.as_deref(), Field::At)?;
             let store = ctx.open_store()?;
             let rows = cases::case_rows(store.conn(), &at, &ctx.ws.calendar()?)?;
             ctx.out.print(&rows, |lang| {
@@ -308,7 +307,7 @@ pub fn run(ctx: &Ctx, cmd: CaseCommand) -> Result<ExitCode, CoreError> {
             });
         }
         CaseCommand::Show { id, at } => {
-            let at = ctx.at(at.as_deref(), "--at")?;
+            let at = ctx.at(at.as_deref(), Field::At)?;
             let store = ctx.open_store()?;
             let calendar = ctx.ws.calendar()?;
             let d = cases::detail(store.conn(), id, &at, &calendar)?;
@@ -321,14 +320,12 @@ pub fn run(ctx: &Ctx, cmd: CaseCommand) -> Result<ExitCode, CoreError> {
             evidence,
         } => {
             let new = NewEvent {
-                at: time::parse_time(&at, "--at")?,
+                at: time::parse_time(&at, Field::At)?,
                 text,
                 evidence_id: evidence,
             };
             let mut store = ctx.open_store()?;
-            let e = store
-                .transaction(|tx| cases::add_event(tx, id, &new, &now))
-                .map_err(flag)?;
+            let e = store.transaction(|tx| cases::add_event(tx, id, &new, &now))?;
             ctx.out.print(&e, |lang| match lang {
                 Lang::Zh => format!("已添加时间线 #{}：{} {}", e.id, e.at, e.text),
                 Lang::En => format!("Added timeline entry #{}: {} {}", e.id, e.at, e.text),
@@ -352,14 +349,14 @@ pub fn run(ctx: &Ctx, cmd: CaseCommand) -> Result<ExitCode, CoreError> {
             let input = EvidenceInput {
                 path: file,
                 caption,
-                tier: tier.parse::<Tier>().map_err(|e| e.field("--tier"))?,
+                tier: tier.parse::<Tier>()?,
                 taken_at: taken_at
                     .as_deref()
-                    .map(|t| time::parse_time(t, "--taken-at"))
+                    .map(|t| time::parse_time(t, Field::TakenAt))
                     .transpose()?,
             };
             // The file is read, sniffed and (for images) fully decoded before the store opens.
-            let prepared = evidence::prepare(&input).map_err(flag)?;
+            let prepared = evidence::prepare(&input)?;
             let mut store = ctx.open_store()?;
             let vault = tixian_core::store::vault_dir(store.path());
             let item = store.transaction(|tx| evidence::store(tx, &vault, id, &prepared, &now))?;
@@ -385,24 +382,20 @@ pub fn run(ctx: &Ctx, cmd: CaseCommand) -> Result<ExitCode, CoreError> {
             outcome,
         } => {
             let new = NewContact {
-                at: time::parse_time(&at, "--at")?,
-                channel: channel
-                    .parse::<Channel>()
-                    .map_err(|e| e.field("--channel"))?,
+                at: time::parse_time(&at, Field::At)?,
+                channel: channel.parse::<Channel>()?,
                 agent,
                 said,
                 promise,
                 due: due
                     .as_deref()
-                    .map(|d| time::parse_time(d, "--due"))
+                    .map(|d| time::parse_time(d, Field::Due))
                     .transpose()?,
                 outcome,
             };
-            cases::log::validate_contact(&new).map_err(flag)?;
+            cases::log::validate_contact(&new)?;
             let mut store = ctx.open_store()?;
-            let c = store
-                .transaction(|tx| cases::add_contact(tx, id, &new, &now))
-                .map_err(flag)?;
+            let c = store.transaction(|tx| cases::add_contact(tx, id, &new, &now))?;
             ctx.out
                 .print(&c, |lang| super::case_text::contact(&c, lang));
         }
@@ -412,7 +405,7 @@ pub fn run(ctx: &Ctx, cmd: CaseCommand) -> Result<ExitCode, CoreError> {
             received,
             add,
         } => {
-            let received = ctx.at(received.as_deref(), "--received")?;
+            let received = ctx.at(received.as_deref(), Field::Received)?;
             let text = read_text(&file)?;
             let calendar = ctx.ws.calendar()?;
             let proposals = find_promises(&text, &received, &calendar);
@@ -435,7 +428,7 @@ pub fn run(ctx: &Ctx, cmd: CaseCommand) -> Result<ExitCode, CoreError> {
             });
         }
         CaseCommand::Kept { id, contact, at } => {
-            let at = ctx.at(at.as_deref(), "--at")?;
+            let at = ctx.at(at.as_deref(), Field::At)?;
             let mut store = ctx.open_store()?;
             store.transaction(|tx| cases::mark_promise_kept(tx, id, contact, &at))?;
             ctx.out.print(&serde_json::json!({ "case": id, "contact": contact, "kept_at": time::to_rfc3339(&at) }), |lang| {
@@ -443,7 +436,7 @@ pub fn run(ctx: &Ctx, cmd: CaseCommand) -> Result<ExitCode, CoreError> {
             });
         }
         CaseCommand::FollowUpDone { id, follow_up, at } => {
-            let at = ctx.at(at.as_deref(), "--at")?;
+            let at = ctx.at(at.as_deref(), Field::At)?;
             let mut store = ctx.open_store()?;
             store.transaction(|tx| cases::mark_follow_up_done(tx, id, follow_up, &at))?;
             ctx.out.print(&serde_json::json!({ "case": id, "follow_up": follow_up, "done_at": time::to_rfc3339(&at) }), |lang| {
@@ -451,14 +444,14 @@ pub fn run(ctx: &Ctx, cmd: CaseCommand) -> Result<ExitCode, CoreError> {
             });
         }
         CaseCommand::Status { id, status } => {
-            let status: CaseStatus = status.parse().map_err(|e: CoreError| e.field("STATUS"))?;
+            let status: CaseStatus = status.parse()?;
             let mut store = ctx.open_store()?;
             let c = store.transaction(|tx| cases::set_status(tx, id, status, &now))?;
             ctx.out
                 .print(&c, |lang| format!("#{}: {}", c.id, c.status.label(lang)));
         }
         CaseCommand::Stage { id, stage } => {
-            let stage: Stage = stage.parse().map_err(|e: CoreError| e.field("STAGE"))?;
+            let stage: Stage = stage.parse()?;
             let mut store = ctx.open_store()?;
             let c = store.transaction(|tx| cases::set_stage(tx, id, stage, &now))?;
             ctx.out.print(&c, |lang| {
@@ -480,22 +473,20 @@ pub fn run(ctx: &Ctx, cmd: CaseCommand) -> Result<ExitCode, CoreError> {
             let new = NewFollowUp {
                 body,
                 reference,
-                filed_at: time::parse_time(&filed, "--filed")?,
+                filed_at: time::parse_time(&filed, Field::Filed)?,
                 working_days,
             };
             let calendar = ctx.ws.calendar()?;
             let mut store = ctx.open_store()?;
-            let f = store
-                .transaction(|tx| cases::add_follow_up(tx, id, &new, &calendar, &now))
-                .map_err(flag)?;
+            let f = store.transaction(|tx| cases::add_follow_up(tx, id, &new, &calendar, &now))?;
             ctx.out.print(&f, |lang| match lang {
                 Lang::Zh => format!("已安排跟进：{} 若到 {}{} 仍无答复，请追问（{} 个工作日）", f.body, f.due_on, super::estimated(f.calendar, true), f.deadline_working_days),
                 Lang::En => format!("Follow-up scheduled: chase {} if nothing has come back by {}{} ({} working days)", f.body, f.due_on, super::estimated(f.calendar, false), f.deadline_working_days),
             });
         }
         CaseCommand::Letter { id, to, at } => {
-            let to: Recipient = to.parse().map_err(|e: CoreError| e.field("--to"))?;
-            let at = ctx.at(at.as_deref(), "--at")?;
+            let to: Recipient = to.parse()?;
+            let at = ctx.at(at.as_deref(), Field::At)?;
             let store = ctx.open_store()?;
             let letter =
                 letters::letter_for_case(store.conn(), id, to, ctx.lang, &at, &ctx.ws.rules()?)?;
@@ -511,7 +502,7 @@ pub fn run(ctx: &Ctx, cmd: CaseCommand) -> Result<ExitCode, CoreError> {
         } => {
             let all_tiers = all_tiers(&tier)?;
             let split = super::bundle::parse_split(split.as_deref(), max_mb.as_deref())?;
-            let now = ctx.at(at.as_deref(), "--at")?;
+            let now = ctx.at(at.as_deref(), Field::At)?;
             let store = ctx.open_store()?;
             let input = tixian_core::cases::bundle::bundle_input(
                 store.conn(),
@@ -539,7 +530,7 @@ pub fn run(ctx: &Ctx, cmd: CaseCommand) -> Result<ExitCode, CoreError> {
             at,
         } => {
             let all_tiers = all_tiers(&tier)?;
-            let now = ctx.at(at.as_deref(), "--at")?;
+            let now = ctx.at(at.as_deref(), Field::At)?;
             let edits = super::bundle::CatalogChanges::parse(applicant, &names, &purposes, order)?;
             let mut store = ctx.open_store()?;
             let vault = ctx.ws.vault_dir();
@@ -566,9 +557,8 @@ pub fn run(ctx: &Ctx, cmd: CaseCommand) -> Result<ExitCode, CoreError> {
                 .print(&view, |lang| super::bundle::catalog_text(&view, lang));
         }
         CaseCommand::Form { id, channel, at } => {
-            let channel: tixian_core::cases::forms::FormChannel =
-                channel.parse().map_err(|e: CoreError| e.field("--for"))?;
-            let now = ctx.at(at.as_deref(), "--at")?;
+            let channel: tixian_core::cases::forms::FormChannel = channel.parse()?;
+            let now = ctx.at(at.as_deref(), Field::At)?;
             let store = ctx.open_store()?;
             let form = tixian_core::cases::forms::complaint_form(
                 store.conn(),
@@ -592,7 +582,7 @@ pub fn run(ctx: &Ctx, cmd: CaseCommand) -> Result<ExitCode, CoreError> {
             ctx.out.print(&p, |lang| super::case_text::prep(&p, lang));
         }
         CaseCommand::Due { at } => {
-            let at = ctx.at(at.as_deref(), "--at")?;
+            let at = ctx.at(at.as_deref(), Field::At)?;
             let store = ctx.open_store()?;
             let due = cases::due_items(store.conn(), &at)?;
             ctx.out.print(&due, |lang| {
@@ -617,23 +607,8 @@ pub fn run(ctx: &Ctx, cmd: CaseCommand) -> Result<ExitCode, CoreError> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Core names fields by their core names; on the command line they are flags.
-fn flag(e: CoreError) -> CoreError {
-    let Some(name) = e.field_name().map(str::to_string) else {
-        return e;
-    };
-    let flag = match name.as_str() {
-        "platform" | "summary" | "amount" | "occurred" | "account" | "message" | "text"
-        | "evidence" | "agent" | "said" | "promise" | "due" | "outcome" | "caption" | "body"
-        | "reference" | "filed" => format!("--{name}"),
-        "working_days" => "--working-days".into(),
-        _ => return e,
-    };
-    e.field(flag)
-}
-
 fn read_text(file: &str) -> Result<String, CoreError> {
-    let bad = |zh: String, en: String| CoreError::invalid("FILE", zh, en);
+    let bad = |zh: String, en: String| CoreError::invalid(Field::File, zh, en);
     let bytes = if file == "-" {
         let mut buf = Vec::new();
         std::io::stdin().read_to_end(&mut buf)?;

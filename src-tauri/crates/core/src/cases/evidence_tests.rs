@@ -109,7 +109,7 @@ fn a_bomb_or_a_truncated_image_is_refused_before_anything_is_stored() {
     let bomb = dir.path().join("bomb.png");
     std::fs::write(&bomb, bomb_png()).unwrap();
     let e = prepare(&input(&bomb)).unwrap_err();
-    assert_eq!(e.field_name(), Some("FILE"));
+    assert_eq!(e.field_name(), Some("file"));
     assert!(
         e.message(crate::Lang::En).contains("decompression bomb"),
         "{}",
@@ -125,7 +125,7 @@ fn a_bomb_or_a_truncated_image_is_refused_before_anything_is_stored() {
         e.message(crate::Lang::En)
     );
     let missing = prepare(&input(&dir.path().join("nope.png"))).unwrap_err();
-    assert_eq!(missing.field_name(), Some("FILE"));
+    assert_eq!(missing.field_name(), Some("file"));
 }
 
 #[test]

@@ -29,6 +29,7 @@ pub use verify::{verify_bundle, FileStatus, Place, VerifyEntry, VerifyReport};
 use crate::error::{CoreError, Result};
 use crate::lang::Lang;
 use crate::money::Money;
+use crate::Field;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -277,7 +278,7 @@ pub fn export_bundle(
         .is_some_and(|e| e.eq_ignore_ascii_case("pdf"));
     if !is_pdf || out_pdf.file_stem().is_none() {
         return Err(CoreError::invalid(
-            "out",
+            Field::Out,
             format!("“{}”不是 .pdf 文件名", out_pdf.display()),
             format!("“{}” is not a .pdf file name", out_pdf.display()),
         ));
@@ -288,7 +289,7 @@ pub fn export_bundle(
         .unwrap_or(Path::new("."));
     if !parent.is_dir() {
         return Err(CoreError::invalid(
-            "out",
+            Field::Out,
             format!("文件夹 {} 不存在", parent.display()),
             format!("the folder {} does not exist", parent.display()),
         ));

@@ -17,6 +17,7 @@
 use crate::error::{CoreError, Result};
 use crate::store::{self, Store, SCHEMA_VERSION};
 use crate::time::{self, Timestamp};
+use crate::Field;
 use chrono::NaiveDate;
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
@@ -121,7 +122,7 @@ fn resolved(path: &Path) -> PathBuf {
 pub(crate) fn check_backup_target(db_path: &Path, archive: &Path) -> Result<()> {
     if archive.is_dir() {
         return Err(CoreError::invalid(
-            "FILE",
+            Field::File,
             format!(
                 "{}：这是一个文件夹；请给出备份文件的名字，如 {}",
                 archive.display(),
@@ -150,7 +151,7 @@ pub(crate) fn check_backup_target(db_path: &Path, archive: &Path) -> Result<()> 
             ("这在证据库（vault）里面，备份会毁掉原始证据；请选择别的位置", "that is inside the evidence vault; a backup there would destroy an original — pick another place")
         };
         return Err(CoreError::invalid(
-            "FILE",
+            Field::File,
             format!("{}：{zh}", archive.display()),
             format!("{}: {en}", archive.display()),
         ));
@@ -245,7 +246,7 @@ pub fn backup(store: &Store, archive: &Path, now: &Timestamp) -> Result<BackupRe
 }
 
 fn bad(zh: impl Into<String>, en: impl Into<String>) -> CoreError {
-    CoreError::invalid("FILE", zh, en)
+    CoreError::invalid(Field::File, zh, en)
 }
 
 /// Largest `manifest.json` read (a manifest lists ~100 bytes per vault file).

@@ -6,7 +6,7 @@ use crate::store::Store;
 use crate::time::parse_time;
 
 fn t(s: &str) -> Timestamp {
-    parse_time(s, "t").unwrap()
+    parse_time(s, crate::Field::At).unwrap()
 }
 /// Every table's rows, in order, as text: two databases with equal dumps hold the same data.
 pub(crate) fn dump(conn: &Connection) -> Vec<String> {
