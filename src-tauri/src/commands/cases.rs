@@ -4,7 +4,6 @@
 
 use crate::state::AppState;
 use serde::Deserialize;
-use std::path::PathBuf;
 use tauri::{AppHandle, State};
 use tixian_core::cases::evidence::{self, EvidenceInput, EvidenceItem};
 use tixian_core::cases::evidence_text;
@@ -17,7 +16,7 @@ use tixian_core::cases::{
 };
 use tixian_core::time::{self, Timestamp};
 use tixian_core::Field;
-use tixian_core::{ApiError, CoreError, Lang, Money};
+use tixian_core::{fsutil, ApiError, CoreError, Lang, Money};
 
 /// The "new case" form as typed; core checks every field.
 #[derive(Deserialize, specta::Type)]
@@ -138,16 +137,9 @@ pub fn add_evidence(
     let now = state.now();
     state
         .with(|s| {
-            let trimmed = path.trim().trim_matches('"');
-            if trimmed.is_empty() {
-                return Err(CoreError::invalid(
-                    Field::Path,
-                    "请选择或填写文件路径",
-                    "choose a file or type its path",
-                ));
-            }
+            let path = fsutil::typed_path(&path, Field::Path)?;
             let input = EvidenceInput {
-                path: PathBuf::from(trimmed),
+                path,
                 caption,
                 tier,
                 taken_at: None,
@@ -157,8 +149,7 @@ pub fn add_evidence(
                 Some(Field::File) => e.field(Field::Path),
                 _ => e,
             })?;
-            let vault = tixian_core::store::vault_dir(s.path());
-            s.transaction(|tx| evidence::store(tx, &vault, id, &prepared, &now))
+            state.ws.add_evidence(s, id, &prepared, &now)
         })
         .inspect(|item| {
             if item.mime.starts_with("image/") {

@@ -4,12 +4,12 @@
 use crate::state::AppState;
 use serde::Serialize;
 use tauri::State;
-use tixian_core::calendar::{self, import, Calendar, DueDate, ParsedNotice, SavedNotice};
-use tixian_core::cases::{self, DeadlineChange};
+use tixian_core::calendar::{self, import, Calendar, DueDate, ParsedNotice};
 use tixian_core::ledger::PlatformKind;
 use tixian_core::route::{self, RouteView};
+use tixian_core::workspace::CalendarSaved;
 use tixian_core::Field;
-use tixian_core::{time, ApiError, CoreError, Lang, Text};
+use tixian_core::{time, ApiError, CoreError, Lang};
 
 /// The due date `n` working days (or calendar days, Civil Code Art. 203) after `from`.
 #[tauri::command]
@@ -119,13 +119,6 @@ pub fn calendar_preview(
     })
 }
 
-/// What saving a notice did: the file, and the open cases' deadlines it moved.
-#[derive(Serialize, specta::Type)]
-pub struct CalendarSaved {
-    pub saved: SavedNotice,
-    pub moved: Vec<DeadlineChange>,
-}
-
 /// Saves the notice `text` as `calendar/YYYY.toml` beside the database. An existing file of
 /// the user's for that year is replaced only with `replace` (the UI asks first).
 #[tauri::command]
@@ -139,26 +132,12 @@ pub fn calendar_save(
     let now = state.now();
     state.with(|s| {
         let notice = calendar::parse_notice(&text, year)?;
-        let dir = state.user_rules();
-        if import::user_file_exists(&dir, notice.year) && !replace {
-            return Err(CoreError::Conflict {
-                field: Field::Replace,
-                message: Text::new(
-                    format!("{} 年已有你添加的放假安排；确认后才会替换", notice.year),
-                    format!(
-                        "you already added a schedule for {}; confirm to replace it",
-                        notice.year
-                    ),
-                ),
-            });
-        }
-        let before = state.calendar()?;
-        let saved = calendar::save_notice(&dir, &notice, now.date_naive())
-            .map_err(|e| e.field(Field::Notice))?;
-        let after = state.calendar()?;
-        let moved = cases::deadline_changes(s.conn(), &now, &before, &after, &|kind| {
-            state.ws.route(kind)
-        })?;
-        Ok(CalendarSaved { saved, moved })
+        state
+            .ws
+            .save_notice(Some(s.conn()), &notice, replace, &now)
+            .map_err(|e| match e.named_field() {
+                Some(Field::Replace) => e,
+                _ => e.field(Field::Notice),
+            })
     })
 }

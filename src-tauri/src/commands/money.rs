@@ -209,7 +209,7 @@ pub struct ImportProgressEvent {
 }
 
 /// Imports a bill export (CSV, XLSX, or the ZIP it came in) off the UI thread, sending
-/// `ImportProgressEvent`s. A ZIP needing a password fails with field `--password`.
+/// `ImportProgressEvent`s. A ZIP needing a password fails with field `password`.
 #[tauri::command]
 #[specta::specta]
 pub async fn import_bill(
@@ -226,19 +226,13 @@ pub async fn import_bill(
     let run = move || {
         let state = worker.state::<AppState>();
         let now = state.now();
-        let mut last_percent = u64::MAX;
-        let mut progress = |p: import::ImportProgress| {
-            // At most one event per percent: a 100,000-row bill must not flood the IPC.
-            let percent = p.done * 100 / p.total.max(1);
-            if percent != last_percent {
-                last_percent = percent;
-                let _ = ImportProgressEvent {
-                    done: p.done,
-                    total: p.total,
-                }
-                .emit(&worker);
+        let mut progress = import::per_percent(|p| {
+            let _ = ImportProgressEvent {
+                done: p.done,
+                total: p.total,
             }
-        };
+            .emit(&worker);
+        });
         let path = PathBuf::from(path.trim());
         state.with(|s| import::import_file(s, &path, &options, &now, &mut progress))
     };

@@ -42,7 +42,7 @@ export const commands = {
 	listImports: (platform: string | null) => typedError<ImportRecord[], ApiError>(__TAURI_INVOKE("list_imports", { platform })),
 	/**
 	 *  Imports a bill export (CSV, XLSX, or the ZIP it came in) off the UI thread, sending
-	 *  `ImportProgressEvent`s. A ZIP needing a password fails with field `--password`.
+	 *  `ImportProgressEvent`s. A ZIP needing a password fails with field `password`.
 	 */
 	importBill: (path: string, platform: string | null, password: string | null) => typedError<ImportReport, ApiError>(__TAURI_INVOKE("import_bill", { path, platform, password })),
 	/**  The due date `n` working days (or calendar days, Civil Code Art. 203) after `from`. */
@@ -290,7 +290,7 @@ export type CalendarPreview = {
 	built_in: boolean,
 };
 
-/**  What saving a notice did: the file, and the open cases' deadlines it moved. */
+/**  What saving a holiday notice did: the file, and the open cases' deadlines it moved. */
 export type CalendarSaved = {
 	saved: SavedNotice,
 	moved: DeadlineChange[],
@@ -1346,6 +1346,7 @@ export type ReviewChecklist = {
 	note?: string,
 };
 
+/**  One automatic daily backup found in the rolling folder. */
 export type RollingBackup = {
 	path: string,
 	/**  The day it was made, YYYY-MM-DD. */

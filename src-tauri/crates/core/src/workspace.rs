@@ -16,6 +16,9 @@ use crate::{CoreError, Result, Store};
 use std::ops::Deref;
 use std::path::{Path, PathBuf};
 
+mod ops;
+pub use ops::CalendarSaved;
+
 /// Where "now" comes from: the system clock, or one time fixed for the whole run.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Clock {

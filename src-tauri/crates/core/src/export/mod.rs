@@ -179,6 +179,18 @@ pub struct Progress {
     pub stage: Stage,
 }
 
+/// `report` called once per step or stage change of an export: a progress bar needs no more,
+/// and a bundle reports the same step again while its pages are laid out.
+pub fn each_step(mut report: impl FnMut(Progress)) -> impl FnMut(Progress) {
+    let mut last = None;
+    move |p: Progress| {
+        if last != Some((p.done, p.stage)) {
+            last = Some((p.done, p.stage));
+            report(p);
+        }
+    }
+}
+
 /// One file of the bundle, as listed in the manifest.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -530,5 +542,33 @@ pub(crate) fn t(lang: Lang, zh: &'static str, en: &'static str) -> &'static str 
     match lang {
         Lang::Zh => zh,
         Lang::En => en,
+    }
+}
+
+#[cfg(test)]
+mod progress_tests {
+    use super::*;
+
+    #[test]
+    fn each_step_reports_a_step_or_stage_once() {
+        let mut seen = Vec::new();
+        let mut report = each_step(|p| seen.push((p.done, p.stage)));
+        for (done, stage) in [
+            (0, Stage::Files),
+            (0, Stage::Files),
+            (1, Stage::Files),
+            (1, Stage::Pages),
+        ] {
+            report(Progress {
+                done,
+                total: 3,
+                stage,
+            });
+        }
+        drop(report);
+        assert_eq!(
+            seen,
+            [(0, Stage::Files), (1, Stage::Files), (1, Stage::Pages)]
+        );
     }
 }

@@ -652,6 +652,49 @@ pub fn restore(db_path: &Path, archive: &Path, now: &Timestamp) -> Result<Restor
     result
 }
 
+/// One automatic daily backup found in the rolling folder.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct RollingBackup {
+    pub path: String,
+    /// The day it was made, YYYY-MM-DD.
+    pub date: String,
+    pub bytes: i64,
+}
+
+/// The day a rolling backup's file name says it was made (`tixian-YYYY-MM-DD.zip`).
+fn rolling_date(name: &str) -> Option<NaiveDate> {
+    let date = name.strip_prefix("tixian-")?.strip_suffix(".zip")?;
+    NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()
+}
+
+/// The automatic daily backups in `dir`, newest first (none when the folder does not exist);
+/// other files there are not listed.
+pub fn rolling_backups(dir: &Path) -> Vec<RollingBackup> {
+    let mut found: Vec<RollingBackup> = fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().to_string();
+            let date = rolling_date(&name)?;
+            let meta = e.metadata().ok().filter(|m| m.is_file())?;
+            Some(RollingBackup {
+                path: e.path().display().to_string(),
+                date: date.to_string(),
+                bytes: meta.len() as i64,
+            })
+        })
+        .collect();
+    found.sort_by(|a, b| b.date.cmp(&a.date));
+    found
+}
+
+/// The file name offered for a backup made by hand on `today`.
+pub fn suggested_file_name(today: NaiveDate) -> String {
+    format!("tixian-backup-{today}.zip")
+}
+
 /// Makes today's rolling backup `tixian-YYYY-MM-DD.zip` in `dir` unless it exists, then keeps
 /// only the newest [`ROLLING_KEEP`]. Returns the new archive, or `None` when today's existed.
 pub fn rolling_backup(
@@ -671,12 +714,7 @@ pub fn rolling_backup(
     let mut names: Vec<String> = fs::read_dir(dir)?
         .filter_map(|e| e.ok())
         .map(|e| e.file_name().to_string_lossy().to_string())
-        .filter(|n| {
-            n.len() == "tixian-YYYY-MM-DD.zip".len()
-                && n.starts_with("tixian-")
-                && n.ends_with(".zip")
-                && NaiveDate::parse_from_str(&n[7..17], "%Y-%m-%d").is_ok()
-        })
+        .filter(|n| n.len() == "tixian-YYYY-MM-DD.zip".len() && rolling_date(n).is_some())
         .collect();
     names.sort_unstable_by(|a, b| b.cmp(a));
     for old in names.iter().skip(ROLLING_KEEP) {

@@ -58,6 +58,19 @@ pub struct ImportProgress {
     pub total: u64,
 }
 
+/// `report` called at most once per percent of an import: a 100,000-row bill must not flood
+/// the app's IPC with progress events.
+pub fn per_percent(mut report: impl FnMut(ImportProgress)) -> impl FnMut(ImportProgress) {
+    let mut last = None;
+    move |p: ImportProgress| {
+        let percent = p.done * 100 / p.total.max(1);
+        if last != Some(percent) {
+            last = Some(percent);
+            report(p);
+        }
+    }
+}
+
 /// Amount sums by the direction the file states.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
