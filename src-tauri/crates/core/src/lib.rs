@@ -28,6 +28,9 @@ pub mod time;
 pub mod vault;
 pub mod workspace;
 
+#[cfg(test)]
+mod architecture_tests;
+
 pub use error::{ApiError, CoreError, Result};
 pub use field::Field;
 pub use lang::{Lang, Text};
