@@ -205,7 +205,7 @@ mod tests {
     }
 
     fn t(s: &str) -> Timestamp {
-        time::parse_time(s, "t").unwrap()
+        time::parse_time(s, tixian_core::Field::At).unwrap()
     }
 
     /// Two platforms, never tested, added on 2026-03-01: on 03-02 two test withdrawals and the

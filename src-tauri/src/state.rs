@@ -85,7 +85,7 @@ impl AppState {
         let closed = std::mem::replace(
             &mut *guard,
             Err(CoreError::Conflict {
-                field: "restore".into(),
+                field: tixian_core::Field::Restore,
                 message: Text::new(
                     "正在从备份恢复数据库，请稍候再试",
                     "the database is being restored from a backup; try again in a moment",

@@ -6,17 +6,9 @@ use crate::state::AppState;
 use serde::Serialize;
 use std::path::PathBuf;
 use tauri::{AppHandle, Manager, State};
-use tixian_core::health::backup::{self, BackupReport, RestoreReport};
+use tixian_core::health::backup::{self, BackupReport, RestoreReport, RollingBackup};
 use tixian_core::health::due::local_date;
 use tixian_core::{ApiError, Store};
-
-#[derive(Debug, Serialize, specta::Type)]
-pub struct RollingBackup {
-    pub path: String,
-    /// The day it was made, YYYY-MM-DD.
-    pub date: String,
-    pub bytes: i64,
-}
 
 #[derive(Debug, Serialize, specta::Type)]
 pub struct BackupOverview {
@@ -36,26 +28,7 @@ pub struct BackupOverview {
 #[specta::specta]
 pub fn backup_overview(app: AppHandle, state: State<'_, AppState>) -> BackupOverview {
     let dir = state.rolling_dir();
-    let mut rolling: Vec<RollingBackup> = std::fs::read_dir(&dir)
-        .into_iter()
-        .flatten()
-        .filter_map(|e| e.ok())
-        .filter_map(|e| {
-            let name = e.file_name().to_string_lossy().to_string();
-            let date = name
-                .strip_prefix("tixian-")?
-                .strip_suffix(".zip")?
-                .to_string();
-            chrono::NaiveDate::parse_from_str(&date, "%Y-%m-%d").ok()?;
-            let bytes = e.metadata().ok()?.len() as i64;
-            Some(RollingBackup {
-                path: e.path().display().to_string(),
-                date,
-                bytes,
-            })
-        })
-        .collect();
-    rolling.sort_by(|a, b| b.date.cmp(&a.date));
+    let rolling = backup::rolling_backups(&dir);
     let rolling_error = match &*state.rolling.lock().unwrap_or_else(|p| p.into_inner()) {
         Some(Err(e)) => Some(e.clone()),
         _ => None,
@@ -67,7 +40,7 @@ pub fn backup_overview(app: AppHandle, state: State<'_, AppState>) -> BackupOver
         keep: backup::ROLLING_KEEP as i64,
         rolling_error,
         suggested_path: super::save_dir(&app)
-            .join(format!("tixian-backup-{today}.zip"))
+            .join(backup::suggested_file_name(today))
             .display()
             .to_string(),
     }

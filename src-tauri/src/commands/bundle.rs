@@ -10,7 +10,8 @@ use tauri_specta::Event;
 use tixian_core::cases::bundle::{CatalogEdit, CatalogView};
 use tixian_core::cases::forms::{ComplaintForm, FormChannel};
 use tixian_core::export::{self, ExportOptions, ExportReport, Split, Stage, VerifyReport};
-use tixian_core::{ApiError, CoreError, Lang};
+use tixian_core::Field;
+use tixian_core::{fsutil, ApiError, CoreError, Lang};
 
 /// Export progress of one case's bundle: `done` of `total` steps, in `stage`.
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
@@ -60,37 +61,28 @@ pub async fn export_case_bundle(
         // The store is locked only while the case is read, not while the PDF is written.
         let (input, lang) = state.with(|s| {
             let lang = store_lang(s);
-            let vault = tixian_core::store::vault_dir(s.path());
-            let input = tixian_core::cases::bundle::bundle_input(
-                s.conn(),
-                case_id,
+            Ok((
+                state
+                    .ws
+                    .bundle_input(s.conn(), case_id, lang, all_tiers, &now)?,
                 lang,
-                all_tiers,
-                &vault,
-                &now,
-                &state.rules()?,
-            )?;
-            Ok((input, lang))
+            ))
         })?;
         let opts = ExportOptions {
             overwrite,
             smaller_file,
             split,
         };
-        let mut last = (u32::MAX, Stage::Done);
-        let mut progress = |p: export::Progress| {
-            // One event per step and stage change is plenty (a bundle has tens of steps).
-            if (p.done, p.stage) != last {
-                last = (p.done, p.stage);
-                let _ = ExportProgressEvent {
-                    case_id,
-                    done: p.done,
-                    total: p.total,
-                    stage: p.stage,
-                }
-                .emit(&worker);
+        let mut progress = export::each_step(|p| {
+            let (done, total, stage) = (p.done, p.total, p.stage);
+            let _ = ExportProgressEvent {
+                case_id,
+                done,
+                total,
+                stage,
             }
-        };
+            .emit(&worker);
+        });
         let out = PathBuf::from(out.trim());
         export::export_bundle(&input, &out, &opts, &mut progress).map_err(|e| e.to_api(lang))
     };
@@ -110,7 +102,7 @@ pub async fn verify_bundle(
         let pdf = PathBuf::from(pdf.trim());
         if pdf.as_os_str().is_empty() {
             return Err(CoreError::invalid(
-                "FILE",
+                Field::File,
                 "请选择或拖入证据包 PDF",
                 "choose or drop a bundle PDF",
             )
@@ -128,15 +120,7 @@ pub async fn verify_bundle(
 pub async fn reveal_in_folder(state: State<'_, AppState>, path: String) -> Result<(), ApiError> {
     let lang = state.with(|s| Ok(store_lang(s))).unwrap_or_default();
     let run = move || {
-        let path = PathBuf::from(path.trim());
-        if !path.exists() {
-            return Err(CoreError::invalid(
-                "path",
-                format!("{} 不存在", path.display()),
-                format!("{} does not exist", path.display()),
-            )
-            .to_api(lang));
-        }
+        let path = fsutil::existing_path(&path, Field::Path).map_err(|e| e.to_api(lang))?;
         // No file manager answered (e.g. no desktop session): say where the folder is instead.
         tauri_plugin_opener::reveal_item_in_dir(&path).map_err(|e| {
             let dir = path.parent().unwrap_or(&path).display();
@@ -174,15 +158,10 @@ fn catalog_now(
     case_id: i64,
     all_tiers: bool,
 ) -> Result<CatalogView, CoreError> {
-    tixian_core::cases::bundle::catalog_view(
-        s.conn(),
-        case_id,
-        store_lang(s),
-        all_tiers,
-        &tixian_core::store::vault_dir(s.path()),
-        &state.now(),
-        &state.rules()?,
-    )
+    let now = state.now();
+    state
+        .ws
+        .catalog_view(s.conn(), case_id, store_lang(s), all_tiers, &now)
 }
 
 /// Stores the user's 目录 (rows in order, names and purposes; empty = the suggestion) and the

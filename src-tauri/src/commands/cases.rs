@@ -4,7 +4,6 @@
 
 use crate::state::AppState;
 use serde::Deserialize;
-use std::path::PathBuf;
 use tauri::{AppHandle, State};
 use tixian_core::cases::evidence::{self, EvidenceInput, EvidenceItem};
 use tixian_core::cases::evidence_text;
@@ -16,7 +15,8 @@ use tixian_core::cases::{
     NewEvent, Stage, Tier, TimelineEvent,
 };
 use tixian_core::time::{self, Timestamp};
-use tixian_core::{ApiError, CoreError, Lang, Money};
+use tixian_core::Field;
+use tixian_core::{fsutil, ApiError, CoreError, Lang, Money};
 
 /// The "new case" form as typed; core checks every field.
 #[derive(Deserialize, specta::Type)]
@@ -41,14 +41,14 @@ pub struct ContactInput {
     pub outcome: String,
 }
 
-fn optional_time(text: &Option<String>, field: &str) -> Result<Option<Timestamp>, CoreError> {
+fn optional_time(text: &Option<String>, field: Field) -> Result<Option<Timestamp>, CoreError> {
     match text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         Some(t) => time::parse_time(t, field).map(Some),
         None => Ok(None),
     }
 }
 
-fn required_time(text: &str, field: &str) -> Result<Timestamp, CoreError> {
+fn required_time(text: &str, field: Field) -> Result<Timestamp, CoreError> {
     time::parse_time(text.trim(), field)
 }
 
@@ -66,8 +66,8 @@ pub fn new_case(state: State<'_, AppState>, input: NewCaseInput) -> Result<Case,
     state.with(|s| {
         let new = NewCase {
             platform: input.platform,
-            amount: Money::parse_amount(&input.amount).map_err(|e| e.field("amount"))?,
-            occurred: required_time(&input.occurred, "occurred")?,
+            amount: Money::parse_amount(&input.amount).map_err(|e| e.field(Field::Amount))?,
+            occurred: required_time(&input.occurred, Field::Occurred)?,
             summary: input.summary,
             account: input.account,
             message: input.message,
@@ -114,7 +114,7 @@ pub fn add_case_event(
     let now = state.now();
     state.with(|s| {
         let new = NewEvent {
-            at: required_time(&at, "at")?,
+            at: required_time(&at, Field::At)?,
             text,
             evidence_id,
         };
@@ -137,27 +137,19 @@ pub fn add_evidence(
     let now = state.now();
     state
         .with(|s| {
-            let trimmed = path.trim().trim_matches('"');
-            if trimmed.is_empty() {
-                return Err(CoreError::invalid(
-                    "path",
-                    "请选择或填写文件路径",
-                    "choose a file or type its path",
-                ));
-            }
+            let path = fsutil::typed_path(&path, Field::Path)?;
             let input = EvidenceInput {
-                path: PathBuf::from(trimmed),
+                path,
                 caption,
                 tier,
                 taken_at: None,
             };
-            // Core names the file FILE (the CLI argument); here it is the path field.
-            let prepared = evidence::prepare(&input).map_err(|e| match e.field_name() {
-                Some("FILE") => e.field("path"),
+            // The dialog's input for the file is its path.
+            let prepared = evidence::prepare(&input).map_err(|e| match e.named_field() {
+                Some(Field::File) => e.field(Field::Path),
                 _ => e,
             })?;
-            let vault = tixian_core::store::vault_dir(s.path());
-            s.transaction(|tx| evidence::store(tx, &vault, id, &prepared, &now))
+            state.ws.add_evidence(s, id, &prepared, &now)
         })
         .inspect(|item| {
             if item.mime.starts_with("image/") {
@@ -220,12 +212,12 @@ pub fn add_contact(
     let now = state.now();
     state.with(|s| {
         let new = NewContact {
-            at: required_time(&input.at, "at")?,
+            at: required_time(&input.at, Field::At)?,
             channel: input.channel,
             agent: input.agent,
             said: input.said,
             promise: input.promise,
-            due: optional_time(&input.due, "due")?,
+            due: optional_time(&input.due, Field::Due)?,
             outcome: input.outcome,
         };
         cases::log::validate_contact(&new)?;
@@ -257,12 +249,12 @@ pub fn find_case_promises(
         cases::get_case(s.conn(), id)?;
         if text.trim().is_empty() {
             return Err(CoreError::invalid(
-                "text",
+                Field::Text,
                 "请粘贴客服聊天记录或邮件",
                 "paste a customer-service chat or email",
             ));
         }
-        let received = optional_time(&received, "received")?.unwrap_or_else(|| state.now());
+        let received = optional_time(&received, Field::Received)?.unwrap_or_else(|| state.now());
         Ok(find_promises(&text, &received, &state.calendar()?))
     })
 }
@@ -313,7 +305,7 @@ pub fn case_ladder(
 pub fn save_text_file(path: String, text: String) -> Result<(), ApiError> {
     std::fs::write(&path, text).map_err(|e| {
         CoreError::invalid(
-            "path",
+            Field::Path,
             format!("无法写入 {path}：{e}"),
             format!("cannot write {path}: {e}"),
         )

@@ -9,6 +9,7 @@ use tixian_core::diagnose::interview::{self, Interview, InterviewStep};
 use tixian_core::kb::{MessageExplanation, PatternInfo, RuleInfo};
 use tixian_core::ledger::PlatformKind;
 use tixian_core::rules::{self, UserFile};
+use tixian_core::Field;
 use tixian_core::{ApiError, Lang, Money};
 
 /// The diagnosis so far and the questions that can still change it.
@@ -60,7 +61,7 @@ pub fn diagnose_open_case(
 ) -> Result<i64, ApiError> {
     let now = state.now();
     state.with(|store| {
-        let amount = Money::parse_amount(&amount).map_err(|e| e.field("amount"))?;
+        let amount = Money::parse_amount(&amount).map_err(|e| e.field(Field::Amount))?;
         let case = store.transaction(|tx| {
             history::open_case(tx, diagnosis_id, &platform, amount, &first_steps_done, &now)
         })?;

@@ -23,8 +23,12 @@ pub struct FirstRun {
 #[tauri::command]
 #[specta::specta]
 pub fn first_run(state: State<'_, AppState>) -> Result<FirstRun, ApiError> {
-    let (welcome, sample) =
-        state.with(|s| Ok((sample::welcome_pending(s.conn())?, sample::current(s.conn())?)))?;
+    let (welcome, sample) = state.with(|s| {
+        Ok((
+            sample::welcome_pending(s.conn())?,
+            sample::current(s.conn())?,
+        ))
+    })?;
     Ok(FirstRun {
         welcome,
         sample,

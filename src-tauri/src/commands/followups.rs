@@ -5,6 +5,7 @@ use crate::state::AppState;
 use serde::Deserialize;
 use tauri::State;
 use tixian_core::cases::{self, FollowUp, FollowUpPreview, NewFollowUp};
+use tixian_core::Field;
 use tixian_core::{health, time, ApiError, CoreError};
 
 /// The "add follow-up" form as typed.
@@ -23,7 +24,7 @@ fn to_new(input: FollowUpInput) -> Result<NewFollowUp, CoreError> {
     Ok(NewFollowUp {
         body: input.body,
         reference: input.reference,
-        filed_at: time::parse_time(input.filed.trim(), "filed")?,
+        filed_at: time::parse_time(input.filed.trim(), Field::Filed)?,
         working_days: input.working_days,
     })
 }

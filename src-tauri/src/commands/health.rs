@@ -10,6 +10,7 @@ use tixian_core::health::{
     RuleSnapshot, Signal, SignalKind, SnapshotResult,
 };
 use tixian_core::ledger::{self, Platform, PlatformEdit};
+use tixian_core::Field;
 use tixian_core::{ApiError, CoreError, Money};
 
 /// The health report as of now, reasons in the user's language.
@@ -32,7 +33,7 @@ pub fn health_series(state: State<'_, AppState>) -> Result<HealthSeries, ApiErro
 }
 
 /// An amount as typed, or `None` when left empty; errors name `field`.
-fn optional_amount(text: &str, field: &str) -> Result<Option<Money>, CoreError> {
+fn optional_amount(text: &str, field: Field) -> Result<Option<Money>, CoreError> {
     match text.trim() {
         "" => Ok(None),
         t => Money::parse_amount(t).map(Some).map_err(|e| e.field(field)),
@@ -50,8 +51,8 @@ pub fn set_health_settings(
     let now = state.now();
     state.with(|s| {
         let settings = HealthSettings {
-            monthly_spending: optional_amount(&monthly_spending, "monthly_spending")?,
-            outside_money: optional_amount(&outside_money, "outside_money")?,
+            monthly_spending: optional_amount(&monthly_spending, Field::MonthlySpending)?,
+            outside_money: optional_amount(&outside_money, Field::OutsideMoney)?,
         };
         s.transaction(|tx| health::set_health_settings(tx, &settings, &now))
     })

@@ -4,11 +4,12 @@
 use crate::state::AppState;
 use serde::Serialize;
 use tauri::State;
-use tixian_core::calendar::{self, import, Calendar, DueDate, ParsedNotice, SavedNotice};
-use tixian_core::cases::{self, DeadlineChange};
+use tixian_core::calendar::{self, import, Calendar, DueDate, ParsedNotice};
 use tixian_core::ledger::PlatformKind;
 use tixian_core::route::{self, RouteView};
-use tixian_core::{time, ApiError, CoreError, Lang, Text};
+use tixian_core::workspace::CalendarSaved;
+use tixian_core::Field;
+use tixian_core::{time, ApiError, CoreError, Lang};
 
 /// The due date `n` working days (or calendar days, Civil Code Art. 203) after `from`.
 #[tauri::command]
@@ -20,13 +21,13 @@ pub fn deadline(
     days: Option<u32>,
 ) -> Result<DueDate, ApiError> {
     state.with(|_| {
-        let from = time::parse_date(&from, "from")?;
+        let from = time::parse_date(&from, Field::From)?;
         let calendar = state.calendar()?;
         match (working_days, days) {
             (Some(n), None) => Ok(calendar.add_working_days(from, n)),
             (None, Some(n)) => Ok(calendar.add_calendar_days(from, n)),
             _ => Err(CoreError::invalid(
-                "days",
+                Field::Days,
                 "请填写工作日数或自然日数中的一项",
                 "give either working days or calendar days",
             )),
@@ -47,7 +48,7 @@ pub fn route_view(
         let route = state.ws.route(kind)?;
         let due = match from.as_deref().filter(|f| !f.trim().is_empty()) {
             Some(text) => {
-                let start = time::parse_date(text, "from")?;
+                let start = time::parse_date(text, Field::From)?;
                 Some(route::with_due_dates(&route, &state.calendar()?, start))
             }
             None => None,
@@ -109,20 +110,13 @@ pub fn calendar_preview(
         let notice = calendar::parse_notice(&text, year)?;
         let dir = state.user_rules();
         import::calendar_with(&dir, &notice, state.now().date_naive())
-            .map_err(|e| e.field("notice"))?;
+            .map_err(|e| e.field(Field::Notice))?;
         Ok(CalendarPreview {
             user_file_exists: import::user_file_exists(&dir, notice.year),
             built_in: Calendar::embedded().schedule(notice.year).is_some(),
             notice,
         })
     })
-}
-
-/// What saving a notice did: the file, and the open cases' deadlines it moved.
-#[derive(Serialize, specta::Type)]
-pub struct CalendarSaved {
-    pub saved: SavedNotice,
-    pub moved: Vec<DeadlineChange>,
 }
 
 /// Saves the notice `text` as `calendar/YYYY.toml` beside the database. An existing file of
@@ -138,26 +132,12 @@ pub fn calendar_save(
     let now = state.now();
     state.with(|s| {
         let notice = calendar::parse_notice(&text, year)?;
-        let dir = state.user_rules();
-        if import::user_file_exists(&dir, notice.year) && !replace {
-            return Err(CoreError::Conflict {
-                field: "replace".into(),
-                message: Text::new(
-                    format!("{} 年已有你添加的放假安排；确认后才会替换", notice.year),
-                    format!(
-                        "you already added a schedule for {}; confirm to replace it",
-                        notice.year
-                    ),
-                ),
-            });
-        }
-        let before = state.calendar()?;
-        let saved = calendar::save_notice(&dir, &notice, now.date_naive())
-            .map_err(|e| e.field("notice"))?;
-        let after = state.calendar()?;
-        let moved = cases::deadline_changes(s.conn(), &now, &before, &after, &|kind| {
-            state.ws.route(kind)
-        })?;
-        Ok(CalendarSaved { saved, moved })
+        state
+            .ws
+            .save_notice(Some(s.conn()), &notice, replace, &now)
+            .map_err(|e| match e.named_field() {
+                Some(Field::Replace) => e,
+                _ => e.field(Field::Notice),
+            })
     })
 }

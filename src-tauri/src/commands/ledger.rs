@@ -6,6 +6,7 @@ use tauri::State;
 use tixian_core::health::{self, home::HomeDue};
 use tixian_core::ledger::{self, BalanceSnapshot, MoneyOverview, NewPlatform, Platform};
 use tixian_core::workspace::Clock;
+use tixian_core::Field;
 use tixian_core::{time, ApiError, Lang, Money};
 
 #[derive(Serialize, specta::Type)]
@@ -77,7 +78,7 @@ pub fn add_balance(
     state.with(|s| {
         let amount = Money::parse_amount(&amount)?;
         let at = match at.as_deref().filter(|t| !t.trim().is_empty()) {
-            Some(text) => time::parse_time(text, "at")?,
+            Some(text) => time::parse_time(text, Field::At)?,
             None => now,
         };
         s.transaction(|tx| ledger::add_balance(tx, &platform, amount, &at, &now))

@@ -12,6 +12,7 @@ use tixian_core::ledger::{
     self, BalanceSnapshot, Deleted, NewWithdrawal, Platform, PlatformEdit, Withdrawal,
     WithdrawalStatus,
 };
+use tixian_core::Field;
 use tixian_core::{time, ApiError, CoreError, Money};
 
 #[tauri::command]
@@ -92,10 +93,10 @@ pub struct WithdrawalForm {
 
 impl WithdrawalForm {
     fn parse(self, now: &time::Timestamp) -> Result<NewWithdrawal, CoreError> {
-        let amount = Money::parse_amount(&self.amount).map_err(|e| e.field("amount"))?;
+        let amount = Money::parse_amount(&self.amount).map_err(|e| e.field(Field::Amount))?;
         let fee = match self.fee.trim() {
             "" => Money::from_fen(0),
-            text => Money::parse_amount(text).map_err(|e| e.field("fee"))?,
+            text => Money::parse_amount(text).map_err(|e| e.field(Field::Fee))?,
         };
         let requested_at = match self.requested_at.trim() {
             "" => time::to_rfc3339(now),
@@ -208,7 +209,7 @@ pub struct ImportProgressEvent {
 }
 
 /// Imports a bill export (CSV, XLSX, or the ZIP it came in) off the UI thread, sending
-/// `ImportProgressEvent`s. A ZIP needing a password fails with field `--password`.
+/// `ImportProgressEvent`s. A ZIP needing a password fails with field `password`.
 #[tauri::command]
 #[specta::specta]
 pub async fn import_bill(
@@ -225,19 +226,13 @@ pub async fn import_bill(
     let run = move || {
         let state = worker.state::<AppState>();
         let now = state.now();
-        let mut last_percent = u64::MAX;
-        let mut progress = |p: import::ImportProgress| {
-            // At most one event per percent: a 100,000-row bill must not flood the IPC.
-            let percent = p.done * 100 / p.total.max(1);
-            if percent != last_percent {
-                last_percent = percent;
-                let _ = ImportProgressEvent {
-                    done: p.done,
-                    total: p.total,
-                }
-                .emit(&worker);
+        let mut progress = import::per_percent(|p| {
+            let _ = ImportProgressEvent {
+                done: p.done,
+                total: p.total,
             }
-        };
+            .emit(&worker);
+        });
         let path = PathBuf::from(path.trim());
         state.with(|s| import::import_file(s, &path, &options, &now, &mut progress))
     };

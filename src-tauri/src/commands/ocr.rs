@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use tauri::{AppHandle, Manager};
 use tauri_specta::Event;
 use tixian_core::ocr::{self, OcrResult};
+use tixian_core::Field;
 use tixian_core::{ApiError, CoreError, Lang};
 
 /// Progress of screenshot `job`: `done` of `total` steps (detection, then batches of lines).
@@ -60,7 +61,7 @@ pub async fn read_screenshot(
             (None, Some(b)) => (b, pasted_name(lang).to_string()),
             (None, None) => {
                 return Err(api(CoreError::invalid(
-                    "IMAGE",
+                    Field::Image,
                     "请选择、拖入或粘贴一张截图",
                     "choose, drop or paste a screenshot",
                 )))
@@ -103,4 +104,3 @@ fn pasted_name(lang: Lang) -> &'static str {
 pub fn cancel_screenshot(job: u32) {
     let _ = CURRENT_JOB.compare_exchange(job, 0, Ordering::SeqCst, Ordering::SeqCst);
 }
-

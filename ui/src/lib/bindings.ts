@@ -42,7 +42,7 @@ export const commands = {
 	listImports: (platform: string | null) => typedError<ImportRecord[], ApiError>(__TAURI_INVOKE("list_imports", { platform })),
 	/**
 	 *  Imports a bill export (CSV, XLSX, or the ZIP it came in) off the UI thread, sending
-	 *  `ImportProgressEvent`s. A ZIP needing a password fails with field `--password`.
+	 *  `ImportProgressEvent`s. A ZIP needing a password fails with field `password`.
 	 */
 	importBill: (path: string, platform: string | null, password: string | null) => typedError<ImportReport, ApiError>(__TAURI_INVOKE("import_bill", { path, platform, password })),
 	/**  The due date `n` working days (or calendar days, Civil Code Art. 203) after `from`. */
@@ -108,8 +108,6 @@ export const commands = {
 	readScreenshot: (job: number, path: string | null, bytes: number[] | null) => typedError<ScreenshotText | null, ApiError>(__TAURI_INVOKE("read_screenshot", { job, path, bytes })),
 	/**  Stops screenshot `job` at its next step (its `read_screenshot` then gives `None`). */
 	cancelScreenshot: (job: number) => __TAURI_INVOKE<void>("cancel_screenshot", { job }),
-	/**  The licences of the OCR models and engine (Markdown), for Settings → Licences. */
-	ocrLicences: () => __TAURI_INVOKE<string>("ocr_licences"),
 	/**  The automatic backups and where a manual one would go. */
 	backupOverview: () => __TAURI_INVOKE<BackupOverview>("backup_overview"),
 	/**  Writes a backup archive to `path` (replacing a file there: the save dialog asked). */
@@ -182,6 +180,13 @@ export const commands = {
 	eraseCase: (id: number) => typedError<Erased, ApiError>(__TAURI_INVOKE("erase_case", { id })),
 	eraseEvidence: (id: number) => typedError<Erased, ApiError>(__TAURI_INVOKE("erase_evidence", { id })),
 	erasePlatform: (id: number) => typedError<Erased, ApiError>(__TAURI_INVOKE("erase_platform", { id })),
+	firstRun: () => typedError<FirstRun, ApiError>(__TAURI_INVOKE("first_run")),
+	finishWelcome: () => typedError<null, ApiError>(__TAURI_INVOKE("finish_welcome")),
+	createSample: () => typedError<Sample, ApiError>(__TAURI_INVOKE("create_sample")),
+	removeSample: () => typedError<Erased | null, ApiError>(__TAURI_INVOKE("remove_sample")),
+	about: () => typedError<About, ApiError>(__TAURI_INVOKE("about")),
+	/**  The files the app was started with, once (a second call returns none). */
+	takeLaunchFiles: () => __TAURI_INVOKE<string[]>("take_launch_files"),
 };
 
 /** Events */
@@ -193,6 +198,20 @@ export const events = {
 };
 
 /* Types */
+/**  What the About dialog shows. */
+export type About = {
+	version: string,
+	db_path: string,
+	vault_dir: string,
+	backup_dir: string,
+	/**  The user's own rule folder, laid over the built-in knowledge base. */
+	rules_dir: string,
+	kb_version: string,
+	/**  The newest date any rule was checked against its sources (YYYY-MM-DD). */
+	kb_checked: string,
+	licences: string,
+};
+
 /**  How a question is answered in the UI. */
 export type AnswerKind = "yes_no" | "amount" | "number" | "choice";
 
@@ -290,7 +309,7 @@ export type CalendarPreview = {
 	built_in: boolean,
 };
 
-/**  What saving a notice did: the file, and the open cases' deadlines it moved. */
+/**  What saving a holiday notice did: the file, and the open cases' deadlines it moved. */
 export type CalendarSaved = {
 	saved: SavedNotice,
 	moved: DeadlineChange[],
@@ -773,6 +792,18 @@ export type FindingConflict = {
 	text: string,
 	/**  Shown to TypeScript as `Source[]`. */
 	sources: KbSource[],
+};
+
+/**  What the welcome and Home need to know about the first run. */
+export type FirstRun = {
+	/**  The welcome has not been closed on this database yet. */
+	welcome: boolean,
+	/**  The sample, while it exists (Home offers to remove it). */
+	sample: Sample | null,
+	/**  Where the evidence originals and imported bill files are kept. */
+	vault_dir: string,
+	/**  Where the automatic daily backups go. */
+	backup_dir: string,
 };
 
 export type FollowUp = {
@@ -1346,6 +1377,7 @@ export type ReviewChecklist = {
 	note?: string,
 };
 
+/**  One automatic daily backup found in the rolling folder. */
 export type RollingBackup = {
 	path: string,
 	/**  The day it was made, YYYY-MM-DD. */
@@ -1397,6 +1429,12 @@ export type RuleSnapshot = {
 	saved_at: string,
 	sha256: string,
 	text: string,
+};
+
+/**  The rows of the sample, while it exists. */
+export type Sample = {
+	platform_id: number,
+	case_id: number,
 };
 
 /**  Where a notice was saved. */

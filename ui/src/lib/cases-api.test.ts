@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { baseName, besideField, proposalToContact, shortTime } from "./cases-api";
+import { baseName, proposalToContact, shortTime } from "./cases-api";
 import type { PromiseProposal } from "./bindings";
 
 describe("case helpers", () => {
@@ -24,13 +24,5 @@ describe("case helpers", () => {
   it("takes the file name from either kind of path", () => {
     expect(baseName("/home/me/a b.png")).toBe("a b.png");
     expect(baseName("C:\\Users\\me\\x.pdf")).toBe("x.pdf");
-  });
-});
-
-describe("field errors", () => {
-  it("drops the field prefix core adds for the CLI", () => {
-    expect(besideField({ field: "due", message: "due: 承诺期限早于联系时间" })).toBe("承诺期限早于联系时间");
-    expect(besideField({ field: "due", message: "other" })).toBe("other");
-    expect(besideField({ field: null, message: "x: y" })).toBe("x: y");
   });
 });

@@ -63,10 +63,3 @@ export { nowLocal } from "./dates";
 export function baseName(path: string): string {
   return path.split(/[\\/]/).pop() ?? path;
 }
-
-/** Core's message for a field error, without the "field: " prefix it carries for the CLI (the
- *  message is shown beside that very field). */
-export function besideField(err: { field: string | null; message: string }): string {
-  const prefix = `${err.field}: `;
-  return err.field && err.message.startsWith(prefix) ? err.message.slice(prefix.length) : err.message;
-}

@@ -2,15 +2,16 @@
 //! the contract (names, flags, JSON keys, exit codes) is `shared/contracts/cli.md`.
 
 mod commands;
+mod fields;
 mod output;
 mod prompt;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use output::Out;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use tixian_core::time::Timestamp;
-use tixian_core::{CoreError, Lang, Store, Workspace};
+use tixian_core::{CoreError, Field, Lang, Store, Workspace};
 
 #[derive(Parser)]
 #[command(
@@ -86,6 +87,8 @@ pub struct Ctx {
     pub lang: Lang,
     pub out: Out,
     pub ws: Workspace,
+    /// The command's words (`"case new"`), for how an error names its field.
+    pub command: String,
 }
 
 impl Ctx {
@@ -110,14 +113,42 @@ impl Ctx {
     }
 
     /// `--at TEXT` when given (named `field` in the error), else now.
-    pub fn at(&self, text: Option<&str>, field: &str) -> Result<Timestamp, CoreError> {
+    pub fn at(&self, text: Option<&str>, field: Field) -> Result<Timestamp, CoreError> {
         self.ws.at(text, field)
+    }
+
+    /// An error as this command prints it: each field named by its flag or argument.
+    pub fn message(&self, e: &CoreError) -> String {
+        message(&self.command, e, self.lang)
     }
 }
 
+fn message(command: &str, e: &CoreError, lang: Lang) -> String {
+    let text = e.message_naming(lang, |field| Some(fields::spelling(command, field)));
+    match (e, lang) {
+        (CoreError::Damaged { .. }, Lang::Zh) => format!("{text}（tixian restore 备份文件 --yes）"),
+        (CoreError::Damaged { .. }, Lang::En) => format!("{text} (tixian restore FILE --yes)"),
+        _ => text,
+    }
+}
+
+/// The subcommand's words, `"case new"`, `"balance"`.
+fn command_words(matches: &clap::ArgMatches) -> String {
+    let mut words = Vec::new();
+    let mut m = matches;
+    while let Some((name, sub)) = m.subcommand() {
+        words.push(name);
+        m = sub;
+    }
+    words.join(" ")
+}
+
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
+    let parsed = Cli::command()
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m).map(|cli| (cli, command_words(&m))));
+    let (cli, command) = match parsed {
+        Ok(parsed) => parsed,
         Err(e) => {
             // clap prints usage errors itself; --help and --version are not errors.
             let code = if e.use_stderr() { 2 } else { 0 };
@@ -143,7 +174,7 @@ fn main() -> ExitCode {
     let ws = match Workspace::from_env(cli.db) {
         Ok(ws) => ws,
         Err(e) => {
-            eprintln!("{prefix}: {}", e.message(lang));
+            eprintln!("{prefix}: {}", message(&command, &e, lang));
             return ExitCode::from(e.exit_code());
         }
     };
@@ -154,6 +185,7 @@ fn main() -> ExitCode {
             lang,
         },
         ws,
+        command,
     };
     let result = match cli.command {
         Command::Platform(cmd) => commands::platform::run(&ctx, cmd),
@@ -179,7 +211,7 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("{prefix}: {}", e.message(lang));
+            eprintln!("{prefix}: {}", ctx.message(&e));
             ExitCode::from(e.exit_code())
         }
     }

@@ -28,7 +28,7 @@ fn main() -> tixian_core::Result<()> {
     let dir = std::env::temp_dir().join(format!("tixian-bench-health-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let mut store = Store::open(&dir.join("bench.db"))?;
-    let at = parse_time("2026-07-01T09:00:00+08:00", "at")?;
+    let at = parse_time("2026-07-01T09:00:00+08:00", tixian_core::Field::At)?;
     let start = at - chrono::Duration::days(5 * 365);
     let t0 = Instant::now();
     store.transaction(|tx| {

@@ -91,7 +91,7 @@ fn main() {
 
     let db = dir.path().join("bench.db");
     let mut store = Store::open(&db).expect("db");
-    let now = time::parse_time("2025-01-02T09:00:00+08:00", "now").unwrap();
+    let now = time::parse_time("2025-01-02T09:00:00+08:00", tixian_core::Field::At).unwrap();
     let options = ImportOptions::default();
 
     let schema = |db: &std::path::Path| -> Vec<(String, String)> {

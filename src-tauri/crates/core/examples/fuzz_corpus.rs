@@ -47,7 +47,7 @@ fn texts(items: &[&str]) -> Vec<(String, Vec<u8>)> {
 }
 
 fn now() -> time::Timestamp {
-    time::parse_time("2026-07-01T09:00:00+08:00", "now").unwrap()
+    time::parse_time("2026-07-01T09:00:00+08:00", tixian_core::Field::At).unwrap()
 }
 
 /// A store with an imported bill (so a platform, rows, a vault file), backed up.

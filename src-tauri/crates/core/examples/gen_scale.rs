@@ -59,7 +59,7 @@ fn main() -> tixian_core::Result<()> {
         std::process::exit(2);
     }
     let mut store = Store::open(&path)?;
-    let at = parse_time("2026-07-01T09:00:00+08:00", "at")?;
+    let at = parse_time("2026-07-01T09:00:00+08:00", tixian_core::Field::At)?;
     let start = at - chrono::Duration::days(5 * 365);
     let t0 = Instant::now();
     store.transaction(|tx| {

@@ -32,7 +32,13 @@ mod tests {
     #[test]
     fn licences_name_every_bundled_work() {
         let text = licences();
-        for name in ["MIT License", "SIL OPEN FONT LICENSE", "PaddleOCR", "RapidOCR", "RTen"] {
+        for name in [
+            "MIT License",
+            "SIL OPEN FONT LICENSE",
+            "PaddleOCR",
+            "RapidOCR",
+            "RTen",
+        ] {
             assert!(text.contains(name), "licences lack {name}");
         }
     }

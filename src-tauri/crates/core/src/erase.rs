@@ -74,7 +74,9 @@ pub fn erase_evidence(store: &mut Store, vault_dir: &Path, id: i64) -> Result<Er
 /// its imports with every imported row, and the original bill files only it used. Cases about
 /// it stay (they keep the platform's name); erase those one by one.
 pub fn erase_platform(store: &mut Store, vault_dir: &Path, id: i64) -> Result<Erased> {
-    erase(store, vault_dir, "platform", id, |tx| delete_platform(tx, id))
+    erase(store, vault_dir, "platform", id, |tx| {
+        delete_platform(tx, id)
+    })
 }
 
 /// Deletes platform `id`'s rows; returns how many and the vault files they referred to.

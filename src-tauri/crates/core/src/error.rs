@@ -1,19 +1,21 @@
 //! One error type for the core. Every variant knows whether it is the user's input (exit 2 in the
 //! CLI, a message beside the field in the app) or our own failure (exit 3).
 
+use crate::field::Field;
 use crate::lang::{Lang, Text};
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// Core result alias.
 pub type Result<T, E = CoreError> = std::result::Result<T, E>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CoreError {
-    /// A typed or imported value is wrong. `field` names it (a flag, a JSON key, a column),
+    /// A typed or imported value is wrong. `field` names it (an input, a JSON key, a column),
     /// `location` adds the file and line when the value came from a file.
     #[error("{}{field}: {}", location.as_ref().map(|l| format!("{l}: ")).unwrap_or_default(), message.en)]
     Invalid {
-        field: String,
+        field: Field,
         message: Text,
         location: Option<String>,
     },
@@ -22,7 +24,7 @@ pub enum CoreError {
     NotFound { what: &'static str, key: String },
     /// The action would clash with what is stored (e.g. a platform name already taken).
     #[error("{field}: {}", message.en)]
-    Conflict { field: String, message: Text },
+    Conflict { field: Field, message: Text },
     /// The database was written by a newer Tixian; we refuse to touch it.
     #[error("the database {path} was written by a newer version of Tixian (schema {found}, this version knows {supported}); it was not changed — update Tixian to open it")]
     NewerDatabase {
@@ -32,7 +34,9 @@ pub enum CoreError {
     },
     /// The database file is damaged (`PRAGMA quick_check` failed); it was opened read-only and
     /// not changed. Exit 3.
-    #[error("the database {path} is damaged ({detail}); it was not changed — restore the newest backup (tixian restore FILE --yes)")]
+    #[error(
+        "the database {path} is damaged ({detail}); it was not changed — restore the newest backup"
+    )]
     Damaged { path: String, detail: String },
     /// A check ran and failed (verify found a change, kb check found a broken rule): exit 1.
     #[error("{0}")]
@@ -47,38 +51,59 @@ pub enum CoreError {
 
 impl CoreError {
     /// Bad input in `field`, explained in both languages.
-    pub fn invalid(field: impl Into<String>, zh: impl Into<String>, en: impl Into<String>) -> Self {
+    pub fn invalid(field: Field, zh: impl Into<String>, en: impl Into<String>) -> Self {
         CoreError::Invalid {
-            field: field.into(),
+            field,
             message: Text::new(zh, en),
             location: None,
         }
     }
 
-    /// The message in the user's language, with file/line and field in front where known, each
-    /// line made safe to print ([`printable`]: a bill cell, a sheet or ZIP entry name cannot
-    /// move the cursor or recolour the terminal).
+    /// The message as the app shows it, in the user's language: file/line in front where
+    /// known, and the field only when it is a name inside a file (`金额(元)`, `account.balance`)
+    /// — an input's message is shown beside that input. Each line is made safe to print
+    /// ([`printable`]: a bill cell, a sheet or ZIP entry name cannot move the cursor or recolour
+    /// the terminal).
     pub fn message(&self, lang: Lang) -> String {
-        let raw = self.raw_message(lang);
+        self.message_naming(lang, |field| {
+            (!field.is_input()).then(|| Cow::Borrowed(field.key()))
+        })
+    }
+
+    /// The message with every field named as `spell` writes it (the CLI names each field by
+    /// its flag or argument; `None` leaves a field unnamed).
+    pub fn message_naming<'a>(
+        &'a self,
+        lang: Lang,
+        spell: impl Fn(&'a Field) -> Option<Cow<'a, str>>,
+    ) -> String {
+        let raw = self.raw_message(lang, spell);
         raw.split('\n')
             .map(printable)
             .collect::<Vec<_>>()
             .join("\n")
     }
 
-    fn raw_message(&self, lang: Lang) -> String {
+    fn raw_message<'a>(
+        &'a self,
+        lang: Lang,
+        spell: impl Fn(&'a Field) -> Option<Cow<'a, str>>,
+    ) -> String {
+        let named = |field: &'a Field| spell(field).map(|s| format!("{s}: ")).unwrap_or_default();
         match (self, lang) {
             (CoreError::Invalid { field, message, location }, _) => {
                 let loc = location.as_ref().map(|l| format!("{l}: ")).unwrap_or_default();
-                format!("{loc}{field}: {}", message.get(lang))
+                format!("{loc}{}{}", named(field), message.get(lang))
             }
-            (CoreError::Conflict { field, message }, _) => format!("{field}: {}", message.get(lang)),
+            (CoreError::Conflict { field, message }, _) => {
+                format!("{}{}", named(field), message.get(lang))
+            }
             (CoreError::NotFound { what, key }, Lang::Zh) => format!("找不到{}：{key}", zh_noun(what)),
             (CoreError::NewerDatabase { path, found, supported }, Lang::Zh) => format!(
                 "数据库 {path} 由更新版本的提现助手写入（结构版本 {found}，本版本支持 {supported}），未做任何改动；请升级提现助手后再打开"
             ),
             (CoreError::Damaged { path, detail }, Lang::Zh) => format!(
-                "数据库 {path} 已损坏（{detail}），未做任何改动；请从最近的备份恢复（tixian restore 备份文件 --yes）"
+                "数据库 {path} 已损坏（{detail}），未做任何改动；请从最近的备份恢复"
             ),
             (CoreError::Db(e), Lang::Zh) => format!("数据库错误：{e}"),
             (CoreError::Io(e), Lang::Zh) => format!("文件错误：{e}"),
@@ -100,12 +125,12 @@ impl CoreError {
     }
 
     /// Renames the field of an `Invalid` error (a parser knows the value, the caller its name).
-    pub fn field(self, name: impl Into<String>) -> Self {
+    pub fn field(self, name: Field) -> Self {
         match self {
             CoreError::Invalid {
                 message, location, ..
             } => CoreError::Invalid {
-                field: name.into(),
+                field: name,
                 message,
                 location,
             },
@@ -141,11 +166,17 @@ impl CoreError {
         }
     }
 
-    pub fn field_name(&self) -> Option<&str> {
+    /// The field an `Invalid` or `Conflict` error points at.
+    pub fn named_field(&self) -> Option<&Field> {
         match self {
             CoreError::Invalid { field, .. } | CoreError::Conflict { field, .. } => Some(field),
             _ => None,
         }
+    }
+
+    /// That field's key ([`Field::key`]), what the UI matches its inputs on.
+    pub fn field_name(&self) -> Option<&str> {
+        self.named_field().map(Field::key)
     }
 
     /// The typed error that crosses IPC: the UI shows `message` beside `field`.

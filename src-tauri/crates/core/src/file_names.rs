@@ -47,7 +47,12 @@ pub fn portable(name: &str) -> String {
 
 /// `CON`, `nul.txt`, `Com1.tar.gz` …: a Windows device name, whatever follows the first dot.
 fn is_reserved(name: &str) -> bool {
-    let base = name.split('.').next().unwrap_or("").trim_end().to_ascii_uppercase();
+    let base = name
+        .split('.')
+        .next()
+        .unwrap_or("")
+        .trim_end()
+        .to_ascii_uppercase();
     match base.as_str() {
         "CON" | "PRN" | "AUX" | "NUL" => true,
         _ => {
@@ -65,7 +70,10 @@ mod tests {
 
     #[test]
     fn forbidden_characters_become_underscores() {
-        assert_eq!(portable("a<b>c:d\"e/f\\g|h?i*j.png"), "a_b_c_d_e_f_g_h_i_j.png");
+        assert_eq!(
+            portable("a<b>c:d\"e/f\\g|h?i*j.png"),
+            "a_b_c_d_e_f_g_h_i_j.png"
+        );
         assert_eq!(portable("tab\there\u{7}.txt"), "tab_here_.txt");
     }
 
@@ -79,10 +87,30 @@ mod tests {
 
     #[test]
     fn reserved_device_names_are_prefixed_in_any_case_and_with_any_extension() {
-        for name in ["CON", "con", "Prn.txt", "aux.tar.gz", "NUL.png", "COM1", "lpt9.pdf", "con .txt"] {
-            assert!(portable(name).starts_with('_'), "{name} → {}", portable(name));
+        for name in [
+            "CON",
+            "con",
+            "Prn.txt",
+            "aux.tar.gz",
+            "NUL.png",
+            "COM1",
+            "lpt9.pdf",
+            "con .txt",
+        ] {
+            assert!(
+                portable(name).starts_with('_'),
+                "{name} → {}",
+                portable(name)
+            );
         }
-        for name in ["CONSOLE.txt", "COM10", "LPT0", "COM", "01_CON_2026-06-15.png", "nullable"] {
+        for name in [
+            "CONSOLE.txt",
+            "COM10",
+            "LPT0",
+            "COM",
+            "01_CON_2026-06-15.png",
+            "nullable",
+        ] {
             assert_eq!(portable(name), name, "{name} is not reserved");
         }
     }
@@ -97,7 +125,11 @@ mod tests {
 
     #[test]
     fn ordinary_names_are_unchanged() {
-        for name in ["01_提现失败截图_2026-06-15.png", "bill.csv", "案件3_证据包_2026-11-23.pdf"] {
+        for name in [
+            "01_提现失败截图_2026-06-15.png",
+            "bill.csv",
+            "案件3_证据包_2026-11-23.pdf",
+        ] {
             assert_eq!(portable(name), name);
         }
     }

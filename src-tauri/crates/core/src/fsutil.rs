@@ -10,7 +10,8 @@
 //! - Files are created `0600` and folders `0700` on Unix ([`create_private`],
 //!   [`create_private_dir_all`]).
 
-use crate::error::Result;
+use crate::error::{CoreError, Result};
+use crate::Field;
 use std::fs::{self, File, OpenOptions};
 use std::io;
 use std::path::{Path, PathBuf};
@@ -316,8 +317,51 @@ pub fn clean_stale_temps(dir: &Path) -> usize {
     removed
 }
 
+/// A path as typed, pasted or dropped into a form: trimmed, without the quotes a file manager's
+/// "copy path" puts around it. Nothing there is an error on `field`.
+pub fn typed_path(text: &str, field: Field) -> Result<PathBuf> {
+    let trimmed = text.trim().trim_matches('"').trim();
+    if trimmed.is_empty() {
+        return Err(CoreError::invalid(
+            field,
+            "请选择或填写文件路径",
+            "choose a file or type its path",
+        ));
+    }
+    Ok(PathBuf::from(trimmed))
+}
+
+/// [`typed_path`] that must name something that exists.
+pub fn existing_path(text: &str, field: Field) -> Result<PathBuf> {
+    let path = typed_path(text, field.clone())?;
+    if !path.exists() {
+        return Err(CoreError::invalid(
+            field,
+            format!("{} 不存在", path.display()),
+            format!("{} does not exist", path.display()),
+        ));
+    }
+    Ok(path)
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_typed_path_loses_its_quotes_and_must_be_there() {
+        let dir = tempfile::tempdir().unwrap();
+        let quoted = format!(" \"{}\" ", dir.path().display());
+        assert_eq!(super::typed_path(&quoted, Field::Path).unwrap(), dir.path());
+        assert_eq!(
+            super::existing_path(&quoted, Field::Path).unwrap(),
+            dir.path()
+        );
+        let e = super::typed_path("  ", Field::Path).unwrap_err();
+        assert_eq!(e.named_field(), Some(&Field::Path));
+        let missing = dir.path().join("gone.pdf").display().to_string();
+        let e = super::existing_path(&missing, Field::Path).unwrap_err();
+        assert!(e.message(crate::Lang::En).contains("does not exist"), "{e}");
+    }
+
     use super::*;
 
     #[test]

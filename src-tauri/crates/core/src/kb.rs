@@ -16,6 +16,7 @@ use crate::diagnose;
 pub use crate::kb_check::Problem;
 use crate::lang::Lang;
 use crate::rules::RuleFile;
+use crate::Field;
 use compile::{Ctx, EscalationText, Rule, Step};
 use corpus::Corpus;
 pub use explain::{MessageExplanation, NearestText, PatternHit};
@@ -460,7 +461,7 @@ fn build(files: &[RuleFile], problems: &mut Vec<Problem>, strict: bool) -> Kb {
 /// Runs each rule's `[[rule.tests]]` and each pattern's examples against the compiled base.
 fn run_examples(kb: &Kb, problems: &mut Vec<Problem>) {
     let default_now =
-        crate::time::parse_time("2026-06-01T12:00:00+08:00", "now").expect("constant");
+        crate::time::parse_time("2026-06-01T12:00:00+08:00", crate::Field::At).expect("constant");
     for rule in &kb.rules {
         let p = |field: String, message: String| Problem {
             file: rule.file.clone(),
@@ -475,7 +476,7 @@ fn run_examples(kb: &Kb, problems: &mut Vec<Problem>) {
                 other => serde_json::to_value(other).map_err(|e| e.to_string()),
             };
             let case = match json
-                .map_err(|e| crate::CoreError::invalid("case", e.clone(), e))
+                .map_err(|e| crate::CoreError::invalid(Field::named("case"), e.clone(), e))
                 .and_then(diagnose::case_from_value)
             {
                 Ok(c) => c,
@@ -485,7 +486,7 @@ fn run_examples(kb: &Kb, problems: &mut Vec<Problem>) {
                 }
             };
             let now = match &t.now {
-                Some(n) => match crate::time::parse_time(n, "now") {
+                Some(n) => match crate::time::parse_time(n, crate::Field::At) {
                     Ok(n) => n,
                     Err(e) => {
                         problems.push(p(format!("{field}.now"), e.message(Lang::En)));

@@ -38,7 +38,7 @@ impl Problem {
     /// user (or a user override) supplied, so it is `Invalid` at the file.
     pub fn into_error(self) -> crate::CoreError {
         crate::CoreError::invalid(
-            self.field,
+            crate::Field::Named(self.field),
             format!("知识库文件有误（{}）：{}", self.id, self.message),
             format!("broken rule file ({}): {}", self.id, self.message),
         )

@@ -12,6 +12,7 @@ pub mod diagnose;
 pub mod erase;
 pub mod error;
 pub mod export;
+pub mod field;
 pub mod file_names;
 pub mod fsutil;
 pub mod health;
@@ -30,7 +31,11 @@ pub mod time;
 pub mod vault;
 pub mod workspace;
 
+#[cfg(test)]
+mod architecture_tests;
+
 pub use error::{ApiError, CoreError, Result};
+pub use field::Field;
 pub use lang::{Lang, Text};
 pub use money::Money;
 pub use store::Store;

@@ -2,6 +2,7 @@
 //! formats as a two-decimal yuan string at every boundary, and never passes through a float.
 
 use crate::error::{CoreError, Result};
+use crate::Field;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
@@ -30,7 +31,7 @@ impl Money {
         let m = Self::parse_signed(text)?;
         if m.0 < 0 {
             return Err(CoreError::invalid(
-                "amount",
+                Field::Amount,
                 format!("“{text}”是负数；金额请不带负号填写"),
                 format!("“{text}” is negative; enter the amount without a minus sign"),
             ));
@@ -42,7 +43,11 @@ impl Money {
     /// full-width digits and thousands separators in groups of three; at most two decimals.
     pub fn parse_signed(text: &str) -> Result<Money> {
         let bad = |zh: &str, en: &str| {
-            CoreError::invalid("amount", format!("“{text}”{zh}"), format!("“{text}” {en}"))
+            CoreError::invalid(
+                Field::Amount,
+                format!("“{text}”{zh}"),
+                format!("“{text}” {en}"),
+            )
         };
         const NOT_AMOUNT: (&str, &str) = (
             "不是有效金额，请填写如 1234.50（最多两位小数，千位分隔须为三位一组）",

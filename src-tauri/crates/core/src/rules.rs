@@ -2,6 +2,7 @@
 //! whose files override (same relative path) or add to them — limits change after release.
 
 use crate::error::{CoreError, Result};
+use crate::Field;
 use serde::Serialize;
 use std::path::Path;
 
@@ -91,7 +92,7 @@ pub fn user_files(files: &[RuleFile], user_dir: &Path) -> Vec<UserFile> {
 
 fn refused(path: &Path, zh: &str, en: &str) -> CoreError {
     CoreError::invalid(
-        "rules",
+        Field::RuleFolder,
         format!("规则文件夹中的 {}：{zh}", path.display()),
         format!("{} in the rule folder: {en}", path.display()),
     )

@@ -62,7 +62,7 @@ pub fn current(conn: &Connection) -> Result<Option<Sample>> {
 pub fn create(tx: &Transaction, now: &Timestamp, lang: Lang) -> Result<Sample> {
     if current(tx)?.is_some() {
         return Err(CoreError::Conflict {
-            field: "sample".into(),
+            field: crate::field::Field::Sample,
             message: crate::Text::new(
                 "示例已存在：先删除它，再重新创建",
                 "the sample already exists: remove it first",
@@ -93,7 +93,10 @@ pub fn create(tx: &Transaction, now: &Timestamp, lang: Lang) -> Result<Sample> {
         &(*now - Duration::days(5)),
         now,
     )?;
-    let message = pick("提现处理中，请耐心等待", "Withdrawal processing, please wait");
+    let message = pick(
+        "提现处理中，请耐心等待",
+        "Withdrawal processing, please wait",
+    );
     ledger::add_withdrawal(
         tx,
         &NewWithdrawal {
@@ -126,7 +129,11 @@ pub fn create(tx: &Transaction, now: &Timestamp, lang: Lang) -> Result<Sample> {
         now,
     )?;
     for (days_ago, z, e) in [
-        (4, "申请提现 500.00 元", "Requested a 500.00 yuan withdrawal"),
+        (
+            4,
+            "申请提现 500.00 元",
+            "Requested a 500.00 yuan withdrawal",
+        ),
         (
             2,
             "仍未到账，截图保存了提现记录页",
@@ -152,7 +159,10 @@ pub fn create(tx: &Transaction, now: &Timestamp, lang: Lang) -> Result<Sample> {
             at: called,
             channel: Channel::Phone,
             agent: pick("客服（示例）", "agent (sample)"),
-            said: pick("提现被风控延迟，已提交加急", "The withdrawal was held by risk control; escalated"),
+            said: pick(
+                "提现被风控延迟，已提交加急",
+                "The withdrawal was held by risk control; escalated",
+            ),
             promise: pick("3 个工作日内处理", "handled within 3 working days"),
             due: Some(called + Duration::days(3)),
             outcome: pick("等待处理", "waiting"),
@@ -237,7 +247,7 @@ mod tests {
     use super::*;
 
     fn now() -> Timestamp {
-        time::parse_time("2026-11-28T10:00:00+08:00", "now").unwrap()
+        time::parse_time("2026-11-28T10:00:00+08:00", crate::field::Field::At).unwrap()
     }
 
     fn home() -> (tempfile::TempDir, Store, std::path::PathBuf) {
@@ -279,7 +289,9 @@ mod tests {
                 )
             })
             .unwrap();
-        let sample = store.transaction(|tx| create(tx, &now(), Lang::Zh)).unwrap();
+        let sample = store
+            .transaction(|tx| create(tx, &now(), Lang::Zh))
+            .unwrap();
         assert_eq!(current(store.conn()).unwrap(), Some(sample));
         let platform = ledger::get_platform(store.conn(), sample.platform_id).unwrap();
         assert_eq!(platform.name, "示例钱包（演示）");
@@ -293,7 +305,10 @@ mod tests {
 
         // A second sample is refused while one exists.
         let again = store.transaction(|tx| create(tx, &now(), Lang::Zh));
-        assert!(matches!(again, Err(CoreError::Conflict { .. })), "{again:?}");
+        assert!(
+            matches!(again, Err(CoreError::Conflict { .. })),
+            "{again:?}"
+        );
 
         let erased = remove(&mut store, &vault).unwrap().unwrap();
         // case 1 + 2 events + 1 contact; platform 1 + 1 balance + 1 withdrawal.
@@ -303,7 +318,7 @@ mod tests {
         assert_eq!(count(&store, "platforms"), 1);
         assert_eq!(count(&store, "withdrawals"), 0);
         // Removing again is not an error: there is nothing to remove.
-        assert_eq!(remove(&mut store, &vault).unwrap(), None);
+        assert!(remove(&mut store, &vault).unwrap().is_none());
     }
 
     #[test]
@@ -322,7 +337,9 @@ mod tests {
                 )
             })
             .unwrap();
-        let sample = store.transaction(|tx| create(tx, &now(), Lang::En)).unwrap();
+        let sample = store
+            .transaction(|tx| create(tx, &now(), Lang::En))
+            .unwrap();
         let platform = ledger::get_platform(store.conn(), sample.platform_id).unwrap();
         assert_eq!(platform.name, "Sample wallet (demo) 2");
     }
@@ -330,12 +347,16 @@ mod tests {
     #[test]
     fn sample_marker_left_after_a_manual_erase_is_dropped() {
         let (_d, mut store, vault) = home();
-        let sample = store.transaction(|tx| create(tx, &now(), Lang::Zh)).unwrap();
+        let sample = store
+            .transaction(|tx| create(tx, &now(), Lang::Zh))
+            .unwrap();
         erase::erase_case(&mut store, &vault, sample.case_id).unwrap();
         assert_eq!(current(store.conn()).unwrap(), None);
-        assert_eq!(remove(&mut store, &vault).unwrap(), None);
+        assert!(remove(&mut store, &vault).unwrap().is_none());
         // The platform the user kept is theirs now; a new sample can be made.
-        let again = store.transaction(|tx| create(tx, &now(), Lang::Zh)).unwrap();
+        let again = store
+            .transaction(|tx| create(tx, &now(), Lang::Zh))
+            .unwrap();
         assert_ne!(again.platform_id, sample.platform_id);
     }
 }

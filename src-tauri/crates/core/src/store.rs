@@ -5,6 +5,7 @@
 //! before anything (not even a pragma that writes) touches it.
 
 use crate::error::{CoreError, Result};
+use crate::Field;
 use rusqlite::functions::FunctionFlags;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
 use std::fs::File;
@@ -292,7 +293,7 @@ pub fn exclusive_lock(db_path: &Path) -> Result<File> {
     match lock.try_lock() {
         Ok(()) => Ok(lock),
         Err(std::fs::TryLockError::WouldBlock) => Err(CoreError::Conflict {
-            field: "db".into(),
+            field: Field::Database,
             message: crate::lang::Text::new(
                 format!(
                     "另一个提现助手程序（桌面应用或另一个 tixian 命令）正打开着数据库 {}；请先关闭它再恢复，未做任何改动",
@@ -356,7 +357,7 @@ fn refuse_newer(path: &Path) -> Result<()> {
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .map_err(|e| {
             CoreError::invalid(
-                "--db",
+                Field::Database,
                 format!("{} 不是提现助手的数据库：{e}", path.display()),
                 format!("{} is not a Tixian database: {e}", path.display()),
             )
@@ -408,6 +409,16 @@ mod tests {
         assert!(err.to_string().contains("newer version"));
         assert_eq!(std::fs::read(&path).unwrap(), before);
         assert!(!dir.path().join("t.db-wal").exists());
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_database_is_refused_naming_the_database_not_a_flag() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        std::fs::write(&path, vec![b'x'; 4096]).unwrap();
+        let e = Store::open(&path).map(drop).unwrap_err();
+        assert_eq!(e.named_field(), Some(&Field::Database), "{e}");
+        crate::field::tests::assert_app_message_has_no_flag(&e);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! and the current time is always passed in by the caller so tests and `--at` work.
 
 use crate::error::{printable, CoreError, Result};
+use crate::field::Field;
 use chrono::{
     DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Timelike,
 };
@@ -19,8 +20,8 @@ pub const YEARS: std::ops::RangeInclusive<i32> = 0..=9999;
 ///
 /// Times are kept to the second, as they are stored ([`to_rfc3339`]): a fraction typed after
 /// the seconds is dropped here, so the time in memory is the one that is written and read back.
-pub fn parse_time(text: &str, field: &str) -> Result<Timestamp> {
-    let t = parse_time_any_year(text, field)?;
+pub fn parse_time(text: &str, field: Field) -> Result<Timestamp> {
+    let t = parse_time_any_year(text, &field)?;
     if !YEARS.contains(&t.year()) || !YEARS.contains(&t.naive_utc().year()) {
         return Err(year_out_of_range(text, field));
     }
@@ -28,7 +29,7 @@ pub fn parse_time(text: &str, field: &str) -> Result<Timestamp> {
     Ok(t.with_nanosecond(0).unwrap_or(t))
 }
 
-fn year_out_of_range(text: &str, field: &str) -> CoreError {
+fn year_out_of_range(text: &str, field: Field) -> CoreError {
     let text = printable(text);
     CoreError::invalid(
         field,
@@ -37,7 +38,7 @@ fn year_out_of_range(text: &str, field: &str) -> CoreError {
     )
 }
 
-fn parse_time_any_year(text: &str, field: &str) -> Result<Timestamp> {
+fn parse_time_any_year(text: &str, field: &Field) -> Result<Timestamp> {
     let t = text.trim();
     if let Ok(dt) = DateTime::parse_from_rfc3339(t) {
         return Ok(dt);
@@ -59,18 +60,18 @@ fn parse_time_any_year(text: &str, field: &str) -> Result<Timestamp> {
     }
     let text = printable(text);
     Err(CoreError::invalid(
-        field,
+        field.clone(),
         format!("“{text}”不是有效时间，请写成 2026-03-05 23:40 或 2026-03-05T23:40:00+08:00"),
         format!("“{text}” is not a time; use e.g. 2026-03-05T23:40:00+08:00 or 2026-03-05 23:40"),
     ))
 }
 
 /// Parses a `YYYY-MM-DD` date.
-pub fn parse_date(text: &str, field: &str) -> Result<NaiveDate> {
+pub fn parse_date(text: &str, field: Field) -> Result<NaiveDate> {
     let date = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
         let text = printable(text);
         CoreError::invalid(
-            field,
+            field.clone(),
             format!("“{text}”不是有效日期，请写成 YYYY-MM-DD，如 2026-03-05"),
             format!("“{text}” is not a date; use YYYY-MM-DD, e.g. 2026-03-05"),
         )
@@ -84,7 +85,7 @@ pub fn parse_date(text: &str, field: &str) -> Result<NaiveDate> {
 /// A local time read as Asia/Shanghai. Before 1901 the tz database gives Shanghai its local
 /// mean time, +08:05:43, an offset RFC 3339 cannot write (it would be stored as +08:06, 17 s
 /// from the instant meant): such times are read as China Standard Time, +08:00, instead.
-fn shanghai(naive: NaiveDateTime, text: &str, field: &str) -> Result<Timestamp> {
+fn shanghai(naive: NaiveDateTime, text: &str, field: &Field) -> Result<Timestamp> {
     Shanghai
         .from_local_datetime(&naive)
         .single()
@@ -100,7 +101,7 @@ fn shanghai(naive: NaiveDateTime, text: &str, field: &str) -> Result<Timestamp> 
         .ok_or_else(|| {
             let text = printable(text);
             CoreError::invalid(
-                field,
+                field.clone(),
                 format!("“{text}”在北京时间中不存在"),
                 format!("“{text}” does not exist in Asia/Shanghai"),
             )
@@ -130,15 +131,15 @@ mod tests {
 
     #[test]
     fn time_without_offset_is_shanghai() {
-        let t = parse_time("2026-03-05 23:40", "at").unwrap();
+        let t = parse_time("2026-03-05 23:40", crate::Field::At).unwrap();
         assert_eq!(to_rfc3339(&t), "2026-03-05T23:40:00+08:00");
-        let d = parse_time("2026/3/5", "at").unwrap();
+        let d = parse_time("2026/3/5", crate::Field::At).unwrap();
         assert_eq!(to_rfc3339(&d), "2026-03-05T00:00:00+08:00");
     }
 
     #[test]
     fn rfc3339_keeps_its_offset() {
-        let t = parse_time("2026-03-05T15:40:00Z", "at").unwrap();
+        let t = parse_time("2026-03-05T15:40:00Z", crate::Field::At).unwrap();
         assert_eq!(to_rfc3339(&t), "2026-03-05T15:40:00+00:00");
     }
 
@@ -153,16 +154,16 @@ mod tests {
             "0000-01-01T00:00:00+08:00",
             "9999-12-31T23:00:00-08:00",
         ] {
-            let e = parse_time(text, "--at").unwrap_err();
+            let e = parse_time(text, crate::Field::At).unwrap_err();
             assert_eq!(
-                e.message(crate::Lang::En),
-                format!("--at: “{text}” has a year out of range (only 0000 to 9999)")
+                e.message_naming(crate::Lang::En, |f| Some(f.key().into())),
+                format!("at: “{text}” has a year out of range (only 0000 to 9999)")
             );
         }
-        assert!(parse_date("+10000-01-01", "--from").is_err());
-        assert!(parse_date("-0001-01-01", "--from").is_err());
+        assert!(parse_date("+10000-01-01", crate::Field::From).is_err());
+        assert!(parse_date("-0001-01-01", crate::Field::From).is_err());
         assert_eq!(
-            to_rfc3339(&parse_time("9999-12-31T23:59:59Z", "at").unwrap()),
+            to_rfc3339(&parse_time("9999-12-31T23:59:59Z", crate::Field::At).unwrap()),
             "9999-12-31T23:59:59+00:00"
         );
     }
@@ -177,12 +178,12 @@ mod tests {
             "2026-03-05T15:40:00.999Z",
             "2026-03-05T15:40:00.5+08:00",
         ] {
-            let t = parse_time(text, "at").unwrap();
+            let t = parse_time(text, crate::Field::At).unwrap();
             assert_eq!(t.nanosecond(), 0, "{text}");
             assert_eq!(from_stored(&to_rfc3339(&t)).unwrap(), t, "{text}");
         }
         assert_eq!(
-            to_rfc3339(&parse_time("2026-03-05T15:40:00.9Z", "at").unwrap()),
+            to_rfc3339(&parse_time("2026-03-05T15:40:00.9Z", crate::Field::At).unwrap()),
             "2026-03-05T15:40:00+00:00"
         );
     }
@@ -198,20 +199,20 @@ mod tests {
             "0000-01-02",
             "1899-12-31T23:59:59",
         ] {
-            let t = parse_time(text, "at").unwrap();
+            let t = parse_time(text, crate::Field::At).unwrap();
             assert_eq!(t.offset().local_minus_utc(), 8 * 3600, "{text}");
             assert_eq!(from_stored(&to_rfc3339(&t)).unwrap(), t, "{text}");
         }
         assert_eq!(
-            to_rfc3339(&parse_time("1900-01-01 10:00", "at").unwrap()),
+            to_rfc3339(&parse_time("1900-01-01 10:00", crate::Field::At).unwrap()),
             "1900-01-01T10:00:00+08:00"
         );
     }
 
     #[test]
     fn bad_time_names_the_field() {
-        let e = parse_time("yesterday", "--at").unwrap_err();
-        assert_eq!(e.field_name(), Some("--at"));
-        assert!(parse_date("2026-02-30", "from").is_err());
+        let e = parse_time("yesterday", crate::Field::At).unwrap_err();
+        assert_eq!(e.named_field(), Some(&crate::Field::At));
+        assert!(parse_date("2026-02-30", crate::Field::From).is_err());
     }
 }

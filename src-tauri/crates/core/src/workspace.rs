@@ -11,9 +11,13 @@ use crate::ledger::PlatformKind;
 use crate::route::{self, Route};
 use crate::rules::{self, RuleFile};
 use crate::time::{self, Timestamp};
+use crate::Field;
 use crate::{CoreError, Result, Store};
 use std::ops::Deref;
 use std::path::{Path, PathBuf};
+
+mod ops;
+pub use ops::CalendarSaved;
 
 /// Where "now" comes from: the system clock, or one time fixed for the whole run.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,9 +31,10 @@ impl Clock {
     /// that is not a time is an error rather than a silent fall back to the real day.
     pub fn from_env() -> Result<Clock> {
         match std::env::var("TIXIAN_NOW") {
-            Ok(text) if !text.trim().is_empty() => {
-                Ok(Clock::Pinned(time::parse_time(&text, "TIXIAN_NOW")?))
-            }
+            Ok(text) if !text.trim().is_empty() => Ok(Clock::Pinned(time::parse_time(
+                &text,
+                crate::Field::named("TIXIAN_NOW"),
+            )?)),
             _ => Ok(Clock::System),
         }
     }
@@ -79,8 +84,8 @@ impl Workspace {
         self.clock.now()
     }
 
-    /// `--at TEXT` when given (named `field` in the error), else now.
-    pub fn at(&self, text: Option<&str>, field: &str) -> Result<Timestamp> {
+    /// The time `text` names when given (an error names `field`), else now.
+    pub fn at(&self, text: Option<&str>, field: Field) -> Result<Timestamp> {
         match text {
             Some(t) => time::parse_time(t, field),
             None => Ok(self.now()),
@@ -157,7 +162,7 @@ impl Workspace {
                     .next()
                     .expect("a failed load names a problem");
                 CoreError::invalid(
-                    first.field.clone(),
+                    Field::Named(first.field.clone()),
                     format!(
                         "规则文件夹有 {count} 处错误，请运行 tixian kb check：{}",
                         first.message
@@ -215,7 +220,7 @@ mod tests {
     use super::*;
 
     fn workspace(dir: &Path) -> Workspace {
-        let now = time::parse_time("2026-12-28 10:00", "at").unwrap();
+        let now = time::parse_time("2026-12-28 10:00", crate::Field::At).unwrap();
         Workspace::new(dir.join("data").join("tixian.db"), Clock::Pinned(now))
     }
 
@@ -232,7 +237,7 @@ mod tests {
         );
         assert_eq!(time::to_rfc3339(&ws.now()), "2026-12-28T10:00:00+08:00");
         assert_eq!(
-            time::to_rfc3339(&ws.at(Some("2026-01-02"), "at").unwrap()),
+            time::to_rfc3339(&ws.at(Some("2026-01-02"), crate::Field::At).unwrap()),
             "2026-01-02T00:00:00+08:00"
         );
     }

@@ -2,6 +2,7 @@
 //! and evidence vault in one ZIP archive (see `tixian_core::health::backup` for the layout and the
 //! checks). For cron: `30 12 * * * tixian backup --rolling ~/tixian-backups`.
 
+use crate::fields::flag;
 use crate::Ctx;
 use clap::Args;
 use std::path::PathBuf;
@@ -34,7 +35,7 @@ pub fn backup(ctx: &Ctx, args: BackupArgs) -> Result<ExitCode, CoreError> {
     if let Some(dir) = &args.rolling {
         if dir.exists() && !dir.is_dir() {
             return Err(CoreError::invalid(
-                "--rolling",
+                flag("--rolling"),
                 "--rolling 需要一个文件夹",
                 "--rolling needs a folder",
             ));
@@ -78,7 +79,7 @@ pub fn backup(ctx: &Ctx, args: BackupArgs) -> Result<ExitCode, CoreError> {
 pub fn restore(ctx: &Ctx, args: RestoreArgs) -> Result<ExitCode, CoreError> {
     if !args.yes {
         return Err(CoreError::invalid(
-            "--yes",
+            flag("--yes"),
             "恢复会用备份替换当前数据库（当前的会另存一份）；确认请加 --yes",
             "restore replaces the current database with the backup (a copy of the current one is kept); add --yes to confirm",
         ));

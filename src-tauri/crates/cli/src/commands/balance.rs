@@ -1,6 +1,7 @@
 use crate::Ctx;
 use clap::Args;
 use std::process::ExitCode;
+use tixian_core::Field;
 use tixian_core::{ledger, CoreError, Lang, Money};
 
 #[derive(Args)]
@@ -16,9 +17,9 @@ pub struct BalanceArgs {
 
 pub fn run(ctx: &Ctx, args: BalanceArgs) -> Result<ExitCode, CoreError> {
     // Validate every input before the database is opened, so bad input never touches it.
-    let amount = Money::parse_amount(&args.amount).map_err(|e| e.field("AMOUNT"))?;
+    let amount = Money::parse_amount(&args.amount)?;
     let now = ctx.now();
-    let at = ctx.at(args.at.as_deref(), "--at")?;
+    let at = ctx.at(args.at.as_deref(), Field::At)?;
     let mut store = ctx.open_store()?;
     let snapshot =
         store.transaction(|tx| ledger::add_balance(tx, &args.name, amount, &at, &now))?;

@@ -1,6 +1,7 @@
 //! The evidence bundle on the command line: `tixian verify FILE.pdf`, and the printing half of
 //! `case export` (the case module builds the [`BundleInput`] and calls [`export`]).
 
+use crate::fields::flag;
 use crate::Ctx;
 use clap::Args;
 use std::path::{Path, PathBuf};
@@ -181,7 +182,7 @@ pub fn parse_split(split: Option<&str>, max_mb: Option<&str>) -> Result<Split, C
             Ok(n) if (1..=2000).contains(&n) => Some(n),
             _ => {
                 return Err(CoreError::invalid(
-                    "--max-mb",
+                    flag("--max-mb"),
                     format!("“{t}”不是 1 到 2000 之间的整数（MB）"),
                     format!("“{t}” is not a whole number of MB from 1 to 2000"),
                 ))
@@ -195,12 +196,12 @@ pub fn parse_split(split: Option<&str>, max_mb: Option<&str>) -> Result<Split, C
             max_bytes: u64::from(mb.unwrap_or(10)) * 1_000_000,
         }),
         (Some("items") | None, Some(_)) => Err(CoreError::invalid(
-            "--max-mb",
+            flag("--max-mb"),
             "--max-mb 只用于 --split volumes",
             "--max-mb goes with --split volumes only",
         )),
         (Some(other), _) => Err(CoreError::invalid(
-            "--split",
+            flag("--split"),
             format!("“{other}”不是分开导出的方式，可选 items 或 volumes"),
             format!("“{other}” is not a way to split; use items or volumes"),
         )),
@@ -229,7 +230,7 @@ impl CatalogChanges {
                         .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
                         .ok_or_else(|| {
                             CoreError::invalid(
-                                flag,
+                                crate::fields::flag(flag),
                                 format!("“{item}”应写作 KEY=文字，例如 evidence:3=证明平台承诺三日内处理"),
                                 format!("“{item}” should be KEY=TEXT, e.g. evidence:3=shows the promise"),
                             )
@@ -274,7 +275,7 @@ impl CatalogChanges {
         let unknown = |flag: &str, key: &str| {
             let keys: Vec<&str> = view.rows.iter().map(|r| r.key.as_str()).collect();
             CoreError::invalid(
-                flag,
+                crate::fields::flag(flag),
                 format!("“{key}”不是本案证据目录中的一项；可选：{}", keys.join("、")),
                 format!(
                     "“{key}” is not a row of this case's list; the rows are: {}",

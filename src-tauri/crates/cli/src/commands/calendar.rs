@@ -7,9 +7,11 @@ use clap::{Args, Subcommand};
 use serde::Serialize;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use tixian_core::calendar::{self, Calendar, Holiday};
-use tixian_core::cases::{self, DeadlineChange};
-use tixian_core::{rules, CoreError, Lang, Text};
+use tixian_core::calendar::{self, Holiday};
+use tixian_core::cases::DeadlineChange;
+use tixian_core::workspace::CalendarSaved;
+use tixian_core::Field;
+use tixian_core::{CoreError, Lang, Text};
 
 #[derive(Subcommand)]
 pub enum CalendarCommand {
@@ -60,7 +62,7 @@ fn import(ctx: &Ctx, args: ImportArgs) -> Result<ExitCode, CoreError> {
     } else {
         std::fs::read(&args.file).map_err(|e| {
             CoreError::invalid(
-                "NOTICE",
+                Field::File,
                 format!("读不了文件：{e}"),
                 format!("cannot read the file: {e}"),
             )
@@ -69,28 +71,23 @@ fn import(ctx: &Ctx, args: ImportArgs) -> Result<ExitCode, CoreError> {
     };
     let text = String::from_utf8(bytes).map_err(|_| {
         CoreError::invalid(
-            "NOTICE",
+            Field::File,
             "文件不是 UTF-8 文本；请另存为 UTF-8 后再试",
             "the file is not UTF-8 text; save it as UTF-8 and try again",
         )
         .at(&name)
     })?;
     let notice = calendar::parse_notice(&text, year).map_err(|e| e.at(&name))?;
-    let user_dir = rules::user_dir_beside(&ctx.db_path());
     let now = ctx.now();
-    let before = Calendar::for_user(&user_dir)?;
-    let saved = calendar::save_notice(&user_dir, &notice, now.date_naive())?;
-    let after = Calendar::for_user(&user_dir)?;
-    // Deadlines are derived, so "what moved" is both calendars counted over the open cases; with
-    // no database yet there is nothing to move (and none is created).
-    let moved = if ctx.db_path().is_file() {
-        let store = ctx.open_store()?;
-        cases::deadline_changes(store.conn(), &now, &before, &after, &|kind| {
-            ctx.ws.route(kind)
-        })?
+    // With no database yet there is no case whose deadline could move (and none is created).
+    let store = if ctx.db_path().is_file() {
+        Some(ctx.open_store()?)
     } else {
-        Vec::new()
+        None
     };
+    let CalendarSaved { saved, moved } =
+        ctx.ws
+            .save_notice(store.as_ref().map(|s| s.conn()), &notice, true, &now)?;
     let out = Imported {
         year: notice.year,
         days_off: notice.days_off.iter().map(|d| d.to_string()).collect(),
@@ -116,7 +113,7 @@ fn parse_year(text: &str) -> Result<i32, CoreError> {
     match text.trim().parse::<i32>() {
         Ok(y) if (2000..=2100).contains(&y) => Ok(y),
         _ => Err(CoreError::invalid(
-            "--year",
+            Field::Year,
             format!("“{text}”不是年份，请写四位数，如 2027"),
             format!("“{text}” is not a year; write four digits, e.g. 2027"),
         )),

@@ -3,7 +3,7 @@
 //! before the database is opened; each command is one transaction.
 
 use crate::Ctx;
-use clap::Subcommand;
+use clap::{Args, Subcommand};
 use std::io::Read;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -14,6 +14,7 @@ use tixian_core::cases::{
     self, prep, CaseStatus, Channel, NewCase, NewContact, NewEvent, NewFollowUp, Stage, Tier,
 };
 use tixian_core::time::{self};
+use tixian_core::Field;
 use tixian_core::{CoreError, Lang, Money};
 
 #[derive(Subcommand)]
@@ -84,24 +85,7 @@ pub enum CaseCommand {
         text: Option<String>,
     },
     /// Log a customer-service contact.
-    Contact {
-        id: i64,
-        #[arg(long)]
-        at: String,
-        /// phone | chat | email | ticket | in_person
-        #[arg(long)]
-        channel: String,
-        #[arg(long, default_value = "")]
-        agent: String,
-        #[arg(long, default_value = "")]
-        said: String,
-        #[arg(long, default_value = "")]
-        promise: String,
-        #[arg(long)]
-        due: Option<String>,
-        #[arg(long, default_value = "")]
-        outcome: String,
-    },
+    Contact(ContactArgs),
     /// Find promises and time limits in a pasted chat or email (FILE or - for stdin).
     Promises {
         id: i64,
@@ -175,26 +159,7 @@ pub enum CaseCommand {
     },
     /// The 证据目录 as it will be exported; --applicant, --name KEY=TEXT, --purpose KEY=TEXT
     /// and --order KEY,KEY,… change it (KEY: timeline, contacts or evidence:ID).
-    Catalog {
-        id: i64,
-        /// core (default) or all.
-        #[arg(long, default_value = "core")]
-        tier: String,
-        /// Who complains (printed beside the signature line).
-        #[arg(long)]
-        applicant: Option<String>,
-        /// KEY=TEXT: the 证据名称 of a row (empty TEXT: back to the suggestion).
-        #[arg(long = "name")]
-        names: Vec<String>,
-        /// KEY=TEXT: the 证明目的 of a row (empty TEXT: back to the suggestion).
-        #[arg(long = "purpose")]
-        purposes: Vec<String>,
-        /// The rows' order, KEY,KEY,… (rows left out follow in their present order).
-        #[arg(long)]
-        order: Option<String>,
-        #[arg(long)]
-        at: Option<String>,
-    },
+    Catalog(CatalogArgs),
     /// The case laid out field by field for a regulator's online form: --for 12315|12378|12363.
     Form {
         id: i64,
@@ -226,12 +191,54 @@ pub enum CaseCommand {
     },
 }
 
+#[derive(Args)]
+pub struct ContactArgs {
+    pub id: i64,
+    #[arg(long)]
+    pub at: String,
+    /// phone | chat | email | ticket | in_person
+    #[arg(long)]
+    pub channel: String,
+    #[arg(long, default_value = "")]
+    pub agent: String,
+    #[arg(long, default_value = "")]
+    pub said: String,
+    #[arg(long, default_value = "")]
+    pub promise: String,
+    #[arg(long)]
+    pub due: Option<String>,
+    #[arg(long, default_value = "")]
+    pub outcome: String,
+}
+
+#[derive(Args)]
+pub struct CatalogArgs {
+    pub id: i64,
+    /// core (default) or all.
+    #[arg(long, default_value = "core")]
+    pub tier: String,
+    /// Who complains (printed beside the signature line).
+    #[arg(long)]
+    pub applicant: Option<String>,
+    /// KEY=TEXT: the 证据名称 of a row (empty TEXT: back to the suggestion).
+    #[arg(long = "name")]
+    pub names: Vec<String>,
+    /// KEY=TEXT: the 证明目的 of a row (empty TEXT: back to the suggestion).
+    #[arg(long = "purpose")]
+    pub purposes: Vec<String>,
+    /// The rows' order, KEY,KEY,… (rows left out follow in their present order).
+    #[arg(long)]
+    pub order: Option<String>,
+    #[arg(long)]
+    pub at: Option<String>,
+}
+
 fn all_tiers(tier: &str) -> Result<bool, CoreError> {
     match tier {
         "core" => Ok(false),
         "all" => Ok(true),
         other => Err(CoreError::invalid(
-            "--tier",
+            Field::Tier,
             format!("“{other}”不是有效层级，可选 core 或 all"),
             format!("“{other}” is not a tier; use core or all"),
         )),
@@ -239,7 +246,6 @@ fn all_tiers(tier: &str) -> Result<bool, CoreError> {
 }
 
 pub fn run(ctx: &Ctx, cmd: CaseCommand) -> Result<ExitCode, CoreError> {
-    let now = ctx.now();
     match cmd {
         CaseCommand::New {
             platform,
@@ -248,259 +254,47 @@ pub fn run(ctx: &Ctx, cmd: CaseCommand) -> Result<ExitCode, CoreError> {
             summary,
             account,
             message,
-        } => {
-            let new = NewCase {
-                platform,
-                amount: Money::parse_amount(&amount).map_err(|e| e.field("--amount"))?,
-                occurred: time::parse_time(&occurred, "--occurred")?,
-                summary,
-                account,
-                message,
-                diagnosis: None,
-            };
-            let mut store = ctx.open_store()?;
-            let case = store
-                .transaction(|tx| cases::create_case(tx, &new, &now))
-                .map_err(flag)?;
-            ctx.out.print(&case, |lang| match lang {
-                Lang::Zh => format!(
-                    "已建立案件 #{}：{} {}",
-                    case.id,
-                    case.platform,
-                    case.amount.display()
-                ),
-                Lang::En => format!(
-                    "Opened case #{}: {} {}",
-                    case.id,
-                    case.platform,
-                    case.amount.display()
-                ),
-            });
-        }
-        CaseCommand::List { at } => {
-            let at = ctx.at(at.as_deref(), "--at")?;
-            let store = ctx.open_store()?;
-            let rows = cases::case_rows(store.conn(), &at, &ctx.ws.calendar()?)?;
-            ctx.out.print(&rows, |lang| {
-                let mut lines = Vec::new();
-                for row in &rows {
-                    let c = &row.case;
-                    lines.push(format!(
-                        "#{:<4} {:<12} {:>14}  {:<8} {:<20} {}{}",
-                        c.id,
-                        c.platform,
-                        c.amount.display(),
-                        c.status.label(lang),
-                        c.stage.label(lang),
-                        c.occurred_at.get(..10).unwrap_or(""),
-                        match row.overdue_promises {
-                            0 => String::new(),
-                            n if lang == Lang::Zh => format!("  ⚠ {n} 个承诺逾期"),
-                            n => format!("  ⚠ {n} promise(s) overdue"),
-                        }
-                    ));
-                }
-                if lines.is_empty() {
-                    ctx.out.t("还没有案件", "No cases yet").to_string()
-                } else {
-                    lines.join("\n")
-                }
-            });
-        }
-        CaseCommand::Show { id, at } => {
-            let at = ctx.at(at.as_deref(), "--at")?;
-            let store = ctx.open_store()?;
-            let calendar = ctx.ws.calendar()?;
-            let d = cases::detail(store.conn(), id, &at, &calendar)?;
-            ctx.out.print(&d, |lang| super::case_text::detail(&d, lang));
-        }
+        } => new_case(ctx, platform, amount, occurred, summary, account, message),
+        CaseCommand::List { at } => list(ctx, at),
+        CaseCommand::Show { id, at } => show(ctx, id, at),
         CaseCommand::Event {
             id,
             at,
             text,
             evidence,
-        } => {
-            let new = NewEvent {
-                at: time::parse_time(&at, "--at")?,
-                text,
-                evidence_id: evidence,
-            };
-            let mut store = ctx.open_store()?;
-            let e = store
-                .transaction(|tx| cases::add_event(tx, id, &new, &now))
-                .map_err(flag)?;
-            ctx.out.print(&e, |lang| match lang {
-                Lang::Zh => format!("已添加时间线 #{}：{} {}", e.id, e.at, e.text),
-                Lang::En => format!("Added timeline entry #{}: {} {}", e.id, e.at, e.text),
-            });
-        }
+        } => event(ctx, id, at, text, evidence),
         CaseCommand::Texts {
             id,
             search,
             set,
             text,
-        } => {
-            return super::case_texts::run(ctx, id, search, set.zip(text), &now);
-        }
+        } => texts(ctx, id, search, set, text),
         CaseCommand::Evidence {
             id,
             file,
             caption,
             tier,
             taken_at,
-        } => {
-            let input = EvidenceInput {
-                path: file,
-                caption,
-                tier: tier.parse::<Tier>().map_err(|e| e.field("--tier"))?,
-                taken_at: taken_at
-                    .as_deref()
-                    .map(|t| time::parse_time(t, "--taken-at"))
-                    .transpose()?,
-            };
-            // The file is read, sniffed and (for images) fully decoded before the store opens.
-            let prepared = evidence::prepare(&input).map_err(flag)?;
-            let mut store = ctx.open_store()?;
-            let vault = tixian_core::store::vault_dir(store.path());
-            let item = store.transaction(|tx| evidence::store(tx, &vault, id, &prepared, &now))?;
-            ctx.out.print(&item, |lang| match lang {
-                Lang::Zh => format!(
-                    "已存入证据 #{}：{}（{}，{} 字节）SHA-256 {}",
-                    item.id, item.original_name, item.mime, item.size_bytes, item.sha256
-                ),
-                Lang::En => format!(
-                    "Stored evidence #{}: {} ({}, {} bytes) SHA-256 {}",
-                    item.id, item.original_name, item.mime, item.size_bytes, item.sha256
-                ),
-            });
-        }
-        CaseCommand::Contact {
-            id,
-            at,
-            channel,
-            agent,
-            said,
-            promise,
-            due,
-            outcome,
-        } => {
-            let new = NewContact {
-                at: time::parse_time(&at, "--at")?,
-                channel: channel
-                    .parse::<Channel>()
-                    .map_err(|e| e.field("--channel"))?,
-                agent,
-                said,
-                promise,
-                due: due
-                    .as_deref()
-                    .map(|d| time::parse_time(d, "--due"))
-                    .transpose()?,
-                outcome,
-            };
-            cases::log::validate_contact(&new).map_err(flag)?;
-            let mut store = ctx.open_store()?;
-            let c = store
-                .transaction(|tx| cases::add_contact(tx, id, &new, &now))
-                .map_err(flag)?;
-            ctx.out
-                .print(&c, |lang| super::case_text::contact(&c, lang));
-        }
+        } => evidence(ctx, id, file, caption, tier, taken_at),
+        CaseCommand::Contact(args) => contact(ctx, args),
         CaseCommand::Promises {
             id,
             file,
             received,
             add,
-        } => {
-            let received = ctx.at(received.as_deref(), "--received")?;
-            let text = read_text(&file)?;
-            let calendar = ctx.ws.calendar()?;
-            let proposals = find_promises(&text, &received, &calendar);
-            let contacts = proposals
-                .iter()
-                .map(|p| p.to_contact())
-                .collect::<Result<Vec<_>, _>>()?;
-            let mut store = ctx.open_store()?;
-            if add {
-                store.transaction(|tx| {
-                    contacts
-                        .iter()
-                        .try_for_each(|c| cases::add_contact(tx, id, c, &now).map(drop))
-                })?;
-            } else {
-                cases::get_case(store.conn(), id)?;
-            }
-            ctx.out.print(&serde_json::json!({ "proposals": proposals, "added": if add { proposals.len() } else { 0 } }), |lang| {
-                super::case_text::proposals(&proposals, add, lang)
-            });
-        }
-        CaseCommand::Kept { id, contact, at } => {
-            let at = ctx.at(at.as_deref(), "--at")?;
-            let mut store = ctx.open_store()?;
-            store.transaction(|tx| cases::mark_promise_kept(tx, id, contact, &at))?;
-            ctx.out.print(&serde_json::json!({ "case": id, "contact": contact, "kept_at": time::to_rfc3339(&at) }), |lang| {
-                if lang == Lang::Zh { format!("已标记联系记录 #{contact} 的承诺已兑现") } else { format!("Marked the promise of contact #{contact} as kept") }
-            });
-        }
-        CaseCommand::FollowUpDone { id, follow_up, at } => {
-            let at = ctx.at(at.as_deref(), "--at")?;
-            let mut store = ctx.open_store()?;
-            store.transaction(|tx| cases::mark_follow_up_done(tx, id, follow_up, &at))?;
-            ctx.out.print(&serde_json::json!({ "case": id, "follow_up": follow_up, "done_at": time::to_rfc3339(&at) }), |lang| {
-                if lang == Lang::Zh { format!("已标记跟进 #{follow_up} 完成") } else { format!("Marked follow-up #{follow_up} as done") }
-            });
-        }
-        CaseCommand::Status { id, status } => {
-            let status: CaseStatus = status.parse().map_err(|e: CoreError| e.field("STATUS"))?;
-            let mut store = ctx.open_store()?;
-            let c = store.transaction(|tx| cases::set_status(tx, id, status, &now))?;
-            ctx.out
-                .print(&c, |lang| format!("#{}: {}", c.id, c.status.label(lang)));
-        }
-        CaseCommand::Stage { id, stage } => {
-            let stage: Stage = stage.parse().map_err(|e: CoreError| e.field("STAGE"))?;
-            let mut store = ctx.open_store()?;
-            let c = store.transaction(|tx| cases::set_stage(tx, id, stage, &now))?;
-            ctx.out.print(&c, |lang| {
-                format!(
-                    "#{}: {} / {}",
-                    c.id,
-                    c.stage.label(lang),
-                    c.status.label(lang)
-                )
-            });
-        }
+        } => promises(ctx, id, file, received, add),
+        CaseCommand::Kept { id, contact, at } => kept(ctx, id, contact, at),
+        CaseCommand::FollowUpDone { id, follow_up, at } => follow_up_done(ctx, id, follow_up, at),
+        CaseCommand::Status { id, status } => set_status(ctx, id, status),
+        CaseCommand::Stage { id, stage } => set_stage(ctx, id, stage),
         CaseCommand::FollowUp {
             id,
             body,
             filed,
             working_days,
             reference,
-        } => {
-            let new = NewFollowUp {
-                body,
-                reference,
-                filed_at: time::parse_time(&filed, "--filed")?,
-                working_days,
-            };
-            let calendar = ctx.ws.calendar()?;
-            let mut store = ctx.open_store()?;
-            let f = store
-                .transaction(|tx| cases::add_follow_up(tx, id, &new, &calendar, &now))
-                .map_err(flag)?;
-            ctx.out.print(&f, |lang| match lang {
-                Lang::Zh => format!("已安排跟进：{} 若到 {}{} 仍无答复，请追问（{} 个工作日）", f.body, f.due_on, super::estimated(f.calendar, true), f.deadline_working_days),
-                Lang::En => format!("Follow-up scheduled: chase {} if nothing has come back by {}{} ({} working days)", f.body, f.due_on, super::estimated(f.calendar, false), f.deadline_working_days),
-            });
-        }
-        CaseCommand::Letter { id, to, at } => {
-            let to: Recipient = to.parse().map_err(|e: CoreError| e.field("--to"))?;
-            let at = ctx.at(at.as_deref(), "--at")?;
-            let store = ctx.open_store()?;
-            let letter =
-                letters::letter_for_case(store.conn(), id, to, ctx.lang, &at, &ctx.ws.rules()?)?;
-            ctx.out.print(&letter, |_| letter.text.clone());
-        }
+        } => follow_up(ctx, id, body, filed, working_days, reference),
+        CaseCommand::Letter { id, to, at } => letter(ctx, id, to, at),
         CaseCommand::Export {
             id,
             out,
@@ -508,132 +302,443 @@ pub fn run(ctx: &Ctx, cmd: CaseCommand) -> Result<ExitCode, CoreError> {
             split,
             max_mb,
             at,
-        } => {
-            let all_tiers = all_tiers(&tier)?;
-            let split = super::bundle::parse_split(split.as_deref(), max_mb.as_deref())?;
-            let now = ctx.at(at.as_deref(), "--at")?;
-            let store = ctx.open_store()?;
-            let input = tixian_core::cases::bundle::bundle_input(
-                store.conn(),
-                id,
-                ctx.lang,
-                all_tiers,
-                &ctx.ws.vault_dir(),
-                &now,
-                &ctx.ws.rules()?,
-            )?;
-            drop(store);
-            let opts = tixian_core::export::ExportOptions {
-                split,
-                ..Default::default()
-            };
-            return super::bundle::export(ctx, &input, &out, opts);
-        }
-        CaseCommand::Catalog {
-            id,
-            tier,
-            applicant,
-            names,
-            purposes,
-            order,
-            at,
-        } => {
-            let all_tiers = all_tiers(&tier)?;
-            let now = ctx.at(at.as_deref(), "--at")?;
-            let edits = super::bundle::CatalogChanges::parse(applicant, &names, &purposes, order)?;
-            let mut store = ctx.open_store()?;
-            let vault = ctx.ws.vault_dir();
-            let rules = ctx.ws.rules()?;
-            let view_of = |store: &tixian_core::store::Store| {
-                tixian_core::cases::bundle::catalog_view(
-                    store.conn(),
-                    id,
-                    ctx.lang,
-                    all_tiers,
-                    &vault,
-                    &now,
-                    &rules,
-                )
-            };
-            if !edits.is_empty() {
-                let (applicant, rows) = edits.apply(&view_of(&store)?)?;
-                store.transaction(|tx| {
-                    tixian_core::cases::bundle::save_catalog(tx, id, &applicant, &rows)
-                })?;
-            }
-            let view = view_of(&store)?;
-            ctx.out
-                .print(&view, |lang| super::bundle::catalog_text(&view, lang));
-        }
-        CaseCommand::Form { id, channel, at } => {
-            let channel: tixian_core::cases::forms::FormChannel =
-                channel.parse().map_err(|e: CoreError| e.field("--for"))?;
-            let now = ctx.at(at.as_deref(), "--at")?;
-            let store = ctx.open_store()?;
-            let form = tixian_core::cases::forms::complaint_form(
-                store.conn(),
-                id,
-                channel,
-                ctx.lang,
-                &now,
-                &ctx.ws.rules()?,
-            )?;
-            ctx.out.print(&form, |_| form.text.clone());
-        }
-        CaseCommand::Erase { id, yes } => {
-            return super::erase::run(ctx, super::erase::Target::Case(id), yes);
-        }
-        CaseCommand::EraseEvidence { evidence, yes } => {
-            return super::erase::run(ctx, super::erase::Target::Evidence(evidence), yes);
-        }
-        CaseCommand::Prep { id } => {
-            let store = ctx.open_store()?;
-            let p = prep::prep_for_case(store.conn(), id, ctx.lang, &now, &ctx.ws.rules()?)?;
-            ctx.out.print(&p, |lang| super::case_text::prep(&p, lang));
-        }
-        CaseCommand::Due { at } => {
-            let at = ctx.at(at.as_deref(), "--at")?;
-            let store = ctx.open_store()?;
-            let due = cases::due_items(store.conn(), &at)?;
-            ctx.out.print(&due, |lang| {
-                if due.is_empty() {
-                    return ctx.out.t("没有到期事项", "Nothing is due").to_string();
-                }
-                due.iter()
-                    .map(|d| {
-                        format!(
-                            "#{} {} {}: {}",
-                            d.case_id,
-                            d.platform,
-                            d.since,
-                            d.text.get(lang)
-                        )
-                    })
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            });
-        }
+        } => export(ctx, id, out, tier, split, max_mb, at),
+        CaseCommand::Catalog(args) => catalog(ctx, args),
+        CaseCommand::Form { id, channel, at } => form(ctx, id, channel, at),
+        CaseCommand::Erase { id, yes } => erase(ctx, id, yes),
+        CaseCommand::EraseEvidence { evidence, yes } => erase_evidence(ctx, evidence, yes),
+        CaseCommand::Prep { id } => prep(ctx, id),
+        CaseCommand::Due { at } => due(ctx, at),
     }
+}
+
+fn new_case(
+    ctx: &Ctx,
+    platform: String,
+    amount: String,
+    occurred: String,
+    summary: String,
+    account: String,
+    message: String,
+) -> Result<ExitCode, CoreError> {
+    let now = ctx.now();
+    let new = NewCase {
+        platform,
+        amount: Money::parse_amount(&amount)?,
+        occurred: time::parse_time(&occurred, Field::Occurred)?,
+        summary,
+        account,
+        message,
+        diagnosis: None,
+    };
+    let mut store = ctx.open_store()?;
+    let case = store.transaction(|tx| cases::create_case(tx, &new, &now))?;
+    ctx.out.print(&case, |lang| match lang {
+        Lang::Zh => format!(
+            "已建立案件 #{}：{} {}",
+            case.id,
+            case.platform,
+            case.amount.display()
+        ),
+        Lang::En => format!(
+            "Opened case #{}: {} {}",
+            case.id,
+            case.platform,
+            case.amount.display()
+        ),
+    });
     Ok(ExitCode::SUCCESS)
 }
 
-/// Core names fields by their core names; on the command line they are flags.
-fn flag(e: CoreError) -> CoreError {
-    let Some(name) = e.field_name().map(str::to_string) else {
-        return e;
+fn list(ctx: &Ctx, at: Option<String>) -> Result<ExitCode, CoreError> {
+    let at = ctx.at(at.as_deref(), Field::At)?;
+    let store = ctx.open_store()?;
+    let rows = cases::case_rows(store.conn(), &at, &ctx.ws.calendar()?)?;
+    ctx.out.print(&rows, |lang| {
+        let mut lines = Vec::new();
+        for row in &rows {
+            let c = &row.case;
+            lines.push(format!(
+                "#{:<4} {:<12} {:>14}  {:<8} {:<20} {}{}",
+                c.id,
+                c.platform,
+                c.amount.display(),
+                c.status.label(lang),
+                c.stage.label(lang),
+                c.occurred_at.get(..10).unwrap_or(""),
+                match row.overdue_promises {
+                    0 => String::new(),
+                    n if lang == Lang::Zh => format!("  ⚠ {n} 个承诺逾期"),
+                    n => format!("  ⚠ {n} promise(s) overdue"),
+                }
+            ));
+        }
+        if lines.is_empty() {
+            ctx.out.t("还没有案件", "No cases yet").to_string()
+        } else {
+            lines.join("\n")
+        }
+    });
+    Ok(ExitCode::SUCCESS)
+}
+
+fn show(ctx: &Ctx, id: i64, at: Option<String>) -> Result<ExitCode, CoreError> {
+    let at = ctx.at(at.as_deref(), Field::At)?;
+    let store = ctx.open_store()?;
+    let calendar = ctx.ws.calendar()?;
+    let d = cases::detail(store.conn(), id, &at, &calendar)?;
+    ctx.out.print(&d, |lang| super::case_text::detail(&d, lang));
+    Ok(ExitCode::SUCCESS)
+}
+
+fn event(
+    ctx: &Ctx,
+    id: i64,
+    at: String,
+    text: String,
+    evidence: Option<i64>,
+) -> Result<ExitCode, CoreError> {
+    let now = ctx.now();
+    let new = NewEvent {
+        at: time::parse_time(&at, Field::At)?,
+        text,
+        evidence_id: evidence,
     };
-    let flag = match name.as_str() {
-        "platform" | "summary" | "amount" | "occurred" | "account" | "message" | "text"
-        | "evidence" | "agent" | "said" | "promise" | "due" | "outcome" | "caption" | "body"
-        | "reference" | "filed" => format!("--{name}"),
-        "working_days" => "--working-days".into(),
-        _ => return e,
+    let mut store = ctx.open_store()?;
+    let e = store.transaction(|tx| cases::add_event(tx, id, &new, &now))?;
+    ctx.out.print(&e, |lang| match lang {
+        Lang::Zh => format!("已添加时间线 #{}：{} {}", e.id, e.at, e.text),
+        Lang::En => format!("Added timeline entry #{}: {} {}", e.id, e.at, e.text),
+    });
+    Ok(ExitCode::SUCCESS)
+}
+
+fn texts(
+    ctx: &Ctx,
+    id: i64,
+    search: Option<String>,
+    set: Option<i64>,
+    text: Option<String>,
+) -> Result<ExitCode, CoreError> {
+    let now = ctx.now();
+    super::case_texts::run(ctx, id, search, set.zip(text), &now)
+}
+
+fn evidence(
+    ctx: &Ctx,
+    id: i64,
+    file: PathBuf,
+    caption: String,
+    tier: String,
+    taken_at: Option<String>,
+) -> Result<ExitCode, CoreError> {
+    let now = ctx.now();
+    let input = EvidenceInput {
+        path: file,
+        caption,
+        tier: tier.parse::<Tier>()?,
+        taken_at: taken_at
+            .as_deref()
+            .map(|t| time::parse_time(t, Field::TakenAt))
+            .transpose()?,
     };
-    e.field(flag)
+    // The file is read, sniffed and (for images) fully decoded before the store opens.
+    let prepared = evidence::prepare(&input)?;
+    let mut store = ctx.open_store()?;
+    let item = ctx.ws.add_evidence(&mut store, id, &prepared, &now)?;
+    ctx.out.print(&item, |lang| match lang {
+        Lang::Zh => format!(
+            "已存入证据 #{}：{}（{}，{} 字节）SHA-256 {}",
+            item.id, item.original_name, item.mime, item.size_bytes, item.sha256
+        ),
+        Lang::En => format!(
+            "Stored evidence #{}: {} ({}, {} bytes) SHA-256 {}",
+            item.id, item.original_name, item.mime, item.size_bytes, item.sha256
+        ),
+    });
+    Ok(ExitCode::SUCCESS)
+}
+
+fn contact(ctx: &Ctx, args: ContactArgs) -> Result<ExitCode, CoreError> {
+    let ContactArgs {
+        id,
+        at,
+        channel,
+        agent,
+        said,
+        promise,
+        due,
+        outcome,
+    } = args;
+    let now = ctx.now();
+    let new = NewContact {
+        at: time::parse_time(&at, Field::At)?,
+        channel: channel.parse::<Channel>()?,
+        agent,
+        said,
+        promise,
+        due: due
+            .as_deref()
+            .map(|d| time::parse_time(d, Field::Due))
+            .transpose()?,
+        outcome,
+    };
+    cases::log::validate_contact(&new)?;
+    let mut store = ctx.open_store()?;
+    let c = store.transaction(|tx| cases::add_contact(tx, id, &new, &now))?;
+    ctx.out
+        .print(&c, |lang| super::case_text::contact(&c, lang));
+    Ok(ExitCode::SUCCESS)
+}
+
+fn promises(
+    ctx: &Ctx,
+    id: i64,
+    file: String,
+    received: Option<String>,
+    add: bool,
+) -> Result<ExitCode, CoreError> {
+    let now = ctx.now();
+    let received = ctx.at(received.as_deref(), Field::Received)?;
+    let text = read_text(&file)?;
+    let calendar = ctx.ws.calendar()?;
+    let proposals = find_promises(&text, &received, &calendar);
+    let contacts = proposals
+        .iter()
+        .map(|p| p.to_contact())
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut store = ctx.open_store()?;
+    if add {
+        store.transaction(|tx| {
+            contacts
+                .iter()
+                .try_for_each(|c| cases::add_contact(tx, id, c, &now).map(drop))
+        })?;
+    } else {
+        cases::get_case(store.conn(), id)?;
+    }
+    ctx.out.print(&serde_json::json!({ "proposals": proposals, "added": if add { proposals.len() } else { 0 } }), |lang| {
+            super::case_text::proposals(&proposals, add, lang)
+        });
+    Ok(ExitCode::SUCCESS)
+}
+
+fn kept(ctx: &Ctx, id: i64, contact: i64, at: Option<String>) -> Result<ExitCode, CoreError> {
+    let at = ctx.at(at.as_deref(), Field::At)?;
+    let mut store = ctx.open_store()?;
+    store.transaction(|tx| cases::mark_promise_kept(tx, id, contact, &at))?;
+    ctx.out.print(
+        &serde_json::json!({ "case": id, "contact": contact, "kept_at": time::to_rfc3339(&at) }),
+        |lang| {
+            if lang == Lang::Zh {
+                format!("已标记联系记录 #{contact} 的承诺已兑现")
+            } else {
+                format!("Marked the promise of contact #{contact} as kept")
+            }
+        },
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn follow_up_done(
+    ctx: &Ctx,
+    id: i64,
+    follow_up: i64,
+    at: Option<String>,
+) -> Result<ExitCode, CoreError> {
+    let at = ctx.at(at.as_deref(), Field::At)?;
+    let mut store = ctx.open_store()?;
+    store.transaction(|tx| cases::mark_follow_up_done(tx, id, follow_up, &at))?;
+    ctx.out.print(&serde_json::json!({ "case": id, "follow_up": follow_up, "done_at": time::to_rfc3339(&at) }), |lang| {
+            if lang == Lang::Zh { format!("已标记跟进 #{follow_up} 完成") } else { format!("Marked follow-up #{follow_up} as done") }
+        });
+    Ok(ExitCode::SUCCESS)
+}
+
+fn set_status(ctx: &Ctx, id: i64, status: String) -> Result<ExitCode, CoreError> {
+    let now = ctx.now();
+    let status: CaseStatus = status.parse()?;
+    let mut store = ctx.open_store()?;
+    let c = store.transaction(|tx| cases::set_status(tx, id, status, &now))?;
+    ctx.out
+        .print(&c, |lang| format!("#{}: {}", c.id, c.status.label(lang)));
+    Ok(ExitCode::SUCCESS)
+}
+
+fn set_stage(ctx: &Ctx, id: i64, stage: String) -> Result<ExitCode, CoreError> {
+    let now = ctx.now();
+    let stage: Stage = stage.parse()?;
+    let mut store = ctx.open_store()?;
+    let c = store.transaction(|tx| cases::set_stage(tx, id, stage, &now))?;
+    ctx.out.print(&c, |lang| {
+        format!(
+            "#{}: {} / {}",
+            c.id,
+            c.stage.label(lang),
+            c.status.label(lang)
+        )
+    });
+    Ok(ExitCode::SUCCESS)
+}
+
+fn follow_up(
+    ctx: &Ctx,
+    id: i64,
+    body: String,
+    filed: String,
+    working_days: u32,
+    reference: String,
+) -> Result<ExitCode, CoreError> {
+    let now = ctx.now();
+    let new = NewFollowUp {
+        body,
+        reference,
+        filed_at: time::parse_time(&filed, Field::Filed)?,
+        working_days,
+    };
+    let calendar = ctx.ws.calendar()?;
+    let mut store = ctx.open_store()?;
+    let f = store.transaction(|tx| cases::add_follow_up(tx, id, &new, &calendar, &now))?;
+    ctx.out.print(&f, |lang| match lang {
+        Lang::Zh => format!(
+            "已安排跟进：{} 若到 {}{} 仍无答复，请追问（{} 个工作日）",
+            f.body,
+            f.due_on,
+            super::estimated(f.calendar, true),
+            f.deadline_working_days
+        ),
+        Lang::En => format!(
+            "Follow-up scheduled: chase {} if nothing has come back by {}{} ({} working days)",
+            f.body,
+            f.due_on,
+            super::estimated(f.calendar, false),
+            f.deadline_working_days
+        ),
+    });
+    Ok(ExitCode::SUCCESS)
+}
+
+fn letter(ctx: &Ctx, id: i64, to: String, at: Option<String>) -> Result<ExitCode, CoreError> {
+    let to: Recipient = to.parse()?;
+    let at = ctx.at(at.as_deref(), Field::At)?;
+    let store = ctx.open_store()?;
+    let letter = letters::letter_for_case(store.conn(), id, to, ctx.lang, &at, &ctx.ws.rules()?)?;
+    ctx.out.print(&letter, |_| letter.text.clone());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn export(
+    ctx: &Ctx,
+    id: i64,
+    out: std::path::PathBuf,
+    tier: String,
+    split: Option<String>,
+    max_mb: Option<String>,
+    at: Option<String>,
+) -> Result<ExitCode, CoreError> {
+    let all_tiers = all_tiers(&tier)?;
+    let split = super::bundle::parse_split(split.as_deref(), max_mb.as_deref())?;
+    let now = ctx.at(at.as_deref(), Field::At)?;
+    let store = ctx.open_store()?;
+    let input = ctx
+        .ws
+        .bundle_input(store.conn(), id, ctx.lang, all_tiers, &now)?;
+    drop(store);
+    let opts = tixian_core::export::ExportOptions {
+        split,
+        ..Default::default()
+    };
+    super::bundle::export(ctx, &input, &out, opts)
+}
+
+fn catalog(ctx: &Ctx, args: CatalogArgs) -> Result<ExitCode, CoreError> {
+    let CatalogArgs {
+        id,
+        tier,
+        applicant,
+        names,
+        purposes,
+        order,
+        at,
+    } = args;
+    let all_tiers = all_tiers(&tier)?;
+    let now = ctx.at(at.as_deref(), Field::At)?;
+    let edits = super::bundle::CatalogChanges::parse(applicant, &names, &purposes, order)?;
+    let mut store = ctx.open_store()?;
+    let view_of = |store: &tixian_core::store::Store| {
+        ctx.ws
+            .catalog_view(store.conn(), id, ctx.lang, all_tiers, &now)
+    };
+    if !edits.is_empty() {
+        let (applicant, rows) = edits.apply(&view_of(&store)?)?;
+        store.transaction(|tx| {
+            tixian_core::cases::bundle::save_catalog(tx, id, &applicant, &rows)
+        })?;
+    }
+    let view = view_of(&store)?;
+    ctx.out
+        .print(&view, |lang| super::bundle::catalog_text(&view, lang));
+    Ok(ExitCode::SUCCESS)
+}
+
+fn form(ctx: &Ctx, id: i64, channel: String, at: Option<String>) -> Result<ExitCode, CoreError> {
+    let channel: tixian_core::cases::forms::FormChannel = channel.parse()?;
+    let now = ctx.at(at.as_deref(), Field::At)?;
+    let store = ctx.open_store()?;
+    let form = tixian_core::cases::forms::complaint_form(
+        store.conn(),
+        id,
+        channel,
+        ctx.lang,
+        &now,
+        &ctx.ws.rules()?,
+    )?;
+    ctx.out.print(&form, |_| form.text.clone());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn erase(ctx: &Ctx, id: i64, yes: bool) -> Result<ExitCode, CoreError> {
+    super::erase::run(ctx, super::erase::Target::Case(id), yes)
+}
+
+fn erase_evidence(ctx: &Ctx, evidence: i64, yes: bool) -> Result<ExitCode, CoreError> {
+    super::erase::run(ctx, super::erase::Target::Evidence(evidence), yes)
+}
+
+fn prep(ctx: &Ctx, id: i64) -> Result<ExitCode, CoreError> {
+    let now = ctx.now();
+    let store = ctx.open_store()?;
+    let p = prep::prep_for_case(store.conn(), id, ctx.lang, &now, &ctx.ws.rules()?)?;
+    ctx.out.print(&p, |lang| super::case_text::prep(&p, lang));
+    Ok(ExitCode::SUCCESS)
+}
+
+fn due(ctx: &Ctx, at: Option<String>) -> Result<ExitCode, CoreError> {
+    let at = ctx.at(at.as_deref(), Field::At)?;
+    let store = ctx.open_store()?;
+    let due = cases::due_items(store.conn(), &at)?;
+    ctx.out.print(&due, |lang| {
+        if due.is_empty() {
+            return ctx.out.t("没有到期事项", "Nothing is due").to_string();
+        }
+        due.iter()
+            .map(|d| {
+                format!(
+                    "#{} {} {}: {}",
+                    d.case_id,
+                    d.platform,
+                    d.since,
+                    d.text.get(lang)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
+    Ok(ExitCode::SUCCESS)
 }
 
 fn read_text(file: &str) -> Result<String, CoreError> {
-    let bad = |zh: String, en: String| CoreError::invalid("FILE", zh, en);
+    let bad = |zh: String, en: String| CoreError::invalid(Field::File, zh, en);
     let bytes = if file == "-" {
         let mut buf = Vec::new();
         std::io::stdin().read_to_end(&mut buf)?;

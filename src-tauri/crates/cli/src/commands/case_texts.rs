@@ -2,12 +2,14 @@
 //! evidence images. Images not read yet are read now (about a second each, as the app does in
 //! the background); `--set` saves the user's correction, which later readings never replace.
 
+use crate::fields::flag;
 use crate::Ctx;
 use serde::Serialize;
 use std::process::ExitCode;
 use tixian_core::cases::evidence::{self, EvidenceItem};
 use tixian_core::cases::evidence_text;
 use tixian_core::time::Timestamp;
+use tixian_core::Field;
 use tixian_core::{CoreError, Lang};
 
 #[derive(Serialize)]
@@ -39,14 +41,14 @@ pub fn run(
         let item = evidence::get_evidence(store.conn(), evidence_id)?;
         if item.case_id != id {
             return Err(CoreError::invalid(
-                "--set",
+                flag("--set"),
                 format!("证据 #{evidence_id} 不属于案件 #{id}"),
                 format!("evidence #{evidence_id} is not part of case #{id}"),
             ));
         }
         store
             .transaction(|tx| evidence_text::set_text(tx, evidence_id, &text, now))
-            .map_err(|e| e.field("--text"))?;
+            .map_err(|e| e.field(Field::Text))?;
     }
     // Read what is unread, one image at a time, outside any transaction.
     let vault = tixian_core::store::vault_dir(store.path());

@@ -4,6 +4,7 @@ use crate::Ctx;
 use clap::Args;
 use std::process::ExitCode;
 use tixian_core::calendar::{CalendarKind, DueDate};
+use tixian_core::Field;
 use tixian_core::{time, CoreError, Lang};
 
 /// The longest period accepted: far beyond any complaint deadline, short enough to count fast.
@@ -23,21 +24,21 @@ pub struct DeadlineArgs {
 }
 
 pub fn run(ctx: &Ctx, args: DeadlineArgs) -> Result<ExitCode, CoreError> {
-    let from = time::parse_date(&args.from, "--from")?;
+    let from = time::parse_date(&args.from, Field::From)?;
     let calendar = ctx.ws.calendar()?;
     let due = match (&args.working_days, &args.days) {
-        (Some(n), None) => calendar.add_working_days(from, count(n, "--working-days")?),
-        (None, Some(n)) => calendar.add_calendar_days(from, count(n, "--days")?),
+        (Some(n), None) => calendar.add_working_days(from, count(n, Field::WorkingDays)?),
+        (None, Some(n)) => calendar.add_calendar_days(from, count(n, Field::Days)?),
         (Some(_), Some(_)) => {
             return Err(CoreError::invalid(
-                "--working-days",
+                Field::WorkingDays,
                 "--working-days 和 --days 只能给一个",
                 "give either --working-days or --days, not both",
             ))
         }
         (None, None) => {
             return Err(CoreError::invalid(
-                "--working-days",
+                Field::WorkingDays,
                 "请给出 --working-days N 或 --days N",
                 "give --working-days N or --days N",
             ))
@@ -48,11 +49,11 @@ pub fn run(ctx: &Ctx, args: DeadlineArgs) -> Result<ExitCode, CoreError> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn count(text: &str, flag: &str) -> Result<u32, CoreError> {
+fn count(text: &str, field: Field) -> Result<u32, CoreError> {
     let t = text.trim();
     if t.starts_with('-') {
         return Err(CoreError::invalid(
-            flag,
+            field.clone(),
             format!("“{text}”是负数；天数不能为负"),
             format!("“{text}” is negative; give 0 or more days"),
         ));
@@ -60,12 +61,12 @@ fn count(text: &str, flag: &str) -> Result<u32, CoreError> {
     match t.parse::<u32>() {
         Ok(n) if n <= MAX_DAYS => Ok(n),
         Ok(_) => Err(CoreError::invalid(
-            flag,
+            field.clone(),
             format!("{t} 天太长，最多 {MAX_DAYS}"),
             format!("{t} days is too long; at most {MAX_DAYS}"),
         )),
         Err(_) => Err(CoreError::invalid(
-            flag,
+            field.clone(),
             format!("“{text}”不是天数，请写整数，如 15"),
             format!("“{text}” is not a number of days; use a whole number, e.g. 15"),
         )),

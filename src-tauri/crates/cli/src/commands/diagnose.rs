@@ -2,6 +2,7 @@
 //! cases) in, diagnoses out. With `--image` the message comes from the screenshot when the case
 //! has none, and the case itself may be left out.
 
+use crate::fields::flag;
 use crate::Ctx;
 use clap::Args;
 use serde::Serialize;
@@ -11,6 +12,7 @@ use std::process::ExitCode;
 use tixian_core::diagnose::{self, Diagnosis};
 use tixian_core::kb::Kb;
 use tixian_core::workspace::KbRef;
+use tixian_core::Field;
 use tixian_core::{time, CoreError, Lang};
 
 #[derive(Args)]
@@ -42,7 +44,7 @@ struct WithImage<'a, 'kb> {
 pub fn load_kb(ctx: &Ctx, rules: Option<PathBuf>) -> Result<KbRef, CoreError> {
     match rules {
         Some(dir) if !dir.is_dir() => Err(CoreError::invalid(
-            "--rules",
+            flag("--rules"),
             format!("文件夹不存在：{}", dir.display()),
             format!("no such folder: {}", dir.display()),
         )),
@@ -53,7 +55,7 @@ pub fn load_kb(ctx: &Ctx, rules: Option<PathBuf>) -> Result<KbRef, CoreError> {
 
 fn read_error(e: std::io::Error) -> CoreError {
     CoreError::invalid(
-        "FILE",
+        Field::File,
         format!("无法读取输入：{e}"),
         format!("cannot read input: {e}"),
     )
@@ -69,7 +71,7 @@ pub fn run(ctx: &Ctx, args: DiagnoseArgs) -> Result<ExitCode, CoreError> {
         Some(p) => Box::new(std::io::BufReader::new(std::fs::File::open(p).map_err(
             |e| {
                 CoreError::invalid(
-                    "FILE",
+                    Field::File,
                     format!("无法打开 {}：{e}", p.display()),
                     format!("cannot open {}: {e}", p.display()),
                 )
@@ -95,7 +97,7 @@ fn optional_case(file: Option<&std::path::Path>) -> Result<Option<diagnose::Case
     let text = match file {
         Some(p) if p.as_os_str() != "-" => std::fs::read_to_string(p).map_err(|e| {
             CoreError::invalid(
-                "FILE",
+                Field::File,
                 format!("无法打开 {}：{e}", p.display()),
                 format!("cannot open {}: {e}", p.display()),
             )
@@ -182,7 +184,7 @@ fn batch(
         let n = i + 1;
         let line = line.map_err(|e| {
             CoreError::invalid(
-                "input",
+                flag("input"),
                 format!("无法读取：{e}"),
                 format!("cannot read: {e}"),
             )

@@ -2,6 +2,7 @@
 //! `tixian platform erase NAME --yes`: permanent erase (no undo). Without `--yes` nothing
 //! happens and the message says what would go and what stays.
 
+use crate::fields::flag;
 use crate::Ctx;
 use std::process::ExitCode;
 use tixian_core::erase::{self, Erased};
@@ -31,7 +32,7 @@ pub fn run(ctx: &Ctx, target: Target<'_>, yes: bool) -> Result<ExitCode, CoreErr
             ),
         };
         return Err(CoreError::invalid(
-            "--yes",
+            flag("--yes"),
             format!("{zh}；已导出的证据包和备份不受影响。确认请加 --yes"),
             format!(
                 "{en}; bundles and backups already written are not touched. Add --yes to confirm"

@@ -11,6 +11,7 @@ use clap::Args;
 use serde::Serialize;
 use std::process::ExitCode;
 use tixian_core::health::{self, DueItem, HealthReport};
+use tixian_core::Field;
 use tixian_core::{CoreError, Lang};
 
 #[derive(Args)]
@@ -30,7 +31,7 @@ struct DueOnly<'a> {
 }
 
 pub fn run(ctx: &Ctx, args: HealthArgs) -> Result<ExitCode, CoreError> {
-    let at = ctx.at(args.at.as_deref(), "--at")?;
+    let at = ctx.at(args.at.as_deref(), Field::At)?;
     let store = ctx.open_store()?;
     let mut report = health::health(store.conn(), &at)?;
     report.set_lang(ctx.lang);

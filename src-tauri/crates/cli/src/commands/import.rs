@@ -7,7 +7,7 @@ use clap::Args;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use tixian_core::import::{self, ImportOptions};
-use tixian_core::{CoreError, Lang};
+use tixian_core::{CoreError, Field, Lang};
 
 #[derive(Args)]
 pub struct ImportArgs {
@@ -32,7 +32,7 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<ExitCode, CoreError> {
         .or_else(|| std::env::var("TIXIAN_ZIP_PASSWORD").ok())
         .filter(|p| !p.is_empty());
     let bill = match import::parse(&file, &bytes, password.as_deref()) {
-        Err(e) if password.is_none() && e.field_name() == Some("--password") => {
+        Err(e) if password.is_none() && e.named_field() == Some(&Field::Password) => {
             match crate::prompt::secret(ctx.lang, "ZIP 解压密码：", "ZIP password: ") {
                 Some(typed) => {
                     let bill = import::parse(&file, &bytes, Some(&typed))?;

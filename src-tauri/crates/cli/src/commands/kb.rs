@@ -1,5 +1,6 @@
 //! `tixian kb check` and `tixian kb list`: validate and browse the knowledge base.
 
+use crate::fields::flag;
 use crate::Ctx;
 use clap::Subcommand;
 use serde::Serialize;
@@ -7,6 +8,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use tixian_core::kb::{self, Generalisation, Kb, PatternInfo, Problem, RuleInfo};
 use tixian_core::ledger::PlatformKind;
+use tixian_core::Field;
 use tixian_core::{rules, CoreError, Lang};
 
 #[derive(Subcommand)]
@@ -75,7 +77,7 @@ fn files_and_folder(
 ) -> Result<(Vec<rules::RuleFile>, PathBuf), CoreError> {
     if let Some(d) = dir.as_ref().filter(|d| !d.is_dir()) {
         return Err(CoreError::invalid(
-            "--rules",
+            flag("--rules"),
             format!("文件夹不存在：{}", d.display()),
             format!("no such folder: {}", d.display()),
         ));
@@ -202,7 +204,7 @@ pub fn run(ctx: &Ctx, cmd: KbCommand) -> Result<ExitCode, CoreError> {
                         .find(|k| k.as_str() == p)
                         .ok_or_else(|| {
                             CoreError::invalid(
-                                "--platform",
+                                Field::PlatformKind,
                                 format!("未知的平台类型：{p}"),
                                 format!("unknown platform kind: {p}"),
                             )

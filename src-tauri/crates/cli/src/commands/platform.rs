@@ -29,7 +29,7 @@ pub enum PlatformCommand {
 pub fn run(ctx: &Ctx, cmd: PlatformCommand) -> Result<ExitCode, CoreError> {
     match cmd {
         PlatformCommand::Add { name, kind, note } => {
-            let kind: PlatformKind = kind.parse().map_err(|e: CoreError| e.field("--kind"))?;
+            let kind: PlatformKind = kind.parse()?;
             let new = NewPlatform { name, kind, note };
             let mut store = ctx.open_store()?;
             let now = ctx.now();

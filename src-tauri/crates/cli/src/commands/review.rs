@@ -6,6 +6,7 @@ use crate::Ctx;
 use clap::Args;
 use std::process::ExitCode;
 use tixian_core::health::{self, ReviewChecklist};
+use tixian_core::Field;
 use tixian_core::{CoreError, Lang};
 
 #[derive(Args)]
@@ -18,7 +19,7 @@ pub struct ReviewArgs {
 }
 
 pub fn run(ctx: &Ctx, args: ReviewArgs) -> Result<ExitCode, CoreError> {
-    let at = ctx.at(args.at.as_deref(), "--at")?;
+    let at = ctx.at(args.at.as_deref(), Field::At)?;
     let checklist = ReviewChecklist {
         licences_valid: true,
         rules_reread: true,

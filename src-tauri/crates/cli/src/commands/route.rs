@@ -6,6 +6,7 @@ use clap::Args;
 use std::process::ExitCode;
 use tixian_core::ledger::PlatformKind;
 use tixian_core::route::{self, RouteView, Unit};
+use tixian_core::Field;
 use tixian_core::{time, CoreError, Lang};
 
 #[derive(Args)]
@@ -18,11 +19,11 @@ pub struct RouteArgs {
 }
 
 pub fn run(ctx: &Ctx, args: RouteArgs) -> Result<ExitCode, CoreError> {
-    let kind: PlatformKind = args.kind.parse().map_err(|e: CoreError| e.field("KIND"))?;
+    let kind: PlatformKind = args.kind.parse()?;
     let from = args
         .from
         .as_deref()
-        .map(|f| time::parse_date(f, "--from"))
+        .map(|f| time::parse_date(f, Field::From))
         .transpose()?;
     let route = ctx.ws.route(kind)?;
     let calendar = match from {

@@ -6,6 +6,7 @@ use clap::Args;
 use std::io::Read;
 use std::process::ExitCode;
 use tixian_core::health;
+use tixian_core::Field;
 use tixian_core::{CoreError, Lang};
 
 #[derive(Args)]
@@ -27,7 +28,7 @@ pub fn run(ctx: &Ctx, args: RulesSnapshotArgs) -> Result<ExitCode, CoreError> {
     } else {
         std::fs::read(&args.file).map_err(|e| {
             CoreError::invalid(
-                "FILE",
+                Field::File,
                 format!("无法读取 {}：{e}", args.file),
                 format!("cannot read {}: {e}", args.file),
             )
@@ -35,12 +36,12 @@ pub fn run(ctx: &Ctx, args: RulesSnapshotArgs) -> Result<ExitCode, CoreError> {
     };
     let text = String::from_utf8(bytes).map_err(|_| {
         CoreError::invalid(
-            "FILE",
+            Field::File,
             format!("{} 不是 UTF-8 文本", args.file),
             format!("{} is not UTF-8 text", args.file),
         )
     })?;
-    let at = ctx.at(args.at.as_deref(), "--at")?;
+    let at = ctx.at(args.at.as_deref(), Field::At)?;
     let mut store = ctx.open_store()?;
     let result =
         store.transaction(|tx| health::save_rule_snapshot(tx, &args.platform, &text, &at))?;

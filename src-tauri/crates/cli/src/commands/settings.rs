@@ -8,6 +8,7 @@ use clap::Subcommand;
 use std::process::ExitCode;
 use tixian_core::health::{self, HealthSettings};
 use tixian_core::ledger::{self, PlatformEdit};
+use tixian_core::Field;
 use tixian_core::{CoreError, Lang, Money};
 
 #[derive(Subcommand)]
@@ -26,13 +27,13 @@ pub enum SettingsCommand {
     Show,
 }
 
-fn amount(value: &str) -> Result<Option<Money>, CoreError> {
+fn amount(value: &str, field: Field) -> Result<Option<Money>, CoreError> {
     if value.trim().eq_ignore_ascii_case("none") {
         return Ok(None);
     }
     Money::parse_amount(value)
         .map(Some)
-        .map_err(|e| e.field("VALUE"))
+        .map_err(|e| e.field(field))
 }
 
 pub fn run(ctx: &Ctx, cmd: SettingsCommand) -> Result<ExitCode, CoreError> {
@@ -45,7 +46,12 @@ pub fn run(ctx: &Ctx, cmd: SettingsCommand) -> Result<ExitCode, CoreError> {
         }
         SettingsCommand::Set { key, value, platform } => match key.as_str() {
             "monthly-spending" | "outside-money" => {
-                let v = amount(&value)?;
+                let field = if key == "monthly-spending" {
+                    Field::MonthlySpending
+                } else {
+                    Field::OutsideMoney
+                };
+                let v = amount(&value, field)?;
                 let mut store = ctx.open_store()?;
                 let s = store.transaction(|tx| {
                     let mut s = health::health_settings(tx)?;
@@ -60,10 +66,10 @@ pub fn run(ctx: &Ctx, cmd: SettingsCommand) -> Result<ExitCode, CoreError> {
             }
             "test-interval" => {
                 let days: i64 = value.trim().parse().ok().filter(|d| (1..=366).contains(d)).ok_or_else(|| {
-                    CoreError::invalid("VALUE", format!("“{value}”不是 1–366 之间的天数"), format!("“{value}” is not a number of days between 1 and 366"))
+                    CoreError::invalid(Field::TestIntervalDays, format!("“{value}”不是 1–366 之间的天数"), format!("“{value}” is not a number of days between 1 and 366"))
                 })?;
                 let name = platform.ok_or_else(|| {
-                    CoreError::invalid("--platform", "请用 --platform 指定平台", "name the platform with --platform")
+                    CoreError::invalid(Field::Platform, "请用 --platform 指定平台", "name the platform with --platform")
                 })?;
                 let mut store = ctx.open_store()?;
                 let p = store.transaction(|tx| {
@@ -89,7 +95,7 @@ pub fn run(ctx: &Ctx, cmd: SettingsCommand) -> Result<ExitCode, CoreError> {
                     "off" => false,
                     _ => {
                         return Err(CoreError::invalid(
-                            "VALUE",
+                            crate::fields::flag("VALUE"),
                             format!("“{value}”应为 on 或 off"),
                             format!("“{value}” should be on or off"),
                         ))
@@ -106,7 +112,7 @@ pub fn run(ctx: &Ctx, cmd: SettingsCommand) -> Result<ExitCode, CoreError> {
             }
             other => {
                 return Err(CoreError::invalid(
-                    "KEY",
+                    crate::fields::flag("KEY"),
                     format!("未知设置“{other}”，可选：monthly-spending、outside-money、test-interval、notifications"),
                     format!("unknown setting “{other}”; use monthly-spending, outside-money, test-interval or notifications"),
                 ))

@@ -4,6 +4,7 @@ use crate::Ctx;
 use clap::Args;
 use std::process::ExitCode;
 use tixian_core::health::{self, SignalKind};
+use tixian_core::Field;
 use tixian_core::{CoreError, Lang};
 
 #[derive(Args)]
@@ -21,9 +22,9 @@ pub struct SignalArgs {
 }
 
 pub fn run(ctx: &Ctx, args: SignalArgs) -> Result<ExitCode, CoreError> {
-    let kind: SignalKind = args.kind.parse().map_err(|e: CoreError| e.field("KIND"))?;
+    let kind: SignalKind = args.kind.parse()?;
     let now = ctx.now();
-    let at = ctx.at(args.at.as_deref(), "--at")?;
+    let at = ctx.at(args.at.as_deref(), Field::At)?;
     let mut store = ctx.open_store()?;
     let signal = store
         .transaction(|tx| health::log_signal(tx, &args.platform, kind, &args.note, &at, &now))?;

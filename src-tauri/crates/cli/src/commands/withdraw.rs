@@ -4,6 +4,7 @@ use crate::Ctx;
 use clap::Args;
 use std::process::ExitCode;
 use tixian_core::ledger::{self, NewWithdrawal, WithdrawalStatus};
+use tixian_core::Field;
 use tixian_core::{time, CoreError, Lang, Money};
 
 #[derive(Args)]
@@ -37,21 +38,19 @@ pub struct WithdrawArgs {
 
 pub fn run(ctx: &Ctx, args: WithdrawArgs) -> Result<ExitCode, CoreError> {
     // Validate every input before the database is opened, so bad input never touches it.
-    let amount = Money::parse_amount(&args.amount).map_err(|e| e.field("AMOUNT"))?;
+    let amount = Money::parse_amount(&args.amount)?;
     let fee = match &args.fee {
-        Some(text) => Money::parse_amount(text).map_err(|e| e.field("--fee"))?,
+        Some(text) => Money::parse_amount(text).map_err(|e| e.field(Field::Fee))?,
         None => Money::ZERO,
     };
-    let requested = time::parse_time(&args.at, "--at")?;
+    let requested = time::parse_time(&args.at, Field::At)?;
     let arrived = args
         .arrived_at
         .as_deref()
-        .map(|t| time::parse_time(t, "--arrived-at"))
+        .map(|t| time::parse_time(t, Field::ArrivedAt))
         .transpose()?;
     let status = match &args.status {
-        Some(s) => s
-            .parse::<WithdrawalStatus>()
-            .map_err(|e| e.field("--status"))?,
+        Some(s) => s.parse::<WithdrawalStatus>()?,
         None if arrived.is_some() => WithdrawalStatus::Arrived,
         None => WithdrawalStatus::Requested,
     };
@@ -68,9 +67,7 @@ pub fn run(ctx: &Ctx, args: WithdrawArgs) -> Result<ExitCode, CoreError> {
     };
     let now = ctx.now();
     let mut store = ctx.open_store()?;
-    let w = store
-        .transaction(|tx| ledger::add_withdrawal(tx, &new, &now))
-        .map_err(rename_field)?;
+    let w = store.transaction(|tx| ledger::add_withdrawal(tx, &new, &now))?;
     ctx.out.print(&w, |lang| {
         let test = if w.is_test {
             ctx.out.t("测试", "test ")
@@ -95,18 +92,4 @@ pub fn run(ctx: &Ctx, args: WithdrawArgs) -> Result<ExitCode, CoreError> {
         }
     });
     Ok(ExitCode::SUCCESS)
-}
-
-/// Core names fields as the app does; the CLI user knows them as flags.
-fn rename_field(e: CoreError) -> CoreError {
-    let flag = match e.field_name() {
-        Some("arrived_at") => "--arrived-at",
-        Some("requested_at") => "--at",
-        Some("card_tail") => "--card-tail",
-        Some("fee") => "--fee",
-        Some("amount") => "AMOUNT",
-        Some("message") => "--message",
-        _ => return e,
-    };
-    e.field(flag)
 }

@@ -82,7 +82,7 @@ pub fn money(data: &[u8]) {
 
 pub fn time(data: &[u8]) {
     let text = text(data);
-    match time::parse_time(&text, "at") {
+    match time::parse_time(&text, tixian_core::Field::At) {
         Ok(t) => {
             assert!(
                 time::YEARS.contains(&chrono::Datelike::year(&t)),
@@ -95,7 +95,7 @@ pub fn time(data: &[u8]) {
             let stored = time::to_rfc3339(&t);
             let back = time::from_stored(&stored).unwrap();
             assert_eq!((back, back.offset()), (t, t.offset()), "{text:?}");
-            let again = time::parse_time(&stored, "at").unwrap();
+            let again = time::parse_time(&stored, tixian_core::Field::At).unwrap();
             assert_eq!((again, again.offset()), (t, t.offset()), "{text:?}");
             let cal = tixian_core::calendar::Calendar::embedded();
             let due = cal.add_working_days(t.date_naive(), 15);
@@ -104,10 +104,12 @@ pub fn time(data: &[u8]) {
         }
         Err(e) => clean("time", &e),
     }
-    match time::parse_date(&text, "on") {
+    match time::parse_date(&text, tixian_core::Field::From) {
         Ok(d) => {
             assert!(time::YEARS.contains(&chrono::Datelike::year(&d)));
-            let back = time::parse_date(&d.format("%Y-%m-%d").to_string(), "on").unwrap();
+            let back =
+                time::parse_date(&d.format("%Y-%m-%d").to_string(), tixian_core::Field::From)
+                    .unwrap();
             assert_eq!(back, d, "{text:?}");
         }
         Err(e) => clean("date", &e),
@@ -120,7 +122,7 @@ pub const PASSWORD: &str = "123456";
 pub fn bill(data: &[u8]) {
     let mut outcome = tixian_core::import::parse("bill", data, None);
     if let Err(e) = &outcome {
-        if e.field_name() == Some("--password") {
+        if e.field_name() == Some("password") {
             outcome = tixian_core::import::parse("bill", data, Some(PASSWORD));
         }
     }
@@ -138,7 +140,7 @@ pub fn bill(data: &[u8]) {
 }
 
 fn now() -> time::Timestamp {
-    time::parse_time("2026-07-01T09:00:00+08:00", "now").unwrap()
+    time::parse_time("2026-07-01T09:00:00+08:00", tixian_core::Field::At).unwrap()
 }
 
 pub fn case(data: &[u8]) {
@@ -365,7 +367,7 @@ pub fn verify_at(pdf: &Path) {
 /// payout rules (its halves as the old and new text) and a screenshot's text.
 pub fn text_paste(data: &[u8]) {
     let text = text(data);
-    let received = time::parse_time("2026-03-10 20:00", "received").unwrap();
+    let received = time::parse_time("2026-03-10 20:00", tixian_core::Field::Received).unwrap();
     let cal = tixian_core::calendar::Calendar::embedded();
     for p in tixian_core::cases::promises::find_promises(&text, &received, &cal) {
         if let Err(e) = p.to_contact() {

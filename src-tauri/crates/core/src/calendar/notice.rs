@@ -14,6 +14,7 @@
 
 use super::Holiday;
 use crate::lang::Text;
+use crate::Field;
 use crate::{CoreError, Result};
 use chrono::{Datelike, NaiveDate, Weekday};
 use regex::Regex;
@@ -166,7 +167,7 @@ fn bad(line: Option<usize>, zh: impl Into<String>, en: impl Into<String>) -> Cor
         None => Text::new(zh, en),
     };
     CoreError::Invalid {
-        field: "notice".into(),
+        field: Field::Notice,
         message,
         location: None,
     }
@@ -232,7 +233,7 @@ fn title_and_year(
     });
     match (found, given) {
         (Some((year, _, line)), Some(given)) if given != year => Err(CoreError::Invalid {
-            field: "year".into(),
+            field: Field::Year,
             message: Text::new(
                 format!("第 {line} 行：通知标题是 {year} 年，但指定的年份是 {given}"),
                 format!("line {line}: the notice's title says {year}, but the year given is {given}"),

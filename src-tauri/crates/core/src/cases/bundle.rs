@@ -9,6 +9,7 @@ use crate::export::catalog::{self as cat, CatalogItem, CatalogRow};
 use crate::export::{BundleInput, ContactRow, EvidenceFile, Summary, TimelineRow};
 use crate::rules::RuleFile;
 use crate::time::{self, Timestamp};
+use crate::Field;
 use crate::{vault, Lang, Result};
 use rusqlite::{Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
@@ -263,7 +264,7 @@ pub fn save_catalog(
         .collect();
     if applicant.chars().count() > 100 {
         return Err(CoreError::invalid(
-            "applicant",
+            Field::Applicant,
             "申请人姓名最多 100 个字",
             "the applicant's name is at most 100 characters",
         ));
@@ -277,31 +278,30 @@ pub fn save_catalog(
                 .and_then(|id| id.parse::<i64>().ok())
                 .is_some_and(|id| evidence.contains(&id)),
         };
-        let field = format!("rows[{i}]");
         if !known {
             return Err(CoreError::invalid(
-                format!("{field}.key"),
+                Field::catalog_row(i, "key"),
                 format!("第 {} 行：“{}”不是本案的证据", i + 1, r.key),
                 format!("row {}: “{}” is not an item of this case", i + 1, r.key),
             ));
         }
         if !seen.insert(r.key.as_str()) {
             return Err(CoreError::invalid(
-                format!("{field}.key"),
+                Field::catalog_row(i, "key"),
                 format!("第 {} 行：“{}”重复", i + 1, r.key),
                 format!("row {}: “{}” is listed twice", i + 1, r.key),
             ));
         }
         if r.name.chars().count() > 200 {
             return Err(CoreError::invalid(
-                format!("{field}.name"),
+                Field::catalog_row(i, "name"),
                 format!("第 {} 行：证据名称最多 200 个字", i + 1),
                 format!("row {}: the name is at most 200 characters", i + 1),
             ));
         }
         if r.purpose.chars().count() > 500 {
             return Err(CoreError::invalid(
-                format!("{field}.purpose"),
+                Field::catalog_row(i, "purpose"),
                 format!("第 {} 行：证明目的最多 500 个字", i + 1),
                 format!("row {}: the purpose is at most 500 characters", i + 1),
             ));

@@ -10,6 +10,7 @@ use super::{get_case, optional_text, Tier};
 use crate::error::{CoreError, Result};
 use crate::time::{self, Timestamp};
 use crate::vault;
+use crate::Field;
 use image::{DynamicImage, ImageDecoder, ImageError, ImageReader, Limits};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
@@ -76,7 +77,7 @@ pub struct EvidenceItem {
 
 fn file_error(path: &Path, zh: &str, en: &str) -> CoreError {
     CoreError::invalid(
-        "FILE",
+        Field::File,
         format!("{}：{zh}", path.display()),
         format!("{}: {en}", path.display()),
     )
@@ -138,7 +139,7 @@ pub fn prepare(input: &EvidenceInput) -> Result<PreparedEvidence> {
         taken_at,
         taken_at_source,
         dimensions,
-        caption: optional_text(&input.caption, "caption", 200)?,
+        caption: optional_text(&input.caption, Field::Caption, 200)?,
         tier: input.tier,
     })
 }
@@ -162,7 +163,7 @@ pub fn store(
         .optional()?;
     if let Some(id) = existing {
         return Err(CoreError::Conflict {
-            field: "FILE".into(),
+            field: Field::File,
             message: crate::lang::Text::new(
                 format!("{} 已在本案件证据中（编号 {id}）", p.original_name),
                 format!("{} is already evidence #{id} of this case", p.original_name),
@@ -397,7 +398,7 @@ pub(crate) fn decode_image_as_stored(bytes: &[u8]) -> Result<DynamicImage> {
 }
 
 fn decode(bytes: &[u8], orient: bool) -> Result<DynamicImage> {
-    let refused = |zh: String, en: String| CoreError::invalid("FILE", zh, en);
+    let refused = |zh: String, en: String| CoreError::invalid(Field::File, zh, en);
     let mut reader = ImageReader::new(Cursor::new(bytes)).with_guessed_format()?;
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_IMAGE_SIDE);
@@ -470,8 +471,10 @@ pub fn exif_taken_at(bytes: &[u8]) -> Option<Timestamp> {
     );
     let offset = ascii(Tag::OffsetTimeOriginal).and_then(|o| String::from_utf8(o).ok());
     match offset {
-        Some(o) if o.len() == 6 => time::parse_time(&format!("{local}{o}"), "taken_at").ok(),
-        _ => time::parse_time(&local, "taken_at").ok(),
+        Some(o) if o.len() == 6 => {
+            time::parse_time(&format!("{local}{o}"), crate::Field::TakenAt).ok()
+        }
+        _ => time::parse_time(&local, crate::Field::TakenAt).ok(),
     }
 }
 

@@ -109,7 +109,7 @@ fn a_bomb_or_a_truncated_image_is_refused_before_anything_is_stored() {
     let bomb = dir.path().join("bomb.png");
     std::fs::write(&bomb, bomb_png()).unwrap();
     let e = prepare(&input(&bomb)).unwrap_err();
-    assert_eq!(e.field_name(), Some("FILE"));
+    assert_eq!(e.field_name(), Some("file"));
     assert!(
         e.message(crate::Lang::En).contains("decompression bomb"),
         "{}",
@@ -125,7 +125,7 @@ fn a_bomb_or_a_truncated_image_is_refused_before_anything_is_stored() {
         e.message(crate::Lang::En)
     );
     let missing = prepare(&input(&dir.path().join("nope.png"))).unwrap_err();
-    assert_eq!(missing.field_name(), Some("FILE"));
+    assert_eq!(missing.field_name(), Some("file"));
 }
 
 #[test]
@@ -181,5 +181,5 @@ fn bundle_file_name_from_a_name_windows_refuses_is_made_valid() {
     let item = store
         .transaction(|tx| add_evidence(tx, &vault_dir, id, &new, &t("2026-03-11 09:00")))
         .unwrap();
-    assert_eq!(bundle_file_name(2, &item), "02_客服_承诺__2026-03-11.p_g");
+    assert_eq!(bundle_file_name(2, &item), "02_客服_承诺___2026-03-11.p_g");
 }

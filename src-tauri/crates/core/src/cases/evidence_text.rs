@@ -10,6 +10,7 @@
 use super::evidence::{get_evidence, is_decodable_image, EvidenceItem};
 use crate::error::{CoreError, Result};
 use crate::time::{self, Timestamp};
+use crate::Field;
 use crate::{ocr, vault};
 use rusqlite::{params, Connection, Transaction};
 use std::path::Path;
@@ -74,7 +75,7 @@ pub fn set_text(
     let item = get_evidence(tx, evidence_id)?;
     if !is_decodable_image(&item.mime) {
         return Err(CoreError::invalid(
-            "text",
+            Field::Text,
             "只有图片证据才有图中文字",
             "only image evidence has text read from it",
         ));
@@ -82,7 +83,7 @@ pub fn set_text(
     let text = text.trim();
     if text.chars().count() > MAX_TEXT_CHARS {
         return Err(CoreError::invalid(
-            "text",
+            Field::Text,
             format!("文字太长（最多 {MAX_TEXT_CHARS} 个字）"),
             format!("the text is too long (at most {MAX_TEXT_CHARS} characters)"),
         ));

@@ -13,6 +13,7 @@ use crate::calendar::Calendar;
 use crate::error::CoreError;
 use crate::rules::RuleFile;
 use crate::time::Timestamp;
+use crate::Field;
 use crate::{Lang, Result};
 use rusqlite::Connection;
 use serde::Serialize;
@@ -42,7 +43,7 @@ impl std::str::FromStr for FormChannel {
             "12378" => Ok(FormChannel::Nfra12378),
             "12363" => Ok(FormChannel::Pboc12363),
             other => Err(CoreError::invalid(
-                "for",
+                Field::FormChannel,
                 format!("“{other}”不是可整理的投诉渠道，可选：12315、12378、12363"),
                 format!("“{other}” is not a channel this can lay out; use 12315, 12378 or 12363"),
             )),

@@ -12,6 +12,7 @@ use crate::lang::Lang;
 use crate::ledger::{self, PlatformKind};
 use crate::rules::{self, RuleFile};
 use crate::time::Timestamp;
+use crate::Field;
 use chrono::{Datelike, NaiveDate};
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
@@ -32,7 +33,7 @@ impl std::str::FromStr for Recipient {
             "platform" => Ok(Recipient::Platform),
             "regulator" => Ok(Recipient::Regulator),
             other => Err(CoreError::invalid(
-                "to",
+                Field::Recipient,
                 format!("“{other}”不是收件方，可选：platform、regulator"),
                 format!("“{other}” is not a recipient; use platform or regulator"),
             )),

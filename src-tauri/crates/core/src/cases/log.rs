@@ -11,6 +11,7 @@ use crate::health::local_date;
 use crate::lang::Text;
 use crate::ledger::utc_key;
 use crate::time::{self, Timestamp};
+use crate::Field;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
 
@@ -40,7 +41,7 @@ pub fn add_event(
     now: &Timestamp,
 ) -> Result<TimelineEvent> {
     get_case(tx, case_id)?;
-    let text = required_text(&new.text, "text", 4000, "发生了什么", "the entry text")?;
+    let text = required_text(&new.text, Field::Text, 4000, "发生了什么", "the entry text")?;
     if let Some(eid) = new.evidence_id {
         let owner: Option<i64> = tx
             .query_row(
@@ -51,7 +52,7 @@ pub fn add_event(
             .optional()?;
         if owner != Some(case_id) {
             return Err(CoreError::invalid(
-                "evidence",
+                Field::Evidence,
                 format!("本案件没有编号为 {eid} 的证据"),
                 format!("this case has no evidence item {eid}"),
             ));
@@ -152,14 +153,14 @@ pub fn add_contact(
 
 /// The checks `add_contact` makes, callable before a store is opened.
 pub fn validate_contact(new: &NewContact) -> Result<()> {
-    optional_text(&new.agent, "agent", 100)?;
-    optional_text(&new.said, "said", 4000)?;
-    optional_text(&new.promise, "promise", 1000)?;
-    optional_text(&new.outcome, "outcome", 2000)?;
+    optional_text(&new.agent, Field::Agent, 100)?;
+    optional_text(&new.said, Field::Said, 4000)?;
+    optional_text(&new.promise, Field::Promise, 1000)?;
+    optional_text(&new.outcome, Field::Outcome, 2000)?;
     if let Some(due) = &new.due {
         if due < &new.at {
             return Err(CoreError::invalid(
-                "due",
+                Field::Due,
                 format!(
                     "承诺期限 {} 早于联系时间 {}，请检查",
                     time::to_rfc3339(due),
@@ -326,22 +327,22 @@ pub fn preview_follow_up(
 ) -> Result<FollowUpPreview> {
     required_text(
         &new.body,
-        "body",
+        Field::Body,
         100,
         "投诉对象（如 12315、平台投诉邮箱）",
         "who the complaint went to (e.g. 12315)",
     )?;
-    optional_text(&new.reference, "reference", 100)?;
+    optional_text(&new.reference, Field::Reference, 100)?;
     if new.working_days == 0 || new.working_days > 365 {
         return Err(CoreError::invalid(
-            "working_days",
+            Field::WorkingDays,
             "期限须为 1 到 365 个工作日",
             "the deadline must be 1 to 365 working days",
         ));
     }
     if new.filed_at > *now + chrono::Duration::days(1) {
         return Err(CoreError::invalid(
-            "filed",
+            Field::Filed,
             "投诉提交时间在未来，请检查",
             "the complaint's filing time is in the future; check it",
         ));

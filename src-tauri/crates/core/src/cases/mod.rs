@@ -33,6 +33,7 @@ use crate::error::{CoreError, Result};
 use crate::ledger;
 use crate::money::Money;
 use crate::time::{self, Timestamp};
+use crate::Field;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 
@@ -203,7 +204,7 @@ pub(crate) fn short_time(stored: &str) -> String {
 /// Checks a required free text: trimmed, not empty, at most `max` characters.
 pub(crate) fn required_text(
     value: &str,
-    field: &str,
+    field: Field,
     max: usize,
     zh_what: &str,
     en_what: &str,
@@ -220,7 +221,7 @@ pub(crate) fn required_text(
 }
 
 /// Checks an optional free text: trimmed, at most `max` characters.
-pub(crate) fn optional_text(value: &str, field: &str, max: usize) -> Result<String> {
+pub(crate) fn optional_text(value: &str, field: Field, max: usize) -> Result<String> {
     let v = value.trim();
     if v.chars().count() > max {
         return Err(CoreError::invalid(
@@ -237,23 +238,23 @@ pub(crate) fn optional_text(value: &str, field: &str, max: usize) -> Result<Stri
 pub fn create_case(tx: &Transaction, new: &NewCase, now: &Timestamp) -> Result<Case> {
     let platform = required_text(
         &new.platform,
-        "platform",
+        Field::Platform,
         60,
         "平台名称",
         "the platform name",
     )?;
     let summary = required_text(
         &new.summary,
-        "summary",
+        Field::Summary,
         4000,
         "事情经过（一两句话）",
         "a short summary",
     )?;
-    let account = optional_text(&new.account, "account", 100)?;
-    let message = optional_text(&new.message, "message", 500)?;
+    let account = optional_text(&new.account, Field::Account, 100)?;
+    let message = optional_text(&new.message, Field::Message, 500)?;
     if new.amount.fen() <= 0 {
         return Err(CoreError::invalid(
-            "amount",
+            Field::Amount,
             "涉及金额须大于 0",
             "the amount must be above zero",
         ));
@@ -261,7 +262,7 @@ pub fn create_case(tx: &Transaction, new: &NewCase, now: &Timestamp) -> Result<C
     // A few minutes of clock skew between devices is not an error; a date in the future is.
     if new.occurred > *now + chrono::Duration::minutes(10) {
         return Err(CoreError::invalid(
-            "occurred",
+            Field::Occurred,
             "发生时间晚于现在，请检查日期",
             "the time it happened is in the future; check the date",
         ));
@@ -367,7 +368,7 @@ pub(crate) mod test_support {
     use crate::store::Store;
 
     pub fn t(s: &str) -> Timestamp {
-        time::parse_time(s, "t").unwrap()
+        time::parse_time(s, crate::Field::At).unwrap()
     }
 
     /// A store with one case: 微信支付, ¥5,000.00, 2026-03-10 14:00.

@@ -61,7 +61,7 @@ impl PromiseProposal {
     /// The contact entry to store once the user confirmed the proposal.
     pub fn to_contact(&self) -> Result<NewContact> {
         Ok(NewContact {
-            at: time::parse_time(&self.at, "at")?,
+            at: time::parse_time(&self.at, crate::Field::At)?,
             channel: self.channel,
             agent: self.agent.clone().unwrap_or_default(),
             // When the whole message is the promise, it is stored once.
@@ -71,7 +71,7 @@ impl PromiseProposal {
                 self.said.clone()
             },
             promise: self.promise.clone(),
-            due: Some(time::parse_time(&self.due, "due")?),
+            due: Some(time::parse_time(&self.due, crate::Field::Due)?),
             outcome: String::new(),
         })
     }

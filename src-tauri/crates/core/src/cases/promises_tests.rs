@@ -5,7 +5,7 @@
 use super::*;
 
 fn t(s: &str) -> Timestamp {
-    time::parse_time(s, "t").unwrap()
+    time::parse_time(s, crate::Field::At).unwrap()
 }
 
 fn find(text: &str, received: &str) -> Vec<PromiseProposal> {

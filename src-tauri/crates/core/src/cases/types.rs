@@ -3,6 +3,7 @@
 
 use crate::error::{CoreError, Result};
 use crate::lang::Lang;
+use crate::Field;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -10,7 +11,7 @@ use std::str::FromStr;
 /// Declares a string enum with its ids, zh/en labels, `FromStr` (bad input names `field`) and
 /// `Display`.
 macro_rules! vocabulary {
-    ($(#[$meta:meta])* $name:ident, $field:literal, [$($variant:ident = $id:literal, $zh:literal, $en:literal;)+]) => {
+    ($(#[$meta:meta])* $name:ident, $field:expr, [$($variant:ident = $id:literal, $zh:literal, $en:literal;)+]) => {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[cfg_attr(feature = "specta", derive(specta::Type))]
         // After the derives, so a `serde(rename)` among them is a known helper attribute.
@@ -34,7 +35,7 @@ macro_rules! vocabulary {
 
             /// Reads a stored value; an unknown one is our fault, not the user's.
             pub(crate) fn from_stored(s: &str) -> Result<$name> {
-                s.parse().map_err(|_| CoreError::Internal(format!("stored {} “{s}” is unknown", $field)))
+                s.parse().map_err(|_| CoreError::Internal(format!("stored {} “{s}” is unknown", $field.key())))
             }
         }
 
@@ -62,7 +63,7 @@ macro_rules! vocabulary {
 
 vocabulary!(
     /// Where a case stands.
-    CaseStatus, "status", [
+    CaseStatus, Field::CaseStatus, [
         Open = "open", "处理中", "open";
         Waiting = "waiting", "等待答复", "waiting";
         Escalated = "escalated", "已升级", "escalated";
@@ -76,7 +77,7 @@ vocabulary!(
     /// the stage of each rung in `route` (one vocabulary). (Named `CaseStage` in TypeScript, where
     /// the diagnosis wizard has its own `Stage`; a container rename does not change the JSON.)
     #[cfg_attr(feature = "specta", serde(rename = "CaseStage"))]
-    Stage, "stage", [
+    Stage, Field::Stage, [
         CustomerService = "customer_service", "普通客服", "customer service";
         Supervisor = "supervisor", "客服主管", "supervisor";
         PlatformComplaint = "platform_complaint", "平台官方投诉渠道", "platform complaint channel";
@@ -98,7 +99,7 @@ vocabulary!(
     /// How a customer-service contact happened. (Named `ContactChannel` in TypeScript: the
     /// generated runtime already has a `Channel`.)
     #[cfg_attr(feature = "specta", serde(rename = "ContactChannel"))]
-    Channel, "channel", [
+    Channel, Field::Channel, [
         Phone = "phone", "电话", "phone";
         Chat = "chat", "在线客服", "chat";
         Email = "email", "邮件", "email";
@@ -109,7 +110,7 @@ vocabulary!(
 
 vocabulary!(
     /// Evidence tier: submit core first, keep reserve for the investigation stage (seed 003).
-    Tier, "tier", [
+    Tier, Field::Tier, [
         Core = "core", "核心证据", "core";
         Reserve = "reserve", "备用证据", "reserve";
     ]

@@ -6,6 +6,7 @@ use crate::error::{CoreError, Result};
 use crate::ledger::PlatformKind;
 use crate::money::Money;
 use crate::time::{self, Timestamp};
+use crate::Field;
 use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer, Serialize};
 
@@ -283,7 +284,7 @@ pub fn parse_case(json: &str) -> Result<Case> {
         .map_err(|e| path_error(e.path().to_string(), e.inner()))?;
     de.end().map_err(|e| {
         CoreError::invalid(
-            "json",
+            Field::named("json"),
             format!("JSON 之后还有多余内容：{e}"),
             format!("trailing text after the JSON: {e}"),
         )
@@ -301,7 +302,7 @@ fn path_error(path: String, inner: &serde_json::Error) -> CoreError {
     let text = text.split(" at line ").next().unwrap_or(&text).to_string();
     if inner.is_syntax() || inner.is_eof() {
         return CoreError::invalid(
-            "json",
+            Field::named("json"),
             format!("不是有效的 JSON：{inner}"),
             format!("not valid JSON: {inner}"),
         );
@@ -325,7 +326,7 @@ fn path_error(path: String, inner: &serde_json::Error) -> CoreError {
     } else {
         format!("取值无效：{text}")
     };
-    CoreError::invalid(field, zh, text)
+    CoreError::invalid(Field::Named(field), zh, text)
 }
 
 fn quoted(text: &str) -> Option<String> {
@@ -395,7 +396,7 @@ fn amount<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<Money>,
 
 fn timestamp<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<Timestamp>, D::Error> {
     with_str(d, |text| {
-        time::parse_time(text, "at")
+        time::parse_time(text, crate::Field::At)
             .map(Some)
             .map_err(|e| e.message(crate::Lang::En))
     })
@@ -403,7 +404,7 @@ fn timestamp<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<Time
 
 fn date<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<NaiveDate>, D::Error> {
     with_str(d, |text| {
-        time::parse_date(text, "date")
+        time::parse_date(text, crate::Field::At)
             .map(Some)
             .map_err(|e| e.message(crate::Lang::En))
     })

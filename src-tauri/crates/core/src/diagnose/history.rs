@@ -151,8 +151,8 @@ mod tests {
     fn saved_diagnoses_list_newest_first_and_read_back() {
         let mut store = Store::open_in_memory().unwrap();
         let iv = daily_limit();
-        let t1 = time::parse_time("2026-03-10T10:00:00+08:00", "at").unwrap();
-        let t2 = time::parse_time("2026-03-11T10:00:00+08:00", "at").unwrap();
+        let t1 = time::parse_time("2026-03-10T10:00:00+08:00", crate::Field::At).unwrap();
+        let t2 = time::parse_time("2026-03-11T10:00:00+08:00", crate::Field::At).unwrap();
         let step = interview::step(Kb::embedded(), &iv, Lang::Zh, &t1).unwrap();
         let a = store
             .transaction(|tx| save(tx, &iv, &step.diagnosis, &t1))
@@ -171,8 +171,8 @@ mod tests {
     fn a_case_opened_from_a_diagnosis_carries_its_message_causes_and_steps() {
         let mut store = Store::open_in_memory().unwrap();
         let iv = daily_limit();
-        let made = time::parse_time("2026-03-10T10:00:00+08:00", "at").unwrap();
-        let later = time::parse_time("2026-03-12T09:00:00+08:00", "at").unwrap();
+        let made = time::parse_time("2026-03-10T10:00:00+08:00", crate::Field::At).unwrap();
+        let later = time::parse_time("2026-03-12T09:00:00+08:00", crate::Field::At).unwrap();
         let step = interview::step(Kb::embedded(), &iv, Lang::Zh, &made).unwrap();
         let id = store
             .transaction(|tx| save(tx, &iv, &step.diagnosis, &made))

@@ -13,6 +13,7 @@ use crate::lang::Lang;
 use crate::ledger::PlatformKind;
 use crate::money::Money;
 use crate::time::Timestamp;
+use crate::Field;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -229,7 +230,7 @@ fn apply(case: &mut Case, id: &str, value: &str) -> Result<()> {
         "yes" => Ok(true),
         "no" => Ok(false),
         _ => Err(CoreError::invalid(
-            id,
+            Field::Answer(id.to_string()),
             "请选择“是”或“不是”",
             "choose yes or no",
         )),
@@ -240,13 +241,21 @@ fn apply(case: &mut Case, id: &str, value: &str) -> Result<()> {
             .ok()
             .filter(|n| n.is_finite() && *n >= 0.0)
             .ok_or_else(|| {
-                CoreError::invalid(id, "请填写一个不小于 0 的数字", "enter a number, 0 or more")
+                CoreError::invalid(
+                    Field::Answer(id.to_string()),
+                    "请填写一个不小于 0 的数字",
+                    "enter a number, 0 or more",
+                )
             })
     };
     match id {
         "from" => case.from = Some(value.to_string()),
         "to" => case.to = Some(value.to_string()),
-        "amount" => case.amount = Some(Money::parse_amount(value).map_err(|e| e.field(id))?),
+        "amount" => {
+            case.amount = Some(
+                Money::parse_amount(value).map_err(|e| e.field(Field::Answer(id.to_string())))?,
+            )
+        }
         "hours" => case.hours_since_request = Some(number()?),
         "verification" => case.account.pending_verification = Some(yes()?),
         "id_expired" => {
@@ -265,7 +274,7 @@ fn apply(case: &mut Case, id: &str, value: &str) -> Result<()> {
         "orders_unsettled" => case.context.orders_unsettled = Some(yes()?),
         _ => {
             return Err(CoreError::invalid(
-                "answers",
+                Field::named("answers"),
                 format!("未知的问题：{id}"),
                 format!("unknown question: {id}"),
             ))
@@ -321,7 +330,7 @@ mod tests {
     use super::*;
 
     fn now() -> Timestamp {
-        crate::time::parse_time("2026-03-10T10:00:00+08:00", "at").unwrap()
+        crate::time::parse_time("2026-03-10T10:00:00+08:00", crate::Field::At).unwrap()
     }
 
     fn iv(

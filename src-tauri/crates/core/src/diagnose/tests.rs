@@ -4,7 +4,7 @@ use super::*;
 use crate::time::parse_time;
 
 fn now() -> Timestamp {
-    parse_time("2026-06-01T12:00:00+08:00", "now").unwrap()
+    parse_time("2026-06-01T12:00:00+08:00", crate::Field::At).unwrap()
 }
 
 fn run(json: &str) -> Diagnosis<'static> {

@@ -2,6 +2,7 @@
 //! name that is renamed into place only when everything is complete.
 
 use crate::error::{CoreError, Result};
+use crate::Field;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
@@ -106,7 +107,7 @@ pub fn temp_beside(target: &Path) -> PathBuf {
 pub fn check_targets(pdf: &Path, dir: &Path) -> Result<()> {
     let refuse = |path: &Path, zh: String, en: String| {
         Err(CoreError::invalid(
-            "out",
+            Field::Out,
             format!("{}：{zh}", path.display()),
             format!("{}: {en}", path.display()),
         ))
@@ -151,7 +152,7 @@ pub fn check_free(paths: &[&Path], overwrite: bool) -> Result<()> {
         if p.exists() {
             let shown = p.display();
             return Err(CoreError::Conflict {
-                field: "out".into(),
+                field: Field::Out,
                 message: crate::lang::Text::new(
                     format!("{shown} 已存在；未做任何改动（确认覆盖后再导出）"),
                     format!("{shown} already exists; nothing was changed (confirm overwriting to export again)"),

@@ -29,6 +29,7 @@ pub use verify::{verify_bundle, FileStatus, Place, VerifyEntry, VerifyReport};
 use crate::error::{CoreError, Result};
 use crate::lang::Lang;
 use crate::money::Money;
+use crate::Field;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -178,6 +179,18 @@ pub struct Progress {
     pub stage: Stage,
 }
 
+/// `report` called once per step or stage change of an export: a progress bar needs no more,
+/// and a bundle reports the same step again while its pages are laid out.
+pub fn each_step(mut report: impl FnMut(Progress)) -> impl FnMut(Progress) {
+    let mut last = None;
+    move |p: Progress| {
+        if last != Some((p.done, p.stage)) {
+            last = Some((p.done, p.stage));
+            report(p);
+        }
+    }
+}
+
 /// One file of the bundle, as listed in the manifest.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -277,7 +290,7 @@ pub fn export_bundle(
         .is_some_and(|e| e.eq_ignore_ascii_case("pdf"));
     if !is_pdf || out_pdf.file_stem().is_none() {
         return Err(CoreError::invalid(
-            "out",
+            Field::Out,
             format!("“{}”不是 .pdf 文件名", out_pdf.display()),
             format!("“{}” is not a .pdf file name", out_pdf.display()),
         ));
@@ -288,7 +301,7 @@ pub fn export_bundle(
         .unwrap_or(Path::new("."));
     if !parent.is_dir() {
         return Err(CoreError::invalid(
-            "out",
+            Field::Out,
             format!("文件夹 {} 不存在", parent.display()),
             format!("the folder {} does not exist", parent.display()),
         ));
@@ -529,5 +542,33 @@ pub(crate) fn t(lang: Lang, zh: &'static str, en: &'static str) -> &'static str 
     match lang {
         Lang::Zh => zh,
         Lang::En => en,
+    }
+}
+
+#[cfg(test)]
+mod progress_tests {
+    use super::*;
+
+    #[test]
+    fn each_step_reports_a_step_or_stage_once() {
+        let mut seen = Vec::new();
+        let mut report = each_step(|p| seen.push((p.done, p.stage)));
+        for (done, stage) in [
+            (0, Stage::Files),
+            (0, Stage::Files),
+            (1, Stage::Files),
+            (1, Stage::Pages),
+        ] {
+            report(Progress {
+                done,
+                total: 3,
+                stage,
+            });
+        }
+        drop(report);
+        assert_eq!(
+            seen,
+            [(0, Stage::Files), (1, Stage::Files), (1, Stage::Pages)]
+        );
     }
 }

@@ -4,6 +4,7 @@
 use super::files::files_dir_for;
 use super::{Manifest, MANIFEST_FORMAT, MANIFEST_NAME};
 use crate::error::{CoreError, Result};
+use crate::Field;
 use lopdf::{Document, Object};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -67,7 +68,7 @@ impl VerifyReport {
 pub fn verify_bundle(pdf: &Path) -> Result<VerifyReport> {
     let not_bundle = |zh: &str, en: &str| {
         CoreError::invalid(
-            "FILE",
+            Field::File,
             format!("{}：{zh}", pdf.display()),
             format!("{}: {en}", pdf.display()),
         )

@@ -17,6 +17,7 @@
 use crate::error::{CoreError, Result};
 use crate::store::{self, Store, SCHEMA_VERSION};
 use crate::time::{self, Timestamp};
+use crate::Field;
 use chrono::NaiveDate;
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
@@ -121,7 +122,7 @@ fn resolved(path: &Path) -> PathBuf {
 pub(crate) fn check_backup_target(db_path: &Path, archive: &Path) -> Result<()> {
     if archive.is_dir() {
         return Err(CoreError::invalid(
-            "FILE",
+            Field::File,
             format!(
                 "{}：这是一个文件夹；请给出备份文件的名字，如 {}",
                 archive.display(),
@@ -150,7 +151,7 @@ pub(crate) fn check_backup_target(db_path: &Path, archive: &Path) -> Result<()> 
             ("这在证据库（vault）里面，备份会毁掉原始证据；请选择别的位置", "that is inside the evidence vault; a backup there would destroy an original — pick another place")
         };
         return Err(CoreError::invalid(
-            "FILE",
+            Field::File,
             format!("{}：{zh}", archive.display()),
             format!("{}: {en}", archive.display()),
         ));
@@ -245,7 +246,7 @@ pub fn backup(store: &Store, archive: &Path, now: &Timestamp) -> Result<BackupRe
 }
 
 fn bad(zh: impl Into<String>, en: impl Into<String>) -> CoreError {
-    CoreError::invalid("FILE", zh, en)
+    CoreError::invalid(Field::File, zh, en)
 }
 
 /// Largest `manifest.json` read (a manifest lists ~100 bytes per vault file).
@@ -651,6 +652,49 @@ pub fn restore(db_path: &Path, archive: &Path, now: &Timestamp) -> Result<Restor
     result
 }
 
+/// One automatic daily backup found in the rolling folder.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct RollingBackup {
+    pub path: String,
+    /// The day it was made, YYYY-MM-DD.
+    pub date: String,
+    pub bytes: i64,
+}
+
+/// The day a rolling backup's file name says it was made (`tixian-YYYY-MM-DD.zip`).
+fn rolling_date(name: &str) -> Option<NaiveDate> {
+    let date = name.strip_prefix("tixian-")?.strip_suffix(".zip")?;
+    NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()
+}
+
+/// The automatic daily backups in `dir`, newest first (none when the folder does not exist);
+/// other files there are not listed.
+pub fn rolling_backups(dir: &Path) -> Vec<RollingBackup> {
+    let mut found: Vec<RollingBackup> = fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().to_string();
+            let date = rolling_date(&name)?;
+            let meta = e.metadata().ok().filter(|m| m.is_file())?;
+            Some(RollingBackup {
+                path: e.path().display().to_string(),
+                date: date.to_string(),
+                bytes: meta.len() as i64,
+            })
+        })
+        .collect();
+    found.sort_by(|a, b| b.date.cmp(&a.date));
+    found
+}
+
+/// The file name offered for a backup made by hand on `today`.
+pub fn suggested_file_name(today: NaiveDate) -> String {
+    format!("tixian-backup-{today}.zip")
+}
+
 /// Makes today's rolling backup `tixian-YYYY-MM-DD.zip` in `dir` unless it exists, then keeps
 /// only the newest [`ROLLING_KEEP`]. Returns the new archive, or `None` when today's existed.
 pub fn rolling_backup(
@@ -670,12 +714,7 @@ pub fn rolling_backup(
     let mut names: Vec<String> = fs::read_dir(dir)?
         .filter_map(|e| e.ok())
         .map(|e| e.file_name().to_string_lossy().to_string())
-        .filter(|n| {
-            n.len() == "tixian-YYYY-MM-DD.zip".len()
-                && n.starts_with("tixian-")
-                && n.ends_with(".zip")
-                && NaiveDate::parse_from_str(&n[7..17], "%Y-%m-%d").is_ok()
-        })
+        .filter(|n| n.len() == "tixian-YYYY-MM-DD.zip".len() && rolling_date(n).is_some())
         .collect();
     names.sort_unstable_by(|a, b| b.cmp(a));
     for old in names.iter().skip(ROLLING_KEEP) {

@@ -241,9 +241,9 @@ mod tests {
     #[test]
     fn a_late_evening_test_counts_on_its_shanghai_date() {
         // 23:30 in Shanghai is 15:30 UTC the same day; 00:30 Shanghai is the previous UTC day.
-        let late = parse_time("2026-01-31T23:30:00+08:00", "t").unwrap();
+        let late = parse_time("2026-01-31T23:30:00+08:00", crate::Field::At).unwrap();
         assert_eq!(local_date(&late), d("2026-01-31"));
-        let utc_previous_day = parse_time("2026-01-31T16:30:00Z", "t").unwrap();
+        let utc_previous_day = parse_time("2026-01-31T16:30:00Z", crate::Field::At).unwrap();
         assert_eq!(local_date(&utc_previous_day), d("2026-02-01"));
     }
 

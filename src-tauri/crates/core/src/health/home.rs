@@ -53,7 +53,7 @@ mod tests {
     #[test]
     fn a_new_platform_is_due_for_a_test_withdrawal_and_links_to_platforms() {
         let mut s = Store::open_in_memory().unwrap();
-        let now = time::parse_time("2026-07-01 09:00", "now").unwrap();
+        let now = time::parse_time("2026-07-01 09:00", crate::Field::At).unwrap();
         let p = NewPlatform {
             name: "支付宝".into(),
             kind: PlatformKind::Alipay,

@@ -5,6 +5,7 @@ use crate::error::{CoreError, Result};
 use crate::ledger::require_platform;
 use crate::money::Money;
 use crate::time::{self, Timestamp};
+use crate::Field;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use std::str::FromStr;
@@ -69,7 +70,7 @@ impl FromStr for SignalKind {
             .ok_or_else(|| {
                 let all: Vec<&str> = SignalKind::ALL.iter().map(|k| k.as_str()).collect();
                 CoreError::invalid(
-                    "kind",
+                    Field::SignalKind,
                     format!("“{s}”不是危险信号类型，可选：{}", all.join("、")),
                     format!(
                         "“{s}” is not a danger signal kind; use one of {}",
@@ -103,7 +104,7 @@ pub fn log_signal(
     let note = note.trim();
     if note.chars().count() > 2000 {
         return Err(CoreError::invalid(
-            "note",
+            Field::Note,
             "备注请不超过 2000 字",
             "keep the note under 2000 characters",
         ));
@@ -172,14 +173,14 @@ pub fn set_health_settings(
 ) -> Result<HealthSettings> {
     if s.monthly_spending.is_some_and(|m| m.fen() < 0) {
         return Err(CoreError::invalid(
-            "monthly_spending",
+            Field::MonthlySpending,
             "每月开销不能为负数",
             "monthly spending cannot be negative",
         ));
     }
     if s.outside_money.is_some_and(|m| m.fen() < 0) {
         return Err(CoreError::invalid(
-            "outside_money",
+            Field::OutsideMoney,
             "平台外的钱不能为负数",
             "money outside platforms cannot be negative",
         ));

@@ -10,6 +10,7 @@
 use crate::error::{CoreError, Result};
 use crate::ledger::require_platform;
 use crate::time::{self, Timestamp};
+use crate::Field;
 use regex::Regex;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use rust_decimal::Decimal;
@@ -76,14 +77,14 @@ pub fn save_rule_snapshot(
     let text = text.replace("\r\n", "\n").trim_end().to_string();
     if text.trim().is_empty() {
         return Err(CoreError::invalid(
-            "text",
+            Field::Text,
             "规则文本是空的：请粘贴平台的提现规则",
             "the rule text is empty: paste the platform's payout rules",
         ));
     }
     if text.len() > 1_000_000 {
         return Err(CoreError::invalid(
-            "text",
+            Field::Text,
             "规则文本太长（上限 1 MB）",
             "the rule text is too long (1 MB at most)",
         ));

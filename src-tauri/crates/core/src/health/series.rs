@@ -134,7 +134,7 @@ mod tests {
     #[test]
     fn series_lists_balances_and_arrivals_oldest_first_up_to_at() {
         let mut s = Store::open_in_memory().unwrap();
-        let t = |x: &str| time::parse_time(x, "t").unwrap();
+        let t = |x: &str| time::parse_time(x, crate::Field::At).unwrap();
         let now = t("2026-01-01 09:00");
         s.transaction(|tx| {
             ledger::add_platform(

@@ -8,7 +8,7 @@ use crate::store::Store;
 use crate::time::parse_time;
 
 fn t(s: &str) -> Timestamp {
-    parse_time(s, "t").unwrap()
+    parse_time(s, crate::Field::At).unwrap()
 }
 
 fn w(

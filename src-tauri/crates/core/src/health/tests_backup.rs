@@ -6,7 +6,7 @@ use crate::store::Store;
 use crate::time::parse_time;
 
 fn t(s: &str) -> Timestamp {
-    parse_time(s, "t").unwrap()
+    parse_time(s, crate::Field::At).unwrap()
 }
 /// Every table's rows, in order, as text: two databases with equal dumps hold the same data.
 pub(crate) fn dump(conn: &Connection) -> Vec<String> {
@@ -234,6 +234,25 @@ fn rolling_backups_one_a_day_newest_seven_kept() {
             "tixian-2026-03-04.zip",
             "tixian-2026-03-05.zip",
         ]
+    );
+}
+
+#[test]
+fn the_rolling_backups_are_listed_newest_first_without_other_files() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(backup::rolling_backups(&dir.path().join("none")).is_empty());
+    std::fs::write(dir.path().join("tixian-2026-03-01.zip"), "a").unwrap();
+    std::fs::write(dir.path().join("tixian-2026-03-04.zip"), "bbb").unwrap();
+    std::fs::write(dir.path().join("tixian-2026-13-01.zip"), "not a day").unwrap();
+    std::fs::write(dir.path().join("tixian-backup-2026-03-02.zip"), "by hand").unwrap();
+    std::fs::create_dir(dir.path().join("tixian-2026-03-05.zip")).unwrap();
+    let found = backup::rolling_backups(dir.path());
+    let days: Vec<(&str, i64)> = found.iter().map(|b| (b.date.as_str(), b.bytes)).collect();
+    assert_eq!(days, [("2026-03-04", 3), ("2026-03-01", 1)]);
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    assert_eq!(
+        backup::suggested_file_name(day),
+        "tixian-backup-2026-11-23.zip"
     );
 }
 

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use zip::write::SimpleFileOptions;
 
 fn t(s: &str) -> Timestamp {
-    parse_time(s, "t").unwrap()
+    parse_time(s, crate::Field::At).unwrap()
 }
 
 struct Setup {

@@ -10,7 +10,7 @@ use crate::time::{parse_time, to_rfc3339};
 use rusqlite::params;
 
 fn same(store: &Store, platforms: i64, at: &str) {
-    let at = parse_time(at, "at").unwrap();
+    let at = parse_time(at, crate::Field::At).unwrap();
     for p in 1..=platforms {
         let fast = arrivals_with(store.conn(), p, &at, true).unwrap();
         let slow = arrivals_with(store.conn(), p, &at, false).unwrap();
@@ -22,7 +22,7 @@ fn same(store: &Store, platforms: i64, at: &str) {
 #[test]
 fn bucket_medians_match_counted_medians() {
     let mut store = Store::open_in_memory().unwrap();
-    let start = parse_time("2026-01-01 00:00", "t").unwrap();
+    let start = parse_time("2026-01-01 00:00", crate::Field::At).unwrap();
     let mut rng: u64 = 0x9E37_79B9_7F4A_7C15;
     let mut next = move || {
         rng ^= rng << 13;
@@ -98,7 +98,7 @@ fn bucket_medians_match_counted_medians() {
 #[test]
 fn buckets_follow_every_change() {
     let mut store = Store::open_in_memory().unwrap();
-    let at = parse_time("2026-01-01 00:00", "t").unwrap();
+    let at = parse_time("2026-01-01 00:00", crate::Field::At).unwrap();
     store
         .transaction(|tx| {
             let new = NewPlatform {

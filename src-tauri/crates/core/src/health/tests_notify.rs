@@ -10,7 +10,7 @@ use crate::store::Store;
 use crate::time::parse_time;
 
 fn t(s: &str) -> Timestamp {
-    parse_time(s, "t").unwrap()
+    parse_time(s, crate::Field::At).unwrap()
 }
 
 /// One platform (added 2026-03-01, never tested, never reviewed) and one case with a follow-up

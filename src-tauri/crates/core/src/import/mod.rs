@@ -33,6 +33,7 @@ use crate::money::Money;
 use crate::store::Store;
 use crate::time::{self, Timestamp};
 use crate::vault;
+use crate::Field;
 use rusqlite::{params, Transaction};
 use serde::Serialize;
 use source::Sniff;
@@ -55,6 +56,19 @@ pub struct ImportOptions {
 pub struct ImportProgress {
     pub done: u64,
     pub total: u64,
+}
+
+/// `report` called at most once per percent of an import: a 100,000-row bill must not flood
+/// the app's IPC with progress events.
+pub fn per_percent(mut report: impl FnMut(ImportProgress)) -> impl FnMut(ImportProgress) {
+    let mut last = None;
+    move |p: ImportProgress| {
+        let percent = p.done * 100 / p.total.max(1);
+        if last != Some(percent) {
+            last = Some(percent);
+            report(p);
+        }
+    }
 }
 
 /// Amount sums by the direction the file states.
@@ -122,7 +136,7 @@ impl ParsedBill {
 }
 
 fn bad_file(file: &str, zh: String, en: String) -> CoreError {
-    CoreError::invalid("file", zh, en).at(file.to_string())
+    CoreError::invalid(Field::File, zh, en).at(file.to_string())
 }
 
 /// Detects, parses and normalises a bill without touching the database.
@@ -422,7 +436,7 @@ fn resolve_platform(
     let (default_name, kind) = provider.default_platform();
     match name {
         Some(name) => {
-            let p = ledger::require_platform(tx, name).map_err(|e| e.field("--platform"))?;
+            let p = ledger::require_platform(tx, name).map_err(|e| e.field(Field::Platform))?;
             let clash = matches!(
                 (p.kind, kind),
                 (PlatformKind::Wechat, PlatformKind::Alipay)
@@ -430,7 +444,7 @@ fn resolve_platform(
             );
             if clash {
                 return Err(CoreError::invalid(
-                    "--platform",
+                    Field::Platform,
                     format!(
                         "这是{default_name}账单，但平台“{}”的类型是 {}",
                         p.name, p.kind

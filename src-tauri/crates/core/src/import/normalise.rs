@@ -9,6 +9,7 @@ use crate::error::{CoreError, Result};
 use crate::ledger::WithdrawalStatus;
 use crate::money::Money;
 use crate::time::{self, Timestamp};
+use crate::Field;
 use chrono::{FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -53,7 +54,7 @@ impl FromStr for Direction {
             "expense" => Ok(Direction::Expense),
             "neutral" => Ok(Direction::Neutral),
             other => Err(CoreError::invalid(
-                "direction",
+                Field::Direction,
                 format!("“{other}”不是收支方向，可选：income、expense、neutral"),
                 format!("“{other}” is not a direction; use income, expense or neutral"),
             )),
@@ -90,7 +91,8 @@ pub(crate) fn normalise(table: Table, provider: Provider, loc: &Locator) -> Resu
     let header = table.layout.header;
     let c = table.layout.columns;
     let bad = |row: &RawRow, col: usize, e: CoreError| {
-        e.field(header[col].clone()).at(loc.at(row.line, Some(col)))
+        e.field(Field::Named(header[col].clone()))
+            .at(loc.at(row.line, Some(col)))
     };
     let mut out = Vec::with_capacity(table.rows.len());
     for row in table.rows {
@@ -200,14 +202,14 @@ pub(crate) fn parse_bill_amount(text: &str) -> Result<Money> {
     let shown = crate::error::printable(text);
     let bad = || {
         CoreError::invalid(
-            "amount",
+            Field::Amount,
             format!("“{shown}”不是有效金额"),
             format!("“{shown}” is not an amount"),
         )
     };
     if s.starts_with('-') {
         return Err(CoreError::invalid(
-            "amount",
+            Field::Amount,
             format!("“{shown}”是负数；账单金额应为正数，收支方向在“收/支”列"),
             format!(
                 "“{shown}” is negative; bill amounts are positive and 收/支 gives the direction"
@@ -297,7 +299,7 @@ pub(crate) fn parse_bill_time(text: &str) -> Result<Timestamp> {
             }
         }
     }
-    time::parse_time(text, "time")
+    time::parse_time(text, crate::Field::At)
 }
 
 #[cfg(test)]
@@ -342,7 +344,7 @@ mod tests {
             "2019-09-26 +2:45:27",
         ] {
             let e = parse_bill_time(text).unwrap_err();
-            assert_eq!(e.field_name(), Some("time"), "{text}");
+            assert_eq!(e.field_name(), Some("at"), "{text}");
         }
         assert!(parse_bill_time("2019-09-26 12:45:27").is_ok());
     }

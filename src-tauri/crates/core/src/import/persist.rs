@@ -866,7 +866,7 @@ mod tests {
 
     #[test]
     fn hand_written_time_formats_match_chrono() {
-        let t = crate::time::parse_time("2019-09-26 02:45:27", "t").unwrap();
+        let t = crate::time::parse_time("2019-09-26 02:45:27", crate::Field::At).unwrap();
         let mut s = String::new();
         write_rfc3339(&mut s, &t);
         assert_eq!(s, time::to_rfc3339(&t));

@@ -7,6 +7,7 @@ use crate::error::{CoreError, Result};
 use crate::ledger::require_platform;
 use crate::money::Money;
 use crate::time;
+use crate::Field;
 use rusqlite::types::Value;
 use rusqlite::{params_from_iter, Connection};
 use serde::{Deserialize, Serialize};
@@ -100,7 +101,7 @@ pub fn query_transactions(conn: &Connection, q: &TxnQuery) -> Result<TxnPage> {
         bind("t.import_id = ?", Value::Integer(id), &mut clauses);
     }
     if let Some(from) = q.from.as_deref().filter(|s| !s.trim().is_empty()) {
-        let d = time::parse_date(from, "from")?;
+        let d = time::parse_date(from, crate::Field::From)?;
         bind(
             "substr(t.occurred_at, 1, 10) >= ?",
             Value::Text(d.to_string()),
@@ -108,7 +109,7 @@ pub fn query_transactions(conn: &Connection, q: &TxnQuery) -> Result<TxnPage> {
         );
     }
     if let Some(to) = q.to.as_deref().filter(|s| !s.trim().is_empty()) {
-        let d = time::parse_date(to, "to")?;
+        let d = time::parse_date(to, crate::Field::To)?;
         bind(
             "substr(t.occurred_at, 1, 10) <= ?",
             Value::Text(d.to_string()),
@@ -118,7 +119,7 @@ pub fn query_transactions(conn: &Connection, q: &TxnQuery) -> Result<TxnPage> {
     if let (Some(from), Some(to)) = (&q.from, &q.to) {
         if !from.trim().is_empty() && !to.trim().is_empty() && from.trim() > to.trim() {
             return Err(CoreError::invalid(
-                "to",
+                Field::To,
                 "结束日期早于开始日期",
                 "the end date is before the start date",
             ));

@@ -4,6 +4,7 @@
 //! (UTF-8 with or without BOM, UTF-16 with BOM, GBK/GB18030).
 
 use crate::error::{CoreError, Result};
+use crate::Field;
 use std::borrow::Cow;
 use std::io::{Cursor, Read};
 
@@ -141,7 +142,7 @@ pub(crate) struct Entry {
 }
 
 fn zip_error(file: &str, zh: &str, en: String) -> CoreError {
-    CoreError::invalid("file", zh, en).at(file.to_string())
+    CoreError::invalid(Field::File, zh, en).at(file.to_string())
 }
 
 /// Opens the ZIP in memory and returns its one bill (CSV or XLSX, recognised by content).
@@ -191,7 +192,7 @@ pub(crate) fn open_zip(file: &str, bytes: &[u8], password: Option<&str>) -> Resu
         let pw = match (encrypted, password) {
             (true, None) | (true, Some("")) => {
                 return Err(CoreError::invalid(
-                    "--password",
+                    Field::Password,
                     "该 ZIP 有密码：请输入解压密码（微信支付账单的密码在“微信支付”公众号消息中）",
                     "this ZIP is password-protected: give its password (WeChat Pay sends it in the 微信支付 chat)",
                 )
@@ -202,7 +203,7 @@ pub(crate) fn open_zip(file: &str, bytes: &[u8], password: Option<&str>) -> Resu
         };
         let wrong_password = || {
             CoreError::invalid(
-                "--password",
+                Field::Password,
                 "ZIP 解压密码不正确",
                 "the ZIP password is wrong",
             )
@@ -419,7 +420,7 @@ pub(crate) fn decode_text<'a>(file: &str, bytes: &'a [u8]) -> Result<Cow<'a, str
                 && looks_utf8(&bytes[..e.valid_up_to()]) =>
         {
             Err(CoreError::invalid(
-                "file",
+                Field::File,
                 "文件在末尾被截断（最后一个字不完整）",
                 "the file is cut off at the end (its last character is incomplete)",
             )
@@ -438,7 +439,7 @@ fn looks_utf8(valid: &[u8]) -> bool {
 
 fn not_text(file: &str) -> CoreError {
     CoreError::invalid(
-        "file",
+        Field::File,
         "不是文本账单：既不是 UTF-8 也不是 GBK 编码",
         "not a text bill: neither UTF-8 nor GBK text",
     )
@@ -511,7 +512,7 @@ mod tests {
         };
         assert_eq!(
             e.message(crate::Lang::En),
-            "many.zip: file: the ZIP holds too many files to be a bill export"
+            "many.zip: the ZIP holds too many files to be a bill export"
         );
         let e = check_xlsx_limits("many.xlsx", &bytes).unwrap_err();
         assert!(e.message(crate::Lang::En).contains("too many files"), "{e}");

@@ -4,6 +4,7 @@
 
 use super::layout::{self, Layout};
 use crate::error::{CoreError, Result};
+use crate::Field;
 use std::io::Cursor;
 
 /// One data row: where it is and its cells, trimmed of padding and TAB suffixes.
@@ -223,7 +224,7 @@ impl Collector<'_> {
         if cells.len() < self.need || extra {
             if unterminated_last && !extra {
                 return Err(CoreError::invalid(
-                    "file",
+                    Field::File,
                     format!("文件不完整：最后一行只有 {} 列（表头有 {width} 列），可能被截断", cells.len()),
                     format!("the file is incomplete: its last row has {} columns (the header has {width}); it looks cut off", cells.len()),
                 )
@@ -234,7 +235,7 @@ impl Collector<'_> {
                 return Ok(Step::Stop);
             }
             return Err(CoreError::invalid(
-                "row",
+                Field::named("row"),
                 format!("这一行有 {} 列，表头有 {width} 列（文件被截断或改动过？）", cells.len()),
                 format!("this row has {} columns but the header has {width} (was the file cut off or edited?)", cells.len()),
             )
@@ -249,7 +250,7 @@ impl Collector<'_> {
 fn no_header(loc: &Locator, near: Option<(u64, Vec<&'static str>)>) -> CoreError {
     match near {
         Some((line, missing)) => CoreError::invalid(
-            "header",
+            Field::named("header"),
             format!("表头缺少 {}；{}", missing.join("、"), layout::EXPECTED_ZH),
             format!(
                 "the header lacks {}; {}",
@@ -258,8 +259,12 @@ fn no_header(loc: &Locator, near: Option<(u64, Vec<&'static str>)>) -> CoreError
             ),
         )
         .at(loc.at(line, None)),
-        None => CoreError::invalid("header", layout::EXPECTED_ZH, layout::EXPECTED_EN)
-            .at(loc.file.clone()),
+        None => CoreError::invalid(
+            Field::named("header"),
+            layout::EXPECTED_ZH,
+            layout::EXPECTED_EN,
+        )
+        .at(loc.file.clone()),
     }
 }
 
@@ -293,7 +298,7 @@ pub(crate) fn read_csv(text: &str, loc: &Locator) -> Result<Table> {
     let mut record = csv::StringRecord::new();
     let csv_error = |e: csv::Error, line: u64| {
         CoreError::invalid(
-            "file",
+            Field::File,
             format!("CSV 格式错误：{e}"),
             format!("malformed CSV: {e}"),
         )
@@ -354,7 +359,7 @@ pub(crate) fn read_xlsx(bytes: &[u8], file: &str) -> Result<Table> {
     use calamine::Reader;
     let damaged = |e: String| {
         CoreError::invalid(
-            "file",
+            Field::File,
             format!("XLSX 文件已损坏或不完整（{e}）"),
             format!("the XLSX file is damaged or incomplete ({e})"),
         )
@@ -413,7 +418,7 @@ fn bounded_range<RS: std::io::Read + std::io::Seek>(
     use calamine::{Cell, Data, DataRef};
     let damaged = |e: String| {
         CoreError::invalid(
-            "file",
+            Field::File,
             format!("XLSX 文件已损坏或不完整（{e}）"),
             format!("the XLSX file is damaged or incomplete ({e})"),
         )
@@ -426,7 +431,7 @@ fn bounded_range<RS: std::io::Read + std::io::Seek>(
         Err(e) => return Err(damaged(e.to_string())),
     };
     let too_big = |zh: String, en: String| {
-        CoreError::invalid("file", zh, en).at(format!("{}:{name}", loc.file))
+        CoreError::invalid(Field::File, zh, en).at(format!("{}:{name}", loc.file))
     };
     let mut cells: Vec<Cell<Data>> = Vec::new();
     let (mut rows, mut cols) = ((u32::MAX, 0u32), (u32::MAX, 0u32));

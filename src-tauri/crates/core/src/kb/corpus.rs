@@ -159,7 +159,7 @@ impl Corpus {
                 }
             };
             for s in raw.source {
-                if crate::time::parse_date(&s.checked, "checked").is_err() {
+                if crate::time::parse_date(&s.checked, crate::Field::named("checked")).is_err() {
                     problems.push(p(&s.id, "checked", format!("not a date: {}", s.checked)));
                 }
                 if s.title.trim().is_empty() || s.read_at.trim().is_empty() {

@@ -6,7 +6,7 @@ use crate::ledger::PlatformKind;
 use crate::rules::RuleFile;
 
 fn now() -> crate::time::Timestamp {
-    crate::time::parse_time("2026-06-01T12:00:00+08:00", "now").unwrap()
+    crate::time::parse_time("2026-06-01T12:00:00+08:00", crate::Field::At).unwrap()
 }
 
 fn corpus_of(text: &str) -> (Corpus, Vec<Problem>) {

@@ -63,7 +63,8 @@ pub(crate) fn score<'a>(
     sources: usize,
     mut index_for: impl FnMut(&CorpusText) -> &'a SimilarityIndex,
 ) -> Generalisation {
-    let now = crate::time::parse_time("2026-06-01T12:00:00+08:00", "now").expect("constant");
+    let now =
+        crate::time::parse_time("2026-06-01T12:00:00+08:00", crate::Field::At).expect("constant");
     let mut g = Generalisation {
         texts: 0,
         sources,

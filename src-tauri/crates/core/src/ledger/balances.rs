@@ -6,6 +6,7 @@ use super::PlatformKind;
 use crate::error::{CoreError, Result};
 use crate::money::Money;
 use crate::time::{self, Timestamp};
+use crate::Field;
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::Serialize;
 
@@ -130,7 +131,7 @@ pub fn share_text(part: i64, total: i64) -> String {
 fn check_balance(amount: Money) -> Result<()> {
     if amount.fen() < 0 {
         return Err(CoreError::invalid(
-            "amount",
+            Field::Amount,
             "余额不能为负数",
             "a balance cannot be negative",
         ));

@@ -26,6 +26,7 @@ pub use withdrawals::{
 };
 
 use crate::error::{CoreError, Result};
+use crate::Field;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -92,7 +93,7 @@ impl FromStr for PlatformKind {
             .ok_or_else(|| {
                 let all: Vec<&str> = PlatformKind::ALL.iter().map(|k| k.as_str()).collect();
                 CoreError::invalid(
-                    "kind",
+                    Field::PlatformKind,
                     format!("“{s}”不是平台类型，可选：{}", all.join("、")),
                     format!(
                         "“{s}” is not a platform kind; use one of {}",
@@ -111,7 +112,7 @@ mod tests {
     use crate::time::{self, Timestamp};
 
     fn now() -> Timestamp {
-        time::parse_time("2026-07-01T09:00:00+08:00", "now").unwrap()
+        time::parse_time("2026-07-01T09:00:00+08:00", crate::Field::At).unwrap()
     }
 
     fn add(store: &mut Store, name: &str, kind: PlatformKind) {
@@ -130,8 +131,8 @@ mod tests {
         let mut s = Store::open_in_memory().unwrap();
         add(&mut s, "微信支付", PlatformKind::Wechat);
         add(&mut s, "支付宝", PlatformKind::Alipay);
-        let t1 = time::parse_time("2026-06-01 10:00", "at").unwrap();
-        let t2 = time::parse_time("2026-06-02 10:00", "at").unwrap();
+        let t1 = time::parse_time("2026-06-01 10:00", crate::Field::At).unwrap();
+        let t2 = time::parse_time("2026-06-02 10:00", crate::Field::At).unwrap();
         s.transaction(|tx| {
             add_balance(tx, "微信支付", Money(100_000), &t1, &now())?;
             add_balance(tx, "微信支付", Money(700_000), &t2, &now())?;

@@ -4,6 +4,7 @@ use super::undo::{self, Deleted};
 use super::PlatformKind;
 use crate::error::{CoreError, Result};
 use crate::time::{self, Timestamp};
+use crate::Field;
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 
@@ -51,14 +52,14 @@ fn validate_name(name: &str) -> Result<String> {
     let name = name.trim();
     if name.is_empty() {
         return Err(CoreError::invalid(
-            "name",
+            Field::PlatformName,
             "请填写平台名称，如 微信支付",
             "the platform needs a name, e.g. 微信支付",
         ));
     }
     if name.chars().count() > 60 {
         return Err(CoreError::invalid(
-            "name",
+            Field::PlatformName,
             "名称请不超过 60 个字",
             "keep the name under 60 characters",
         ));
@@ -70,7 +71,7 @@ pub fn add_platform(tx: &Transaction, new: &NewPlatform, now: &Timestamp) -> Res
     let name = validate_name(&new.name)?;
     if find_platform(tx, &name)?.is_some() {
         return Err(CoreError::Conflict {
-            field: "name".into(),
+            field: Field::PlatformName,
             message: crate::lang::Text::new(
                 format!("已有名为“{name}”的平台"),
                 format!("a platform named “{name}” already exists"),
@@ -162,7 +163,7 @@ pub fn find_platform(conn: &rusqlite::Connection, name: &str) -> Result<Option<P
 pub fn require_platform(conn: &rusqlite::Connection, name: &str) -> Result<Platform> {
     find_platform(conn, name)?.ok_or_else(|| {
         CoreError::invalid(
-            "platform",
+            Field::Platform,
             format!(
                 "没有名为“{}”的平台，请先添加（tixian platform add）",
                 name.trim()
@@ -185,7 +186,7 @@ pub fn list_platforms(conn: &rusqlite::Connection) -> Result<Vec<Platform>> {
 
 fn name_taken(name: &str) -> CoreError {
     CoreError::Conflict {
-        field: "name".into(),
+        field: Field::PlatformName,
         message: crate::lang::Text::new(
             format!("已有名为“{name}”的平台"),
             format!("a platform named “{name}” already exists"),
@@ -208,21 +209,21 @@ pub fn update_platform(
     let operating_since = match edit.operating_since.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(text) => Some(
-            time::parse_date(text, "operating_since")?
+            time::parse_date(text, crate::Field::OperatingSince)?
                 .format("%Y-%m-%d")
                 .to_string(),
         ),
     };
     if !(1..=366).contains(&edit.test_interval_days) {
         return Err(CoreError::invalid(
-            "test_interval_days",
+            Field::TestIntervalDays,
             "测试提现间隔请填 1 到 366 天",
             "the test-withdrawal interval must be 1 to 366 days",
         ));
     }
     if edit.licence.chars().count() > 200 || edit.note.chars().count() > 2000 {
         return Err(CoreError::invalid(
-            "note",
+            Field::Note,
             "备注或许可证信息过长",
             "the note or licence is too long",
         ));

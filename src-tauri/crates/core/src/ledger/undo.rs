@@ -3,6 +3,7 @@
 //! transaction. The record is plain data, so the UI can hold it while it shows "undo".
 
 use crate::error::{CoreError, Result};
+use crate::Field;
 use rusqlite::types::{Value, ValueRef};
 use rusqlite::{params_from_iter, Connection, Transaction};
 use serde::{Deserialize, Serialize};
@@ -127,7 +128,7 @@ pub fn restore(tx: &Transaction, deleted: &Deleted) -> Result<()> {
     for t in &deleted.tables {
         if !RESTORABLE.contains(&t.table.as_str()) {
             return Err(CoreError::invalid(
-                "deleted",
+                Field::Deleted,
                 "撤销记录无效",
                 "the undo record is not valid",
             ));
@@ -137,7 +138,7 @@ pub fn restore(tx: &Transaction, deleted: &Deleted) -> Result<()> {
             .any(|c| !c.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_'))
         {
             return Err(CoreError::invalid(
-                "deleted",
+                Field::Deleted,
                 "撤销记录无效",
                 "the undo record is not valid",
             ));
@@ -163,7 +164,7 @@ pub fn restore(tx: &Transaction, deleted: &Deleted) -> Result<()> {
                         if f.code == rusqlite::ErrorCode::ConstraintViolation =>
                     {
                         CoreError::Conflict {
-                            field: "deleted".into(),
+                            field: Field::Deleted,
                             message: crate::lang::Text::new(
                                 "无法撤销：相关记录已被改动",
                                 "cannot undo: the records were changed since the delete",
@@ -177,7 +178,7 @@ pub fn restore(tx: &Transaction, deleted: &Deleted) -> Result<()> {
     for r in &deleted.cleared {
         if !RESTORABLE_REFS.contains(&(r.table.as_str(), r.column.as_str())) {
             return Err(CoreError::invalid(
-                "deleted",
+                Field::Deleted,
                 "撤销记录无效",
                 "the undo record is not valid",
             ));

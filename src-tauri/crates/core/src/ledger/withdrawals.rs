@@ -10,6 +10,7 @@ use super::undo::{self, Deleted};
 use crate::error::{CoreError, Result};
 use crate::money::Money;
 use crate::time::{self, Timestamp};
+use crate::Field;
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use std::str::FromStr;
@@ -52,7 +53,7 @@ impl FromStr for WithdrawalStatus {
     fn from_str(s: &str) -> Result<Self> {
         WithdrawalStatus::ALL.into_iter().find(|k| k.as_str() == s.trim()).ok_or_else(|| {
             CoreError::invalid(
-                "status",
+                Field::WithdrawalStatus,
                 format!("“{s}”不是提现状态，可选：requested、arrived、failed、returned"),
                 format!("“{s}” is not a withdrawal status; use requested, arrived, failed or returned"),
             )
@@ -115,34 +116,34 @@ struct Valid {
 fn validate(conn: &rusqlite::Connection, w: &NewWithdrawal) -> Result<Valid> {
     if w.amount.fen() <= 0 {
         return Err(CoreError::invalid(
-            "amount",
+            Field::Amount,
             "提现金额须大于 0",
             "the amount must be above zero",
         ));
     }
     if w.fee.fen() < 0 {
         return Err(CoreError::invalid(
-            "fee",
+            Field::Fee,
             "手续费不能为负数",
             "the fee cannot be negative",
         ));
     }
-    let requested = time::parse_time(&w.requested_at, "requested_at")?;
+    let requested = time::parse_time(&w.requested_at, crate::Field::RequestedAt)?;
     let arrived = match w.arrived_at.as_deref().map(str::trim) {
         None | Some("") => None,
-        Some(text) => Some(time::parse_time(text, "arrived_at")?),
+        Some(text) => Some(time::parse_time(text, crate::Field::ArrivedAt)?),
     };
     if let Some(a) = arrived {
         if a < requested {
             return Err(CoreError::invalid(
-                "arrived_at",
+                Field::ArrivedAt,
                 "到账时间早于申请时间",
                 "the arrival time is before the request time",
             ));
         }
         if w.status != WithdrawalStatus::Arrived {
             return Err(CoreError::invalid(
-                "arrived_at",
+                Field::ArrivedAt,
                 "只有状态为 arrived（已到账）时才填到账时间",
                 "an arrival time needs status arrived",
             ));
@@ -153,7 +154,7 @@ fn validate(conn: &rusqlite::Connection, w: &NewWithdrawal) -> Result<Valid> {
         && (card_tail.len() > 6 || !card_tail.bytes().all(|b| b.is_ascii_digit()))
     {
         return Err(CoreError::invalid(
-            "card_tail",
+            Field::CardTail,
             "卡号尾号请填最多 6 位数字，如 9876",
             "the card tail is up to 6 digits, e.g. 9876",
         ));
@@ -161,7 +162,7 @@ fn validate(conn: &rusqlite::Connection, w: &NewWithdrawal) -> Result<Valid> {
     let message = w.message.trim().to_string();
     if message.chars().count() > 2000 {
         return Err(CoreError::invalid(
-            "message",
+            Field::Message,
             "提示信息过长",
             "the message is too long",
         ));

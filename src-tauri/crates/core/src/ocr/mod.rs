@@ -24,6 +24,7 @@ mod tidy;
 
 use crate::cases::evidence::{decode_image, sniff_mime};
 use crate::error::{CoreError, Result};
+use crate::Field;
 use serde::Serialize;
 use std::path::Path;
 use std::time::Duration;
@@ -66,7 +67,11 @@ pub struct Progress {
 }
 
 fn image_error(path: &str, zh: &str, en: &str) -> CoreError {
-    CoreError::invalid("IMAGE", format!("{path}：{zh}"), format!("{path}: {en}"))
+    CoreError::invalid(
+        Field::Image,
+        format!("{path}：{zh}"),
+        format!("{path}: {en}"),
+    )
 }
 
 /// Reads a screenshot file. Not a file, empty, too large, not an image or an image that cannot

@@ -179,7 +179,7 @@ const TYPED: [(&str, &str); 10] = [
 fn top_cause(kb: &Kb, message: &str) -> Option<String> {
     let json = serde_json::json!({"platform": "wechat", "action": "withdraw", "status": "failed", "message": message});
     let case = diagnose::parse_case(&json.to_string()).expect("case");
-    let now = crate::time::parse_time("2026-03-05T12:00:00+08:00", "now").expect("time");
+    let now = crate::time::parse_time("2026-03-05T12:00:00+08:00", crate::Field::At).expect("time");
     diagnose::diagnose(kb, &case, Lang::Zh, &now)
         .causes
         .first()

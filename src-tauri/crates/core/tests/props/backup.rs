@@ -13,7 +13,7 @@ use tixian_core::import::{self, ImportOptions};
 use tixian_core::{health, time, Store};
 
 fn now() -> time::Timestamp {
-    time::parse_time("2026-07-01T09:00:00+08:00", "now").unwrap()
+    time::parse_time("2026-07-01T09:00:00+08:00", tixian_core::Field::At).unwrap()
 }
 
 struct Made {

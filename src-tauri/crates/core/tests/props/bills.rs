@@ -10,7 +10,7 @@ use tixian_core::import::{self, ImportOptions};
 use tixian_core::{time, Store};
 
 fn now() -> time::Timestamp {
-    time::parse_time("2026-07-01T09:00:00+08:00", "now").unwrap()
+    time::parse_time("2026-07-01T09:00:00+08:00", tixian_core::Field::At).unwrap()
 }
 
 /// Parses `bytes` as the import does (asking for the password only when the ZIP needs one)
@@ -18,7 +18,7 @@ fn now() -> time::Timestamp {
 fn check(name: &str, bytes: &[u8]) -> Option<import::ParsedBill> {
     let mut outcome = import::parse(name, bytes, None);
     if let Err(e) = &outcome {
-        if e.field_name() == Some("--password") {
+        if e.field_name() == Some("password") {
             outcome = import::parse(name, bytes, Some(PASSWORD));
         }
     }

@@ -14,7 +14,7 @@ use tixian_core::ledger::PlatformKind;
 use tixian_core::{time, Lang, Money};
 
 fn now() -> time::Timestamp {
-    time::parse_time("2026-07-01T09:00:00+08:00", "now").unwrap()
+    time::parse_time("2026-07-01T09:00:00+08:00", tixian_core::Field::At).unwrap()
 }
 
 fn check(text: &str) -> Option<Case> {

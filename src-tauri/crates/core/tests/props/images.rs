@@ -23,7 +23,7 @@ fn check(bytes: &[u8]) {
         }
         Err(e) => {
             assert_eq!(e.exit_code(), 2, "{e}");
-            assert_eq!(e.field_name(), Some("FILE"), "{e}");
+            assert_eq!(e.field_name(), Some("file"), "{e}");
         }
     }
     match evidence::thumbnail_png(bytes) {

@@ -112,7 +112,7 @@ fn timeish() -> impl Strategy<Value = String> {
 }
 
 fn check_time(text: &str) {
-    match time::parse_time(text, "at") {
+    match time::parse_time(text, tixian_core::Field::At) {
         Ok(t) => {
             assert!(YEARS.contains(&t.year()), "{text:?} gave {t}");
             assert!(YEARS.contains(&t.naive_utc().year()), "{text:?} gave {t}");
@@ -120,7 +120,7 @@ fn check_time(text: &str) {
             let stored = time::to_rfc3339(&t);
             let back = time::from_stored(&stored).unwrap();
             assert_eq!((back, back.offset()), (t, t.offset()), "{text:?}");
-            let again = time::parse_time(&stored, "at").unwrap();
+            let again = time::parse_time(&stored, tixian_core::Field::At).unwrap();
             assert_eq!((again, again.offset()), (t, t.offset()), "{text:?}");
             // Whatever was accepted can be counted on the calendar without panicking.
             let cal = Calendar::embedded();
@@ -133,15 +133,16 @@ fn check_time(text: &str) {
             assert_eq!(e.exit_code(), 2, "{text:?}: {e}");
         }
     }
-    match time::parse_date(text, "on") {
+    match time::parse_date(text, tixian_core::Field::From) {
         Ok(d) => {
             assert!(YEARS.contains(&d.year()), "{text:?} gave {d}");
             assert_eq!(
-                time::parse_date(&d.format("%Y-%m-%d").to_string(), "on").unwrap(),
+                time::parse_date(&d.format("%Y-%m-%d").to_string(), tixian_core::Field::From)
+                    .unwrap(),
                 d
             );
         }
-        Err(e) => assert_eq!(e.field_name(), Some("on"), "{text:?}: {e}"),
+        Err(e) => assert_eq!(e.field_name(), Some("from"), "{text:?}: {e}"),
     }
 }
 
@@ -182,7 +183,7 @@ proptest! {
     #[test]
     fn formatted_times_parse_back_to_the_same_instant(t in instant()) {
         let text = time::to_rfc3339(&t);
-        let back = time::parse_time(&text, "at").unwrap();
+        let back = time::parse_time(&text, tixian_core::Field::At).unwrap();
         prop_assert_eq!((back, back.offset()), (t, t.offset()));
         prop_assert_eq!(time::from_stored(&text).unwrap(), t);
         // Without its offset, the same wall time read as Shanghai time (when it exists there).
@@ -192,22 +193,22 @@ proptest! {
             local.format("%Y/%m/%d %H:%M:%S").to_string(),
             local.format("%Y-%m-%dT%H:%M:%S").to_string(),
         ] {
-            if let Ok(read) = time::parse_time(&text, "at") {
+            if let Ok(read) = time::parse_time(&text, tixian_core::Field::At) {
                 prop_assert_eq!(read.naive_local(), local, "{}", text);
             }
         }
         let day = t.date_naive();
-        prop_assert_eq!(time::parse_date(&day.format("%Y-%m-%d").to_string(), "on").unwrap(), day);
+        prop_assert_eq!(time::parse_date(&day.format("%Y-%m-%d").to_string(), tixian_core::Field::From).unwrap(), day);
     }
 
     #[test]
     fn dates_outside_0000_to_9999_are_refused(year in prop_oneof![-262_000i32..0, 10_000i32..262_000], month in 1u32..=12, day in 1u32..=28) {
         let d = NaiveDate::from_ymd_opt(year, month, day).unwrap();
         let text = d.format("%Y-%m-%d").to_string();
-        prop_assert!(time::parse_date(&text, "on").is_err());
+        prop_assert!(time::parse_date(&text, tixian_core::Field::From).is_err());
         let at = NaiveDateTime::new(d, chrono::NaiveTime::MIN);
         for text in [at.format("%Y-%m-%d %H:%M").to_string(), format!("{}Z", at.format("%Y-%m-%dT%H:%M:%S"))] {
-            let e = time::parse_time(&text, "at").unwrap_err();
+            let e = time::parse_time(&text, tixian_core::Field::At).unwrap_err();
             prop_assert!(e.message(tixian_core::Lang::En).contains("out of range") || e.message(tixian_core::Lang::En).contains("not a time"), "{}", e);
         }
     }

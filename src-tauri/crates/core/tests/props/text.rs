@@ -12,7 +12,7 @@ use tixian_core::kb::Kb;
 use tixian_core::time;
 
 fn received() -> time::Timestamp {
-    time::parse_time("2026-03-10 20:00", "received").unwrap()
+    time::parse_time("2026-03-10 20:00", tixian_core::Field::Received).unwrap()
 }
 
 fn check_chat(text: &str, received: &time::Timestamp) {

@@ -36,7 +36,8 @@ fn password_zip_imports_with_the_right_password_only() {
         );
         let mut db = Db::new();
         let e = db.import("bill.zip", &zip, &opts()).unwrap_err();
-        assert_eq!(e.field_name(), Some("--password"), "no password, aes={aes}");
+        assert_eq!(e.field_name(), Some("password"), "no password, aes={aes}");
+        crate::field::tests::assert_app_message_has_no_flag(&e);
         let wrong = ImportOptions {
             password: Some("654321".into()),
             ..opts()
@@ -46,6 +47,7 @@ fn password_zip_imports_with_the_right_password_only() {
             e.message(crate::Lang::En).contains("password is wrong"),
             "aes={aes}: {e}"
         );
+        crate::field::tests::assert_app_message_has_no_flag(&e);
         assert_eq!(db.count("transactions"), 0);
         let right = ImportOptions {
             password: Some("123456".into()),
@@ -107,7 +109,7 @@ fn excel_resave() -> Vec<u8> {
             .map(|(c, v)| {
                 let v = v.trim();
                 let v = if i >= 17 && c == 0 {
-                    let t = time::parse_time(v, "t").unwrap();
+                    let t = time::parse_time(v, crate::Field::At).unwrap();
                     t.format("%Y/%-m/%-d %H:%M:%S").to_string()
                 } else if i >= 17 && c == 5 {
                     v.trim_start_matches('¥').to_string()
@@ -171,27 +173,19 @@ fn bad_files_import_nothing_and_say_where() {
             .as_bytes()
             .to_vec();
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
-        (
-            "empty.csv",
-            Vec::new(),
-            "empty.csv: file: the file is empty",
-        ),
+        ("empty.csv", Vec::new(), "empty.csv: the file is empty"),
         (
             "photo.csv",
             png,
-            "photo.csv: file: this is not a bill export (it is a PNG image)",
+            "photo.csv: this is not a bill export (it is a PNG image)",
         ),
         (
             "noise.csv",
             noise,
-            "noise.csv: file: this is not a bill export (it is binary data)",
+            "noise.csv: this is not a bill export (it is binary data)",
         ),
         ("noise2.csv", noise_without_nul, "noise2.csv"),
-        (
-            "cut.csv",
-            truncated,
-            "cut.csv:44: file: the file is incomplete",
-        ),
+        ("cut.csv", truncated, "cut.csv:44: the file is incomplete"),
         (
             "amount.csv",
             bad_amount,
@@ -264,7 +258,9 @@ fn platform_option_must_exist_and_fit_the_bill() {
             ..opts()
         },
     );
-    assert_eq!(e.unwrap_err().field_name(), Some("--platform"));
+    let e = e.unwrap_err();
+    assert_eq!(e.field_name(), Some("platform"));
+    crate::field::tests::assert_app_message_has_no_flag(&e);
     db.store
         .transaction(|tx| {
             ledger::add_platform(
@@ -286,7 +282,7 @@ fn platform_option_must_exist_and_fit_the_bill() {
             ..opts()
         },
     );
-    assert_eq!(e.unwrap_err().field_name(), Some("--platform"));
+    assert_eq!(e.unwrap_err().field_name(), Some("platform"));
     let r = db.import(
         "w.csv",
         &read("wechat_csv_utf8.csv"),

@@ -24,7 +24,7 @@ fn read(name: &str) -> Vec<u8> {
 }
 
 fn now() -> Timestamp {
-    time::parse_time("2026-07-01T09:00:00+08:00", "now").unwrap()
+    time::parse_time("2026-07-01T09:00:00+08:00", crate::Field::At).unwrap()
 }
 
 struct Db {

@@ -68,7 +68,7 @@ proptest! {
         let fast = normalise::parse_bill_time(&text);
         // The fast path for `YYYY-MM-DD HH:MM:SS` never takes what the general reader refuses,
         // and agrees with it on what both take.
-        match (&fast, crate::time::parse_time(&text, "time")) {
+        match (&fast, crate::time::parse_time(&text, crate::Field::At)) {
             (Ok(a), Ok(b)) => prop_assert_eq!(a, &b, "{:?}", text),
             (Ok(a), Err(e)) => prop_assert!(false, "{:?}: the fast path read {} but the general reader says {}", text, a, e),
             _ => {}

@@ -638,3 +638,16 @@ fn undo_of_platform_delete_kept_identities_as_text_and_reimport_duplicated_rows(
     assert_eq!((again.imported, again.duplicates), (0, 10));
     assert_eq!(db.count("transactions"), 10);
 }
+
+#[test]
+fn progress_is_reported_once_a_percent() {
+    let mut seen = Vec::new();
+    let mut report = crate::import::per_percent(|p| seen.push(p.done));
+    for done in 0..=1000 {
+        report(crate::import::ImportProgress { done, total: 1000 });
+    }
+    drop(report);
+    assert_eq!(seen.len(), 101);
+    assert_eq!(seen.first(), Some(&0));
+    assert_eq!(seen.last(), Some(&1000));
+}

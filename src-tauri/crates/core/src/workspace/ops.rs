@@ -1,0 +1,191 @@
+//! The operations the app and the CLI both offer that need more of the workspace than one
+//! connection (the vault, the user's rule folder, the calendar before and after a change), so
+//! each front end calls one function and keeps only its translation.
+
+use super::Workspace;
+use crate::calendar::{self, ParsedNotice, SavedNotice};
+use crate::cases::bundle::{self, CatalogView};
+use crate::cases::evidence::{self, EvidenceItem, PreparedEvidence};
+use crate::cases::DeadlineChange;
+use crate::export::BundleInput;
+use crate::lang::Text;
+use crate::time::Timestamp;
+use crate::{CoreError, Field, Lang, Result, Store};
+use rusqlite::Connection;
+use serde::Serialize;
+
+/// What saving a holiday notice did: the file, and the open cases' deadlines it moved.
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct CalendarSaved {
+    pub saved: SavedNotice,
+    pub moved: Vec<DeadlineChange>,
+}
+
+impl Workspace {
+    /// Case `case_id` as its evidence bundle reads it, in `lang`, the reserve tier too with
+    /// `all_tiers`, its deadlines counted on this workspace's calendar.
+    pub fn bundle_input(
+        &self,
+        conn: &Connection,
+        case_id: i64,
+        lang: Lang,
+        all_tiers: bool,
+        now: &Timestamp,
+    ) -> Result<BundleInput> {
+        let rules = self.rules()?;
+        bundle::bundle_input(
+            conn,
+            case_id,
+            lang,
+            all_tiers,
+            &self.vault_dir(),
+            now,
+            &rules,
+        )
+    }
+
+    /// The case's 证据目录 as it will be exported.
+    pub fn catalog_view(
+        &self,
+        conn: &Connection,
+        case_id: i64,
+        lang: Lang,
+        all_tiers: bool,
+        now: &Timestamp,
+    ) -> Result<CatalogView> {
+        let rules = self.rules()?;
+        bundle::catalog_view(
+            conn,
+            case_id,
+            lang,
+            all_tiers,
+            &self.vault_dir(),
+            now,
+            &rules,
+        )
+    }
+
+    /// Stores a prepared evidence file for case `case_id` in this workspace's vault, in one
+    /// transaction.
+    pub fn add_evidence(
+        &self,
+        store: &mut Store,
+        case_id: i64,
+        prepared: &PreparedEvidence,
+        now: &Timestamp,
+    ) -> Result<EvidenceItem> {
+        let vault = crate::store::vault_dir(store.path());
+        store.transaction(|tx| evidence::store(tx, &vault, case_id, prepared, now))
+    }
+
+    /// Saves `notice` as `calendar/YYYY.toml` in the user's rule folder and lists the open
+    /// cases' deadlines it moved (`conn`: none when there is no database yet). A file of the
+    /// user's for that year is replaced only with `replace`; without it that is a conflict
+    /// on [`Field::Replace`], and nothing is written.
+    pub fn save_notice(
+        &self,
+        conn: Option<&Connection>,
+        notice: &ParsedNotice,
+        replace: bool,
+        now: &Timestamp,
+    ) -> Result<CalendarSaved> {
+        let dir = self.user_rules();
+        if calendar::import::user_file_exists(&dir, notice.year) && !replace {
+            return Err(CoreError::Conflict {
+                field: Field::Replace,
+                message: Text::new(
+                    format!("{} 年已有你添加的放假安排；确认后才会替换", notice.year),
+                    format!(
+                        "you already added a schedule for {}; confirm to replace it",
+                        notice.year
+                    ),
+                ),
+            });
+        }
+        let before = self.calendar()?;
+        let saved = calendar::save_notice(&dir, notice, now.date_naive())?;
+        let after = self.calendar()?;
+        // Deadlines are derived, so "what moved" is both calendars counted over the open cases.
+        let moved = match conn {
+            Some(conn) => crate::cases::deadline_changes(conn, now, &before, &after, &|kind| {
+                self.route(kind)
+            })?,
+            None => Vec::new(),
+        };
+        Ok(CalendarSaved { saved, moved })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workspace::Clock;
+
+    const NOTICE_2027: &str = include_str!("../../../../../tests/fixtures/calendar/test-2027.txt");
+
+    fn now() -> Timestamp {
+        crate::time::parse_time("2026-11-20 10:00", Field::At).unwrap()
+    }
+
+    #[test]
+    fn a_saved_year_is_replaced_only_when_asked_and_counts_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = Workspace::new(dir.path().join("t.db"), Clock::Pinned(now()));
+        let notice = calendar::parse_notice(NOTICE_2027, None).unwrap();
+        let first = ws.save_notice(None, &notice, false, &now()).unwrap();
+        assert!(!first.saved.replaced);
+        assert!(first.moved.is_empty());
+        assert!(ws.calendar().unwrap().schedule(2027).is_some());
+        let again = ws.save_notice(None, &notice, false, &now()).unwrap_err();
+        assert_eq!(again.named_field(), Some(&Field::Replace));
+        let replaced = ws.save_notice(None, &notice, true, &now()).unwrap();
+        assert!(replaced.saved.replaced);
+    }
+
+    #[test]
+    fn evidence_goes_into_the_vault_beside_the_database() {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = Workspace::new(dir.path().join("t.db"), Clock::Pinned(now()));
+        let mut store = ws.open_store().unwrap();
+        let case = store
+            .transaction(|tx| {
+                crate::cases::create_case(
+                    tx,
+                    &crate::cases::NewCase {
+                        platform: "某平台".into(),
+                        amount: crate::Money::parse_amount("10").unwrap(),
+                        occurred: now(),
+                        summary: "提现失败".into(),
+                        account: String::new(),
+                        message: String::new(),
+                        diagnosis: None,
+                    },
+                    &now(),
+                )
+            })
+            .unwrap();
+        let file = dir.path().join("chat.txt");
+        std::fs::write(&file, "客服说三天内处理").unwrap();
+        let prepared = evidence::prepare(&evidence::EvidenceInput {
+            path: file,
+            caption: String::new(),
+            tier: crate::cases::Tier::Core,
+            taken_at: None,
+        })
+        .unwrap();
+        let item = ws
+            .add_evidence(&mut store, case.id, &prepared, &now())
+            .unwrap();
+        let vault = ws.vault_dir();
+        assert!(
+            std::fs::read_dir(&vault).unwrap().count() > 0,
+            "{}",
+            item.sha256
+        );
+        let input = ws
+            .bundle_input(store.conn(), case.id, Lang::Zh, true, &now())
+            .unwrap();
+        assert_eq!(input.evidence.len(), 1);
+    }
+}
