@@ -142,6 +142,17 @@ pub fn store_lang(store: &Store) -> Lang {
         .unwrap_or_default()
 }
 
+/// The existing files among the command-line arguments (the desktop entry passes `%F`).
+fn launch_files() -> Vec<String> {
+    std::env::args_os()
+        .skip(1)
+        .map(PathBuf::from)
+        .filter(|p| p.is_file())
+        .filter_map(|p| std::path::absolute(&p).ok())
+        .map(|p| p.display().to_string())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -191,15 +202,4 @@ due = "2027-01-04"
         assert_eq!(due(&state).to_string(), "2027-01-05");
         std::fs::remove_dir_all(&dir).unwrap();
     }
-}
-
-/// The existing files among the command-line arguments (the desktop entry passes `%F`).
-fn launch_files() -> Vec<String> {
-    std::env::args_os()
-        .skip(1)
-        .map(PathBuf::from)
-        .filter(|p| p.is_file())
-        .filter_map(|p| std::path::absolute(&p).ok())
-        .map(|p| p.display().to_string())
-        .collect()
 }
