@@ -7,6 +7,9 @@
 //! nothing specific matched. A case with nothing recognisable gets no causes, never a guess.
 
 mod case;
+pub(crate) mod examples;
+mod explain;
+pub(crate) mod generalisation;
 pub mod history;
 pub mod interview;
 mod screen;
@@ -15,12 +18,14 @@ pub use case::{
     case_from_value, parse_case, Account, AccountClass, Action, Case, Context, PlatformSignal,
     Status,
 };
+pub use explain::{MessageExplanation, NearestText, PatternHit};
+pub use generalisation::{generalisation_problem, min_top2_rate, Generalisation, Miss};
 pub use screen::message_from_text;
 
 use crate::kb::compile::{Alt, Cond, Flag, Rule};
 use crate::kb::matcher::MessageSignals;
 use crate::kb::similar::{CauseVote, Neighbour, SimilarityIndex};
-use crate::kb::{Kb, Likelihood, NearestText, Source, TAXONOMY};
+use crate::kb::{Kb, Likelihood, Source, TAXONOMY};
 use crate::lang::Lang;
 use crate::time::Timestamp;
 use chrono::Timelike;

@@ -1,29 +1,23 @@
 //! The knowledge base: rules, message patterns, first steps and escalation texts from the
 //! top-level TOML files of `rules/` (subfolders such as `calendar/` and `routes/` belong to their
 //! own modules). [`Kb::load`] validates and precompiles everything once, so a diagnosis is only
-//! bit tests and one `RegexSet` scan; [`check_all`] is `tixian kb check`: schema, taxonomy, ids,
-//! sources and dates, then every rule's and pattern's own examples.
+//! bit tests and one `RegexSet` scan; [`check_own`] is its part of `tixian kb check` (schema,
+//! taxonomy, ids, sources and dates; `kb_check` runs the examples).
 
 pub(crate) mod compile;
 pub mod corpus;
-mod explain;
-pub(crate) mod generalisation;
 pub(crate) mod matcher;
 pub mod schema;
 pub(crate) mod similar;
 
-use crate::diagnose;
-pub use crate::kb_check::Problem;
 use crate::lang::Lang;
+pub use crate::rules::Problem;
 use crate::rules::RuleFile;
-use crate::Field;
 use compile::{Ctx, EscalationText, Rule, Step};
 use corpus::Corpus;
-pub use explain::{MessageExplanation, NearestText, PatternHit};
-pub use generalisation::{generalisation_problem, min_top2_rate, Generalisation, Miss};
 use matcher::{Matcher, MessageSignals};
 pub use schema::{Confidence, Likelihood, Source};
-use schema::{Expect, KbFile, RawEscalation, RawPattern, RawRule, RawStep};
+use schema::{KbFile, RawEscalation, RawPattern, RawRule, RawStep};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 pub use similar::SimilarityParams;
@@ -335,8 +329,10 @@ impl Kb {
     }
 }
 
-/// `tixian kb check`: every problem in the knowledge files, including failing examples.
-pub fn check_all(files: &[RuleFile]) -> Vec<Problem> {
+/// This module's part of `tixian kb check` before the examples run: the top-level files parsed,
+/// validated and compiled strictly (each regex alone, to name a broken one). `kb_check::check_all`
+/// then runs the rules' own tests through the diagnosis and [`check_pattern_examples`].
+pub fn check_own(files: &[RuleFile]) -> (Kb, Vec<Problem>) {
     let mut problems = Vec::new();
     let kb = build(files, &mut problems, true);
     if let Err(e) = kb.compile_matcher() {
@@ -347,12 +343,7 @@ pub fn check_all(files: &[RuleFile]) -> Vec<Problem> {
             message: e.to_string(),
         });
     }
-    run_examples(&kb, &mut problems);
-    // The other knowledge folders check themselves.
-    problems.extend(crate::calendar::check(files));
-    problems.extend(crate::route::check(files));
-    problems.extend(crate::cases::rules_check::check(files));
-    problems
+    (kb, problems)
 }
 
 /// The files this module reads: top-level `rules/*.toml`.
@@ -458,85 +449,8 @@ fn build(files: &[RuleFile], problems: &mut Vec<Problem>, strict: bool) -> Kb {
     }
 }
 
-/// Runs each rule's `[[rule.tests]]` and each pattern's examples against the compiled base.
-fn run_examples(kb: &Kb, problems: &mut Vec<Problem>) {
-    let default_now =
-        crate::time::parse_time("2026-06-01T12:00:00+08:00", crate::Field::At).expect("constant");
-    for rule in &kb.rules {
-        let p = |field: String, message: String| Problem {
-            file: rule.file.clone(),
-            id: rule.id.clone(),
-            field,
-            message,
-        };
-        for (i, t) in rule.tests.iter().enumerate() {
-            let field = format!("tests[{i}]");
-            let json = match &t.case {
-                toml::Value::String(s) => serde_json::from_str(s).map_err(|e| e.to_string()),
-                other => serde_json::to_value(other).map_err(|e| e.to_string()),
-            };
-            let case = match json
-                .map_err(|e| crate::CoreError::invalid(Field::named("case"), e.clone(), e))
-                .and_then(diagnose::case_from_value)
-            {
-                Ok(c) => c,
-                Err(e) => {
-                    problems.push(p(format!("{field}.case"), e.message(Lang::En)));
-                    continue;
-                }
-            };
-            let now = match &t.now {
-                Some(n) => match crate::time::parse_time(n, crate::Field::At) {
-                    Ok(n) => n,
-                    Err(e) => {
-                        problems.push(p(format!("{field}.now"), e.message(Lang::En)));
-                        continue;
-                    }
-                },
-                None => default_now,
-            };
-            let fired = diagnose::rule_fires(kb, rule, &case, &now);
-            let result = diagnose::diagnose(kb, &case, Lang::En, &now);
-            let cause = TAXONOMY[rule.cause];
-            let found = result.causes.iter().position(|c| c.id == cause);
-            match t.expect {
-                Expect::Present if fired.is_none() => problems.push(p(
-                    field.clone(),
-                    "expected the rule to fire; it did not".into(),
-                )),
-                Expect::Present if found.is_none() => problems.push(p(
-                    field.clone(),
-                    format!("the rule fired but {cause} is not in the diagnosis"),
-                )),
-                Expect::Absent if fired.is_some() => problems.push(p(
-                    field.clone(),
-                    "expected the rule not to fire; it did".into(),
-                )),
-                _ => {}
-            }
-            if t.expect == Expect::Present {
-                if t.top && found != Some(0) {
-                    let top = result
-                        .causes
-                        .first()
-                        .map(|c| c.id.as_ref())
-                        .unwrap_or("nothing");
-                    problems.push(p(
-                        format!("{field}.top"),
-                        format!("expected {cause} first; got {top}"),
-                    ));
-                }
-                if let (Some(want), Some(got)) = (t.likelihood, fired) {
-                    if want != got {
-                        problems.push(p(
-                            format!("{field}.likelihood"),
-                            format!("expected {want:?}, the rule gave {got:?}"),
-                        ));
-                    }
-                }
-            }
-        }
-    }
+/// Runs each pattern's examples and counter-examples against the compiled base.
+pub fn check_pattern_examples(kb: &Kb, problems: &mut Vec<Problem>) {
     for (k, pat) in kb.patterns.iter().enumerate() {
         let file = &kb.pattern_files[k].0;
         for (i, ex) in pat.examples.iter().enumerate() {

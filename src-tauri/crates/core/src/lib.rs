@@ -16,6 +16,7 @@ pub mod field;
 pub mod file_names;
 pub mod fsutil;
 pub mod health;
+pub mod imaging;
 pub mod import;
 pub mod kb;
 pub mod kb_check;
@@ -29,6 +30,7 @@ pub mod sample;
 pub mod store;
 pub mod time;
 pub mod vault;
+pub mod vocab;
 pub mod workspace;
 
 #[cfg(test)]

@@ -35,7 +35,7 @@ pub struct Route {
 
 /// The stages of the ladder, in order: the same vocabulary as a case's stage, so a case on
 /// `regulator` and the ladder's `regulator` rung are one id with one name.
-pub use crate::cases::Stage;
+pub use crate::vocab::Stage;
 
 /// One rung of the ladder.
 #[derive(Debug, Clone, Serialize, Deserialize)]

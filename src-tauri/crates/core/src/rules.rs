@@ -1,8 +1,11 @@
 //! The knowledge files under `rules/`: embedded at build time, plus an optional user folder
 //! whose files override (same relative path) or add to them — limits change after release.
 
+pub mod problem;
+
 use crate::error::{CoreError, Result};
 use crate::Field;
+pub use problem::{cites_seed, Problem};
 use serde::Serialize;
 use std::path::Path;
 

@@ -131,12 +131,13 @@ impl Store {
         if existed {
             self.backup_before_migration(current)?;
         }
-        // v8 turns each stored dedup key into its digest, computed the way new imports do.
+        // v8 turns each stored dedup key into its digest (a frozen copy: a migration never
+        // calls live code, which may change after it shipped).
         self.conn.create_scalar_function(
             "tixian_identity",
             1,
             FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
-            |ctx| Ok(crate::import::identity(&ctx.get::<String>(0)?).to_vec()),
+            |ctx| Ok(identity_v8(&ctx.get::<String>(0)?)),
         )?;
         // Foreign keys off while tables are rebuilt (a dropped table must not cascade into the
         // rows pointing at it), checked for the rebuilt tables before the commit, then on again. The pragma
@@ -372,9 +373,31 @@ fn refuse_newer(path: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Migration 0008's digest of a stored dedup key: the first 16 bytes of its SHA-256, frozen as
+/// it was when 0008 shipped (the import's live `identity` may change; a migration must not).
+fn identity_v8(key: &str) -> Vec<u8> {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(key.as_bytes())[..16].to_vec()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn migration_0008_digest_is_the_import_identity_of_today() {
+        for key in [
+            "",
+            "4200001234202606011234567890\u{1f}2026-06-01T10:00:00+08:00\u{1f}-12.50",
+            "支付宝\u{1f}2026-06-01 10:00:00\u{1f}100.00\u{1f}收入\u{1f}转账",
+        ] {
+            assert_eq!(
+                identity_v8(key),
+                crate::import::identity(key).to_vec(),
+                "{key:?}"
+            );
+        }
+    }
 
     #[test]
     fn fresh_database_is_created_and_migrated() {

@@ -108,6 +108,11 @@ fn shanghai(naive: NaiveDateTime, text: &str, field: &Field) -> Result<Timestamp
         })
 }
 
+/// The user's calendar day of an instant (Asia/Shanghai, the app's time zone).
+pub fn local_date(t: &Timestamp) -> NaiveDate {
+    t.with_timezone(&Shanghai).date_naive()
+}
+
 /// The system clock in Asia/Shanghai. Only [`crate::workspace::Clock`] reads it (so a pinned
 /// `TIXIAN_NOW` holds everywhere); core functions take `now` as input.
 pub(crate) fn system_now() -> Timestamp {

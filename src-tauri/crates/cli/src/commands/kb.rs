@@ -6,7 +6,9 @@ use clap::Subcommand;
 use serde::Serialize;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use tixian_core::kb::{self, Generalisation, Kb, PatternInfo, Problem, RuleInfo};
+use tixian_core::diagnose::{self, Generalisation, MessageExplanation};
+use tixian_core::kb::{Kb, PatternInfo, Problem, RuleInfo};
+use tixian_core::kb_check::check_all;
 use tixian_core::ledger::PlatformKind;
 use tixian_core::Field;
 use tixian_core::{rules, CoreError, Lang};
@@ -90,18 +92,18 @@ pub fn run(ctx: &Ctx, cmd: KbCommand) -> Result<ExitCode, CoreError> {
     match cmd {
         KbCommand::Check { rules } => {
             let (files, folder) = files_and_folder(ctx, rules)?;
-            let mut problems = kb::check_all(&files);
+            let mut problems = check_all(&files);
             let corpus = Kb::load(&files).ok().map(|kb| {
                 let (texts, sources) = kb.corpus_size();
                 let g = kb.leave_one_source_out();
-                if let Some(p) = kb::generalisation_problem(&g) {
+                if let Some(p) = diagnose::generalisation_problem(&g) {
                     problems.push(p);
                 }
                 CorpusReport {
                     texts,
                     sources,
                     leave_one_source_out: g,
-                    min_top2_rate: kb::min_top2_rate(),
+                    min_top2_rate: diagnose::min_top2_rate(),
                 }
             });
             let report = CheckReport {
@@ -290,7 +292,7 @@ fn corpus_lines(c: &CorpusReport, lang: Lang) -> String {
     out
 }
 
-fn explain_human(e: &kb::MessageExplanation, lang: Lang) -> String {
+fn explain_human(e: &MessageExplanation, lang: Lang) -> String {
     let zh = lang == Lang::Zh;
     let mut out = Vec::new();
     out.push(format!(

@@ -3,8 +3,8 @@
 //! and the file's own `[[case]]` examples.
 
 use super::{Calendar, Holiday, Notice, YearSchedule};
-use crate::kb_check::{date_field, parse_problem, Problem};
 use crate::lang::Text;
+use crate::rules::problem::{date_field, parse_problem, Problem};
 use crate::rules::{self, RuleFile};
 use chrono::{Datelike, NaiveDate, Weekday};
 use serde::Deserialize;

@@ -97,6 +97,33 @@ pub(crate) struct Addressee {
     pub sources: Vec<Source>,
 }
 
+/// The three-sentence statement of the preparation aids (`cases::prep`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Statement {
+    pub id: String,
+    pub zh: String,
+    pub en: String,
+    pub confidence: String,
+    pub checked: String,
+    pub sources: Vec<Source>,
+}
+
+/// A checklist item or a phrase.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Entry {
+    pub id: String,
+    /// For phrases: `polite_firm` or `supervisor`.
+    #[serde(default)]
+    pub kind: Option<String>,
+    pub zh: String,
+    pub en: String,
+    pub confidence: String,
+    pub checked: String,
+    pub sources: Vec<Source>,
+}
+
 /// Everything under `rules/letters/`: templates, addressees and the preparation aids.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -106,11 +133,11 @@ pub(crate) struct LetterFile {
     #[serde(default)]
     pub addressee: Vec<Addressee>,
     #[serde(default)]
-    pub statement: Option<super::prep::Statement>,
+    pub statement: Option<Statement>,
     #[serde(default)]
-    pub checklist: Vec<super::prep::Entry>,
+    pub checklist: Vec<Entry>,
     #[serde(default)]
-    pub phrase: Vec<super::prep::Entry>,
+    pub phrase: Vec<Entry>,
 }
 
 /// Parses and merges every file of `rules/letters/`; a broken file names itself.

@@ -7,9 +7,9 @@
 use super::{get_case, optional_text, required_text, short_time, Case, Channel, Stage};
 use crate::calendar::{Calendar, CalendarKind};
 use crate::error::{CoreError, Result};
-use crate::health::local_date;
 use crate::lang::Text;
 use crate::ledger::utc_key;
+use crate::time::local_date;
 use crate::time::{self, Timestamp};
 use crate::Field;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};

@@ -16,8 +16,8 @@ pub mod overview;
 pub mod prep;
 pub mod promises;
 pub mod rules_check;
-pub mod types;
 
+pub use crate::vocab::case::{CaseStatus, Channel, Stage, Tier};
 pub use deadlines::{deadline_changes, DeadlineChange};
 pub use log::{
     add_contact, add_event, add_follow_up, due_items, escalation, list_contacts, list_events,
@@ -26,7 +26,6 @@ pub use log::{
     NewFollowUp, TimelineEvent,
 };
 pub use overview::{case_ladder, case_rows, CaseLadder, CaseRow};
-pub use types::{CaseStatus, Channel, Stage, Tier};
 
 use crate::calendar::Calendar;
 use crate::error::{CoreError, Result};

@@ -2,7 +2,7 @@
 //! case (when, what, result), the checklist of what to have ready, polite-and-firm phrases and
 //! how to ask for a supervisor. The texts are data in `rules/letters/prep.toml`.
 
-use super::letters::{book, Source, Vars};
+use super::letters::{book, Entry, Vars};
 use super::{detail, CaseDetail, CaseStatus};
 use crate::calendar::Calendar;
 use crate::error::{CoreError, Result};
@@ -10,33 +10,7 @@ use crate::lang::Lang;
 use crate::rules::RuleFile;
 use crate::time::Timestamp;
 use rusqlite::Connection;
-use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct Statement {
-    pub id: String,
-    pub zh: String,
-    pub en: String,
-    pub confidence: String,
-    pub checked: String,
-    pub sources: Vec<Source>,
-}
-
-/// A checklist item or a phrase.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct Entry {
-    pub id: String,
-    /// For phrases: `polite_firm` or `supervisor`.
-    #[serde(default)]
-    pub kind: Option<String>,
-    pub zh: String,
-    pub en: String,
-    pub confidence: String,
-    pub checked: String,
-    pub sources: Vec<Source>,
-}
+use serde::Serialize;
 
 /// One line of the preparation aids, with where it comes from.
 #[derive(Debug, Clone, Serialize)]

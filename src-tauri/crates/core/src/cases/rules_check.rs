@@ -9,7 +9,7 @@ use std::collections::HashSet;
 
 /// One broken thing in a letters file.
 /// Letter problems are ordinary `kb check` problems.
-pub use crate::kb_check::Problem as LetterProblem;
+pub use crate::rules::problem::Problem as LetterProblem;
 
 /// Every problem in `rules/letters/` (empty when all is well).
 pub fn check(files: &[RuleFile]) -> Vec<LetterProblem> {
@@ -142,16 +142,21 @@ fn meta(
             );
         }
     }
-    let seed = |s: &Source| crate::kb_check::cites_seed(s.document.as_deref(), s.url.as_deref());
+    let seed =
+        |s: &Source| crate::rules::problem::cites_seed(s.document.as_deref(), s.url.as_deref());
     if sources.iter().any(|s| seed(s) && s.confidence != "low") {
         p(
             id,
             "sources.confidence",
-            crate::kb_check::SEED_SOURCE_NOT_LOW.into(),
+            crate::rules::problem::SEED_SOURCE_NOT_LOW.into(),
         );
     }
     if !sources.is_empty() && sources.iter().all(seed) && confidence != "low" {
-        p(id, "confidence", crate::kb_check::SEED_ONLY_NOT_LOW.into());
+        p(
+            id,
+            "confidence",
+            crate::rules::problem::SEED_ONLY_NOT_LOW.into(),
+        );
     }
 }
 
@@ -210,7 +215,7 @@ mod tests {
             vec![(
                 "prep.checklist.timeline".to_string(),
                 "confidence".to_string(),
-                crate::kb_check::SEED_ONLY_NOT_LOW.to_string()
+                crate::rules::problem::SEED_ONLY_NOT_LOW.to_string()
             )]
         );
         let f = files
@@ -228,12 +233,12 @@ mod tests {
                 (
                     "prep.checklist.timeline".to_string(),
                     "sources.confidence".to_string(),
-                    crate::kb_check::SEED_SOURCE_NOT_LOW.to_string()
+                    crate::rules::problem::SEED_SOURCE_NOT_LOW.to_string()
                 ),
                 (
                     "prep.checklist.timeline".to_string(),
                     "confidence".to_string(),
-                    crate::kb_check::SEED_ONLY_NOT_LOW.to_string()
+                    crate::rules::problem::SEED_ONLY_NOT_LOW.to_string()
                 ),
             ]
         );

@@ -10,67 +10,7 @@ use crate::Field;
 use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer, Serialize};
 
-/// What the user was trying to do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "lowercase")]
-pub enum Action {
-    Withdraw,
-    Transfer,
-    Pay,
-    Crossplatform,
-}
-
-impl Action {
-    pub const ALL: [Action; 4] = [
-        Action::Withdraw,
-        Action::Transfer,
-        Action::Pay,
-        Action::Crossplatform,
-    ];
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Action::Withdraw => "withdraw",
-            Action::Transfer => "transfer",
-            Action::Pay => "pay",
-            Action::Crossplatform => "crossplatform",
-        }
-    }
-}
-
-/// What the app showed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    GreyedOut,
-    Failed,
-    Processing,
-    UnderReview,
-    NotArrived,
-    Limited,
-}
-
-impl Status {
-    pub const ALL: [Status; 6] = [
-        Status::GreyedOut,
-        Status::Failed,
-        Status::Processing,
-        Status::UnderReview,
-        Status::NotArrived,
-        Status::Limited,
-    ];
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::GreyedOut => "greyed_out",
-            Status::Failed => "failed",
-            Status::Processing => "processing",
-            Status::UnderReview => "under_review",
-            Status::NotArrived => "not_arrived",
-            Status::Limited => "limited",
-        }
-    }
-}
+pub use crate::vocab::{Action, PlatformSignal, Status};
 
 /// Account class: payment account (PBoC 2015 No. 43) or bank account (PBoC 2016 No. 302).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -245,32 +185,6 @@ pub struct Context {
     pub orders_unsettled: Option<bool>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub platform_signals: Vec<PlatformSignal>,
-}
-
-/// Danger signals that a platform itself may not be able to pay (seed 003's list).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "snake_case")]
-pub enum PlatformSignal {
-    DelayedPayouts,
-    RaisedThreshold,
-    SupportUnreachable,
-    ManyComplaints,
-    FrequentMaintenance,
-    RulesChanged,
-}
-
-impl PlatformSignal {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PlatformSignal::DelayedPayouts => "delayed_payouts",
-            PlatformSignal::RaisedThreshold => "raised_threshold",
-            PlatformSignal::SupportUnreachable => "support_unreachable",
-            PlatformSignal::ManyComplaints => "many_complaints",
-            PlatformSignal::FrequentMaintenance => "frequent_maintenance",
-            PlatformSignal::RulesChanged => "rules_changed",
-        }
-    }
 }
 
 /// Parses one case from JSON text. Errors name the field (`account.balance`, `status` …).

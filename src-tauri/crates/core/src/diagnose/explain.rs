@@ -2,9 +2,9 @@
 //! its normal form, the patterns that fired, the nearest known texts with their sources, and the
 //! causes that result.
 
-use super::schema::Source;
-use super::{Kb, TAXONOMY};
 use crate::diagnose::{self, Case};
+use crate::kb::schema::Source;
+use crate::kb::{Kb, TAXONOMY};
 use crate::lang::Lang;
 use crate::ledger::PlatformKind;
 use crate::time::Timestamp;
@@ -137,7 +137,7 @@ impl Kb {
         let diagnosis = diagnose::diagnose(self, &case, lang, now).into_owned();
         MessageExplanation {
             message: message.to_string(),
-            normalised: super::matcher::normalise(message),
+            normalised: crate::kb::matcher::normalise(message),
             folded: index.folded(message),
             patterns,
             used_corpus,

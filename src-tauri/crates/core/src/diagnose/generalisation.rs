@@ -6,11 +6,11 @@
 //! is among the diagnosis's first two. Vague texts (系统繁忙) are not scored for accuracy; they
 //! must only never come back with a high-likelihood cause.
 
-use super::corpus::CorpusText;
-use super::similar::{SimilarityIndex, SimilarityParams};
-use super::{Kb, TAXONOMY};
 use crate::diagnose::{self, Case};
+use crate::kb::corpus::CorpusText;
+use crate::kb::similar::{SimilarityIndex, SimilarityParams};
 use crate::kb::Likelihood;
+use crate::kb::{Kb, TAXONOMY};
 use crate::lang::Lang;
 use serde::Serialize;
 
@@ -138,13 +138,13 @@ impl Kb {
     }
 
     /// Scores texts the corpus does not hold (a held-out set) against the whole corpus.
-    pub fn score_held_out(&self, held_out: &super::corpus::Corpus) -> Generalisation {
+    pub fn score_held_out(&self, held_out: &crate::kb::corpus::Corpus) -> Generalisation {
         self.score_held_out_with(held_out, SimilarityParams::default())
     }
 
     pub fn score_held_out_with(
         &self,
-        held_out: &super::corpus::Corpus,
+        held_out: &crate::kb::corpus::Corpus,
         params: SimilarityParams,
     ) -> Generalisation {
         let index = &SimilarityIndex::build_with(&self.corpus, None, params);
@@ -171,13 +171,13 @@ pub fn min_top2_rate() -> String {
 }
 
 /// A `kb check` problem when the figure is below the threshold or a vague text reads as sure.
-pub fn generalisation_problem(g: &Generalisation) -> Option<crate::kb_check::Problem> {
+pub fn generalisation_problem(g: &Generalisation) -> Option<crate::rules::Problem> {
     let low = g.top2_permille() < LOSO_TOP2_MIN_PERMILLE;
     if !low && g.vague_confident.is_empty() {
         return None;
     }
-    Some(crate::kb_check::Problem {
-        file: super::corpus::FOLDER.to_string(),
+    Some(crate::rules::Problem {
+        file: crate::kb::corpus::FOLDER.to_string(),
         id: String::new(),
         field: "leave_one_source_out".into(),
         message: if low {

@@ -391,7 +391,7 @@ fn lossless(bytes: &[u8], icc: Option<Vec<u8>>) -> Option<PreparedImage> {
 /// A non-interlaced PNG, row by row (palettes, low bit depths and `tRNS` expanded by the
 /// decoder); `None` for anything else (an interlaced PNG comes pass by pass).
 fn png_by_rows(bytes: &[u8]) -> Option<Planes> {
-    use crate::cases::evidence::{MAX_IMAGE_ALLOC, MAX_IMAGE_SIDE};
+    use crate::imaging::{MAX_IMAGE_ALLOC, MAX_IMAGE_SIDE};
     if !bytes.starts_with(PNG_SIGNATURE) {
         return None;
     }
@@ -430,7 +430,7 @@ fn png_by_rows(bytes: &[u8]) -> Option<Planes> {
 /// Any other image, decoded once under the evidence limits (as stored: the EXIF orientation is
 /// not applied to the pixels).
 fn decoded_once(bytes: &[u8]) -> Option<Planes> {
-    let img = crate::cases::evidence::decode_image_as_stored(bytes).ok()?;
+    let img = crate::imaging::decode_image_as_stored(bytes).ok()?;
     let (width, height) = img.dimensions();
     let (channels, alpha) = match img.color().channel_count() {
         1 => (1, false),
@@ -698,7 +698,7 @@ impl IdatSink {
 fn reduced(bytes: &[u8]) -> Option<PreparedImage> {
     // Decoded once under the evidence limits; `thumbnail` averages the pixels each new pixel
     // covers in one pass, without a full-size intermediate image.
-    let img = crate::cases::evidence::decode_image_as_stored(bytes).ok()?;
+    let img = crate::imaging::decode_image_as_stored(bytes).ok()?;
     let img = img.thumbnail(SMALL_LONG_SIDE, SMALL_LONG_SIDE);
     let mut rgb = image::RgbImage::new(img.width(), img.height());
     for (x, y, p) in img.to_rgba8().enumerate_pixels() {

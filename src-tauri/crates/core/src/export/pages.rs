@@ -7,11 +7,17 @@ use super::layout::{
     Column, Row, Writer, BLACK, BOTTOM, CONTENT_W, GREY, MARGIN, OVERDUE_BG, RED, YELLOW,
 };
 use super::parts::{evidence_of, page_cell, Location, Part, PartKind};
-use super::pdf::Placed;
 use super::text::Face;
 use super::{t, BundleInput, ManifestEntry};
 use crate::lang::Lang;
 use printpdf::{FontId, PdfPage};
+
+/// A prepared image as the page layout sees it.
+pub(crate) struct Placed {
+    pub id: printpdf::XObjectId,
+    pub display: (u32, u32),
+    pub orientation: u8,
+}
 
 pub(crate) struct Context<'a> {
     pub input: &'a BundleInput,

@@ -3,6 +3,7 @@
 
 use super::files::{bundle_file_name, sha256_hex, sha256sums};
 use super::images::{self, PreparedImage};
+use super::pages::Placed;
 use super::parts::{Location, Part, PartKind};
 use super::text::{Face, SharedSubset};
 use super::{
@@ -23,13 +24,6 @@ pub(crate) struct Prepared {
     pub fingerprint: String,
     /// Name of the files folder (`FILE.files`).
     pub dir_name: String,
-}
-
-/// A prepared image as the page layout sees it.
-pub(crate) struct Placed {
-    pub id: printpdf::XObjectId,
-    pub display: (u32, u32),
-    pub orientation: u8,
 }
 
 /// One PDF written under its temporary name.

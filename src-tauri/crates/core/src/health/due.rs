@@ -12,14 +12,10 @@ use crate::error::Result;
 use crate::lang::Text;
 use crate::time::Timestamp;
 use chrono::{Days, Months, NaiveDate};
-use chrono_tz::Asia::Shanghai;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
 
-/// The user's calendar day of an instant (Asia/Shanghai, the app's time zone).
-pub fn local_date(t: &Timestamp) -> NaiveDate {
-    t.with_timezone(&Shanghai).date_naive()
-}
+pub use crate::time::local_date;
 
 /// The day the next test withdrawal is due: `interval_days` calendar days after the last one;
 /// for a platform never tested, the day it was added.

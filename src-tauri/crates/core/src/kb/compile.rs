@@ -6,10 +6,10 @@ use super::schema::{
     RuleTest, Source, Texts, When,
 };
 use super::{cause_index, Problem};
-use crate::diagnose::{Action, Status};
-use crate::kb_check::{cites_seed, SEED_ONLY_NOT_LOW, SEED_SOURCE_NOT_LOW};
 use crate::ledger::PlatformKind;
 use crate::money::Money;
+use crate::rules::problem::{cites_seed, SEED_ONLY_NOT_LOW, SEED_SOURCE_NOT_LOW};
+use crate::vocab::{Action, Status};
 use chrono::NaiveDate;
 use serde::de::DeserializeOwned;
 
@@ -553,7 +553,7 @@ fn alt(cx: &mut Ctx, id: &str, i: usize, w: &When, base: Likelihood, fee: Option
     }
     if let Some(v) = &w.platform_signals_any {
         for s in v {
-            if serde_json::from_value::<crate::diagnose::PlatformSignal>(serde_json::Value::String(
+            if serde_json::from_value::<crate::vocab::PlatformSignal>(serde_json::Value::String(
                 s.clone(),
             ))
             .is_err()

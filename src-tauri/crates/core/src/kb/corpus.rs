@@ -6,8 +6,8 @@
 
 use super::cause_index;
 use super::schema::{Confidence, Source};
-use crate::kb_check::Problem;
 use crate::ledger::PlatformKind;
+use crate::rules::problem::Problem;
 use crate::rules::RuleFile;
 use serde::Deserialize;
 use std::collections::{HashMap, HashSet};

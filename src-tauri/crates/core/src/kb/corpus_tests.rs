@@ -2,6 +2,7 @@
 
 use super::corpus::Corpus;
 use super::*;
+use crate::diagnose::generalisation;
 use crate::ledger::PlatformKind;
 use crate::rules::RuleFile;
 

@@ -1,6 +1,7 @@
 //! The embedded knowledge base passes its own check, and the checker catches what it should.
 
 use super::*;
+use crate::kb_check::check_all;
 use crate::rules::RuleFile;
 
 fn file(path: &str, text: &str) -> RuleFile {
@@ -242,11 +243,11 @@ fn kb_check_fails_a_rule_whose_only_source_is_a_seed_article_unless_it_is_low() 
         vec![
             (
                 "sources[0].confidence".to_string(),
-                crate::kb_check::SEED_SOURCE_NOT_LOW.to_string()
+                crate::rules::problem::SEED_SOURCE_NOT_LOW.to_string()
             ),
             (
                 "confidence".to_string(),
-                crate::kb_check::SEED_ONLY_NOT_LOW.to_string()
+                crate::rules::problem::SEED_ONLY_NOT_LOW.to_string()
             ),
         ]
     );
@@ -264,7 +265,7 @@ fn kb_check_fails_a_rule_whose_only_source_is_a_seed_article_unless_it_is_low() 
             ),
             (
                 "confidence".to_string(),
-                crate::kb_check::SEED_ONLY_NOT_LOW.to_string()
+                crate::rules::problem::SEED_ONLY_NOT_LOW.to_string()
             ),
         ]
     );
@@ -286,7 +287,7 @@ fn a_seed_article_beside_a_primary_source_must_itself_be_low() {
         problem_fields(&problems_for(&mixed), "test.rule.one"),
         vec![(
             "sources[1].confidence".to_string(),
-            crate::kb_check::SEED_SOURCE_NOT_LOW.to_string()
+            crate::rules::problem::SEED_SOURCE_NOT_LOW.to_string()
         )]
     );
     // A conflict's seed source too.
@@ -298,7 +299,7 @@ fn a_seed_article_beside_a_primary_source_must_itself_be_low() {
         problem_fields(&problems_for(&conflict), "test.rule.one"),
         vec![(
             "conflicts[0].sources[0].confidence".to_string(),
-            crate::kb_check::SEED_SOURCE_NOT_LOW.to_string()
+            crate::rules::problem::SEED_SOURCE_NOT_LOW.to_string()
         )]
     );
 }
@@ -333,7 +334,7 @@ fn every_shipped_seed_citation_is_low() {
         problems,
         vec![(
             "sources[0].confidence".to_string(),
-            crate::kb_check::SEED_SOURCE_NOT_LOW.to_string()
+            crate::rules::problem::SEED_SOURCE_NOT_LOW.to_string()
         )]
     );
 }

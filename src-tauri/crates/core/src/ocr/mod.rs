@@ -1,7 +1,7 @@
 //! Offline Chinese OCR of screenshots: error pages, toasts, dialogs, chats.
 //!
 //! An image (PNG, JPEG or WebP, decoded under the evidence limits of
-//! [`crate::cases::evidence::decode_image`]) goes in; [`OcrResult`] comes out: the lines of text
+//! [`crate::imaging::decode_image`]) goes in; [`OcrResult`] comes out: the lines of text
 //! in reading order, each with its box in image pixels and a confidence, and the whole text with
 //! the wrapped lines of one paragraph joined.
 //!
@@ -22,8 +22,8 @@ mod layout;
 mod recognise;
 mod tidy;
 
-use crate::cases::evidence::{decode_image, sniff_mime};
 use crate::error::{CoreError, Result};
+use crate::imaging::{decode_image, sniff_mime};
 use crate::Field;
 use serde::Serialize;
 use std::path::Path;

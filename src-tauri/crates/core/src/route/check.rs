@@ -3,8 +3,8 @@
 //! court, and every platform kind covered exactly once.
 
 use super::{CountedFrom, Route, Stage, Step};
-use crate::kb_check::{date_field, parse_problem, Problem};
 use crate::ledger::PlatformKind;
+use crate::rules::problem::{date_field, parse_problem, Problem};
 use crate::rules::{self, RuleFile};
 use crate::Text;
 use serde::Deserialize;
@@ -311,14 +311,14 @@ fn check_source(file: &str, id: &str, field: &str, s: &super::Source, problems: 
             "must not be empty",
         ));
     }
-    if crate::kb_check::cites_seed(s.document.as_deref(), s.url.as_deref())
+    if crate::rules::problem::cites_seed(s.document.as_deref(), s.url.as_deref())
         && s.confidence != super::Confidence::Low
     {
         problems.push(Problem::new(
             file,
             id,
             format!("{field}.confidence"),
-            crate::kb_check::SEED_SOURCE_NOT_LOW,
+            crate::rules::problem::SEED_SOURCE_NOT_LOW,
         ));
     }
     date_field(problems, file, id, &format!("{field}.checked"), &s.checked);

@@ -295,7 +295,7 @@ fn a_seed_article_cited_above_low_confidence_fails_the_check() {
         vec![(
             "regulator.pboc".to_string(),
             "conflicts[0].theirs_source.confidence".to_string(),
-            crate::kb_check::SEED_SOURCE_NOT_LOW.to_string()
+            crate::rules::problem::SEED_SOURCE_NOT_LOW.to_string()
         )]
     );
 }

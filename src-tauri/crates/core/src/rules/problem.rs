@@ -1,5 +1,6 @@
 //! What `tixian kb check` reports: one broken thing in one rule file. Each knowledge module
-//! (`calendar`, `route`, …) offers `check(files) -> Vec<Problem>`; the command gathers them.
+//! (`calendar`, `route`, …) offers `check(files) -> Vec<Problem>`; `kb_check::check_all` gathers
+//! them. Also the checks they share (seed citations, TOML errors with their line, dates).
 
 use serde::Serialize;
 use std::fmt;

@@ -1,5 +1,5 @@
-//! The small closed vocabularies of a case: status, escalation stage, contact channel, evidence
-//! tier. Each is stored and sent as its snake_case id and parsed strictly, naming the choices.
+//! A case's closed vocabularies: status, escalation stage, contact channel, evidence tier. Each
+//! is stored and sent as its snake_case id and parsed strictly, naming the choices.
 
 use crate::error::{CoreError, Result};
 use crate::lang::Lang;
