@@ -6,24 +6,30 @@
 //! - [`layout`]: the known layouts, recognised by their header names.
 //! - [`table`]: preamble skipped, rows read from CSV or XLSX, each with its line.
 //! - [`normalise`]: time, amount in fen, direction as stated, fee, refund, withdrawal outcome.
-//! - [`persist`]: dedup on the transaction's identity, withdrawals, refund links.
+//! - [`persist`]: storing, in one transaction, by job: [`dedup`] on the transaction's identity,
+//!   the [`original`] row's codec, the [`bulk`] load, [`withdrawals`], [`refunds`] linked.
 //! - [`query`]: imported rows and imports for the UI.
 //!
 //! The original file (and the ZIP it came in) is kept in the vault, so every stored row traces
 //! to its file (`imports.sha256`) and line (`transactions.line`).
 
+mod bulk;
+mod dedup;
 pub mod layout;
 pub mod normalise;
+mod original;
 mod persist;
 pub mod query;
+mod refunds;
 mod source;
 mod table;
 #[cfg(test)]
 mod tests;
+mod withdrawals;
 
+pub use dedup::identity;
 pub use layout::Provider;
 pub use normalise::Direction;
-pub use persist::identity;
 pub use query::{list_imports, query_transactions, ImportRecord, TxnPage, TxnQuery, TxnRow};
 pub use source::declared_entries_in as zip_declared_entries;
 

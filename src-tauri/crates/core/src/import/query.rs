@@ -2,7 +2,7 @@
 //! paged; and the list of imports with their figures.
 
 use super::normalise::Direction;
-use super::persist::{read_cells, write_original, DerivedTexts};
+use super::original::{read_cells, write_original, DerivedTexts};
 use crate::error::{CoreError, Result};
 use crate::ledger::require_platform;
 use crate::money::Money;
