@@ -238,6 +238,13 @@ impl Kb {
                 signals.similar_weak |= 1 << v.cause;
             }
         }
+        // A vague phrase (提现失败, 请稍后再试) beside a reason the corpus knows well says less
+        // than the reason: its causes drop a step unless the corpus points to them too.
+        if signals.similar_strong != 0 {
+            let vague = signals.weak & !(signals.similar_strong | signals.similar_weak);
+            signals.weak &= !vague;
+            signals.similar_weak |= vague;
+        }
         MessageReading {
             signals,
             votes,

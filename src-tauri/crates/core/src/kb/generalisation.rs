@@ -195,3 +195,42 @@ pub fn generalisation_problem(g: &Generalisation) -> Option<crate::kb_check::Pro
         },
     })
 }
+
+impl Kb {
+    /// For tuning (the `message_corpus` example): how a corpus text is read with its own source
+    /// left out — its nearest texts and the vote, one per line.
+    #[doc(hidden)]
+    pub fn debug_leave_out(&self, text: &str) -> String {
+        use std::fmt::Write;
+        let Some(t) = self.corpus.texts.iter().find(|t| t.text == text) else {
+            return "not in the corpus".into();
+        };
+        let index = SimilarityIndex::build(&self.corpus, Some(t.source));
+        let near = index.nearest(text);
+        let votes = index.vote(&self.corpus, &near);
+        let mut out = String::new();
+        for n in &near {
+            let c = &self.corpus.texts[n.text];
+            let causes: Vec<&str> = c.causes.iter().map(|&k| TAXONOMY[k]).collect();
+            let _ = writeln!(
+                out,
+                "    {:.2} {}{} {}",
+                n.score,
+                if c.vague { "(vague) " } else { "" },
+                c.text,
+                causes.join("|")
+            );
+        }
+        for v in &votes {
+            let _ = writeln!(
+                out,
+                "    vote {} share {:.2} best {:.2}{}",
+                TAXONOMY[v.cause],
+                v.share,
+                v.best,
+                if v.strong(&index.params) { " strong" } else { "" }
+            );
+        }
+        out
+    }
+}

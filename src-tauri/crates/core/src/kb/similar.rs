@@ -18,8 +18,11 @@ use std::collections::HashMap;
 pub struct SimilarityParams {
     /// How many nearest texts vote on the causes.
     pub neighbours: usize,
-    /// Texts less similar than this say nothing about the message.
+    /// A message is recognised only when its nearest text is at least this similar.
     pub min_similarity: f32,
+    /// Once it is, texts down to this similarity (sharing at least one pair of characters or
+    /// one concept) vote too.
+    pub vote_similarity: f32,
     /// A cause whose best text is at least this similar, with at least `strong_share` of the
     /// vote, counts like a pattern hit one likelihood step lower; otherwise two steps lower.
     pub strong_similarity: f32,
@@ -28,23 +31,33 @@ pub struct SimilarityParams {
     pub unigram_weight: f32,
     /// How much a vague neighbour's vote counts.
     pub vague_vote: f32,
-    /// A neighbour sharing only one pair of characters must be at least this similar.
+    /// A nearest text sharing only one pair of characters must be at least this similar.
     pub single_pair_similarity: f32,
     /// How fast a neighbour's vote falls off with its distance from the nearest text.
     pub vote_sharpness: i32,
+    /// How much a text's second (third) cause counts of its first: `secondary_vote`^rank.
+    pub secondary_vote: f32,
+    /// A concept of the lexicon (额度, 实名, 冻结 …) in both texts weighs this much of a pair.
+    pub concept_weight: f32,
+    /// A clause's score is scaled by (its weight / the whole message's)^this.
+    pub clause_weight: f32,
 }
 
 impl Default for SimilarityParams {
     fn default() -> Self {
         SimilarityParams {
-            neighbours: 7,
+            neighbours: 15,
             min_similarity: 0.2,
+            vote_similarity: 0.1,
             strong_similarity: 0.45,
             strong_share: 0.4,
-            unigram_weight: 0.6,
+            unigram_weight: 1.5,
             vague_vote: 0.3,
             single_pair_similarity: 0.45,
-            vote_sharpness: 2,
+            vote_sharpness: 1,
+            secondary_vote: 1.0,
+            concept_weight: 1.0,
+            clause_weight: 100.0,
         }
     }
 }
@@ -77,6 +90,8 @@ pub(crate) struct SimilarityIndex {
     pub params: SimilarityParams,
     folder: Option<AhoCorasick>,
     canon: Vec<String>,
+    /// Finds the lexicon's concepts (canonical words) in a folded text, each one feature.
+    concepts: Option<AhoCorasick>,
     /// Feature key → (inverse document frequency, postings: text index and weight).
     features: HashMap<u64, (f32, Vec<(u32, f32)>)>,
     /// Lower-cased error code → texts carrying it.
@@ -97,6 +112,7 @@ impl SimilarityIndex {
         params: SimilarityParams,
     ) -> SimilarityIndex {
         let (folder, canon) = folder(&corpus.lexicon);
+        let concepts = concept_finder(&corpus.lexicon);
         let texts: Vec<usize> = (0..corpus.texts.len())
             .filter(|&i| Some(corpus.texts[i].source) != leave_out)
             .collect();
@@ -104,6 +120,7 @@ impl SimilarityIndex {
             params,
             folder,
             canon,
+            concepts,
             features: HashMap::new(),
             codes: HashMap::new(),
             texts,
@@ -154,50 +171,60 @@ impl SimilarityIndex {
     }
 
     fn term_counts(&self, t: &CorpusText) -> Vec<(u64, f32)> {
-        counts(&features(&self.folded(&t.text), self.params.unigram_weight))
+        counts(&self.features(&self.folded(&t.text)))
+    }
+
+    /// The features of a folded text: its characters and pairs, and its concepts.
+    fn features(&self, folded: &str) -> Vec<(u64, f32)> {
+        let mut out = features(folded, self.params.unigram_weight);
+        if let Some(c) = &self.concepts {
+            for m in c.find_iter(folded) {
+                out.push((concept_key(m.pattern().as_u64()), self.params.concept_weight));
+            }
+        }
+        out
     }
 
     /// The nearest corpus texts (indices into the corpus), most similar first.
+    ///
+    /// A message of several clauses ("提现失败：您的账户已被冻结") is compared as a whole and
+    /// clause by clause, each text keeping its best score: real messages often put a generic
+    /// phrase beside the specific reason, and the reason alone is what the corpus knows.
     pub fn nearest(&self, message: &str) -> Vec<Neighbour> {
-        let mut scores = vec![0f32; self.texts.len()];
+        let n = self.texts.len();
+        let mut best = vec![0f32; n];
         for code in codes_in(message) {
             if let Some(ds) = self.codes.get(&code) {
                 for &d in ds {
-                    scores[d as usize] = 2.0; // marks an exact code; capped to 1.0 below
+                    best[d as usize] = 2.0; // marks an exact code; capped to 1.0 below
                 }
             }
         }
-        let query: Vec<(u64, f32)> =
-            counts(&features(&self.folded(message), self.params.unigram_weight))
-                .into_iter()
-                .filter_map(|(k, tf)| self.features.get(&k).map(|(idf, _)| (k, tf * idf)))
-                .collect();
-        let norm = query.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
-        // One shared pair of characters is weak evidence: with only one, a neighbour must be
-        // clearly similar (short texts); with two or more, `min_similarity` suffices.
-        let mut shared = vec![0u8; self.texts.len()];
-        if norm > 0.0 {
-            for (k, w) in &query {
-                let pair = k >> 63 == 0;
-                for &(d, dw) in &self.features[k].1 {
-                    let s = &mut scores[d as usize];
-                    if *s < 2.0 {
-                        *s += w / norm * dw;
-                    }
-                    if pair {
-                        shared[d as usize] = shared[d as usize].saturating_add(1);
-                    }
-                }
+        let mut recognised = best.iter().any(|&s| s >= 2.0);
+        let mut scores = vec![0f32; n];
+        let mut shared = vec![0u8; n];
+        let whole = self.folded(message);
+        let whole_norm = self.compare(&whole, &best, &mut scores, &mut shared, 0.0);
+        let clauses: Vec<String> = clauses(message)
+            .map(|c| self.folded(c))
+            .filter(|c| c.chars().count() >= 2 && *c != whole)
+            .collect();
+        recognised |= keep_best(&self.params, &scores, &shared, &mut best);
+        if clauses.len() >= 2 {
+            for clause in &clauses {
+                scores.fill(0.0);
+                shared.fill(0);
+                self.compare(clause, &best, &mut scores, &mut shared, whole_norm);
+                recognised |= keep_best(&self.params, &scores, &shared, &mut best);
             }
         }
-        let mut hits: Vec<Neighbour> = scores
+        if !recognised {
+            return Vec::new();
+        }
+        let mut hits: Vec<Neighbour> = best
             .iter()
             .enumerate()
-            .filter(|(d, s)| {
-                **s >= 2.0
-                    || (**s >= self.params.min_similarity
-                        && (shared[*d] >= 2 || **s >= self.params.single_pair_similarity))
-            })
+            .filter(|(_, s)| **s > 0.0)
             .map(|(d, s)| Neighbour {
                 text: self.texts[d],
                 score: s.min(1.0),
@@ -208,12 +235,56 @@ impl SimilarityIndex {
         hits
     }
 
+    /// Cosine similarity of one folded query with every indexed text (skipping exact codes);
+    /// returns the query's norm. A clause of a message (`whole_norm` > 0) scores as much less as
+    /// it carries less of the message's weight: a generic clause (请稍后再试) must not speak for
+    /// the whole message.
+    fn compare(
+        &self,
+        folded: &str,
+        best: &[f32],
+        scores: &mut [f32],
+        shared: &mut [u8],
+        whole_norm: f32,
+    ) -> f32 {
+        let query: Vec<(u64, f32)> = counts(&self.features(folded))
+            .into_iter()
+            .filter_map(|(k, tf)| self.features.get(&k).map(|(idf, _)| (k, tf * idf)))
+            .collect();
+        let norm = query.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+        if norm <= 0.0 {
+            return 0.0;
+        }
+        let share = if whole_norm > 0.0 {
+            (norm / whole_norm).min(1.0).powf(self.params.clause_weight)
+        } else {
+            1.0
+        };
+        for (k, w) in &query {
+            let pair = k >> 63 == 0;
+            for &(d, dw) in &self.features[k].1 {
+                let d = d as usize;
+                if best[d] >= 2.0 {
+                    continue;
+                }
+                scores[d] += share * w / norm * dw;
+                if pair {
+                    shared[d] = shared[d].saturating_add(1);
+                }
+            }
+        }
+        norm
+    }
+
     /// The causes the nearest texts vote for, strongest first.
     pub fn vote(&self, corpus: &Corpus, neighbours: &[Neighbour]) -> Vec<CauseVote> {
         let mut votes: Vec<CauseVote> = Vec::new();
         let mut total = 0.0;
+        // Measured from the nearest clear text: a vague one (系统繁忙) says little.
         let top = neighbours
-            .first()
+            .iter()
+            .find(|n| !corpus.texts[n.text].vague)
+            .or(neighbours.first())
             .map_or(1.0, |n| n.score.max(f32::EPSILON));
         for n in neighbours {
             let t = &corpus.texts[n.text];
@@ -223,7 +294,7 @@ impl SimilarityIndex {
                 * (n.score / top).powi(self.params.vote_sharpness)
                 * if t.vague { self.params.vague_vote } else { 1.0 };
             for (rank, &cause) in t.causes.iter().enumerate() {
-                let w = weight / (1.0 + rank as f32);
+                let w = weight * self.params.secondary_vote.powi(rank as i32);
                 total += w;
                 // A vague text never makes its causes strong.
                 let best = if t.vague {
@@ -260,6 +331,33 @@ impl SimilarityIndex {
     pub fn len(&self) -> usize {
         self.texts.len()
     }
+}
+
+/// Keeps each text's best score among those that may vote (`vote_similarity`, one shared pair
+/// or concept at least); returns whether one of them recognises the message: one shared pair of
+/// characters is weak evidence, so with only one the text must be clearly similar (short
+/// texts); with two or more, `min_similarity` suffices.
+fn keep_best(p: &SimilarityParams, scores: &[f32], shared: &[u8], best: &mut [f32]) -> bool {
+    let mut recognised = false;
+    for ((b, &s), &sh) in best.iter_mut().zip(scores).zip(shared) {
+        if s >= p.vote_similarity && sh >= 1 && s > *b {
+            *b = s;
+        }
+        recognised |= s >= p.min_similarity && (sh >= 2 || s >= p.single_pair_similarity);
+    }
+    recognised
+}
+
+/// The clauses of a raw message, split at sentence punctuation and brackets.
+fn clauses(message: &str) -> impl Iterator<Item = &str> {
+    message
+        .split(|c: char| {
+            matches!(
+                c,
+                '，' | '。' | '；' | ';' | '！' | '!' | '？' | '?' | ',' | '\n' | '：' | ':' | '[' | ']' | '【' | '】' | '（' | '）' | '(' | ')'
+            )
+        })
+        .filter(|c| !c.trim().is_empty())
 }
 
 fn idf(n: f32, df: u32) -> f32 {
@@ -310,6 +408,31 @@ fn features(text: &str, unigram_weight: f32) -> Vec<(u64, f32)> {
     out
 }
 
+/// One automaton finding the lexicon's canonical words (the concepts), longest first.
+fn concept_finder(lexicon: &[(String, String)]) -> Option<AhoCorasick> {
+    let mut words: Vec<&str> = lexicon
+        .iter()
+        .map(|(_, c)| c.as_str())
+        .filter(|c| !c.is_empty())
+        .collect();
+    words.sort_unstable();
+    words.dedup();
+    if words.is_empty() {
+        return None;
+    }
+    Some(
+        AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(words)
+            .expect("lexicon words are plain strings"),
+    )
+}
+
+/// A concept's feature key: in the word space, apart from any Latin word.
+fn concept_key(concept: u64) -> u64 {
+    1 << 62 | 1 << 61 | concept
+}
+
 fn word_key(word: &str) -> u64 {
     // FNV-1a: stable across runs and builds, unlike the std hasher's random keys.
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -317,7 +440,7 @@ fn word_key(word: &str) -> u64 {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
-    1 << 62 | (h >> 2)
+    1 << 62 | (h >> 3)
 }
 
 /// Sums repeated features into log-scaled term frequencies.
