@@ -304,9 +304,9 @@ impl<'a> Facts<'a> {
             .map(|v| (v.share * v.best * 90.0).round().clamp(0.0, 90.0) as u32)
     }
 
-    /// How likely a cause the corpus vote (or a weak pattern beside it) points to is.
+    /// How likely a cause only the corpus vote points to is.
     fn corpus_likelihood(&self, cause: usize) -> Likelihood {
-        if (self.message.weak | self.message.similar_strong) & (1 << cause) != 0 {
+        if self.message.similar_strong & (1 << cause) != 0 {
             Likelihood::Medium
         } else {
             Likelihood::Low
@@ -466,6 +466,10 @@ pub(crate) fn diagnose_with<'kb>(
             // strongly the corpus points to them.
             let specific = if rule.platforms == u16::MAX { 0 } else { 5 };
             let score = match facts.corpus_bonus(rule.cause, alt) {
+                // A weak pattern names this cause too: it ranks as a weak pattern hit does.
+                Some(vote) if facts.message.weak & (1 << rule.cause) != 0 => {
+                    likelihood as u32 * 100 + because.len() as u32 + specific + vote * 2 / 3
+                }
                 Some(vote) => {
                     likelihood = facts.corpus_likelihood(rule.cause).min(alt.likelihood);
                     likelihood as u32 * 100 + vote + u32::from(specific > 0)

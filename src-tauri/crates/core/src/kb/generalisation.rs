@@ -202,10 +202,13 @@ impl Kb {
     #[doc(hidden)]
     pub fn debug_leave_out(&self, text: &str) -> String {
         use std::fmt::Write;
-        let Some(t) = self.corpus.texts.iter().find(|t| t.text == text) else {
-            return "not in the corpus".into();
-        };
-        let index = SimilarityIndex::build(&self.corpus, Some(t.source));
+        let source = self
+            .corpus
+            .texts
+            .iter()
+            .find(|t| t.text == text)
+            .map(|t| t.source);
+        let index = SimilarityIndex::build(&self.corpus, source);
         let near = index.nearest(text);
         let votes = index.vote(&self.corpus, &near);
         let mut out = String::new();
@@ -228,7 +231,11 @@ impl Kb {
                 TAXONOMY[v.cause],
                 v.share,
                 v.best,
-                if v.strong(&index.params) { " strong" } else { "" }
+                if v.strong(&index.params) {
+                    " strong"
+                } else {
+                    ""
+                }
             );
         }
         out

@@ -179,7 +179,10 @@ impl SimilarityIndex {
         let mut out = features(folded, self.params.unigram_weight);
         if let Some(c) = &self.concepts {
             for m in c.find_iter(folded) {
-                out.push((concept_key(m.pattern().as_u64()), self.params.concept_weight));
+                out.push((
+                    concept_key(m.pattern().as_u64()),
+                    self.params.concept_weight,
+                ));
             }
         }
         out
@@ -354,7 +357,25 @@ fn clauses(message: &str) -> impl Iterator<Item = &str> {
         .split(|c: char| {
             matches!(
                 c,
-                '，' | '。' | '；' | ';' | '！' | '!' | '？' | '?' | ',' | '\n' | '：' | ':' | '[' | ']' | '【' | '】' | '（' | '）' | '(' | ')'
+                '，' | '。'
+                    | '；'
+                    | ';'
+                    | '！'
+                    | '!'
+                    | '？'
+                    | '?'
+                    | ','
+                    | '\n'
+                    | '：'
+                    | ':'
+                    | '['
+                    | ']'
+                    | '【'
+                    | '】'
+                    | '（'
+                    | '）'
+                    | '('
+                    | ')'
             )
         })
         .filter(|c| !c.trim().is_empty())
