@@ -63,7 +63,6 @@ fn main() {
             let x: f32 = v.parse().unwrap();
             let mut p = SimilarityParams::default();
             match args[0].as_str() {
-                "clause_weight" => p.clause_weight = x,
                 "min_similarity" => p.min_similarity = x,
                 "strong_similarity" => p.strong_similarity = x,
                 "strong_share" => p.strong_share = x,

@@ -39,8 +39,6 @@ pub struct SimilarityParams {
     pub secondary_vote: f32,
     /// A concept of the lexicon (额度, 实名, 冻结 …) in both texts weighs this much of a pair.
     pub concept_weight: f32,
-    /// A clause's score is scaled by (its weight / the whole message's)^this.
-    pub clause_weight: f32,
 }
 
 impl Default for SimilarityParams {
@@ -50,14 +48,13 @@ impl Default for SimilarityParams {
             min_similarity: 0.2,
             vote_similarity: 0.1,
             strong_similarity: 0.45,
-            strong_share: 0.4,
+            strong_share: 0.3,
             unigram_weight: 1.5,
             vague_vote: 0.3,
-            single_pair_similarity: 0.45,
+            single_pair_similarity: 0.3,
             vote_sharpness: 1,
             secondary_vote: 1.0,
             concept_weight: 1.0,
-            clause_weight: 100.0,
         }
     }
 }
@@ -189,10 +186,8 @@ impl SimilarityIndex {
     }
 
     /// The nearest corpus texts (indices into the corpus), most similar first.
-    ///
-    /// A message of several clauses ("提现失败：您的账户已被冻结") is compared as a whole and
-    /// clause by clause, each text keeping its best score: real messages often put a generic
-    /// phrase beside the specific reason, and the reason alone is what the corpus knows.
+    /// Only a message whose nearest text is `min_similarity` alike is recognised; then texts
+    /// down to `vote_similarity` are among its neighbours.
     pub fn nearest(&self, message: &str) -> Vec<Neighbour> {
         let n = self.texts.len();
         let mut best = vec![0f32; n];
@@ -203,25 +198,11 @@ impl SimilarityIndex {
                 }
             }
         }
-        let mut recognised = best.iter().any(|&s| s >= 2.0);
         let mut scores = vec![0f32; n];
         let mut shared = vec![0u8; n];
-        let whole = self.folded(message);
-        let whole_norm = self.compare(&whole, &best, &mut scores, &mut shared, 0.0);
-        let clauses: Vec<String> = clauses(message)
-            .map(|c| self.folded(c))
-            .filter(|c| c.chars().count() >= 2 && *c != whole)
-            .collect();
-        recognised |= keep_best(&self.params, &scores, &shared, &mut best);
-        if clauses.len() >= 2 {
-            for clause in &clauses {
-                scores.fill(0.0);
-                shared.fill(0);
-                self.compare(clause, &best, &mut scores, &mut shared, whole_norm);
-                recognised |= keep_best(&self.params, &scores, &shared, &mut best);
-            }
-        }
-        if !recognised {
+        self.compare(&self.folded(message), &best, &mut scores, &mut shared);
+        let exact_code = best.iter().any(|&s| s >= 2.0);
+        if !keep_best(&self.params, &scores, &shared, &mut best) && !exact_code {
             return Vec::new();
         }
         let mut hits: Vec<Neighbour> = best
@@ -233,36 +214,29 @@ impl SimilarityIndex {
                 score: s.min(1.0),
             })
             .collect();
-        hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.text.cmp(&b.text)));
-        hits.truncate(self.params.neighbours);
+        let order =
+            |a: &Neighbour, b: &Neighbour| b.score.total_cmp(&a.score).then(a.text.cmp(&b.text));
+        let k = self.params.neighbours;
+        if hits.len() > k {
+            if k > 0 {
+                hits.select_nth_unstable_by(k - 1, order);
+            }
+            hits.truncate(k);
+        }
+        hits.sort_by(order);
         hits
     }
 
-    /// Cosine similarity of one folded query with every indexed text (skipping exact codes);
-    /// returns the query's norm. A clause of a message (`whole_norm` > 0) scores as much less as
-    /// it carries less of the message's weight: a generic clause (请稍后再试) must not speak for
-    /// the whole message.
-    fn compare(
-        &self,
-        folded: &str,
-        best: &[f32],
-        scores: &mut [f32],
-        shared: &mut [u8],
-        whole_norm: f32,
-    ) -> f32 {
+    /// Cosine similarity of one folded query with every indexed text (skipping exact codes).
+    fn compare(&self, folded: &str, best: &[f32], scores: &mut [f32], shared: &mut [u8]) {
         let query: Vec<(u64, f32)> = counts(&self.features(folded))
             .into_iter()
             .filter_map(|(k, tf)| self.features.get(&k).map(|(idf, _)| (k, tf * idf)))
             .collect();
         let norm = query.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
         if norm <= 0.0 {
-            return 0.0;
+            return;
         }
-        let share = if whole_norm > 0.0 {
-            (norm / whole_norm).min(1.0).powf(self.params.clause_weight)
-        } else {
-            1.0
-        };
         for (k, w) in &query {
             let pair = k >> 63 == 0;
             for &(d, dw) in &self.features[k].1 {
@@ -270,13 +244,12 @@ impl SimilarityIndex {
                 if best[d] >= 2.0 {
                     continue;
                 }
-                scores[d] += share * w / norm * dw;
+                scores[d] += w / norm * dw;
                 if pair {
                     shared[d] = shared[d].saturating_add(1);
                 }
             }
         }
-        norm
     }
 
     /// The causes the nearest texts vote for, strongest first.
@@ -349,36 +322,6 @@ fn keep_best(p: &SimilarityParams, scores: &[f32], shared: &[u8], best: &mut [f3
         recognised |= s >= p.min_similarity && (sh >= 2 || s >= p.single_pair_similarity);
     }
     recognised
-}
-
-/// The clauses of a raw message, split at sentence punctuation and brackets.
-fn clauses(message: &str) -> impl Iterator<Item = &str> {
-    message
-        .split(|c: char| {
-            matches!(
-                c,
-                '，' | '。'
-                    | '；'
-                    | ';'
-                    | '！'
-                    | '!'
-                    | '？'
-                    | '?'
-                    | ','
-                    | '\n'
-                    | '：'
-                    | ':'
-                    | '['
-                    | ']'
-                    | '【'
-                    | '】'
-                    | '（'
-                    | '）'
-                    | '('
-                    | ')'
-            )
-        })
-        .filter(|c| !c.trim().is_empty())
 }
 
 fn idf(n: f32, df: u32) -> f32 {
