@@ -15,10 +15,10 @@ use crate::lang::Lang;
 use serde::Serialize;
 
 /// `kb check` fails when leave-one-source-out top-2 accuracy falls below this (per mille).
-/// The aim is 0.85; it measured 0.838 when set (900 texts, 232 sources, 2026-12-03: the
-/// user-facing app texts added last are harder than the error-code tables), so a change that
-/// makes reading generalise worse fails the check.
-pub const LOSO_TOP2_MIN_PERMILLE: u32 = 830;
+/// The aim is 0.85; it measured 0.838 with the first similarity layer (900 texts, 232
+/// sources, 2026-12-03) and 0.877 after its second round (wider votes, concepts, corpus causes
+/// ranked by the vote), so a change that makes reading generalise worse fails the check.
+pub const LOSO_TOP2_MIN_PERMILLE: u32 = 860;
 
 /// A text whose expected cause was not in the first two.
 #[derive(Debug, Clone, Serialize)]

@@ -31,6 +31,8 @@ pub struct SimilarityParams {
     pub unigram_weight: f32,
     /// How much a vague neighbour's vote counts.
     pub vague_vote: f32,
+    /// A cause is strong only if its best text is this much closer than every vague text.
+    pub vague_margin: f32,
     /// A nearest text sharing only one pair of characters must be at least this similar.
     pub single_pair_similarity: f32,
     /// How fast a neighbour's vote falls off with its distance from the nearest text.
@@ -51,7 +53,8 @@ impl Default for SimilarityParams {
             strong_share: 0.3,
             unigram_weight: 1.5,
             vague_vote: 0.3,
-            single_pair_similarity: 0.3,
+            vague_margin: 0.1,
+            single_pair_similarity: 0.45,
             vote_sharpness: 1,
             secondary_vote: 1.0,
             concept_weight: 1.0,
@@ -238,7 +241,8 @@ impl SimilarityIndex {
             return;
         }
         for (k, w) in &query {
-            let pair = k >> 63 == 0;
+            // Concepts are not pairs: 当日 folded from 今天 is one pair, not two.
+            let pair = k >> 63 == 0 && k >> 61 != 0b011;
             for &(d, dw) in &self.features[k].1 {
                 let d = d as usize;
                 if best[d] >= 2.0 {
@@ -291,8 +295,18 @@ impl SimilarityIndex {
                 }
             }
         }
+        // A message at least as close to a vague text (交易失败) as to any clear one is vague:
+        // no cause it suggests is strong.
+        let vague_top = neighbours
+            .iter()
+            .filter(|n| corpus.texts[n.text].vague)
+            .map(|n| n.score)
+            .fold(0.0, f32::max);
         for v in &mut votes {
             v.share /= total.max(f32::EPSILON);
+            if v.best < vague_top + self.params.vague_margin {
+                v.best = v.best.min(self.params.strong_similarity - 0.01);
+            }
         }
         votes.sort_by(|a, b| {
             (b.share * b.best)
@@ -520,5 +534,62 @@ mod tests {
         let c = corpus(&[("超过用户单月收款额度", "limit.periodic", None)]);
         assert_eq!(SimilarityIndex::build(&c, Some(0)).len(), 0);
         assert_eq!(SimilarityIndex::build(&c, None).len(), 1);
+    }
+
+    #[test]
+    fn a_folded_concept_is_not_a_second_shared_pair() {
+        // 今天 folds to 当日: one pair and one concept shared with the corpus text, which is
+        // not enough for an unrelated message to be recognised.
+        let mut c = corpus(&[
+            ("当日提现额度已满请明日再试", "limit.daily", None),
+            ("当日提现次数已用完", "limit.daily", None),
+            ("超过当日转账额度", "limit.daily", None),
+            ("超过用户单月收款额度", "limit.periodic", None),
+        ]);
+        c.lexicon.push(("今天".into(), "当日".into()));
+        let index = SimilarityIndex::build(&c, None);
+        assert_eq!(index.nearest("今天天气很好"), vec![]);
+        assert_eq!(index.nearest("今天提现额度已满")[0].text, 0);
+    }
+
+    #[test]
+    fn a_message_about_as_close_to_a_vague_text_makes_no_cause_strong() {
+        let mut c = corpus(&[
+            ("交易失败请换卡重试", "bank.card_problem", None),
+            ("交易失败", "bank.card_problem", None),
+        ]);
+        c.texts[1].vague = true;
+        c.texts[1].causes.clear();
+        let index = SimilarityIndex::build(&c, None);
+        let near = index.nearest("交易失败");
+        assert_eq!(near.iter().map(|n| n.text).collect::<Vec<_>>(), [1, 0]);
+        let votes = index.vote(&c, &near);
+        assert_eq!(votes.len(), 1);
+        assert_eq!(votes[0].cause, cause_index("bank.card_problem").unwrap());
+        assert!(!votes[0].strong(&index.params), "{votes:?}");
+        // Without the vague text the same clear text is strong.
+        let index = SimilarityIndex::build(
+            &Corpus {
+                texts: c.texts[..1].to_vec(),
+                ..c.clone()
+            },
+            None,
+        );
+        let near = index.nearest("交易失败");
+        assert!(index.vote(&c, &near)[0].strong(&index.params));
+    }
+
+    #[test]
+    fn texts_down_to_the_vote_similarity_vote_once_the_nearest_recognises() {
+        let c = corpus(&[
+            ("超过用户单月收款额度", "limit.periodic", None),
+            ("月累计额度不足请下月再试提现", "limit.periodic", None),
+        ]);
+        let index = SimilarityIndex::build(&c, None);
+        let near = index.nearest("超过用户单月收款额度");
+        assert_eq!(near.len(), 2, "{near:?}");
+        assert_eq!(near[0].text, 0);
+        assert!(near[0].score > 0.99, "{near:?}");
+        assert!(near[1].score < index.params.min_similarity, "{near:?}");
     }
 }
