@@ -95,7 +95,12 @@ fn main() {
         }
         return;
     }
-    let g = kb.leave_one_source_out();
+    let speed_only = std::env::args().nth(1).as_deref() == Some("speed");
+    let g = if speed_only {
+        kb.score_held_out(&Corpus::default())
+    } else {
+        kb.leave_one_source_out()
+    };
     if std::env::args().nth(1).as_deref() == Some("loso") {
         // Tuning view: the leave-one-source-out misses only (the held-out set stays unseen).
         let now = tixian_core::time::parse_time("2026-06-01T12:00:00+08:00", "now").unwrap();
