@@ -160,7 +160,9 @@ build_app() {
   cargo build -p tixian-app -p tixian
 }
 
-# The release build people run: optimised, no inspector. Incremental after the first build.
+# The release build people run: optimised, no inspector; incremental after the first build.
+# App and CLI in one cargo run, so their shared dependencies are built once with one feature
+# set; `tauri bundle` then packs these binaries as they are.
 build_release() {
   step "Building the desktop app and CLI, release (the first build takes a while)"
   cargo build --release -p tixian-app -p tixian
@@ -170,9 +172,8 @@ build_release() {
 PACKAGES="$ROOT/dist/packages"
 
 # Tauri's own bundler (the tauri CLI from npm, @tauri-apps/cli) packs the release build as .deb
-# and .rpm: desktop entry, icons, licences (tauri.conf.json) and the CLI on the PATH (its path
-# is only known here, so it is added on the command line). AppImage is not built: its tools are
-# downloaded from outside the package registries at bundle time.
+# and .rpm: desktop entry, icons, licences and the CLI on the PATH (tauri.conf.json). AppImage
+# is not built: its tools are downloaded from outside the package registries at bundle time.
 cmd_package() {
   setup
   build_ui
@@ -180,13 +181,13 @@ cmd_package() {
   cmd_package_only
 }
 
-# The bundling step alone, after the UI and the release binaries are built.
+# The bundling step alone, after the UI and the release binaries are built. The CLI is staged
+# at the fixed path tauri.conf.json names (the target folder is the user's choice).
 cmd_package_only() {
   step "Bundling .deb and .rpm (tauri build)"
-  local cli="$CARGO_TARGET_DIR/release/tixian"
-  local extra
-  extra="$(printf '{"bundle":{"linux":{"deb":{"files":{"/usr/bin/tixian":"%s"}},"rpm":{"files":{"/usr/bin/tixian":"%s"}}}}}' "$cli" "$cli")"
-  ui/node_modules/.bin/tauri build --ci --bundles deb,rpm --config "$extra"
+  mkdir -p dist/stage
+  cp "$CARGO_TARGET_DIR/release/tixian" dist/stage/tixian
+  ui/node_modules/.bin/tauri bundle --ci --bundles deb,rpm
   local version
   version="$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)"
   rm -rf "$PACKAGES" && mkdir -p "$PACKAGES"

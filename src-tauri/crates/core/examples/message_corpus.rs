@@ -4,6 +4,7 @@
 //! ```sh
 //! cargo run --release -p tixian-core --example message_corpus            # figures
 //! cargo run --release -p tixian-core --example message_corpus -- sweep   # tune the similarity knobs
+//! cargo run --release -p tixian-core --example message_corpus -- loso    # LOSO misses only
 //! ```
 //! Leave one source out (LOSO) is what the knobs are tuned on; the held-out set
 //! (`tests/data/messages-holdout.toml`, texts from documents the corpus does not use) is printed
@@ -55,7 +56,82 @@ fn main() {
         }
         return;
     }
-    let g = kb.leave_one_source_out();
+    if std::env::args().nth(1).as_deref() == Some("sweep1") {
+        // One knob at a time: `sweep1 clause_weight 0.25 0.5 1`.
+        let args: Vec<String> = std::env::args().skip(2).collect();
+        for v in &args[1..] {
+            let x: f32 = v.parse().unwrap();
+            let mut p = SimilarityParams::default();
+            match args[0].as_str() {
+                "min_similarity" => p.min_similarity = x,
+                "strong_similarity" => p.strong_similarity = x,
+                "strong_share" => p.strong_share = x,
+                "unigram_weight" => p.unigram_weight = x,
+                "vague_vote" => p.vague_vote = x,
+                "single_pair_similarity" => p.single_pair_similarity = x,
+                "neighbours" => p.neighbours = x as usize,
+                "vote_similarity" => p.vote_similarity = x,
+                "secondary_vote" => p.secondary_vote = x,
+                "concept_weight" => p.concept_weight = x,
+                "vote_sharpness" => p.vote_sharpness = x as i32,
+                other => panic!("unknown knob {other}"),
+            }
+            let g = kb.leave_one_source_out_with(p);
+            println!(
+                "{} {x}: LOSO top-2 {} ({}) top-1 {} empty {} vague-sure {}",
+                args[0],
+                g.top2_rate,
+                g.top2,
+                g.top1,
+                g.empty,
+                g.vague_confident.len()
+            );
+        }
+        return;
+    }
+    if std::env::args().nth(1).as_deref() == Some("why") {
+        for t in std::env::args().skip(2) {
+            println!("{t}\n{}", kb.debug_leave_out(&t));
+        }
+        return;
+    }
+    let speed_only = std::env::args().nth(1).as_deref() == Some("speed");
+    let g = if speed_only {
+        kb.score_held_out(&Corpus::default())
+    } else {
+        kb.leave_one_source_out()
+    };
+    if std::env::args().nth(1).as_deref() == Some("loso") {
+        // Tuning view: the leave-one-source-out misses only (the held-out set stays unseen).
+        let now = tixian_core::time::parse_time("2026-06-01T12:00:00+08:00", tixian_core::field::Field::At).unwrap();
+        for m in &g.misses {
+            let e = kb.explain_message(&m.text, None, tixian_core::lang::Lang::En, &now);
+            let pats: Vec<String> = e
+                .patterns
+                .iter()
+                .map(|p| format!("{}{}", p.id, if p.weak { "(weak)" } else { "" }))
+                .collect();
+            println!(
+                "  ✗ [{}] {}  expected {} got {}  ({}) patterns {}",
+                m.platform,
+                m.text,
+                m.expected.join("|"),
+                m.got.join(","),
+                m.source,
+                pats.join(",")
+            );
+        }
+        println!(
+            "leave one source out: top-2 {}/{} = {}, top-1 {}, empty {}, vague read as sure {}",
+            g.top2,
+            g.texts,
+            g.top2_rate,
+            g.top1,
+            g.empty,
+            g.vague_confident.len()
+        );
+        return;
+    }
     println!(
         "leave one source out: top-2 {}/{} = {}, top-1 {}, empty {}, vague read as sure {}",
         g.top2,

@@ -293,7 +293,7 @@ impl<'a> Facts<'a> {
         }
     }
 
-    /// For an alternative that holds on the corpus vote: the cause's rank in it (0–60, most
+    /// For an alternative that holds on the corpus vote: the cause's rank in it (0–90, most
     /// voted highest). `None` when the alternative does not rest on the vote.
     fn corpus_bonus(&self, cause: usize, alt: &Alt) -> Option<u32> {
         let mask = alt.conds.iter().find_map(|c| match c {
@@ -306,7 +306,16 @@ impl<'a> Facts<'a> {
         self.votes
             .iter()
             .find(|v| v.cause == cause)
-            .map(|v| (v.share * v.best * 60.0).round().clamp(0.0, 60.0) as u32)
+            .map(|v| (v.share * v.best * 90.0).round().clamp(0.0, 90.0) as u32)
+    }
+
+    /// How likely a cause only the corpus vote points to is.
+    fn corpus_likelihood(&self, cause: usize) -> Likelihood {
+        if self.message.similar_strong & (1 << cause) != 0 {
+            Likelihood::Medium
+        } else {
+            Likelihood::Low
+        }
     }
 
     /// The alternative's likelihood and the fields it used, if all its conditions hold.
@@ -452,14 +461,24 @@ pub(crate) fn diagnose_with<'kb>(
             continue;
         }
         for alt in &rule.alts {
-            let Some(likelihood) = facts.eval_alt(alt, &mut because) else {
+            let Some(mut likelihood) = facts.eval_alt(alt, &mut because) else {
                 continue;
             };
             // Ties go to a rule written for this platform kind. A cause the corpus vote found
-            // ranks by the vote, not by how many other fields its rule happens to read.
+            // ranks by the vote, not by how many other fields its rule happens to read, and its
+            // likelihood is the vote's (medium when close texts agree, else low; never above
+            // the rule's own), not the rule's: the corpus's causes are ordered by how
+            // strongly the corpus points to them.
             let specific = if rule.platforms == u16::MAX { 0 } else { 5 };
             let score = match facts.corpus_bonus(rule.cause, alt) {
-                Some(vote) => likelihood as u32 * 100 + because.len() as u32 + specific + vote,
+                // A weak pattern names this cause too: it ranks as a weak pattern hit does.
+                Some(vote) if facts.message.weak & (1 << rule.cause) != 0 => {
+                    likelihood as u32 * 100 + because.len() as u32 + specific + vote * 2 / 3
+                }
+                Some(vote) => {
+                    likelihood = facts.corpus_likelihood(rule.cause).min(alt.likelihood);
+                    likelihood as u32 * 100 + vote + u32::from(specific > 0)
+                }
                 None => likelihood as u32 * 100 + because.len() as u32 * 10 + specific,
             };
             match &mut best[rule.cause] {

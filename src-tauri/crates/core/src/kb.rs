@@ -233,6 +233,22 @@ impl Kb {
                 signals.similar_weak |= 1 << v.cause;
             }
         }
+        // A weak pattern the corpus does not support at all (提现失败, 请稍后再试 beside a reason
+        // the corpus knows well) says less than the reason: its causes drop a step.
+        if signals.similar_strong != 0 {
+            let voted = signals.similar_strong | signals.similar_weak;
+            let (mut confirmed, mut unconfirmed) = (0, 0);
+            for g in signals.weak_groups.iter().filter(|g| **g != 0) {
+                if g & voted != 0 {
+                    confirmed |= g;
+                } else {
+                    unconfirmed |= g;
+                }
+            }
+            let demoted = unconfirmed & !confirmed;
+            signals.weak &= !demoted;
+            signals.similar_weak |= demoted;
+        }
         MessageReading {
             signals,
             votes,

@@ -15,10 +15,10 @@ use crate::lang::Lang;
 use serde::Serialize;
 
 /// `kb check` fails when leave-one-source-out top-2 accuracy falls below this (per mille).
-/// The aim is 0.85; it measured 0.838 when set (900 texts, 232 sources, 2026-12-03: the
-/// user-facing app texts added last are harder than the error-code tables), so a change that
-/// makes reading generalise worse fails the check.
-pub const LOSO_TOP2_MIN_PERMILLE: u32 = 830;
+/// The aim is 0.85; it measured 0.838 with the first similarity layer (900 texts, 232
+/// sources, 2026-12-03) and 0.877 after its second round (wider votes, concepts, corpus causes
+/// ranked by the vote), so a change that makes reading generalise worse fails the check.
+pub const LOSO_TOP2_MIN_PERMILLE: u32 = 860;
 
 /// A text whose expected cause was not in the first two.
 #[derive(Debug, Clone, Serialize)]
@@ -195,4 +195,50 @@ pub fn generalisation_problem(g: &Generalisation) -> Option<crate::rules::Proble
             )
         },
     })
+}
+
+impl Kb {
+    /// For tuning (the `message_corpus` example): how a corpus text is read with its own source
+    /// left out — its nearest texts and the vote, one per line.
+    #[doc(hidden)]
+    pub fn debug_leave_out(&self, text: &str) -> String {
+        use std::fmt::Write;
+        let source = self
+            .corpus
+            .texts
+            .iter()
+            .find(|t| t.text == text)
+            .map(|t| t.source);
+        let index = SimilarityIndex::build(&self.corpus, source);
+        let near = index.nearest(text);
+        let votes = index.vote(&self.corpus, &near);
+        let mut out = String::new();
+        for n in &near {
+            let c = &self.corpus.texts[n.text];
+            let causes: Vec<&str> = c.causes.iter().map(|&k| TAXONOMY[k]).collect();
+            let _ = writeln!(
+                out,
+                "    {:.2} {}{} {}",
+                n.score,
+                if c.vague { "(vague) " } else { "" },
+                c.text,
+                causes.join("|")
+            );
+        }
+        for v in &votes {
+            let _ = writeln!(
+                out,
+                "    vote {} share {:.2} best {:.2}{}",
+                TAXONOMY[v.cause],
+                v.share,
+                v.best,
+                if v.strong(&index.params) {
+                    " strong"
+                } else {
+                    ""
+                }
+            );
+        }
+        out
+    }
 }

@@ -38,6 +38,9 @@ pub(crate) struct MessageSignals {
     /// close (`similar_strong`) or only somewhat alike (`similar_weak`).
     pub similar_strong: CauseMask,
     pub similar_weak: CauseMask,
+    /// The cause masks of the weak patterns that fired (the first four), so that the corpus can
+    /// tell a weak pattern it supports from one it does not.
+    pub weak_groups: [CauseMask; 4],
 }
 
 impl Matcher {
@@ -142,6 +145,13 @@ impl Matcher {
             }
             if p.weak {
                 s.weak |= p.causes;
+                if let Some(slot) = s
+                    .weak_groups
+                    .iter_mut()
+                    .find(|g| **g == 0 || **g == p.causes)
+                {
+                    *slot = p.causes;
+                }
             } else {
                 s.strong |= p.causes;
                 suppressed |= p.suppresses;
@@ -294,6 +304,7 @@ mod tests {
             MessageSignals {
                 strong: 1,
                 weak: 2,
+                weak_groups: [2, 0, 0, 0],
                 ..Default::default()
             }
         );
@@ -301,6 +312,7 @@ mod tests {
             m.signals("超过限额"),
             MessageSignals {
                 weak: 2,
+                weak_groups: [2, 0, 0, 0],
                 ..Default::default()
             }
         );
