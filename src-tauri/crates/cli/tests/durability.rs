@@ -31,10 +31,9 @@ fn count(db: &Path, sql: &str) -> i64 {
     conn.query_row(sql, [], |r| r.get(0)).unwrap()
 }
 
+/// An owned bill fixture (`tests/fixtures/bills/`).
 fn fixture(name: &str) -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../../shared/fixtures/bills")
-        .join(name)
+    common::owned_bill(name)
 }
 
 /// Write transactions began DEFERRED: a writer holding a read lock could not upgrade and failed
@@ -143,7 +142,7 @@ fn restore_while_another_program_had_the_db_open_lost_its_writes() {
 #[test]
 fn a_damaged_database_was_written_to_instead_of_refused() {
     let sb = Sandbox::new();
-    sb.cmd(&["import", fixture("wechat_csv_utf8.csv").to_str().unwrap()])
+    sb.cmd(&["import", fixture("wechat-csv-utf8.csv").to_str().unwrap()])
         .assert()
         .success();
     let archive = sb.path("newest.zip");
@@ -210,7 +209,7 @@ fn database_backups_and_bundles_were_readable_by_other_users() {
         );
         String::from_utf8(out.stdout).unwrap()
     };
-    run(&["import", fixture("wechat_csv_utf8.csv").to_str().unwrap()]);
+    run(&["import", fixture("wechat-csv-utf8.csv").to_str().unwrap()]);
     let img = sb.path("shot.png");
     image::RgbImage::from_pixel(8, 8, image::Rgb([1, 2, 3]))
         .save(&img)
@@ -284,7 +283,7 @@ fn zip_password_could_only_be_given_on_the_command_line() {
     std::fs::write(
         &zip,
         encrypted_zip(
-            &std::fs::read(fixture("wechat_csv_utf8.csv")).unwrap(),
+            &std::fs::read(fixture("wechat-csv-utf8.csv")).unwrap(),
             "246810",
         ),
     )
@@ -299,5 +298,9 @@ fn zip_password_could_only_be_given_on_the_command_line() {
         .assert()
         .success()
         .stdout(contains("\"imported\""));
-    assert!(count(&sb.db(), "SELECT count(*) FROM transactions") > 0);
+    let rows = common::owned_expected("wechat-csv-utf8.csv")["rows"].as_i64();
+    assert_eq!(
+        Some(count(&sb.db(), "SELECT count(*) FROM transactions")),
+        rows
+    );
 }

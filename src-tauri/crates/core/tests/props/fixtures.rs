@@ -711,14 +711,16 @@ pub enum Lock {
 /// The password the generated password ZIPs use (what WeChat Pay's are: six digits).
 pub const PASSWORD: &str = "123456";
 
-/// A deflated ZIP of `entries`, optionally password-protected (ZipCrypto and AES take random
-/// salts, so those bytes differ from run to run).
+/// A deflated ZIP of `entries`, optionally password-protected. Deterministic without a
+/// password; ZipCrypto and AES take random salts, so those bytes differ from run to run.
 pub fn zip(entries: &[(&str, &[u8])], lock: Option<Lock>) -> Vec<u8> {
     use zip::write::SimpleFileOptions;
     let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
     for (name, bytes) in entries {
-        let base =
-            SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        // A fixed time (1980-01-01), so an unlocked ZIP's bytes are the same on every run.
+        let base = SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .last_modified_time(zip::DateTime::default());
         let options = match lock {
             Some(Lock::Aes256) => base.with_aes_encryption(zip::AesMode::Aes256, PASSWORD),
             Some(Lock::ZipCrypto) => {

@@ -12,6 +12,7 @@ mod corpus;
 mod fixtures;
 mod images;
 mod money_time;
+mod owned_bills;
 mod rules;
 mod text;
 mod verify;
