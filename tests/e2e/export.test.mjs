@@ -73,7 +73,7 @@ describe("export: the evidence bundle from the case page", () => {
     // "Open folder" asks the desktop (nothing to show under Xvfb): the app stays responsive and
     // any failure is a message, not a hang.
     await s.click("[data-testid=export-open-folder]");
-    await new Promise((r) => setTimeout(r, 1500));
+    await s.find("[data-testid=export-open-folder][data-revealed='1']", 10000);
     await s.screenshot(join(SHOTS, "zh", "export-open-folder.png"));
     await s.find("[data-testid=export-done]");
     await s.noToasts();

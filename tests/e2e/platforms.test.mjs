@@ -1,17 +1,21 @@
-// Platform money in the real app: a real WeChat bill imported through the typed-path field (native
+// Platform money in the real app: a WeChat bill (the project's own fixture) imported through the typed-path field (native
 // file dialogs and drops can't be driven over WebDriver), seen on the Platforms screen and on Home;
 // a test withdrawal in two clicks, then marked arrived; a balance deleted and brought back with
 // Undo; the platform page in both languages. Every step is checked in the SQLite file too.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { ROOT, SHOTS, freshHome, openApp, sql } from "./helpers.mjs";
 
-// In CI `shared/` sits beside the clone; TIXIAN_SHARED overrides.
-const SHARED = process.env.TIXIAN_SHARED ?? resolve(ROOT, "..", "shared");
-const BILL = join(SHARED, "fixtures", "bills", "wechat_csv_utf8.csv");
-const ALIPAY = join(SHARED, "fixtures", "bills", "alipay_csv_2023fmt_gbk.csv");
+// The bills the project owns (tests/fixtures/bills, written by gen_bill_fixtures) and the row
+// counts their golden files state.
+const BILLS = join(ROOT, "tests", "fixtures", "bills");
+const BILL = join(BILLS, "wechat-csv-utf8.csv");
+const ALIPAY = join(BILLS, "alipay-csv-2023-gbk.csv");
+const rows = (name) => String(JSON.parse(readFileSync(join(BILLS, `${name}.expected.json`), "utf8")).rows);
+const BILL_ROWS = rows("wechat-csv-utf8");
+const ALIPAY_ROWS = rows("alipay-csv-2023-gbk");
 /** Clicks through JS: stacked toasts can cover a button for WebDriver's hit test. */
 async function jsClick(s, css) {
   await s.find(css);
@@ -20,7 +24,7 @@ async function jsClick(s, css) {
 
 const UNDO = "[data-sonner-toast] [data-button]:not([data-cancel])";
 
-describe("platforms: bill import, withdrawals, undo", { skip: !existsSync(BILL) && `missing ${BILL}` }, () => {
+describe("platforms: bill import, withdrawals, undo", () => {
   const home = freshHome();
   let app;
   let platformId;
@@ -42,25 +46,25 @@ describe("platforms: bill import, withdrawals, undo", { skip: !existsSync(BILL) 
     assert.equal(sql(home.db, "SELECT count(*) FROM platforms"), "0");
   });
 
-  it("imports a real WeChat bill and lists its rows on the Platforms screen", async () => {
+  it("imports a WeChat bill and lists its rows on the Platforms screen", async () => {
     const s = app.session;
     await s.type("#import-path", BILL);
     await s.click("[data-testid=import-submit]");
     await s.find("[data-testid=import-summary]", 20000);
     const imported = await s.text("[data-testid=import-imported]");
-    assert.ok(Number(imported) > 0, `imported ${imported}`);
-    assert.equal(sql(home.db, "SELECT count(*) FROM transactions"), imported);
+    assert.equal(imported, BILL_ROWS);
+    assert.equal(sql(home.db, "SELECT count(*) FROM transactions"), BILL_ROWS);
     platformId = sql(home.db, "SELECT id FROM platforms WHERE name = '微信支付'");
     assert.ok(platformId, "the import created 微信支付");
 
     // The new platform is in the table and the imported rows are listed, filterable.
     await s.waitForText("[data-testid=platforms-table]", "微信支付");
-    await s.waitForText("[data-testid=txn-count]", imported);
+    await s.waitForText("[data-testid=txn-count]", BILL_ROWS);
     await s.screenshot(join(SHOTS, "zh", "platforms-imported.png"));
     await s.type("[data-testid=txn-text]", "云膳");
     await s.waitForText("[data-testid=txn-table]", "云膳过桥米线");
-    await s.type("[data-testid=txn-text]", "房东");
-    await s.waitFor(async () => (await s.text("[data-testid=txn-table] tbody")).split("\n").length === 1, "one row for 房东");
+    await s.type("[data-testid=txn-text]", "建设银行");
+    await s.waitFor(async () => (await s.text("[data-testid=txn-table] tbody")).split("\n").length === 1, "one row for 建设银行");
     assert.match(await s.text("[data-testid=txn-table]"), /500\.00/);
     await s.type("[data-testid=txn-text]", " "); // blank filter (WebDriver refuses empty text)
 
@@ -68,7 +72,7 @@ describe("platforms: bill import, withdrawals, undo", { skip: !existsSync(BILL) 
     await s.type("#import-path", BILL);
     await s.click("[data-testid=import-submit]");
     await s.waitForText("[data-testid=import-imported]", "0");
-    assert.equal(sql(home.db, "SELECT count(*) FROM transactions"), imported);
+    assert.equal(sql(home.db, "SELECT count(*) FROM transactions"), BILL_ROWS);
   });
 
   it("shows the imported platform on Home", async () => {
@@ -141,12 +145,11 @@ describe("platforms: bill import, withdrawals, undo", { skip: !existsSync(BILL) 
     await s.waitFor(async () => (await s.exec("return location.hash")) === "#/platforms", "went to Platforms");
     await s.find("[data-testid=import-summary]", 20000);
     assert.ok(!(await s.exists("[data-testid=drop-overlay]")), "the overlay is gone after the drop");
-    const imported = await s.text("[data-testid=import-imported]");
-    assert.ok(Number(imported) > 0, `imported ${imported}`);
+    assert.equal(await s.text("[data-testid=import-imported]"), ALIPAY_ROWS);
     assert.equal(sql(home.db, "SELECT count(*) FROM platforms WHERE name = '支付宝'"), "1");
     assert.equal(
       sql(home.db, "SELECT count(*) FROM transactions t JOIN platforms p ON p.id = t.platform_id WHERE p.name = '支付宝'"),
-      imported,
+      ALIPAY_ROWS,
     );
 
     // Anything but a bill, dropped where nothing claims it, is refused with a hint and stored nowhere.

@@ -27,12 +27,15 @@ async function call(method, path, body, timeoutMs = 30000) {
   return json.value;
 }
 
+/** Where tauri-driver, WebKitWebDriver and the app write their output (one file per test process). */
+export const DRIVER_LOG = join(tmpdir(), `tixian-tauri-driver-${process.pid}.log`);
+
 /** Starts tauri-driver with `env` (inherited by WebKitWebDriver and the app) and waits for it. */
 export async function startDriver(env) {
   if (!process.env.DISPLAY) throw new Error("no DISPLAY: run the e2e tests under xvfb-run");
   // Own process group and a log file instead of our stdout: WebKitWebDriver and the app it
   // starts must not hold the test runner's pipe open, and all of them are stopped together.
-  const log = openSync(join(tmpdir(), `tixian-tauri-driver-${process.pid}.log`), "a");
+  const log = openSync(DRIVER_LOG, "a");
   const driver = spawn(process.env.TAURI_DRIVER ?? "tauri-driver", ["--port", String(PORT), "--native-port", String(PORT + 1)], {
     env: { ...process.env, ...env },
     stdio: ["ignore", log, log],
