@@ -103,7 +103,11 @@ fn main() {
     };
     if std::env::args().nth(1).as_deref() == Some("loso") {
         // Tuning view: the leave-one-source-out misses only (the held-out set stays unseen).
-        let now = tixian_core::time::parse_time("2026-06-01T12:00:00+08:00", tixian_core::field::Field::At).unwrap();
+        let now = tixian_core::time::parse_time(
+            "2026-06-01T12:00:00+08:00",
+            tixian_core::field::Field::At,
+        )
+        .unwrap();
         for m in &g.misses {
             let e = kb.explain_message(&m.text, None, tixian_core::lang::Lang::En, &now);
             let pats: Vec<String> = e
