@@ -148,3 +148,28 @@ impl Kb {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::field::Field;
+    use crate::kb::Kb;
+    use crate::ledger::PlatformKind;
+    use crate::Lang;
+
+    /// The corpus labels list a text's causes most likely first; when every label counted the
+    /// same, the merchant-side second label of a whole family of WeChat texts ("…，核实产品设置
+    /// 是否准确") outvoted the limit the receiver actually hit.
+    #[test]
+    fn a_receivers_daily_count_limit_ranked_below_the_payer_side_label() {
+        let now = crate::time::parse_time("2026-11-28T10:00:00+08:00", Field::At).unwrap();
+        let e = Kb::embedded().explain_message(
+            "超过用户单日收款次数，核实产品设置是否准确",
+            Some(PlatformKind::Wechat),
+            Lang::Zh,
+            &now,
+        );
+        let ids: Vec<&str> = e.diagnosis.causes.iter().map(|c| c.id.as_ref()).collect();
+        assert_eq!(ids.first(), Some(&"limit.daily"), "{ids:?}");
+        assert!(ids.contains(&"platform.payer_side"), "{ids:?}");
+    }
+}

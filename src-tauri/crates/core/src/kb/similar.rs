@@ -56,7 +56,7 @@ impl Default for SimilarityParams {
             vague_margin: 0.1,
             single_pair_similarity: 0.45,
             vote_sharpness: 1,
-            secondary_vote: 1.0,
+            secondary_vote: 0.7,
             concept_weight: 1.0,
         }
     }
