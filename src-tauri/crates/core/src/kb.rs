@@ -216,7 +216,8 @@ impl Kb {
         index: Option<&SimilarityIndex>,
         message: &str,
     ) -> MessageReading {
-        let mut signals = self.matcher().signals(message);
+        let normalised = matcher::normalise(message);
+        let mut signals = self.matcher().signals_normalised(&normalised);
         if signals.strong != 0 {
             return MessageReading {
                 signals,
@@ -224,7 +225,7 @@ impl Kb {
             };
         }
         let index = index.unwrap_or_else(|| self.similar());
-        let neighbours = index.nearest(message);
+        let neighbours = index.nearest_normalised(message, &normalised);
         let votes = index.vote(&self.corpus, &neighbours);
         for v in &votes {
             if v.strong(&index.params) {

@@ -132,15 +132,19 @@ impl Matcher {
     }
 
     pub fn signals(&self, message: &str) -> MessageSignals {
-        let text = normalise(message);
+        self.signals_normalised(&normalise(message))
+    }
+
+    /// [`Matcher::signals`] of a message already normalised ([`normalise`]).
+    pub fn signals_normalised(&self, text: &str) -> MessageSignals {
         if text.is_empty() {
             return MessageSignals::default();
         }
         let mut s = MessageSignals::default();
         let mut suppressed: CauseMask = 0;
-        for i in self.set.matches(&text).iter() {
+        for i in self.set.matches(text).iter() {
             let p = &self.patterns[self.owner[i]];
-            if p.unless.as_ref().is_some_and(|u| u.is_match(&text)) {
+            if p.unless.as_ref().is_some_and(|u| u.is_match(text)) {
                 continue;
             }
             if p.weak {
@@ -189,30 +193,70 @@ fn fold_char(c: char) -> char {
     fold_cjk(c.to_ascii_lowercase())
 }
 
-const CN_DIGITS: &str = "零〇一二两三四五六七八九十百千万亿";
+fn cn_digit(c: char) -> bool {
+    matches!(
+        c,
+        '零' | '〇'
+            | '一'
+            | '二'
+            | '两'
+            | '三'
+            | '四'
+            | '五'
+            | '六'
+            | '七'
+            | '八'
+            | '九'
+            | '十'
+            | '百'
+            | '千'
+            | '万'
+            | '亿'
+    )
+}
 
 /// The normal form both messages and patterns are compared in (see the module doc).
 pub fn normalise(message: &str) -> String {
-    let chars: Vec<char> = message.chars().map(fold_char).collect();
     let mut out = String::with_capacity(message.len());
+    normalise_into(message, &mut out);
+    out
+}
+
+/// [`normalise`] into `out` (cleared first), without allocating once `out` is large enough.
+pub fn normalise_into(message: &str, out: &mut String) {
+    thread_local! {
+        static CHARS: std::cell::RefCell<Vec<char>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    out.clear();
+    CHARS.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut chars) => {
+            chars.clear();
+            chars.extend(message.chars().map(fold_char));
+            normalise_chars(&chars, out);
+        }
+        Err(_) => normalise_chars(&message.chars().map(fold_char).collect::<Vec<_>>(), out),
+    });
+}
+
+fn normalise_chars(chars: &[char], out: &mut String) {
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
         let starts_number = c.is_ascii_digit()
             || (matches!(c, '¥' | '$') && chars.get(i + 1).is_some_and(|n| n.is_ascii_digit()));
         if starts_number {
-            i = skip_number(&chars, i);
-            push_hash(&mut out);
+            i = skip_number(chars, i);
+            push_hash(out);
             continue;
         }
-        if CN_DIGITS.contains(c) {
+        if cn_digit(c) {
             let mut j = i;
-            while j < chars.len() && CN_DIGITS.contains(chars[j]) {
+            while j < chars.len() && cn_digit(chars[j]) {
                 j += 1;
             }
             if matches!(chars.get(j), Some('元' | '块')) {
                 i = j + 1;
-                push_hash(&mut out);
+                push_hash(out);
                 continue;
             }
         }
@@ -221,7 +265,6 @@ pub fn normalise(message: &str) -> String {
         }
         i += 1;
     }
-    out
 }
 
 /// Skips `¥1,234.50万元` and similar from `i`; returns the index after it.
