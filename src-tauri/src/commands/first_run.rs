@@ -14,8 +14,6 @@ pub struct FirstRun {
     pub welcome: bool,
     /// The sample, while it exists (Home offers to remove it).
     pub sample: Option<Sample>,
-    /// Where the evidence originals and imported bill files are kept.
-    pub vault_dir: String,
     /// Where the automatic daily backups go.
     pub backup_dir: String,
 }
@@ -32,7 +30,6 @@ pub fn first_run(state: State<'_, AppState>) -> Result<FirstRun, ApiError> {
     Ok(FirstRun {
         welcome,
         sample,
-        vault_dir: state.ws.vault_dir().display().to_string(),
         backup_dir: state.ws.rolling_dir().display().to_string(),
     })
 }

@@ -800,8 +800,6 @@ export type FirstRun = {
 	welcome: boolean,
 	/**  The sample, while it exists (Home offers to remove it). */
 	sample: Sample | null,
-	/**  Where the evidence originals and imported bill files are kept. */
-	vault_dir: string,
 	/**  Where the automatic daily backups go. */
 	backup_dir: string,
 };

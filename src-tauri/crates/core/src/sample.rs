@@ -10,11 +10,11 @@ use crate::erase::{self, Erased};
 use crate::error::{CoreError, Result};
 use crate::ledger::{self, NewPlatform, NewWithdrawal, PlatformKind, WithdrawalStatus};
 use crate::money::Money;
-use crate::store::Store;
+use crate::store::{read_setting as setting, write_setting as set_setting, Store};
 use crate::time::{self, Timestamp};
 use crate::Lang;
 use chrono::Duration;
-use rusqlite::{Connection, OptionalExtension, Transaction};
+use rusqlite::{Connection, Transaction};
 use serde::Serialize;
 use std::path::Path;
 
@@ -223,23 +223,6 @@ fn unused_name(conn: &Connection, base: &str) -> Result<String> {
         }
     }
     unreachable!("an unused name always exists")
-}
-
-fn setting(conn: &Connection, key: &str) -> Result<Option<String>> {
-    Ok(conn
-        .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
-            r.get(0)
-        })
-        .optional()?)
-}
-
-fn set_setting(tx: &Transaction, key: &str, value: &str) -> Result<()> {
-    tx.execute(
-        "INSERT INTO settings(key, value) VALUES (?1, ?2)
-         ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-        [key, value],
-    )?;
-    Ok(())
 }
 
 #[cfg(test)]

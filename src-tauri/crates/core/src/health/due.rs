@@ -169,24 +169,13 @@ const NOTIFICATIONS_SETTING: &str = "notifications";
 
 /// Whether the user wants desktop notifications (on until they turn them off in Settings).
 pub fn notifications_enabled(conn: &Connection) -> Result<bool> {
-    let v: Option<String> = conn
-        .query_row(
-            "SELECT value FROM settings WHERE key = ?1",
-            [NOTIFICATIONS_SETTING],
-            |r| r.get(0),
-        )
-        .optional()?;
+    let v = crate::store::read_setting(conn, NOTIFICATIONS_SETTING)?;
     Ok(v.as_deref() != Some("off"))
 }
 
 /// Turns desktop notifications on or off (Home and `tixian health --due` are unaffected).
 pub fn set_notifications_enabled(tx: &Transaction, on: bool) -> Result<()> {
-    tx.execute(
-        "INSERT INTO settings(key, value) VALUES (?1, ?2)
-         ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-        params![NOTIFICATIONS_SETTING, if on { "on" } else { "off" }],
-    )?;
-    Ok(())
+    crate::store::write_setting(tx, NOTIFICATIONS_SETTING, if on { "on" } else { "off" })
 }
 
 #[cfg(test)]
