@@ -1590,14 +1590,25 @@ export type Totals = {
 export type Trend = "slower" | "faster" | "steady";
 
 export type TxnPage = {
-	/**  Rows matching the filter, over all pages. */
-	total: number,
-	offset: number,
+	/**
+	 *  Rows matching the filter, over all pages; counted for the first page only (no
+	 *  `after_id`/`before_id`), null for the others.
+	 */
+	total: number | null,
 	limit: number,
 	rows: TxnRow[],
+	/**  Whether rows follow the last one (older) / precede the first one (newer). */
+	more_after: boolean,
+	more_before: boolean,
 };
 
-/**  Which imported rows to show. Dates are `YYYY-MM-DD` (inclusive, in the bill's local time). */
+/**
+ *  Which imported rows to show. Dates are `YYYY-MM-DD` (inclusive, in the bill's local time).
+ * 
+ *  Pages are read by key, not by position: the next page starts after the last row shown
+ *  (`after_id`), the page above before the first one (`before_id`), so a page deep into a
+ *  million rows costs what the first one does.
+ */
 export type TxnQuery = {
 	platform?: string | null,
 	direction?: Direction | null,
@@ -1606,7 +1617,13 @@ export type TxnQuery = {
 	from?: string | null,
 	to?: string | null,
 	import_id?: number | null,
-	offset?: number,
+	/**  The rows that come after this one in the list (older; the next page). */
+	after_id?: number | null,
+	/**
+	 *  The rows that come before this one in the list (newer; the page above), still listed
+	 *  newest first.
+	 */
+	before_id?: number | null,
 	/**  Page size; 0 means 50, at most 1000. */
 	limit?: number,
 };

@@ -2,15 +2,23 @@
 //! fixed seed so every run makes the same rows, and prints how long it took.
 //!
 //! ```sh
-//! cargo run --release -p tixian-core --example gen_scale -- OUT.db [TRANSACTIONS] [WITHDRAWALS] [PLATFORMS]
+//! cargo run --release -p tixian-core --example gen_scale -- OUT.db [TRANSACTIONS] [WITHDRAWALS] [PLATFORMS] [CASES] [EVIDENCE]
 //! ```
-//! Defaults: 1,000,000 bill transactions over 200 platforms and 5 years, 50,000 withdrawals
+//! Defaults: 1,000,000 bill transactions over 200 platforms and 5 years (counterparties drawn
+//! from 2,000 names, goods from 5,000, so searches meet realistic variety), 50,000 withdrawals
 //! (90 % arrived after 0.5–48 h, 5 % failed, 5 % still requested; every 50th a test withdrawal),
-//! 20 balance snapshots per platform. Everything is written with prepared statements in one
-//! transaction. Not yet generated here: cases, timelines, contact logs, evidence files and
-//! payout-rule texts (see the issue).
+//! 20 balance snapshots per platform, 3 saved payout-rule texts per platform, 500 cases (one
+//! platform each, 12 timeline entries and 6 customer-service contacts, a third with a promise
+//! still open) and 5,000 evidence files — small real PNGs, each different, stored in the vault
+//! beside the database through the core's own `cases::evidence::store`, with their text marked
+//! read so the app does not OCR them. Bill rows are written with prepared statements (as the
+//! import's bulk path does); everything in one transaction.
 
 use std::time::Instant;
+use tixian_core::cases::{
+    self, evidence, evidence_text, Channel, NewCase, NewContact, NewEvent, Tier,
+};
+use tixian_core::health::rule_text::save_rule_snapshot;
 use tixian_core::ledger::{self, NewPlatform, PlatformKind};
 use tixian_core::time::{parse_time, to_rfc3339};
 use tixian_core::{Money, Store};
@@ -22,6 +30,7 @@ fn arg(i: usize, default: i64) -> i64 {
         .unwrap_or(default)
 }
 
+/// The base names; each is numbered into many shops ("美团 #17"), see `counterparty`.
 const COUNTERPARTIES: [&str; 12] = [
     "美团",
     "京东商城",
@@ -53,6 +62,7 @@ fn main() -> tixian_core::Result<()> {
         .nth(1)
         .unwrap_or_else(|| "scale.db".to_string());
     let (n_txn, n_wd, n_platforms) = (arg(2, 1_000_000), arg(3, 50_000), arg(4, 200));
+    let (n_cases, n_evidence) = (arg(5, 500), arg(6, 5_000));
     let path = std::path::PathBuf::from(&out);
     if path.exists() {
         eprintln!("{out} exists; pick a new file");
@@ -113,8 +123,12 @@ fn main() -> tixian_core::Result<()> {
                 text,
                 ((r >> 8) % 100_000) as i64 + 1,
                 TYPES[((r >> 24) % TYPES.len() as u64) as usize],
-                COUNTERPARTIES[((r >> 32) % COUNTERPARTIES.len() as u64) as usize],
-                GOODS[((r >> 40) % GOODS.len() as u64) as usize],
+                format!(
+                    "{}{}",
+                    COUNTERPARTIES[((r >> 32) % COUNTERPARTIES.len() as u64) as usize],
+                    (r >> 36) % 167
+                ),
+                format!("{}{}", GOODS[((r >> 44) % GOODS.len() as u64) as usize], (r >> 48) % 625),
                 tixian_core::import::identity(&format!("scale{i}")).to_vec()
             ])?;
         }
@@ -133,6 +147,7 @@ fn main() -> tixian_core::Result<()> {
             };
             ins.execute(rusqlite::params![p, 10_000 + (next() % 90_000) as i64, status, (i % 50 == 0) as i64, to_rfc3339(&t), ledger::utc_key(&t), arrived])?;
         }
+        cases_and_evidence(tx, &path, n_cases, n_evidence, n_platforms, &start, &at)?;
         Ok(())
     })?;
     store.conn().execute_batch("ANALYZE")?;
@@ -140,8 +155,132 @@ fn main() -> tixian_core::Result<()> {
         .conn()
         .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
     println!(
-        "generated {n_txn} transactions, {n_wd} withdrawals, {n_platforms} platforms into {out} in {:.1} s",
+        "generated {n_txn} transactions, {n_wd} withdrawals, {n_platforms} platforms, {n_cases} cases, {n_evidence} evidence files into {out} in {:.1} s",
         t0.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// Rule texts, cases with their logs, and evidence files spread over the cases.
+fn cases_and_evidence(
+    tx: &rusqlite::Transaction,
+    db: &std::path::Path,
+    n_cases: i64,
+    n_evidence: i64,
+    n_platforms: i64,
+    start: &tixian_core::time::Timestamp,
+    at: &tixian_core::time::Timestamp,
+) -> tixian_core::Result<()> {
+    let day = chrono::Duration::days;
+    for p in 0..n_platforms {
+        for v in 0..3 {
+            let text = format!(
+                "提现规则（第 {v} 版）\n单笔最低提现 {} 元，每日最多 {} 次。\n到账时间：一般 {} 小时内。",
+                10 + v * 5,
+                3 + v,
+                24 + v * 24
+            );
+            save_rule_snapshot(tx, &format!("平台{p:03}"), &text, &(*start + day(v * 300)))?;
+        }
+    }
+    let vault = tixian_core::store::vault_dir(db);
+    let mut case_ids = Vec::new();
+    for c in 0..n_cases {
+        let occurred = *start + day(c * 3);
+        let case = cases::create_case(
+            tx,
+            &NewCase {
+                platform: format!("平台{:03}", c % n_platforms),
+                amount: Money(50_000 + c * 100),
+                occurred,
+                summary: format!("提现 {} 元未到账（案件 {c}）", 500 + c),
+                account: format!("尾号 {:04}", c % 10_000),
+                message: "提现失败，请稍后重试".to_string(),
+                diagnosis: None,
+            },
+            &occurred,
+        )?;
+        for e in 0..12 {
+            let when = occurred + chrono::Duration::hours(e * 7);
+            cases::add_event(
+                tx,
+                case.id,
+                &NewEvent {
+                    at: when,
+                    text: format!("第 {e} 次查询，仍显示处理中"),
+                    evidence_id: None,
+                },
+                &when,
+            )?;
+        }
+        for k in 0..6 {
+            let when = occurred + day(k + 1);
+            let open_promise = c % 3 == 0 && k == 5;
+            cases::add_contact(
+                tx,
+                case.id,
+                &NewContact {
+                    at: when,
+                    channel: if k % 2 == 0 {
+                        Channel::Phone
+                    } else {
+                        Channel::Chat
+                    },
+                    agent: format!("工号 {}", 8000 + k),
+                    said: "已反馈给相关部门".to_string(),
+                    promise: if open_promise {
+                        "3 个工作日内处理".to_string()
+                    } else {
+                        String::new()
+                    },
+                    due: open_promise.then(|| *at + day(3)),
+                    outcome: String::new(),
+                },
+                &when,
+            )?;
+        }
+        case_ids.push(case.id);
+    }
+    if case_ids.is_empty() {
+        return Ok(());
+    }
+    for i in 0..n_evidence {
+        let bytes = tiny_png(i as u32);
+        let prepared = evidence::PreparedEvidence {
+            original_name: format!("截图{i:05}.png"),
+            sha256: tixian_core::vault::sha256_hex(&bytes),
+            bytes,
+            mime: "image/png",
+            taken_at: None,
+            taken_at_source: None,
+            dimensions: Some((48, 96)),
+            caption: format!("客服聊天截图 {i}"),
+            tier: if i % 4 == 0 {
+                Tier::Reserve
+            } else {
+                Tier::Core
+            },
+        };
+        let case_id = case_ids[i as usize % case_ids.len()];
+        let item = evidence::store(tx, &vault, case_id, &prepared, at)?;
+        evidence_text::store_read(tx, item.id, &format!("客服：您的提现正在处理中 {i}"), at)?;
+    }
+    Ok(())
+}
+
+/// A 48×96 grey PNG whose first pixels spell `i`, so every file differs.
+fn tiny_png(i: u32) -> Vec<u8> {
+    let (w, h) = (48u32, 96u32);
+    let mut pixels = vec![200u8; (w * h) as usize];
+    for (k, b) in i.to_le_bytes().iter().enumerate() {
+        pixels[k] = *b;
+    }
+    let mut out = Vec::new();
+    let mut enc = png::Encoder::new(&mut out, w, h);
+    enc.set_color(png::ColorType::Grayscale);
+    enc.set_depth(png::BitDepth::Eight);
+    let mut writer = enc.write_header().expect("png header");
+    writer.write_image_data(&pixels).expect("png data");
+    drop(writer);
+    out
 }

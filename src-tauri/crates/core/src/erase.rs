@@ -339,6 +339,40 @@ mod tests {
     }
 
     #[test]
+    fn an_erased_platforms_row_texts_leave_no_trace_in_the_file_or_its_search_index() {
+        let mut h = home();
+        let csv = "微信支付账单明细,,,,,,,,,,\n----------------------微信支付账单明细列表--------------------,,,,,,,,,,\n\
+                   交易时间,交易类型,交易对方,商品,收/支,金额(元),支付方式,当前状态,交易单号,商户单号,备注\n\
+                   2026-11-01 10:00:00,商户消费,隐私商户甲乙丙,私密商品丁戊,支出,¥1.00,零钱,支付成功,4200000001,M1,/\n";
+        let report = crate::import::import_bytes(
+            &mut h.store,
+            "bill.csv",
+            csv.as_bytes(),
+            &crate::import::ImportOptions::default(),
+            &h.vault,
+            &t("2026-11-02 09:00"),
+            &mut |_| {},
+        )
+        .unwrap();
+        assert_eq!(report.imported, 1);
+        let id = rows(&h.store, "SELECT id FROM platforms");
+        erase_platform(&mut h.store, &h.vault, id).unwrap();
+        let db = h.store.path().to_path_buf();
+        drop(h.store);
+        let mut bytes = std::fs::read(&db).unwrap();
+        if let Ok(wal) = std::fs::read(db.with_extension("db-wal")) {
+            bytes.extend(wal);
+        }
+        for secret in ["隐私商户", "私密商品", "隐私商", "密商品", "甲乙丙"] {
+            let needle = secret.as_bytes();
+            assert!(
+                !bytes.windows(needle.len()).any(|w| w == needle),
+                "{secret} is still in the database file"
+            );
+        }
+    }
+
+    #[test]
     fn erasing_what_is_not_there_changes_nothing() {
         let mut h = home();
         let (case, _, _) = case_with_chat(&mut h);

@@ -24,6 +24,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0008_identity.sql"),
     include_str!("../migrations/0009_evidence_text.sql"),
     include_str!("../migrations/0010_bundle_catalog.sql"),
+    include_str!("../migrations/0011_search.sql"),
 ];
 
 /// The newest schema version this build knows.

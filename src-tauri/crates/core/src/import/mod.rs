@@ -8,7 +8,8 @@
 //! - [`normalise`]: time, amount in fen, direction as stated, fee, refund, withdrawal outcome.
 //! - [`persist`]: storing, in one transaction, by job: [`dedup`] on the transaction's identity,
 //!   the [`original`] row's codec, the [`bulk`] load, [`withdrawals`], [`refunds`] linked.
-//! - [`query`]: imported rows and imports for the UI.
+//! - [`query`]: imported rows and imports for the UI, read by key; `search` finds rows by a
+//!   piece of their text through the trigram index.
 //!
 //! The original file (and the ZIP it came in) is kept in the vault, so every stored row traces
 //! to its file (`imports.sha256`) and line (`transactions.line`).
@@ -21,6 +22,7 @@ mod original;
 mod persist;
 pub mod query;
 mod refunds;
+mod search;
 mod source;
 mod table;
 #[cfg(test)]

@@ -3,17 +3,23 @@
 
 use super::normalise::Direction;
 use super::original::{read_cells, write_original, DerivedTexts};
+use super::search;
 use crate::error::{CoreError, Result};
 use crate::ledger::require_platform;
 use crate::money::Money;
 use crate::time;
 use crate::Field;
+use chrono::NaiveDate;
 use rusqlite::types::Value;
-use rusqlite::{params_from_iter, Connection};
+use rusqlite::{params_from_iter, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use std::collections::hash_map::{Entry, HashMap};
 
 /// Which imported rows to show. Dates are `YYYY-MM-DD` (inclusive, in the bill's local time).
+///
+/// Pages are read by key, not by position: the next page starts after the last row shown
+/// (`after_id`), the page above before the first one (`before_id`), so a page deep into a
+/// million rows costs what the first one does.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TxnQuery {
@@ -30,8 +36,13 @@ pub struct TxnQuery {
     pub to: Option<String>,
     #[serde(default)]
     pub import_id: Option<i64>,
+    /// The rows that come after this one in the list (older; the next page).
     #[serde(default)]
-    pub offset: u32,
+    pub after_id: Option<i64>,
+    /// The rows that come before this one in the list (newer; the page above), still listed
+    /// newest first.
+    #[serde(default)]
+    pub before_id: Option<i64>,
     /// Page size; 0 means 50, at most 1000.
     #[serde(default)]
     pub limit: u32,
@@ -71,53 +82,33 @@ pub struct TxnRow {
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TxnPage {
-    /// Rows matching the filter, over all pages.
-    pub total: i64,
-    pub offset: u32,
+    /// Rows matching the filter, over all pages; counted for the first page only (no
+    /// `after_id`/`before_id`), null for the others.
+    pub total: Option<i64>,
     pub limit: u32,
     pub rows: Vec<TxnRow>,
+    /// Whether rows follow the last one (older) / precede the first one (newer).
+    pub more_after: bool,
+    pub more_before: bool,
 }
 
 /// Imported rows matching `q`, newest first.
 pub fn query_transactions(conn: &Connection, q: &TxnQuery) -> Result<TxnPage> {
-    let mut clauses: Vec<String> = Vec::new();
-    let mut values: Vec<Value> = Vec::new();
-    let mut bind = |clause: &str, value: Value, clauses: &mut Vec<String>| {
-        values.push(value);
-        clauses.push(clause.replace('?', &format!("?{}", values.len())));
-    };
+    let mut filter = Filter::default();
     if let Some(name) = q.platform.as_deref().filter(|n| !n.trim().is_empty()) {
         let p = require_platform(conn, name)?;
-        bind("t.platform_id = ?", Value::Integer(p.id), &mut clauses);
+        filter.bind("t.platform_id = ?", Value::Integer(p.id));
     }
     if let Some(d) = q.direction {
-        bind(
-            "t.direction = ?",
-            Value::Text(d.as_str().into()),
-            &mut clauses,
-        );
+        filter.bind("t.direction = ?", Value::Text(d.as_str().into()));
     }
     if let Some(id) = q.import_id {
-        bind("t.import_id = ?", Value::Integer(id), &mut clauses);
+        filter.bind("t.import_id = ?", Value::Integer(id));
     }
-    if let Some(from) = q.from.as_deref().filter(|s| !s.trim().is_empty()) {
-        let d = time::parse_date(from, crate::Field::From)?;
-        bind(
-            "substr(t.occurred_at, 1, 10) >= ?",
-            Value::Text(d.to_string()),
-            &mut clauses,
-        );
-    }
-    if let Some(to) = q.to.as_deref().filter(|s| !s.trim().is_empty()) {
-        let d = time::parse_date(to, crate::Field::To)?;
-        bind(
-            "substr(t.occurred_at, 1, 10) <= ?",
-            Value::Text(d.to_string()),
-            &mut clauses,
-        );
-    }
-    if let (Some(from), Some(to)) = (&q.from, &q.to) {
-        if !from.trim().is_empty() && !to.trim().is_empty() && from.trim() > to.trim() {
+    let from = date_bound(q.from.as_deref(), Field::From)?;
+    let to = date_bound(q.to.as_deref(), Field::To)?;
+    if let (Some(from), Some(to)) = (from, to) {
+        if from > to {
             return Err(CoreError::invalid(
                 Field::To,
                 "结束日期早于开始日期",
@@ -125,54 +116,82 @@ pub fn query_transactions(conn: &Connection, q: &TxnQuery) -> Result<TxnPage> {
             ));
         }
     }
-    if let Some(text) = q.text.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        let escaped = text
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        let pattern = Value::Text(format!("%{escaped}%"));
-        let cols = [
-            "counterparty",
-            "goods",
-            "txn_type",
-            "status",
-            "note",
-            "txn_id",
-            "merchant_order_id",
-        ];
-        let ors: Vec<String> = cols
-            .iter()
-            .map(|c| format!("t.{c} LIKE ? ESCAPE '\\'"))
-            .collect();
-        bind(&format!("({})", ors.join(" OR ")), pattern, &mut clauses);
-        // The same pattern for every column: each `?` above became the same numbered parameter.
+    // The bill's local days, as UTC keys: the index on occurred_utc answers the range.
+    if let Some(from) = from {
+        filter.bind(
+            "t.occurred_utc >= ?",
+            Value::Text(day_start_key(from, Field::From)?),
+        );
     }
-    let filter = if clauses.is_empty() {
-        "1".to_string()
-    } else {
-        clauses.join(" AND ")
+    if let Some(to) = to {
+        let next = to.succ_opt().ok_or_else(|| date_out_of_range(Field::To))?;
+        filter.bind(
+            "t.occurred_utc < ?",
+            Value::Text(day_start_key(next, Field::To)?),
+        );
+    }
+    if let Some(text) = q.text.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        match search::text_filter(conn, text)? {
+            Some((clause, value)) => filter.bind(&clause, value),
+            None => return Ok(TxnPage::empty(limit_of(q))),
+        }
+    }
+    let total = match (q.after_id, q.before_id) {
+        (None, None) => Some(conn.query_row(
+            &format!("SELECT count(*) FROM transactions t WHERE {}", filter.sql()),
+            params_from_iter(filter.values.iter()),
+            |r| r.get(0),
+        )?),
+        _ => None,
     };
-    let total: i64 = conn.query_row(
-        &format!("SELECT count(*) FROM transactions t WHERE {filter}"),
-        params_from_iter(values.iter()),
-        |r| r.get(0),
-    )?;
-    let limit = match q.limit {
-        0 => 50,
-        n => n.min(1000),
+    let limit = limit_of(q);
+    // Newest first is (occurred_utc, id) descending; the page above is read ascending from its
+    // key and turned round.
+    let (anchor, upward) = match (q.after_id, q.before_id) {
+        (Some(id), _) => (Some(id), false),
+        (None, Some(id)) => (Some(id), true),
+        (None, None) => (None, false),
     };
+    let mut keyed = filter.clone();
+    if let Some(id) = anchor {
+        let key: Option<String> = conn
+            .query_row(
+                "SELECT occurred_utc FROM transactions WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let key = key.ok_or_else(|| {
+            CoreError::invalid(
+                Field::named(if upward { "before_id" } else { "after_id" }),
+                "这一行已不在列表里，请重新加载",
+                "that row is no longer in the list; reload it",
+            )
+        })?;
+        let op = if upward { ">" } else { "<" };
+        keyed.values.push(Value::Text(key));
+        let k = keyed.values.len();
+        keyed.values.push(Value::Integer(id));
+        let i = keyed.values.len();
+        keyed
+            .clauses
+            .push(format!("(t.occurred_utc, t.id) {op} (?{k}, ?{i})"));
+    }
+    let order = if upward { "ASC" } else { "DESC" };
+    // One more than the page tells whether another page follows.
     let sql = format!(
         "SELECT t.id, p.name, t.import_id, t.line, t.txn_id, t.merchant_order_id, t.occurred_at, t.direction,
                 t.direction_text, t.amount_fen, t.txn_type, t.counterparty, t.goods, t.method, t.status, t.note,
                 t.fee_fen, t.refunded_fen, t.is_refund, t.refund_of, t.original_json,
                 t.original_cells
          FROM transactions t JOIN platforms p ON p.id = t.platform_id
-         WHERE {filter} ORDER BY t.occurred_utc DESC, t.id DESC LIMIT {limit} OFFSET {}",
-        q.offset
+         WHERE {} ORDER BY t.occurred_utc {order}, t.id {order} LIMIT {}",
+        keyed.sql(),
+        limit + 1
     );
     let mut stmt = conn.prepare(&sql)?;
-    let rows = stmt
-        .query_map(params_from_iter(values.iter()), |r| {
+    let mut rows = stmt
+        .query_map(params_from_iter(keyed.values.iter()), |r| {
             let direction: String = r.get(7)?;
             let row = TxnRow {
                 id: r.get(0)?,
@@ -200,6 +219,11 @@ pub fn query_transactions(conn: &Connection, q: &TxnQuery) -> Result<TxnPage> {
             Ok((row, r.get::<_, Option<String>>(21)?))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
+    let more = rows.len() > limit as usize;
+    rows.truncate(limit as usize);
+    if upward {
+        rows.reverse();
+    }
     let mut headers: HashMap<i64, Vec<String>> = HashMap::new();
     let rows = rows
         .into_iter()
@@ -210,12 +234,78 @@ pub fn query_transactions(conn: &Connection, q: &TxnQuery) -> Result<TxnPage> {
             Ok(row)
         })
         .collect::<Result<Vec<_>>>()?;
+    let (more_after, more_before) = match (q.after_id, q.before_id) {
+        (None, None) => (more, false),
+        (Some(_), _) => (more, true),
+        (None, Some(_)) => (true, more),
+    };
     Ok(TxnPage {
         total,
-        offset: q.offset,
         limit,
         rows,
+        more_after,
+        more_before,
     })
+}
+
+impl TxnPage {
+    fn empty(limit: u32) -> TxnPage {
+        TxnPage {
+            total: Some(0),
+            limit,
+            rows: Vec::new(),
+            more_after: false,
+            more_before: false,
+        }
+    }
+}
+
+fn limit_of(q: &TxnQuery) -> u32 {
+    match q.limit {
+        0 => 50,
+        n => n.min(1000),
+    }
+}
+
+/// `WHERE` clauses with numbered parameters.
+#[derive(Debug, Clone, Default)]
+struct Filter {
+    clauses: Vec<String>,
+    values: Vec<Value>,
+}
+
+impl Filter {
+    /// Adds `clause`, whose every `?` is the one new parameter `value`.
+    fn bind(&mut self, clause: &str, value: Value) {
+        self.values.push(value);
+        self.clauses
+            .push(clause.replace('?', &format!("?{}", self.values.len())));
+    }
+
+    fn sql(&self) -> String {
+        if self.clauses.is_empty() {
+            "1".to_string()
+        } else {
+            self.clauses.join(" AND ")
+        }
+    }
+}
+
+fn date_bound(text: Option<&str>, field: Field) -> Result<Option<NaiveDate>> {
+    text.map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| time::parse_date(s, field))
+        .transpose()
+}
+
+/// The UTC key (as `occurred_utc` stores it) of 00:00 of `day` in the bill's local time.
+fn day_start_key(day: NaiveDate, field: Field) -> Result<String> {
+    let start = time::parse_time(&format!("{day}T00:00:00"), field)?;
+    Ok(crate::ledger::utc_key(&start))
+}
+
+fn date_out_of_range(field: Field) -> CoreError {
+    CoreError::invalid(field, "日期超出范围", "the date is out of range")
 }
 
 /// The `{"header": "value", …}` object of a row stored with `original_cells` (migration 0007):

@@ -6,6 +6,7 @@ use super::*;
 
 mod files;
 mod golden;
+mod listing;
 mod props;
 mod storing;
 use crate::ledger::{list_withdrawals, WithdrawalStatus};
