@@ -243,11 +243,34 @@ cmd_test() {
   echo "Screenshots: $shots"
 }
 
+# The app at years of heavy use (issue 21), a benchmark that prints figures and asserts none:
+# the release app and gen_scale are built, the scale dataset is written once (1M bill rows,
+# 200 platforms, 50,000 withdrawals, 500 cases, 5,000 evidence files; kept in
+# $CARGO_TARGET_DIR/scale/ for the next run), then tests/bench/scale.mjs drives the release app
+# over WebDriver under Xvfb. Import figures: the bench_import example (README).
+cmd_bench_scale() {
+  setup
+  install_driver
+  build_ui
+  step "Building the release app, CLI and gen_scale"
+  cargo build --release -p tixian-app -p tixian -p tixian-core --bins --example gen_scale
+  local scale="$CARGO_TARGET_DIR/scale"
+  if [ ! -e "$scale/complete" ]; then
+    step "Writing the scale dataset (gen_scale; once)"
+    rm -rf "$scale" && mkdir -p "$scale"
+    "$CARGO_TARGET_DIR/release/examples/gen_scale" "$scale/scale.db"
+    touch "$scale/complete"
+  fi
+  step "Driving the release app on the scale dataset"
+  TIXIAN_SCALE_DB="$scale/scale.db" xvfb-run -a -s "-screen 0 1280x900x24" node tests/bench/scale.mjs
+}
+
 case "${1:-}" in
   run) cmd_run ;;
   test) cmd_test ;;
   package) cmd_package ;;
   setup) setup; install_driver; install_cargo_fuzz ;;
   fuzz) fuzz_targets ;;
-  *) echo "usage: bash dev.sh run | test | package | setup | fuzz" >&2; exit 2 ;;
+  bench-scale) cmd_bench_scale ;;
+  *) echo "usage: bash dev.sh run | test | package | setup | fuzz | bench-scale" >&2; exit 2 ;;
 esac

@@ -7,14 +7,14 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { SHOTS, TARGET, freshHome, openApp, sql } from "./helpers.mjs";
+import { freshHome, isolated, openApp, SHOTS, sql, TARGET } from "./helpers.mjs";
 
 const CLI = process.env.TIXIAN_CLI ?? join(TARGET, "debug", "tixian");
 
 describe("settings: backup and restore", () => {
   const home = freshHome();
   const archive = join(home.dir, "备份 2026.zip");
-  const cli = (...args) => execFileSync(CLI, ["--db", home.db, ...args], { encoding: "utf8" });
+  const cli = (...args) => execFileSync(CLI, ["--db", home.db, ...args], { encoding: "utf8", env: isolated(home) });
   let app;
 
   before(async () => {

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT, SHOTS, TARGET, freshHome, openApp } from "./helpers.mjs";
+import { freshHome, isolated, openApp, ROOT, SHOTS, TARGET } from "./helpers.mjs";
 
 const CLI = process.env.TIXIAN_CLI ?? join(TARGET, "debug", "tixian");
 const NOW = "2026-12-20T10:00:00+08:00";
@@ -19,7 +19,7 @@ describe("calendar: add next year's holiday schedule from the State Council noti
   let app;
   const cli = (...args) =>
     execFileSync(CLI, ["--json", ...args], {
-      env: { ...process.env, TIXIAN_DB: home.db, TIXIAN_NOW: NOW },
+      env: { ...isolated(home), TIXIAN_DB: home.db, TIXIAN_NOW: NOW },
       encoding: "utf8",
     });
 

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { SHOTS, TARGET, freshHome, openApp } from "./helpers.mjs";
+import { freshHome, isolated, openApp, SHOTS, TARGET } from "./helpers.mjs";
 import { makePng } from "./png.mjs";
 
 const CLI = process.env.TIXIAN_CLI ?? join(TARGET, "debug", "tixian");
@@ -18,7 +18,7 @@ describe("catalog: the evidence list, export shapes and form fields", () => {
   const out = join(home.dir, "导出");
   let app;
 
-  const tixian = (...args) => execFileSync(CLI, ["--db", home.db, "--json", ...args], { encoding: "utf8" });
+  const tixian = (...args) => execFileSync(CLI, ["--db", home.db, "--json", ...args], { encoding: "utf8", env: isolated(home) });
   const rowTexts = (s, css) => s.exec(`return [...document.querySelectorAll(arguments[0])].map((e) => e.value ?? e.textContent)`, [css]);
 
   before(async () => {
@@ -99,7 +99,7 @@ describe("catalog: the evidence list, export shapes and form fields", () => {
     const names = ["按件.pdf", "按件-1-1.pdf", "按件-2-1.pdf", "按件-2-2.pdf", "按件-3-1.pdf"];
     for (const n of names) {
       assert.ok(existsSync(join(out, n)), n);
-      const v = spawnSync(CLI, ["--db", home.db, "verify", join(out, n)], { encoding: "utf8" });
+      const v = spawnSync(CLI, ["--db", home.db, "verify", join(out, n)], { encoding: "utf8", env: isolated(home) });
       assert.equal(v.status, 0, `${n}: ${v.stderr}`);
     }
     const list = execFileSync("pdftotext", ["-f", "3", "-l", "3", "-enc", "UTF-8", pdf, "-"], { encoding: "utf8" }).replace(/\s+/g, "");
@@ -125,7 +125,7 @@ describe("catalog: the evidence list, export shapes and form fields", () => {
     // Two small screenshots fit in one 5 MB volume.
     assert.equal(await s.text("[data-testid=export-pdf]"), join(out, "分册-vol1.pdf"));
     assert.equal(existsSync(pdf), false, "volumes only");
-    const v = spawnSync(CLI, ["--db", home.db, "verify", join(out, "分册-vol1.pdf")], { encoding: "utf8" });
+    const v = spawnSync(CLI, ["--db", home.db, "verify", join(out, "分册-vol1.pdf")], { encoding: "utf8", env: isolated(home) });
     assert.equal(v.status, 0, v.stderr);
     const text = execFileSync("pdftotext", ["-enc", "UTF-8", join(out, "分册-vol1.pdf"), "-"], { encoding: "utf8" });
     assert.match(text.replace(/\s+/g, ""), /第1册，共1册/);

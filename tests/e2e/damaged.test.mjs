@@ -7,14 +7,14 @@ import { createHash } from "node:crypto";
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { SHOTS, TARGET, freshHome, openApp, sql } from "./helpers.mjs";
+import { freshHome, isolated, openApp, SHOTS, sql, TARGET } from "./helpers.mjs";
 
 const CLI = process.env.TIXIAN_CLI ?? join(TARGET, "debug", "tixian");
 const sha = (path) => createHash("sha256").update(readFileSync(path)).digest("hex");
 
 describe("a damaged database", () => {
   const home = freshHome();
-  const cli = (...args) => execFileSync(CLI, ["--db", home.db, ...args], { encoding: "utf8" });
+  const cli = (...args) => execFileSync(CLI, ["--db", home.db, ...args], { encoding: "utf8", env: isolated(home) });
   let app;
   let damagedSha;
 

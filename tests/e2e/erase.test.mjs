@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { SHOTS, TARGET, freshHome, openApp, sql } from "./helpers.mjs";
+import { freshHome, isolated, openApp, SHOTS, sql, TARGET } from "./helpers.mjs";
 
 const CLI = join(TARGET, "debug", "tixian");
 const NOW = "2026-11-20 10:00";
@@ -22,7 +22,7 @@ describe("erase: a case and a platform, for good", () => {
     writeFileSync(chat, "客服：3个工作日内到账\n");
     const cli = (...args) =>
       execFileSync(CLI, ["--db", home.db, "--json", ...args], {
-        env: { ...process.env, TIXIAN_NOW: NOW, XDG_DATA_HOME: join(home.dir, "data"), HOME: home.dir },
+        env: { ...isolated(home), TIXIAN_NOW: NOW },
         encoding: "utf8",
       });
     cli("platform", "add", "某某理财", "--kind", "investment");

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { SHOTS, TARGET, freshHome, openApp, sql } from "./helpers.mjs";
+import { freshHome, isolated, openApp, SHOTS, sql, TARGET } from "./helpers.mjs";
 import { makePng } from "./png.mjs";
 
 const CLI = process.env.TIXIAN_CLI ?? join(TARGET, "debug", "tixian");
@@ -21,7 +21,7 @@ describe("export: the evidence bundle from the case page", () => {
   const files = join(out, "案件1_证据包.files");
   let app;
 
-  const tixian = (...args) => execFileSync(CLI, ["--db", home.db, "--json", ...args], { encoding: "utf8" });
+  const tixian = (...args) => execFileSync(CLI, ["--db", home.db, "--json", ...args], { encoding: "utf8", env: isolated(home) });
 
   before(async () => {
     mkdirSync(out);

@@ -11,7 +11,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT, SHOTS, TARGET, freshHome, openApp, sql } from "./helpers.mjs";
+import { freshHome, isolated, openApp, ROOT, SHOTS, sql, TARGET } from "./helpers.mjs";
 import { makePng } from "./png.mjs";
 
 const FIXTURES = join(ROOT, "tests", "fixtures", "ocr");
@@ -143,7 +143,7 @@ describe("diagnose: the message read from a screenshot", () => {
 describe("case evidence: the text in each image, read once in the background", () => {
   const home = freshHome();
   let app;
-  const tixian = (...args) => execFileSync(CLI, ["--db", home.db, "--json", ...args], { encoding: "utf8" });
+  const tixian = (...args) => execFileSync(CLI, ["--db", home.db, "--json", ...args], { encoding: "utf8", env: isolated(home) });
 
   before(async () => {
     // Evidence added with the CLI before the app starts: the app reads it when it opens.

@@ -94,6 +94,11 @@ export class Session {
     return call("POST", `/session/${this.id}/execute/sync`, { script, args });
   }
 
+  /** Runs `script` in the page; it ends by calling its last argument with the result. */
+  async execAsync(script, args = []) {
+    return call("POST", `/session/${this.id}/execute/async`, { script, args });
+  }
+
   /** Finds one element by CSS, waiting for it to appear. */
   async find(css, timeoutMs = 10000) {
     let found;

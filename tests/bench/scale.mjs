@@ -1,0 +1,230 @@
+// The app at years of heavy use (issue 21): the release app on the scale dataset of `gen_scale`
+// (1,000,000 bill rows over 200 platforms and 5 years, 50,000 withdrawals, 500 cases with their
+// logs, 5,000 evidence files), driven over WebDriver under Xvfb. Prints figures; asserts none
+// (a benchmark, not a test). Run by `bash dev.sh bench-scale`, which builds what it needs.
+//
+// Each figure is the median of RUNS. Times are measured inside the page (performance.now(), from
+// setting the route to the frame in which the screen's content is there), so WebDriver's own
+// round trips are not counted; the cold start is measured from outside (process start to the
+// first screen's content), both as wall time and as the page's own clock.
+import { execFileSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { isolated, sql, TARGET } from "../e2e/helpers.mjs";
+import { Session, startDriver, stopDriver } from "../e2e/webdriver.mjs";
+
+const RUNS = Number(process.env.TIXIAN_BENCH_RUNS ?? 5);
+const APP = join(TARGET, "release", "tixian-app");
+const DATASET = process.env.TIXIAN_SCALE_DB ?? join(TARGET, "scale", "scale.db");
+const NOW = "2026-07-01T09:00:00+08:00"; // gen_scale's "now"
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const ms = (x) => `${x.toFixed(0)} ms`;
+const rows = [];
+function report(what, target, values, note = "") {
+  const m = median(values);
+  rows.push({ what, target, median: m, all: values, note });
+  console.log(`${what.padEnd(46)} median ${ms(m).padStart(8)}  (target ${target}; runs: ${values.map((v) => v.toFixed(0)).join(", ")}) ${note}`);
+}
+
+/** A fresh copy of the dataset (the app writes: settings, today's backup). */
+function freshCopy() {
+  const dir = mkdtempSync(join(tmpdir(), "tixian-scale-"));
+  mkdirSync(join(dir, "data"), { recursive: true });
+  const db = join(dir, "data", "tixian.db");
+  cpSync(DATASET, db);
+  const vault = join(DATASET, "..", "vault");
+  if (existsSync(vault)) cpSync(vault, join(dir, "data", "vault"), { recursive: true });
+  sql(db, "INSERT OR IGNORE INTO settings(key, value) VALUES ('welcome_done', '2026-01-01T00:00:00+08:00')");
+  return { dir, db };
+}
+
+async function open(home) {
+  const driver = await startDriver({ ...isolated(home), TIXIAN_DB: home.db, TIXIAN_NOW: NOW });
+  const t0 = performance.now();
+  let session;
+  try {
+    session = await Session.create(APP);
+  } catch (e) {
+    await stopDriver(driver);
+    throw e;
+  }
+  return { session, driver, t0, close: async () => { await session.end(); await stopDriver(driver); } };
+}
+
+/** Milliseconds from setting `hash` to the frame where `ready` (a JS expression) is true. */
+async function timeRoute(s, hash, ready) {
+  const t = await s.execAsync(
+    `const done = arguments[arguments.length - 1];
+     const ready = () => { try { return !!(${ready}); } catch { return false; } };
+     const t0 = performance.now();
+     window.location.hash = ${JSON.stringify(hash)};
+     const tick = () => ready() ? done(performance.now() - t0)
+       : performance.now() - t0 > 25000 ? done(-1) : requestAnimationFrame(tick);
+     requestAnimationFrame(tick);`,
+  );
+  if (t < 0) throw new Error(`${hash}: its content did not show within 25 s (${ready})`);
+  return t;
+}
+
+/** Milliseconds from running `action` (JS) to the frame where `ready` is true. */
+async function timeAction(s, action, ready) {
+  const t = await s.execAsync(
+    `const done = arguments[arguments.length - 1];
+     const ready = () => { try { return !!(${ready}); } catch { return false; } };
+     const t0 = performance.now();
+     ${action};
+     const tick = () => ready() ? done(performance.now() - t0)
+       : performance.now() - t0 > 25000 ? done(-1) : requestAnimationFrame(tick);
+     requestAnimationFrame(tick);`,
+  );
+  if (t < 0) throw new Error(`${action}: not done within 25 s`);
+  return t;
+}
+
+const q = (css) => `document.querySelector(${JSON.stringify(css)})`;
+const qa = (css) => `document.querySelectorAll(${JSON.stringify(css)})`;
+const TABLE = "[data-testid=txn-table]";
+const listIdle = `${q(TABLE)} && ${q(TABLE)}.getAttribute('aria-busy') === 'false'`;
+
+/** The processes of the app (the binary and WebKit's web and network processes it started). */
+function appProcesses() {
+  const pids = readdirSync("/proc").filter((d) => /^\d+$/.test(d));
+  const parent = new Map();
+  const names = new Map();
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const close = stat.lastIndexOf(")");
+      parent.set(pid, stat.slice(close + 2).split(" ")[1]);
+      names.set(pid, stat.slice(stat.indexOf("(") + 1, close));
+    } catch {
+      /* gone */
+    }
+  }
+  const roots = [...names].filter(([, n]) => n === "tixian-app").map(([p]) => p);
+  const tree = new Set(roots);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const [pid, pp] of parent) if (tree.has(pp) && !tree.has(pid)) (tree.add(pid), (grew = true));
+  }
+  return [...tree].map((pid) => ({ pid, name: names.get(pid) }));
+}
+
+/** Proportional set size (shared pages split between their users), MB, per process and summed. */
+function memory() {
+  const procs = appProcesses().map((p) => {
+    const rollup = readFileSync(`/proc/${p.pid}/smaps_rollup`, "utf8");
+    const kb = (key) => Number(new RegExp(`^${key}:\\s+(\\d+)`, "m").exec(rollup)?.[1] ?? 0);
+    return { ...p, pss: kb("Pss") / 1024, rss: kb("Rss") / 1024 };
+  });
+  return { procs, pss: procs.reduce((a, p) => a + p.pss, 0) };
+}
+
+async function main() {
+  if (!existsSync(APP)) throw new Error(`${APP} missing: bash dev.sh bench-scale builds it`);
+  if (!existsSync(DATASET)) throw new Error(`${DATASET} missing: bash dev.sh bench-scale writes it with gen_scale`);
+  const counts = sql(DATASET, "SELECT (SELECT count(*) FROM transactions), (SELECT count(*) FROM withdrawals), (SELECT count(*) FROM platforms), (SELECT count(*) FROM cases), (SELECT count(*) FROM evidence_items)");
+  console.log(`dataset ${DATASET}: transactions|withdrawals|platforms|cases|evidence = ${counts}`);
+  const home = freshCopy();
+  try {
+    // First start of the day: the app writes today's automatic backup in the background.
+    // Wait for it, so the measured starts are the usual ones (one backup a day).
+    {
+      const app = await open(home);
+      const s = app.session;
+      const start = Date.now();
+      await s.waitFor(async () => existsSync(join(home.dir, "data", "backups")) &&
+        readdirSync(join(home.dir, "data", "backups")).some((f) => f.endsWith(".zip") || f.endsWith(".db")), "today's backup", 600000);
+      console.log(`first start of the day: today's automatic backup took ${((Date.now() - start) / 1000).toFixed(1)} s (in the background)`);
+      await app.close();
+    }
+    const wall = [];
+    const page = [];
+    for (let i = 0; i < RUNS; i++) {
+      const app = await open(home);
+      const s = app.session;
+      await s.waitFor(async () => await s.exec(`return !!${q("[data-testid=home-total]")}`), "Home's total", 60000);
+      wall.push(performance.now() - app.t0);
+      page.push(await s.exec("return performance.now()"));
+      await app.close();
+    }
+    report("cold start → Home shown (wall, from launch)", "< 1000 ms", wall, "(includes WebDriver starting the app)");
+    report("cold start → Home shown (page clock)", "< 1000 ms", page);
+
+    const app = await open(home);
+    const s = app.session;
+    await s.waitFor(async () => await s.exec(`return !!${q("[data-testid=home-total]")}`), "Home's total", 60000);
+    const platformId = sql(home.db, "SELECT id FROM platforms ORDER BY id LIMIT 1");
+    const caseId = sql(home.db, "SELECT case_id FROM evidence_items GROUP BY case_id ORDER BY count(*) DESC, case_id LIMIT 1");
+    const screens = [
+      ["Home", "#/", `${q("[data-testid=home-total]")}`],
+      ["Diagnose", "#/diagnose", `${q("[data-testid=dx-message]")}`],
+      ["Platforms (table + first rows)", "#/platforms", `${q("[data-testid=platforms-table]")} && ${q(TABLE)} && ${q("[data-testid=txn-row]")} && ${q(TABLE)}.getAttribute('aria-busy') === 'false'`],
+      ["Platform page", `#/platforms/${platformId}`, `${q("[data-testid=platform-title]")} && ${q("[data-testid=withdrawals-table]")} && ${q(TABLE)} && ${listIdle}`],
+      ["Health (and its charts drawn)", "#/health", `${q("[data-testid=health-overview]")} && ${qa(".chart-box")}.length > 0 && [...${qa(".chart-box")}].every((c) => Number(c.dataset.drawn) > 0)`],
+      ["Cases (500)", "#/cases", `${qa("[data-testid=case-row]")}.length > 0`],
+      ["Case page", `#/cases/${caseId}`, `${q("[data-testid=case-head]")}`],
+      ["Knowledge", "#/knowledge", `${q("[data-testid=tab-rules]")}`],
+      ["Settings", "#/settings", `${q("[data-testid=db-path]")} && !${q("[data-testid=db-path]")}.textContent.includes('…')`],
+    ];
+    for (const [name, hash, ready] of screens) {
+      const times = [];
+      for (let i = 0; i < RUNS; i++) {
+        await timeRoute(s, "#/settings", `${q("[data-testid=db-path]")}`);
+        times.push(await timeRoute(s, hash, ready));
+      }
+      report(`screen: ${name}`, "< 200 ms", times);
+    }
+
+    // The imported rows: the next page as the list nears its end, many pages deep.
+    await timeRoute(s, "#/settings", `${q("[data-testid=db-path]")}`);
+    await timeRoute(s, "#/platforms", `${q(TABLE)} && ${listIdle}`);
+    const pageTimes = [];
+    for (let i = 0; i < 10 * RUNS; i++) {
+      pageTimes.push(await timeAction(
+        s,
+        `window.__last = ${q(TABLE)}.dataset.lastId; const v = ${q(TABLE)}; v.scrollTop = v.scrollHeight; v.dispatchEvent(new Event('scroll'))`,
+        `${q(TABLE)}.dataset.lastId !== window.__last && ${listIdle}`,
+      ));
+    }
+    report(`rows list: next 200 rows while scrolling (${10 * RUNS} pages)`, "< 200 ms", pageTimes);
+    const loaded = await s.exec(`return ${q(TABLE)}.dataset.loaded`);
+    const drawn = await s.exec(`return ${qa("[data-testid=txn-row]")}.length`);
+    console.log(`  after ${10 * RUNS} pages: ${loaded} rows held, ${drawn} drawn`);
+
+    // Search over all 1,000,000 rows (the all-platforms list).
+    await s.exec(`window.__all = ${q("[data-testid=txn-count]")}.textContent.replace(/[^0-9,]/g, '')`);
+    const searches = ["瑞幸咖啡12", "美团", "外", "话费充值3", "4200000000000000000123456", "没有这个"];
+    for (const text of searches) {
+      const times = [];
+      for (let i = 0; i < RUNS; i++) {
+        await timeAction(s, `const el = ${q("[data-testid=txn-text]")}; el.value = ''; el.dispatchEvent(new Event('input', { bubbles: true }))`,
+          `${listIdle} && ${q("[data-testid=txn-count]")}?.textContent.includes(window.__all)`);
+        times.push(await timeAction(
+          s,
+          `window.__count = ${q("[data-testid=txn-count]")}?.textContent; const el = ${q("[data-testid=txn-text]")}; el.value = ${JSON.stringify(text)}; el.dispatchEvent(new Event('input', { bubbles: true }))`,
+          `(${q("[data-testid=txn-empty]")} || (${q("[data-testid=txn-count]")} && ${q("[data-testid=txn-count]")}.textContent !== window.__count)) && !(${q(TABLE)} && ${q(TABLE)}.getAttribute('aria-busy') === 'true')`,
+        ));
+      }
+      const found = await s.exec(`return ${q("[data-testid=txn-count]")}?.textContent ?? 'none'`);
+      report(`search "${text}" over 1M rows`, "< 200 ms", times, `→ ${found.trim()}`);
+    }
+
+    const mem = memory();
+    for (const p of mem.procs) console.log(`  ${p.name} (${p.pid}): PSS ${p.pss.toFixed(0)} MB, RSS ${p.rss.toFixed(0)} MB`);
+    console.log(`memory of the app (PSS, all its processes) after every screen: ${mem.pss.toFixed(0)} MB (target < 500 MB)`);
+    await app.close();
+  } finally {
+    rmSync(home.dir, { recursive: true, force: true });
+  }
+  console.log("\n| figure | target | median | runs |\n|---|---|---|---|");
+  for (const r of rows) console.log(`| ${r.what} | ${r.target} | ${ms(r.median)} | ${r.all.map((v) => v.toFixed(0)).join(", ")} ${r.note} |`);
+}
+
+await main();
