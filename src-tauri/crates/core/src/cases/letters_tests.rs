@@ -19,10 +19,19 @@ fn case_with_history() -> (Store, i64, tempfile::TempDir) {
         said: "已提交加急".into(),
         promise: "3个工作日内处理".into(),
         due: Some(t("2026-03-13 23:59:59")),
+        limit: None,
         outcome: "未处理".into(),
     };
     store
-        .transaction(|tx| add_contact(tx, id, &contact, &t("2026-03-10 16:00")))
+        .transaction(|tx| {
+            add_contact(
+                tx,
+                id,
+                &contact,
+                &crate::calendar::Calendar::embedded(),
+                &t("2026-03-10 16:00"),
+            )
+        })
         .unwrap();
     for (name, caption, tier) in [
         ("a.png", "提现失败截图", Tier::Core),
