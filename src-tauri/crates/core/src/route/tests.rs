@@ -107,8 +107,11 @@ fn the_12315_deadlines_are_7_working_days_then_60_days_of_mediation() {
             (60, Unit::Days, CountedFrom::Previous)
         ]
     );
-    // The repealed Order No. 20's 45 working days stay visible as a conflict, and so does the
-    // one unchecked reading of the new acceptance limit and seed 003's "15–30 working days".
+    // Acceptance: 7 working days, Order No. 121 Art. 15 as read in its text (the unsourced
+    // "10 working days" reading is gone). The repealed Order No. 20's 45 working days of
+    // mediation stay visible as a conflict, and so do seed 003's "15–30 working days".
+    assert!(reg.deadlines[0].what.zh.contains("第121号令第十五条"));
+    assert!(!reg.deadline_text.zh.contains("未核实"), "{}", reg.deadline_text.zh);
     let theirs: Vec<(&str, Confidence)> = reg
         .conflicts
         .iter()
@@ -117,9 +120,7 @@ fn the_12315_deadlines_are_7_working_days_then_60_days_of_mediation() {
     assert!(theirs
         .iter()
         .any(|(t, c)| t.contains("45个工作日") && t.contains("第20号") && *c == Confidence::High));
-    assert!(theirs
-        .iter()
-        .any(|(t, c)| t.contains("10个工作日") && *c == Confidence::Low));
+    assert!(!theirs.iter().any(|(t, _)| t.contains("10个工作日")));
     assert!(theirs
         .iter()
         .any(|(t, c)| t.contains("15–30") && *c == Confidence::Low));
