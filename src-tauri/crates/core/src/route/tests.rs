@@ -346,3 +346,26 @@ fn an_unknown_field_names_the_file_line_and_field() {
         .expect("parse problem");
     assert_eq!(p.field, "stagee");
 }
+
+/// A route file's own words cite what they rest on, like every step: `other.toml` (which had
+/// none) cites Order No. 121 and the consumer law; a note without sources is a problem.
+#[test]
+fn a_route_note_needs_sources() {
+    let mut files = crate::rules::embedded();
+    assert!(check(&files).is_empty(), "{:#?}", check(&files));
+    let other = files
+        .iter()
+        .position(|f| f.path == "routes/other.toml")
+        .unwrap();
+    assert!(files[other].text.contains("总局令第121号"));
+    let start = files[other].text.find("sources = [").unwrap();
+    let end = start + files[other].text[start..].find("\n]\n").unwrap() + 3;
+    files[other].text.replace_range(start..end, "");
+    let problems = check(&files);
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.file == "routes/other.toml" && p.id == "other" && p.field == "sources"),
+        "{problems:#?}"
+    );
+}
