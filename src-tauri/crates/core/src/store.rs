@@ -182,6 +182,13 @@ impl Store {
     pub(crate) fn create_at_version(path: &Path, version: usize) -> Result<Connection> {
         let conn = Connection::open(path)?;
         configure(&conn)?;
+        // As `migrate` does for v8 (a database at v8 or later went through it).
+        conn.create_scalar_function(
+            "tixian_identity",
+            1,
+            FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+            |ctx| Ok(identity_v8(&ctx.get::<String>(0)?)),
+        )?;
         for sql in &MIGRATIONS[..version] {
             conn.execute_batch(sql)?;
         }
