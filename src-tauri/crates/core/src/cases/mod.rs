@@ -45,6 +45,10 @@ pub struct DiagnosisLink {
     /// Cause ids or titles, most likely first.
     pub causes: Vec<String>,
     pub first_steps_done: Vec<String>,
+    /// The same causes as taxonomy ids (`causes` holds the titles the user read), so what
+    /// depends on the cause — a letter's demand — finds it. Empty for cases before it existed.
+    #[serde(default)]
+    pub cause_ids: Vec<String>,
 }
 
 /// What the user gives to open a case.
@@ -91,6 +95,7 @@ impl NewCase {
                 message: message.to_string(),
                 causes: causes.to_vec(),
                 first_steps_done: first_steps_done.to_vec(),
+                cause_ids: Vec::new(),
             }),
         }
     }

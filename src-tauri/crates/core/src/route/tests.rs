@@ -369,3 +369,19 @@ fn a_route_note_needs_sources() {
         "{problems:#?}"
     );
 }
+
+/// The ladders know the causes added for the mission's platforms: each kind's note says what
+/// to do about them before (or instead of) climbing the ladder.
+#[test]
+fn the_ladders_know_the_new_causes() {
+    let note = |kind| route_for(kind).note.expect("a note").zh;
+    for kind in [PlatformKind::Wechat, PlatformKind::Alipay] {
+        assert!(note(kind).contains("付款方"), "{kind}: platform.payer_side");
+    }
+    let ecommerce = note(PlatformKind::Ecommerce);
+    assert!(ecommerce.contains("保证金") && ecommerce.contains("结算周期"));
+    let content = note(PlatformKind::Content);
+    assert!(content.contains("审核") && content.contains("违规"));
+    let investment = note(PlatformKind::Investment);
+    assert!(investment.contains("非交易时间") && investment.contains("交收期"));
+}
