@@ -198,7 +198,10 @@ fn import_lists_the_open_cases_deadlines_the_new_year_moved() {
         .unwrap_or_else(|| panic!("{moved:#?}"));
     assert_eq!(
         (&promise["before"], &promise["after"]),
-        (&serde_json::json!("2027-01-01"), &serde_json::json!("2027-01-04"))
+        (
+            &serde_json::json!("2027-01-01"),
+            &serde_json::json!("2027-01-04")
+        )
     );
     assert_eq!(promise["after_calendar"], "official");
     // The contact's due time is counted on the new year at once.

@@ -105,15 +105,26 @@ fn counted(
             let (Some(limit), Some(due), None) = (&c.limit, &c.due, &c.promise_kept_at) else {
                 continue;
             };
-            let agent_zh = if c.agent.is_empty() { String::new() } else { format!("（{}）", c.agent) };
-            let agent_en = if c.agent.is_empty() { String::new() } else { format!(" ({})", c.agent) };
+            let agent_zh = if c.agent.is_empty() {
+                String::new()
+            } else {
+                format!("（{}）", c.agent)
+            };
+            let agent_en = if c.agent.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", c.agent)
+            };
             out.push(Counted {
                 key: format!("promise:{}", c.id),
                 case_id: case.id,
                 platform: case.platform.clone(),
                 what: Text::new(
                     format!("客服承诺{agent_zh}：{limit}（{}）", short_time(&c.at)),
-                    format!("Customer-service promise{agent_en}: {limit} ({})", short_time(&c.at)),
+                    format!(
+                        "Customer-service promise{agent_en}: {limit} ({})",
+                        short_time(&c.at)
+                    ),
                 ),
                 due: time::local_date(&time::from_stored(due)?),
                 calendar: c.calendar,

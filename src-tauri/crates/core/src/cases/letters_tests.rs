@@ -308,8 +308,15 @@ fn a_letter_asks_for_what_the_cause_of_the_case_needs() {
         );
     }
     let (store, plain, _dir) = case_with_history();
-    let l = letter_for_case(store.conn(), plain, Recipient::Platform, Lang::Zh, &now, &files)
-        .unwrap();
+    let l = letter_for_case(
+        store.conn(),
+        plain,
+        Recipient::Platform,
+        Lang::Zh,
+        &now,
+        &files,
+    )
+    .unwrap();
     assert!(!l.sections[2].text.contains("认定违规"));
 }
 
@@ -321,9 +328,10 @@ fn a_letter_paragraph_for_an_unknown_cause_is_a_problem() {
         .iter()
         .position(|f| f.path == "letters/causes.toml")
         .unwrap();
-    files[i].text = files[i]
-        .text
-        .replace("cause = \"content.violation\"", "cause = \"content.banned\"");
+    files[i].text = files[i].text.replace(
+        "cause = \"content.violation\"",
+        "cause = \"content.banned\"",
+    );
     let problems = crate::cases::rules_check::check(&files);
     assert!(
         problems

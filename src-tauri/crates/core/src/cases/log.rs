@@ -233,8 +233,19 @@ pub fn list_contacts(
     })?;
     let mut out = Vec::new();
     for row in rows {
-        let (id, case_id, at, channel, agent, said, promise, stored_due, outcome, promise_kept_at, limit) =
-            row?;
+        let (
+            id,
+            case_id,
+            at,
+            channel,
+            agent,
+            said,
+            promise,
+            stored_due,
+            outcome,
+            promise_kept_at,
+            limit,
+        ) = row?;
         // A promise read by the finder is counted again from its limit; should the patterns
         // ever stop reading a limit its promise held when saved (add_contact checks that it
         // does), the due time first counted stands. A typed due time is shown as stored.

@@ -31,9 +31,21 @@ fn a_promise_past_due_is_overdue_and_becomes_the_escalation_reason() {
             )
         })
         .unwrap();
-    let before = list_contacts(store.conn(), id, &t("2026-03-13 23:00"), &Calendar::embedded()).unwrap();
+    let before = list_contacts(
+        store.conn(),
+        id,
+        &t("2026-03-13 23:00"),
+        &Calendar::embedded(),
+    )
+    .unwrap();
     assert!(!before[0].overdue);
-    let after = list_contacts(store.conn(), id, &t("2026-03-14 09:00"), &Calendar::embedded()).unwrap();
+    let after = list_contacts(
+        store.conn(),
+        id,
+        &t("2026-03-14 09:00"),
+        &Calendar::embedded(),
+    )
+    .unwrap();
     assert!(after[0].overdue);
     let case = get_case(store.conn(), id).unwrap();
     let advice = escalation(&case, &after);
@@ -48,7 +60,16 @@ fn a_promise_past_due_is_overdue_and_becomes_the_escalation_reason() {
     store
         .transaction(|tx| mark_promise_kept(tx, id, after[0].id, &t("2026-03-15 10:00")))
         .unwrap();
-    assert!(!list_contacts(store.conn(), id, &t("2026-03-16 09:00"), &Calendar::embedded()).unwrap()[0].overdue);
+    assert!(
+        !list_contacts(
+            store.conn(),
+            id,
+            &t("2026-03-16 09:00"),
+            &Calendar::embedded()
+        )
+        .unwrap()[0]
+            .overdue
+    );
 }
 
 #[test]
@@ -66,9 +87,14 @@ fn a_due_time_before_the_contact_is_refused() {
         })
         .unwrap_err();
     assert_eq!(e.field_name(), Some("due"));
-    assert!(list_contacts(store.conn(), id, &t("2026-03-11 00:00"), &Calendar::embedded())
-        .unwrap()
-        .is_empty());
+    assert!(list_contacts(
+        store.conn(),
+        id,
+        &t("2026-03-11 00:00"),
+        &Calendar::embedded()
+    )
+    .unwrap()
+    .is_empty());
 }
 
 #[test]
@@ -272,9 +298,14 @@ fn a_time_limit_missing_from_the_promise_is_refused() {
         .unwrap_err();
     assert_eq!(e.field_name(), Some("promise"), "{e}");
     assert!(e.to_string().contains("5个工作日内"), "{e}");
-    assert!(list_contacts(store.conn(), id, &t("2026-03-11 00:00"), &Calendar::embedded())
-        .unwrap()
-        .is_empty());
+    assert!(list_contacts(
+        store.conn(),
+        id,
+        &t("2026-03-11 00:00"),
+        &Calendar::embedded()
+    )
+    .unwrap()
+    .is_empty());
 }
 
 /// The limit is counted from the contact's time on the calendar of the read: 3 working days
@@ -289,7 +320,14 @@ fn a_promise_with_a_limit_is_counted_on_every_read() {
         .unwrap();
     assert_eq!(c.due.as_deref(), Some("2026-03-13T23:59:59+08:00"));
     assert_eq!(c.calendar, CalendarKind::Official);
-    assert!(list_contacts(store.conn(), id, &t("2026-03-14 09:00"), &Calendar::embedded())
+    assert!(
+        list_contacts(
+            store.conn(),
+            id,
+            &t("2026-03-14 09:00"),
+            &Calendar::embedded()
+        )
         .unwrap()[0]
-        .overdue);
+            .overdue
+    );
 }

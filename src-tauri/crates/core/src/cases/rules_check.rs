@@ -75,10 +75,18 @@ pub fn check(files: &[RuleFile]) -> Vec<LetterProblem> {
         }
         for c in &parsed.cause {
             if crate::kb::TAXONOMY.iter().all(|t| *t != c.cause) {
-                p(&c.cause, "cause", format!("“{}” is not a cause of the taxonomy", c.cause));
+                p(
+                    &c.cause,
+                    "cause",
+                    format!("“{}” is not a cause of the taxonomy", c.cause),
+                );
             }
             if !ids.insert(format!("cause:{}", c.cause)) {
-                p(&c.cause, "cause", "a second paragraph for this cause".into());
+                p(
+                    &c.cause,
+                    "cause",
+                    "a second paragraph for this cause".into(),
+                );
             }
             meta(&mut p, &c.cause, &c.confidence, &c.checked, &c.sources);
             if c.zh.trim().is_empty() || c.en.trim().is_empty() {

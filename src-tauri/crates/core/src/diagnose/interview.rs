@@ -121,7 +121,10 @@ fn attempt_time(value: &str, id: &str) -> Result<Timestamp> {
             ))
         }
     };
-    crate::time::parse_time(&format!("2026-06-02 {clock}"), Field::Answer(id.to_string()))
+    crate::time::parse_time(
+        &format!("2026-06-02 {clock}"),
+        Field::Answer(id.to_string()),
+    )
 }
 
 /// In the order they are asked: the cheapest, most telling questions first.
@@ -503,7 +506,13 @@ mod tests {
     fn the_trading_hours_cause_is_reached_by_asking_when_the_attempt_was_made() {
         let kb = Kb::embedded();
         let ask = |platform, answers: &[(&str, &str)]| {
-            step(kb, &iv(Symptom::Failed, platform, "", answers), Lang::Zh, &now()).unwrap()
+            step(
+                kb,
+                &iv(Symptom::Failed, platform, "", answers),
+                Lang::Zh,
+                &now(),
+            )
+            .unwrap()
         };
         let first = ask(PlatformKind::Investment, &[]);
         let when = first
@@ -529,7 +538,12 @@ mod tests {
         assert!(!ids(&ask(PlatformKind::Wechat, &[])).contains(&"when"));
         let bad = step(
             kb,
-            &iv(Symptom::Failed, PlatformKind::Investment, "", &[("when", "noon")]),
+            &iv(
+                Symptom::Failed,
+                PlatformKind::Investment,
+                "",
+                &[("when", "noon")],
+            ),
             Lang::Zh,
             &now(),
         )

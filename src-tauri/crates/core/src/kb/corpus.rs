@@ -154,10 +154,7 @@ impl Corpus {
                 match toml::from_str::<RawLexicon>(&file.text) {
                     Ok(lex) => corpus.lexicon = lexicon(lex, &file.path, problems),
                     Err(e) => problems.push(crate::rules::problem::parse_problem(
-                        &file.path,
-                        &file.text,
-                        "lexicon",
-                        &e,
+                        &file.path, &file.text, "lexicon", &e,
                     )),
                 }
                 continue;

@@ -305,7 +305,11 @@ fn the_lexicon_needs_its_sources_and_a_checked_date() {
     assert!(load(lexicon.text.clone()).is_empty());
     let start = lexicon.text.find("sources = [").unwrap();
     let end = start + lexicon.text[start..].find('\n').unwrap();
-    let without = format!("{}sources = []{}", &lexicon.text[..start], &lexicon.text[end..]);
+    let without = format!(
+        "{}sources = []{}",
+        &lexicon.text[..start],
+        &lexicon.text[end..]
+    );
     let problems = load(without);
     assert!(
         problems.iter().any(|p| p.field == "sources"),
@@ -315,7 +319,9 @@ fn the_lexicon_needs_its_sources_and_a_checked_date() {
         .text
         .replace("checked = \"2026-12-07\"", "checked = \"soon\"");
     assert!(load(bad_date).iter().any(|p| p.field == "checked"));
-    let missing = lexicon.text.replace("confidence = \"medium\"\nchecked", "checked");
+    let missing = lexicon
+        .text
+        .replace("confidence = \"medium\"\nchecked", "checked");
     let problems = load(missing);
     assert!(
         problems

@@ -96,7 +96,13 @@ pub(super) fn build(files: &[RuleFile]) -> (Vec<Route>, Vec<Problem>) {
                     }
                 }
                 for (i, s) in raw.sources.iter().enumerate() {
-                    check_source(path, kind.as_str(), &format!("sources[{i}]"), s, &mut problems);
+                    check_source(
+                        path,
+                        kind.as_str(),
+                        &format!("sources[{i}]"),
+                        s,
+                        &mut problems,
+                    );
                 }
                 raw_routes.push(RawRoute {
                     file: path.to_string(),
@@ -106,7 +112,8 @@ pub(super) fn build(files: &[RuleFile]) -> (Vec<Route>, Vec<Problem>) {
                     steps: raw.steps,
                 });
             }
-            (None, None) if raw.steps.is_empty() && raw.note.is_none() && raw.sources.is_empty() => {}
+            (None, None)
+                if raw.steps.is_empty() && raw.note.is_none() && raw.sources.is_empty() => {}
             (kind, _) => {
                 let id = kind
                     .map(|k| k.as_str().to_string())

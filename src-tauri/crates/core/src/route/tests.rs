@@ -111,7 +111,11 @@ fn the_12315_deadlines_are_7_working_days_then_60_days_of_mediation() {
     // "10 working days" reading is gone). The repealed Order No. 20's 45 working days of
     // mediation stay visible as a conflict, and so do seed 003's "15–30 working days".
     assert!(reg.deadlines[0].what.zh.contains("第121号令第十五条"));
-    assert!(!reg.deadline_text.zh.contains("未核实"), "{}", reg.deadline_text.zh);
+    assert!(
+        !reg.deadline_text.zh.contains("未核实"),
+        "{}",
+        reg.deadline_text.zh
+    );
     let theirs: Vec<(&str, Confidence)> = reg
         .conflicts
         .iter()
