@@ -1,7 +1,8 @@
 // Adding next year's holiday schedule in the real app: Knowledge → calendar, paste the notice
 // (tests/fixtures/calendar/test-2027.txt — a TEST TEXT in the official shape, not the real 2027
 // notice), check the 12-month grid, save; the file lands beside the database, and a case's
-// follow-up deadline that crossed into 2027 (estimated until then) moves and is official.
+// follow-up deadline and a promise the promise finder read ("10个工作日内"), both crossing into
+// 2027 (estimated until then), move and are official.
 // The clock is pinned (TIXIAN_NOW) for the app and the CLI, so the dates below never drift.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -17,10 +18,12 @@ const NOTICE = readFileSync(join(ROOT, "tests", "fixtures", "calendar", "test-20
 describe("calendar: add next year's holiday schedule from the State Council notice", () => {
   const home = freshHome();
   let app;
-  const cli = (...args) =>
+  const cli = (...args) => cliInput(undefined, ...args);
+  const cliInput = (input, ...args) =>
     execFileSync(CLI, ["--json", ...args], {
       env: { ...isolated(home), TIXIAN_DB: home.db, TIXIAN_NOW: NOW },
       encoding: "utf8",
+      input,
     });
 
   before(async () => {
@@ -32,6 +35,11 @@ describe("calendar: add next year's holiday schedule from the State Council noti
     const f = JSON.parse(cli("case", "follow-up", "1", "--body", "12315", "--filed", "2026-12-18 10:00",
       "--working-days", "10"));
     assert.equal(f.due_on, "2027-01-01");
+    // The same ten working days promised in a pasted chat, saved from the promise finder.
+    const found = JSON.parse(cliInput("2026-12-18 10:00 客服小王：退款我们会在10个工作日内处理完毕。\n",
+      "case", "promises", "1", "-", "--add"));
+    assert.equal(found.added, 1);
+    assert.equal(found.proposals[0].due, "2027-01-01T23:59:59+08:00");
     app = await openApp(home, { TIXIAN_NOW: NOW });
   });
   after(async () => {
@@ -46,6 +54,9 @@ describe("calendar: add next year's holiday schedule from the State Council noti
     await s.find("[data-testid=followup-list] [data-testid=estimated]");
     assert.match(await s.text("[data-testid=followup-list]"), /估算/);
     await s.screenshot(join(SHOTS, "zh", "followup-estimated.png"));
+    await s.click("[data-testid=tab-log]");
+    await s.waitForText("[data-testid=contact-due]", "2027-01-01");
+    await s.find("[data-testid=contact-due] [data-testid=estimated]");
   });
 
   it("reads the pasted notice into a 12-month grid, saves it beside the database, and shows what moved", async () => {
@@ -83,6 +94,9 @@ describe("calendar: add next year's holiday schedule from the State Council noti
     const moved = await s.text("[data-testid=calendar-moved]");
     assert.match(moved, /12315/);
     assert.match(moved, /2027-01-01\s*→\s*2027-01-04/);
+    assert.match(moved, /客服承诺（客服小王）：10个工作日内/);
+    assert.equal((moved.match(/2027-01-01\s*→\s*2027-01-04/g) ?? []).length >= 2, true,
+      `the follow-up and the promise both moved: ${moved}`);
     await s.exec("document.querySelector('[data-testid=calendar-saved]').scrollIntoView({ block: 'center' })");
     await s.screenshot(join(SHOTS, "zh", "knowledge-calendar-saved.png"));
     const file = join(home.dir, "rules", "calendar", "2027.toml");
@@ -113,10 +127,16 @@ describe("calendar: add next year's holiday schedule from the State Council noti
     await s.waitForText("[data-testid=followup-list]", "2027-01-04");
     assert.equal(await s.exists("[data-testid=followup-list] [data-testid=estimated]"), false);
     await s.screenshot(join(SHOTS, "zh", "followup-after-2027.png"));
+    // The promise's due time is counted from its limit on the new year too.
+    await s.click("[data-testid=tab-log]");
+    await s.waitForText("[data-testid=contact-due]", "2027-01-04");
+    assert.equal(await s.exists("[data-testid=contact-due] [data-testid=estimated]"), false);
     // The CLI, on the same database, counts the same file.
     const shown = JSON.parse(cli("case", "show", "1"));
     assert.equal(shown.follow_ups[0].due_on, "2027-01-04");
     assert.equal(shown.follow_ups[0].calendar, "official");
+    assert.equal(shown.contacts[0].due, "2027-01-04T23:59:59+08:00");
+    assert.equal(shown.contacts[0].calendar, "official");
   });
 
   it("reads the same notice in English", async () => {

@@ -38,6 +38,9 @@ pub struct ContactInput {
     pub said: String,
     pub promise: String,
     pub due: Option<String>,
+    /// The time limit of a confirmed promise proposal ("3个工作日内"): the due time is then
+    /// counted from it on every read. `null` for a contact typed by hand.
+    pub limit: Option<String>,
     pub outcome: String,
 }
 
@@ -218,10 +221,12 @@ pub fn add_contact(
             said: input.said,
             promise: input.promise,
             due: optional_time(&input.due, Field::Due)?,
+            limit: input.limit.filter(|l| !l.trim().is_empty()),
             outcome: input.outcome,
         };
         cases::log::validate_contact(&new)?;
-        s.transaction(|tx| cases::add_contact(tx, id, &new, &now))
+        let calendar = state.calendar()?;
+        s.transaction(|tx| cases::add_contact(tx, id, &new, &calendar, &now))
     })
 }
 

@@ -350,7 +350,18 @@ export type CaseContact = {
 	agent: string,
 	said: string,
 	promise: string,
+	/**
+	 *  The due time (RFC 3339): as typed, or — for a promise with a `limit` — counted from the
+	 *  contact's time on the calendar the list was read with.
+	 */
 	due: string | null,
+	/**  The time limit the due time is counted from ("3个工作日内"); `None` when it was typed. */
+	limit: string | null,
+	/**
+	 *  `estimated` when the due time was counted over a year without a published holiday
+	 *  schedule (only a `limit` is counted).
+	 */
+	calendar: CalendarKind,
 	outcome: string,
 	promise_kept_at: string | null,
 	/**  The due time has passed (as of the `now` it was read with) and the promise was not kept. */
@@ -511,6 +522,11 @@ export type ContactInput = {
 	said: string,
 	promise: string,
 	due: string | null,
+	/**
+	 *  The time limit of a confirmed promise proposal ("3个工作日内"): the due time is then
+	 *  counted from it on every read. `null` for a contact typed by hand.
+	 */
+	limit: string | null,
 	outcome: string,
 };
 
@@ -526,7 +542,10 @@ export type CountedFrom =
 export type DeadlineChange = {
 	case_id: number,
 	platform: string,
-	/**  What the deadline is ("跟进：12315", or the ladder step's body and deadline). */
+	/**
+	 *  What the deadline is ("跟进：12315", "客服承诺：3个工作日内", or the ladder step's body
+	 *  and deadline).
+	 */
 	what: Text,
 	/**  `YYYY-MM-DD` on the calendar before, and after. */
 	before: string,
@@ -584,6 +603,11 @@ export type DiagnosisLink = {
 	/**  Cause ids or titles, most likely first. */
 	causes: string[],
 	first_steps_done: string[],
+	/**
+	 *  The same causes as taxonomy ids (`causes` holds the titles the user read), so what
+	 *  depends on the cause — a letter's demand — finds it. Empty for cases before it existed.
+	 */
+	cause_ids?: string[],
 };
 
 /**  One past diagnosis. */

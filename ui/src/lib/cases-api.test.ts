@@ -16,7 +16,7 @@ describe("case helpers", () => {
       calendar: "official",
     };
     expect(proposalToContact(p)).toEqual({
-      at: p.at, channel: "chat", agent: "小王", said: "", promise: p.promise, due: p.due, outcome: "",
+      at: p.at, channel: "chat", agent: "小王", said: "", promise: p.promise, due: p.due, limit: "3个工作日内", outcome: "",
     });
     expect(proposalToContact({ ...p, agent: null, said: "您好。" + p.promise }).said).toBe("您好。" + p.promise);
   });

@@ -45,6 +45,8 @@ export function proposalToContact(p: PromiseProposal): ContactInput {
     said: p.said === p.promise ? "" : p.said,
     promise: p.promise,
     due: p.due,
+    // Stored with the contact: its due time is counted again from this limit on every read.
+    limit: p.limit,
     outcome: "",
   };
 }

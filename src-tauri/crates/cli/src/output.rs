@@ -9,7 +9,9 @@ pub struct Out {
 }
 
 impl Out {
-    /// Prints `value` as JSON, or the text `human` gives for the chosen language.
+    /// Prints `value` as JSON, or the text `human` gives for the chosen language. The text is
+    /// made printable line by line: it quotes files (bill cells, rule files from the user's
+    /// folder) whose escape sequences must not reach the terminal.
     pub fn print<T: Serialize>(&self, value: &T, human: impl FnOnce(Lang) -> String) {
         if self.json {
             match serde_json::to_string_pretty(value) {
@@ -17,7 +19,9 @@ impl Out {
                 Err(e) => eprintln!("error: cannot print JSON: {e}"),
             }
         } else {
-            println!("{}", human(self.lang));
+            let text = human(self.lang);
+            let lines: Vec<_> = text.lines().map(tixian_core::error::printable).collect();
+            println!("{}", lines.join("\n"));
         }
     }
 

@@ -169,9 +169,45 @@ fn import_lists_the_open_cases_deadlines_the_new_year_moved() {
             "→ 2027-01-01 (estimated: that year's holidays are not published yet)",
         ));
 
+    // A promise the finder read in a pasted chat and saved (--add): counted from its limit,
+    // "10个工作日内" from 18 December, on every read — so the new year moves it too.
+    std::fs::write(
+        sb.path("chat.txt"),
+        "2026-12-18 10:00 客服小王：退款我们会在10个工作日内处理完毕。\n",
+    )
+    .unwrap();
+    let found = at_json(&[
+        "case",
+        "promises",
+        "1",
+        sb.path("chat.txt").to_str().unwrap(),
+        "--add",
+    ]);
+    assert_eq!(found["added"], 1);
+    assert_eq!(found["proposals"][0]["due"], "2027-01-01T23:59:59+08:00");
+    let shown = at_json(&["case", "show", "1"]);
+    assert_eq!(shown["contacts"][0]["limit"], "10个工作日内");
+    assert_eq!(shown["contacts"][0]["calendar"], "estimated");
+
     let notice = fixture("test-2027.txt");
     let v = at_json(&["calendar", "import", notice.to_str().unwrap()]);
     let moved = v["moved"].as_array().unwrap();
+    let promise = moved
+        .iter()
+        .find(|m| m["what"]["zh"] == "客服承诺（客服小王）：10个工作日内（2026-12-18 10:00）")
+        .unwrap_or_else(|| panic!("{moved:#?}"));
+    assert_eq!(
+        (&promise["before"], &promise["after"]),
+        (
+            &serde_json::json!("2027-01-01"),
+            &serde_json::json!("2027-01-04")
+        )
+    );
+    assert_eq!(promise["after_calendar"], "official");
+    // The contact's due time is counted on the new year at once.
+    let shown = at_json(&["case", "show", "1"]);
+    assert_eq!(shown["contacts"][0]["due"], "2027-01-04T23:59:59+08:00");
+    assert_eq!(shown["contacts"][0]["calendar"], "official");
     let follow_up = moved
         .iter()
         .find(|m| m["what"]["zh"] == "跟进：12315（10 个工作日）")
@@ -205,6 +241,9 @@ fn import_lists_the_open_cases_deadlines_the_new_year_moved() {
         .stdout(contains("of open cases:"))
         .stdout(contains(
             "  #1 某某商城 — Follow-up: 12315 (10 working days): 2027-01-01 (estimated: that year's holidays are not published yet) → 2027-01-04",
+        ))
+        .stdout(contains(
+            "  #1 某某商城 — Customer-service promise (客服小王): 10个工作日内 (2026-12-18 10:00): 2027-01-01 (estimated: that year's holidays are not published yet) → 2027-01-04",
         ));
 }
 

@@ -555,3 +555,19 @@ fn escape_sequences_in_a_bill_cell_reached_the_terminal() {
     );
     assert!(!sb.db().exists() || count(&sb.db(), "transactions") == 0);
 }
+
+#[test]
+fn escape_sequences_in_a_user_rule_file_reached_the_terminal_through_kb_check() {
+    let sb = Sandbox::new();
+    let rules = sb.path("rules");
+    std::fs::create_dir_all(&rules).unwrap();
+    std::fs::write(
+        rules.join("evil.toml"),
+        "[[rule]]\nid = \"evil\\u001b[2Jrule\"\ncause = \"x\\u001b]0;pwned\\u0007\"\n",
+    )
+    .unwrap();
+    let (code, out, _) = run(&sb, &["--lang", "en", "kb", "check"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("evil.toml: evilrule: platforms:"), "{out:?}");
+    assert!(!out.chars().any(|c| c != '\n' && c.is_control()), "{out:?}");
+}

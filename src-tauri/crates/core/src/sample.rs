@@ -165,8 +165,11 @@ pub fn create(tx: &Transaction, now: &Timestamp, lang: Lang) -> Result<Sample> {
             ),
             promise: pick("3 个工作日内处理", "handled within 3 working days"),
             due: Some(called + Duration::days(3)),
+            limit: None,
             outcome: pick("等待处理", "waiting"),
         },
+        // A typed due time: no calendar counts it.
+        &crate::calendar::Calendar::embedded(),
         now,
     )?;
     let sample = Sample {

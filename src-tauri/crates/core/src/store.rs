@@ -25,6 +25,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0009_evidence_text.sql"),
     include_str!("../migrations/0010_bundle_catalog.sql"),
     include_str!("../migrations/0011_search.sql"),
+    include_str!("../migrations/0012_promise_limits.sql"),
 ];
 
 /// The newest schema version this build knows.
@@ -182,6 +183,13 @@ impl Store {
     pub(crate) fn create_at_version(path: &Path, version: usize) -> Result<Connection> {
         let conn = Connection::open(path)?;
         configure(&conn)?;
+        // As `migrate` does for v8 (a database at v8 or later went through it).
+        conn.create_scalar_function(
+            "tixian_identity",
+            1,
+            FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+            |ctx| Ok(identity_v8(&ctx.get::<String>(0)?)),
+        )?;
         for sql in &MIGRATIONS[..version] {
             conn.execute_batch(sql)?;
         }
@@ -483,6 +491,46 @@ mod tests {
             .query_row("SELECT a FROM keep", [], |r| r.get(0))
             .unwrap();
         assert_eq!(kept, 42);
+    }
+
+    /// Migration 0012 drops `follow_ups.due_on` (written once, never read: the due day is
+    /// counted from the filing day) and adds `contacts.due_limit`; the rows of a v10 database
+    /// survive, a follow-up's due day is still counted and an old promise keeps its due time.
+    #[test]
+    fn migration_0012_drops_the_stored_follow_up_due_day_and_keeps_the_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        {
+            let c = Store::create_at_version(&path, 10).unwrap();
+            c.execute_batch(
+                "INSERT INTO cases(id, platform_name, amount_fen, occurred_at, occurred_utc, summary, created_at)
+                   VALUES (1, '某某商城', 86000, '2026-12-18T10:00:00+08:00', '2026-12-18T02:00:00Z', '退款未到', '2026-12-18T10:00:00+08:00');
+                 INSERT INTO follow_ups(case_id, body, filed_at, deadline_working_days, due_on, created_at)
+                   VALUES (1, '12315', '2026-12-18T10:00:00+08:00', 10, '2027-01-01', '2026-12-18T10:00:00+08:00');
+                 INSERT INTO contacts(case_id, at, at_utc, channel, promise, due_at, due_utc)
+                   VALUES (1, '2026-12-18T10:00:00+08:00', '2026-12-18T02:00:00Z', 'chat', '3个工作日内处理', '2026-12-23T23:59:59+08:00', '2026-12-23T15:59:59Z');",
+            )
+            .unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+        let columns: Vec<String> = store
+            .conn()
+            .prepare("SELECT name FROM pragma_table_info('follow_ups')")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert!(!columns.iter().any(|c| c == "due_on"), "{columns:?}");
+        let now = crate::time::parse_time("2026-12-20 10:00", Field::At).unwrap();
+        let cal = crate::calendar::Calendar::embedded();
+        let f = crate::cases::list_follow_ups(store.conn(), 1, &now, &cal).unwrap();
+        assert_eq!((f.len(), f[0].due_on.as_str()), (1, "2027-01-01"));
+        // A promise stored before v11 has no limit: its due time stands as stored.
+        let c = crate::cases::list_contacts(store.conn(), 1, &now, &cal).unwrap();
+        assert_eq!(c[0].limit, None);
+        assert_eq!(c[0].due.as_deref(), Some("2026-12-23T23:59:59+08:00"));
     }
 
     #[test]

@@ -481,11 +481,13 @@ fn contact(ctx: &Ctx, args: ContactArgs) -> Result<ExitCode, CoreError> {
             .as_deref()
             .map(|d| time::parse_time(d, Field::Due))
             .transpose()?,
+        limit: None,
         outcome,
     };
     cases::log::validate_contact(&new)?;
     let mut store = ctx.open_store()?;
-    let c = store.transaction(|tx| cases::add_contact(tx, id, &new, &now))?;
+    let calendar = ctx.ws.calendar()?;
+    let c = store.transaction(|tx| cases::add_contact(tx, id, &new, &calendar, &now))?;
     ctx.out
         .print(&c, |lang| super::case_text::contact(&c, lang));
     Ok(ExitCode::SUCCESS)
@@ -512,7 +514,7 @@ fn promises(
         store.transaction(|tx| {
             contacts
                 .iter()
-                .try_for_each(|c| cases::add_contact(tx, id, c, &now).map(drop))
+                .try_for_each(|c| cases::add_contact(tx, id, c, &calendar, &now).map(drop))
         })?;
     } else {
         cases::get_case(store.conn(), id)?;

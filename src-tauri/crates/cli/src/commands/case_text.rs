@@ -25,10 +25,11 @@ pub fn contact(c: &Contact, lang: Lang) -> String {
         });
     }
     if let Some(due) = &c.due {
+        let est = super::estimated(c.calendar, zh(lang));
         line.push_str(&if zh(lang) {
-            format!(" 期限：{due}")
+            format!(" 期限：{due}{est}")
         } else {
-            format!(" due: {due}")
+            format!(" due: {due}{est}")
         });
     }
     if c.overdue {

@@ -124,6 +124,20 @@ pub(crate) struct Entry {
     pub sources: Vec<Source>,
 }
 
+/// What a letter asks for when the case's diagnosis names a cause: one paragraph added to the
+/// demand (ask for the deposit's breakdown, the settlement date, the rule a deduction rests on …).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CauseDemand {
+    /// A taxonomy cause id (`kb::TAXONOMY`).
+    pub cause: String,
+    pub zh: String,
+    pub en: String,
+    pub confidence: String,
+    pub checked: String,
+    pub sources: Vec<Source>,
+}
+
 /// Everything under `rules/letters/`: templates, addressees and the preparation aids.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -138,6 +152,9 @@ pub(crate) struct LetterFile {
     pub checklist: Vec<Entry>,
     #[serde(default)]
     pub phrase: Vec<Entry>,
+    /// Cause-specific paragraphs of the demand.
+    #[serde(default)]
+    pub cause: Vec<CauseDemand>,
 }
 
 /// Parses and merges every file of `rules/letters/`; a broken file names itself.
@@ -152,6 +169,7 @@ pub(crate) fn book(files: &[RuleFile]) -> Result<LetterFile> {
         all.statement = part.statement.or(all.statement);
         all.checklist.extend(part.checklist);
         all.phrase.extend(part.phrase);
+        all.cause.extend(part.cause);
     }
     Ok(all)
 }
@@ -275,6 +293,14 @@ pub fn write_letter(
             text: vars.fill(&t.demand),
         },
     ];
+    // The diagnosis the case came from: its most likely cause with a paragraph of its own
+    // adds what to ask for about it (causes are ids, most likely first).
+    let mut sources = t.sources.clone();
+    if let Some(c) = cause_demand(&book.cause, d) {
+        let extra = vars.fill(if lang == Lang::Zh { &c.zh } else { &c.en });
+        sections[2].text = format!("{}\n{extra}", sections[2].text);
+        sources.extend(c.sources.iter().cloned());
+    }
     let attachments: Vec<LetterAttachment> = core
         .iter()
         .enumerate()
@@ -334,8 +360,18 @@ pub fn write_letter(
         deadline_calendar: counted.calendar,
         deadline_working_days: t.deadline_working_days,
         text,
-        sources: t.sources.clone(),
+        sources,
     })
+}
+
+/// The paragraph for the case's most likely cause that has one (the diagnosis's cause ids;
+/// a link written by hand may hold ids in `causes`).
+fn cause_demand<'a>(list: &'a [CauseDemand], d: &CaseDetail) -> Option<&'a CauseDemand> {
+    let link = d.case.diagnosis.as_ref()?;
+    link.cause_ids
+        .iter()
+        .chain(&link.causes)
+        .find_map(|id| list.iter().find(|c| c.cause == *id))
 }
 
 fn numbered(lines: &[String]) -> String {

@@ -19,10 +19,19 @@ fn case_with_history() -> (Store, i64, tempfile::TempDir) {
         said: "已提交加急".into(),
         promise: "3个工作日内处理".into(),
         due: Some(t("2026-03-13 23:59:59")),
+        limit: None,
         outcome: "未处理".into(),
     };
     store
-        .transaction(|tx| add_contact(tx, id, &contact, &t("2026-03-10 16:00")))
+        .transaction(|tx| {
+            add_contact(
+                tx,
+                id,
+                &contact,
+                &crate::calendar::Calendar::embedded(),
+                &t("2026-03-10 16:00"),
+            )
+        })
         .unwrap();
     for (name, caption, tier) in [
         ("a.png", "提现失败截图", Tier::Core),
@@ -248,4 +257,86 @@ fn a_deadline_in_a_year_without_a_schedule_says_estimated_in_the_letter_and_the_
     .unwrap();
     assert_eq!(l.deadline_calendar, CalendarKind::Official);
     assert!(!l.text.contains("估算"), "{}", l.text);
+}
+
+/// The seven causes added for the mission's platforms each have what a letter asks for about
+/// them; a case opened from a diagnosis of one adds that paragraph to the demand, in both
+/// languages and to both recipients, with its sources; a case without a diagnosis does not.
+#[test]
+fn a_letter_asks_for_what_the_cause_of_the_case_needs() {
+    let files = crate::rules::embedded();
+    let b = book(&files).unwrap();
+    for cause in [
+        "platform.payer_side",
+        "ecommerce.deposit_insufficient",
+        "ecommerce.settlement_hold",
+        "content.income_review",
+        "content.violation",
+        "investment.trading_hours",
+        "investment.settlement_period",
+    ] {
+        assert!(b.cause.iter().any(|c| c.cause == cause), "{cause}");
+    }
+    let mut store = Store::open_in_memory().unwrap();
+    let now = t("2026-03-20 10:00");
+    let mut new = crate::cases::NewCase::from_diagnosis(
+        "某视频平台",
+        crate::money::Money::parse_amount("1200").unwrap(),
+        t("2026-03-10 14:00"),
+        "因违规行为，收益已扣除",
+        &["因违规被扣除收益或限制提现".to_string()],
+        &[],
+    );
+    new.diagnosis.as_mut().unwrap().cause_ids = vec!["content.violation".into()];
+    let id = store
+        .transaction(|tx| crate::cases::create_case(tx, &new, &now))
+        .unwrap()
+        .id;
+    for (to, lang, words) in [
+        (Recipient::Platform, Lang::Zh, "认定违规的事实"),
+        (Recipient::Regulator, Lang::Zh, "认定违规的事实"),
+        (Recipient::Platform, Lang::En, "the facts found"),
+    ] {
+        let l = letter_for_case(store.conn(), id, to, lang, &now, &files).unwrap();
+        let demand = &l.sections[2].text;
+        assert!(demand.contains(words), "{demand}");
+        assert!(l.text.contains(words));
+        assert!(
+            l.sources.iter().any(|s| s.title.contains("违规行为")),
+            "{:?}",
+            l.sources
+        );
+    }
+    let (store, plain, _dir) = case_with_history();
+    let l = letter_for_case(
+        store.conn(),
+        plain,
+        Recipient::Platform,
+        Lang::Zh,
+        &now,
+        &files,
+    )
+    .unwrap();
+    assert!(!l.sections[2].text.contains("认定违规"));
+}
+
+/// A paragraph for a cause the taxonomy does not have is a problem naming it.
+#[test]
+fn a_letter_paragraph_for_an_unknown_cause_is_a_problem() {
+    let mut files = crate::rules::embedded();
+    let i = files
+        .iter()
+        .position(|f| f.path == "letters/causes.toml")
+        .unwrap();
+    files[i].text = files[i].text.replace(
+        "cause = \"content.violation\"",
+        "cause = \"content.banned\"",
+    );
+    let problems = crate::cases::rules_check::check(&files);
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.id == "content.banned" && p.field == "cause"),
+        "{problems:#?}"
+    );
 }

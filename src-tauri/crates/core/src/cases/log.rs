@@ -4,7 +4,7 @@
 //! A promise whose due time has passed without being kept is overdue; the oldest overdue promise
 //! becomes the reason offered for the next step on the escalation ladder.
 
-use super::{get_case, optional_text, required_text, short_time, Case, Channel, Stage};
+use super::{get_case, optional_text, promises, required_text, short_time, Case, Channel, Stage};
 use crate::calendar::{Calendar, CalendarKind};
 use crate::error::{CoreError, Result};
 use crate::lang::Text;
@@ -96,6 +96,10 @@ pub struct NewContact {
     pub said: String,
     pub promise: String,
     pub due: Option<Timestamp>,
+    /// The time limit the promise finder read in `promise` ("3个工作日内"), when the contact
+    /// came from it: the due time is then counted again from `at` on every read (a holiday
+    /// schedule added later moves it), `due` being only what it was first counted as.
+    pub limit: Option<String>,
     pub outcome: String,
 }
 
@@ -111,25 +115,34 @@ pub struct Contact {
     pub agent: String,
     pub said: String,
     pub promise: String,
+    /// The due time (RFC 3339): as typed, or — for a promise with a `limit` — counted from the
+    /// contact's time on the calendar the list was read with.
     pub due: Option<String>,
+    /// The time limit the due time is counted from ("3个工作日内"); `None` when it was typed.
+    pub limit: Option<String>,
+    /// `estimated` when the due time was counted over a year without a published holiday
+    /// schedule (only a `limit` is counted).
+    pub calendar: CalendarKind,
     pub outcome: String,
     pub promise_kept_at: Option<String>,
     /// The due time has passed (as of the `now` it was read with) and the promise was not kept.
     pub overdue: bool,
 }
 
-/// Logs a contact. A due time before the contact itself is a typo, refused.
+/// Logs a contact. A due time before the contact itself is a typo, refused; so is a `limit`
+/// that is not in the promise. `cal` counts the due time of a promise with a limit.
 pub fn add_contact(
     tx: &Transaction,
     case_id: i64,
     new: &NewContact,
+    cal: &Calendar,
     now: &Timestamp,
 ) -> Result<Contact> {
     get_case(tx, case_id)?;
     validate_contact(new)?;
     tx.execute(
-        "INSERT INTO contacts(case_id, at, at_utc, channel, agent, said, promise, due_at, due_utc, outcome, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        "INSERT INTO contacts(case_id, at, at_utc, channel, agent, said, promise, due_at, due_utc, due_limit, outcome, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         params![
             case_id,
             time::to_rfc3339(&new.at),
@@ -140,12 +153,13 @@ pub fn add_contact(
             new.promise.trim(),
             new.due.as_ref().map(time::to_rfc3339),
             new.due.as_ref().map(utc_key),
+            new.limit.as_deref().map(str::trim),
             new.outcome.trim(),
             time::to_rfc3339(now),
         ],
     )?;
     let id = tx.last_insert_rowid();
-    list_contacts(tx, case_id, now)?
+    list_contacts(tx, case_id, now, cal)?
         .into_iter()
         .find(|c| c.id == id)
         .ok_or_else(|| CoreError::Internal("contact vanished after insert".into()))
@@ -157,6 +171,19 @@ pub fn validate_contact(new: &NewContact) -> Result<()> {
     optional_text(&new.said, Field::Said, 4000)?;
     optional_text(&new.promise, Field::Promise, 1000)?;
     optional_text(&new.outcome, Field::Outcome, 2000)?;
+    if let Some(limit) = &new.limit {
+        // Any calendar finds the same limit text; only the date it gives depends on one.
+        if promises::recount_due(&new.promise, limit, &new.at, &Calendar::default()).is_none() {
+            return Err(CoreError::invalid(
+                Field::Promise,
+                format!("承诺内容里没有时限“{}”，无法据此计算期限", limit.trim()),
+                format!(
+                    "the promise does not contain the time limit “{}” to count its due time from",
+                    limit.trim()
+                ),
+            ));
+        }
+    }
     if let Some(due) = &new.due {
         if due < &new.at {
             return Err(CoreError::invalid(
@@ -177,10 +204,17 @@ pub fn validate_contact(new: &NewContact) -> Result<()> {
     Ok(())
 }
 
-/// Contacts in time order, with overdue flags as of `now`.
-pub fn list_contacts(conn: &Connection, case_id: i64, now: &Timestamp) -> Result<Vec<Contact>> {
+/// Contacts in time order, with overdue flags as of `now`. A promise saved from the promise
+/// finder has its due time counted again from its time limit on `cal` (derived, like a
+/// follow-up's due day, so a calendar year added later moves it); a typed due time is as typed.
+pub fn list_contacts(
+    conn: &Connection,
+    case_id: i64,
+    now: &Timestamp,
+    cal: &Calendar,
+) -> Result<Vec<Contact>> {
     let mut stmt = conn.prepare(
-        "SELECT id, case_id, at, channel, agent, said, promise, due_at, outcome, promise_kept_at FROM contacts WHERE case_id = ?1 ORDER BY at_utc, id",
+        "SELECT id, case_id, at, channel, agent, said, promise, due_at, outcome, promise_kept_at, due_limit FROM contacts WHERE case_id = ?1 ORDER BY at_utc, id",
     )?;
     let rows = stmt.query_map([case_id], |r| {
         Ok((
@@ -188,17 +222,41 @@ pub fn list_contacts(conn: &Connection, case_id: i64, now: &Timestamp) -> Result
             r.get::<_, i64>(1)?,
             r.get::<_, String>(2)?,
             r.get::<_, String>(3)?,
-            r.get(4)?,
-            r.get(5)?,
-            r.get(6)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, String>(5)?,
+            r.get::<_, String>(6)?,
             r.get::<_, Option<String>>(7)?,
-            r.get(8)?,
+            r.get::<_, String>(8)?,
             r.get::<_, Option<String>>(9)?,
+            r.get::<_, Option<String>>(10)?,
         ))
     })?;
     let mut out = Vec::new();
     for row in rows {
-        let (id, case_id, at, channel, agent, said, promise, due, outcome, promise_kept_at) = row?;
+        let (
+            id,
+            case_id,
+            at,
+            channel,
+            agent,
+            said,
+            promise,
+            stored_due,
+            outcome,
+            promise_kept_at,
+            limit,
+        ) = row?;
+        // A promise read by the finder is counted again from its limit; should the patterns
+        // ever stop reading a limit its promise held when saved (add_contact checks that it
+        // does), the due time first counted stands. A typed due time is shown as stored.
+        let recounted = match &limit {
+            Some(l) => promises::recount_due(&promise, l, &time::from_stored(&at)?, cal),
+            None => None,
+        };
+        let (due, calendar) = match recounted {
+            Some((d, kind)) => (Some(time::to_rfc3339(&d)), kind),
+            None => (stored_due, CalendarKind::Official),
+        };
         let overdue = match (&due, &promise_kept_at) {
             (Some(d), None) => time::from_stored(d)? < *now,
             _ => false,
@@ -212,6 +270,8 @@ pub fn list_contacts(conn: &Connection, case_id: i64, now: &Timestamp) -> Result
             said,
             promise,
             due,
+            limit,
+            calendar,
             outcome,
             promise_kept_at,
             overdue,
@@ -367,12 +427,12 @@ pub fn add_follow_up(
     now: &Timestamp,
 ) -> Result<FollowUp> {
     get_case(tx, case_id)?;
-    // The column keeps the due day as first counted (it is NOT NULL since v3); nothing reads
-    // it: every read counts the due day again from filed_at with the current calendar.
-    let due_on = preview_follow_up(new, cal, now)?.due_on;
+    // The checks; the due day itself is not stored (every read counts it from filed_at on the
+    // calendar of that read — migration 0012 dropped the column once written here).
+    preview_follow_up(new, cal, now)?;
     tx.execute(
-        "INSERT INTO follow_ups(case_id, body, reference, filed_at, deadline_working_days, due_on, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![case_id, new.body.trim(), new.reference.trim(), time::to_rfc3339(&new.filed_at), new.working_days, due_on, time::to_rfc3339(now)],
+        "INSERT INTO follow_ups(case_id, body, reference, filed_at, deadline_working_days, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![case_id, new.body.trim(), new.reference.trim(), time::to_rfc3339(&new.filed_at), new.working_days, time::to_rfc3339(now)],
     )?;
     let id = tx.last_insert_rowid();
     list_follow_ups(tx, case_id, now, cal)?
@@ -547,7 +607,7 @@ pub fn due_items(conn: &Connection, now: &Timestamp) -> Result<Vec<DueItem>> {
                 ),
             });
         }
-        for c in list_contacts(conn, case_id, now)?
+        for c in list_contacts(conn, case_id, now, &calendar)?
             .into_iter()
             .filter(|c| c.overdue)
         {

@@ -11,6 +11,7 @@ fn contact(at: &str, due: Option<&str>) -> NewContact {
         said: "已提交加急".into(),
         promise: "3个工作日内处理".into(),
         due: due.map(t),
+        limit: None,
         outcome: String::new(),
     }
 }
@@ -25,13 +26,26 @@ fn a_promise_past_due_is_overdue_and_becomes_the_escalation_reason() {
                 tx,
                 id,
                 &contact("2026-03-10 15:30", Some("2026-03-13 23:59")),
+                &Calendar::embedded(),
                 &logged,
             )
         })
         .unwrap();
-    let before = list_contacts(store.conn(), id, &t("2026-03-13 23:00")).unwrap();
+    let before = list_contacts(
+        store.conn(),
+        id,
+        &t("2026-03-13 23:00"),
+        &Calendar::embedded(),
+    )
+    .unwrap();
     assert!(!before[0].overdue);
-    let after = list_contacts(store.conn(), id, &t("2026-03-14 09:00")).unwrap();
+    let after = list_contacts(
+        store.conn(),
+        id,
+        &t("2026-03-14 09:00"),
+        &Calendar::embedded(),
+    )
+    .unwrap();
     assert!(after[0].overdue);
     let case = get_case(store.conn(), id).unwrap();
     let advice = escalation(&case, &after);
@@ -46,7 +60,16 @@ fn a_promise_past_due_is_overdue_and_becomes_the_escalation_reason() {
     store
         .transaction(|tx| mark_promise_kept(tx, id, after[0].id, &t("2026-03-15 10:00")))
         .unwrap();
-    assert!(!list_contacts(store.conn(), id, &t("2026-03-16 09:00")).unwrap()[0].overdue);
+    assert!(
+        !list_contacts(
+            store.conn(),
+            id,
+            &t("2026-03-16 09:00"),
+            &Calendar::embedded()
+        )
+        .unwrap()[0]
+            .overdue
+    );
 }
 
 #[test]
@@ -58,14 +81,20 @@ fn a_due_time_before_the_contact_is_refused() {
                 tx,
                 id,
                 &contact("2026-03-10 15:30", Some("2026-03-10 15:00")),
+                &Calendar::embedded(),
                 &t("2026-03-11 00:00"),
             )
         })
         .unwrap_err();
     assert_eq!(e.field_name(), Some("due"));
-    assert!(list_contacts(store.conn(), id, &t("2026-03-11 00:00"))
-        .unwrap()
-        .is_empty());
+    assert!(list_contacts(
+        store.conn(),
+        id,
+        &t("2026-03-11 00:00"),
+        &Calendar::embedded()
+    )
+    .unwrap()
+    .is_empty());
 }
 
 #[test]
@@ -108,6 +137,7 @@ fn closed_cases_have_nothing_due() {
                 tx,
                 id,
                 &contact("2026-03-10 15:30", Some("2026-03-11 18:00")),
+                &Calendar::embedded(),
                 &t("2026-03-10 16:00"),
             )
         })
@@ -254,4 +284,50 @@ fn a_follow_up_is_previewed_before_saving_and_can_be_reopened() {
         .transaction(|tx| reopen_follow_up(tx, id, 99))
         .unwrap_err();
     assert!(matches!(missing, CoreError::NotFound { .. }));
+}
+
+/// A limit the promise does not hold cannot be counted from: refused on the promise, nothing
+/// stored (the app sends the proposal's limit; a hand-edited promise could lose it).
+#[test]
+fn a_time_limit_missing_from_the_promise_is_refused() {
+    let (mut store, id) = store_with_case();
+    let mut new = contact("2026-03-10 15:30", Some("2026-03-13 23:59"));
+    new.limit = Some("5个工作日内".into());
+    let e = store
+        .transaction(|tx| add_contact(tx, id, &new, &Calendar::embedded(), &t("2026-03-10 16:00")))
+        .unwrap_err();
+    assert_eq!(e.field_name(), Some("promise"), "{e}");
+    assert!(e.to_string().contains("5个工作日内"), "{e}");
+    assert!(list_contacts(
+        store.conn(),
+        id,
+        &t("2026-03-11 00:00"),
+        &Calendar::embedded()
+    )
+    .unwrap()
+    .is_empty());
+}
+
+/// The limit is counted from the contact's time on the calendar of the read: 3 working days
+/// from Tuesday 10 March 2026 end on Friday 13 March, whatever due time was handed in.
+#[test]
+fn a_promise_with_a_limit_is_counted_on_every_read() {
+    let (mut store, id) = store_with_case();
+    let mut new = contact("2026-03-10 15:30", Some("2026-03-20 23:59"));
+    new.limit = Some("3个工作日内".into());
+    let c = store
+        .transaction(|tx| add_contact(tx, id, &new, &Calendar::embedded(), &t("2026-03-10 16:00")))
+        .unwrap();
+    assert_eq!(c.due.as_deref(), Some("2026-03-13T23:59:59+08:00"));
+    assert_eq!(c.calendar, CalendarKind::Official);
+    assert!(
+        list_contacts(
+            store.conn(),
+            id,
+            &t("2026-03-14 09:00"),
+            &Calendar::embedded()
+        )
+        .unwrap()[0]
+            .overdue
+    );
 }

@@ -45,6 +45,10 @@ pub struct DiagnosisLink {
     /// Cause ids or titles, most likely first.
     pub causes: Vec<String>,
     pub first_steps_done: Vec<String>,
+    /// The same causes as taxonomy ids (`causes` holds the titles the user read), so what
+    /// depends on the cause — a letter's demand — finds it. Empty for cases before it existed.
+    #[serde(default)]
+    pub cause_ids: Vec<String>,
 }
 
 /// What the user gives to open a case.
@@ -91,6 +95,7 @@ impl NewCase {
                 message: message.to_string(),
                 causes: causes.to_vec(),
                 first_steps_done: first_steps_done.to_vec(),
+                cause_ids: Vec::new(),
             }),
         }
     }
@@ -345,11 +350,11 @@ pub struct CaseDetail {
     pub escalation: EscalationAdvice,
 }
 
-/// The case with its timeline, contacts (overdue flags as of `now`), evidence and follow-ups
-/// (working days left by `cal`).
+/// The case with its timeline, contacts (overdue flags as of `now`, a promise's due time
+/// counted from its time limit on `cal`), evidence and follow-ups (working days left by `cal`).
 pub fn detail(conn: &Connection, id: i64, now: &Timestamp, cal: &Calendar) -> Result<CaseDetail> {
     let case = get_case(conn, id)?;
-    let contacts = list_contacts(conn, id, now)?;
+    let contacts = list_contacts(conn, id, now, cal)?;
     let escalation = escalation(&case, &contacts);
     Ok(CaseDetail {
         timeline: list_events(conn, id)?,
@@ -387,6 +392,26 @@ pub(crate) mod test_support {
             .unwrap()
             .id;
         (store, id)
+    }
+
+    /// The built-in calendar with 2027 added from the test notice (New Year's Day 1–3 January
+    /// off): what a user's import of next year gives.
+    pub fn with_2027() -> Calendar {
+        let notice = crate::calendar::parse_notice(
+            include_str!("../../../../../tests/fixtures/calendar/test-2027.txt"),
+            None,
+        )
+        .unwrap();
+        let mut files = crate::rules::embedded();
+        files.push(crate::rules::RuleFile {
+            path: "calendar/2027.toml".into(),
+            text: crate::calendar::import::to_toml(
+                &notice,
+                chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+            ),
+            from_user: true,
+        });
+        Calendar::from_rules(&files).unwrap()
     }
 }
 

@@ -26,7 +26,7 @@ pub struct CaseRow {
 pub fn case_rows(conn: &Connection, now: &Timestamp, calendar: &Calendar) -> Result<Vec<CaseRow>> {
     let mut rows = Vec::new();
     for case in list_cases(conn)? {
-        let contacts = list_contacts(conn, case.id, now)?;
+        let contacts = list_contacts(conn, case.id, now, calendar)?;
         let follow_ups = list_follow_ups(conn, case.id, now, calendar)?;
         let promise_dues = contacts
             .iter()
@@ -157,8 +157,10 @@ mod tests {
                             said: "正在处理".into(),
                             promise: "尽快到账".into(),
                             due: Some(t(due)),
+                            limit: None,
                             outcome: String::new(),
                         },
+                        &Calendar::embedded(),
                         &t("2026-11-03 10:00"),
                     )
                 })

@@ -72,6 +72,8 @@ impl PromiseProposal {
             },
             promise: self.promise.clone(),
             due: Some(time::parse_time(&self.due, crate::Field::Due)?),
+            // The due time is counted again from this limit on every read.
+            limit: Some(self.limit.clone()),
             outcome: String::new(),
         })
     }
@@ -105,20 +107,7 @@ pub fn find_promises(text: &str, received: &Timestamp, cal: &Calendar) -> Vec<Pr
                 continue;
             }
             for found in find_limits(sentence, &state.at, cal) {
-                let due = if found.due < state.at {
-                    end_of_day(&state.at, state.at.date_naive())
-                } else {
-                    found.due
-                };
-                let counted_on_calendar = matches!(
-                    found.basis,
-                    DueBasis::WorkingDays | DueBasis::CalendarDays | DueBasis::EndOfWeek
-                );
-                let calendar = if counted_on_calendar {
-                    cal.kind_for_span(state.at.date_naive(), due.date_naive())
-                } else {
-                    CalendarKind::Official
-                };
+                let (due, calendar) = due_of(&found, &state.at, cal);
                 let proposal = PromiseProposal {
                     at: time::to_rfc3339(&state.at),
                     channel,
@@ -140,6 +129,44 @@ pub fn find_promises(text: &str, received: &Timestamp, cal: &Calendar) -> Vec<Pr
         }
     }
     out
+}
+
+/// The due time a found limit gives from `at` (never before `at`: a limit that already passed
+/// is the end of that day), and whether it was counted over a year without a schedule.
+fn due_of(found: &Found, at: &Timestamp, cal: &Calendar) -> (Timestamp, CalendarKind) {
+    let due = if found.due < *at {
+        end_of_day(at, at.date_naive())
+    } else {
+        found.due
+    };
+    let counted_on_calendar = matches!(
+        found.basis,
+        DueBasis::WorkingDays | DueBasis::CalendarDays | DueBasis::EndOfWeek | DueBasis::NextWeek
+    );
+    let calendar = if counted_on_calendar {
+        cal.kind_for_span(at.date_naive(), due.date_naive())
+    } else {
+        CalendarKind::Official
+    };
+    (due, calendar)
+}
+
+/// A stored promise's due time counted again from what it said: the time limit `limit` (as
+/// the finder wrote it, e.g. "3个工作日内") read in the sentence `promise`, from the contact's
+/// time `at`, on `cal` — so a holiday schedule added later moves it exactly as it would have
+/// moved the proposal. `None` when the sentence does not hold that limit.
+pub fn recount_due(
+    promise: &str,
+    limit: &str,
+    at: &Timestamp,
+    cal: &Calendar,
+) -> Option<(Timestamp, CalendarKind)> {
+    let sentence = normalise(promise);
+    let limit = normalise(limit);
+    find_limits(sentence.trim(), at, cal)
+        .into_iter()
+        .find(|f| f.text == limit.trim())
+        .map(|f| due_of(&f, at, cal))
 }
 
 /// A regex compiled once per pattern text.

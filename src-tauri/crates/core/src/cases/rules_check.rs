@@ -73,6 +73,28 @@ pub fn check(files: &[RuleFile]) -> Vec<LetterProblem> {
             placeholders(&mut p, &s.id, "zh", &s.zh, &["what", "result"]);
             placeholders(&mut p, &s.id, "en", &s.en, &["what", "result"]);
         }
+        for c in &parsed.cause {
+            if crate::kb::TAXONOMY.iter().all(|t| *t != c.cause) {
+                p(
+                    &c.cause,
+                    "cause",
+                    format!("“{}” is not a cause of the taxonomy", c.cause),
+                );
+            }
+            if !ids.insert(format!("cause:{}", c.cause)) {
+                p(
+                    &c.cause,
+                    "cause",
+                    "a second paragraph for this cause".into(),
+                );
+            }
+            meta(&mut p, &c.cause, &c.confidence, &c.checked, &c.sources);
+            if c.zh.trim().is_empty() || c.en.trim().is_empty() {
+                p(&c.cause, "zh/en", "both languages are needed".into());
+            }
+            placeholders(&mut p, &c.cause, "zh", &c.zh, &[]);
+            placeholders(&mut p, &c.cause, "en", &c.en, &[]);
+        }
         for e in parsed.checklist.iter().chain(&parsed.phrase) {
             if !ids.insert(e.id.clone()) {
                 p(&e.id, "id", "duplicate id".into());

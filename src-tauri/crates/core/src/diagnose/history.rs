@@ -118,7 +118,7 @@ pub fn open_case(
         .iter()
         .map(|c| c.title.to_string())
         .collect();
-    let new = crate::cases::NewCase::from_diagnosis(
+    let mut new = crate::cases::NewCase::from_diagnosis(
         platform,
         amount,
         time::from_stored(&record.created_at)?,
@@ -126,6 +126,14 @@ pub fn open_case(
         &causes,
         first_steps_done,
     );
+    if let Some(link) = new.diagnosis.as_mut() {
+        link.cause_ids = record
+            .diagnosis
+            .causes
+            .iter()
+            .map(|c| c.id.to_string())
+            .collect();
+    }
     crate::cases::create_case(tx, &new, now)
 }
 
@@ -186,6 +194,9 @@ mod tests {
         let link = case.diagnosis.expect("linked to the diagnosis");
         assert_eq!(link.first_steps_done, steps);
         assert_eq!(link.causes[0], step.diagnosis.causes[0].title.to_string());
+        // The ids too, so a letter finds the cause (the titles are in the user's language).
+        assert_eq!(link.cause_ids[0], "limit.daily");
+        assert_eq!(link.cause_ids.len(), link.causes.len());
         assert!(
             case.summary.starts_with("提现 ¥5,000.00 未成功"),
             "{}",

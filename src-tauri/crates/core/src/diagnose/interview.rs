@@ -102,6 +102,30 @@ const FROM: &[&str] = &[
     "bank_card",
 ];
 const TO: &[&str] = &["wechat", "alipay_balance", "bank_card"];
+/// When the attempt was made: inside a trading day's hours (9:30–15:00), or outside them
+/// (after 15:00, before 9:30, a weekend or a holiday).
+const WHEN: &[&str] = &["trading_hours", "after_hours"];
+
+/// The attempt time an answer to `when` stands for. Only the local hour matters to the rules
+/// (`local_hour_between`), so, as for `id_expired`, one representative time stands for each
+/// answer: 10:00 inside trading hours, 20:00 outside them (not night, which other rules read).
+fn attempt_time(value: &str, id: &str) -> Result<Timestamp> {
+    let clock = match value {
+        "trading_hours" => "10:00",
+        "after_hours" => "20:00",
+        _ => {
+            return Err(CoreError::invalid(
+                Field::Answer(id.to_string()),
+                "请选择“交易时段内”或“交易时段外”",
+                "choose inside or outside trading hours",
+            ))
+        }
+    };
+    crate::time::parse_time(
+        &format!("2026-06-02 {clock}"),
+        Field::Answer(id.to_string()),
+    )
+}
 
 /// In the order they are asked: the cheapest, most telling questions first.
 const QUESTIONS: &[Spec] = &[
@@ -129,6 +153,13 @@ const QUESTIONS: &[Spec] = &[
         id: "hours",
         kind: AnswerKind::Number,
         candidates: &["0.5", "3", "12", "30", "80", "200"],
+    },
+    // When the attempt was made: brokers and fund apps move money only in trading hours, so
+    // an investment withdrawal refused after 15:00 (or on a weekend) is told apart by it.
+    Spec {
+        id: "when",
+        kind: AnswerKind::Choice,
+        candidates: WHEN,
     },
     Spec {
         id: "id_expired",
@@ -250,6 +281,7 @@ fn apply(case: &mut Case, id: &str, value: &str) -> Result<()> {
     };
     match id {
         "from" => case.from = Some(value.to_string()),
+        "when" => case.at = Some(attempt_time(value, id)?),
         "to" => case.to = Some(value.to_string()),
         "amount" => {
             case.amount = Some(
@@ -465,6 +497,58 @@ mod tests {
             ids(&wallet)
         );
         assert!(!ids(&wallet).contains(&"orders_unsettled"));
+    }
+
+    /// `investment.trading_hours` was reachable only from the message text: the interview now
+    /// asks when the attempt was made, for investment platforms only (elsewhere the hour does
+    /// not change the answer), and "outside trading hours" makes it the leading cause.
+    #[test]
+    fn the_trading_hours_cause_is_reached_by_asking_when_the_attempt_was_made() {
+        let kb = Kb::embedded();
+        let ask = |platform, answers: &[(&str, &str)]| {
+            step(
+                kb,
+                &iv(Symptom::Failed, platform, "", answers),
+                Lang::Zh,
+                &now(),
+            )
+            .unwrap()
+        };
+        let first = ask(PlatformKind::Investment, &[]);
+        let when = first
+            .questions
+            .iter()
+            .find(|q| q.id == "when")
+            .unwrap_or_else(|| panic!("{:?}", ids(&first)));
+        assert_eq!(when.kind, AnswerKind::Choice);
+        assert_eq!(when.choices, ["trading_hours", "after_hours"]);
+        let after = ask(PlatformKind::Investment, &[("when", "after_hours")]);
+        assert_eq!(
+            after.diagnosis.causes[0].id, "investment.trading_hours",
+            "{:#?}",
+            after.diagnosis.causes
+        );
+        assert!(!ids(&after).contains(&"when"));
+        let inside = ask(PlatformKind::Investment, &[("when", "trading_hours")]);
+        assert!(inside
+            .diagnosis
+            .causes
+            .first()
+            .is_none_or(|c| c.id != "investment.trading_hours"));
+        assert!(!ids(&ask(PlatformKind::Wechat, &[])).contains(&"when"));
+        let bad = step(
+            kb,
+            &iv(
+                Symptom::Failed,
+                PlatformKind::Investment,
+                "",
+                &[("when", "noon")],
+            ),
+            Lang::Zh,
+            &now(),
+        )
+        .unwrap_err();
+        assert_eq!(bad.field_name(), Some("when"));
     }
 
     #[test]

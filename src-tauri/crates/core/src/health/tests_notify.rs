@@ -64,8 +64,10 @@ fn store() -> Store {
                 said: String::new(),
                 promise: "3个工作日内处理".into(),
                 due: Some(t("2026-03-20 18:00")),
+                limit: None,
                 outcome: String::new(),
             },
+            &Calendar::embedded(),
             &t("2026-03-17 10:00"),
         )
     })

@@ -120,6 +120,12 @@ struct RawText {
 struct RawLexicon {
     #[allow(dead_code)]
     description: String,
+    /// Where the folding comes from, as every fact says: the lexicon is the project's own
+    /// reading of the corpus texts (which word pairs mean the same there), so its source says so.
+    sources: Vec<Source>,
+    #[allow(dead_code)] // for people reading the file, as for every fact
+    confidence: Confidence,
+    checked: String,
     group: Vec<RawGroup>,
 }
 
@@ -147,7 +153,9 @@ impl Corpus {
             if file.path == LEXICON_FILE {
                 match toml::from_str::<RawLexicon>(&file.text) {
                     Ok(lex) => corpus.lexicon = lexicon(lex, &file.path, problems),
-                    Err(e) => problems.push(p("", "toml", e.to_string().trim().to_string())),
+                    Err(e) => problems.push(crate::rules::problem::parse_problem(
+                        &file.path, &file.text, "lexicon", &e,
+                    )),
                 }
                 continue;
             }
@@ -259,6 +267,31 @@ impl Corpus {
 }
 
 fn lexicon(raw: RawLexicon, file: &str, problems: &mut Vec<Problem>) -> Vec<(String, String)> {
+    let p = |field: String, message: &str| Problem {
+        file: file.to_string(),
+        id: "lexicon".into(),
+        field,
+        message: message.to_string(),
+    };
+    if raw.sources.is_empty() {
+        problems.push(p("sources".into(), "the lexicon needs at least one source"));
+    }
+    for (i, s) in raw.sources.iter().enumerate() {
+        if s.title.trim().is_empty() {
+            problems.push(p(format!("sources[{i}].title"), "must not be empty"));
+        }
+        if crate::rules::problem::cites_seed(s.document.as_deref(), s.url.as_deref())
+            && s.confidence != Confidence::Low
+        {
+            problems.push(p(
+                format!("sources[{i}].confidence"),
+                crate::rules::problem::SEED_SOURCE_NOT_LOW,
+            ));
+        }
+    }
+    if crate::time::parse_date(&raw.checked, crate::Field::named("checked")).is_err() {
+        problems.push(p("checked".into(), &format!("not a date: {}", raw.checked)));
+    }
     let mut pairs = Vec::new();
     let mut seen = HashSet::new();
     for g in raw.group {

@@ -279,3 +279,64 @@ fn held_out_texts_are_read_no_worse_than_when_measured() {
     assert!(g.top2_permille() >= 700, "held-out top-2 {}", g.top2_rate);
     assert!(g.empty <= 3, "{} clear texts came back empty", g.empty);
 }
+
+/// The lexicon states where its folding comes from like every other fact (it is the project's
+/// own synonym grouping): without sources or with a bad date it is refused, naming the field;
+/// a TOML error names its line.
+#[test]
+fn the_lexicon_needs_its_sources_and_a_checked_date() {
+    let embedded = crate::rules::embedded();
+    let lexicon = embedded
+        .iter()
+        .find(|f| f.path == "messages/lexicon.toml")
+        .unwrap();
+    let load = |text: String| {
+        let mut problems = Vec::new();
+        Corpus::load(
+            &[RuleFile {
+                path: "messages/lexicon.toml".into(),
+                text,
+                from_user: true,
+            }],
+            &mut problems,
+        );
+        problems
+    };
+    assert!(load(lexicon.text.clone()).is_empty());
+    let start = lexicon.text.find("sources = [").unwrap();
+    let end = start + lexicon.text[start..].find('\n').unwrap();
+    let without = format!(
+        "{}sources = []{}",
+        &lexicon.text[..start],
+        &lexicon.text[end..]
+    );
+    let problems = load(without);
+    assert!(
+        problems.iter().any(|p| p.field == "sources"),
+        "{problems:#?}"
+    );
+    let bad_date = lexicon
+        .text
+        .replace("checked = \"2026-12-07\"", "checked = \"soon\"");
+    assert!(load(bad_date).iter().any(|p| p.field == "checked"));
+    let missing = lexicon
+        .text
+        .replace("confidence = \"medium\"\nchecked", "checked");
+    let problems = load(missing);
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.field == "confidence" && p.file.starts_with("messages/lexicon.toml")),
+        "{problems:#?}"
+    );
+    // A syntax error names its line.
+    let broken = format!("{}\n[[group]\n", lexicon.text);
+    let line = broken.lines().count();
+    let problems = load(broken);
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.file == format!("messages/lexicon.toml:{line}")),
+        "{problems:#?}"
+    );
+}

@@ -22,6 +22,10 @@ struct RawFile {
     /// Step definitions (any file).
     #[serde(default)]
     step: Vec<Step>,
+    /// What the route file's own words rest on (its note, the choice of ladder); each step
+    /// cites its own. A route with a note must have them.
+    #[serde(default)]
+    sources: Vec<super::Source>,
 }
 
 struct RawRoute {
@@ -82,6 +86,23 @@ pub(super) fn build(files: &[RuleFile]) -> (Vec<Route>, Vec<Problem>) {
                 check_text(path, kind.as_str(), "name", &name, &mut problems);
                 if let Some(note) = &raw.note {
                     check_text(path, kind.as_str(), "note", note, &mut problems);
+                    if raw.sources.is_empty() {
+                        problems.push(Problem::new(
+                            path,
+                            kind.as_str(),
+                            "sources",
+                            "a route with a note needs sources for it",
+                        ));
+                    }
+                }
+                for (i, s) in raw.sources.iter().enumerate() {
+                    check_source(
+                        path,
+                        kind.as_str(),
+                        &format!("sources[{i}]"),
+                        s,
+                        &mut problems,
+                    );
                 }
                 raw_routes.push(RawRoute {
                     file: path.to_string(),
@@ -91,7 +112,8 @@ pub(super) fn build(files: &[RuleFile]) -> (Vec<Route>, Vec<Problem>) {
                     steps: raw.steps,
                 });
             }
-            (None, None) if raw.steps.is_empty() && raw.note.is_none() => {}
+            (None, None)
+                if raw.steps.is_empty() && raw.note.is_none() && raw.sources.is_empty() => {}
             (kind, _) => {
                 let id = kind
                     .map(|k| k.as_str().to_string())

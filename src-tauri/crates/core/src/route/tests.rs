@@ -107,8 +107,15 @@ fn the_12315_deadlines_are_7_working_days_then_60_days_of_mediation() {
             (60, Unit::Days, CountedFrom::Previous)
         ]
     );
-    // The repealed Order No. 20's 45 working days stay visible as a conflict, and so does the
-    // one unchecked reading of the new acceptance limit and seed 003's "15–30 working days".
+    // Acceptance: 7 working days, Order No. 121 Art. 15 as read in its text (the unsourced
+    // "10 working days" reading is gone). The repealed Order No. 20's 45 working days of
+    // mediation stay visible as a conflict, and so do seed 003's "15–30 working days".
+    assert!(reg.deadlines[0].what.zh.contains("第121号令第十五条"));
+    assert!(
+        !reg.deadline_text.zh.contains("未核实"),
+        "{}",
+        reg.deadline_text.zh
+    );
     let theirs: Vec<(&str, Confidence)> = reg
         .conflicts
         .iter()
@@ -117,9 +124,7 @@ fn the_12315_deadlines_are_7_working_days_then_60_days_of_mediation() {
     assert!(theirs
         .iter()
         .any(|(t, c)| t.contains("45个工作日") && t.contains("第20号") && *c == Confidence::High));
-    assert!(theirs
-        .iter()
-        .any(|(t, c)| t.contains("10个工作日") && *c == Confidence::Low));
+    assert!(!theirs.iter().any(|(t, _)| t.contains("10个工作日")));
     assert!(theirs
         .iter()
         .any(|(t, c)| t.contains("15–30") && *c == Confidence::Low));
@@ -344,4 +349,43 @@ fn an_unknown_field_names_the_file_line_and_field() {
         .find(|p| p.file.starts_with("routes/x.toml:"))
         .expect("parse problem");
     assert_eq!(p.field, "stagee");
+}
+
+/// A route file's own words cite what they rest on, like every step: `other.toml` (which had
+/// none) cites Order No. 121 and the consumer law; a note without sources is a problem.
+#[test]
+fn a_route_note_needs_sources() {
+    let mut files = crate::rules::embedded();
+    assert!(check(&files).is_empty(), "{:#?}", check(&files));
+    let other = files
+        .iter()
+        .position(|f| f.path == "routes/other.toml")
+        .unwrap();
+    assert!(files[other].text.contains("总局令第121号"));
+    let start = files[other].text.find("sources = [").unwrap();
+    let end = start + files[other].text[start..].find("\n]\n").unwrap() + 3;
+    files[other].text.replace_range(start..end, "");
+    let problems = check(&files);
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.file == "routes/other.toml" && p.id == "other" && p.field == "sources"),
+        "{problems:#?}"
+    );
+}
+
+/// The ladders know the causes added for the mission's platforms: each kind's note says what
+/// to do about them before (or instead of) climbing the ladder.
+#[test]
+fn the_ladders_know_the_new_causes() {
+    let note = |kind| route_for(kind).note.expect("a note").zh;
+    for kind in [PlatformKind::Wechat, PlatformKind::Alipay] {
+        assert!(note(kind).contains("付款方"), "{kind}: platform.payer_side");
+    }
+    let ecommerce = note(PlatformKind::Ecommerce);
+    assert!(ecommerce.contains("保证金") && ecommerce.contains("结算周期"));
+    let content = note(PlatformKind::Content);
+    assert!(content.contains("审核") && content.contains("违规"));
+    let investment = note(PlatformKind::Investment);
+    assert!(investment.contains("非交易时间") && investment.contains("交收期"));
 }
