@@ -184,6 +184,7 @@ fn cases_and_evidence(
         }
     }
     let vault = tixian_core::store::vault_dir(db);
+    let calendar = tixian_core::calendar::Calendar::embedded();
     let mut case_ids = Vec::new();
     for c in 0..n_cases {
         let occurred = *start + day(c * 3);
@@ -234,8 +235,10 @@ fn cases_and_evidence(
                         String::new()
                     },
                     due: open_promise.then(|| *at + day(3)),
+                    limit: None,
                     outcome: String::new(),
                 },
+                &calendar,
                 &when,
             )?;
         }
