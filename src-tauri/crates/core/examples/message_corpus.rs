@@ -73,6 +73,7 @@ fn main() {
                 "vote_similarity" => p.vote_similarity = x,
                 "secondary_vote" => p.secondary_vote = x,
                 "concept_weight" => p.concept_weight = x,
+                "weak_demote_similarity" => p.weak_demote_similarity = x,
                 "vote_sharpness" => p.vote_sharpness = x as i32,
                 other => panic!("unknown knob {other}"),
             }
@@ -124,6 +125,9 @@ fn main() {
                 m.source,
                 pats.join(",")
             );
+        }
+        for v in &g.vague_confident {
+            println!("  ! vague read as sure: {v}");
         }
         println!(
             "leave one source out: top-2 {}/{} = {}, top-1 {}, empty {}, vague read as sure {}",
