@@ -63,7 +63,7 @@ impl Default for SimilarityParams {
             vote_sharpness: 1,
             secondary_vote: 0.7,
             concept_weight: 1.0,
-            weak_demote_similarity: 2.0,
+            weak_demote_similarity: 0.3,
         }
     }
 }
