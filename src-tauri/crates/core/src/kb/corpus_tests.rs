@@ -206,7 +206,10 @@ fn starting_a_withdrawal_is_not_a_minimum_amount() {
     // the single-withdrawal minimum.
     let got = causes_of("你无权为当前二级商户发起提现", PlatformKind::Wechat);
     assert!(!got.iter().any(|c| c == "limit.single"), "{got:?}");
-    assert_eq!(causes_of("起提金额100元", PlatformKind::Other)[0], "limit.single");
+    assert_eq!(
+        causes_of("起提金额100元", PlatformKind::Other)[0],
+        "limit.single"
+    );
 }
 
 #[test]
@@ -217,7 +220,11 @@ fn a_bank_outside_its_business_hours_is_not_read_as_nothing() {
         "现在是非交易时间,请于下一个工作日提交该笔交易",
         PlatformKind::Bank,
     );
-    assert_eq!(got.first().map(String::as_str), Some("maintenance.bank"), "{got:?}");
+    assert_eq!(
+        got.first().map(String::as_str),
+        Some("maintenance.bank"),
+        "{got:?}"
+    );
     let got = causes_of("当前为非交易时间", PlatformKind::Investment);
     assert_eq!(got[0], "investment.trading_hours");
 }
@@ -226,23 +233,38 @@ fn a_bank_outside_its_business_hours_is_not_read_as_nothing() {
 fn a_failed_link_to_the_bank_is_the_bank_s_not_the_user_s_network() {
     // Regression: 与分行连接失败 matched 连接失败 and told the user to check their network.
     let got = causes_of("与分行连接失败", PlatformKind::Bank);
-    assert_eq!(got.first().map(String::as_str), Some("maintenance.bank"), "{got:?}");
+    assert_eq!(
+        got.first().map(String::as_str),
+        Some("maintenance.bank"),
+        "{got:?}"
+    );
     assert!(!got.iter().any(|c| c == "network.client"), "{got:?}");
-    assert_eq!(causes_of("连接超时", PlatformKind::Wechat)[0], "network.client");
+    assert_eq!(
+        causes_of("连接超时", PlatformKind::Wechat)[0],
+        "network.client"
+    );
 }
 
 #[test]
 fn a_wrong_bank_branch_is_a_card_problem_not_a_name_mismatch() {
     // Regression: 行名、行号不一致 read as the account holder's name not matching.
     let got = causes_of("上送行名、行号不一致", PlatformKind::Bank);
-    assert_eq!(got.first().map(String::as_str), Some("bank.card_problem"), "{got:?}");
+    assert_eq!(
+        got.first().map(String::as_str),
+        Some("bank.card_problem"),
+        "{got:?}"
+    );
 }
 
 #[test]
 fn a_bare_balance_short_reads_as_the_user_s_or_the_payer_s_balance() {
     // Regression: "账户余额不足,请充值" returned to a paying merchant read only as the user's
     // balance. Bare wording gives both readings; wording naming the user's balance only one.
-    for text in ["账户余额不足", "账户余额不足,请充值", "转账余额不足，批次失败"] {
+    for text in [
+        "账户余额不足",
+        "账户余额不足,请充值",
+        "转账余额不足，批次失败",
+    ] {
         let got = causes_of(text, PlatformKind::Wechat);
         let top: Vec<&str> = got.iter().take(2).map(String::as_str).collect();
         assert!(
@@ -263,7 +285,13 @@ fn a_weak_retry_phrase_does_not_outrank_a_reason_the_corpus_knows() {
     // weak pattern was demoted only when the vote was strong.
     let kb = Kb::embedded();
     let text = "特约子商户该产品权限已被冻结,请前往商户平台>产品中心检查后重试";
-    let source = kb.corpus.texts.iter().find(|t| t.text == text).unwrap().source;
+    let source = kb
+        .corpus
+        .texts
+        .iter()
+        .find(|t| t.text == text)
+        .unwrap()
+        .source;
     let index = SimilarityIndex::build(&kb.corpus, Some(source));
     let d = crate::diagnose::diagnose_with(
         kb,
@@ -400,6 +428,10 @@ fn second_held_out_set_is_read_no_worse_than_when_measured() {
         "second held-out top-2 {} ({}/{}), empty {}",
         g.top2_rate, g.top2, g.texts, g.empty
     );
-    assert!(g.top2_permille() >= SECOND_HELD_OUT_FLOOR, "second held-out top-2 {}", g.top2_rate);
+    assert!(
+        g.top2_permille() >= SECOND_HELD_OUT_FLOOR,
+        "second held-out top-2 {}",
+        g.top2_rate
+    );
     assert!(g.vague_confident.is_empty(), "{:?}", g.vague_confident);
 }
