@@ -375,7 +375,8 @@ fn leave_one_source_out_meets_the_check_s_threshold() {
 /// Texts from documents the corpus does not use (tests/data/messages-holdout.toml), never tuned
 /// on. The floor is the figure measured when the set was made (0.707, 46 of 65; 0.723 after the
 /// user-facing texts joined the corpus; 0.753, 49 of 65, after the similarity layer's second
-/// round): it guards against getting worse; the aim (0.9) is not met yet.
+/// round; 0.815, 53 of 65, after the third round of 2026-12-07): it guards against getting worse;
+/// the aim (0.9) is not met yet.
 #[test]
 fn held_out_texts_are_read_no_worse_than_when_measured() {
     let text = include_str!("../../tests/data/messages-holdout.toml");
@@ -393,12 +394,13 @@ fn held_out_texts_are_read_no_worse_than_when_measured() {
         "held-out top-2 {} ({}/{}), empty {}",
         g.top2_rate, g.top2, g.texts, g.empty
     );
-    assert!(g.top2_permille() >= 700, "held-out top-2 {}", g.top2_rate);
+    assert!(g.top2_permille() >= 780, "held-out top-2 {}", g.top2_rate);
     assert!(g.empty <= 3, "{} clear texts came back empty", g.empty);
 }
 
-/// Set from the one measurement of the second held-out set, a little below it.
-const SECOND_HELD_OUT_FLOOR: u32 = 0;
+/// Set from the one measurement of the second held-out set (0.794, 31 of 39 clear texts,
+/// 2026-12-07), a little below it.
+const SECOND_HELD_OUT_FLOOR: u32 = 760;
 
 /// The second held-out set (tests/data/messages-holdout-2.toml, 2026-12-07): documents neither the
 /// corpus nor the first set uses, split from the corpus additions before anything was read
