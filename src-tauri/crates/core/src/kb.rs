@@ -236,7 +236,10 @@ impl Kb {
         }
         // A weak pattern the corpus does not support at all (提现失败, 请稍后再试 beside a reason
         // the corpus knows well) says less than the reason: its causes drop a step.
-        if signals.similar_strong != 0 {
+        let near_enough = votes
+            .iter()
+            .any(|v| v.best >= index.params.weak_demote_similarity);
+        if signals.similar_strong != 0 || near_enough {
             let voted = signals.similar_strong | signals.similar_weak;
             let (mut confirmed, mut unconfirmed) = (0, 0);
             for g in signals.weak_groups.iter().filter(|g| **g != 0) {

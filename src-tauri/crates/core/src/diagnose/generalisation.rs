@@ -17,8 +17,11 @@ use serde::Serialize;
 /// `kb check` fails when leave-one-source-out top-2 accuracy falls below this (per mille).
 /// The aim is 0.85; it measured 0.838 with the first similarity layer (900 texts, 232
 /// sources, 2026-12-03) and 0.877 after its second round (wider votes, concepts, corpus causes
-/// ranked by the vote), so a change that makes reading generalise worse fails the check.
-pub const LOSO_TOP2_MIN_PERMILLE: u32 = 860;
+/// ranked by the vote), so a change that makes reading generalise worse fails the check. With
+/// the corpus grown to 959 texts from 245 sources and the third round (bank link, branch and
+/// business-hours patterns, both readings of a bare 余额不足, unconfirmed weak patterns dropping a
+/// step once a near text votes) it measured 0.893 (2026-12-07).
+pub const LOSO_TOP2_MIN_PERMILLE: u32 = 880;
 
 /// A text whose expected cause was not in the first two.
 #[derive(Debug, Clone, Serialize)]

@@ -190,6 +190,123 @@ fn the_payer_s_balance_is_not_the_user_s_balance() {
     assert_eq!(got, ["platform.payer_side"]);
 }
 
+fn causes_of(text: &str, kind: PlatformKind) -> Vec<String> {
+    Kb::embedded()
+        .explain_message(text, Some(kind), Lang::En, &now())
+        .diagnosis
+        .causes
+        .iter()
+        .map(|c| c.id.to_string())
+        .collect()
+}
+
+#[test]
+fn starting_a_withdrawal_is_not_a_minimum_amount() {
+    // Regression: 发起提现 contains 起提 ("withdrawable from"), so a payer-permission error read as
+    // the single-withdrawal minimum.
+    let got = causes_of("你无权为当前二级商户发起提现", PlatformKind::Wechat);
+    assert!(!got.iter().any(|c| c == "limit.single"), "{got:?}");
+    assert_eq!(
+        causes_of("起提金额100元", PlatformKind::Other)[0],
+        "limit.single"
+    );
+}
+
+#[test]
+fn a_bank_outside_its_business_hours_is_not_read_as_nothing() {
+    // Regression: 非交易时间 only pointed to investment.trading_hours, whose rule applies to
+    // investment platforms; on a bank the message came back with no cause at all.
+    let got = causes_of(
+        "现在是非交易时间,请于下一个工作日提交该笔交易",
+        PlatformKind::Bank,
+    );
+    assert_eq!(
+        got.first().map(String::as_str),
+        Some("maintenance.bank"),
+        "{got:?}"
+    );
+    let got = causes_of("当前为非交易时间", PlatformKind::Investment);
+    assert_eq!(got[0], "investment.trading_hours");
+}
+
+#[test]
+fn a_failed_link_to_the_bank_is_the_bank_s_not_the_user_s_network() {
+    // Regression: 与分行连接失败 matched 连接失败 and told the user to check their network.
+    let got = causes_of("与分行连接失败", PlatformKind::Bank);
+    assert_eq!(
+        got.first().map(String::as_str),
+        Some("maintenance.bank"),
+        "{got:?}"
+    );
+    assert!(!got.iter().any(|c| c == "network.client"), "{got:?}");
+    assert_eq!(
+        causes_of("连接超时", PlatformKind::Wechat)[0],
+        "network.client"
+    );
+}
+
+#[test]
+fn a_wrong_bank_branch_is_a_card_problem_not_a_name_mismatch() {
+    // Regression: 行名、行号不一致 read as the account holder's name not matching.
+    let got = causes_of("上送行名、行号不一致", PlatformKind::Bank);
+    assert_eq!(
+        got.first().map(String::as_str),
+        Some("bank.card_problem"),
+        "{got:?}"
+    );
+}
+
+#[test]
+fn a_bare_balance_short_reads_as_the_user_s_or_the_payer_s_balance() {
+    // Regression: "账户余额不足,请充值" returned to a paying merchant read only as the user's
+    // balance. Bare wording gives both readings; wording naming the user's balance only one.
+    for text in [
+        "账户余额不足",
+        "账户余额不足,请充值",
+        "转账余额不足，批次失败",
+    ] {
+        let got = causes_of(text, PlatformKind::Wechat);
+        let top: Vec<&str> = got.iter().take(2).map(String::as_str).collect();
+        assert!(
+            top.contains(&"fee.insufficient_balance") && top.contains(&"platform.payer_side"),
+            "{text}: {got:?}"
+        );
+    }
+    for text in ["可提现余额不足", "零钱余额不足"] {
+        let got = causes_of(text, PlatformKind::Wechat);
+        assert_eq!(got, ["fee.insufficient_balance"], "{text}");
+    }
+}
+
+#[test]
+fn a_weak_retry_phrase_does_not_outrank_a_reason_the_corpus_knows() {
+    // Regression: "…请稍后重试" fired the weak busy pattern, whose causes (platform maintenance,
+    // the user's network) ranked above the limit the nearest corpus texts named, because the
+    // weak pattern was demoted only when the vote was strong.
+    let kb = Kb::embedded();
+    let text = "特约子商户该产品权限已被冻结,请前往商户平台>产品中心检查后重试";
+    let source = kb
+        .corpus
+        .texts
+        .iter()
+        .find(|t| t.text == text)
+        .unwrap()
+        .source;
+    let index = SimilarityIndex::build(&kb.corpus, Some(source));
+    let d = crate::diagnose::diagnose_with(
+        kb,
+        Some(&index),
+        &crate::diagnose::Case::for_message(PlatformKind::Wechat, text),
+        Lang::En,
+        &now(),
+    );
+    let top: Vec<&str> = d.causes.iter().take(2).map(|c| c.id.as_ref()).collect();
+    assert!(
+        top.contains(&"platform.payer_side") && !top.contains(&"network.client"),
+        "{top:?}"
+    );
+}
+
 #[test]
 fn near_copies_of_one_template_do_not_outvote_the_matching_text() {
     // Regression: seven "超过用户…收款…，核实产品设置是否准确" texts voted platform.payer_side and
@@ -258,7 +375,8 @@ fn leave_one_source_out_meets_the_check_s_threshold() {
 /// Texts from documents the corpus does not use (tests/data/messages-holdout.toml), never tuned
 /// on. The floor is the figure measured when the set was made (0.707, 46 of 65; 0.723 after the
 /// user-facing texts joined the corpus; 0.753, 49 of 65, after the similarity layer's second
-/// round): it guards against getting worse; the aim (0.9) is not met yet.
+/// round; 0.815, 53 of 65, after the third round of 2026-12-07): it guards against getting worse;
+/// the aim (0.9) is not met yet.
 #[test]
 fn held_out_texts_are_read_no_worse_than_when_measured() {
     let text = include_str!("../../tests/data/messages-holdout.toml");
@@ -276,7 +394,7 @@ fn held_out_texts_are_read_no_worse_than_when_measured() {
         "held-out top-2 {} ({}/{}), empty {}",
         g.top2_rate, g.top2, g.texts, g.empty
     );
-    assert!(g.top2_permille() >= 700, "held-out top-2 {}", g.top2_rate);
+    assert!(g.top2_permille() >= 780, "held-out top-2 {}", g.top2_rate);
     assert!(g.empty <= 3, "{} clear texts came back empty", g.empty);
 }
 
@@ -339,4 +457,44 @@ fn the_lexicon_needs_its_sources_and_a_checked_date() {
             .any(|p| p.file == format!("messages/lexicon.toml:{line}")),
         "{problems:#?}"
     );
+}
+
+/// Set from the one measurement of the second held-out set (0.794, 31 of 39 clear texts,
+/// 2026-12-07), a little below it.
+const SECOND_HELD_OUT_FLOOR: u32 = 760;
+
+/// The second held-out set (tests/data/messages-holdout-2.toml, 2026-12-07): documents neither the
+/// corpus nor the first set uses, split from the corpus additions before anything was read
+/// with them, never tuned on. Measured once after tuning; the floor guards against getting worse.
+#[test]
+fn second_held_out_set_is_read_no_worse_than_when_measured() {
+    let text = include_str!("../../tests/data/messages-holdout-2.toml");
+    let files = [RuleFile {
+        path: "messages/holdout-2.toml".into(),
+        text: text.into(),
+        from_user: false,
+    }];
+    let mut problems = Vec::new();
+    let held = Corpus::load(&files, &mut problems);
+    assert_eq!(problems, vec![]);
+    assert!(held.texts.len() >= 40);
+    let kb = Kb::embedded();
+    for t in &held.texts {
+        assert!(
+            !kb.corpus.texts.iter().any(|c| c.text == t.text),
+            "held-out text also in the corpus: {}",
+            t.text
+        );
+    }
+    let g = kb.score_held_out(&held);
+    println!(
+        "second held-out top-2 {} ({}/{}), empty {}",
+        g.top2_rate, g.top2, g.texts, g.empty
+    );
+    assert!(
+        g.top2_permille() >= SECOND_HELD_OUT_FLOOR,
+        "second held-out top-2 {}",
+        g.top2_rate
+    );
+    assert!(g.vague_confident.is_empty(), "{:?}", g.vague_confident);
 }

@@ -43,6 +43,9 @@ pub struct SimilarityParams {
     pub secondary_vote: f32,
     /// A concept of the lexicon (额度, 实名, 冻结 …) in both texts weighs this much of a pair.
     pub concept_weight: f32,
+    /// A weak pattern (提现失败, 请稍后再试) the corpus vote does not confirm drops a step when
+    /// some cause's best text is at least this similar (always when a cause is strong).
+    pub weak_demote_similarity: f32,
 }
 
 impl Default for SimilarityParams {
@@ -60,6 +63,7 @@ impl Default for SimilarityParams {
             vote_sharpness: 1,
             secondary_vote: 0.7,
             concept_weight: 1.0,
+            weak_demote_similarity: 0.3,
         }
     }
 }
