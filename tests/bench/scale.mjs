@@ -25,6 +25,7 @@ const median = (xs) => {
 };
 const ms = (x) => `${x.toFixed(0)} ms`;
 const rows = [];
+const failed = [];
 function report(what, target, values, note = "") {
   const m = median(values);
   rows.push({ what, target, median: m, all: values, note });
@@ -116,6 +117,18 @@ function appProcesses() {
   return [...tree].map((pid) => ({ pid, name: names.get(pid) }));
 }
 
+/** Milliseconds since the app's process started (/proc: its start in clock ticks since boot,
+ * against the uptime now). */
+function sinceProcessStart() {
+  const [app] = appProcesses();
+  if (!app) throw new Error("the app's process is not running");
+  const stat = readFileSync(`/proc/${app.pid}/stat`, "utf8");
+  const ticks = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19]);
+  const hz = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }));
+  const uptime = Number(readFileSync("/proc/uptime", "utf8").split(" ")[0]);
+  return (uptime - ticks / hz) * 1000;
+}
+
 /** Proportional set size (shared pages split between their users), MB, per process and summed. */
 function memory() {
   const procs = appProcesses().map((p) => {
@@ -150,11 +163,11 @@ async function main() {
       const app = await open(home);
       const s = app.session;
       await s.waitFor(async () => await s.exec(`return !!${q("[data-testid=home-total]")}`), "Home's total", 60000);
-      wall.push(performance.now() - app.t0);
+      wall.push(sinceProcessStart());
       page.push(await s.exec("return performance.now()"));
       await app.close();
     }
-    report("cold start → Home shown (wall, from launch)", "< 1000 ms", wall, "(includes WebDriver starting the app)");
+    report("cold start: app process start → Home shown (wall)", "< 1000 ms", wall, "(process start from /proc; Home seen by polling over WebDriver, ~10 ms late)");
     report("cold start → Home shown (page clock)", "< 1000 ms", page);
 
     const app = await open(home);
@@ -164,7 +177,7 @@ async function main() {
     const caseId = sql(home.db, "SELECT case_id FROM evidence_items GROUP BY case_id ORDER BY count(*) DESC, case_id LIMIT 1");
     const screens = [
       ["Home", "#/", `${q("[data-testid=home-total]")}`],
-      ["Diagnose", "#/diagnose", `${q("[data-testid=dx-message]")}`],
+      ["Diagnose", "#/diagnose", `${q("[data-testid=dx-stage]")} && ${q("[data-testid^=dx-symptom-]")}`],
       ["Platforms (table + first rows)", "#/platforms", `${q("[data-testid=platforms-table]")} && ${q(TABLE)} && ${q("[data-testid=txn-row]")} && ${q(TABLE)}.getAttribute('aria-busy') === 'false'`],
       ["Platform page", `#/platforms/${platformId}`, `${q("[data-testid=platform-title]")} && ${q("[data-testid=withdrawals-table]")} && ${q(TABLE)} && ${listIdle}`],
       ["Health (and its charts drawn)", "#/health", `${q("[data-testid=health-overview]")} && ${qa(".chart-box")}.length > 0 && [...${qa(".chart-box")}].every((c) => Number(c.dataset.drawn) > 0)`],
@@ -175,11 +188,16 @@ async function main() {
     ];
     for (const [name, hash, ready] of screens) {
       const times = [];
-      for (let i = 0; i < RUNS; i++) {
-        await timeRoute(s, "#/settings", `${q("[data-testid=db-path]")}`);
-        times.push(await timeRoute(s, hash, ready));
+      try {
+        for (let i = 0; i < RUNS; i++) {
+          await timeRoute(s, "#/settings", `${q("[data-testid=db-path]")}`);
+          times.push(await timeRoute(s, hash, ready));
+        }
+        report(`screen: ${name}`, "< 200 ms", times);
+      } catch (e) {
+        console.log(`screen: ${name}: FAILED: ${e.message}`);
+        failed.push(name);
       }
-      report(`screen: ${name}`, "< 200 ms", times);
     }
 
     // The imported rows: the next page as the list nears its end, many pages deep.
@@ -221,8 +239,13 @@ async function main() {
     console.log(`memory of the app (PSS, all its processes) after every screen: ${mem.pss.toFixed(0)} MB (target < 500 MB)`);
     await app.close();
   } finally {
-    rmSync(home.dir, { recursive: true, force: true });
+    try {
+      rmSync(home.dir, { recursive: true, force: true });
+    } catch (e) {
+      console.log(`note: ${home.dir} not fully removed (${e.code}: WebKit's document portal may still hold cache/doc)`);
+    }
   }
+  if (failed.length) console.log(`\nnot measured: ${failed.join(", ")}`);
   console.log("\n| figure | target | median | runs |\n|---|---|---|---|");
   for (const r of rows) console.log(`| ${r.what} | ${r.target} | ${ms(r.median)} | ${r.all.map((v) => v.toFixed(0)).join(", ")} ${r.note} |`);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { coord, datePart, overHalf, parseFix, scoreBand, sharePercent, tickDate, timeCoord } from "./logic";
+import { coord, datePart, overHalf, parseFix, scoreBand, sharePercent, tickDate, timeCoord, largest } from "./logic";
 
 describe("readiness fixes", () => {
   it("points each fix id at what repairs it", () => {
@@ -36,5 +36,19 @@ describe("chart coordinates", () => {
     expect(overHalf("0.5000")).toBe(false);
     expect(overHalf("0.5001")).toBe(true);
     expect(overHalf(null)).toBe(false);
+  });
+});
+
+describe("largest", () => {
+  it("keeps the largest by decimal value, largest first, ties in order", () => {
+    const items = [
+      { n: "a", v: "10.00" },
+      { n: "b", v: "900.50" },
+      { n: "c", v: null },
+      { n: "d", v: "10.00" },
+      { n: "e", v: "99.99" },
+    ];
+    expect(largest(items, (x) => x.v, 3).map((x) => x.n)).toEqual(["b", "e", "a"]);
+    expect(largest(items, (x) => x.v, 10).map((x) => x.n)).toEqual(["b", "e", "a", "d", "c"]);
   });
 });

@@ -74,3 +74,18 @@ export function overHalf(share: string | null | undefined): boolean {
   const v = coord(share);
   return v !== null && v > 0.5;
 }
+
+/** At most this many platforms are drawn in one chart; the table beside it lists them all. */
+export const CHART_MAX_PLATFORMS = 12;
+
+/**
+ * The `max` items with the largest `value` (a decimal string), largest first; ties keep their
+ * order. A chart of 200 platforms is unreadable and slow to draw, so charts draw these.
+ */
+export function largest<T>(items: T[], value: (item: T) => string | null | undefined, max = CHART_MAX_PLATFORMS): T[] {
+  return items
+    .map((item, i) => ({ item, i, v: coord(value(item)) ?? -Infinity }))
+    .sort((a, b) => b.v - a.v || a.i - b.i)
+    .slice(0, max)
+    .map((x) => x.item);
+}
