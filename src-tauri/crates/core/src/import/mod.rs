@@ -46,6 +46,8 @@ use rusqlite::{params, Transaction};
 use serde::Serialize;
 use source::Sniff;
 use std::path::Path;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
 use table::Locator;
 
 /// What the user chose for an import.
@@ -56,6 +58,19 @@ pub struct ImportOptions {
     pub platform: Option<String>,
     /// Password of an encrypted ZIP.
     pub password: Option<String>,
+    /// Set (from another thread: the app's Cancel button, the CLI's Ctrl+C) to stop the import:
+    /// it is checked between batches of rows, and a set flag ends the import with
+    /// [`CoreError::Cancelled`], its transaction rolled back and nothing kept in the vault.
+    pub cancel: Option<Arc<AtomicBool>>,
+}
+
+impl ImportOptions {
+    /// Whether the import was asked to stop.
+    pub fn cancelled(&self) -> bool {
+        self.cancel
+            .as_ref()
+            .is_some_and(|c| c.load(std::sync::atomic::Ordering::Relaxed))
+    }
 }
 
 /// Rows stored so far, for a progress bar.
@@ -366,6 +381,7 @@ fn store_bill(
             &bill.txns,
             now,
             progress,
+            &|| options.cancelled(),
         );
         let staged = staging
             .join()

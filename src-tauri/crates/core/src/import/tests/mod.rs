@@ -12,6 +12,8 @@ mod storing;
 use crate::ledger::{list_withdrawals, WithdrawalStatus};
 use std::io::Write;
 use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
