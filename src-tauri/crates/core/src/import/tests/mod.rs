@@ -9,6 +9,7 @@ mod golden;
 mod listing;
 mod props;
 mod storing;
+mod streamed;
 use crate::ledger::{list_withdrawals, WithdrawalStatus};
 use std::io::Write;
 use std::path::PathBuf;

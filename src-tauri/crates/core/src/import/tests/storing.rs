@@ -515,7 +515,7 @@ fn progress_reaches_the_total() {
 
 /// A WeChat CSV of `n` rows in March 2024: every 100th (from the second) a refund of the row
 /// before it, every 50th (from the 26th) a withdrawal.
-fn many_rows(n: usize) -> Vec<u8> {
+pub(super) fn many_rows(n: usize) -> Vec<u8> {
     let rows: Vec<String> = (0..n)
         .map(|i| {
             let t = format!("2024-03-{:02} {:02}:{:02}:00", 1 + i / 1440 % 28, i / 60 % 24, i % 60);
@@ -533,7 +533,7 @@ fn many_rows(n: usize) -> Vec<u8> {
     wechat_csv(&refs)
 }
 
-fn fts_integrity_check(db: &Db) {
+pub(super) fn fts_integrity_check(db: &Db) {
     db.store
         .conn()
         .execute(
