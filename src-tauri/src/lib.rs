@@ -34,6 +34,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::money::query_transactions,
             commands::money::list_imports,
             commands::money::import_bill,
+            commands::money::cancel_import,
             commands::knowledge::deadline,
             commands::knowledge::route_view,
             commands::knowledge::calendar_years,

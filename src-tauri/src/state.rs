@@ -22,6 +22,9 @@ pub struct AppState {
     /// Files the app was started with (a bill export or a bundle opened from the file manager),
     /// handed to the UI once.
     pub launch_files: Mutex<Vec<String>>,
+    /// Set by the import's Cancel button (`cancel_import`), cleared when an import starts; the
+    /// running import checks it between batches and rolls back.
+    pub import_cancel: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl AppState {
@@ -48,6 +51,7 @@ impl AppState {
             rolling: Mutex::new(None),
             maintenance: Mutex::new(()),
             launch_files: Mutex::new(launch_files()),
+            import_cancel: Default::default(),
         }
     }
 

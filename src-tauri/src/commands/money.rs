@@ -209,7 +209,8 @@ pub struct ImportProgressEvent {
 }
 
 /// Imports a bill export (CSV, XLSX, or the ZIP it came in) off the UI thread, sending
-/// `ImportProgressEvent`s. A ZIP needing a password fails with field `password`.
+/// `ImportProgressEvent`s. A ZIP needing a password fails with field `password`; an import
+/// stopped by [`cancel_import`] fails with code `cancelled` and stores nothing.
 #[tauri::command]
 #[specta::specta]
 pub async fn import_bill(
@@ -218,9 +219,12 @@ pub async fn import_bill(
     platform: Option<String>,
     password: Option<String>,
 ) -> Result<ImportReport, ApiError> {
+    let cancel = app.state::<AppState>().import_cancel.clone();
+    cancel.store(false, std::sync::atomic::Ordering::Relaxed);
     let options = ImportOptions {
         platform: platform.filter(|p| !p.trim().is_empty()),
         password: password.filter(|p| !p.is_empty()),
+        cancel: Some(cancel),
     };
     let worker = app.clone();
     let run = move || {
@@ -237,4 +241,14 @@ pub async fn import_bill(
         state.with(|s| import::import_file(s, &path, &options, &now, &mut progress))
     };
     super::blocking(run).await
+}
+
+/// Stops the running import (its Cancel button): it ends between two batches of rows, its
+/// transaction rolled back, nothing stored and nothing kept in the vault.
+#[tauri::command]
+#[specta::specta]
+pub fn cancel_import(state: State<'_, AppState>) {
+    state
+        .import_cancel
+        .store(true, std::sync::atomic::Ordering::Relaxed);
 }

@@ -42,9 +42,15 @@ export const commands = {
 	listImports: (platform: string | null) => typedError<ImportRecord[], ApiError>(__TAURI_INVOKE("list_imports", { platform })),
 	/**
 	 *  Imports a bill export (CSV, XLSX, or the ZIP it came in) off the UI thread, sending
-	 *  `ImportProgressEvent`s. A ZIP needing a password fails with field `password`.
+	 *  `ImportProgressEvent`s. A ZIP needing a password fails with field `password`; an import
+	 *  stopped by [`cancel_import`] fails with code `cancelled` and stores nothing.
 	 */
 	importBill: (path: string, platform: string | null, password: string | null) => typedError<ImportReport, ApiError>(__TAURI_INVOKE("import_bill", { path, platform, password })),
+	/**
+	 *  Stops the running import (its Cancel button): it ends between two batches of rows, its
+	 *  transaction rolled back, nothing stored and nothing kept in the vault.
+	 */
+	cancelImport: () => __TAURI_INVOKE<void>("cancel_import"),
 	/**  The due date `n` working days (or calendar days, Civil Code Art. 203) after `from`. */
 	deadline: (from: string, workingDays: number | null, days: number | null) => typedError<DueDate, ApiError>(__TAURI_INVOKE("deadline", { from, workingDays, days })),
 	/**  The escalation ladder for a platform kind, with each step's due dates from `from`. */

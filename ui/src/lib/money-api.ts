@@ -31,6 +31,9 @@ export const moneyApi = {
   listImports: async (platform: string | null) => unwrap(await commands.listImports(platform)),
   importBill: async (path: string, platform: string | null, password: string | null) =>
     unwrap(await commands.importBill(path, platform, password)),
+  cancelImport: async () => {
+    await commands.cancelImport();
+  },
   onImportProgress: (cb: (p: ImportProgressEvent) => void) =>
     events.importProgressEvent.listen((e) => cb(e.payload)),
 };

@@ -430,3 +430,84 @@ fn bad_bills_exit_2_naming_file_line_column_and_change_nothing() {
     }
     assert_eq!(checkpointed_hash(&sb.db()), before, "database changed");
 }
+
+/// A WeChat CSV bill of `rows` rows, ids starting at `first` (so two bills can differ), written
+/// straight to `path`; returns its size in bytes.
+fn write_big_bill(path: &std::path::Path, rows: usize, first: usize) -> u64 {
+    use std::io::Write;
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path).expect("creates"));
+    out.write_all("微信支付账单明细,,,,,,,,,,\n----------------------微信支付账单明细列表--------------------,,,,,,,,,,\n交易时间,交易类型,交易对方,商品,收/支,金额(元),支付方式,当前状态,交易单号,商户单号,备注\n".as_bytes()).expect("writes");
+    for i in first..first + rows {
+        let (d, s) = (i / 86_400 % 28, i % 86_400);
+        writeln!(
+            out,
+            "2024-02-{:02} {:02}:{:02}:{:02},商户消费,\"商店{}\",\"商品{i}\",支出,¥{}.{:02},\"招商银行(1234)\",支付成功,4200{i:020}\t,M{i:012}\t,/",
+            d + 1,
+            s / 3600,
+            s / 60 % 60,
+            s % 60,
+            i % 97,
+            1 + i % 500,
+            i % 100
+        )
+        .expect("writes");
+    }
+    out.flush().expect("flushes");
+    std::fs::metadata(path).expect("written").len()
+}
+
+#[test]
+fn a_bill_over_32_mb_is_streamed_with_the_exact_row_count_and_ctrl_c_rolls_it_back() {
+    let sb = Sandbox::new();
+    let big = sb.path("big.csv");
+    let rows = 250_000;
+    assert!(write_big_bill(&big, rows, 0) > 32 * 1024 * 1024);
+    let r = sb.json(&["import", arg(&big)]);
+    assert_eq!(
+        (
+            r["rows"].as_u64(),
+            r["imported"].as_u64(),
+            r["format"].as_str()
+        ),
+        (Some(rows as u64), Some(rows as u64), Some("wechat-csv"))
+    );
+    let vault = sb.dir.path().join("vault");
+    let in_vault = || std::fs::read_dir(&vault).map_or(0, |d| d.count());
+    assert_eq!(in_vault(), 1);
+
+    // Ctrl+C during a second large import: once its vault copy is being written, the import's
+    // transaction is open; SIGINT stops it between batches and rolls it all back.
+    let other = sb.path("other.csv");
+    write_big_bill(&other, rows, rows);
+    let mut child = sb
+        .std_cmd(&["import", arg(&other)])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("starts");
+    let started = std::time::Instant::now();
+    while in_vault() < 2 {
+        assert!(
+            child.try_wait().expect("waits").is_none(),
+            "the import ended before it could be interrupted"
+        );
+        assert!(started.elapsed().as_secs() < 120, "no vault copy started");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    // SAFETY: a signal to our own child process.
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let out = child.wait_with_output().expect("ends");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("已取消，未保存任何内容"), "{stderr}");
+    let counts = std::process::Command::new("sqlite3")
+        .arg(sb.db())
+        .arg("SELECT count(*) FROM imports; SELECT count(*) FROM transactions;")
+        .output()
+        .expect("sqlite3 installed");
+    assert_eq!(
+        String::from_utf8_lossy(&counts.stdout),
+        format!("1\n{rows}\n"),
+        "only the first import's rows"
+    );
+    assert_eq!(in_vault(), 1, "the cancelled import's copy is gone");
+}

@@ -47,6 +47,10 @@ pub enum CoreError {
     Io(#[from] std::io::Error),
     #[error("internal error: {0}")]
     Internal(String),
+    /// The user stopped the action (an import's Cancel button, Ctrl+C); its transaction was
+    /// rolled back, so nothing of it was stored. Exit 130, as for an interrupted command.
+    #[error("cancelled: nothing was stored")]
+    Cancelled,
 }
 
 impl CoreError {
@@ -108,6 +112,7 @@ impl CoreError {
             (CoreError::Db(e), Lang::Zh) => format!("数据库错误：{e}"),
             (CoreError::Io(e), Lang::Zh) => format!("文件错误：{e}"),
             (CoreError::Internal(e), Lang::Zh) => format!("内部错误：{e}"),
+            (CoreError::Cancelled, Lang::Zh) => "已取消，未保存任何内容".to_string(),
             _ => self.to_string(),
         }
     }
@@ -148,6 +153,7 @@ impl CoreError {
             CoreError::CheckFailed(_) => "check_failed",
             CoreError::Damaged { .. } => "damaged",
             CoreError::Db(_) | CoreError::Io(_) | CoreError::Internal(_) => "internal",
+            CoreError::Cancelled => "cancelled",
         }
     }
 
@@ -163,6 +169,7 @@ impl CoreError {
             | CoreError::Db(_)
             | CoreError::Io(_)
             | CoreError::Internal(_) => 3,
+            CoreError::Cancelled => 130,
         }
     }
 

@@ -46,6 +46,39 @@ pub fn stage(vault_dir: &Path, bytes: &[u8], sha256: &str) -> Result<Option<Stag
     Ok(Some(Staged { file, target }))
 }
 
+/// [`stage`] for the file at `path` (copied in pieces, so a large file never sits in memory),
+/// whose SHA-256 the caller has read: the copy is hashed as it is written, and a file that no
+/// longer has that hash (changed since) is refused.
+pub fn stage_file(vault_dir: &Path, path: &Path, sha256: &str) -> Result<Option<Staged>> {
+    let target = path_of(vault_dir, sha256);
+    if target.is_file() {
+        return Ok(None);
+    }
+    crate::fsutil::create_private_dir_all(vault_dir)?;
+    let mut src = File::open(path)?;
+    let mut file = temp_in(vault_dir)?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = src.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+        file.write_all(&buf[..n])?;
+    }
+    if hex::encode(hasher.finalize()) != sha256 {
+        return Err(CoreError::invalid(
+            crate::Field::File,
+            "文件在导入时被改动了，请重新导入",
+            "the file changed while it was being imported; import it again",
+        )
+        .at(path.display().to_string()));
+    }
+    file.as_file().sync_all()?;
+    Ok(Some(Staged { file, target }))
+}
+
 /// A file written and synced by [`stage`], not yet under its hash.
 #[derive(Debug)]
 pub struct Staged {

@@ -6,6 +6,8 @@ use crate::Ctx;
 use clap::Args;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use tixian_core::import::{self, ImportOptions};
 use tixian_core::{CoreError, Field, Lang};
 
@@ -23,9 +25,51 @@ pub struct ImportArgs {
     password: Option<String>,
 }
 
+/// Set by SIGINT (Ctrl+C) while an import runs: the import stops between batches and rolls
+/// back (exit 130, nothing stored, nothing kept in the vault).
+static INTERRUPTED: std::sync::OnceLock<Arc<AtomicBool>> = std::sync::OnceLock::new();
+
+#[cfg(unix)]
+extern "C" fn on_sigint(_: libc::c_int) {
+    if let Some(flag) = INTERRUPTED.get() {
+        flag.store(true, Ordering::Relaxed);
+    }
+}
+
+/// The cancel flag Ctrl+C sets (on Unix; elsewhere Ctrl+C ends the process, and SQLite rolls
+/// back the unfinished transaction on the next open).
+fn interrupt_flag() -> Arc<AtomicBool> {
+    let flag = INTERRUPTED
+        .get_or_init(|| Arc::new(AtomicBool::new(false)))
+        .clone();
+    #[cfg(unix)]
+    // SAFETY: the handler only stores to an atomic that is initialised before it is installed.
+    unsafe {
+        libc::signal(
+            libc::SIGINT,
+            on_sigint as extern "C" fn(libc::c_int) as libc::sighandler_t,
+        );
+    }
+    flag
+}
+
 pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<ExitCode, CoreError> {
-    // Read and parse before the database is opened: a bad file never touches it.
     let file = args.file.display().to_string();
+    // A large text bill is streamed from the file (bounded memory); it is checked as it is
+    // stored, in the import's one transaction, so a bad one still changes nothing.
+    if import::stream::streams(&args.file, import::stream::STREAM_ABOVE) {
+        let options = ImportOptions {
+            platform: args.platform,
+            cancel: Some(interrupt_flag()),
+            ..ImportOptions::default()
+        };
+        let now = ctx.now();
+        let mut store = ctx.open_store()?;
+        let report = import::import_file(&mut store, &args.file, &options, &now, &mut |_| {})?;
+        print_report(ctx, &file, &report);
+        return Ok(ExitCode::SUCCESS);
+    }
+    // Read and parse before the database is opened: a bad file never touches it.
     let bytes = import::read_input(&args.file, &file)?;
     let mut password = args
         .password
@@ -47,6 +91,7 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<ExitCode, CoreError> {
     let options = ImportOptions {
         platform: args.platform,
         password,
+        cancel: Some(interrupt_flag()),
     };
     let now = ctx.now();
     let mut store = ctx.open_store()?;
@@ -61,7 +106,12 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<ExitCode, CoreError> {
         &now,
         &mut |_| {},
     )?;
-    ctx.out.print(&report, |lang| {
+    print_report(ctx, &file, &report);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_report(ctx: &Ctx, file: &str, report: &import::ImportReport) {
+    ctx.out.print(report, |lang| {
         let t = &report.totals;
         match lang {
             Lang::Zh => format!(
@@ -90,5 +140,4 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<ExitCode, CoreError> {
             ),
         }
     });
-    Ok(ExitCode::SUCCESS)
 }

@@ -9,9 +9,8 @@ use super::original::{stored_texts, verbatim_codes, write_cells, DerivedTexts};
 use super::persist::Stored;
 use super::refunds::link_refunds;
 use super::withdrawals::withdrawal_from_row;
-use super::ImportProgress;
 use crate::error::{CoreError, Result};
-use crate::ledger::{withdrawals, Platform};
+use crate::ledger::{withdrawals, NewWithdrawal, Platform};
 use crate::time::Timestamp;
 use chrono::{Datelike, Timelike};
 use rusqlite::Transaction;
@@ -137,6 +136,8 @@ pub(super) struct Prepared {
     duplicates: u64,
     /// (index in the bill, row id) of each new withdrawal row.
     withdrawals: Vec<(usize, i64)>,
+    /// The id the next new row will get.
+    next_id: i64,
 }
 
 /// Decides which rows are new and makes their texts, in batches, on its own thread while the
@@ -149,7 +150,7 @@ pub(super) fn prepare_rows<'t>(
     txns: &'t [Txn],
     columns: &Columns,
     codes: &[[Option<u8>; 3]],
-    mut known: KnownSet,
+    known: &mut KnownSet,
     mut next_id: i64,
     full: SyncSender<Batch<'t>>,
     empty: Receiver<Batch<'t>>,
@@ -187,6 +188,7 @@ pub(super) fn prepare_rows<'t>(
         if batch.used == ROWS_PER_INSERT || (i + 1) % PROGRESS_EVERY == 0 {
             batch.done = i + 1;
             if full.send(batch).is_err() {
+                out.next_id = next_id;
                 return out;
             }
             batch = empty.try_recv().unwrap_or_else(|_| Batch::new());
@@ -195,6 +197,7 @@ pub(super) fn prepare_rows<'t>(
     }
     batch.done = txns.len();
     let _ = full.send(batch);
+    out.next_id = next_id;
     out
 }
 
@@ -277,71 +280,224 @@ impl<'c> Inserter<'c> {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-pub(super) fn store_rows(
-    tx: &Transaction,
-    platform: &Platform,
+/// The trigger that keeps the search index in step with each inserted row. A bulk load drops it
+/// for its own inserts (one trigger program per row costs more than filling the index for all
+/// the new rows in one statement at the end) and puts it back from its stored definition in the
+/// same transaction; every other write to `transactions` still goes through it.
+pub(super) const SEARCH_INSERT_TRIGGER: &str = "transactions_search_insert";
+
+/// Fills the search index for the rows from `first_id` on (the new rows of a bulk load, whose
+/// ids are all at least the first one assigned), from the same view the triggers use.
+const FILL_SEARCH: &str = "INSERT INTO transactions_search(rowid, search)
+     SELECT id, search FROM transactions_search_text WHERE id >= ?1";
+
+/// A bulk load under way inside the caller's transaction: rows are added in chunks (the whole
+/// bill when it was read into memory, a few thousand rows at a time when a CSV is streamed),
+/// then [`Session::finish`] puts back what [`Session::begin`] set aside (indexes, the search
+/// trigger, the page cache size), fills the search index for the new rows, stores their
+/// withdrawals and links refunds. A failure or a cancel at any point leaves the transaction to
+/// be rolled back by the caller, which undoes all of it (schema changes included).
+pub(crate) struct Session<'p> {
+    platform: &'p Platform,
     import_id: i64,
-    columns: &Columns,
-    header: &[String],
-    txns: &[Txn],
-    now: &Timestamp,
-    progress: &mut dyn FnMut(ImportProgress),
+    columns: &'p Columns,
+    codes: Vec<[Option<u8>; 3]>,
     known: KnownSet,
-    dropped_indexes: &[(String, String)],
-) -> Result<Stored> {
-    let codes = verbatim_codes(columns, header.len());
-    let next_id: i64 =
-        tx.query_row("SELECT ifnull(max(id), 0) + 1 FROM transactions", [], |r| {
-            r.get(0)
-        })?;
-    let mut inserter = Inserter::new(tx, platform.id, import_id)?;
-    let total = txns.len() as u64;
-    let prepared = std::thread::scope(|scope| -> Result<Prepared> {
-        let (full_tx, full_rx) = sync_channel::<Batch>(4);
-        let (empty_tx, empty_rx) = channel::<Batch>();
-        let codes = &codes;
-        let worker = scope
-            .spawn(move || prepare_rows(txns, columns, codes, known, next_id, full_tx, empty_rx));
-        let mut inserted = Ok(());
-        let mut reported = 0;
-        for batch in &full_rx {
-            inserted = inserter.insert(&batch.rows[..batch.used]);
-            if inserted.is_err() {
-                break;
-            }
-            if batch.done - reported >= PROGRESS_EVERY {
-                reported = batch.done;
-                progress(ImportProgress {
-                    done: batch.done as u64,
-                    total,
-                });
-            }
-            let _ = empty_tx.send(batch);
-        }
-        drop(full_rx); // a worker still sending stops
-        let prepared = worker.join();
-        inserted?;
-        prepared.map_err(|_| CoreError::Internal("preparing the rows failed".into()))
-    })?;
-    drop(inserter);
-    let mut stored = Stored {
-        imported: prepared.imported,
-        duplicates: prepared.duplicates,
-        ..Stored::default()
+    first_id: i64,
+    next_id: i64,
+    dropped_indexes: Vec<(String, String)>,
+    dropped_triggers: Vec<(String, String)>,
+    cache_before: i64,
+    withdrawals: Vec<(NewWithdrawal, i64)>,
+    imported: u64,
+    duplicates: u64,
+}
+
+/// Drops the named schema objects of `kind` (`index` or `trigger`) on `transactions`, returning
+/// their stored definitions so they can be created again exactly as they were.
+fn drop_objects(
+    tx: &Transaction,
+    kind: &str,
+    keep: impl Fn(&str) -> bool,
+) -> Result<Vec<(String, String)>> {
+    let all: Vec<(String, String)> = {
+        let mut q = tx.prepare(
+            "SELECT name, sql FROM sqlite_master WHERE type = ?1 AND tbl_name = 'transactions'
+               AND sql IS NOT NULL ORDER BY name",
+        )?;
+        let rows = q.query_map([kind], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
     };
-    let new_withdrawals = prepared.withdrawals;
-    // Back before anything reads through them (withdrawals, refund links).
-    for (_, sql) in dropped_indexes {
-        tx.execute_batch(sql)?;
+    let dropped: Vec<(String, String)> = all.into_iter().filter(|(n, _)| !keep(n)).collect();
+    for (name, _) in &dropped {
+        tx.execute_batch(&format!(
+            "DROP {} \"{}\"",
+            kind.to_uppercase(),
+            name.replace('"', "\"\"")
+        ))?;
     }
-    for (i, row_id) in new_withdrawals {
-        let t = &txns[i];
-        let w = withdrawal_from_row(t, columns, &platform.name);
-        withdrawals::insert(tx, &w, Some((import_id, row_id)), now)?;
-        stored.withdrawals += 1;
+    Ok(dropped)
+}
+
+impl<'p> Session<'p> {
+    /// Starts a bulk load of about `expected` rows (exact for a bill in memory, estimated from
+    /// the file size when streaming: it only chooses the page cache size and whether indexes
+    /// are rebuilt, never what is stored).
+    pub(crate) fn begin(
+        tx: &Transaction,
+        platform: &'p Platform,
+        import_id: i64,
+        columns: &'p Columns,
+        width: usize,
+        expected: usize,
+    ) -> Result<Session<'p>> {
+        // A large bill touches many pages of the table and its indexes; SQLite's default 2 MB
+        // page cache would spill them to the WAL before the commit and read them back (a fifth
+        // of the time on 100,000 rows). For this import only, a cache that holds what the bill
+        // adds (about 400 bytes a row with its indexes, so 640 leaves room), at most 128 MiB,
+        // filled only as used; the previous size comes back afterwards.
+        let cache_before: i64 = tx.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+        if expected > 10_000 {
+            let kib = (expected * 640 / 1024).min(128 * 1024);
+            tx.execute_batch(&format!("PRAGMA cache_size = -{kib}"))?;
+        }
+        // Every key the platform already has, read once from the unique index (before the
+        // bulk path below drops it): a duplicate is then a set lookup, with no row to build and
+        // no INSERT to attempt.
+        let known: KnownSet = {
+            let mut keys =
+                tx.prepare("SELECT identity FROM transactions WHERE platform_id = ?1")?;
+            let mut rows = keys.query([platform.id])?;
+            let mut known = KnownSet::default();
+            while let Some(row) = rows.next()? {
+                if let Ok(id) = Identity::try_from(row.get_ref(0)?.as_blob().unwrap_or_default()) {
+                    known.insert(id);
+                }
+            }
+            known
+        };
+        // Bulk load: when the bill brings more rows than the table holds, updating the
+        // secondary indexes row by row costs more than building them again afterwards (one sort
+        // each). They are dropped and re-created from their own stored definitions inside this
+        // transaction, so the schema ends up exactly as before and a failed import rolls the
+        // drop back too. That includes the unique dedup index: `known` holds every key of the
+        // platform (the index is per platform), so no duplicate reaches the INSERT, and sorting
+        // 100,000 keys once costs less than as many random inserts into the index; were a
+        // duplicate ever to slip through, re-creating the unique index would fail the import
+        // and roll it all back. The indexes that cost almost nothing per new row stay (see
+        // KEPT_DURING_BULK): building one again means reading the whole table once more.
+        let existing: i64 = tx.query_row("SELECT count(*) FROM transactions", [], |r| r.get(0))?;
+        let dropped_indexes = if expected > 10_000 && (expected as i64) > existing {
+            drop_objects(tx, "index", |name| KEPT_DURING_BULK.contains(&name))?
+        } else {
+            Vec::new()
+        };
+        let dropped_triggers = drop_objects(tx, "trigger", |name| name != SEARCH_INSERT_TRIGGER)?;
+        let next_id: i64 =
+            tx.query_row("SELECT ifnull(max(id), 0) + 1 FROM transactions", [], |r| {
+                r.get(0)
+            })?;
+        Ok(Session {
+            platform,
+            import_id,
+            columns,
+            codes: verbatim_codes(columns, width),
+            known,
+            first_id: next_id,
+            next_id,
+            dropped_indexes,
+            dropped_triggers,
+            cache_before,
+            withdrawals: Vec::new(),
+            imported: 0,
+            duplicates: 0,
+        })
     }
-    stored.refunds_linked = link_refunds(tx, platform.id)?;
-    progress(ImportProgress { done: total, total });
-    Ok(stored)
+
+    /// Stores the new rows of `txns` (the next rows of the bill, in order). `progress` gets how
+    /// many of them have been looked at; `cancelled` is asked between batches of
+    /// [`ROWS_PER_INSERT`] rows, and a yes stops with [`CoreError::Cancelled`].
+    pub(crate) fn add(
+        &mut self,
+        tx: &Transaction,
+        txns: &[Txn],
+        progress: &mut dyn FnMut(usize),
+        cancelled: &dyn Fn() -> bool,
+    ) -> Result<()> {
+        let mut inserter = Inserter::new(tx, self.platform.id, self.import_id)?;
+        let (columns, codes, next_id) = (self.columns, &self.codes, self.next_id);
+        let known = &mut self.known;
+        let prepared = std::thread::scope(|scope| -> Result<Prepared> {
+            let (full_tx, full_rx) = sync_channel::<Batch>(4);
+            let (empty_tx, empty_rx) = channel::<Batch>();
+            let worker = scope.spawn(move || {
+                prepare_rows(txns, columns, codes, known, next_id, full_tx, empty_rx)
+            });
+            let mut inserted = Ok(());
+            let mut reported = 0;
+            for batch in &full_rx {
+                if cancelled() {
+                    inserted = Err(CoreError::Cancelled);
+                    break;
+                }
+                inserted = inserter.insert(&batch.rows[..batch.used]);
+                if inserted.is_err() {
+                    break;
+                }
+                if batch.done - reported >= PROGRESS_EVERY {
+                    reported = batch.done;
+                    progress(batch.done);
+                }
+                let _ = empty_tx.send(batch);
+            }
+            drop(full_rx); // a worker still sending stops
+            let prepared = worker.join();
+            inserted?;
+            prepared.map_err(|_| CoreError::Internal("preparing the rows failed".into()))
+        })?;
+        self.next_id = prepared.next_id;
+        self.imported += prepared.imported;
+        self.duplicates += prepared.duplicates;
+        for (i, row_id) in prepared.withdrawals {
+            let w = withdrawal_from_row(&txns[i], self.columns, &self.platform.name);
+            self.withdrawals.push((w, row_id));
+        }
+        if cancelled() {
+            return Err(CoreError::Cancelled);
+        }
+        Ok(())
+    }
+
+    /// Puts back the indexes and the search trigger, fills the search index for the new rows,
+    /// stores the withdrawals and links refunds; returns the counts.
+    pub(crate) fn finish(&mut self, tx: &Transaction, now: &Timestamp) -> Result<Stored> {
+        // Back before anything reads through them (withdrawals, refund links).
+        for (_, sql) in self.dropped_indexes.drain(..) {
+            tx.execute_batch(&sql)?;
+        }
+        if self.next_id > self.first_id {
+            tx.execute(FILL_SEARCH, [self.first_id])?;
+        }
+        for (_, sql) in self.dropped_triggers.drain(..) {
+            tx.execute_batch(&sql)?;
+        }
+        let mut stored = Stored {
+            imported: self.imported,
+            duplicates: self.duplicates,
+            ..Stored::default()
+        };
+        for (w, row_id) in self.withdrawals.drain(..) {
+            withdrawals::insert(tx, &w, Some((self.import_id, row_id)), now)?;
+            stored.withdrawals += 1;
+        }
+        stored.refunds_linked = link_refunds(tx, self.platform.id)?;
+        Ok(stored)
+    }
+
+    /// Gives the connection its page cache size back (a pragma, not undone by a rollback):
+    /// called whether the load succeeded or not.
+    pub(crate) fn close(self, tx: &Transaction) -> Result<()> {
+        tx.execute_batch(&format!("PRAGMA cache_size = {}", self.cache_before))?;
+        Ok(())
+    }
 }

@@ -24,6 +24,7 @@ pub mod query;
 mod refunds;
 mod search;
 mod source;
+pub mod stream;
 mod table;
 #[cfg(test)]
 mod tests;
@@ -46,6 +47,8 @@ use rusqlite::{params, Transaction};
 use serde::Serialize;
 use source::Sniff;
 use std::path::Path;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
 use table::Locator;
 
 /// What the user chose for an import.
@@ -56,6 +59,19 @@ pub struct ImportOptions {
     pub platform: Option<String>,
     /// Password of an encrypted ZIP.
     pub password: Option<String>,
+    /// Set (from another thread: the app's Cancel button, the CLI's Ctrl+C) to stop the import:
+    /// it is checked between batches of rows, and a set flag ends the import with
+    /// [`CoreError::Cancelled`], its transaction rolled back and nothing kept in the vault.
+    pub cancel: Option<Arc<AtomicBool>>,
+}
+
+impl ImportOptions {
+    /// Whether the import was asked to stop.
+    pub fn cancelled(&self) -> bool {
+        self.cancel
+            .as_ref()
+            .is_some_and(|c| c.load(std::sync::atomic::Ordering::Relaxed))
+    }
 }
 
 /// Rows stored so far, for a progress bar.
@@ -226,7 +242,8 @@ fn parse_plain(file: &str, bytes: &[u8]) -> Result<ParsedBill> {
 }
 
 /// Imports the bill at `path` into the database, keeping the original in the vault beside the
-/// database. One transaction: a bad file changes nothing.
+/// database. One transaction: a bad file changes nothing. A text bill over
+/// [`stream::STREAM_ABOVE`] bytes is streamed from the file in bounded memory.
 pub fn import_file(
     store: &mut Store,
     path: &Path,
@@ -235,8 +252,11 @@ pub fn import_file(
     progress: &mut dyn FnMut(ImportProgress),
 ) -> Result<ImportReport> {
     let file = path.display().to_string();
-    let bytes = read_input(path, &file)?;
     let vault = crate::store::vault_dir(store.path());
+    if stream::streams(path, stream::STREAM_ABOVE) {
+        return stream::import_streamed(store, path, &file, options, &vault, now, progress);
+    }
+    let bytes = read_input(path, &file)?;
     import_bytes(store, &file, &bytes, options, &vault, now, progress)
 }
 
@@ -366,6 +386,7 @@ fn store_bill(
             &bill.txns,
             now,
             progress,
+            &|| options.cancelled(),
         );
         let staged = staging
             .join()
@@ -374,28 +395,15 @@ fn store_bill(
     });
     let stored = stored?;
     let staged = staged?;
-    if stored.imported > 0 {
-        // Last before the commit, so a failure here rolls the rows back too.
-        for file in staged {
-            file.publish()?;
-        }
-    }
-    let import_id = if stored.imported == 0 {
-        // Nothing new: leave no trace (the second import of a file changes nothing).
-        tx.execute("DELETE FROM imports WHERE id = ?1", [import_id])?;
-        if created {
-            tx.execute("DELETE FROM platforms WHERE id = ?1", [platform.id])?;
-        }
-        None
-    } else {
-        let totals =
-            serde_json::to_string(&bill.totals).map_err(|e| CoreError::Internal(e.to_string()))?;
-        tx.execute(
-            "UPDATE imports SET imported = ?1, duplicates = ?2, withdrawals = ?3, totals_json = ?4 WHERE id = ?5",
-            params![stored.imported as i64, stored.duplicates as i64, stored.withdrawals as i64, totals, import_id],
-        )?;
-        Some(import_id)
-    };
+    let import_id = finish_import(
+        tx,
+        &stored,
+        staged,
+        import_id,
+        &platform,
+        created,
+        &bill.totals,
+    )?;
     Ok(ImportReport {
         format: bill.format.clone(),
         rows: bill.rows(),
@@ -412,6 +420,37 @@ fn store_bill(
         header_line: bill.header_line,
         refunds_linked: stored.refunds_linked,
     })
+}
+
+/// The end of an import, in its transaction: the originals published and the import's counts
+/// recorded when it added something; otherwise no trace (the second import of a file changes
+/// nothing). Returns the import's id, or None.
+fn finish_import(
+    tx: &Transaction,
+    stored: &persist::Stored,
+    staged: Vec<vault::Staged>,
+    import_id: i64,
+    platform: &Platform,
+    created: bool,
+    totals: &Totals,
+) -> Result<Option<i64>> {
+    if stored.imported == 0 {
+        tx.execute("DELETE FROM imports WHERE id = ?1", [import_id])?;
+        if created {
+            tx.execute("DELETE FROM platforms WHERE id = ?1", [platform.id])?;
+        }
+        return Ok(None);
+    }
+    // Last before the commit, so a failure here rolls the rows back too.
+    for file in staged {
+        file.publish()?;
+    }
+    let totals = serde_json::to_string(totals).map_err(|e| CoreError::Internal(e.to_string()))?;
+    tx.execute(
+        "UPDATE imports SET imported = ?1, duplicates = ?2, withdrawals = ?3, totals_json = ?4 WHERE id = ?5",
+        params![stored.imported as i64, stored.duplicates as i64, stored.withdrawals as i64, totals, import_id],
+    )?;
+    Ok(Some(import_id))
 }
 
 /// Writes the bill (and the ZIP it came in) into the vault unpublished; see [`vault::stage`].

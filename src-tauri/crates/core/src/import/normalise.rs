@@ -3,7 +3,7 @@
 //! file states, fee (备注 `服务费¥0.10` or the 服务费 column), refunded amount, whether the row is
 //! a refund, and whether it is a withdrawal with which outcome.
 
-use super::layout::{Columns, Provider};
+use super::layout::{Columns, Layout, Provider};
 use super::table::{Cells, Locator, RawRow, Table};
 use crate::error::{CoreError, Result};
 use crate::ledger::WithdrawalStatus;
@@ -88,14 +88,24 @@ impl Txn {
 
 /// Normalises every row; the first bad cell stops everything with its file, line and column.
 pub(crate) fn normalise(table: Table, provider: Provider, loc: &Locator) -> Result<Vec<Txn>> {
-    let header = table.layout.header;
-    let c = table.layout.columns;
+    normalise_rows(table.rows, &table.layout, provider, loc)
+}
+
+/// [`normalise`] for some of a bill's rows (a streamed CSV comes a chunk at a time).
+pub(crate) fn normalise_rows(
+    rows: Vec<RawRow>,
+    layout: &Layout,
+    provider: Provider,
+    loc: &Locator,
+) -> Result<Vec<Txn>> {
+    let header = &layout.header;
+    let c = &layout.columns;
     let bad = |row: &RawRow, col: usize, e: CoreError| {
         e.field(Field::Named(header[col].clone()))
             .at(loc.at(row.line, Some(col)))
     };
-    let mut out = Vec::with_capacity(table.rows.len());
-    for row in table.rows {
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
         let at = parse_bill_time(&row.cells[c.time]).map_err(|e| bad(&row, c.time, e))?;
         let amount = parse_bill_amount(&row.cells[c.amount]).map_err(|e| bad(&row, c.amount, e))?;
         let fee = match c.fee {
@@ -111,8 +121,8 @@ pub(crate) fn normalise(table: Table, provider: Provider, loc: &Locator) -> Resu
             _ => refunded_in_status(cell(&row, c.status), amount),
         };
         let direction = Direction::from_bill(&row.cells[c.direction]);
-        let is_refund = is_refund(&row, &c, direction);
-        let withdrawal = withdrawal_outcome(&row, &c, provider);
+        let is_refund = is_refund(&row, c, direction);
+        let withdrawal = withdrawal_outcome(&row, c, provider);
         out.push(Txn {
             line: row.line,
             cells: row.cells,

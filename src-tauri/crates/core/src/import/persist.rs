@@ -4,8 +4,7 @@
 //! withdrawals, and link refunds to their purchases. Rows are prepared on a second thread and
 //! inserted in batches inside the caller's transaction.
 
-use super::bulk::{store_rows, KEPT_DURING_BULK};
-use super::dedup::{Identity, KnownSet};
+use super::bulk::Session;
 use super::layout::Columns;
 use super::normalise::{Direction, Txn};
 use super::ImportProgress;
@@ -24,7 +23,8 @@ pub(crate) struct Stored {
     pub refunds_linked: u64,
 }
 
-/// Stores `txns` for `platform` under `import_id`; returns the counts.
+/// Stores `txns` for `platform` under `import_id`; returns the counts. `cancelled` is asked
+/// between batches: a yes stops with [`crate::CoreError::Cancelled`] (the caller rolls back).
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn store(
     tx: &Transaction,
@@ -35,67 +35,27 @@ pub(crate) fn store(
     txns: &[Txn],
     now: &Timestamp,
     progress: &mut dyn FnMut(ImportProgress),
+    cancelled: &dyn Fn() -> bool,
 ) -> Result<Stored> {
-    // A large bill touches many pages of the table and its indexes; SQLite's default 2 MB page
-    // cache would spill them to the WAL before the commit and read them back (a fifth of the
-    // time on 100,000 rows). For this import only, a cache that holds what the bill adds (about
-    // 400 bytes a row with its indexes, so 640 leaves room), at most 128 MiB, filled only as
-    // used; the previous size comes back afterwards.
-    let cache_before: i64 = tx.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
-    if txns.len() > 10_000 {
-        let kib = (txns.len() * 640 / 1024).min(128 * 1024);
-        tx.execute_batch(&format!("PRAGMA cache_size = -{kib}"))?;
-    }
-    // Bulk load: when the bill brings more rows than the table holds, updating the secondary
-    // indexes row by row costs more than building them again afterwards (one sort each). They
-    // are dropped and re-created from their own stored definitions inside this transaction, so
-    // the schema ends up exactly as before and a failed import rolls the drop back too. That
-    // includes the unique dedup index: `known` holds every key of the platform (the index is per
-    // platform), so no duplicate reaches the INSERT, and sorting 100,000 keys once costs less
-    // than as many random inserts into the index (CPU 1.9 s against 2.2 s, medians of 5); were a
-    // duplicate ever to slip through, re-creating the unique index would fail the import and
-    // roll it all back. The indexes that cost almost nothing per new row stay (see
-    // KEPT_DURING_BULK): building one again means reading the whole table once more, which cost
-    // more than keeping it up to date.
-    // Every key the platform already has, read once from the unique index (before the bulk
-    // path below drops it): a duplicate is then a set lookup, with no row to build and no INSERT
-    // to attempt.
-    let known: KnownSet = {
-        let mut keys = tx.prepare("SELECT identity FROM transactions WHERE platform_id = ?1")?;
-        let mut rows = keys.query([platform.id])?;
-        let mut known = KnownSet::default();
-        while let Some(row) = rows.next()? {
-            if let Ok(id) = Identity::try_from(row.get_ref(0)?.as_blob().unwrap_or_default()) {
-                known.insert(id);
-            }
-        }
-        known
-    };
-    let existing: i64 = tx.query_row("SELECT count(*) FROM transactions", [], |r| r.get(0))?;
-    let dropped = if txns.len() > 10_000 && (txns.len() as i64) > existing {
-        let indexes: Vec<(String, String)> = {
-            let mut q = tx.prepare(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'transactions'
-                   AND sql IS NOT NULL ORDER BY name",
-            )?;
-            let rows = q.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            let all: Vec<(String, String)> = rows.collect::<rusqlite::Result<_>>()?;
-            all.into_iter()
-                .filter(|(name, _)| !KEPT_DURING_BULK.contains(&name.as_str()))
-                .collect()
-        };
-        for (name, _) in &indexes {
-            tx.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
-        }
-        indexes
-    } else {
-        Vec::new()
-    };
-    let result = store_rows(
-        tx, platform, import_id, columns, header, txns, now, progress, known, &dropped,
-    );
-    tx.execute_batch(&format!("PRAGMA cache_size = {cache_before}"))?;
-    result
+    let mut session = Session::begin(tx, platform, import_id, columns, header.len(), txns.len())?;
+    let total = txns.len() as u64;
+    let result = session
+        .add(
+            tx,
+            txns,
+            &mut |done| {
+                progress(ImportProgress {
+                    done: done as u64,
+                    total,
+                })
+            },
+            cancelled,
+        )
+        .and_then(|()| session.finish(tx, now));
+    session.close(tx)?;
+    let stored = result?;
+    progress(ImportProgress { done: total, total });
+    Ok(stored)
 }
 
 /// Sums by direction, over every row of the file whatever its status.

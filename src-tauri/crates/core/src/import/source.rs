@@ -437,7 +437,7 @@ fn looks_utf8(valid: &[u8]) -> bool {
     valid.iter().any(|b| *b >= 0x80)
 }
 
-fn not_text(file: &str) -> CoreError {
+pub(crate) fn not_text(file: &str) -> CoreError {
     CoreError::invalid(
         Field::File,
         "不是文本账单：既不是 UTF-8 也不是 GBK 编码",

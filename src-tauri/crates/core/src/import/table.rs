@@ -122,32 +122,61 @@ fn column_letters(mut index: usize) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
-/// Line numbers from byte offsets, counted forward only (offsets arrive in order), because
-/// the csv reader's own line count skips blank lines.
-struct LineCounter<'a> {
-    bytes: &'a [u8],
-    pos: usize,
-    line: u64,
+/// A reader that notes where each line break it passes on is, so line numbers can be found
+/// from the csv reader's byte offsets (its own line count skips blank lines) without the whole
+/// text at hand: the csv reader reads only a buffer ahead, so only the breaks it has not yet
+/// reached a record beyond are kept. Also counts what it passed on, and whether the end came.
+pub(crate) struct Tracked<R> {
+    inner: R,
+    passed: u64,
+    breaks: std::collections::VecDeque<u64>,
+    ended: bool,
 }
 
-impl<'a> LineCounter<'a> {
-    fn new(text: &'a str) -> Self {
-        LineCounter {
-            bytes: text.as_bytes(),
-            pos: 0,
-            line: 1,
+impl<R: std::io::Read> Tracked<R> {
+    pub fn new(inner: R) -> Self {
+        Tracked {
+            inner,
+            passed: 0,
+            breaks: Default::default(),
+            ended: false,
         }
     }
 
+    pub fn get_ref(&self) -> &R {
+        &self.inner
+    }
+}
+
+impl<R: std::io::Read> std::io::Read for Tracked<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if n == 0 && !buf.is_empty() {
+            self.ended = true;
+        }
+        for (i, _) in buf[..n].iter().enumerate().filter(|(_, &b)| b == b'\n') {
+            self.breaks.push_back(self.passed + i as u64);
+        }
+        self.passed += n as u64;
+        Ok(n)
+    }
+}
+
+/// Line numbers from byte offsets, counted forward only (offsets arrive in order).
+struct LineCounter {
+    line: u64,
+}
+
+impl LineCounter {
+    fn new() -> Self {
+        LineCounter { line: 1 }
+    }
+
     /// The 1-based line holding byte `offset`.
-    fn at(&mut self, offset: u64) -> u64 {
-        let offset = (offset as usize).min(self.bytes.len());
-        if offset >= self.pos {
-            self.line += self.bytes[self.pos..offset]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count() as u64;
-            self.pos = offset;
+    fn at<R>(&mut self, tracked: &mut Tracked<R>, offset: u64) -> u64 {
+        while tracked.breaks.front().is_some_and(|&b| b < offset) {
+            tracked.breaks.pop_front();
+            self.line += 1;
         }
         self.line
     }
@@ -157,8 +186,13 @@ impl<'a> LineCounter<'a> {
 /// it skipped, so count back from the record's end (its last line, less any line breaks inside
 /// quoted fields).
 /// Returns (first line, last line).
-fn record_lines(lines: &mut LineCounter, record: &csv::StringRecord, end: u64) -> (u64, u64) {
-    let last = lines.at(end.saturating_sub(1));
+fn record_lines<R>(
+    lines: &mut LineCounter,
+    tracked: &mut Tracked<R>,
+    record: &csv::StringRecord,
+    end: u64,
+) -> (u64, u64) {
+    let last = lines.at(tracked, end.saturating_sub(1));
     let inside = record
         .iter()
         .map(|f| f.bytes().filter(|&b| b == b'\n').count() as u64)
@@ -171,10 +205,10 @@ pub(crate) fn trim_cell(cell: &str) -> &str {
 }
 
 /// Collects data rows after the header; `next` yields (line, cells, ends_file_unterminated).
-struct Collector<'a> {
+struct Collector {
     layout: Layout,
     need: usize,
-    loc: &'a Locator,
+    loc: Locator,
     rows: Vec<RawRow>,
 }
 
@@ -183,8 +217,8 @@ enum Step {
     Stop,
 }
 
-impl Collector<'_> {
-    fn new(layout: Layout, loc: &Locator) -> Collector<'_> {
+impl Collector {
+    fn new(layout: Layout, loc: &Locator) -> Collector {
         let c = &layout.columns;
         let need = [
             Some(c.time),
@@ -209,7 +243,7 @@ impl Collector<'_> {
         Collector {
             layout,
             need,
-            loc,
+            loc: loc.clone(),
             rows: Vec::new(),
         }
     }
@@ -290,66 +324,134 @@ impl NearMiss {
 /// Reads a CSV bill. Quoted and unquoted fields, a bare `"` inside an unquoted field, TAB
 /// suffixes, padding and trailing commas are all taken as they come.
 pub(crate) fn read_csv(text: &str, loc: &Locator) -> Result<Table> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
     let unterminated = !text.ends_with('\n') && !text.ends_with('\r');
-    let mut record = csv::StringRecord::new();
-    let csv_error = |e: csv::Error, line: u64| {
-        CoreError::invalid(
-            Field::File,
-            format!("CSV 格式错误：{e}"),
-            format!("malformed CSV: {e}"),
-        )
-        .at(loc.at(line, None))
-    };
-    let mut near = NearMiss::default();
-    let mut lines = LineCounter::new(text);
-    let (layout, header_line, mut next_line) = loop {
-        match reader.read_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => return Err(no_header(loc, near.take())),
-            Err(e) => return Err(csv_error(e, lines.at(reader.position().byte()))),
-        }
-        let (start, last) = record_lines(&mut lines, &record, reader.position().byte());
-        if record.iter().any(|c| c.contains("收/支")) {
-            let cells: Vec<String> = record.iter().map(str::to_string).collect();
-            if let Some(layout) = layout::recognise(&cells) {
-                break (layout, start, last + 1);
-            }
-            near.see(start, &cells);
-        }
-    };
-    let mut collector = Collector::new(layout, loc);
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => return Err(csv_error(e, next_line)),
-        }
-        let end = reader.position().byte();
-        let (start, last) = record_lines(&mut lines, &record, end);
-        // The csv reader skips empty lines; a gap in line numbers is the blank line that ends the rows.
-        if start > next_line {
-            break;
-        }
-        next_line = last + 1;
-        let is_last = unterminated && end as usize >= text.len();
-        let mut cells = Cells::with_capacity(record.as_slice().len(), record.len());
-        for cell in &record {
-            cells.push(trim_cell(cell));
-        }
-        if let Step::Stop = collector.push(start, cells, is_last)? {
-            break;
-        }
+    let mut rows = CsvRows::new(text.as_bytes(), unterminated, loc)?;
+    let mut all = Vec::new();
+    while let Some(chunk) = rows.next_rows(usize::MAX)? {
+        all.extend(chunk);
     }
     Ok(Table {
-        layout: collector.layout,
-        header_line,
-        rows: collector.rows,
+        header_line: rows.header_line,
+        layout: rows.collector.layout,
+        rows: all,
         sheet: None,
     })
+}
+
+/// A CSV bill read a few rows at a time (the whole text never in memory): the header is found
+/// by [`CsvRows::new`], then [`CsvRows::next_rows`] gives the rows in order. [`read_csv`] is
+/// this over a text in memory, so both ways read a file the same.
+pub(crate) struct CsvRows<R: std::io::Read> {
+    reader: csv::Reader<Tracked<R>>,
+    record: csv::StringRecord,
+    lines: LineCounter,
+    next_line: u64,
+    /// The text does not end in a line break (its last row may be cut off).
+    unterminated: bool,
+    pub header_line: u64,
+    collector: Collector,
+    done: bool,
+}
+
+impl<R: std::io::Read> CsvRows<R> {
+    /// Reads up to the header row, recognised by its names.
+    pub fn new(text: R, unterminated: bool, loc: &Locator) -> Result<Self> {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(Tracked::new(text));
+        let mut record = csv::StringRecord::new();
+        let mut near = NearMiss::default();
+        let mut lines = LineCounter::new();
+        let (layout, header_line, next_line) = loop {
+            match reader.read_record(&mut record) {
+                Ok(true) => {}
+                Ok(false) => return Err(no_header(loc, near.take())),
+                Err(e) => {
+                    let at = reader.position().byte();
+                    let line = lines.at(reader.get_mut(), at);
+                    return Err(csv_error(loc, e, line));
+                }
+            }
+            let end = reader.position().byte();
+            let (start, last) = record_lines(&mut lines, reader.get_mut(), &record, end);
+            if record.iter().any(|c| c.contains("收/支")) {
+                let cells: Vec<String> = record.iter().map(str::to_string).collect();
+                if let Some(layout) = layout::recognise(&cells) {
+                    break (layout, start, last + 1);
+                }
+                near.see(start, &cells);
+            }
+        };
+        Ok(CsvRows {
+            reader,
+            record,
+            lines,
+            next_line,
+            unterminated,
+            header_line,
+            collector: Collector::new(layout, loc),
+            done: false,
+        })
+    }
+
+    /// The recognised header.
+    pub fn layout(&self) -> &Layout {
+        &self.collector.layout
+    }
+
+    /// The text read so far (for a progress estimate).
+    pub fn source(&self) -> &R {
+        self.reader.get_ref().get_ref()
+    }
+
+    /// Up to `max` more rows; `None` once the rows have ended.
+    pub fn next_rows(&mut self, max: usize) -> Result<Option<Vec<RawRow>>> {
+        if self.done {
+            return Ok(None);
+        }
+        let loc = self.collector.loc.clone();
+        while self.collector.rows.len() < max {
+            match self.reader.read_record(&mut self.record) {
+                Ok(true) => {}
+                Ok(false) => {
+                    self.done = true;
+                    break;
+                }
+                Err(e) => return Err(csv_error(&loc, e, self.next_line)),
+            }
+            let end = self.reader.position().byte();
+            let tracked = self.reader.get_mut();
+            let (start, last) = record_lines(&mut self.lines, tracked, &self.record, end);
+            // The csv reader skips empty lines; a gap in line numbers is the blank line that
+            // ends the rows.
+            if start > self.next_line {
+                self.done = true;
+                break;
+            }
+            self.next_line = last + 1;
+            // A record that ends the text reached its end: the reader has seen it.
+            let is_last = self.unterminated && tracked.ended && end >= tracked.passed;
+            let mut cells = Cells::with_capacity(self.record.as_slice().len(), self.record.len());
+            for cell in &self.record {
+                cells.push(trim_cell(cell));
+            }
+            if let Step::Stop = self.collector.push(start, cells, is_last)? {
+                self.done = true;
+                break;
+            }
+        }
+        Ok(Some(std::mem::take(&mut self.collector.rows)))
+    }
+}
+
+fn csv_error(loc: &Locator, e: csv::Error, line: u64) -> CoreError {
+    CoreError::invalid(
+        Field::File,
+        format!("CSV 格式错误：{e}"),
+        format!("malformed CSV: {e}"),
+    )
+    .at(loc.at(line, None))
 }
 
 /// Reads an XLSX bill. Of the sheets holding a bill header, the one with the most rows wins;

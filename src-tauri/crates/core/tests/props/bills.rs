@@ -204,7 +204,7 @@ proptest! {
         std::fs::write(&path, &bytes).unwrap();
         let db = dir.path().join("t.db");
         let mut store = Store::open(&db).unwrap();
-        let options = ImportOptions { platform: None, password: Some(PASSWORD.into()) };
+        let options = ImportOptions { platform: None, password: Some(PASSWORD.into()), ..ImportOptions::default() };
         let parsed = import::parse(&name, &bytes, Some(PASSWORD)).is_ok();
         match import::import_file(&mut store, &path, &options, &now(), &mut |_| {}) {
             Ok(report) => {

@@ -9,9 +9,12 @@ mod golden;
 mod listing;
 mod props;
 mod storing;
+mod streamed;
 use crate::ledger::{list_withdrawals, WithdrawalStatus};
 use std::io::Write;
 use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -513,6 +513,98 @@ fn progress_reaches_the_total() {
     );
 }
 
+/// A WeChat CSV of `n` rows in March 2024: every 100th (from the second) a refund of the row
+/// before it, every 50th (from the 26th) a withdrawal.
+pub(super) fn many_rows(n: usize) -> Vec<u8> {
+    let rows: Vec<String> = (0..n)
+        .map(|i| {
+            let t = format!("2024-03-{:02} {:02}:{:02}:00", 1 + i / 1440 % 28, i / 60 % 24, i % 60);
+            if i % 100 == 1 {
+                let p = i - 1;
+                format!("{t},商户消费-退款,商店,\"退款-商品{p}\",收入,¥0.01,零钱,已退款,4200{p:020}_r\t,M{p:012}\t,/")
+            } else if i % 50 == 25 {
+                format!("{t},零钱提现,招商银行(1234),/,/,¥2.00,零钱,提现已到账,1000{i:020}\t,/\t,服务费¥0.10")
+            } else {
+                format!("{t},商户消费,商店,商品{i},支出,¥1.{:02},零钱,支付成功,4200{i:020}\t,M{i:012}\t,/", i % 100)
+            }
+        })
+        .collect();
+    let refs: Vec<&str> = rows.iter().map(String::as_str).collect();
+    wechat_csv(&refs)
+}
+
+pub(super) fn fts_integrity_check(db: &Db) {
+    db.store
+        .conn()
+        .execute(
+            "INSERT INTO transactions_search(transactions_search, rank) VALUES ('integrity-check', 1)",
+            [],
+        )
+        .unwrap_or_else(|e| panic!("FTS integrity-check: {e}"));
+}
+
+#[test]
+fn an_import_cancelled_midway_stores_nothing_and_keeps_nothing_in_the_vault() {
+    let mut db = Db::new();
+    let vault = db.dir.path().join("vault");
+    let bill = many_rows(20_000);
+    let cancel = Arc::new(AtomicBool::new(false));
+    let options = ImportOptions {
+        cancel: Some(cancel.clone()),
+        ..opts()
+    };
+    let mut seen = 0;
+    let err = import_bytes(
+        &mut db.store,
+        "big.csv",
+        &bill,
+        &options,
+        &vault,
+        &now(),
+        &mut |p| {
+            seen = p.done;
+            // As the Cancel button does, from the import's own progress: midway.
+            if p.done >= 8192 {
+                cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+        },
+    )
+    .unwrap_err();
+    assert!(matches!(err, CoreError::Cancelled), "{err}");
+    assert!(
+        (8192..20_000).contains(&seen),
+        "cancelled midway, at {seen}"
+    );
+    let files = std::fs::read_dir(&vault).map_or(0, |d| d.count());
+    assert_eq!(
+        (
+            files,
+            db.count("transactions"),
+            db.count("imports"),
+            db.count("platforms"),
+            db.count("withdrawals"),
+            db.count("transactions_search_docsize")
+        ),
+        (0, 0, 0, 0, 0, 0)
+    );
+    let trigger: i64 = db
+        .store
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = 'transactions_search_insert'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(trigger, 1, "the search trigger is back after the rollback");
+    fts_integrity_check(&db);
+    // The same file without a cancel imports in full, its rows all in the search index.
+    let r = db.import("big.csv", &bill, &opts()).unwrap();
+    assert_eq!((r.imported, r.withdrawals), (20_000, 400));
+    assert_eq!(db.count("transactions_search_docsize"), 20_000);
+    fts_integrity_check(&db);
+}
+
 #[test]
 fn a_large_bill_takes_the_bulk_path_and_leaves_the_schema_and_links_as_they_were() {
     // More than 10,000 rows into an empty table: the secondary indexes are dropped during the
@@ -525,19 +617,7 @@ fn a_large_bill_takes_the_bulk_path_and_leaves_the_schema_and_links_as_they_were
         let rows = q.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
         rows.map(|r| r.unwrap()).collect()
     };
-    let rows: Vec<String> = (0..10_050)
-        .map(|i| {
-            let t = format!("2024-03-{:02} {:02}:{:02}:00", 1 + i / 1440 % 28, i / 60 % 24, i % 60);
-            if i % 100 == 1 {
-                let p = i - 1;
-                format!("{t},商户消费-退款,商店,\"退款-商品{p}\",收入,¥0.01,零钱,已退款,4200{p:020}_r\t,M{p:012}\t,/")
-            } else {
-                format!("{t},商户消费,商店,商品{i},支出,¥1.{:02},零钱,支付成功,4200{i:020}\t,M{i:012}\t,/", i % 100)
-            }
-        })
-        .collect();
-    let refs: Vec<&str> = rows.iter().map(String::as_str).collect();
-    let bill = wechat_csv(&refs);
+    let bill = many_rows(10_050);
     let mut db = Db::new();
     let before = schema(&db);
     let first = db.import("big.csv", &bill, &opts()).unwrap();
@@ -547,6 +627,9 @@ fn a_large_bill_takes_the_bulk_path_and_leaves_the_schema_and_links_as_they_were
     );
     assert_eq!(first.refunds_linked, 101);
     assert_eq!(schema(&db), before);
+    // The search index was filled for the new rows in one statement, the trigger bypassed.
+    assert_eq!(db.count("transactions_search_docsize"), 10_050);
+    fts_integrity_check(&db);
     // The progress bar moves through a re-import too, where every row is a duplicate.
     let mut seen = Vec::new();
     let vault = db.dir.path().join("vault");
@@ -568,6 +651,12 @@ fn a_large_bill_takes_the_bulk_path_and_leaves_the_schema_and_links_as_they_were
     );
     assert_eq!(db.count("transactions"), 10_050);
     assert_eq!(schema(&db), before);
+    // Writes after the import still go through the triggers.
+    db.store
+        .conn()
+        .execute_batch("UPDATE transactions SET goods = 'changed' WHERE id = 5; DELETE FROM transactions WHERE id = 7")
+        .unwrap();
+    fts_integrity_check(&db);
 }
 
 #[test]

@@ -1,0 +1,428 @@
+//! A large text bill imported straight from its file, in bounded memory: one pass reads it to
+//! hash it and choose its encoding the way [`super::source::decode_text`] does (a BOM, else
+//! strict UTF-8, else GB18030); a second decodes it as it goes (encoding_rs's streaming
+//! decoder), reads rows a chunk at a time with the same CSV reader ([`CsvRows`]), normalises
+//! them and stores them through the same bulk [`Session`]; the vault copy is written and hashed
+//! on a thread of its own. The whole import is still one transaction, so a bad row at the end,
+//! a failure or a cancel leaves nothing behind. XLSX and ZIP bills are read in memory (within
+//! [`super::source::MAX_FILE_BYTES`]).
+
+use super::bulk::Session;
+use super::normalise::normalise_rows;
+use super::persist::{self, Stored};
+use super::source::{self, not_text, Sniff};
+use super::table::{CsvRows, Locator};
+use super::{
+    bad_file, finish_import, resolve_platform, ImportOptions, ImportProgress, ImportReport, Totals,
+};
+use crate::error::{CoreError, Result};
+use crate::money::Money;
+use crate::store::Store;
+use crate::time::{self, Timestamp};
+use crate::vault;
+use rusqlite::params;
+use sha2::{Digest, Sha256};
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+
+/// Text bills larger than this are streamed from their file (smaller ones are read whole, so
+/// a bad file is found before the database is opened).
+pub const STREAM_ABOVE: u64 = 32 * 1024 * 1024;
+
+/// Largest text bill streamed at all (13 million rows or so).
+pub const MAX_STREAMED_BYTES: u64 = 2 * 1024 * 1024 * 1024;
+
+/// Rows read, normalised and stored at a time: a few MB of rows in memory.
+const CHUNK_ROWS: usize = 16_384;
+
+/// How a text file is encoded, by the rules of `decode_text`.
+#[derive(Debug, Clone, Copy)]
+enum Encoding {
+    /// UTF-8, after a BOM of this many bytes (0 or 3).
+    Utf8(usize),
+    /// Decoded by encoding_rs (UTF-16 after its BOM, or GB18030), after this many BOM bytes.
+    Other(&'static encoding_rs::Encoding, usize),
+}
+
+/// What the first pass over the file found.
+pub(crate) struct Scan {
+    sha: String,
+    size: u64,
+    encoding: Encoding,
+    /// The text does not end in a line break.
+    unterminated: bool,
+}
+
+/// Whether the file at `path` is a text file to stream (it exists and is larger than
+/// `above` bytes, and its start reads as text, not a ZIP, XLSX or other format).
+pub fn streams(path: &Path, above: u64) -> bool {
+    let Ok(meta) = std::fs::metadata(path) else {
+        return false;
+    };
+    if !meta.is_file() || meta.len() <= above {
+        return false;
+    }
+    let mut head = Vec::with_capacity(65_536);
+    let read = File::open(path).and_then(|f| f.take(65_536).read_to_end(&mut head));
+    read.is_ok() && source::sniff(&head) == Sniff::Text
+}
+
+/// The first pass: SHA-256, size, encoding, and whether the text ends in a line break.
+fn scan(path: &Path, file: &str) -> Result<Scan> {
+    let cannot = |e: std::io::Error| {
+        bad_file(
+            file,
+            format!("无法读取文件：{e}"),
+            format!("cannot read the file: {e}"),
+        )
+    };
+    let mut src = File::open(path).map_err(cannot)?;
+    let size = src.metadata().map_err(cannot)?.len();
+    if size > MAX_STREAMED_BYTES {
+        return Err(bad_file(
+            file,
+            format!("文件过大（{} MB），账单导出不会这么大", size / 1_048_576),
+            format!(
+                "the file is too large ({} MB) to be a bill export",
+                size / 1_048_576
+            ),
+        ));
+    }
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    let mut first = true;
+    let mut bom: Option<(&'static encoding_rs::Encoding, usize)> = None;
+    // UTF-8 checked across pieces: an incomplete character at a piece's end is carried over.
+    let (mut utf8, mut carry, mut high) = (true, Vec::<u8>::new(), false);
+    let mut tail = [0u8; 2];
+    loop {
+        let n = src.read(&mut buf).map_err(cannot)?;
+        if n == 0 {
+            break;
+        }
+        let piece = &buf[..n];
+        hasher.update(piece);
+        if n >= 2 {
+            tail = [piece[n - 2], piece[n - 1]];
+        } else {
+            tail = [tail[1], piece[0]];
+        }
+        if first {
+            first = false;
+            bom = encoding_rs::Encoding::for_bom(piece);
+        }
+        if bom.is_none() && utf8 {
+            carry.extend_from_slice(piece);
+            match std::str::from_utf8(&carry) {
+                Ok(_) => {
+                    high |= carry.iter().any(|b| *b >= 0x80);
+                    carry.clear();
+                }
+                Err(e) if e.error_len().is_none() => {
+                    let valid = e.valid_up_to();
+                    high |= carry[..valid].iter().any(|b| *b >= 0x80);
+                    carry.drain(..valid);
+                }
+                Err(_) => utf8 = false,
+            }
+        }
+    }
+    let encoding = match bom {
+        Some((enc, len)) if enc == encoding_rs::UTF_8 => Encoding::Utf8(len),
+        Some((enc, len)) => Encoding::Other(enc, len),
+        None if utf8 && carry.is_empty() => Encoding::Utf8(0),
+        None if utf8 && high => {
+            return Err(bad_file(
+                file,
+                "文件在末尾被截断（最后一个字不完整）".into(),
+                "the file is cut off at the end (its last character is incomplete)".into(),
+            ))
+        }
+        None => Encoding::Other(encoding_rs::GB18030, 0),
+    };
+    let unterminated = match encoding {
+        Encoding::Other(enc, _) if enc == encoding_rs::UTF_16LE => {
+            !matches!(tail, [b'\n' | b'\r', 0])
+        }
+        Encoding::Other(enc, _) if enc == encoding_rs::UTF_16BE => {
+            !matches!(tail, [0, b'\n' | b'\r'])
+        }
+        _ => !matches!(tail[1], b'\n' | b'\r'),
+    };
+    Ok(Scan {
+        sha: hex::encode(hasher.finalize()),
+        size,
+        encoding,
+        unterminated,
+    })
+}
+
+/// The file's text as UTF-8, decoded as it is read; counts the file's bytes read (for the
+/// progress estimate) and remembers a byte sequence the encoding does not allow.
+struct Decoding {
+    src: File,
+    decoder: Option<encoding_rs::Decoder>,
+    raw: Vec<u8>,
+    raw_at: usize,
+    raw_len: usize,
+    out: Vec<u8>,
+    out_at: usize,
+    read: u64,
+    ended: bool,
+    malformed: bool,
+}
+
+impl Decoding {
+    fn open(path: &Path, encoding: Encoding) -> std::io::Result<Decoding> {
+        let mut src = File::open(path)?;
+        let (decoder, bom) = match encoding {
+            Encoding::Utf8(bom) => (None, bom),
+            Encoding::Other(enc, bom) => (Some(enc.new_decoder_without_bom_handling()), bom),
+        };
+        let mut skip = vec![0u8; bom];
+        src.read_exact(&mut skip)?;
+        Ok(Decoding {
+            src,
+            decoder,
+            raw: vec![0; 1 << 16],
+            raw_at: 0,
+            raw_len: 0,
+            out: vec![0; (1 << 16) * 3 + 16],
+            out_at: 0,
+            read: bom as u64,
+            ended: false,
+            malformed: false,
+        })
+    }
+}
+
+impl Read for Decoding {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let Some(decoder) = self.decoder.as_mut() else {
+            let n = self.src.read(buf)?;
+            self.read += n as u64;
+            return Ok(n);
+        };
+        loop {
+            if self.out_at < self.out.len() {
+                let n = buf.len().min(self.out.len() - self.out_at);
+                buf[..n].copy_from_slice(&self.out[self.out_at..self.out_at + n]);
+                self.out_at += n;
+                return Ok(n);
+            }
+            if self.ended && self.raw_at == self.raw_len {
+                return Ok(0);
+            }
+            if self.raw_at == self.raw_len {
+                self.raw_len = self.src.read(&mut self.raw)?;
+                self.raw_at = 0;
+                self.read += self.raw_len as u64;
+                self.ended = self.raw_len == 0;
+            }
+            self.out.resize((1 << 16) * 3 + 16, 0);
+            let (result, read, written) = decoder.decode_to_utf8_without_replacement(
+                &self.raw[self.raw_at..self.raw_len],
+                &mut self.out,
+                self.ended,
+            );
+            self.raw_at += read;
+            self.out.truncate(written);
+            self.out_at = 0;
+            if let encoding_rs::DecoderResult::Malformed(..) = result {
+                self.malformed = true;
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    "not text in the file's encoding",
+                ));
+            }
+            if self.ended && written == 0 {
+                return Ok(0);
+            }
+        }
+    }
+}
+
+/// Imports the text bill at `path` streamed (see the module); `file` names it in messages.
+pub(crate) fn import_streamed(
+    store: &mut Store,
+    path: &Path,
+    file: &str,
+    options: &ImportOptions,
+    vault_dir: &Path,
+    now: &Timestamp,
+    progress: &mut dyn FnMut(ImportProgress),
+) -> Result<ImportReport> {
+    let scan = scan(path, file)?;
+    let loc = Locator {
+        file: file.to_string(),
+        sheet: None,
+    };
+    let decoding = Decoding::open(path, scan.encoding).map_err(|e| {
+        bad_file(
+            file,
+            format!("无法读取文件：{e}"),
+            format!("cannot read the file: {e}"),
+        )
+    })?;
+    let mut rows =
+        CsvRows::new(decoding, scan.unterminated, &loc).map_err(|e| if_malformed(e, None, file))?;
+    let layout = rows.layout().clone();
+    let provider = layout.provider;
+    let format = format!("{}-csv", layout.name);
+    let header_line = rows.header_line;
+    store.transaction(|tx| {
+        let (platform, created) =
+            resolve_platform(tx, options.platform.as_deref(), provider, now)?;
+        let file_name = path
+            .file_name()
+            .map_or(file.to_string(), |n| n.to_string_lossy().into_owned());
+        tx.execute(
+            "INSERT INTO imports(sha256, file_name, format, platform_id, rows, imported, duplicates, imported_at,
+                                 size_bytes, container_sha256, entry_name, sheet, header_line, header_json)
+             VALUES (?1, ?2, ?3, ?4, 0, 0, 0, ?5, ?6, NULL, '', '', ?7, ?8)",
+            params![
+                scan.sha,
+                file_name,
+                format,
+                platform.id,
+                time::to_rfc3339(now),
+                scan.size as i64,
+                header_line as i64,
+                serde_json::to_string(&layout.header).map_err(|e| CoreError::Internal(e.to_string()))?,
+            ],
+        )?;
+        let import_id = tx.last_insert_rowid();
+        let mut sums = [0i64; 3];
+        let mut seen: u64 = 0;
+        let (stored, staged) = std::thread::scope(|scope| {
+            let staging = scope.spawn(|| vault::stage_file(vault_dir, path, &scan.sha));
+            let stored = (|| -> Result<Stored> {
+                let mut session: Option<Session> = None;
+                let result = (|| {
+                    loop {
+                        if options.cancelled() {
+                            return Err(CoreError::Cancelled);
+                        }
+                        let chunk = rows
+                            .next_rows(CHUNK_ROWS)
+                            .map_err(|e| if_malformed(e, Some(&rows), file))?;
+                        let Some(chunk) = chunk else { break };
+                        let txns = normalise_rows(chunk, &layout, provider, &loc)?;
+                        let chunk_sums = persist::totals(&txns).ok_or_else(beyond_range(file))?;
+                        for (sum, add) in sums.iter_mut().zip(chunk_sums) {
+                            *sum = sum.checked_add(add.fen()).ok_or_else(beyond_range(file))?;
+                        }
+                        // Rows expected in all, from the share of the file read so far.
+                        let read = rows.source().read.max(1);
+                        let upto = seen + txns.len() as u64;
+                        let total = upto.max(
+                            (upto as u128 * scan.size as u128 / read as u128) as u64,
+                        );
+                        if session.is_none() {
+                            session = Some(Session::begin(
+                                tx,
+                                &platform,
+                                import_id,
+                                &layout.columns,
+                                layout.header.len(),
+                                total as usize,
+                            )?);
+                        }
+                        let s = session.as_mut().expect("begun above");
+                        s.add(
+                            tx,
+                            &txns,
+                            &mut |done| {
+                                progress(ImportProgress {
+                                    done: seen + done as u64,
+                                    total,
+                                })
+                            },
+                            &|| options.cancelled(),
+                        )?;
+                        seen = upto;
+                        if txns.is_empty() {
+                            break;
+                        }
+                    }
+                    let s = match session.as_mut() {
+                        Some(s) => s,
+                        None => session.insert(Session::begin(
+                            tx,
+                            &platform,
+                            import_id,
+                            &layout.columns,
+                            layout.header.len(),
+                            0,
+                        )?),
+                    };
+                    s.finish(tx, now)
+                })();
+                if let Some(s) = session {
+                    s.close(tx)?;
+                }
+                result
+            })();
+            let staged = staging
+                .join()
+                .unwrap_or_else(|_| Err(CoreError::Internal("keeping the original failed".into())));
+            (stored, staged)
+        });
+        let stored = stored?;
+        let staged: Vec<vault::Staged> = staged?.into_iter().collect();
+        progress(ImportProgress {
+            done: seen,
+            total: seen,
+        });
+        tx.execute(
+            "UPDATE imports SET rows = ?1 WHERE id = ?2",
+            params![seen as i64, import_id],
+        )?;
+        let [expense, income, neutral] = sums.map(Money);
+        let totals = Totals {
+            expense,
+            income,
+            neutral,
+        };
+        let import_id =
+            finish_import(tx, &stored, staged, import_id, &platform, created, &totals)?;
+        Ok(ImportReport {
+            format,
+            rows: seen,
+            imported: stored.imported,
+            duplicates: stored.duplicates,
+            withdrawals: stored.withdrawals,
+            totals,
+            platform: platform.name,
+            import_id,
+            sha256: scan.sha.clone(),
+            container: None,
+            entry: None,
+            sheet: None,
+            header_line,
+            refunds_linked: stored.refunds_linked,
+        })
+    })
+}
+
+fn beyond_range(file: &str) -> impl Fn() -> CoreError + '_ {
+    move || {
+        bad_file(
+            file,
+            "金额合计超出范围".into(),
+            "the amounts add up beyond range".into(),
+        )
+    }
+}
+
+/// A CSV error that came from bytes the encoding does not allow is the file not being text,
+/// as the in-memory path says.
+fn if_malformed(e: CoreError, rows: Option<&CsvRows<Decoding>>, file: &str) -> CoreError {
+    let malformed = rows.is_some_and(|r| r.source().malformed);
+    if malformed || e.to_string().contains("not text in the file's encoding") {
+        not_text(file)
+    } else {
+        e
+    }
+}
