@@ -57,21 +57,6 @@ async function open(home) {
   return { session, driver, t0, close: async () => { await session.end(); await stopDriver(driver); } };
 }
 
-/** Milliseconds from setting `hash` to the frame where `ready` (a JS expression) is true. */
-async function timeRoute(s, hash, ready) {
-  const t = await s.execAsync(
-    `const done = arguments[arguments.length - 1];
-     const ready = () => { try { return !!(${ready}); } catch { return false; } };
-     const t0 = performance.now();
-     window.location.hash = ${JSON.stringify(hash)};
-     const tick = () => ready() ? done(performance.now() - t0)
-       : performance.now() - t0 > 25000 ? done(-1) : requestAnimationFrame(tick);
-     requestAnimationFrame(tick);`,
-  );
-  if (t < 0) throw new Error(`${hash}: its content did not show within 25 s (${ready})`);
-  return t;
-}
-
 /** Milliseconds from running `action` (JS) to the frame where `ready` is true. */
 async function timeAction(s, action, ready) {
   const t = await s.execAsync(
@@ -86,6 +71,9 @@ async function timeAction(s, action, ready) {
   if (t < 0) throw new Error(`${action}: not done within 25 s`);
   return t;
 }
+
+/** Milliseconds from setting `hash` to the frame where `ready` (a JS expression) is true. */
+const timeRoute = (s, hash, ready) => timeAction(s, `window.location.hash = ${JSON.stringify(hash)}`, ready);
 
 const q = (css) => `document.querySelector(${JSON.stringify(css)})`;
 const qa = (css) => `document.querySelectorAll(${JSON.stringify(css)})`;

@@ -55,9 +55,9 @@ pub struct Store {
     /// A shared lock on `<db>.lock`, held while the store is open, so a restore can tell that
     /// another program has the database open ([`exclusive_lock`]).
     _lock: Option<File>,
-    /// The database file's identity when opened: a clean close is recorded only for that same
-    /// file (not one a restore put in its place meanwhile).
-    opened: Option<(u64, u64)>,
+    /// Records the clean close once the connection is closed: fields drop in declaration
+    /// order, so this one, declared after `conn`, runs after SQLite has closed the file.
+    _clean_close: Option<CleanClose>,
 }
 
 /// Device and inode of a file.
@@ -87,7 +87,10 @@ impl Store {
             conn,
             path: path.to_path_buf(),
             _lock: Some(lock),
-            opened: file_id(path),
+            _clean_close: file_id(path).map(|id| CleanClose {
+                path: path.to_path_buf(),
+                id,
+            }),
         };
         store.migrate(existed)?;
         Ok(store)
@@ -109,7 +112,7 @@ impl Store {
             conn,
             path: PathBuf::from(":memory:"),
             _lock: None,
-            opened: None,
+            _clean_close: None,
         };
         store.migrate(false)?;
         Ok(store)
@@ -446,15 +449,18 @@ fn write_clean_marker(db: &Path, fingerprint: &str) {
     let _ = std::fs::remove_file(&temp);
 }
 
-impl Drop for Store {
-    /// Closes the connection (SQLite checkpoints and removes the WAL when this was the last
-    /// one), then records the clean close for the next [`check_intact`].
+/// The database a store has open, as it was when opened (device and inode): a clean close is
+/// recorded only for that same file, not one a restore put in its place meanwhile.
+struct CleanClose {
+    path: PathBuf,
+    id: (u64, u64),
+}
+
+impl Drop for CleanClose {
+    /// Runs after the store's connection closed (SQLite checkpoints and removes the WAL when it
+    /// was the last one): records the clean close for the next [`check_intact`].
     fn drop(&mut self) {
-        let Ok(closed) = Connection::open_in_memory() else {
-            return;
-        };
-        let conn = std::mem::replace(&mut self.conn, closed);
-        if conn.close().is_err() || self.opened.is_none() || self.opened != file_id(&self.path) {
+        if file_id(&self.path) != Some(self.id) {
             return;
         }
         if let Some(f) = file_fingerprint(&self.path) {
