@@ -93,8 +93,22 @@ impl Workspace {
     }
 
     /// Opens the database after a read-only `quick_check` (see [`Store::open_checked`]).
+    /// Promises saved before schema v12 are recounted once here (see
+    /// [`crate::cases::log::recount_old_promises`]).
     pub fn open_store(&self) -> Result<Store> {
-        Store::open_checked(&self.db_path)
+        let mut store = Store::open_checked(&self.db_path)?;
+        if store
+            .setting(crate::cases::log::PROMISE_LIMITS_RECOUNTED)?
+            .is_none()
+        {
+            // The calendars an old promise may have been counted on: the built-in one, and the
+            // user's years over it (a broken user file is reported where the calendar is used).
+            let builtin = Calendar::embedded();
+            let user = self.calendar().ok();
+            let cals: Vec<&Calendar> = std::iter::once(&builtin).chain(user.as_ref()).collect();
+            store.transaction(|tx| crate::cases::log::recount_old_promises(tx, &cals))?;
+        }
+        Ok(store)
     }
 
     /// The content-addressed vault of originals, beside the database.
@@ -280,5 +294,57 @@ mod tests {
         std::fs::write(folder.join(name), edited).unwrap();
         let mine = ws.route(PlatformKind::Bank).unwrap();
         assert_eq!(mine.steps[0].body.zh, "我的银行投诉第一步");
+    }
+
+    /// Promises saved before schema v12 kept no time limit, so a holiday schedule added later
+    /// did not move them: at the first open, each whose stored due time its own limit gives is
+    /// given that limit (counted again from then on); a typed due time stays as typed.
+    #[test]
+    fn promises_saved_before_v12_get_their_limit_back_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = workspace(dir.path());
+        std::fs::create_dir_all(ws.db_path().parent().unwrap()).unwrap();
+        {
+            let c = Store::create_at_version(ws.db_path(), 10).unwrap();
+            c.execute_batch(
+                "INSERT INTO cases(id, platform_name, amount_fen, occurred_at, occurred_utc, summary, created_at)
+                   VALUES (1, '某某商城', 86000, '2026-12-18T10:00:00+08:00', '2026-12-18T02:00:00Z', '退款未到', '2026-12-18T10:00:00+08:00');
+                 INSERT INTO contacts(case_id, at, at_utc, channel, promise, due_at, due_utc)
+                   VALUES (1, '2026-12-18T10:00:00+08:00', '2026-12-18T02:00:00Z', 'chat', '3个工作日内处理', '2026-12-23T23:59:59+08:00', '2026-12-23T15:59:59Z'),
+                          (1, '2026-12-18T11:00:00+08:00', '2026-12-18T03:00:00Z', 'phone', '3个工作日内回电', '2026-12-25T12:00:00+08:00', '2026-12-25T04:00:00Z');",
+            )
+            .unwrap();
+        }
+        let store = ws.open_store().unwrap();
+        let cal = Calendar::embedded();
+        let read = |store: &Store| -> Vec<(Option<String>, Option<String>)> {
+            crate::cases::list_contacts(store.conn(), 1, &ws.now(), &cal)
+                .unwrap()
+                .into_iter()
+                .map(|c| (c.limit, c.due))
+                .collect()
+        };
+        assert_eq!(
+            read(&store),
+            vec![
+                (
+                    Some("3个工作日内".to_string()),
+                    Some("2026-12-23T23:59:59+08:00".to_string())
+                ),
+                (None, Some("2026-12-25T12:00:00+08:00".to_string())),
+            ]
+        );
+        let recorded = store
+            .setting(crate::cases::log::PROMISE_LIMITS_RECOUNTED)
+            .unwrap();
+        assert_eq!(recorded.as_deref(), Some("1"));
+        // Once per database: a limit taken away later is not given back at the next open.
+        store
+            .conn()
+            .execute("UPDATE contacts SET due_limit = NULL", [])
+            .unwrap();
+        drop(store);
+        let again = ws.open_store().unwrap();
+        assert_eq!(read(&again)[0].0, None);
     }
 }

@@ -165,6 +165,41 @@ pub fn add_contact(
         .ok_or_else(|| CoreError::Internal("contact vanished after insert".into()))
 }
 
+/// The setting that records that the promises saved before schema v12 were looked at.
+pub const PROMISE_LIMITS_RECOUNTED: &str = "promise_limits_recounted";
+
+/// Promises saved before schema v12 kept only the due time first counted, not the limit it was
+/// counted from, so a holiday schedule added later would not move them. Each one whose due time
+/// a limit in its own sentence gives exactly (from the contact's time, on one of `cals`: the
+/// calendars it may have been counted on) is given that limit; a typed due time stays typed.
+/// Runs once per database (the setting [`PROMISE_LIMITS_RECOUNTED`]); returns how many promises
+/// were given a limit.
+pub fn recount_old_promises(tx: &Transaction, cals: &[&Calendar]) -> Result<usize> {
+    if crate::store::read_setting(tx, PROMISE_LIMITS_RECOUNTED)?.is_some() {
+        return Ok(0);
+    }
+    let old: Vec<(i64, String, String, String)> = tx
+        .prepare(
+            "SELECT id, at, promise, due_at FROM contacts
+             WHERE due_limit IS NULL AND due_at IS NOT NULL AND promise <> ''",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut given = 0;
+    for (id, at, promise, due) in old {
+        let (at, due) = (time::from_stored(&at)?, time::from_stored(&due)?);
+        if let Some(limit) = promises::limit_giving(&promise, &at, &due, cals) {
+            tx.execute(
+                "UPDATE contacts SET due_limit = ?1 WHERE id = ?2",
+                params![limit, id],
+            )?;
+            given += 1;
+        }
+    }
+    crate::store::write_setting(tx, PROMISE_LIMITS_RECOUNTED, &given.to_string())?;
+    Ok(given)
+}
+
 /// The checks `add_contact` makes, callable before a store is opened.
 pub fn validate_contact(new: &NewContact) -> Result<()> {
     optional_text(&new.agent, Field::Agent, 100)?;

@@ -169,6 +169,24 @@ pub fn recount_due(
         .map(|f| due_of(&f, at, cal))
 }
 
+/// The time limit in `promise` that gives exactly the due time `due` from `at` on one of `cals`:
+/// how a promise saved before limits were stored (schema v12) is recognised as one the finder
+/// counted. `None` when no limit gives that time (the due time was typed).
+pub fn limit_giving(
+    promise: &str,
+    at: &Timestamp,
+    due: &Timestamp,
+    cals: &[&Calendar],
+) -> Option<String> {
+    let sentence = normalise(promise);
+    cals.iter().find_map(|cal| {
+        find_limits(sentence.trim(), at, cal)
+            .into_iter()
+            .find(|f| due_of(f, at, cal).0 == *due)
+            .map(|f| f.text)
+    })
+}
+
 /// A regex compiled once per pattern text.
 fn re(pattern: &'static str) -> &'static Regex {
     static CACHE: OnceLock<std::sync::Mutex<Vec<(&'static str, &'static Regex)>>> = OnceLock::new();

@@ -338,3 +338,30 @@ fn every_shipped_seed_citation_is_low() {
         )]
     );
 }
+
+#[test]
+fn every_shipped_checked_date_is_from_the_issue_22_recheck() {
+    // The re-check of every fact (issue 22) began on 2026-12-03: a shipped rule, route or text
+    // checked before it was not re-opened. A source that could not be re-opened says so in its
+    // `document` and carries a lowered confidence; its entry's date is the re-check's.
+    let files = crate::rules::embedded();
+    let mut dates = 0;
+    for f in &files {
+        for (n, line) in f.text.lines().enumerate() {
+            for (_, rest) in line
+                .match_indices("checked = \"")
+                .map(|(i, m)| (i, &line[i + m.len()..]))
+            {
+                let date = &rest[..rest.find('"').unwrap_or(rest.len())];
+                assert!(
+                    date >= "2026-12-03",
+                    "{}:{}: checked = {date}",
+                    f.path,
+                    n + 1
+                );
+                dates += 1;
+            }
+        }
+    }
+    assert!(dates >= 400, "{dates}");
+}
