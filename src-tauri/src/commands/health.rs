@@ -25,11 +25,16 @@ pub fn health_report(state: State<'_, AppState>) -> Result<HealthReport, ApiErro
     })
 }
 
+/// Chart series: every platform's balances, and the arrivals of `arrivals_of` (else the first
+/// platform with any).
 #[tauri::command]
 #[specta::specta]
-pub fn health_series(state: State<'_, AppState>) -> Result<HealthSeries, ApiError> {
+pub fn health_series(
+    state: State<'_, AppState>,
+    arrivals_of: Option<i64>,
+) -> Result<HealthSeries, ApiError> {
     let now = state.now();
-    state.with(|s| health::series::series(s.conn(), &now))
+    state.with(|s| health::series::series(s.conn(), &now, arrivals_of))
 }
 
 /// An amount as typed, or `None` when left empty; errors name `field`.

@@ -169,7 +169,11 @@ export const commands = {
 	setNotificationsEnabled: (on: boolean) => typedError<null, ApiError>(__TAURI_INVOKE("set_notifications_enabled", { on })),
 	/**  The health report as of now, reasons in the user's language. */
 	healthReport: () => typedError<HealthReport, ApiError>(__TAURI_INVOKE("health_report")),
-	healthSeries: () => typedError<HealthSeries, ApiError>(__TAURI_INVOKE("health_series")),
+	/**
+	 *  Chart series: every platform's balances, and the arrivals of `arrivals_of` (else the first
+	 *  platform with any).
+	 */
+	healthSeries: (arrivalsOf: number | null) => typedError<HealthSeries, ApiError>(__TAURI_INVOKE("health_series", { arrivalsOf })),
 	/**  Both emergency-fund figures as the user typed them (empty clears one). */
 	setHealthSettings: (monthlySpending: string, outsideMoney: string) => typedError<HealthSettings, ApiError>(__TAURI_INVOKE("set_health_settings", { monthlySpending, outsideMoney })),
 	/**  How often (days, 1–366) a platform wants a test withdrawal; keeps its other facts. */
@@ -1309,9 +1313,20 @@ export type PlatformSeries = {
 	name: string,
 	/**  Oldest first. */
 	balances: BalancePoint[],
-	/**  Oldest first (by request time). */
+	/**
+	 *  Whether the platform has an arrived withdrawal up to `at` (it can be picked for the
+	 *  arrivals chart).
+	 */
+	has_arrivals: boolean,
+	/**
+	 *  Oldest first (by request time); only for the platform the arrivals chart draws (empty
+	 *  for the others).
+	 */
 	arrivals: ArrivalPoint[],
-	/**  Median arrival time plus 25 %, hours with one decimal; null without arrivals. */
+	/**
+	 *  Median arrival time plus 25 %, hours with one decimal; null without arrivals and for the
+	 *  platforms the chart does not draw.
+	 */
 	danger_hours: string | null,
 };
 

@@ -5,7 +5,8 @@ import { unwrap } from "../api";
 
 export const healthApi = {
   report: async () => unwrap(await commands.healthReport()),
-  series: async () => unwrap(await commands.healthSeries()),
+  /** Every platform's balances and the arrivals of `arrivalsOf` (else the first with any). */
+  series: async (arrivalsOf: number | null = null) => unwrap(await commands.healthSeries(arrivalsOf)),
   setSettings: async (monthlySpending: string, outsideMoney: string) =>
     unwrap(await commands.setHealthSettings(monthlySpending, outsideMoney)),
   setTestInterval: async (platformId: number, days: number) =>

@@ -3,8 +3,9 @@
 //!
 //! The *danger line* is the platform's median arrival time plus 25 % — the same band the trend
 //! uses ([`super::arrivals::TREND_THRESHOLD_PERCENT`]): arrivals above it are slower than usual
-//! by more than the trend tolerates. Points are capped per platform (the newest ones) so a
-//! ledger of a million withdrawals still sends a chart-sized answer.
+//! by more than the trend tolerates. Points are capped per platform (the newest ones), and the
+//! arrivals (the bulk: 300 points a platform) are sent for the one platform the chart draws, so
+//! a ledger of 200 platforms and a million withdrawals still sends a chart-sized answer.
 
 use crate::error::Result;
 use crate::money::Money;
@@ -32,9 +33,14 @@ pub struct PlatformSeries {
     pub name: String,
     /// Oldest first.
     pub balances: Vec<BalancePoint>,
-    /// Oldest first (by request time).
+    /// Whether the platform has an arrived withdrawal up to `at` (it can be picked for the
+    /// arrivals chart).
+    pub has_arrivals: bool,
+    /// Oldest first (by request time); only for the platform the arrivals chart draws (empty
+    /// for the others).
     pub arrivals: Vec<ArrivalPoint>,
-    /// Median arrival time plus 25 %, hours with one decimal; null without arrivals.
+    /// Median arrival time plus 25 %, hours with one decimal; null without arrivals and for the
+    /// platforms the chart does not draw.
     pub danger_hours: Option<String>,
 }
 
@@ -64,8 +70,10 @@ pub fn danger_line(median_hours: &str) -> Option<String> {
     Some(format!("{v:.1}"))
 }
 
-/// Chart series as of `at` (nothing recorded after `at` is included).
-pub fn series(conn: &Connection, at: &Timestamp) -> Result<HealthSeries> {
+/// Chart series as of `at` (nothing recorded after `at` is included): every platform's
+/// balances, and the arrivals of `arrivals_of` (a platform id), else of the first platform with
+/// any.
+pub fn series(conn: &Connection, at: &Timestamp, arrivals_of: Option<i64>) -> Result<HealthSeries> {
     let at_key = super::utc(at);
     let ids: Vec<(i64, String)> = conn
         .prepare("SELECT id, name FROM platforms ORDER BY id")?
@@ -86,35 +94,55 @@ pub fn series(conn: &Connection, at: &Timestamp) -> Result<HealthSeries> {
             })?
             .collect::<rusqlite::Result<_>>()?;
         balances.reverse();
-        let rows: Vec<(String, i64, bool)> = conn
+        // One index probe (withdrawals_platform_status).
+        let has_arrivals: bool = conn
             .prepare_cached(
-                "SELECT requested_at, unixepoch(arrived_at) - unixepoch(requested_at), is_test
-                 FROM withdrawals WHERE platform_id = ?1 AND status = 'arrived' AND arrived_at IS NOT NULL
-                 AND requested_utc <= ?2 ORDER BY requested_utc DESC, id DESC LIMIT ?3",
+                "SELECT EXISTS(SELECT 1 FROM withdrawals WHERE platform_id = ?1 AND status = 'arrived'
+                 AND requested_utc <= ?2 AND arrived_at IS NOT NULL)",
             )?
-            .query_map(params![id, at_key, MAX_ARRIVAL_POINTS], |r| {
-                Ok((r.get(0)?, r.get::<_, Option<i64>>(1)?.unwrap_or(0), r.get(2)?))
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        let arrivals = rows
-            .into_iter()
-            .rev()
-            .map(|(requested_at, secs, is_test)| ArrivalPoint {
-                requested_at,
-                hours: super::arrivals::hours_text(Decimal::from(secs.max(0))),
-                is_test,
-            })
-            .collect();
-        let stats = super::arrivals::arrivals(conn, id, at)?;
+            .query_row(params![id, at_key], |r| r.get(0))?;
         platforms.push(PlatformSeries {
             id,
             name,
             balances,
-            arrivals,
-            danger_hours: stats.hours.median.as_deref().and_then(danger_line),
+            has_arrivals,
+            arrivals: Vec::new(),
+            danger_hours: None,
         });
     }
+    let drawn = match arrivals_of {
+        Some(id) => platforms.iter_mut().find(|p| p.id == id && p.has_arrivals),
+        None => platforms.iter_mut().find(|p| p.has_arrivals),
+    };
+    if let Some(p) = drawn {
+        p.arrivals = arrival_points(conn, p.id, &at_key)?;
+        let stats = super::arrivals::arrivals(conn, p.id, at)?;
+        p.danger_hours = stats.hours.median.as_deref().and_then(danger_line);
+    }
     Ok(HealthSeries { platforms })
+}
+
+/// The newest [`MAX_ARRIVAL_POINTS`] arrivals of platform `id` up to `at_key`, oldest first.
+fn arrival_points(conn: &Connection, id: i64, at_key: &str) -> Result<Vec<ArrivalPoint>> {
+    let rows: Vec<(String, i64, bool)> = conn
+        .prepare_cached(
+            "SELECT requested_at, unixepoch(arrived_at) - unixepoch(requested_at), is_test
+             FROM withdrawals WHERE platform_id = ?1 AND status = 'arrived' AND arrived_at IS NOT NULL
+             AND requested_utc <= ?2 ORDER BY requested_utc DESC, id DESC LIMIT ?3",
+        )?
+        .query_map(params![id, at_key, MAX_ARRIVAL_POINTS], |r| {
+            Ok((r.get(0)?, r.get::<_, Option<i64>>(1)?.unwrap_or(0), r.get(2)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows
+        .into_iter()
+        .rev()
+        .map(|(requested_at, secs, is_test)| ArrivalPoint {
+            requested_at,
+            hours: super::arrivals::hours_text(Decimal::from(secs.max(0))),
+            is_test,
+        })
+        .collect())
 }
 
 #[cfg(test)]
@@ -191,7 +219,7 @@ mod tests {
             Ok(())
         })
         .unwrap();
-        let out = series(s.conn(), &t("2026-04-01 09:00")).unwrap();
+        let out = series(s.conn(), &t("2026-04-01 09:00"), None).unwrap();
         let p = &out.platforms[0];
         let amounts: Vec<String> = p.balances.iter().map(|b| b.amount.to_plain()).collect();
         assert_eq!(
@@ -204,5 +232,84 @@ mod tests {
         assert!(p.arrivals[1].is_test && !p.arrivals[0].is_test);
         // Median 4 h + 25 % = 5 h.
         assert_eq!(p.danger_hours.as_deref(), Some("5.0"));
+    }
+
+    /// 200 platforms of 300 arrivals each made a 3.6 MB answer for a chart that draws one: the
+    /// arrivals come for the platform asked for (else the first with any), the others only say
+    /// that they have some.
+    #[test]
+    fn arrivals_are_sent_for_the_drawn_platform_only() {
+        let mut s = Store::open_in_memory().unwrap();
+        let t = |x: &str| time::parse_time(x, crate::Field::At).unwrap();
+        let now = t("2026-01-01 09:00");
+        s.transaction(|tx| {
+            for (name, hours) in [("甲", 2), ("乙", 0), ("丙", 8)] {
+                ledger::add_platform(
+                    tx,
+                    &NewPlatform {
+                        name: name.into(),
+                        kind: PlatformKind::Other,
+                        note: String::new(),
+                    },
+                    &now,
+                )?;
+                if hours == 0 {
+                    continue;
+                }
+                ledger::add_withdrawal(
+                    tx,
+                    &NewWithdrawal {
+                        platform: name.into(),
+                        amount: Money(100),
+                        fee: Money(0),
+                        status: WithdrawalStatus::Arrived,
+                        is_test: false,
+                        requested_at: "2026-02-02 10:00".into(),
+                        arrived_at: Some(format!("2026-02-02 {:02}:00", 10 + hours)),
+                        card_tail: String::new(),
+                        message: String::new(),
+                    },
+                    &now,
+                )?;
+            }
+            Ok(())
+        })
+        .unwrap();
+        let at = t("2026-04-01 09:00");
+        let view = |out: &HealthSeries| -> Vec<(String, bool, usize, Option<String>)> {
+            out.platforms
+                .iter()
+                .map(|p| {
+                    (
+                        p.name.clone(),
+                        p.has_arrivals,
+                        p.arrivals.len(),
+                        p.danger_hours.clone(),
+                    )
+                })
+                .collect()
+        };
+        let first = series(s.conn(), &at, None).unwrap();
+        assert_eq!(
+            view(&first),
+            [
+                ("甲".into(), true, 1, Some("2.5".into())),
+                ("乙".into(), false, 0, None),
+                ("丙".into(), true, 0, None),
+            ]
+        );
+        let third = first.platforms[2].id;
+        assert_eq!(
+            view(&series(s.conn(), &at, Some(third)).unwrap()),
+            [
+                ("甲".into(), true, 0, None),
+                ("乙".into(), false, 0, None),
+                ("丙".into(), true, 1, Some("10.0".into())),
+            ]
+        );
+        // A platform without arrivals draws nothing (not another platform's points).
+        let second = first.platforms[1].id;
+        let none = series(s.conn(), &at, Some(second)).unwrap();
+        assert!(none.platforms.iter().all(|p| p.arrivals.is_empty()));
     }
 }
