@@ -102,6 +102,20 @@ impl AppState {
         result.map_err(|e| e.to_api(lang))
     }
 
+    /// Closes the database as the app exits (after that every command says the app is closing).
+    /// The automatic backup, if still running, finishes first (it holds `maintenance`).
+    pub fn close(&self) {
+        let _maintenance = self.maintenance.lock().unwrap_or_else(|p| p.into_inner());
+        let closed = std::mem::replace(
+            &mut *self.lock(),
+            Err(CoreError::Conflict {
+                field: tixian_core::Field::Database,
+                message: Text::new("提现助手正在退出", "Tixian is closing"),
+            }),
+        );
+        drop(closed);
+    }
+
     /// Now, or the time `TIXIAN_NOW` pins (so e2e tests can fix the day).
     pub fn now(&self) -> Timestamp {
         self.ws.now()
@@ -205,5 +219,23 @@ due = "2027-01-04"
         .unwrap();
         assert_eq!(due(&state).to_string(), "2027-01-05");
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// Tauri ends the process without dropping managed state, so the clean close was never
+    /// recorded and every start read the whole database again (quick_check).
+    #[test]
+    fn closing_the_app_recorded_no_clean_close() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("tixian.db");
+        let ws = Workspace::new(&db, Clock::System);
+        let store = ws.open_store();
+        let state = AppState::with_workspace(ws, store);
+        state.with(|s| s.set_setting("probe", "1")).unwrap();
+        let marker = tixian_core::store::clean_marker(&db);
+        assert!(!marker.exists());
+        state.close();
+        assert!(marker.exists(), "no clean-close record after close()");
+        let e = state.with(|s| s.setting("probe")).unwrap_err();
+        assert_eq!(e.message, "提现助手正在退出");
     }
 }
