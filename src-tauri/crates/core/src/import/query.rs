@@ -132,7 +132,11 @@ pub fn query_transactions(conn: &Connection, q: &TxnQuery) -> Result<TxnPage> {
     }
     if let Some(text) = q.text.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         match search::text_filter(conn, text)? {
-            Some((clause, value)) => filter.bind(&clause, value),
+            Some(clauses) => {
+                for (clause, value) in clauses {
+                    filter.bind(&clause, value);
+                }
+            }
             None => return Ok(TxnPage::empty(limit_of(q))),
         }
     }

@@ -219,3 +219,22 @@ fn a_common_single_character_is_read_row_by_row_with_the_same_answer() {
     assert_eq!(text(&db, "号"), 600, "one trigram after it: the short path");
     assert_eq!(text(&db, &goods(5)), 1);
 }
+
+/// A long number of repeated digits was matched with FTS5's GLOB, which reads a trigram's list
+/// once per repeat (15 times "000" in 25 digits). Now each distinct trigram is asked for once
+/// and every row found is checked against the whole piece: a row holding all the trigrams but
+/// not the piece is not an answer.
+#[test]
+fn a_long_number_with_repeated_digits_asked_for_each_trigram_once_per_repeat() {
+    let db = sixty_rows();
+    // Row 42's transaction id is 4200000042: every trigram of "42000000420" is in it or in
+    // another row, but only "4200000042" itself is there.
+    assert_eq!(text(&db, "4200000042"), 1);
+    assert_eq!(text(&db, "000000"), 60, "each of the sixty ids");
+    assert_eq!(
+        text(&db, "42000000420"),
+        0,
+        "the trigrams are there, the piece is not"
+    );
+    assert_eq!(text(&db, "0000004"), 11, "ids 4200000004 and 4200000040–49");
+}
