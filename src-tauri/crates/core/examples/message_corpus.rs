@@ -187,9 +187,9 @@ fn main() {
         g.empty,
         g.vague_confident.len()
     );
-    print_held_out(&kb, "held-out set", &held_out());
-    print_held_out(&kb, "second held-out set", &held_out_2());
-    print_held_out(&kb, "third held-out set", &held_out_3());
+    print_held_out(kb, "held-out set", &held_out());
+    print_held_out(kb, "second held-out set", &held_out_2());
+    print_held_out(kb, "third held-out set", &held_out_3());
     // Speed: every corpus text and every held-out text read (patterns, then the corpus), many times.
     let messages: Vec<String> = kb
         .corpus_texts()
