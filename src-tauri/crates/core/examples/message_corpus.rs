@@ -8,8 +8,8 @@
 //! ```
 //! Leave one source out (LOSO) is what the knobs are tuned on; the held-out set
 //! (`tests/data/messages-holdout.toml`, texts from documents the corpus does not use) and the
-//! second one (`messages-holdout-2.toml`) are printed only for the defaults, so they are never
-//! tuned on.
+//! second and third ones (`messages-holdout-2.toml`, `messages-holdout-3.toml`) are printed only
+//! for the defaults, so they are never tuned on.
 
 use std::time::Instant;
 use tixian_core::kb::corpus::Corpus;
@@ -26,6 +26,35 @@ fn held_out() -> Corpus {
 /// The second held-out set (2026-12-07), also never tuned on.
 fn held_out_2() -> Corpus {
     held_out_set(include_str!("../tests/data/messages-holdout-2.toml"))
+}
+
+/// The third held-out set (2026-12-07, issue 15 follow-up), never tuned on.
+fn held_out_3() -> Corpus {
+    held_out_set(include_str!("../tests/data/messages-holdout-3.toml"))
+}
+
+/// One held-out set's figure and its misses.
+fn print_held_out(kb: &Kb, name: &str, set: &Corpus) {
+    let h = kb.score_held_out(set);
+    println!(
+        "{name} ({} sources): top-2 {}/{} = {}, top-1 {}, empty {}, vague read as sure {}",
+        h.sources,
+        h.top2,
+        h.texts,
+        h.top2_rate,
+        h.top1,
+        h.empty,
+        h.vague_confident.len()
+    );
+    for m in &h.misses {
+        println!(
+            "  ✗ [{}] {}  expected {} got {}",
+            m.platform,
+            m.text,
+            m.expected.join("|"),
+            m.got.join(",")
+        );
+    }
 }
 
 fn held_out_set(text: &str) -> Corpus {
@@ -158,46 +187,9 @@ fn main() {
         g.empty,
         g.vague_confident.len()
     );
-    let h = kb.score_held_out(&held_out());
-    println!(
-        "held-out set ({} sources): top-2 {}/{} = {}, top-1 {}, empty {}, vague read as sure {}",
-        h.sources,
-        h.top2,
-        h.texts,
-        h.top2_rate,
-        h.top1,
-        h.empty,
-        h.vague_confident.len()
-    );
-    for m in &h.misses {
-        println!(
-            "  ✗ [{}] {}  expected {} got {}",
-            m.platform,
-            m.text,
-            m.expected.join("|"),
-            m.got.join(",")
-        );
-    }
-    let h = kb.score_held_out(&held_out_2());
-    println!(
-        "second held-out set ({} sources): top-2 {}/{} = {}, top-1 {}, empty {}, vague read as sure {}",
-        h.sources,
-        h.top2,
-        h.texts,
-        h.top2_rate,
-        h.top1,
-        h.empty,
-        h.vague_confident.len()
-    );
-    for m in &h.misses {
-        println!(
-            "  ✗ [{}] {}  expected {} got {}",
-            m.platform,
-            m.text,
-            m.expected.join("|"),
-            m.got.join(",")
-        );
-    }
+    print_held_out(kb, "held-out set", &held_out());
+    print_held_out(kb, "second held-out set", &held_out_2());
+    print_held_out(kb, "third held-out set", &held_out_3());
     // Speed: every corpus text and every held-out text read (patterns, then the corpus), many times.
     let messages: Vec<String> = kb
         .corpus_texts()

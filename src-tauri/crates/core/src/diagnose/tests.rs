@@ -60,7 +60,9 @@ fn unseen_messages_point_to_the_right_cause() {
             "提现只能到账户本人的同名银行卡",
             "bank.card_not_own",
         ),
-        ("alipay", "收款户名与卡号不匹配", "bank.card_not_own"),
+        // The name given does not match the card: a name mismatch first (the taxonomy's 户名不符),
+        // a card in someone else's name second.
+        ("alipay", "收款户名与卡号不匹配", "account.info_mismatch"),
         ("bank", "卡状态不正常，请联系开户行", "bank.card_problem"),
         (
             "wechat",
