@@ -262,6 +262,21 @@ impl Store {
     }
 }
 
+/// Runs `f` in one read transaction when `conn` is not in a transaction already: outside one,
+/// every statement takes and drops SQLite's locks again (thousands of `fcntl` calls for one
+/// health report at 200 platforms; 19 → 11 ms).
+pub fn read_snapshot<T>(conn: &Connection, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    if !conn.is_autocommit() {
+        return f();
+    }
+    conn.execute_batch("BEGIN DEFERRED")?;
+    let out = f();
+    let end = conn.execute_batch(if out.is_ok() { "COMMIT" } else { "ROLLBACK" });
+    let value = out?;
+    end?;
+    Ok(value)
+}
+
 /// The stored value of setting `key`, if any (for code that holds a connection or transaction).
 pub fn read_setting(conn: &Connection, key: &str) -> Result<Option<String>> {
     Ok(conn
@@ -475,6 +490,9 @@ fn configure(conn: &Connection) -> Result<()> {
     // `journal_mode` returns a row, so it is read rather than executed.
     let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
+    // The health report asks some thirty statements per platform and case; with rusqlite's
+    // default of 16 cached they pushed each other out and were parsed again every time.
+    conn.set_prepared_statement_cache_capacity(128);
     Ok(())
 }
 
@@ -513,6 +531,29 @@ fn identity_v8(key: &str) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A read snapshot ends where it began: outside a transaction it opens and closes its own
+    /// (rolled back on an error); inside one it leaves the caller's alone.
+    #[test]
+    fn a_read_snapshot_leaves_the_connection_as_it_found_it() {
+        let mut store = Store::open_in_memory().unwrap();
+        let seen = read_snapshot(store.conn(), || Ok(store.conn().is_autocommit())).unwrap();
+        assert!(!seen, "inside its own transaction");
+        assert!(store.conn().is_autocommit());
+        let failed: Result<()> =
+            read_snapshot(store.conn(), || Err(CoreError::Internal("boom".into())));
+        assert!(failed.is_err() && store.conn().is_autocommit());
+        store
+            .transaction(|tx| {
+                read_snapshot(tx, || Ok(()))?;
+                assert!(
+                    !tx.is_autocommit(),
+                    "the caller's transaction is still open"
+                );
+                Ok(())
+            })
+            .unwrap();
+    }
 
     fn damage_a_page(db: &Path) {
         let mut bytes = std::fs::read(db).unwrap();

@@ -73,7 +73,7 @@ pub fn add_event(
 
 /// Timeline entries in time order.
 pub fn list_events(conn: &Connection, case_id: i64) -> Result<Vec<TimelineEvent>> {
-    let mut stmt = conn.prepare("SELECT id, case_id, at, text, evidence_id FROM timeline_events WHERE case_id = ?1 ORDER BY at_utc, id")?;
+    let mut stmt = conn.prepare_cached("SELECT id, case_id, at, text, evidence_id FROM timeline_events WHERE case_id = ?1 ORDER BY at_utc, id")?;
     let rows = stmt.query_map([case_id], |r| {
         Ok(TimelineEvent {
             id: r.get(0)?,
@@ -248,7 +248,7 @@ pub fn list_contacts(
     now: &Timestamp,
     cal: &Calendar,
 ) -> Result<Vec<Contact>> {
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare_cached(
         "SELECT id, case_id, at, channel, agent, said, promise, due_at, outcome, promise_kept_at, due_limit FROM contacts WHERE case_id = ?1 ORDER BY at_utc, id",
     )?;
     let rows = stmt.query_map([case_id], |r| {
@@ -536,7 +536,7 @@ pub fn list_follow_ups(
     cal: &Calendar,
 ) -> Result<Vec<FollowUp>> {
     let today = local_date(now);
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare_cached(
         "SELECT id, case_id, body, reference, filed_at, deadline_working_days, done_at FROM follow_ups WHERE case_id = ?1 ORDER BY id",
     )?;
     let rows = stmt.query_map([case_id], |r| {

@@ -156,6 +156,11 @@ struct PlatformRow {
 
 /// The health report as of `at`; reasons are in Chinese (see [`HealthReport::set_lang`]).
 pub fn health(conn: &Connection, at: &Timestamp) -> Result<HealthReport> {
+    crate::store::read_snapshot(conn, || report(conn, at))
+}
+
+/// [`health`] inside its read transaction.
+fn report(conn: &Connection, at: &Timestamp) -> Result<HealthReport> {
     let at_key = utc(at);
     let today = local_date(at);
     let signal_from = utc(&(*at - chrono::Duration::days(SIGNAL_WINDOW_DAYS)));

@@ -125,7 +125,7 @@ pub fn log_signal(
 /// A platform's logged signals, newest first.
 pub fn list_signals(conn: &Connection, platform: &str) -> Result<Vec<Signal>> {
     let p = require_platform(conn, platform)?;
-    let mut stmt = conn.prepare("SELECT id, kind, note, at FROM danger_signals WHERE platform_id = ?1 ORDER BY at_utc DESC, id DESC")?;
+    let mut stmt = conn.prepare_cached("SELECT id, kind, note, at FROM danger_signals WHERE platform_id = ?1 ORDER BY at_utc DESC, id DESC")?;
     let rows: Vec<(i64, String, String, String)> = stmt
         .query_map([p.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
         .collect::<rusqlite::Result<_>>()?;

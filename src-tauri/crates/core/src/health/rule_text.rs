@@ -143,7 +143,7 @@ fn latest(conn: &Connection, platform_id: i64, name: &str) -> Result<Option<Rule
 /// A platform's saved versions, newest first.
 pub fn list_rule_snapshots(conn: &Connection, platform: &str) -> Result<Vec<RuleSnapshot>> {
     let p = require_platform(conn, platform)?;
-    let mut stmt = conn.prepare("SELECT id, saved_at, sha256, text FROM rule_snapshots WHERE platform_id = ?1 ORDER BY saved_utc DESC, id DESC")?;
+    let mut stmt = conn.prepare_cached("SELECT id, saved_at, sha256, text FROM rule_snapshots WHERE platform_id = ?1 ORDER BY saved_utc DESC, id DESC")?;
     let rows = stmt.query_map([p.id], |r| {
         Ok(RuleSnapshot {
             id: r.get(0)?,
