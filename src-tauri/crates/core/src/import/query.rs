@@ -130,23 +130,34 @@ pub fn query_transactions(conn: &Connection, q: &TxnQuery) -> Result<TxnPage> {
             Value::Text(day_start_key(next, Field::To)?),
         );
     }
+    // A search finding many rows walks the time index down to the newest (SQLite would
+    // otherwise read every row found and sort them: 0.35 s for 83,000 rows of "美团"); with the
+    // text the only filter and the index answering alone, the index counts them.
+    let mut many_rows = false;
+    let mut index_count = None;
+    let first_page = q.after_id.is_none() && q.before_id.is_none();
     if let Some(text) = q.text.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         match search::text_filter(conn, text)? {
-            Some(clauses) => {
-                for (clause, value) in clauses {
+            Some(found) => {
+                many_rows = found.many(conn)?;
+                if first_page && filter.clauses.is_empty() {
+                    index_count = found.count_from_index(conn)?;
+                }
+                for (clause, value) in found.clauses {
                     filter.bind(&clause, value);
                 }
             }
             None => return Ok(TxnPage::empty(limit_of(q))),
         }
     }
-    let total = match (q.after_id, q.before_id) {
-        (None, None) => Some(conn.query_row(
+    let total = match (first_page, index_count) {
+        (true, Some(n)) => Some(n),
+        (true, None) => Some(conn.query_row(
             &format!("SELECT count(*) FROM transactions t WHERE {}", filter.sql()),
             params_from_iter(filter.values.iter()),
             |r| r.get(0),
         )?),
-        _ => None,
+        (false, _) => None,
     };
     let limit = limit_of(q);
     // Newest first is (occurred_utc, id) descending; the page above is read ascending from its
@@ -188,8 +199,13 @@ pub fn query_transactions(conn: &Connection, q: &TxnQuery) -> Result<TxnPage> {
                 t.direction_text, t.amount_fen, t.txn_type, t.counterparty, t.goods, t.method, t.status, t.note,
                 t.fee_fen, t.refunded_fen, t.is_refund, t.refund_of, t.original_json,
                 t.original_cells
-         FROM transactions t JOIN platforms p ON p.id = t.platform_id
+         FROM transactions t {} JOIN platforms p ON p.id = t.platform_id
          WHERE {} ORDER BY t.occurred_utc {order}, t.id {order} LIMIT {}",
+        if many_rows {
+            "INDEXED BY transactions_time"
+        } else {
+            ""
+        },
         keyed.sql(),
         limit + 1
     );

@@ -24,9 +24,50 @@ const ROW_TEXT: &str =
      || t.status || char(31) || t.note || char(31) || t.txn_id || char(31) || t.merchant_order_id \
      || char(31) || char(31))";
 
-/// `WHERE` clauses on `transactions t` (each with its one parameter written `?`) keeping the
-/// rows whose text contains `piece`, with those parameters; `None` when no row can.
-pub(super) fn text_filter(conn: &Connection, piece: &str) -> Result<Option<Vec<(String, Value)>>> {
+/// Above this many rows from the index a search's rows are "many": the newest are then found by
+/// walking the time index down (a page of 200 is near), not by sorting every row found.
+const MANY_ROWS: i64 = 2000;
+
+/// How the list finds the rows holding a piece of text.
+pub(super) struct TextFilter {
+    /// `WHERE` clauses on `transactions t`, each with its one parameter written `?`.
+    pub clauses: Vec<(String, Value)>,
+    /// The FTS5 query the rows come from, when they come from the index.
+    index_match: Option<Value>,
+    /// Whether each row the index gives is checked against the piece again (so the index's
+    /// count is only an upper bound).
+    checked: bool,
+}
+
+impl TextFilter {
+    /// How many rows hold the piece, straight from the index, when the index alone answers.
+    pub fn count_from_index(&self, conn: &Connection) -> Result<Option<i64>> {
+        match (&self.index_match, self.checked) {
+            (Some(m), false) => Ok(Some(conn.query_row(
+                "SELECT count(*) FROM transactions_search WHERE transactions_search MATCH ?1",
+                [m],
+                |r| r.get(0),
+            )?)),
+            _ => Ok(None),
+        }
+    }
+
+    /// Whether the rows found are many (see [`MANY_ROWS`]); a piece read row by row is common.
+    pub fn many(&self, conn: &Connection) -> Result<bool> {
+        let Some(m) = &self.index_match else {
+            return Ok(true);
+        };
+        let n: i64 = conn.query_row(
+            "SELECT count(*) FROM (SELECT 1 FROM transactions_search WHERE transactions_search MATCH ?1 LIMIT ?2)",
+            rusqlite::params![m, MANY_ROWS + 1],
+            |r| r.get(0),
+        )?;
+        Ok(n > MANY_ROWS)
+    }
+}
+
+/// How to keep the rows whose text contains `piece`; `None` when no row can.
+pub(super) fn text_filter(conn: &Connection, piece: &str) -> Result<Option<TextFilter>> {
     let piece: String = piece
         .chars()
         .filter(|c| !c.is_control())
@@ -37,14 +78,15 @@ pub(super) fn text_filter(conn: &Connection, piece: &str) -> Result<Option<Vec<(
         return Ok(None);
     }
     if chars >= 3 {
-        return Ok(Some(vec![
-            (
-                "t.id IN (SELECT rowid FROM transactions_search WHERE transactions_search MATCH ?)"
-                    .to_string(),
-                Value::Text(all_trigrams(&piece)),
-            ),
-            (format!("instr({ROW_TEXT}, ?) > 0"), Value::Text(piece)),
-        ]));
+        let m = Value::Text(all_trigrams(&piece));
+        return Ok(Some(TextFilter {
+            clauses: vec![
+                (FROM_INDEX.to_string(), m.clone()),
+                (format!("instr({ROW_TEXT}, ?) > 0"), Value::Text(piece)),
+            ],
+            index_match: Some(m),
+            checked: true,
+        }));
     }
     let upper = format!("{piece}{}", char::MAX);
     let mut stmt = conn.prepare_cached(
@@ -59,22 +101,29 @@ pub(super) fn text_filter(conn: &Connection, piece: &str) -> Result<Option<Vec<(
         return Ok(None);
     }
     if terms.len() > MAX_TERMS {
-        return Ok(Some(vec![(
-            format!("instr({ROW_TEXT}, ?) > 0"),
-            Value::Text(piece),
-        )]));
+        return Ok(Some(TextFilter {
+            clauses: vec![(format!("instr({ROW_TEXT}, ?) > 0"), Value::Text(piece))],
+            index_match: None,
+            checked: true,
+        }));
     }
-    let any = terms
-        .iter()
-        .map(|t| fts_string(t))
-        .collect::<Vec<_>>()
-        .join(" OR ");
-    Ok(Some(vec![(
-        "t.id IN (SELECT rowid FROM transactions_search WHERE transactions_search MATCH ?)"
-            .to_string(),
-        Value::Text(any),
-    )]))
+    let any = Value::Text(
+        terms
+            .iter()
+            .map(|t| fts_string(t))
+            .collect::<Vec<_>>()
+            .join(" OR "),
+    );
+    Ok(Some(TextFilter {
+        clauses: vec![(FROM_INDEX.to_string(), any.clone())],
+        index_match: Some(any),
+        checked: false,
+    }))
 }
+
+/// The clause keeping the rows an FTS5 query finds in the index.
+const FROM_INDEX: &str =
+    "t.id IN (SELECT rowid FROM transactions_search WHERE transactions_search MATCH ?)";
 
 /// An FTS5 query asking for every distinct trigram of `piece` (three or more characters).
 fn all_trigrams(piece: &str) -> String {
