@@ -27,10 +27,9 @@ describe("settings: backup and restore", () => {
     const browser = app.browser;
     await go(browser, "#/settings");
     await browser.$("[data-testid=rolling-backups] li").waitForExist({ timeout: 20000 });
-    const made = readdirSync(join(dirname(home.db), "backups"));
-    assert.equal(made.length, 1);
-    assert.match(made[0], /^tixian-\d{4}-\d{2}-\d{2}\.zip$/);
-    assert.match(await browser.$("[data-testid=rolling-backups]").getText(), new RegExp(made[0].slice(7, 17)));
+    // Named by the pinned day (helpers' NOW).
+    assert.deepEqual(readdirSync(join(dirname(home.db), "backups")), ["tixian-2026-11-26.zip"]);
+    await waitForText(browser, "[data-testid=rolling-backups]", "2026-11-26");
   });
 
   it("backs up to a typed path", async () => {

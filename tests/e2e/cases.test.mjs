@@ -96,8 +96,7 @@ describe("cases: a complaint from start to letter", () => {
     assert.match(letter, /某某理财/);
     assert.match(letter, /8021/);
     // Editing the text updates the preview live.
-    await browser.execute(`const t = document.querySelector('[data-testid=letter-text]'); t.value = t.value + '\\n补充：请尽快处理';
-       t.dispatchEvent(new Event('input', { bubbles: true }));`);
+    await browser.$("[data-testid=letter-text]").addValue("\n补充：请尽快处理");
     await waitForText(browser, "[data-testid=letter-preview]", "补充：请尽快处理");
     await screenshot(browser, join(SHOTS, "zh", "case-letter.png"));
     await browser.$("[data-testid=letter-regulator]").click();

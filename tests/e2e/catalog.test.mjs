@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { CLI, freshHome, go, isolated, openApp, screenshot, SHOTS, waitForText } from "./helpers.mjs";
+import { CLI, freshHome, go, isolated, openApp, screenshot, SHOTS, valueOf, waitForText } from "./helpers.mjs";
 import { makePng } from "./png.mjs";
 
 
@@ -53,8 +53,7 @@ describe("catalog: the evidence list, export shapes and form fields", () => {
     // to it — they become one group.
     const logPurpose = await browser.execute("return document.querySelectorAll('[data-testid=catalog-purpose]')[2].placeholder");
     assert.match(logPurpose, /承诺/);
-    await browser.execute(`const el = document.querySelectorAll('[data-testid=catalog-purpose]')[1];
-      el.value = arguments[0]; el.dispatchEvent(new Event('input', { bubbles: true }));`, logPurpose);
+    await (await browser.$$("[data-testid=catalog-purpose]"))[1].setValue(logPurpose);
     await browser.$("[data-testid=catalog-unsaved]").waitForExist();
     assert.deepEqual(await rowTexts(browser, "[data-testid=catalog-number]"), ["1-1", "2-1", "2-2", "3-1"]);
     // Move the timeline (last row) up one: between the log and nothing else changes group.
@@ -81,7 +80,7 @@ describe("catalog: the evidence list, export shapes and form fields", () => {
     await browser.$("[data-testid=catalog-applicant]").setValue("李四");
     await browser.$("[data-testid=catalog-unsaved]").waitForExist();
     await browser.$("[data-testid=catalog-undo]").click();
-    await browser.waitUntil(async () => (await browser.execute("return document.querySelector('[data-testid=catalog-applicant]').value")) === "张三", { timeoutMsg: "the saved name back" });
+    await browser.waitUntil(async () => (await valueOf(browser, "[data-testid=catalog-applicant]")) === "张三", { timeoutMsg: "the saved name back" });
   });
 
   it("exports one PDF per item from the dialog; each verifies and the index prints the edited list", async () => {
@@ -115,8 +114,7 @@ describe("catalog: the evidence list, export shapes and form fields", () => {
     const pdf = join(out, "分册.pdf");
     await browser.$("[data-testid=export-bundle]").click();
     await browser.$("[data-testid=export-shape-volumes]").click();
-    await browser.execute(`const el = document.querySelector('[data-testid=export-volume-mb]'); el.value = '5';
-      el.dispatchEvent(new Event('change', { bubbles: true }));`);
+    await browser.$("[data-testid=export-volume-mb]").selectByAttribute("value", "5");
     await browser.$("#export-path").setValue(pdf);
     await browser.$("[data-testid=export-submit]").click();
     await waitForText(browser, "[data-testid=export-done]", "证据包已导出", 60000);

@@ -42,9 +42,9 @@ describe("erase: a case and a platform, for good", () => {
     await waitForText(browser, "[data-testid=case-head]", "¥3,000.00");
     await browser.$("[data-testid=case-erase]").click();
     await browser.$("[data-testid=erase-form]").waitForExist();
-    assert.equal(await browser.execute("return document.querySelector('[data-testid=erase-confirm]').disabled"), true);
+    assert.equal(await browser.$("[data-testid=erase-confirm]").isEnabled(), false);
     await browser.$("[data-testid=erase-confirm-input]").setValue("2");
-    assert.equal(await browser.execute("return document.querySelector('[data-testid=erase-confirm]').disabled"), true);
+    assert.equal(await browser.$("[data-testid=erase-confirm]").isEnabled(), false);
     await screenshot(browser, join(SHOTS, "zh", "erase-case.png"));
     await browser.$("[data-testid=erase-confirm-input]").setValue("1");
     await browser.$("[data-testid=erase-confirm]").click();

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { CLI, emit, freshHome, go, isolated, noToasts, openApp, screenshot, SHOTS, sql, waitForText } from "./helpers.mjs";
+import { CLI, emit, freshHome, go, isolated, noToasts, openApp, screenshot, SHOTS, sql, valueOf, waitForText } from "./helpers.mjs";
 import { makePng } from "./png.mjs";
 
 
@@ -46,8 +46,8 @@ describe("export: the evidence bundle from the case page", () => {
     await go(browser, "#/cases/1");
     await waitForText(browser, "[data-testid=case-head]", "¥1,234.50");
     await browser.$("[data-testid=export-bundle]").click();
-    // The suggested name: 案件1_证据包_YYYY-MM-DD.pdf.
-    await browser.waitUntil(async () => /案件1_证据包_\d{4}-\d{2}-\d{2}\.pdf$/.test(await value(browser, "#export-path")), { timeoutMsg: "default path" });
+    // The suggested name: 案件1_证据包_<today>.pdf (the pinned day).
+    await browser.waitUntil(async () => (await valueOf(browser, "#export-path")).endsWith("/案件1_证据包_2026-11-26.pdf"), { timeoutMsg: "default path" });
     await screenshot(browser, join(SHOTS, "zh", "export-form.png"));
 
     await browser.$("#export-path").setValue(join(out, "没有这个文件夹", "a.pdf"));
@@ -96,7 +96,7 @@ describe("export: the evidence bundle from the case page", () => {
     const before = readFileSync(join(files, "SHA256SUMS"), "utf8");
     await browser.$("[data-testid=export-finish]").click();
     await browser.$("[data-testid=export-bundle]").click();
-    await browser.waitUntil(async () => (await value(browser, "#export-path")) === pdf, { timeoutMsg: "the last path kept" });
+    await browser.waitUntil(async () => (await valueOf(browser, "#export-path")) === pdf, { timeoutMsg: "the last path kept" });
     await browser.$("[data-testid=export-submit]").click();
     await waitForText(browser, "[data-testid=export-exists]", "已存在");
     await screenshot(browser, join(SHOTS, "zh", "export-overwrite.png"));
@@ -117,7 +117,7 @@ describe("export: the evidence bundle from the case page", () => {
     const browser = app.browser;
     await browser.$("[data-testid=export-verify]").click();
     await waitForText(browser, "[data-testid=verify-verdict]", "未被改动", 30000);
-    assert.equal(await value(browser, "#verify-path"), pdf);
+    assert.equal(await valueOf(browser, "#verify-path"), pdf);
     await browser.$("[data-testid=verify-proves]").waitForExist();
     await screenshot(browser, join(SHOTS, "zh", "verify-ok.png"));
     await closeDialog(browser);
@@ -132,7 +132,7 @@ describe("export: the evidence bundle from the case page", () => {
     await waitForText(browser, "[data-testid=verify-error]", "提现失败截图.png");
     await emit(browser, "tauri://drag-drop", { paths: [pdf], position: { x: 400, y: 300 } });
     await waitForText(browser, "[data-testid=verify-verdict]", "未被改动", 30000);
-    assert.equal(await value(browser, "#verify-path"), pdf);
+    assert.equal(await valueOf(browser, "#verify-path"), pdf);
     await closeDialog(browser);
     assert.equal(sql(home.db, "SELECT count(*) FROM evidence_items"), "5", "the drop did not become evidence");
   });
@@ -182,7 +182,7 @@ describe("export: the evidence bundle from the case page", () => {
     await go(browser, "#/cases/1");
     await browser.$("[data-testid=export-bundle]").click();
     await browser.$("#export-path").waitForExist();
-    await browser.waitUntil(async () => /case1_evidence_\d{4}-\d{2}-\d{2}\.pdf$/.test(await value(browser, "#export-path")), { timeoutMsg: "English default name" });
+    await browser.waitUntil(async () => (await valueOf(browser, "#export-path")).endsWith("/case1_evidence_2026-11-26.pdf"), { timeoutMsg: "English default name" });
     await browser.$("#export-path").setValue(pdf);
     await browser.$("[data-testid=export-tier-all]").click();
     await screenshot(browser, join(SHOTS, "en", "export-form.png"));
@@ -217,12 +217,7 @@ describe("export: the evidence bundle from the case page", () => {
   });
 });
 
-async function value(browser, css) {
-  await browser.$(css).waitForExist();
-  return browser.execute("return document.querySelector(arguments[0]).value", css);
-}
-
 async function closeDialog(browser) {
-  await browser.execute("document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }))");
-  await browser.waitUntil(async () => !(await browser.$(".modal-content").isExisting()), { timeoutMsg: "the dialog to close" });
+  await browser.keys("Escape");
+  await browser.$(".modal-content").waitForExist({ reverse: true, timeoutMsg: "the dialog to close" });
 }

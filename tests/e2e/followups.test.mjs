@@ -9,14 +9,11 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { CLI, freshHome, go, isolated, noToasts, openApp, route, screenshot, setInput, SHOTS, sql, waitForText } from "./helpers.mjs";
+import { CLI, freshHome, go, isolated, noToasts, NOW, openApp, route, screenshot, setInput, SHOTS, sql, waitForText } from "./helpers.mjs";
 import { DRIVER_LOG } from "./webdriver.mjs";
 
-/** Shanghai calendar date `daysAgo` days before today, as YYYY-MM-DD (the app's time zone). */
-function shanghaiDate(daysAgo = 0) {
-  const d = new Date(Date.now() + 8 * 3600_000 - daysAgo * 86400_000);
-  return d.toISOString().slice(0, 10);
-}
+// The pinned "now" (helpers' NOW) is Thursday 2026-11-26; no holiday falls near it.
+const TODAY = NOW.slice(0, 10);
 
 describe("follow-ups: chase a complaint when the body's deadline comes", () => {
   const home = freshHome();
@@ -25,7 +22,7 @@ describe("follow-ups: chase a complaint when the body's deadline comes", () => {
     execFileSync(CLI, ["--json", ...args], { env: { ...isolated(home), TIXIAN_DB: home.db }, encoding: "utf8" });
 
   before(async () => {
-    cli("case", "new", "--platform", "某某理财", "--amount", "3000", "--occurred", `${shanghaiDate(20)} 10:00`,
+    cli("case", "new", "--platform", "某某理财", "--amount", "3000", "--occurred", "2026-11-06 10:00",
       "--summary", "提现 3000 元审核中二十天未到账，平台客服多次推脱");
     cli("case", "stage", "1", "platform_complaint");
     process.env.TIXIAN_NOTIFY_EVERY = "2";
@@ -45,8 +42,10 @@ describe("follow-ups: chase a complaint when the body's deadline comes", () => {
     // middle of typing the reference (half of it went into the body): type once it has come.
     await browser.waitUntil(async () => (await browser.execute("return document.activeElement && document.activeElement.id")) === "followup-body", { timeout: 3000, timeoutMsg: "the body field to take focus" });
     await browser.$("#followup-reference").setValue("TS2026-0042");
-    await setInput(browser, "#followup-filed", shanghaiDate(0));
+    await setInput(browser, "#followup-filed", TODAY);
     await setInput(browser, "#followup-days", "10");
+    // Ten working days from Thursday 26 November: Thursday 10 December.
+    await waitForText(browser, "[data-testid=followup-preview]", "2026-12-10");
     await waitForText(browser, "[data-testid=followup-preview]", "还有 10 个工作日");
     // The body is required: refused beside the field, nothing stored.
     await browser.$("[data-testid=followup-submit]").click();
@@ -54,15 +53,16 @@ describe("follow-ups: chase a complaint when the body's deadline comes", () => {
     assert.equal(sql(home.db, "SELECT count(*) FROM follow_ups"), "0");
 
     await browser.$("#followup-body").setValue("12315");
+    // The body is part of the preview's input: 200 ms after typing, the preview is read again
+    // and the body's message goes, which moves the buttons up. Submit once that has happened
+    // (a click during the move once landed beside the button under load).
+    await browser.$("#followup-body-error").waitForExist({ reverse: true });
     await screenshot(browser, join(SHOTS, "zh", "followup-form.png"));
-    const preview = await browser.$("[data-testid=followup-preview]").getText();
     await browser.$("[data-testid=followup-submit]").click();
     await waitForText(browser, "[data-testid=followup-clock]", "还剩 10 个工作日");
     // The due day is not stored (migration 0011 dropped follow_ups.due_on): the list counts it
     // from the filing day, and it is the day the preview named.
-    const dueOn = /\d{4}-\d{2}-\d{2}/.exec(preview)?.[0];
-    assert.ok(dueOn, `preview “${preview}” names a due day`);
-    await waitForText(browser, "[data-testid=followup-list]", dueOn);
+    await waitForText(browser, "[data-testid=followup-list]", "2026-12-10");
     assert.equal(sql(home.db, "SELECT body || '|' || reference || '|' || deadline_working_days FROM follow_ups"),
       "12315|TS2026-0042|10");
     await noToasts(browser);
@@ -79,11 +79,10 @@ describe("follow-ups: chase a complaint when the body's deadline comes", () => {
     // The due day is derived from the filing day on every read (a calendar year added later
     // moves it): move the filing day back to the latest day whose 10 working days end by today
     // (so no working day is left between the due day and today: due now, not late).
-    let filed = null;
-    for (let back = 10; back <= 40 && filed === null; back++) {
-      const due = JSON.parse(cli("deadline", "--from", shanghaiDate(back), "--working-days", "10")).due;
-      if (due <= shanghaiDate(0)) filed = shanghaiDate(back);
-    }
+    // That is Thursday 12 November: ten working days later is today.
+    const filed = "2026-11-12";
+    assert.equal(JSON.parse(cli("deadline", "--from", filed, "--working-days", "10")).due, TODAY);
+    assert.equal(JSON.parse(cli("deadline", "--from", "2026-11-13", "--working-days", "10")).due, "2026-11-27");
     sql(home.db, `UPDATE follow_ups SET filed_at = '${filed}T10:00:00+08:00'`);
     await go(browser, "#/cases");
     await go(browser, "#/");
@@ -136,7 +135,7 @@ describe("follow-ups: chase a complaint when the body's deadline comes", () => {
     await browser.waitUntil(async () => sql(home.db, "SELECT value FROM settings WHERE key = 'notifications'") === "on", { timeoutMsg: "the switch stored" });
 
     // A second follow-up, already due (filed long ago), in English.
-    cli("case", "follow-up", "1", "--body", "12363", "--filed", `${shanghaiDate(30)} 10:00`, "--working-days", "3");
+    cli("case", "follow-up", "1", "--body", "12363", "--filed", "2026-10-27 10:00", "--working-days", "3");
     await go(browser, "#/");
     await waitForText(browser, "[data-testid=home-due]", "某某理财: 12363's deadline (3 working days) has arrived");
     await screenshot(browser, join(SHOTS, "en", "followup-home-due.png"));
@@ -149,7 +148,7 @@ describe("follow-ups: chase a complaint when the body's deadline comes", () => {
     await browser.$("#followup-body").setValue("Platform complaint mailbox");
     await setInput(browser, "#followup-days", "0");
     await browser.$("[data-testid=followup-days-error]").waitForExist();
-    await setInput(browser, "#followup-filed", shanghaiDate(0)); // the form's default is the computer's day
+    await setInput(browser, "#followup-filed", TODAY);
     await setInput(browser, "#followup-days", "5");
     await waitForText(browser, "[data-testid=followup-preview]", "5 working days from today");
     await screenshot(browser, join(SHOTS, "en", "followup-form.png"));

@@ -106,9 +106,11 @@ export async function waitForText(browser, css, expected, timeout = 10000) {
   );
 }
 
-/** The `value` of the input `css`. */
+/** The `value` of the input `css` (read in the page: WebKitWebDriver answers the element
+ * property command with nothing for some inputs). */
 export async function valueOf(browser, css) {
-  return browser.$(css).getValue();
+  await browser.$(css).waitForExist();
+  return browser.execute((sel) => document.querySelector(sel).value, css);
 }
 
 /** Sets a field the way a picker or a paste would: typing into date and time inputs is
