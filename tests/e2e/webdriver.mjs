@@ -2,6 +2,7 @@
 // WebDriver classic as Tauri's guide uses it: WebKitWebDriver speaks no BiDi). node:test stays
 // the runner. One tauri-driver process per app session.
 import { spawn } from "node:child_process";
+import { connect } from "node:net";
 import { mkdirSync, openSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -24,9 +25,34 @@ async function driverUp() {
   }
 }
 
+/** Whether something listens on 127.0.0.1:`port`. */
+function listening(port) {
+  return new Promise((resolve) => {
+    const socket = connect({ host: "127.0.0.1", port });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}
+
+/** Waits until neither port is taken: a WebKit process of the last session can hold WebKitWebDriver's
+ * listening socket for a moment after the group was killed, and a new WebKitWebDriver then fails
+ * with "Unable to listen for HTTP server". */
+async function portsFree() {
+  const end = Date.now() + 15000;
+  while (Date.now() < end) {
+    if (!(await listening(PORT)) && !(await listening(PORT + 1))) return;
+    await sleep(100); // polling interval: the condition is a refused connection
+  }
+  throw new Error(`127.0.0.1:${PORT} or :${PORT + 1} still taken (another run on TIXIAN_E2E_PORT?)`);
+}
+
 /** Starts tauri-driver with `env` (inherited by WebKitWebDriver and the app) and waits for it. */
 export async function startDriver(env) {
   if (!process.env.DISPLAY) throw new Error("no DISPLAY: run the e2e tests under xvfb-run");
+  await portsFree();
   // Own process group and a log file instead of our stdout: WebKitWebDriver and the app it
   // starts must not hold the test runner's pipe open, and all of them are stopped together.
   const log = openSync(DRIVER_LOG, "a");
