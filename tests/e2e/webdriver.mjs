@@ -107,16 +107,17 @@ export async function openBrowser(application, args = []) {
   // made while a re-render moves the element lands beside it. So every click first waits until the
   // element, brought to the middle of its scroller, holds still over two frames and a click on
   // its centre would land on it, as a user waits for those too. The click itself is the WebDriver
-  // element click, made once.
+  // element click command, made once (WDIO's own `click` would scroll and click again after an
+  // "intercepted" answer).
   browser.overwriteCommand(
     "click",
-    async function (click, options) {
+    async function () {
       await this.waitForExist();
       await browser.waitUntil(() => browser.executeAsync(steadyUnderPointer, this), {
         timeout: 10000,
         timeoutMsg: `${this.selector} to hold still, uncovered, for a click`,
       });
-      return click(options);
+      return this.elementClick(this.elementId);
     },
     true,
   );
