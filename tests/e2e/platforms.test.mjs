@@ -6,7 +6,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { emit, freshHome, go, noToasts, openApp, ROOT, route, screenshot, SHOTS, sql, waitForText } from "./helpers.mjs";
+import { emit, freshHome, go, noToasts, NOW, openApp, ROOT, route, screenshot, SHOTS, sql, waitForText } from "./helpers.mjs";
 
 // The bills the project owns (tests/fixtures/bills, written by gen_bill_fixtures) and the row
 // counts their golden files state.
@@ -96,7 +96,7 @@ describe("platforms: bill import, withdrawals, undo", () => {
     await waitForText(browser, "[data-testid=platform-title]", "微信支付");
     await browser.$(`[data-testid=mark-arrived-${wid}]`).click();
     await browser.waitUntil(() => sql(home.db, `SELECT status FROM withdrawals WHERE id = ${wid}`) === "arrived", { timeoutMsg: "arrived" });
-    assert.notEqual(sql(home.db, `SELECT arrived_at FROM withdrawals WHERE id = ${wid}`), "");
+    assert.equal(sql(home.db, `SELECT arrived_at FROM withdrawals WHERE id = ${wid}`), NOW, "arrived at the pinned now");
     await browser.waitUntil(async () => (await browser.$(`[data-testid=withdrawal-row][data-status=arrived]`).isExisting()), { timeoutMsg: "row shows arrived" });
     // The test withdrawal is done, so Home no longer lists it as due.
     await browser.$("[data-nav=home]").click();
