@@ -43,6 +43,13 @@ install_ui() {
     step "Installing UI packages (npm ci)"
     (cd ui && npm ci --no-audit --no-fund)
   fi
+  # The e2e suites and the scale benchmark drive the app with WebdriverIO (tests/package.json).
+  # --ignore-scripts: its optional browser-driver packages would download drivers at install
+  # time; tauri-driver is the only driver used.
+  if [ ! -f tests/node_modules/.package-lock.json ] || [ tests/package-lock.json -nt tests/node_modules/.package-lock.json ]; then
+    step "Installing e2e test packages (npm ci in tests/)"
+    (cd tests && npm ci --no-audit --no-fund --ignore-scripts)
+  fi
 }
 
 install_driver() {

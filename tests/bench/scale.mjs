@@ -12,10 +12,11 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isolated, sql, TARGET } from "../e2e/helpers.mjs";
-import { Session, startDriver, stopDriver } from "../e2e/webdriver.mjs";
+import { openBrowser, startDriver, stopDriver } from "../e2e/webdriver.mjs";
 
 const RUNS = Number(process.env.TIXIAN_BENCH_RUNS ?? 5);
-const APP = join(TARGET, "release", "tixian-app");
+// TIXIAN_BENCH_APP: another build, e.g. the debug one to check this script on a small database.
+const APP = process.env.TIXIAN_BENCH_APP ?? join(TARGET, "release", "tixian-app");
 const DATASET = process.env.TIXIAN_SCALE_DB ?? join(TARGET, "scale", "scale.db");
 const NOW = "2026-07-01T09:00:00+08:00"; // gen_scale's "now"
 
@@ -44,36 +45,51 @@ function freshCopy() {
   return { dir, db };
 }
 
+/** Apps still open: closed when the run ends early, so no driver is left on the port. */
+const live = new Set();
+
 async function open(home) {
   const driver = await startDriver({ ...isolated(home), TIXIAN_DB: home.db, TIXIAN_NOW: NOW });
   const t0 = performance.now();
-  let session;
+  let browser;
   try {
-    session = await Session.create(APP);
+    browser = await openBrowser(APP);
   } catch (e) {
     await stopDriver(driver);
     throw e;
   }
-  return { session, driver, t0, close: async () => { await session.end(); await stopDriver(driver); } };
+  const app = {
+    browser,
+    driver,
+    t0,
+    close: async () => {
+      live.delete(app);
+      try {
+        await browser.deleteSession();
+      } finally {
+        await stopDriver(driver);
+      }
+    },
+  };
+  live.add(app);
+  return app;
 }
 
 /** Milliseconds from running `action` (JS) to the frame where `ready` is true. */
-async function timeAction(s, action, ready) {
-  const t = await s.execAsync(
-    `const done = arguments[arguments.length - 1];
+async function timeAction(browser, action, ready) {
+  const t = await browser.executeAsync(`const done = arguments[arguments.length - 1];
      const ready = () => { try { return !!(${ready}); } catch { return false; } };
      const t0 = performance.now();
      ${action};
      const tick = () => ready() ? done(performance.now() - t0)
        : performance.now() - t0 > 25000 ? done(-1) : requestAnimationFrame(tick);
-     requestAnimationFrame(tick);`,
-  );
+     requestAnimationFrame(tick);`);
   if (t < 0) throw new Error(`${action}: not done within 25 s`);
   return t;
 }
 
 /** Milliseconds from setting `hash` to the frame where `ready` (a JS expression) is true. */
-const timeRoute = (s, hash, ready) => timeAction(s, `window.location.hash = ${JSON.stringify(hash)}`, ready);
+const timeRoute = (browser, hash, ready) => timeAction(browser, `window.location.hash = ${JSON.stringify(hash)}`, ready);
 
 const q = (css) => `document.querySelector(${JSON.stringify(css)})`;
 const qa = (css) => `document.querySelectorAll(${JSON.stringify(css)})`;
@@ -138,10 +154,10 @@ async function main() {
     // Wait for it, so the measured starts are the usual ones (one backup a day).
     {
       const app = await open(home);
-      const s = app.session;
+      const browser = app.browser;
       const start = Date.now();
-      await s.waitFor(async () => existsSync(join(home.dir, "data", "backups")) &&
-        readdirSync(join(home.dir, "data", "backups")).some((f) => f.endsWith(".zip") || f.endsWith(".db")), "today's backup", 600000);
+      await browser.waitUntil(async () => existsSync(join(home.dir, "data", "backups")) &&
+        readdirSync(join(home.dir, "data", "backups")).some((f) => f.endsWith(".zip") || f.endsWith(".db")), { timeout: 600000, timeoutMsg: "today's backup" });
       console.log(`first start of the day: today's automatic backup took ${((Date.now() - start) / 1000).toFixed(1)} s (in the background)`);
       await app.close();
     }
@@ -149,18 +165,18 @@ async function main() {
     const page = [];
     for (let i = 0; i < RUNS; i++) {
       const app = await open(home);
-      const s = app.session;
-      await s.waitFor(async () => await s.exec(`return !!${q("[data-testid=home-total]")}`), "Home's total", 60000);
+      const browser = app.browser;
+      await browser.waitUntil(async () => await browser.execute(`return !!${q("[data-testid=home-total]")}`), { timeout: 60000, timeoutMsg: "Home's total" });
       wall.push(sinceProcessStart());
-      page.push(await s.exec("return performance.now()"));
+      page.push(await browser.execute("return performance.now()"));
       await app.close();
     }
     report("cold start: app process start → Home shown (wall)", "< 1000 ms", wall, "(process start from /proc; Home seen by polling over WebDriver, ~10 ms late)");
     report("cold start → Home shown (page clock)", "< 1000 ms", page);
 
     const app = await open(home);
-    const s = app.session;
-    await s.waitFor(async () => await s.exec(`return !!${q("[data-testid=home-total]")}`), "Home's total", 60000);
+    const browser = app.browser;
+    await browser.waitUntil(async () => await browser.execute(`return !!${q("[data-testid=home-total]")}`), { timeout: 60000, timeoutMsg: "Home's total" });
     const platformId = sql(home.db, "SELECT id FROM platforms ORDER BY id LIMIT 1");
     const caseId = sql(home.db, "SELECT case_id FROM evidence_items GROUP BY case_id ORDER BY count(*) DESC, case_id LIMIT 1");
     const screens = [
@@ -178,8 +194,8 @@ async function main() {
       const times = [];
       try {
         for (let i = 0; i < RUNS; i++) {
-          await timeRoute(s, "#/settings", `${q("[data-testid=db-path]")}`);
-          times.push(await timeRoute(s, hash, ready));
+          await timeRoute(browser, "#/settings", `${q("[data-testid=db-path]")}`);
+          times.push(await timeRoute(browser, hash, ready));
         }
         report(`screen: ${name}`, "< 200 ms", times);
       } catch (e) {
@@ -189,36 +205,36 @@ async function main() {
     }
 
     // The imported rows: the next page as the list nears its end, many pages deep.
-    await timeRoute(s, "#/settings", `${q("[data-testid=db-path]")}`);
-    await timeRoute(s, "#/platforms", `${q(TABLE)} && ${listIdle}`);
+    await timeRoute(browser, "#/settings", `${q("[data-testid=db-path]")}`);
+    await timeRoute(browser, "#/platforms", `${q(TABLE)} && ${listIdle}`);
     const pageTimes = [];
     for (let i = 0; i < 10 * RUNS; i++) {
       pageTimes.push(await timeAction(
-        s,
+        browser,
         `window.__last = ${q(TABLE)}.dataset.lastId; const v = ${q(TABLE)}; v.scrollTop = v.scrollHeight; v.dispatchEvent(new Event('scroll'))`,
         `${q(TABLE)}.dataset.lastId !== window.__last && ${listIdle}`,
       ));
     }
     report(`rows list: next 200 rows while scrolling (${10 * RUNS} pages)`, "< 200 ms", pageTimes);
-    const loaded = await s.exec(`return ${q(TABLE)}.dataset.loaded`);
-    const drawn = await s.exec(`return ${qa("[data-testid=txn-row]")}.length`);
+    const loaded = await browser.execute(`return ${q(TABLE)}.dataset.loaded`);
+    const drawn = await browser.execute(`return ${qa("[data-testid=txn-row]")}.length`);
     console.log(`  after ${10 * RUNS} pages: ${loaded} rows held, ${drawn} drawn`);
 
     // Search over all 1,000,000 rows (the all-platforms list).
-    await s.exec(`window.__all = ${q("[data-testid=txn-count]")}.textContent.replace(/[^0-9,]/g, '')`);
+    await browser.execute(`window.__all = ${q("[data-testid=txn-count]")}.textContent.replace(/[^0-9,]/g, '')`);
     const searches = ["瑞幸咖啡12", "美团", "外", "话费充值3", "4200000000000000000123456", "没有这个"];
     for (const text of searches) {
       const times = [];
       for (let i = 0; i < RUNS; i++) {
-        await timeAction(s, `const el = ${q("[data-testid=txn-text]")}; el.value = ''; el.dispatchEvent(new Event('input', { bubbles: true }))`,
+        await timeAction(browser, `const el = ${q("[data-testid=txn-text]")}; el.value = ''; el.dispatchEvent(new Event('input', { bubbles: true }))`,
           `${listIdle} && ${q("[data-testid=txn-count]")}?.textContent.includes(window.__all)`);
         times.push(await timeAction(
-          s,
+          browser,
           `window.__count = ${q("[data-testid=txn-count]")}?.textContent; const el = ${q("[data-testid=txn-text]")}; el.value = ${JSON.stringify(text)}; el.dispatchEvent(new Event('input', { bubbles: true }))`,
           `(${q("[data-testid=txn-empty]")} || (${q("[data-testid=txn-count]")} && ${q("[data-testid=txn-count]")}.textContent !== window.__count)) && !(${q(TABLE)} && ${q(TABLE)}.getAttribute('aria-busy') === 'true')`,
         ));
       }
-      const found = await s.exec(`return ${q("[data-testid=txn-count]")}?.textContent ?? 'none'`);
+      const found = await browser.execute(`return ${q("[data-testid=txn-count]")}?.textContent ?? 'none'`);
       report(`search "${text}" over 1M rows`, "< 200 ms", times, `→ ${found.trim()}`);
     }
 
@@ -227,6 +243,7 @@ async function main() {
     console.log(`memory of the app (PSS, all its processes) after every screen: ${mem.pss.toFixed(0)} MB (target < 500 MB)`);
     await app.close();
   } finally {
+    for (const app of [...live]) await app.close();
     try {
       rmSync(home.dir, { recursive: true, force: true });
     } catch (e) {

@@ -8,10 +8,9 @@ import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { freshHome, isolated, openApp, SHOTS, TARGET } from "./helpers.mjs";
+import { CLI, freshHome, go, isolated, openApp, screenshot, SHOTS, valueOf, waitForText } from "./helpers.mjs";
 import { makePng } from "./png.mjs";
 
-const CLI = process.env.TIXIAN_CLI ?? join(TARGET, "debug", "tixian");
 
 describe("catalog: the evidence list, export shapes and form fields", () => {
   const home = freshHome();
@@ -19,7 +18,7 @@ describe("catalog: the evidence list, export shapes and form fields", () => {
   let app;
 
   const tixian = (...args) => execFileSync(CLI, ["--db", home.db, "--json", ...args], { encoding: "utf8", env: isolated(home) });
-  const rowTexts = (s, css) => s.exec(`return [...document.querySelectorAll(arguments[0])].map((e) => e.value ?? e.textContent)`, [css]);
+  const rowTexts = (browser, css) => browser.execute(`return [...document.querySelectorAll(arguments[0])].map((e) => e.value ?? e.textContent)`, css);
 
   before(async () => {
     mkdirSync(out);
@@ -39,35 +38,34 @@ describe("catalog: the evidence list, export shapes and form fields", () => {
   });
 
   it("edits the list: applicant, a purpose, the order; numbers follow and the CLI reads it back", async () => {
-    const s = app.session;
-    await s.go("#/cases/1");
-    await s.click("[data-testid=tab-catalog]");
-    await s.waitFor(async () => (await rowTexts(s, "[data-testid=catalog-row]")).length === 4, "4 rows");
+    const browser = app.browser;
+    await go(browser, "#/cases/1");
+    await browser.$("[data-testid=tab-catalog]").click();
+    await browser.waitUntil(async () => (await rowTexts(browser, "[data-testid=catalog-row]")).length === 4, { timeoutMsg: "4 rows" });
     // Suggested order: what failed, the chat, the log, the timeline; each its own group.
-    assert.deepEqual(await rowTexts(s, "[data-testid=catalog-number]"), ["1-1", "2-1", "3-1", "4-1"]);
-    const placeholders = await s.exec("return [...document.querySelectorAll('[data-testid=catalog-name]')].map((e) => e.placeholder)");
+    assert.deepEqual(await rowTexts(browser, "[data-testid=catalog-number]"), ["1-1", "2-1", "3-1", "4-1"]);
+    const placeholders = await browser.execute("return [...document.querySelectorAll('[data-testid=catalog-name]')].map((e) => e.placeholder)");
     assert.deepEqual(placeholders.slice(0, 2), ["提现失败页面", "客服聊天截图"]);
-    assert.equal(await s.exists("[data-testid=catalog-unsaved]"), false);
+    assert.equal(await browser.$("[data-testid=catalog-unsaved]").isExisting(), false);
 
-    await s.type("[data-testid=catalog-applicant]", "张三");
+    await browser.$("[data-testid=catalog-applicant]").setValue("张三");
     // The chat proves the same as the log: give it the log's purpose, then move the log up next
     // to it — they become one group.
-    const logPurpose = await s.exec("return document.querySelectorAll('[data-testid=catalog-purpose]')[2].placeholder");
+    const logPurpose = await browser.execute("return document.querySelectorAll('[data-testid=catalog-purpose]')[2].placeholder");
     assert.match(logPurpose, /承诺/);
-    await s.exec(`const el = document.querySelectorAll('[data-testid=catalog-purpose]')[1];
-      el.value = arguments[0]; el.dispatchEvent(new Event('input', { bubbles: true }));`, [logPurpose]);
-    await s.find("[data-testid=catalog-unsaved]");
-    assert.deepEqual(await rowTexts(s, "[data-testid=catalog-number]"), ["1-1", "2-1", "2-2", "3-1"]);
+    await (await browser.$$("[data-testid=catalog-purpose]"))[1].setValue(logPurpose);
+    await browser.$("[data-testid=catalog-unsaved]").waitForExist();
+    assert.deepEqual(await rowTexts(browser, "[data-testid=catalog-number]"), ["1-1", "2-1", "2-2", "3-1"]);
     // Move the timeline (last row) up one: between the log and nothing else changes group.
-    await s.click("[data-testid=catalog-row]:nth-child(4) [data-testid=catalog-up]");
-    assert.deepEqual(await rowTexts(s, "[data-testid=catalog-number]"), ["1-1", "2-1", "3-1", "4-1"]);
-    const focused = await s.exec("return document.activeElement?.closest('[data-testid=catalog-row]')?.dataset.key");
+    await browser.$("[data-testid=catalog-row]:nth-child(4) [data-testid=catalog-up]").click();
+    assert.deepEqual(await rowTexts(browser, "[data-testid=catalog-number]"), ["1-1", "2-1", "3-1", "4-1"]);
+    const focused = await browser.execute("return document.activeElement?.closest('[data-testid=catalog-row]')?.dataset.key");
     assert.equal(focused, "timeline", "the focus moved with the row");
-    await s.click("[data-testid=catalog-row]:nth-child(3) [data-testid=catalog-down]");
-    assert.deepEqual(await rowTexts(s, "[data-testid=catalog-number]"), ["1-1", "2-1", "2-2", "3-1"]);
-    await s.screenshot(join(SHOTS, "zh", "catalog-edit.png"));
-    await s.click("[data-testid=catalog-save]");
-    await s.waitFor(async () => !(await s.exists("[data-testid=catalog-unsaved]")), "saved");
+    await browser.$("[data-testid=catalog-row]:nth-child(3) [data-testid=catalog-down]").click();
+    assert.deepEqual(await rowTexts(browser, "[data-testid=catalog-number]"), ["1-1", "2-1", "2-2", "3-1"]);
+    await screenshot(browser, join(SHOTS, "zh", "catalog-edit.png"));
+    await browser.$("[data-testid=catalog-save]").click();
+    await browser.waitUntil(async () => !(await browser.$("[data-testid=catalog-unsaved]").isExisting()), { timeoutMsg: "saved" });
 
     const view = JSON.parse(tixian("case", "catalog", "1"));
     assert.equal(view.applicant, "张三");
@@ -78,24 +76,23 @@ describe("catalog: the evidence list, export shapes and form fields", () => {
   });
 
   it("undoes unsaved changes", async () => {
-    const s = app.session;
-    await s.type("[data-testid=catalog-applicant]", "李四");
-    await s.find("[data-testid=catalog-unsaved]");
-    await s.click("[data-testid=catalog-undo]");
-    await s.waitFor(async () => (await s.exec("return document.querySelector('[data-testid=catalog-applicant]').value")) === "张三",
-      "the saved name back");
+    const browser = app.browser;
+    await browser.$("[data-testid=catalog-applicant]").setValue("李四");
+    await browser.$("[data-testid=catalog-unsaved]").waitForExist();
+    await browser.$("[data-testid=catalog-undo]").click();
+    await browser.waitUntil(async () => (await valueOf(browser, "[data-testid=catalog-applicant]")) === "张三", { timeoutMsg: "the saved name back" });
   });
 
   it("exports one PDF per item from the dialog; each verifies and the index prints the edited list", async () => {
-    const s = app.session;
+    const browser = app.browser;
     const pdf = join(out, "按件.pdf");
-    await s.click("[data-testid=export-bundle]");
-    await s.click("[data-testid=export-shape-items]");
-    await s.type("#export-path", pdf);
-    await s.click("[data-testid=export-submit]");
-    await s.waitForText("[data-testid=export-done]", "证据包已导出", 60000);
-    await s.waitFor(async () => (await rowTexts(s, "[data-testid=export-part]")).length === 5, "index + 4 items listed");
-    await s.screenshot(join(SHOTS, "zh", "export-items-done.png"));
+    await browser.$("[data-testid=export-bundle]").click();
+    await browser.$("[data-testid=export-shape-items]").click();
+    await browser.$("#export-path").setValue(pdf);
+    await browser.$("[data-testid=export-submit]").click();
+    await waitForText(browser, "[data-testid=export-done]", "证据包已导出", 60000);
+    await browser.waitUntil(async () => (await rowTexts(browser, "[data-testid=export-part]")).length === 5, { timeoutMsg: "index + 4 items listed" });
+    await screenshot(browser, join(SHOTS, "zh", "export-items-done.png"));
     const names = ["按件.pdf", "按件-1-1.pdf", "按件-2-1.pdf", "按件-2-2.pdf", "按件-3-1.pdf"];
     for (const n of names) {
       assert.ok(existsSync(join(out, n)), n);
@@ -109,42 +106,41 @@ describe("catalog: the evidence list, export shapes and form fields", () => {
     const chat = execFileSync("pdftotext", ["-f", "1", "-l", "1", "-enc", "UTF-8", join(out, "按件-2-1.pdf"), "-"], { encoding: "utf8" });
     assert.match(chat.replace(/\s+/g, ""), /证据2-1/);
     assert.match(chat, /客服聊天截图/);
-    await s.click("[data-testid=export-finish]");
+    await browser.$("[data-testid=export-finish]").click();
   });
 
   it("exports volumes under the size chosen", async () => {
-    const s = app.session;
+    const browser = app.browser;
     const pdf = join(out, "分册.pdf");
-    await s.click("[data-testid=export-bundle]");
-    await s.click("[data-testid=export-shape-volumes]");
-    await s.exec(`const el = document.querySelector('[data-testid=export-volume-mb]'); el.value = '5';
-      el.dispatchEvent(new Event('change', { bubbles: true }));`);
-    await s.type("#export-path", pdf);
-    await s.click("[data-testid=export-submit]");
-    await s.waitForText("[data-testid=export-done]", "证据包已导出", 60000);
+    await browser.$("[data-testid=export-bundle]").click();
+    await browser.$("[data-testid=export-shape-volumes]").click();
+    await browser.$("[data-testid=export-volume-mb]").selectByAttribute("value", "5");
+    await browser.$("#export-path").setValue(pdf);
+    await browser.$("[data-testid=export-submit]").click();
+    await waitForText(browser, "[data-testid=export-done]", "证据包已导出", 60000);
     // Two small screenshots fit in one 5 MB volume.
-    assert.equal(await s.text("[data-testid=export-pdf]"), join(out, "分册-vol1.pdf"));
+    assert.equal(await browser.$("[data-testid=export-pdf]").getText(), join(out, "分册-vol1.pdf"));
     assert.equal(existsSync(pdf), false, "volumes only");
     const v = spawnSync(CLI, ["--db", home.db, "verify", join(out, "分册-vol1.pdf")], { encoding: "utf8", env: isolated(home) });
     assert.equal(v.status, 0, v.stderr);
     const text = execFileSync("pdftotext", ["-enc", "UTF-8", join(out, "分册-vol1.pdf"), "-"], { encoding: "utf8" });
     assert.match(text.replace(/\s+/g, ""), /第1册，共1册/);
-    await s.click("[data-testid=export-finish]");
+    await browser.$("[data-testid=export-finish]").click();
   });
 
   it("lays the case out for the 12378 form, field by field", async () => {
-    const s = app.session;
-    await s.click("[data-testid=tab-letter]");
-    await s.find("[data-testid=form-copy]");
-    await s.click("[data-testid=form-channel-12378]");
-    await s.waitForText("[data-testid=form-body]", "12378");
-    const fields = await rowTexts(s, "[data-testid=form-field] dd");
+    const browser = app.browser;
+    await browser.$("[data-testid=tab-letter]").click();
+    await browser.$("[data-testid=form-copy]").waitForExist();
+    await browser.$("[data-testid=form-channel-12378]").click();
+    await waitForText(browser, "[data-testid=form-body]", "12378");
+    const fields = await rowTexts(browser, "[data-testid=form-field] dd");
     assert.equal(fields.length, 8);
     assert.equal(fields[0], "张三");
     assert.equal(fields[1], "某某理财");
     assert.equal(fields[2], "¥1,234.50");
     assert.match(fields[6], /3 个工作日内处理/);
     assert.match(fields[7], /提现失败页面/);
-    await s.screenshot(join(SHOTS, "zh", "form-copy-12378.png"));
+    await screenshot(browser, join(SHOTS, "zh", "form-copy-12378.png"));
   });
 });

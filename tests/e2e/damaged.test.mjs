@@ -7,9 +7,8 @@ import { createHash } from "node:crypto";
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { freshHome, isolated, openApp, SHOTS, sql, TARGET } from "./helpers.mjs";
+import { CLI, freshHome, isolated, openApp, screenshot, SHOTS, sql, waitForText } from "./helpers.mjs";
 
-const CLI = process.env.TIXIAN_CLI ?? join(TARGET, "debug", "tixian");
 const sha = (path) => createHash("sha256").update(readFileSync(path)).digest("hex");
 
 describe("a damaged database", () => {
@@ -38,26 +37,26 @@ describe("a damaged database", () => {
   });
 
   it("is named plainly, not written to, and the newest backup is offered", async () => {
-    const s = app.session;
-    await s.find("[data-testid=damaged-database]", 20000);
-    await s.waitForText("[data-testid=damaged-database]", "数据库文件已损坏");
-    await s.find("[data-testid=damaged-restore]", 10000);
-    assert.match(await s.text("[data-testid=damaged-database]"), /最近的自动备份：\d{4}-\d{2}-\d{2}/);
+    const browser = app.browser;
+    await browser.$("[data-testid=damaged-database]").waitForExist({ timeout: 20000 });
+    await waitForText(browser, "[data-testid=damaged-database]", "数据库文件已损坏");
+    await browser.$("[data-testid=damaged-restore]").waitForExist({ timeout: 10000 });
+    assert.match(await browser.$("[data-testid=damaged-database]").getText(), /最近的自动备份：2026-11-26/);
     assert.equal(sha(home.db), damagedSha);
-    await s.screenshot(join(SHOTS, "zh", "damaged-database.png"));
+    await screenshot(browser, join(SHOTS, "zh", "damaged-database.png"));
   });
 
   it("restores the backup after a confirmation and keeps the damaged bytes", async () => {
-    const s = app.session;
-    await s.click("[data-testid=damaged-restore]");
-    await s.click("[data-testid=damaged-confirm]");
-    await s.find("[data-testid=damaged-restored]", 20000);
-    const shown = await s.text("[data-testid=damaged-restored]");
+    const browser = app.browser;
+    await browser.$("[data-testid=damaged-restore]").click();
+    await browser.$("[data-testid=damaged-confirm]").click();
+    await browser.$("[data-testid=damaged-restored]").waitForExist({ timeout: 20000 });
+    const shown = await browser.$("[data-testid=damaged-restored]").getText();
     const kept = shown.match(/保存在 (.+?)。/)[1];
     assert.equal(sha(kept), damagedSha);
     assert.equal(sql(home.db, "PRAGMA integrity_check"), "ok");
     assert.equal(sql(home.db, "SELECT count(*) FROM platforms WHERE name = '备份之后'"), "0");
     assert.equal(sql(home.db, "SELECT count(*) FROM platforms"), "41");
-    await s.screenshot(join(SHOTS, "zh", "damaged-restored.png"));
+    await screenshot(browser, join(SHOTS, "zh", "damaged-restored.png"));
   });
 });

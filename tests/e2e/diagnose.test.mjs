@@ -3,7 +3,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { SHOTS, freshHome, openApp, sql } from "./helpers.mjs";
+import { freshHome, go, openApp, screenshot, setInput, SHOTS, sql } from "./helpers.mjs";
 
 describe("diagnose wizard", () => {
   const home = freshHome();
@@ -12,108 +12,111 @@ describe("diagnose wizard", () => {
   after(async () => { await app?.close(); });
 
   /** Walks symptom → platform → message, answers questions with `answers` (id → value), "don't know" otherwise. */
-  async function walk(s, lang, name, { symptom, platform, message = "", answers = {} }) {
-    await s.go("#/diagnose");
-    await s.find("[data-testid=dx-stage]");
-    if (await s.exists("[data-testid=dx-restart]")) await s.click("[data-testid=dx-restart]");
-    await s.find("[data-testid=dx-symptom-failed]");
-    await s.screenshot(join(SHOTS, lang, `diagnose-${name}-1-symptom.png`));
-    await s.click(`[data-testid=dx-symptom-${symptom}]`);
-    await s.click(`[data-testid=dx-platform-${platform}]`);
-    await s.find("[data-testid=dx-message]");
-    if (message) await s.type("[data-testid=dx-message]", message);
-    await s.screenshot(join(SHOTS, lang, `diagnose-${name}-2-message.png`));
-    await s.click("[data-testid=dx-next]");
+  async function walk(browser, lang, name, { symptom, platform, message = "", answers = {} }) {
+    await go(browser, "#/diagnose");
+    await browser.$("[data-testid=dx-stage]").waitForExist();
+    if (await browser.$("[data-testid=dx-restart]").isExisting()) await browser.$("[data-testid=dx-restart]").click();
+    await browser.$("[data-testid=dx-symptom-failed]").waitForExist();
+    await screenshot(browser, join(SHOTS, lang, `diagnose-${name}-1-symptom.png`));
+    await browser.$(`[data-testid=dx-symptom-${symptom}]`).click();
+    await browser.$(`[data-testid=dx-platform-${platform}]`).click();
+    await browser.$("[data-testid=dx-message]").waitForExist();
+    if (message) await browser.$("[data-testid=dx-message]").setValue(message);
+    await screenshot(browser, join(SHOTS, lang, `diagnose-${name}-2-message.png`));
+    await browser.$("[data-testid=dx-next]").click();
     for (let i = 0; i < 15; i++) {
-      await s.waitFor(async () => (await s.exists("[data-testid=dx-result]")) || (await s.exists("[data-testid=dx-question]")), "question or result");
-      if (await s.exists("[data-testid=dx-result]")) break;
-      const id = await s.exec("return document.querySelector('[data-testid=dx-question]').dataset.question");
-      if (i === 0) await s.screenshot(join(SHOTS, lang, `diagnose-${name}-3-question.png`));
+      await browser.waitUntil(async () => (await browser.$("[data-testid=dx-result]").isExisting()) || (await browser.$("[data-testid=dx-question]").isExisting()), { timeoutMsg: "question or result" });
+      if (await browser.$("[data-testid=dx-result]").isExisting()) break;
+      const id = await browser.execute("return document.querySelector('[data-testid=dx-question]').dataset.question");
+      if (i === 0) await screenshot(browser, join(SHOTS, lang, `diagnose-${name}-3-question.png`));
       const v = answers[id];
-      if (v === undefined) await s.click("[data-testid=dx-dont-know]");
-      else if (v === "yes" || v === "no") await s.click(`[data-testid=dx-answer-${v}]`);
-      else if (await s.exists(`[data-testid=dx-choice-${v}]`)) await s.click(`[data-testid=dx-choice-${v}]`);
-      else { await s.type("[data-testid=dx-answer-input]", v); await s.click("[data-testid=dx-answer-submit]"); }
-      await s.waitFor(async () => (await s.exec("const q = document.querySelector('[data-testid=dx-question]'); return !q || q.dataset.question !== arguments[0]", [id])), "next step");
+      if (v === undefined) await browser.$("[data-testid=dx-dont-know]").click();
+      else if (v === "yes" || v === "no") await browser.$(`[data-testid=dx-answer-${v}]`).click();
+      else if (await browser.$(`[data-testid=dx-choice-${v}]`).isExisting()) await browser.$(`[data-testid=dx-choice-${v}]`).click();
+      else { await browser.$("[data-testid=dx-answer-input]").setValue(v); await browser.$("[data-testid=dx-answer-submit]").click(); }
+      await browser.waitUntil(async () => (await browser.execute("const q = document.querySelector('[data-testid=dx-question]'); return !q || q.dataset.question !== arguments[0]", id)), { timeoutMsg: "next step" });
     }
-    await s.find("[data-testid=dx-cause]");
-    await s.screenshot(join(SHOTS, lang, `diagnose-${name}-4-result.png`));
-    return s.exec("return document.querySelector('[data-testid=dx-cause]').dataset.cause");
+    await browser.$("[data-testid=dx-cause]").waitForExist();
+    await screenshot(browser, join(SHOTS, lang, `diagnose-${name}-4-result.png`));
+    return browser.execute("return document.querySelector('[data-testid=dx-cause]').dataset.cause");
   }
 
   it("WeChat failed with the daily-limit message → limit.daily", async () => {
-    const top = await walk(app.session, "zh", "daily-limit", { symptom: "failed", platform: "wechat", message: "当日提现金额已超过限额" });
+    const browser = app.browser;
+    const top = await walk(browser, "zh", "daily-limit", { symptom: "failed", platform: "wechat", message: "当日提现金额已超过限额" });
     assert.equal(top, "limit.daily");
-    assert.match(await app.session.text("[data-testid=dx-timer]"), /30:00/);
+    assert.match(await browser.$("[data-testid=dx-timer]").getText(), /30:00/);
   });
 
   it("Huabei → WeChat across platforms → crossplatform.not_supported", async () => {
-    const top = await walk(app.session, "zh", "huabei", { symptom: "crossplatform", platform: "alipay", answers: { from: "huabei", to: "wechat" } });
+    const top = await walk(app.browser, "zh", "huabei", { symptom: "crossplatform", platform: "alipay", answers: { from: "huabei", to: "wechat" } });
     assert.equal(top, "crossplatform.not_supported");
   });
 
   it("a freezing by the authorities → account.frozen_by_authority, kept in history", async () => {
-    const top = await walk(app.session, "zh", "frozen", { symptom: "failed", platform: "bank", message: "您的账户已被有权机关冻结" });
+    // This walk adds one row to the history, whatever the walks before it left there.
+    const before = Number(sql(home.db, "SELECT count(*) FROM diagnoses"));
+    const top = await walk(app.browser, "zh", "frozen", { symptom: "failed", platform: "bank", message: "您的账户已被有权机关冻结" });
     assert.equal(top, "account.frozen_by_authority");
-    assert.equal(sql(home.db, "SELECT count(*) FROM diagnoses"), "3");
+    await app.browser.waitUntil(() => Number(sql(home.db, "SELECT count(*) FROM diagnoses")) === before + 1, { timeoutMsg: "the diagnosis stored" });
     assert.equal(sql(home.db, "SELECT top_cause FROM diagnoses ORDER BY id DESC LIMIT 1"), "account.frozen_by_authority");
   });
 
   it("the rules tab finds the rule for a pasted message", async () => {
-    const s = app.session;
-    await s.go("#/knowledge/rules");
-    await s.find("[data-testid=kb-search]");
-    await s.type("[data-testid=kb-search]", "您的账户已被有权机关冻结");
-    await s.waitFor(async () => (await s.exec("return [...document.querySelectorAll('[data-testid=kb-rule]')].some(e => e.textContent.includes('frozen_by_authority'))")), "frozen rule");
-    await s.screenshot(join(SHOTS, "zh", "knowledge-rules-search.png"));
+    const browser = app.browser;
+    await go(browser, "#/knowledge/rules");
+    await browser.$("[data-testid=kb-search]").waitForExist();
+    await browser.$("[data-testid=kb-search]").setValue("您的账户已被有权机关冻结");
+    await browser.waitUntil(async () => (await browser.execute("return [...document.querySelectorAll('[data-testid=kb-rule]')].some(e => e.textContent.includes('frozen_by_authority'))")), { timeoutMsg: "frozen rule" });
+    await screenshot(browser, join(SHOTS, "zh", "knowledge-rules-search.png"));
   });
 
   it("a receiver-side text no pattern was written from shows its cause, nearest known texts and sources", async () => {
-    const s = app.session;
-    const top = await walk(s, "zh", "receiver-side", { symptom: "failed", platform: "wechat", message: "超出用户月收款限额" });
+    const browser = app.browser;
+    const top = await walk(browser, "zh", "receiver-side", { symptom: "failed", platform: "wechat", message: "超出用户月收款限额" });
     assert.equal(top, "limit.periodic");
-    const nearest = await s.find("[data-testid=dx-nearest] [data-testid=nearest-text]");
+    const nearest = await browser.$("[data-testid=dx-nearest] [data-testid=nearest-text]").waitForExist();
     assert.ok(nearest);
-    assert.match(await s.text("[data-testid=dx-nearest]"), /月收款额度/);
-    assert.match(await s.text("[data-testid=dx-nearest]"), /微信支付/);
-    await s.click("[data-testid=dx-why] summary");
-    await s.find("[data-testid=dx-why] [data-testid=explain-normalised]");
-    assert.equal(await s.text("[data-testid=dx-why] [data-testid=explain-normalised]"), "超出用户月收款限额");
-    await s.screenshot(join(SHOTS, "zh", "diagnose-receiver-side-5-why.png"));
+    assert.match(await browser.$("[data-testid=dx-nearest]").getText(), /月收款额度/);
+    assert.match(await browser.$("[data-testid=dx-nearest]").getText(), /微信支付/);
+    await browser.$("[data-testid=dx-why] summary").click();
+    await browser.$("[data-testid=dx-why] [data-testid=explain-normalised]").waitForExist();
+    assert.equal(await browser.$("[data-testid=dx-why] [data-testid=explain-normalised]").getText(), "超出用户月收款限额");
+    await screenshot(browser, join(SHOTS, "zh", "diagnose-receiver-side-5-why.png"));
   });
 
   it("the Knowledge screen explains a pasted message, and says when it does not know one", async () => {
-    const s = app.session;
-    await s.go("#/knowledge/explain");
-    await s.find("[data-testid=explain-input]");
-    await s.type("[data-testid=explain-input]", "超过用户单日收款次数，核实产品设置是否准确");
-    await s.click("[data-testid=explain-run]");
-    await s.find("[data-testid=explain-cause]");
-    assert.equal(await s.exec("return document.querySelector('[data-testid=explain-cause]').dataset.cause"), "limit.daily");
-    assert.ok(await s.exists("[data-testid=nearest-text]"));
-    await s.screenshot(join(SHOTS, "zh", "knowledge-explain.png"));
-    await s.setValue("[data-testid=explain-input]", "今天天气很好");
-    await s.click("[data-testid=explain-run]");
-    await s.find("[data-testid=explain-unknown]");
+    const browser = app.browser;
+    await go(browser, "#/knowledge/explain");
+    await browser.$("[data-testid=explain-input]").waitForExist();
+    await browser.$("[data-testid=explain-input]").setValue("超过用户单日收款次数，核实产品设置是否准确");
+    await browser.$("[data-testid=explain-run]").click();
+    await browser.$("[data-testid=explain-cause]").waitForExist();
+    assert.equal(await browser.execute("return document.querySelector('[data-testid=explain-cause]').dataset.cause"), "limit.daily");
+    assert.ok(await browser.$("[data-testid=nearest-text]").isExisting());
+    await screenshot(browser, join(SHOTS, "zh", "knowledge-explain.png"));
+    await setInput(browser, "[data-testid=explain-input]", "今天天气很好");
+    await browser.$("[data-testid=explain-run]").click();
+    await browser.$("[data-testid=explain-unknown]").waitForExist();
   });
 
   it("walks the wizard in English", async () => {
-    const s = app.session;
-    await s.go("#/settings");
-    await s.click("[data-testid=lang-en]");
-    const top = await walk(s, "en", "daily-limit", { symptom: "failed", platform: "wechat", message: "当日提现金额已超过限额" });
+    const browser = app.browser;
+    await go(browser, "#/settings");
+    await browser.$("[data-testid=lang-en]").click();
+    const top = await walk(browser, "en", "daily-limit", { symptom: "failed", platform: "wechat", message: "当日提现金额已超过限额" });
     assert.equal(top, "limit.daily");
-    await walk(s, "en", "huabei", { symptom: "crossplatform", platform: "alipay", answers: { from: "huabei", to: "wechat" } });
-    await s.go("#/knowledge/rules");
-    await s.find("[data-testid=kb-rule]");
-    await s.screenshot(join(SHOTS, "en", "knowledge-rules.png"));
-    await s.go("#/knowledge/explain");
-    await s.find("[data-testid=explain-input]");
-    await s.type("[data-testid=explain-input]", "支付宝账号和姓名不匹配，请确认姓名是否正确");
-    await s.click("[data-testid=explain-run]");
-    await s.find("[data-testid=explain-cause]");
-    assert.equal(await s.exec("return document.querySelector('[data-testid=explain-cause]').dataset.cause"), "account.info_mismatch");
-    assert.match(await s.text("[data-testid=explain]"), /Nearest known texts/);
-    await s.screenshot(join(SHOTS, "en", "knowledge-explain.png"));
+    await walk(browser, "en", "huabei", { symptom: "crossplatform", platform: "alipay", answers: { from: "huabei", to: "wechat" } });
+    await go(browser, "#/knowledge/rules");
+    await browser.$("[data-testid=kb-rule]").waitForExist();
+    await screenshot(browser, join(SHOTS, "en", "knowledge-rules.png"));
+    await go(browser, "#/knowledge/explain");
+    await browser.$("[data-testid=explain-input]").waitForExist();
+    await browser.$("[data-testid=explain-input]").setValue("支付宝账号和姓名不匹配，请确认姓名是否正确");
+    await browser.$("[data-testid=explain-run]").click();
+    await browser.$("[data-testid=explain-cause]").waitForExist();
+    assert.equal(await browser.execute("return document.querySelector('[data-testid=explain-cause]').dataset.cause"), "account.info_mismatch");
+    assert.match(await browser.$("[data-testid=explain]").getText(), /Nearest known texts/);
+    await screenshot(browser, join(SHOTS, "en", "knowledge-explain.png"));
   });
 });

@@ -7,9 +7,8 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { freshHome, isolated, openApp, SHOTS, sql, TARGET } from "./helpers.mjs";
+import { CLI, freshHome, go, isolated, noToasts, openApp, route, screenshot, SHOTS, sql, waitForText } from "./helpers.mjs";
 
-const CLI = join(TARGET, "debug", "tixian");
 const NOW = "2026-11-20 10:00";
 
 describe("erase: a case and a platform, for good", () => {
@@ -22,7 +21,7 @@ describe("erase: a case and a platform, for good", () => {
     writeFileSync(chat, "客服：3个工作日内到账\n");
     const cli = (...args) =>
       execFileSync(CLI, ["--db", home.db, "--json", ...args], {
-        env: { ...isolated(home), TIXIAN_NOW: NOW },
+        env: isolated(home, NOW),
         encoding: "utf8",
       });
     cli("platform", "add", "某某理财", "--kind", "investment");
@@ -30,27 +29,27 @@ describe("erase: a case and a platform, for good", () => {
     cli("case", "new", "--platform", "某某理财", "--amount", "3,000", "--occurred", "2026-11-02 10:00",
       "--summary", "提现一直审核中");
     cli("case", "evidence", "1", chat, "--caption", "客服聊天记录");
-    app = await openApp(home, { TIXIAN_NOW: NOW });
+    app = await openApp(home, {}, { now: NOW });
   });
   after(async () => {
     await app?.close();
   });
 
   it("erases a case only after its number is typed, with the original it alone used", async () => {
-    const s = app.session;
+    const browser = app.browser;
     assert.equal(readdirSync(vault).length, 1, "the chat log is in the vault");
-    await s.go("#/cases/1");
-    await s.waitForText("[data-testid=case-head]", "¥3,000.00");
-    await s.click("[data-testid=case-erase]");
-    await s.find("[data-testid=erase-form]");
-    assert.equal(await s.exec("return document.querySelector('[data-testid=erase-confirm]').disabled"), true);
-    await s.type("[data-testid=erase-confirm-input]", "2");
-    assert.equal(await s.exec("return document.querySelector('[data-testid=erase-confirm]').disabled"), true);
-    await s.screenshot(join(SHOTS, "zh", "erase-case.png"));
-    await s.type("[data-testid=erase-confirm-input]", "1");
-    await s.click("[data-testid=erase-confirm]");
-    await s.waitFor(async () => (await s.exec("return location.hash")) === "#/cases", "back on the case list");
-    await s.waitForText("[data-testid=empty-state]", "还没有案件");
+    await go(browser, "#/cases/1");
+    await waitForText(browser, "[data-testid=case-head]", "¥3,000.00");
+    await browser.$("[data-testid=case-erase]").click();
+    await browser.$("[data-testid=erase-form]").waitForExist();
+    assert.equal(await browser.$("[data-testid=erase-confirm]").isEnabled(), false);
+    await browser.$("[data-testid=erase-confirm-input]").setValue("2");
+    assert.equal(await browser.$("[data-testid=erase-confirm]").isEnabled(), false);
+    await screenshot(browser, join(SHOTS, "zh", "erase-case.png"));
+    await browser.$("[data-testid=erase-confirm-input]").setValue("1");
+    await browser.$("[data-testid=erase-confirm]").click();
+    await browser.waitUntil(async () => (await route(browser)) === "#/cases", { timeoutMsg: "back on the case list" });
+    await waitForText(browser, "[data-testid=empty-state]", "还没有案件");
     assert.equal(sql(home.db, "SELECT count(*) FROM cases"), "0");
     assert.equal(sql(home.db, "SELECT count(*) FROM evidence_items"), "0");
     assert.deepEqual(readdirSync(vault).filter((f) => !f.startsWith(".")), []);
@@ -58,14 +57,14 @@ describe("erase: a case and a platform, for good", () => {
   });
 
   it("erases a platform with its balances after its name is typed", async () => {
-    const s = app.session;
-    await s.noToasts();
-    await s.go("#/platforms/1");
-    await s.waitForText("[data-testid=platform-title]", "某某理财");
-    await s.click("[data-testid=platform-erase]");
-    await s.type("[data-testid=erase-confirm-input]", "某某理财");
-    await s.click("[data-testid=erase-confirm]");
-    await s.waitFor(async () => (await s.exec("return location.hash")) === "#/platforms", "back on the platform list");
+    const browser = app.browser;
+    await noToasts(browser);
+    await go(browser, "#/platforms/1");
+    await waitForText(browser, "[data-testid=platform-title]", "某某理财");
+    await browser.$("[data-testid=platform-erase]").click();
+    await browser.$("[data-testid=erase-confirm-input]").setValue("某某理财");
+    await browser.$("[data-testid=erase-confirm]").click();
+    await browser.waitUntil(async () => (await route(browser)) === "#/platforms", { timeoutMsg: "back on the platform list" });
     assert.equal(sql(home.db, "SELECT count(*) FROM platforms"), "0");
     assert.equal(sql(home.db, "SELECT count(*) FROM balance_snapshots"), "0");
   });

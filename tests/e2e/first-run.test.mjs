@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { CLI, SHOTS, freshHome, isolated, openApp, sql } from "./helpers.mjs";
+import { CLI, freshHome, go, isolated, openApp, route, screenshot, SHOTS, sql, waitForText } from "./helpers.mjs";
 
 const NOW = "2026-11-28T10:00:00+08:00";
 
@@ -15,49 +15,49 @@ describe("first run: welcome, sample, About", () => {
   let app;
 
   before(async () => {
-    app = await openApp(home, { TIXIAN_NOW: NOW }, { welcome: true });
+    app = await openApp(home, {}, { welcome: true, now: NOW });
   });
   after(async () => {
     await app?.close();
   });
 
   it("welcomes a new user in Chinese, saying where the data lives, and switches to English", async () => {
-    const s = app.session;
-    await s.waitForText("[data-testid=welcome]", "什么都不会离开这台电脑");
-    await s.waitForText("[data-testid=welcome-db]", home.db);
-    await s.waitForText("[data-testid=welcome]", join(home.dir, "backups"));
-    await s.screenshot(join(SHOTS, "zh", "welcome.png"));
-    await s.click("[data-testid=welcome-lang-en]");
-    await s.waitForText("[data-testid=welcome]", "Nothing leaves this computer");
-    await s.screenshot(join(SHOTS, "en", "welcome.png"));
+    const browser = app.browser;
+    await waitForText(browser, "[data-testid=welcome]", "什么都不会离开这台电脑");
+    await waitForText(browser, "[data-testid=welcome-db]", home.db);
+    await waitForText(browser, "[data-testid=welcome]", join(home.dir, "backups"));
+    await screenshot(browser, join(SHOTS, "zh", "welcome.png"));
+    await browser.$("[data-testid=welcome-lang-en]").click();
+    await waitForText(browser, "[data-testid=welcome]", "Nothing leaves this computer");
+    await screenshot(browser, join(SHOTS, "en", "welcome.png"));
     assert.equal(sql(home.db, "SELECT value FROM settings WHERE key = 'lang'"), "en");
-    await s.click("[data-testid=welcome-lang-zh]");
-    await s.waitForText("[data-testid=welcome]", "你的数据在哪里");
+    await browser.$("[data-testid=welcome-lang-zh]").click();
+    await waitForText(browser, "[data-testid=welcome]", "你的数据在哪里");
   });
 
   it("creates the sample case and platform, marked, and opens the case", async () => {
-    const s = app.session;
-    await s.click("[data-testid=welcome-sample]");
-    await s.waitFor(async () => /^#\/cases\/\d+$/.test(await s.exec("return location.hash")), "the sample case page");
-    await s.waitForText("main", "【示例】提现 500.00 元四天未到账");
+    const browser = app.browser;
+    await browser.$("[data-testid=welcome-sample]").click();
+    await browser.waitUntil(async () => /^#\/cases\/\d+$/.test(await route(browser)), { timeoutMsg: "the sample case page" });
+    await waitForText(browser, "main", "【示例】提现 500.00 元四天未到账");
     // The dialog closes (it may still be fading out as the page changes) and is marked seen.
-    await s.waitFor(async () => !(await s.exists("[data-testid=welcome]")), "the welcome to close");
-    await s.waitFor(async () => sql(home.db, "SELECT COUNT(*) FROM settings WHERE key = 'welcome_done'") === "1", "welcome_done stored");
+    await browser.waitUntil(async () => !(await browser.$("[data-testid=welcome]").isExisting()), { timeoutMsg: "the welcome to close" });
+    await browser.waitUntil(async () => sql(home.db, "SELECT COUNT(*) FROM settings WHERE key = 'welcome_done'") === "1", { timeoutMsg: "welcome_done stored" });
     assert.equal(sql(home.db, "SELECT name FROM platforms"), "示例钱包（演示）");
     assert.equal(sql(home.db, "SELECT COUNT(*) FROM timeline_events"), "2");
     assert.equal(sql(home.db, "SELECT COUNT(*) FROM contacts"), "1");
   });
 
   it("marks the sample on Home and removes it, and only it, in one click", async () => {
-    const s = app.session;
+    const browser = app.browser;
     // The user's own platform, added next to the sample, must stay.
-    execFileSync(CLI, ["--db", home.db, "platform", "add", "微信支付", "--kind", "wechat"], { env: isolated(home) });
-    await s.go("#/");
-    await s.waitForText("[data-testid=sample-banner]", "演示数据");
-    await s.waitForText("main", "示例钱包（演示）");
-    await s.screenshot(join(SHOTS, "zh", "home-sample.png"));
-    await s.click("[data-testid=sample-remove]");
-    await s.waitFor(async () => !(await s.exists("[data-testid=sample-banner]")), "the banner to go");
+    execFileSync(CLI, ["--db", home.db, "platform", "add", "微信支付", "--kind", "wechat"], { env: isolated(home, NOW) });
+    await go(browser, "#/");
+    await waitForText(browser, "[data-testid=sample-banner]", "演示数据");
+    await waitForText(browser, "main", "示例钱包（演示）");
+    await screenshot(browser, join(SHOTS, "zh", "home-sample.png"));
+    await browser.$("[data-testid=sample-remove]").click();
+    await browser.waitUntil(async () => !(await browser.$("[data-testid=sample-banner]").isExisting()), { timeoutMsg: "the banner to go" });
     assert.equal(sql(home.db, "SELECT COUNT(*) FROM cases"), "0");
     assert.equal(sql(home.db, "SELECT COUNT(*) FROM withdrawals"), "0");
     assert.equal(sql(home.db, "SELECT name FROM platforms"), "微信支付");
@@ -65,19 +65,19 @@ describe("first run: welcome, sample, About", () => {
   });
 
   it("shows About from the sidebar: version, data folder, knowledge-base date, licences", async () => {
-    const s = app.session;
-    const version = execFileSync(CLI, ["--version"], { encoding: "utf8", env: isolated(home) }).trim().split(/\s+/).pop();
-    await s.click("[data-testid=nav-about]");
-    await s.waitForText("[data-testid=about-version]", version);
-    await s.waitForText("[data-testid=about-db]", home.db);
-    const kb = await s.text("[data-testid=about-kb]");
+    const browser = app.browser;
+    const version = execFileSync(CLI, ["--version"], { encoding: "utf8", env: isolated(home, NOW) }).trim().split(/\s+/).pop();
+    await browser.$("[data-testid=nav-about]").click();
+    await waitForText(browser, "[data-testid=about-version]", version);
+    await waitForText(browser, "[data-testid=about-db]", home.db);
+    const kb = await browser.$("[data-testid=about-kb]").getText();
     assert.match(kb, /规则最近核对于 \d{4}-\d{2}-\d{2}/);
-    await s.click("[data-testid=about-licences] summary");
-    await s.waitForText("[data-testid=about-licences]", "SIL OPEN FONT LICENSE");
-    await s.waitForText("[data-testid=about-licences]", "PaddleOCR");
-    await s.screenshot(join(SHOTS, "zh", "about.png"));
-    await s.click("[data-testid=about-close]");
-    await s.waitFor(async () => !(await s.exists("[data-testid=about]")), "About to close");
+    await browser.$("[data-testid=about-licences] summary").click();
+    await waitForText(browser, "[data-testid=about-licences]", "SIL OPEN FONT LICENSE");
+    await waitForText(browser, "[data-testid=about-licences]", "PaddleOCR");
+    await screenshot(browser, join(SHOTS, "zh", "about.png"));
+    await browser.$("[data-testid=about-close]").click();
+    await browser.waitUntil(async () => !(await browser.$("[data-testid=about]").isExisting()), { timeoutMsg: "About to close" });
   });
 });
 
@@ -85,29 +85,30 @@ describe("first run: the welcome shows once per database", () => {
   const home = freshHome();
 
   it("does not come back after it was closed", async () => {
-    let app = await openApp(home, { TIXIAN_NOW: NOW }, { welcome: true });
+    let app = await openApp(home, {}, { welcome: true, now: NOW });
     try {
-      await app.session.find("[data-testid=welcome]");
-      await app.session.click("[data-testid=welcome-start]");
-      await app.session.waitFor(async () => !(await app.session.exists("[data-testid=welcome]")), "the welcome to close");
-      await app.session.waitFor(async () => sql(home.db, "SELECT COUNT(*) FROM settings WHERE key = 'welcome_done'") === "1", "welcome_done stored");
+      const browser = app.browser;
+      await browser.$("[data-testid=welcome]").waitForExist();
+      await browser.$("[data-testid=welcome-start]").click();
+      await browser.waitUntil(async () => !(await browser.$("[data-testid=welcome]").isExisting()), { timeoutMsg: "the welcome to close" });
+      await browser.waitUntil(async () => sql(home.db, "SELECT COUNT(*) FROM settings WHERE key = 'welcome_done'") === "1", { timeoutMsg: "welcome_done stored" });
     } finally {
       await app.close();
     }
-    app = await openApp(home, { TIXIAN_NOW: NOW }, { welcome: true });
+    app = await openApp(home, {}, { welcome: true, now: NOW });
     try {
-      const s = app.session;
-      await s.find("[data-testid=empty-state]");
+      const browser = app.browser;
+      await browser.$("[data-testid=empty-state]").waitForExist();
       // Once the first-run state is read the welcome would be open if it were due.
-      await s.find("main[data-first-run=read]");
-      assert.equal(await s.exists("[data-testid=welcome]"), false);
+      await browser.$("main[data-first-run=read]").waitForExist();
+      assert.equal(await browser.$("[data-testid=welcome]").isExisting(), false);
       // About in English, from Settings.
-      await s.go("#/settings");
-      await s.click("[data-testid=lang-en]");
-      await s.click("[data-testid=settings-about]");
-      await s.waitForText("[data-testid=about]", "Works offline");
-      assert.match(await s.text("[data-testid=about-kb]"), /rules last checked on \d{4}-\d{2}-\d{2}/);
-      await s.screenshot(join(SHOTS, "en", "about.png"));
+      await go(browser, "#/settings");
+      await browser.$("[data-testid=lang-en]").click();
+      await browser.$("[data-testid=settings-about]").click();
+      await waitForText(browser, "[data-testid=about]", "Works offline");
+      assert.match(await browser.$("[data-testid=about-kb]").getText(), /rules last checked on \d{4}-\d{2}-\d{2}/);
+      await screenshot(browser, join(SHOTS, "en", "about.png"));
     } finally {
       await app.close();
     }
@@ -117,18 +118,18 @@ describe("first run: the welcome shows once per database", () => {
 describe("files the app is started with", () => {
   const home = freshHome();
   const cli = (...args) =>
-    execFileSync(CLI, ["--db", home.db, ...args], { encoding: "utf8", env: { ...isolated(home), TIXIAN_NOW: NOW } });
+    execFileSync(CLI, ["--db", home.db, ...args], { encoding: "utf8", env: isolated(home, NOW) });
 
   it("verifies a bundle PDF it was opened with", async () => {
     cli("case", "new", "--platform", "微信支付", "--amount", "200", "--occurred", "2026-11-20 10:00", "--summary", "提现未到账");
     const pdf = join(home.dir, "案件1_证据包.pdf");
     cli("case", "export", "1", "--out", pdf);
-    const app = await openApp(home, { TIXIAN_NOW: NOW }, { args: [pdf] });
+    const app = await openApp(home, {}, { args: [pdf], now: NOW });
     try {
-      const s = app.session;
-      await s.waitForText("[data-testid=verify-verdict]", "✓", 20000);
-      assert.equal(await s.exec("return location.hash"), "#/cases");
-      await s.screenshot(join(SHOTS, "zh", "launch-verify.png"));
+      const browser = app.browser;
+      await waitForText(browser, "[data-testid=verify-verdict]", "✓", 20000);
+      assert.equal(await route(browser), "#/cases");
+      await screenshot(browser, join(SHOTS, "zh", "launch-verify.png"));
     } finally {
       await app.close();
     }
@@ -148,12 +149,12 @@ describe("files the app is started with", () => {
       "2026-11-24 18:03:35,零钱提现,招商银行(1234),/,/,¥500.00,零钱,提现已到账,4200000003\t,M0003\t,/",
       "",
     ].join("\n"));
-    const app = await openApp(home, { TIXIAN_NOW: NOW }, { args: [bill] });
+    const app = await openApp(home, {}, { args: [bill], now: NOW });
     try {
-      const s = app.session;
-      await s.find("[data-testid=import-summary]", 20000);
-      assert.equal(await s.text("[data-testid=import-imported]"), "3");
-      assert.equal(await s.exec("return location.hash"), "#/platforms");
+      const browser = app.browser;
+      await browser.$("[data-testid=import-summary]").waitForExist({ timeout: 20000 });
+      assert.equal(await browser.$("[data-testid=import-imported]").getText(), "3");
+      assert.equal(await route(browser), "#/platforms");
       assert.equal(sql(home.db, "SELECT COUNT(*) FROM transactions"), "3");
     } finally {
       await app.close();

@@ -6,7 +6,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { SHOTS, freshHome, openApp, sql } from "./helpers.mjs";
+import { freshHome, go, openApp, screenshot, SHOTS, sql } from "./helpers.mjs";
 
 const ROWS = 800000;
 const HEADER = "交易时间,交易类型,交易对方,商品,收/支,金额(元),支付方式,当前状态,交易单号,商户单号,备注";
@@ -41,17 +41,17 @@ describe("cancelling a big import", () => {
   });
 
   it("shows progress, and Cancel leaves nothing of the bill behind", async () => {
-    const s = app.session;
-    await s.go("#/platforms");
-    await s.type("#import-path", file);
-    await s.click("[data-testid=import-submit]");
-    await s.find("[data-testid=import-progress]", 20000);
-    await s.find("[data-testid=import-cancel]", 20000);
-    await s.screenshot(join(SHOTS, "zh", "import-cancel.png"));
-    await s.click("[data-testid=import-cancel]");
-    await s.waitFor(async () => (await s.exec("return document.body.innerText")).includes("已取消导入，未保存任何内容"), "the cancelled toast", 60000);
-    assert.equal(await s.exists("[data-testid=import-summary]"), false);
-    assert.equal(await s.exists("[data-testid=import-progress]"), false);
+    const browser = app.browser;
+    await go(browser, "#/platforms");
+    await browser.$("#import-path").setValue(file);
+    await browser.$("[data-testid=import-submit]").click();
+    await browser.$("[data-testid=import-progress]").waitForExist({ timeout: 20000 });
+    await browser.$("[data-testid=import-cancel]").waitForExist({ timeout: 20000 });
+    await screenshot(browser, join(SHOTS, "zh", "import-cancel.png"));
+    await browser.$("[data-testid=import-cancel]").click();
+    await browser.waitUntil(async () => (await browser.execute("return document.body.innerText")).includes("已取消导入，未保存任何内容"), { timeout: 60000, timeoutMsg: "the cancelled toast" });
+    assert.equal(await browser.$("[data-testid=import-summary]").isExisting(), false);
+    assert.equal(await browser.$("[data-testid=import-progress]").isExisting(), false);
     assert.equal(sql(home.db, "SELECT count(*) FROM transactions"), "0");
     assert.equal(sql(home.db, "SELECT count(*) FROM imports"), "0");
     assert.equal(sql(home.db, "SELECT count(*) FROM platforms"), "0");

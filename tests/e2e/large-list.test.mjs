@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { CLI, SHOTS, freshHome, isolated, openApp, sql } from "./helpers.mjs";
+import { CLI, freshHome, go, isolated, openApp, screenshot, SHOTS, sql, waitForText } from "./helpers.mjs";
 
 const ROWS = 3000;
 const HEADER = "交易时间,交易类型,交易对方,商品,收/支,金额(元),支付方式,当前状态,交易单号,商户单号,备注";
@@ -25,10 +25,10 @@ function bill() {
   return lines.join("\n") + "\n";
 }
 
-const attr = (s, name) => s.exec(`return document.querySelector('[data-testid=txn-table]').getAttribute('${name}')`);
-const drawn = (s) => s.exec("return document.querySelectorAll('[data-testid=txn-row]').length");
-const scrollTo = (s, where) =>
-  s.exec(`const v = document.querySelector('[data-testid=txn-table]');
+const attr = (browser, name) => browser.execute(`return document.querySelector('[data-testid=txn-table]').getAttribute('${name}')`);
+const drawn = (browser) => browser.execute("return document.querySelectorAll('[data-testid=txn-row]').length");
+const scrollTo = (browser, where) =>
+  browser.execute(`const v = document.querySelector('[data-testid=txn-table]');
           v.scrollTop = ${where === "bottom" ? "v.scrollHeight" : "0"}; v.dispatchEvent(new Event('scroll'));`);
 
 describe("a long list of imported rows", () => {
@@ -47,53 +47,53 @@ describe("a long list of imported rows", () => {
   });
 
   it("scrolls to the oldest row and back, drawing only what is in view", async () => {
-    const s = app.session;
-    await s.go("#/platforms");
-    await s.waitForText("[data-testid=txn-count]", "3,000");
-    assert.equal(await attr(s, "data-loaded"), "200");
+    const browser = app.browser;
+    await go(browser, "#/platforms");
+    await waitForText(browser, "[data-testid=txn-count]", "3,000");
+    assert.equal(await attr(browser, "data-loaded"), "200");
     const newest = sql(home.db, "SELECT id FROM transactions WHERE goods = '订单2999'");
     const oldest = sql(home.db, "SELECT id FROM transactions WHERE goods = '订单0'");
-    assert.equal(await attr(s, "data-first-id"), newest);
+    assert.equal(await attr(browser, "data-first-id"), newest);
     // Down to the end, a page at a time, as a scrollbar dragged to the bottom again and again.
-    await s.waitFor(async () => {
-      await scrollTo(s, "bottom");
-      return (await attr(s, "data-more-after")) === "false" && (await attr(s, "aria-busy")) === "false";
-    }, "the oldest row loaded", 60000);
-    assert.equal(await attr(s, "data-last-id"), oldest);
-    assert.equal(await attr(s, "data-loaded"), "1000", "at most 1,000 rows kept");
-    assert.equal(await attr(s, "data-more-before"), "true", "the newest rows were let go");
-    const shown = await drawn(s);
+    await browser.waitUntil(async () => {
+      await scrollTo(browser, "bottom");
+      return (await attr(browser, "data-more-after")) === "false" && (await attr(browser, "aria-busy")) === "false";
+    }, { timeout: 60000, timeoutMsg: "the oldest row loaded" });
+    assert.equal(await attr(browser, "data-last-id"), oldest);
+    assert.equal(await attr(browser, "data-loaded"), "1000", "at most 1,000 rows kept");
+    assert.equal(await attr(browser, "data-more-before"), "true", "the newest rows were let go");
+    const shown = await drawn(browser);
     assert.ok(shown >= 14 && shown <= 40, `only the rows in view are drawn (${shown})`);
     // The rows let go above kept the view where it was; one more scroll reaches the end.
-    await scrollTo(s, "bottom");
-    await s.waitForText("[data-testid=txn-table]", "订单0");
-    await s.screenshot(join(SHOTS, "zh", "large-list-oldest.png"));
+    await scrollTo(browser, "bottom");
+    await waitForText(browser, "[data-testid=txn-table]", "订单0");
+    await screenshot(browser, join(SHOTS, "zh", "large-list-oldest.png"));
     // And back up to the newest row.
-    await s.waitFor(async () => {
-      await scrollTo(s, "top");
-      return (await attr(s, "data-more-before")) === "false" && (await attr(s, "aria-busy")) === "false";
-    }, "the newest row loaded again", 60000);
-    assert.equal(await attr(s, "data-first-id"), newest);
+    await browser.waitUntil(async () => {
+      await scrollTo(browser, "top");
+      return (await attr(browser, "data-more-before")) === "false" && (await attr(browser, "aria-busy")) === "false";
+    }, { timeout: 60000, timeoutMsg: "the newest row loaded again" });
+    assert.equal(await attr(browser, "data-first-id"), newest);
     // The rows read in above kept the view where it was; one more scroll reaches the top.
-    await scrollTo(s, "top");
-    await s.waitForText("[data-testid=txn-table]", "订单2999");
+    await scrollTo(browser, "top");
+    await waitForText(browser, "[data-testid=txn-table]", "订单2999");
   });
 
   it("finds one row among 3,000 by its text and by its order number", async () => {
-    const s = app.session;
-    await s.type("[data-testid=txn-text]", "订单1234");
-    await s.waitForText("[data-testid=txn-count]", "1");
-    await s.waitFor(async () => (await drawn(s)) === 1, "one row for 订单1234");
-    assert.match(await s.text("[data-testid=txn-table]"), /12\.35/);
-    await s.type("[data-testid=txn-text]", "M2999");
-    await s.waitFor(async () => (await s.text("[data-testid=txn-table]")).includes("订单2999") && (await drawn(s)) === 1, "one row for M2999");
+    const browser = app.browser;
+    await browser.$("[data-testid=txn-text]").setValue("订单1234");
+    await waitForText(browser, "[data-testid=txn-count]", "1");
+    await browser.waitUntil(async () => (await drawn(browser)) === 1, { timeoutMsg: "one row for 订单1234" });
+    assert.match(await browser.$("[data-testid=txn-table]").getText(), /12\.35/);
+    await browser.$("[data-testid=txn-text]").setValue("M2999");
+    await browser.waitUntil(async () => (await browser.$("[data-testid=txn-table]").getText()).includes("订单2999") && (await drawn(browser)) === 1, { timeoutMsg: "one row for M2999" });
     // A date range is a jump: 2025-03-01 is rows 1416–1439 (24 hours).
-    await s.type("[data-testid=txn-text]", " ");
-    await s.type("[data-testid=txn-from]", "2025-03-01");
-    await s.type("[data-testid=txn-to]", "2025-03-01");
-    await s.waitForText("[data-testid=txn-count]", "24");
-    await s.waitFor(async () => (await attr(s, "data-loaded")) === "24", "24 rows on 2025-03-01");
-    await s.waitForText("[data-testid=txn-table]", "03-01 23:00");
-    await s.screenshot(join(SHOTS, "zh", "large-list-day.png"));
+    await browser.$("[data-testid=txn-text]").setValue(" ");
+    await browser.$("[data-testid=txn-from]").setValue("2025-03-01");
+    await browser.$("[data-testid=txn-to]").setValue("2025-03-01");
+    await waitForText(browser, "[data-testid=txn-count]", "24");
+    await browser.waitUntil(async () => (await attr(browser, "data-loaded")) === "24", { timeoutMsg: "24 rows on 2025-03-01" });
+    await waitForText(browser, "[data-testid=txn-table]", "03-01 23:00");
+    await screenshot(browser, join(SHOTS, "zh", "large-list-day.png"));
   });
 });

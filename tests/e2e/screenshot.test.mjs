@@ -11,11 +11,10 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { freshHome, isolated, openApp, ROOT, SHOTS, sql, TARGET } from "./helpers.mjs";
+import { CLI, emit, freshHome, go, isolated, openApp, ROOT, screenshot, setInput, SHOTS, sql, waitForText } from "./helpers.mjs";
 import { makePng } from "./png.mjs";
 
 const FIXTURES = join(ROOT, "tests", "fixtures", "ocr");
-const CLI = process.env.TIXIAN_CLI ?? join(TARGET, "debug", "tixian");
 
 describe("diagnose: the message read from a screenshot", () => {
   const home = freshHome();
@@ -24,119 +23,119 @@ describe("diagnose: the message read from a screenshot", () => {
   after(async () => { await app?.close(); });
 
   /** Symptom "failed" → platform → the message step, from a fresh wizard. */
-  async function toMessage(s, platform = "wechat") {
-    await s.go("#/diagnose");
-    await s.find("[data-testid=dx-stage]");
-    if (await s.exists("[data-testid=dx-restart]")) await s.click("[data-testid=dx-restart]");
-    await s.click("[data-testid=dx-symptom-failed]");
-    await s.click(`[data-testid=dx-platform-${platform}]`);
-    await s.find("[data-testid=dx-ocr]");
+  async function toMessage(browser, platform = "wechat") {
+    await go(browser, "#/diagnose");
+    await browser.$("[data-testid=dx-stage]").waitForExist();
+    if (await browser.$("[data-testid=dx-restart]").isExisting()) await browser.$("[data-testid=dx-restart]").click();
+    await browser.$("[data-testid=dx-symptom-failed]").click();
+    await browser.$(`[data-testid=dx-platform-${platform}]`).click();
+    await browser.$("[data-testid=dx-ocr]").waitForExist();
   }
 
-  const message = (s) => s.exec("return document.querySelector('[data-testid=dx-message]').value");
+  const message = (browser) => browser.execute("return document.querySelector('[data-testid=dx-message]').value");
 
   /** Answers "don't know" until the result; returns the top cause. */
-  async function finish(s) {
-    await s.click("[data-testid=dx-next]");
+  async function finish(browser) {
+    await browser.$("[data-testid=dx-next]").click();
     for (let i = 0; i < 15; i++) {
-      await s.waitFor(async () => (await s.exists("[data-testid=dx-result]")) || (await s.exists("[data-testid=dx-question]")), "question or result");
-      if (await s.exists("[data-testid=dx-result]")) break;
-      const id = await s.exec("return document.querySelector('[data-testid=dx-question]').dataset.question");
-      await s.click("[data-testid=dx-dont-know]");
-      await s.waitFor(async () => (await s.exec("const q = document.querySelector('[data-testid=dx-question]'); return !q || q.dataset.question !== arguments[0]", [id])), "next step");
+      await browser.waitUntil(async () => (await browser.$("[data-testid=dx-result]").isExisting()) || (await browser.$("[data-testid=dx-question]").isExisting()), { timeoutMsg: "question or result" });
+      if (await browser.$("[data-testid=dx-result]").isExisting()) break;
+      const id = await browser.execute("return document.querySelector('[data-testid=dx-question]').dataset.question");
+      await browser.$("[data-testid=dx-dont-know]").click();
+      await browser.waitUntil(async () => (await browser.execute("const q = document.querySelector('[data-testid=dx-question]'); return !q || q.dataset.question !== arguments[0]", id)), { timeoutMsg: "next step" });
     }
-    await s.find("[data-testid=dx-cause]");
-    return s.exec("return document.querySelector('[data-testid=dx-cause]').dataset.cause");
+    await browser.$("[data-testid=dx-cause]").waitForExist();
+    return browser.execute("return document.querySelector('[data-testid=dx-cause]').dataset.cause");
   }
 
   it("a dropped screenshot shows its boxes, fills the message and diagnoses like the typed text", async () => {
-    const s = app.session;
-    await toMessage(s);
-    await s.emit("tauri://drag-drop", { paths: [join(FIXTURES, "01-error-page-light.png")], position: { x: 400, y: 300 } });
-    await s.find("[data-testid=dx-ocr-result]", 30000);
-    assert.match(await message(s), /当日提现金额已超过限额/);
-    const boxes = await s.exec("return document.querySelectorAll('[data-testid=dx-ocr-box]').length");
+    const browser = app.browser;
+    await toMessage(browser);
+    await emit(browser, "tauri://drag-drop", { paths: [join(FIXTURES, "01-error-page-light.png")], position: { x: 400, y: 300 } });
+    await browser.$("[data-testid=dx-ocr-result]").waitForExist({ timeout: 30000 });
+    assert.match(await message(browser), /当日提现金额已超过限额/);
+    const boxes = await browser.execute("return document.querySelectorAll('[data-testid=dx-ocr-box]').length");
     assert.ok(boxes >= 6, `${boxes} boxes`);
     // The boxes sit on the picture: the first (the clock) in its top left corner.
-    const inside = await s.exec(`const img = document.querySelector('[data-testid=dx-ocr-result] img').getBoundingClientRect();
+    const inside = await browser.execute(`const img = document.querySelector('[data-testid=dx-ocr-result] img').getBoundingClientRect();
       const b = document.querySelector('[data-testid=dx-ocr-box]').getBoundingClientRect();
       return img.width > 100 && b.left >= img.left && b.top >= img.top && b.right <= img.left + img.width / 2 && b.bottom <= img.top + img.height / 10;`);
     assert.ok(inside, "the first box is on the image, top left");
-    await s.screenshot(join(SHOTS, "zh", "diagnose-screenshot-dropped.png"));
-    assert.equal(await finish(s), "limit.daily");
-    await s.screenshot(join(SHOTS, "zh", "diagnose-screenshot-result.png"));
+    await screenshot(browser, join(SHOTS, "zh", "diagnose-screenshot-dropped.png"));
+    assert.equal(await finish(browser), "limit.daily");
+    await screenshot(browser, join(SHOTS, "zh", "diagnose-screenshot-result.png"));
     assert.equal(sql(home.db, "SELECT top_cause FROM diagnoses ORDER BY id DESC LIMIT 1"), "limit.daily");
   });
 
   it("a pasted screenshot (Ctrl+V) is read the same way, and the user can correct the message", async () => {
-    const s = app.session;
-    await toMessage(s, "bank");
+    const browser = app.browser;
+    await toMessage(browser, "bank");
     const b64 = readFileSync(join(FIXTURES, "11-frozen-notice.png")).toString("base64");
-    await s.exec(`const bytes = Uint8Array.from(atob(arguments[0]), (c) => c.charCodeAt(0));
+    await browser.execute(`const bytes = Uint8Array.from(atob(arguments[0]), (c) => c.charCodeAt(0));
       const data = new DataTransfer();
       data.items.add(new File([bytes], "paste.png", { type: "image/png" }));
       const e = new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true });
-      document.querySelector('[data-testid=dx-message]').dispatchEvent(e);`, [b64]);
-    await s.find("[data-testid=dx-ocr-result]", 30000);
-    assert.match(await message(s), /有权机关冻结/);
-    await s.screenshot(join(SHOTS, "zh", "diagnose-screenshot-pasted.png"));
+      document.querySelector('[data-testid=dx-message]').dispatchEvent(e);`, b64);
+    await browser.$("[data-testid=dx-ocr-result]").waitForExist({ timeout: 30000 });
+    assert.match(await message(browser), /有权机关冻结/);
+    await screenshot(browser, join(SHOTS, "zh", "diagnose-screenshot-pasted.png"));
     // Corrected by hand before diagnosing: the typed text wins.
-    await s.setValue("[data-testid=dx-message]", "您的账户已被有权机关冻结");
-    assert.equal(await finish(s), "account.frozen_by_authority");
+    await setInput(browser, "[data-testid=dx-message]", "您的账户已被有权机关冻结");
+    assert.equal(await finish(browser), "account.frozen_by_authority");
   });
 
   it("shows progress after a second and cancels", async () => {
-    const s = app.session;
-    await toMessage(s);
-    await s.emit("tauri://drag-drop", { paths: [join(FIXTURES, "13-long-chat.png")], position: { x: 400, y: 300 } });
-    await s.find("[data-testid=dx-ocr-running]");
+    const browser = app.browser;
+    await toMessage(browser);
+    await emit(browser, "tauri://drag-drop", { paths: [join(FIXTURES, "13-long-chat.png")], position: { x: 400, y: 300 } });
+    await browser.$("[data-testid=dx-ocr-running]").waitForExist();
     // A long screenshot (four bands, thirty-odd lines) takes the debug build seconds: the bar
     // and Cancel appear after one.
-    await s.find("[data-testid=dx-ocr-cancel]", 20000);
-    await s.screenshot(join(SHOTS, "zh", "diagnose-screenshot-progress.png"));
-    await s.click("[data-testid=dx-ocr-cancel]");
-    await s.waitFor(async () => (await s.exec("return document.querySelector('[data-testid=dx-ocr]').dataset.phase")) === "idle", "idle after cancel");
+    await browser.$("[data-testid=dx-ocr-cancel]").waitForExist({ timeout: 20000 });
+    await screenshot(browser, join(SHOTS, "zh", "diagnose-screenshot-progress.png"));
+    await browser.$("[data-testid=dx-ocr-cancel]").click();
+    await browser.waitUntil(async () => (await browser.execute("return document.querySelector('[data-testid=dx-ocr]').dataset.phase")) === "idle", { timeoutMsg: "idle after cancel" });
     // The cancelled read has come back from the shell (it returns nothing).
-    await s.waitFor(async () => (await s.exec("return document.querySelector('[data-testid=dx-ocr]').dataset.pending")) === "0", "cancelled read answered", 30000);
-    assert.ok(!(await s.exists("[data-testid=dx-ocr-result]")), "a cancelled read shows nothing");
-    assert.equal(await message(s), "");
+    await browser.waitUntil(async () => (await browser.execute("return document.querySelector('[data-testid=dx-ocr]').dataset.pending")) === "0", { timeout: 30000, timeoutMsg: "cancelled read answered" });
+    assert.ok(!(await browser.$("[data-testid=dx-ocr-result]").isExisting()), "a cancelled read shows nothing");
+    assert.equal(await message(browser), "");
   });
 
   it("says so when the file is not an image or the image has no text", async () => {
-    const s = app.session;
-    await toMessage(s);
+    const browser = app.browser;
+    await toMessage(browser);
     const notes = join(home.dir, "账单.png");
     writeFileSync(notes, "当日提现金额已超过限额\n");
-    await s.emit("tauri://drag-drop", { paths: [notes], position: { x: 400, y: 300 } });
-    await s.waitForText("[data-testid=dx-ocr-error]", "不是图片", 30000);
-    assert.match(await s.text("[data-testid=dx-ocr-error]"), /账单\.png/);
-    assert.equal(await message(s), "");
+    await emit(browser, "tauri://drag-drop", { paths: [notes], position: { x: 400, y: 300 } });
+    await waitForText(browser, "[data-testid=dx-ocr-error]", "不是图片", 30000);
+    assert.match(await browser.$("[data-testid=dx-ocr-error]").getText(), /账单\.png/);
+    assert.equal(await message(browser), "");
     const blank = join(home.dir, "blank.png");
     writeFileSync(blank, makePng(360, 640));
-    await s.emit("tauri://drag-drop", { paths: [blank], position: { x: 400, y: 300 } });
-    await s.waitForText("[data-testid=dx-ocr-error]", "没有找到文字", 30000);
-    await s.screenshot(join(SHOTS, "zh", "diagnose-screenshot-no-text.png"));
+    await emit(browser, "tauri://drag-drop", { paths: [blank], position: { x: 400, y: 300 } });
+    await waitForText(browser, "[data-testid=dx-ocr-error]", "没有找到文字", 30000);
+    await screenshot(browser, join(SHOTS, "zh", "diagnose-screenshot-no-text.png"));
   });
 
   it("works in English", async () => {
-    const s = app.session;
-    await s.go("#/settings");
-    await s.click("[data-testid=lang-en]");
-    await toMessage(s);
-    await s.emit("tauri://drag-drop", { paths: [join(FIXTURES, "08-dialog-light-jpeg.jpg")], position: { x: 400, y: 300 } });
-    await s.find("[data-testid=dx-ocr-result]", 30000);
-    assert.match(await message(s), /仅支持提现到本人名下的银行卡/);
-    assert.match(await s.text("[data-testid=dx-ocr]"), /lines of text found/);
-    await s.screenshot(join(SHOTS, "en", "diagnose-screenshot-dropped.png"));
-    assert.equal(await finish(s), "bank.card_not_own");
-    await toMessage(s);
+    const browser = app.browser;
+    await go(browser, "#/settings");
+    await browser.$("[data-testid=lang-en]").click();
+    await toMessage(browser);
+    await emit(browser, "tauri://drag-drop", { paths: [join(FIXTURES, "08-dialog-light-jpeg.jpg")], position: { x: 400, y: 300 } });
+    await browser.$("[data-testid=dx-ocr-result]").waitForExist({ timeout: 30000 });
+    assert.match(await message(browser), /仅支持提现到本人名下的银行卡/);
+    assert.match(await browser.$("[data-testid=dx-ocr]").getText(), /lines of text found/);
+    await screenshot(browser, join(SHOTS, "en", "diagnose-screenshot-dropped.png"));
+    assert.equal(await finish(browser), "bank.card_not_own");
+    await toMessage(browser);
     const notes = join(home.dir, "notes.png");
     writeFileSync(notes, "not an image");
-    await s.emit("tauri://drag-drop", { paths: [notes], position: { x: 400, y: 300 } });
-    await s.waitForText("[data-testid=dx-ocr-error]", "is not an image", 30000);
-    await s.go("#/settings");
-    await s.click("[data-testid=ocr-licences] summary");
-    await s.waitForText("[data-testid=ocr-licences]", "Apache License");
+    await emit(browser, "tauri://drag-drop", { paths: [notes], position: { x: 400, y: 300 } });
+    await waitForText(browser, "[data-testid=dx-ocr-error]", "is not an image", 30000);
+    await go(browser, "#/settings");
+    await browser.$("[data-testid=ocr-licences] summary").click();
+    await waitForText(browser, "[data-testid=ocr-licences]", "Apache License");
   });
 });
 
@@ -160,28 +159,27 @@ describe("case evidence: the text in each image, read once in the background", (
   after(async () => { await app?.close(); });
 
   it("shows the text beside the thumbnail, finds it, keeps the user's correction and prints it in the bundle", async () => {
-    const s = app.session;
-    const grid = () => s.exec("const g = document.querySelector('[data-testid=evidence-grid]'); g.scrollIntoView(); return g.textContent");
-    await s.go("#/cases/1");
-    await s.click("[data-testid=tab-evidence]");
-    await s.waitFor(async () => (await s.exec("return [...document.querySelectorAll('[data-testid=evidence-text]')].filter(e => e.dataset.source === 'ocr').length")) === 2,
-      "both images read", 60000);
+    const browser = app.browser;
+    const grid = () => browser.execute("const g = document.querySelector('[data-testid=evidence-grid]'); g.scrollIntoView(); return g.textContent");
+    await go(browser, "#/cases/1");
+    await browser.$("[data-testid=tab-evidence]").click();
+    await browser.waitUntil(async () => (await browser.execute("return [...document.querySelectorAll('[data-testid=evidence-text]')].filter(e => e.dataset.source === 'ocr').length")) === 2, { timeout: 60000, timeoutMsg: "both images read" });
     assert.match(await grid(), /超出用户月收款限额/);
     assert.equal(sql(home.db, "SELECT count(*) FROM evidence_text WHERE source = 'ocr'"), "2");
-    await s.screenshot(join(SHOTS, "zh", "case-evidence-text.png"));
+    await screenshot(browser, join(SHOTS, "zh", "case-evidence-text.png"));
     // Search by a word that is only in the image.
-    await s.type("[data-testid=evidence-search]", "有权机关");
-    await s.waitFor(async () => (await s.exec("return document.querySelectorAll('[data-testid=evidence-item]').length")) === 1, "one match");
+    await browser.$("[data-testid=evidence-search]").setValue("有权机关");
+    await browser.waitUntil(async () => (await browser.execute("return document.querySelectorAll('[data-testid=evidence-item]').length")) === 1, { timeoutMsg: "one match" });
     assert.match(await grid(), /账户通知/);
-    await s.setValue("[data-testid=evidence-search]", "");
-    await s.waitFor(async () => (await s.exec("return document.querySelectorAll('[data-testid=evidence-item]').length")) === 2, "all again");
+    await setInput(browser, "[data-testid=evidence-search]", "");
+    await browser.waitUntil(async () => (await browser.execute("return document.querySelectorAll('[data-testid=evidence-item]').length")) === 2, { timeoutMsg: "all again" });
     // Correct the first image's text.
-    await s.click("[data-testid=evidence-text-edit]");
-    await s.setValue("[data-testid=evidence-text-input]", "超出用户月收款限额（客服确认）");
-    await s.click("[data-testid=evidence-text-save]");
-    await s.waitFor(async () => sql(home.db, "SELECT count(*) FROM evidence_text WHERE source = 'user'") === "1", "saved");
+    await browser.$("[data-testid=evidence-text-edit]").click();
+    await setInput(browser, "[data-testid=evidence-text-input]", "超出用户月收款限额（客服确认）");
+    await browser.$("[data-testid=evidence-text-save]").click();
+    await browser.waitUntil(async () => sql(home.db, "SELECT count(*) FROM evidence_text WHERE source = 'user'") === "1", { timeoutMsg: "saved" });
     assert.match(await grid(), /客服确认/);
-    await s.screenshot(join(SHOTS, "zh", "case-evidence-text-edited.png"));
+    await screenshot(browser, join(SHOTS, "zh", "case-evidence-text-edited.png"));
     // The bundle prints each text under its image.
     const pdf = join(home.dir, "bundle.pdf");
     tixian("case", "export", "1", "--out", pdf);
@@ -194,24 +192,24 @@ describe("case evidence: the text in each image, read once in the background", (
   });
 
   it("a pasted chat screenshot fills the promise finder, which proposes the promise to confirm", async () => {
-    const s = app.session;
-    await s.go("#/cases/1");
-    await s.click("[data-testid=tab-log]");
-    await s.find("[data-testid=promise-screenshot]");
+    const browser = app.browser;
+    await go(browser, "#/cases/1");
+    await browser.$("[data-testid=tab-log]").click();
+    await browser.$("[data-testid=promise-screenshot]").waitForExist();
     const b64 = readFileSync(join(FIXTURES, "07-chat.png")).toString("base64");
-    await s.exec(`const bytes = Uint8Array.from(atob(arguments[0]), (c) => c.charCodeAt(0));
+    await browser.execute(`const bytes = Uint8Array.from(atob(arguments[0]), (c) => c.charCodeAt(0));
       const data = new DataTransfer();
       data.items.add(new File([bytes], "chat.png", { type: "image/png" }));
       const e = new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true });
-      document.querySelector('#paste-text').dispatchEvent(e);`, [b64]);
-    await s.find("[data-testid=promise-screenshot] [data-testid=dx-ocr-result]", 30000);
-    await s.waitFor(async () => /预计3个工作日内到账/.test(await s.exec("return document.querySelector('#paste-text').value")), "chat text in the box");
-    await s.click("[data-testid=promise-find]");
-    await s.find("[data-testid=proposals]");
-    assert.match(await s.text("[data-testid=proposals]"), /3个工作日/);
+      document.querySelector('#paste-text').dispatchEvent(e);`, b64);
+    await browser.$("[data-testid=promise-screenshot] [data-testid=dx-ocr-result]").waitForExist({ timeout: 30000 });
+    await browser.waitUntil(async () => /预计3个工作日内到账/.test(await browser.execute("return document.querySelector('#paste-text').value")), { timeoutMsg: "chat text in the box" });
+    await browser.$("[data-testid=promise-find]").click();
+    await browser.$("[data-testid=proposals]").waitForExist();
+    assert.match(await browser.$("[data-testid=proposals]").getText(), /3个工作日/);
     assert.equal(sql(home.db, "SELECT count(*) FROM contacts"), "0", "nothing stored before the user confirms");
-    await s.click("[data-testid=proposal-confirm]");
-    await s.waitFor(async () => sql(home.db, "SELECT count(*) FROM contacts") === "1", "contact stored");
-    await s.screenshot(join(SHOTS, "zh", "case-promise-from-chat-screenshot.png"));
+    await browser.$("[data-testid=proposal-confirm]").click();
+    await browser.waitUntil(async () => sql(home.db, "SELECT count(*) FROM contacts") === "1", { timeoutMsg: "contact stored" });
+    await screenshot(browser, join(SHOTS, "zh", "case-promise-from-chat-screenshot.png"));
   });
 });

@@ -6,46 +6,46 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { APP, CLI, SHOTS, freshHome, isolated, openApp, sql } from "../e2e/helpers.mjs";
+import { APP, CLI, freshHome, go, isolated, openApp, screenshot, SHOTS, sql, waitForText } from "../e2e/helpers.mjs";
 
 const NOW = "2026-11-28T10:00:00+08:00";
 
 describe("installed package: smoke", () => {
   const home = freshHome();
   const cli = (...args) =>
-    execFileSync(CLI, ["--db", home.db, ...args], { encoding: "utf8", env: { ...isolated(home), TIXIAN_NOW: NOW } });
+    execFileSync(CLI, ["--db", home.db, ...args], { encoding: "utf8", env: isolated(home, NOW) });
   let app;
 
   before(async () => {
     assert.ok(APP.startsWith("/usr/"), `TIXIAN_APP should be the installed app, is ${APP}`);
     assert.ok(CLI.startsWith("/usr/"), `TIXIAN_CLI should be the installed CLI, is ${CLI}`);
-    app = await openApp(home, { TIXIAN_NOW: NOW }, { welcome: true });
+    app = await openApp(home, {}, { welcome: true, now: NOW });
   });
   after(async () => {
     await app?.close();
   });
 
   it("opens on the welcome, and closes it", async () => {
-    const s = app.session;
-    assert.equal(await s.exec("return document.title"), "提现助手 Tixian");
-    await s.waitForText("[data-testid=welcome]", "什么都不会离开这台电脑");
-    await s.screenshot(join(SHOTS, "installed", "welcome.png"));
-    await s.click("[data-testid=welcome-start]");
-    await s.find("[data-testid=empty-state]");
+    const browser = app.browser;
+    assert.equal(await browser.execute("return document.title"), "提现助手 Tixian");
+    await waitForText(browser, "[data-testid=welcome]", "什么都不会离开这台电脑");
+    await screenshot(browser, join(SHOTS, "installed", "welcome.png"));
+    await browser.$("[data-testid=welcome-start]").click();
+    await browser.$("[data-testid=empty-state]").waitForExist();
   });
 
   it("adds a platform", async () => {
-    const s = app.session;
-    await s.click("[data-testid=home-add-platform]");
-    await s.type("#platform-name", "微信支付");
-    await s.click("#platform-kind option[value=wechat]");
-    await s.click("[data-testid=add-platform-submit]");
-    await s.find("[data-testid=home-record-balance]");
+    const browser = app.browser;
+    await browser.$("[data-testid=home-add-platform]").click();
+    await browser.$("#platform-name").setValue("微信支付");
+    await browser.$("#platform-kind").selectByAttribute("value", "wechat");
+    await browser.$("[data-testid=add-platform-submit]").click();
+    await browser.$("[data-testid=home-record-balance]").waitForExist();
     assert.equal(sql(home.db, "SELECT name || '/' || kind FROM platforms"), "微信支付/wechat");
   });
 
   it("imports a bill export", async () => {
-    const s = app.session;
+    const browser = app.browser;
     const bill = join(home.dir, "微信支付账单.csv");
     writeFileSync(bill, [
       "微信支付账单明细,,,,,,,,,,",
@@ -55,26 +55,26 @@ describe("installed package: smoke", () => {
       "2026-11-24 18:03:35,零钱提现,招商银行(1234),/,/,¥500.00,零钱,提现已到账,4200000003\t,M0003\t,/",
       "",
     ].join("\n"));
-    await s.go("#/platforms");
-    await s.type("#import-path", bill);
-    await s.click("[data-testid=import-submit]");
-    await s.find("[data-testid=import-summary]", 20000);
-    assert.equal(await s.text("[data-testid=import-imported]"), "2");
+    await go(browser, "#/platforms");
+    await browser.$("#import-path").setValue(bill);
+    await browser.$("[data-testid=import-submit]").click();
+    await browser.$("[data-testid=import-summary]").waitForExist({ timeout: 20000 });
+    assert.equal(await browser.$("[data-testid=import-imported]").getText(), "2");
     assert.equal(sql(home.db, "SELECT COUNT(*) FROM transactions"), "2");
   });
 
   it("exports a case's evidence bundle that the installed CLI verifies", async () => {
-    const s = app.session;
+    const browser = app.browser;
     cli("case", "new", "--platform", "微信支付", "--amount", "500", "--occurred", "2026-11-24 18:03", "--summary", "提现显示到账但银行卡未收到");
     const pdf = join(home.dir, "案件1_证据包.pdf");
-    await s.go("#/cases/1");
-    await s.click("[data-testid=export-bundle]");
-    await s.type("#export-path", pdf);
-    await s.click("[data-testid=export-submit]");
-    await s.waitForText("[data-testid=export-done]", "证据包已导出", 60000);
-    await s.screenshot(join(SHOTS, "installed", "export-done.png"));
+    await go(browser, "#/cases/1");
+    await browser.$("[data-testid=export-bundle]").click();
+    await browser.$("#export-path").setValue(pdf);
+    await browser.$("[data-testid=export-submit]").click();
+    await waitForText(browser, "[data-testid=export-done]", "证据包已导出", 60000);
+    await screenshot(browser, join(SHOTS, "installed", "export-done.png"));
     assert.ok(existsSync(pdf));
-    const verified = execFileSync(CLI, ["verify", pdf], { encoding: "utf8", env: isolated(home) });
+    const verified = execFileSync(CLI, ["verify", pdf], { encoding: "utf8", env: isolated(home, NOW) });
     assert.match(verified, /^全部 \d+ 项一致/m); // exit 0: execFileSync throws otherwise
   });
 });
