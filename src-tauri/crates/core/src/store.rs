@@ -4,6 +4,7 @@
 //! beside itself with SQLite's online backup API. A file written by a newer schema is refused
 //! before anything (not even a pragma that writes) touches it.
 
+use crate::crypto::{Passphrase, WrappedKey};
 use crate::error::{CoreError, Result};
 use crate::Field;
 use rusqlite::functions::FunctionFlags;
@@ -52,6 +53,8 @@ pub fn vault_dir(db_path: &Path) -> PathBuf {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// The app lock's passphrase when the file is encrypted (a backup copy is keyed with it).
+    key: Option<Passphrase>,
     /// A shared lock on `<db>.lock`, held while the store is open, so a restore can tell that
     /// another program has the database open ([`exclusive_lock`]).
     _lock: Option<File>,
@@ -73,19 +76,87 @@ fn file_id(path: &Path) -> Option<(u64, u64)> {
     }
 }
 
+/// The setting that holds the vault's data key, wrapped ([`WrappedKey`] as JSON).
+pub const VAULT_KEY_SETTING: &str = "lock.vault_key";
+
+/// Whether the database file at `path` is encrypted by the app lock: not SQLite's plain header
+/// (SQLCipher encrypts the header too), whole pages, and a first page that looks random (the
+/// salt and ciphertext) — so a text or other file put in its place still reads as "not a
+/// Tixian database", not as locked.
+pub fn is_encrypted(path: &Path) -> bool {
+    let Ok(mut file) = File::open(path) else {
+        return false;
+    };
+    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let mut page = vec![0u8; 1024];
+    if len < 1024 || len % 512 != 0 || std::io::Read::read_exact(&mut file, &mut page).is_err() {
+        return false;
+    }
+    let mut seen = [false; 256];
+    for b in &page {
+        seen[*b as usize] = true;
+    }
+    // Random bytes show about 250 of the 256 values in 1 KiB; text or a header far fewer.
+    !page.starts_with(b"SQLite format 3\0") && seen.iter().filter(|s| **s).count() >= 200
+}
+
+/// The key to give a connection to `path`: the passphrase when the file is encrypted (a
+/// plain file ignores one), or [`CoreError::Locked`] when it is encrypted and none was given.
+fn key_for_file<'a>(path: &Path, key: Option<&'a Passphrase>) -> Result<Option<&'a Passphrase>> {
+    if !is_encrypted(path) {
+        return Ok(None);
+    }
+    match key {
+        Some(k) => Ok(Some(k)),
+        None => Err(CoreError::Locked {
+            path: path.display().to_string(),
+        }),
+    }
+}
+
+/// Keys `conn` with the passphrase (SQLCipher derives the page key from it with the salt in
+/// the file) and checks it opens the file: a wrong one is bad input on the passphrase.
+pub fn apply_key(conn: &Connection, key: Option<&Passphrase>) -> Result<()> {
+    let Some(key) = key else { return Ok(()) };
+    // SQLCipher logs a failed page check to stderr; a wrong passphrase is our message alone.
+    conn.execute_batch("PRAGMA cipher_log_level = NONE")?;
+    conn.pragma_update(None, "key", key.expose())?;
+    match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+        r.get::<_, i64>(0)
+    }) {
+        Ok(_) => Ok(()),
+        Err(rusqlite::Error::SqliteFailure(e, _))
+            if e.code == rusqlite::ErrorCode::NotADatabase =>
+        {
+            Err(crate::crypto::wrong_passphrase(Field::Passphrase))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 impl Store {
-    /// Opens (creating and migrating if needed) the database at `path`.
+    /// Opens (creating and migrating if needed) the plain database at `path`.
     pub fn open(path: &Path) -> Result<Store> {
+        Store::open_keyed(path, None)
+    }
+
+    /// Opens the database at `path` with the app lock's passphrase, if it has one: an
+    /// encrypted file needs it ([`CoreError::Locked`] without), a plain file ignores it. The
+    /// vault beside an encrypted database is unlocked with the data key it stores.
+    pub fn open_keyed(path: &Path, key: Option<&Passphrase>) -> Result<Store> {
         let lock = prepare_files(path)?;
         let existed = path.exists() && std::fs::metadata(path)?.len() > 0;
+        let key = key_for_file(path, key)?;
         if existed {
-            refuse_newer(path)?;
+            refuse_newer(path, key)?;
         }
         let conn = Connection::open(path)?;
+        apply_key(&conn, key)?;
         configure(&conn)?;
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
+            key: key.cloned(),
             _lock: Some(lock),
             _clean_close: file_id(path).map(|id| CleanClose {
                 path: path.to_path_buf(),
@@ -93,15 +164,46 @@ impl Store {
             }),
         };
         store.migrate(existed)?;
+        if let Some(key) = key {
+            store.unlock_vault(key)?;
+        }
         Ok(store)
     }
 
-    /// [`Store::open`] after `PRAGMA quick_check` on the file, opened read-only: a damaged
+    /// Registers the vault's data key (unwrapped with the passphrase) for the vault beside the
+    /// database, once per process.
+    fn unlock_vault(&self, key: &Passphrase) -> Result<()> {
+        let dir = vault_dir(&self.path);
+        if crate::vault::key_for(&dir).is_some() {
+            return Ok(());
+        }
+        let Some(json) = self.setting(VAULT_KEY_SETTING)? else {
+            return Err(CoreError::Internal(
+                "the locked database holds no vault key".into(),
+            ));
+        };
+        let wrapped: WrappedKey = serde_json::from_str(&json)
+            .map_err(|e| CoreError::Internal(format!("the stored vault key: {e}")))?;
+        crate::vault::unlock(&dir, wrapped.unwrap_key(key, Field::Passphrase)?);
+        Ok(())
+    }
+
+    /// Whether this store's file is encrypted by the app lock.
+    pub fn is_locked(&self) -> bool {
+        self.key.is_some()
+    }
+
+    /// [`Store::open_checked_keyed`] with no passphrase.
+    pub fn open_checked(path: &Path) -> Result<Store> {
+        Store::open_checked_keyed(path, None)
+    }
+
+    /// [`Store::open_keyed`] after `PRAGMA quick_check` on the file, opened read-only: a damaged
     /// database is refused with [`CoreError::Damaged`] before anything (a pragma, a migration)
     /// writes to it. The app and the CLI open the database this way.
-    pub fn open_checked(path: &Path) -> Result<Store> {
-        check_intact(path)?;
-        Store::open(path)
+    pub fn open_checked_keyed(path: &Path, key: Option<&Passphrase>) -> Result<Store> {
+        check_intact_keyed(path, key)?;
+        Store::open_keyed(path, key)
     }
 
     /// An in-memory database for tests.
@@ -111,6 +213,7 @@ impl Store {
         let mut store = Store {
             conn,
             path: PathBuf::from(":memory:"),
+            key: None,
             _lock: None,
             _clean_close: None,
         };
@@ -247,6 +350,10 @@ impl Store {
             crate::fsutil::create_private(target)?;
         }
         let mut dst = Connection::open(target)?;
+        if let Some(key) = &self.key {
+            // The backup API copies pages as they are: the copy is keyed with the same passphrase.
+            dst.pragma_update(None, "key", key.expose())?;
+        }
         let backup = rusqlite::backup::Backup::new(&self.conn, &mut dst)?;
         backup.run_to_completion(256, Duration::from_millis(0), None)?;
         Ok(())
@@ -354,9 +461,15 @@ pub fn exclusive_lock(db_path: &Path) -> Result<File> {
 /// it was when last found intact): see [`clean_marker`]. At a million rows the check reads
 /// 400 MB (about 0.6 s); it still runs after a crash, a kill or any outside write.
 pub fn check_intact(path: &Path) -> Result<()> {
+    check_intact_keyed(path, None)
+}
+
+/// [`check_intact`] of a database that may be encrypted (see [`Store::open_keyed`]).
+pub fn check_intact_keyed(path: &Path, key: Option<&Passphrase>) -> Result<()> {
     if !path.is_file() || std::fs::metadata(path)?.len() == 0 {
         return Ok(());
     }
+    let key = key_for_file(path, key)?;
     let fingerprint = file_fingerprint(path);
     if fingerprint.is_some() && std::fs::read_to_string(clean_marker(path)).ok() == fingerprint {
         return Ok(());
@@ -369,6 +482,7 @@ pub fn check_intact(path: &Path) -> Result<()> {
         path,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
+    apply_key(&conn, key)?;
     conn.busy_timeout(Duration::from_secs(5))?;
     let mut stmt = conn
         .prepare("PRAGMA quick_check")
@@ -479,11 +593,12 @@ fn configure(conn: &Connection) -> Result<()> {
 }
 
 /// Reads the schema version read-only, so a newer database is refused untouched.
-fn refuse_newer(path: &Path) -> Result<()> {
+fn refuse_newer(path: &Path, key: Option<&Passphrase>) -> Result<()> {
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
+    apply_key(&conn, key)?;
     let found: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .map_err(|e| {
@@ -628,6 +743,21 @@ mod tests {
         let e = Store::open(&path).map(drop).unwrap_err();
         assert_eq!(e.named_field(), Some(&Field::Database), "{e}");
         crate::field::tests::assert_app_message_has_no_flag(&e);
+    }
+
+    #[test]
+    fn random_pages_read_as_locked_and_text_as_not_a_database() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        let noise: Vec<u8> = (0..8192u32)
+            .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+            .collect();
+        std::fs::write(&path, &noise).unwrap();
+        assert!(is_encrypted(&path));
+        let e = Store::open(&path).map(drop).unwrap_err();
+        assert_eq!((e.code(), e.exit_code()), ("locked", 2));
+        std::fs::write(&path, vec![b'x'; 8192]).unwrap();
+        assert!(!is_encrypted(&path));
     }
 
     #[test]
