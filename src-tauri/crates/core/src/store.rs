@@ -55,6 +55,7 @@ pub struct Store {
     path: PathBuf,
     /// The app lock's passphrase when the file is encrypted (a backup copy is keyed with it).
     key: Option<Passphrase>,
+    _keyed: Option<KeyedOpen>,
     /// A shared lock on `<db>.lock`, held while the store is open, so a restore can tell that
     /// another program has the database open ([`exclusive_lock`]).
     _lock: Option<File>,
@@ -79,11 +80,43 @@ fn file_id(path: &Path) -> Option<(u64, u64)> {
 /// The setting that holds the vault's data key, wrapped ([`WrappedKey`] as JSON).
 pub const VAULT_KEY_SETTING: &str = "lock.vault_key";
 
-/// Whether the database file at `path` is encrypted by the app lock: not SQLite's plain header
-/// (SQLCipher encrypts the header too), whole pages, and a first page that looks random (the
-/// salt and ciphertext) — so a text or other file put in its place still reads as "not a
-/// Tixian database", not as locked.
+/// Whether the database file at `path` is encrypted by the app lock: SQLite cannot read it
+/// without a key, and its first page looks random (the salt and ciphertext) — so a text or
+/// other file put in its place still reads as "not a Tixian database", not as locked.
+///
+/// The file is never opened with a descriptor of our own while SQLite may have it open in this
+/// process: closing any descriptor of a file drops every POSIX lock the process holds on it,
+/// and another program (`sqlite3`, the CLI) would then take itself for the last one and
+/// checkpoint and delete the WAL under the app. So SQLite reads it first (it shares its locks
+/// between connections), a file this process has open with a key is encrypted, and only a file
+/// SQLite cannot read and nobody here has open is read for its first page.
 pub fn is_encrypted(path: &Path) -> bool {
+    if !path.is_file() || std::fs::metadata(path).map(|m| m.len()).unwrap_or(0) == 0 {
+        return false;
+    }
+    if KeyedOpen::is_open(path) {
+        return true;
+    }
+    let plain = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .and_then(|c| {
+        c.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+            r.get::<_, i64>(0)
+        })
+    });
+    match plain {
+        Err(rusqlite::Error::SqliteFailure(e, _))
+            if e.code == rusqlite::ErrorCode::NotADatabase =>
+        {
+            first_page_looks_random(path)
+        }
+        _ => false,
+    }
+}
+
+fn first_page_looks_random(path: &Path) -> bool {
     let Ok(mut file) = File::open(path) else {
         return false;
     };
@@ -97,7 +130,40 @@ pub fn is_encrypted(path: &Path) -> bool {
         seen[*b as usize] = true;
     }
     // Random bytes show about 250 of the 256 values in 1 KiB; text or a header far fewer.
-    !page.starts_with(b"SQLite format 3\0") && seen.iter().filter(|s| **s).count() >= 200
+    seen.iter().filter(|s| **s).count() >= 200
+}
+
+/// The database files this process has open with a key (one entry per open store).
+static KEYED_OPEN: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// Held by a store opened with a key: [`is_encrypted`] answers for its file without reading it.
+struct KeyedOpen(PathBuf);
+
+impl KeyedOpen {
+    fn new(path: &Path) -> KeyedOpen {
+        KEYED_OPEN
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(path.to_path_buf());
+        KeyedOpen(path.to_path_buf())
+    }
+
+    fn is_open(path: &Path) -> bool {
+        KEYED_OPEN
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .any(|p| p == path)
+    }
+}
+
+impl Drop for KeyedOpen {
+    fn drop(&mut self) {
+        let mut open = KEYED_OPEN.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(i) = open.iter().position(|p| *p == self.0) {
+            open.swap_remove(i);
+        }
+    }
 }
 
 /// The key to give a connection to `path`: the passphrase when the file is encrypted (a
@@ -157,6 +223,7 @@ impl Store {
             conn,
             path: path.to_path_buf(),
             key: key.cloned(),
+            _keyed: key.map(|_| KeyedOpen::new(path)),
             _lock: Some(lock),
             _clean_close: file_id(path).map(|id| CleanClose {
                 path: path.to_path_buf(),
@@ -214,6 +281,7 @@ impl Store {
             conn,
             path: PathBuf::from(":memory:"),
             key: None,
+            _keyed: None,
             _lock: None,
             _clean_close: None,
         };
@@ -743,6 +811,32 @@ mod tests {
         let e = Store::open(&path).map(drop).unwrap_err();
         assert_eq!(e.named_field(), Some(&Field::Database), "{e}");
         crate::field::tests::assert_app_message_has_no_flag(&e);
+    }
+
+    /// Settings asked whether the database is locked while the app had it open: reading its
+    /// header through a descriptor of our own dropped the app's POSIX locks when closed, so
+    /// `sqlite3` took itself for the last connection, deleted the WAL and never saw later writes.
+    #[test]
+    fn asking_whether_the_open_database_is_locked_kept_the_app_s_locks() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("t.db");
+        let mut store = Store::open(&db).unwrap();
+        let sqlite3 = |q: &str| {
+            let out = std::process::Command::new("sqlite3")
+                .arg(&db)
+                .arg(q)
+                .output()
+                .unwrap();
+            String::from_utf8(out.stdout).unwrap().trim().to_string()
+        };
+        store.set_setting("first", "1").unwrap();
+        assert!(!is_encrypted(&db));
+        assert_eq!(sqlite3("SELECT group_concat(key) FROM settings"), "first");
+        store.set_setting("second", "1").unwrap();
+        assert_eq!(
+            sqlite3("SELECT group_concat(key) FROM settings"),
+            "first,second"
+        );
     }
 
     #[test]
