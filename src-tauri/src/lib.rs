@@ -101,6 +101,11 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::first_run::remove_sample,
             commands::first_run::about,
             commands::first_run::take_launch_files,
+            commands::lock::lock_status,
+            commands::lock::unlock,
+            commands::lock::set_lock,
+            commands::lock::change_lock,
+            commands::lock::remove_lock,
         ])
         .events(tauri_specta::collect_events![
             commands::money::ImportProgressEvent,

@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use tixian_core::calendar::Calendar;
+use tixian_core::crypto::Passphrase;
 use tixian_core::health::backup::{self, RestoreReport};
 use tixian_core::rules::RuleFile;
 use tixian_core::time::Timestamp;
@@ -25,6 +26,8 @@ pub struct AppState {
     /// Set by the import's Cancel button (`cancel_import`), cleared when an import starts; the
     /// running import checks it between batches and rolls back.
     pub import_cancel: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    /// The app lock's passphrase once the user unlocked (memory only, wiped when replaced).
+    passphrase: Mutex<Option<Passphrase>>,
 }
 
 impl AppState {
@@ -52,6 +55,7 @@ impl AppState {
             maintenance: Mutex::new(()),
             launch_files: Mutex::new(launch_files()),
             import_cancel: Default::default(),
+            passphrase: Mutex::new(None),
         }
     }
 
@@ -97,8 +101,66 @@ impl AppState {
             }),
         );
         drop(closed);
-        let result = backup::restore(self.ws.db_path(), archive, now);
-        *guard = self.ws.open_store();
+        let pass = self.passphrase();
+        let result = backup::restore_keyed(self.ws.db_path(), archive, now, pass.as_ref());
+        *guard = self.workspace().open_store();
+        result.map_err(|e| e.to_api(lang))
+    }
+
+    /// The app lock's passphrase, if the user unlocked.
+    pub fn passphrase(&self) -> Option<Passphrase> {
+        self.passphrase
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// The workspace with the passphrase the user gave, for opening the store.
+    pub fn workspace(&self) -> Workspace {
+        let mut ws = self.ws.clone();
+        ws.set_passphrase(self.passphrase());
+        ws
+    }
+
+    /// Opens the locked database with `passphrase` (the unlock screen); a wrong one leaves the
+    /// app locked and is an error on the passphrase field.
+    pub fn unlock(&self, passphrase: &str, lang: Lang) -> Result<(), ApiError> {
+        let pass = Passphrase::new(passphrase, tixian_core::Field::Passphrase)
+            .map_err(|e| e.to_api(lang))?;
+        let mut guard = self.lock();
+        let mut ws = self.ws.clone();
+        let store = ws.unlock(pass.clone()).map_err(|e| e.to_api(lang))?;
+        *self.passphrase.lock().unwrap_or_else(|p| p.into_inner()) = Some(pass);
+        *guard = Ok(store);
+        Ok(())
+    }
+
+    /// Sets, changes or removes the app lock with `change`: the app's connection is closed
+    /// first (the conversion replaces the file) and the store reopened whatever happens, with
+    /// the passphrase the workspace has afterwards.
+    pub fn change_lock(
+        &self,
+        change: impl FnOnce(&mut Workspace) -> Result<(), CoreError>,
+    ) -> Result<(), ApiError> {
+        let _maintenance = self.maintenance.lock().unwrap_or_else(|p| p.into_inner());
+        let mut guard = self.lock();
+        let lang = guard.as_ref().map(store_lang).unwrap_or_default();
+        drop(std::mem::replace(
+            &mut *guard,
+            Err(CoreError::Conflict {
+                field: tixian_core::Field::Passphrase,
+                message: Text::new(
+                    "正在更改应用锁，请稍候再试",
+                    "the app lock is being changed; try again in a moment",
+                ),
+            }),
+        ));
+        let mut ws = self.workspace();
+        let result = change(&mut ws);
+        if result.is_ok() {
+            *self.passphrase.lock().unwrap_or_else(|p| p.into_inner()) = ws.passphrase().cloned();
+        }
+        *guard = self.workspace().open_store();
         result.map_err(|e| e.to_api(lang))
     }
 

@@ -79,7 +79,7 @@ pub fn run_rolling_backup(app: &AppHandle) {
     }
     let _maintenance = state.maintenance.lock().unwrap_or_else(|p| p.into_inner());
     let now = state.now();
-    let result = Store::open(state.ws.db_path())
+    let result = Store::open_keyed(state.ws.db_path(), state.passphrase().as_ref())
         .and_then(|store| {
             backup::rolling_backup(&store, &state.rolling_dir(), local_date(&now), &now)
         })

@@ -11,6 +11,7 @@ pub mod followups;
 pub mod health;
 pub mod knowledge;
 pub mod ledger;
+pub mod lock;
 pub mod money;
 pub mod ocr;
 

@@ -197,6 +197,19 @@ export const commands = {
 	about: () => typedError<About, ApiError>(__TAURI_INVOKE("about")),
 	/**  The files the app was started with, once (a second call returns none). */
 	takeLaunchFiles: () => __TAURI_INVOKE<string[]>("take_launch_files"),
+	/**  Whether the lock is set, and how many evidence files are encrypted. */
+	lockStatus: () => typedError<LockStatus, ApiError>(__TAURI_INVOKE("lock_status")),
+	/**
+	 *  The unlock screen: opens the database with `passphrase`; then what start-up skipped while
+	 *  it was locked (today's backup, reading evidence text) runs.
+	 */
+	unlock: (passphrase: string, lang: Lang) => typedError<null, ApiError>(__TAURI_INVOKE("unlock", { passphrase, lang })),
+	/**  Sets the app lock with a new passphrase (the UI asked for it twice). */
+	setLock: (passphrase: string) => typedError<LockStatus, ApiError>(__TAURI_INVOKE("set_lock", { passphrase })),
+	/**  Changes the passphrase; `current` must open the lock. */
+	changeLock: (current: string, newPassphrase: string) => typedError<LockStatus, ApiError>(__TAURI_INVOKE("change_lock", { current, newPassphrase })),
+	/**  Removes the app lock after the UI's confirmation; `current` must open it. */
+	removeLock: (current: string) => typedError<LockStatus, ApiError>(__TAURI_INVOKE("remove_lock", { current })),
 };
 
 /** Events */
@@ -1101,6 +1114,14 @@ export type LetterSource = {
 
 /**  How likely a cause is when its conditions hold. */
 export type Likelihood = "low" | "medium" | "high";
+
+/**  Whether the lock is set, and the vault's state (`tixian lock status`, Settings). */
+export type LockStatus = {
+	locked: boolean,
+	/**  Vault files, and how many of them are encrypted. */
+	vault_files: number,
+	sealed_files: number,
+};
 
 /**  One file of the bundle, as listed in the manifest. */
 export type ManifestEntry = {

@@ -29,6 +29,8 @@ pub fn spelling<'a>(command: &str, field: &'a Field) -> Cow<'a, str> {
         Field::PlatformKind => "--kind",
         Field::Note => "--note",
         Field::Password => "--password",
+        Field::Passphrase => "TIXIAN_PASSPHRASE",
+        Field::NewPassphrase => "TIXIAN_NEW_PASSPHRASE",
         Field::Database => "--db",
         Field::Summary => "--summary",
         Field::Account => "--account",

@@ -79,6 +79,40 @@ enum Command {
     Restore(commands::backup::RestoreArgs),
     /// Check an evidence bundle: tixian verify FILE.pdf (exit 0 only if nothing changed).
     Verify(commands::bundle::VerifyArgs),
+    /// The optional app lock (passphrase from TIXIAN_PASSPHRASE or a prompt): lock set | change | remove --yes | status.
+    #[command(subcommand)]
+    Lock(commands::lock::LockCommand),
+}
+
+/// `TIXIAN_PASSPHRASE`, the app lock's passphrase for a script (never a flag: `ps` shows those).
+pub fn passphrase_from_env() -> Result<Option<tixian_core::crypto::Passphrase>, CoreError> {
+    match std::env::var("TIXIAN_PASSPHRASE") {
+        Ok(text) if !text.is_empty() => {
+            tixian_core::crypto::Passphrase::new(text, Field::Passphrase).map(Some)
+        }
+        _ => Ok(None),
+    }
+}
+
+/// The passphrase for a locked database: `TIXIAN_PASSPHRASE`, else asked on a terminal when
+/// the command reads the database. None leaves a locked database to say it is locked.
+fn passphrase_for(
+    ws: &Workspace,
+    command: &str,
+    lang: Lang,
+) -> Result<Option<tixian_core::crypto::Passphrase>, CoreError> {
+    if let Some(p) = passphrase_from_env()? {
+        return Ok(Some(p));
+    }
+    let first = command.split(' ').next().unwrap_or("");
+    let no_database = ["deadline", "route", "ocr", "verify", "kb", "diagnose"].contains(&first)
+        || ["lock status", "lock set"].contains(&command);
+    if no_database || !ws.is_locked() {
+        return Ok(None);
+    }
+    prompt::secret(lang, "应用锁密码：", "App lock passphrase: ")
+        .map(|text| tixian_core::crypto::Passphrase::new(text, Field::Passphrase))
+        .transpose()
 }
 
 /// What every command gets: the chosen language, output mode and the workspace (the database
@@ -128,6 +162,12 @@ fn message(command: &str, e: &CoreError, lang: Lang) -> String {
     match (e, lang) {
         (CoreError::Damaged { .. }, Lang::Zh) => format!("{text}（tixian restore 备份文件 --yes）"),
         (CoreError::Damaged { .. }, Lang::En) => format!("{text} (tixian restore FILE --yes)"),
+        (CoreError::Locked { .. }, Lang::Zh) => {
+            format!("{text}（用环境变量 TIXIAN_PASSPHRASE 提供密码，或在终端里运行以输入密码）")
+        }
+        (CoreError::Locked { .. }, Lang::En) => format!(
+            "{text} (give it in the TIXIAN_PASSPHRASE environment variable, or run the command in a terminal to type it)"
+        ),
         _ => text,
     }
 }
@@ -171,7 +211,10 @@ fn main() -> ExitCode {
         Lang::Zh => "错误",
         Lang::En => "error",
     };
-    let ws = match Workspace::from_env(cli.db) {
+    let ws = match Workspace::from_env(cli.db).and_then(|mut ws| {
+        ws.set_passphrase(passphrase_for(&ws, &command, lang)?);
+        Ok(ws)
+    }) {
         Ok(ws) => ws,
         Err(e) => {
             eprintln!("{prefix}: {}", message(&command, &e, lang));
@@ -207,6 +250,7 @@ fn main() -> ExitCode {
         Command::Backup(args) => commands::backup::backup(&ctx, args),
         Command::Restore(args) => commands::backup::restore(&ctx, args),
         Command::Verify(args) => commands::bundle::verify(&ctx, args),
+        Command::Lock(cmd) => commands::lock::run(&ctx, cmd),
     };
     match result {
         Ok(code) => code,

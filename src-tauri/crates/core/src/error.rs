@@ -38,6 +38,11 @@ pub enum CoreError {
         "the database {path} is damaged ({detail}); it was not changed — restore the newest backup"
     )]
     Damaged { path: String, detail: String },
+    /// The database is encrypted by the app lock and no passphrase was given. Exit 2.
+    #[error(
+        "the database {path} is locked with the app lock; its passphrase is needed to open it"
+    )]
+    Locked { path: String },
     /// A check ran and failed (verify found a change, kb check found a broken rule): exit 1.
     #[error("{0}")]
     CheckFailed(String),
@@ -109,6 +114,9 @@ impl CoreError {
             (CoreError::Damaged { path, detail }, Lang::Zh) => format!(
                 "数据库 {path} 已损坏（{detail}），未做任何改动；请从最近的备份恢复"
             ),
+            (CoreError::Locked { path }, Lang::Zh) => {
+                format!("数据库 {path} 已用应用锁加密，需要密码才能打开")
+            }
             (CoreError::Db(e), Lang::Zh) => format!("数据库错误：{e}"),
             (CoreError::Io(e), Lang::Zh) => format!("文件错误：{e}"),
             (CoreError::Internal(e), Lang::Zh) => format!("内部错误：{e}"),
@@ -152,6 +160,7 @@ impl CoreError {
             CoreError::NewerDatabase { .. } => "newer_database",
             CoreError::CheckFailed(_) => "check_failed",
             CoreError::Damaged { .. } => "damaged",
+            CoreError::Locked { .. } => "locked",
             CoreError::Db(_) | CoreError::Io(_) | CoreError::Internal(_) => "internal",
             CoreError::Cancelled => "cancelled",
         }
@@ -164,7 +173,8 @@ impl CoreError {
             CoreError::Invalid { .. }
             | CoreError::NotFound { .. }
             | CoreError::Conflict { .. }
-            | CoreError::NewerDatabase { .. } => 2,
+            | CoreError::NewerDatabase { .. }
+            | CoreError::Locked { .. } => 2,
             CoreError::Damaged { .. }
             | CoreError::Db(_)
             | CoreError::Io(_)

@@ -43,6 +43,10 @@ pub enum Field {
     File,
     /// The password of an encrypted ZIP.
     Password,
+    /// The app lock's passphrase (the current one: to unlock, change or remove the lock).
+    Passphrase,
+    /// The passphrase being set (`lock set`, `lock change`).
+    NewPassphrase,
     /// A transaction filter: income, expense or neutral.
     Direction,
     /// The first day of a range (transactions, a route's deadlines, a deadline's count).
@@ -144,6 +148,8 @@ impl Field {
             Field::OutsideMoney => "outside_money",
             Field::File => "file",
             Field::Password => "password",
+            Field::Passphrase => "passphrase",
+            Field::NewPassphrase => "new_passphrase",
             Field::Direction => "direction",
             Field::From => "from",
             Field::To | Field::Recipient => "to",

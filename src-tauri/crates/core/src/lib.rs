@@ -8,6 +8,7 @@
 pub mod about;
 pub mod calendar;
 pub mod cases;
+pub mod crypto;
 pub mod diagnose;
 pub mod erase;
 pub mod error;
@@ -22,6 +23,7 @@ pub mod kb;
 pub mod kb_check;
 pub mod lang;
 pub mod ledger;
+pub mod lock;
 pub mod money;
 pub mod ocr;
 pub mod route;

@@ -4,6 +4,7 @@
 //! beside itself with SQLite's online backup API. A file written by a newer schema is refused
 //! before anything (not even a pragma that writes) touches it.
 
+use crate::crypto::{Passphrase, WrappedKey};
 use crate::error::{CoreError, Result};
 use crate::Field;
 use rusqlite::functions::FunctionFlags;
@@ -52,6 +53,9 @@ pub fn vault_dir(db_path: &Path) -> PathBuf {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// The app lock's passphrase when the file is encrypted (a backup copy is keyed with it).
+    key: Option<Passphrase>,
+    _keyed: Option<KeyedOpen>,
     /// A shared lock on `<db>.lock`, held while the store is open, so a restore can tell that
     /// another program has the database open ([`exclusive_lock`]).
     _lock: Option<File>,
@@ -73,19 +77,153 @@ fn file_id(path: &Path) -> Option<(u64, u64)> {
     }
 }
 
+/// The setting that holds the vault's data key, wrapped ([`WrappedKey`] as JSON).
+pub const VAULT_KEY_SETTING: &str = "lock.vault_key";
+
+/// Whether the database file at `path` is encrypted by the app lock: SQLite cannot read it
+/// without a key, and its first page looks random (the salt and ciphertext) — so a text or
+/// other file put in its place still reads as "not a Tixian database", not as locked.
+///
+/// The file is never opened with a descriptor of our own while SQLite may have it open in this
+/// process: closing any descriptor of a file drops every POSIX lock the process holds on it,
+/// and another program (`sqlite3`, the CLI) would then take itself for the last one and
+/// checkpoint and delete the WAL under the app. So SQLite reads it first (it shares its locks
+/// between connections), a file this process has open with a key is encrypted, and only a file
+/// SQLite cannot read and nobody here has open is read for its first page.
+pub fn is_encrypted(path: &Path) -> bool {
+    if !path.is_file() || std::fs::metadata(path).map(|m| m.len()).unwrap_or(0) == 0 {
+        return false;
+    }
+    if KeyedOpen::is_open(path) {
+        return true;
+    }
+    let plain = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .and_then(|c| {
+        c.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+            r.get::<_, i64>(0)
+        })
+    });
+    match plain {
+        Err(rusqlite::Error::SqliteFailure(e, _))
+            if e.code == rusqlite::ErrorCode::NotADatabase =>
+        {
+            first_page_looks_random(path)
+        }
+        _ => false,
+    }
+}
+
+fn first_page_looks_random(path: &Path) -> bool {
+    let Ok(mut file) = File::open(path) else {
+        return false;
+    };
+    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let mut page = vec![0u8; 1024];
+    if len < 1024 || len % 512 != 0 || std::io::Read::read_exact(&mut file, &mut page).is_err() {
+        return false;
+    }
+    let mut seen = [false; 256];
+    for b in &page {
+        seen[*b as usize] = true;
+    }
+    // Random bytes show about 250 of the 256 values in 1 KiB; text or a header far fewer.
+    seen.iter().filter(|s| **s).count() >= 200
+}
+
+/// The database files this process has open with a key (one entry per open store).
+static KEYED_OPEN: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// Held by a store opened with a key: [`is_encrypted`] answers for its file without reading it.
+struct KeyedOpen(PathBuf);
+
+impl KeyedOpen {
+    fn new(path: &Path) -> KeyedOpen {
+        KEYED_OPEN
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(path.to_path_buf());
+        KeyedOpen(path.to_path_buf())
+    }
+
+    fn is_open(path: &Path) -> bool {
+        KEYED_OPEN
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .any(|p| p == path)
+    }
+}
+
+impl Drop for KeyedOpen {
+    fn drop(&mut self) {
+        let mut open = KEYED_OPEN.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(i) = open.iter().position(|p| *p == self.0) {
+            open.swap_remove(i);
+        }
+    }
+}
+
+/// The key to give a connection to `path`: the passphrase when the file is encrypted (a
+/// plain file ignores one), or [`CoreError::Locked`] when it is encrypted and none was given.
+fn key_for_file<'a>(path: &Path, key: Option<&'a Passphrase>) -> Result<Option<&'a Passphrase>> {
+    if !is_encrypted(path) {
+        return Ok(None);
+    }
+    match key {
+        Some(k) => Ok(Some(k)),
+        None => Err(CoreError::Locked {
+            path: path.display().to_string(),
+        }),
+    }
+}
+
+/// Keys `conn` with the passphrase (SQLCipher derives the page key from it with the salt in
+/// the file) and checks it opens the file: a wrong one is bad input on the passphrase.
+pub fn apply_key(conn: &Connection, key: Option<&Passphrase>) -> Result<()> {
+    let Some(key) = key else { return Ok(()) };
+    // SQLCipher logs a failed page check to stderr; a wrong passphrase is our message alone.
+    conn.execute_batch("PRAGMA cipher_log_level = NONE")?;
+    conn.pragma_update(None, "key", key.expose())?;
+    match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+        r.get::<_, i64>(0)
+    }) {
+        Ok(_) => Ok(()),
+        Err(rusqlite::Error::SqliteFailure(e, _))
+            if e.code == rusqlite::ErrorCode::NotADatabase =>
+        {
+            Err(crate::crypto::wrong_passphrase(Field::Passphrase))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 impl Store {
-    /// Opens (creating and migrating if needed) the database at `path`.
+    /// Opens (creating and migrating if needed) the plain database at `path`.
     pub fn open(path: &Path) -> Result<Store> {
+        Store::open_keyed(path, None)
+    }
+
+    /// Opens the database at `path` with the app lock's passphrase, if it has one: an
+    /// encrypted file needs it ([`CoreError::Locked`] without), a plain file ignores it. The
+    /// vault beside an encrypted database is unlocked with the data key it stores.
+    pub fn open_keyed(path: &Path, key: Option<&Passphrase>) -> Result<Store> {
         let lock = prepare_files(path)?;
         let existed = path.exists() && std::fs::metadata(path)?.len() > 0;
+        let key = key_for_file(path, key)?;
         if existed {
-            refuse_newer(path)?;
+            refuse_newer(path, key)?;
         }
         let conn = Connection::open(path)?;
+        apply_key(&conn, key)?;
         configure(&conn)?;
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
+            key: key.cloned(),
+            _keyed: key.map(|_| KeyedOpen::new(path)),
             _lock: Some(lock),
             _clean_close: file_id(path).map(|id| CleanClose {
                 path: path.to_path_buf(),
@@ -93,15 +231,46 @@ impl Store {
             }),
         };
         store.migrate(existed)?;
+        if let Some(key) = key {
+            store.unlock_vault(key)?;
+        }
         Ok(store)
     }
 
-    /// [`Store::open`] after `PRAGMA quick_check` on the file, opened read-only: a damaged
+    /// Registers the vault's data key (unwrapped with the passphrase) for the vault beside the
+    /// database, once per process.
+    fn unlock_vault(&self, key: &Passphrase) -> Result<()> {
+        let dir = vault_dir(&self.path);
+        if crate::vault::key_for(&dir).is_some() {
+            return Ok(());
+        }
+        let Some(json) = self.setting(VAULT_KEY_SETTING)? else {
+            return Err(CoreError::Internal(
+                "the locked database holds no vault key".into(),
+            ));
+        };
+        let wrapped: WrappedKey = serde_json::from_str(&json)
+            .map_err(|e| CoreError::Internal(format!("the stored vault key: {e}")))?;
+        crate::vault::unlock(&dir, wrapped.unwrap_key(key, Field::Passphrase)?);
+        Ok(())
+    }
+
+    /// Whether this store's file is encrypted by the app lock.
+    pub fn is_locked(&self) -> bool {
+        self.key.is_some()
+    }
+
+    /// [`Store::open_checked_keyed`] with no passphrase.
+    pub fn open_checked(path: &Path) -> Result<Store> {
+        Store::open_checked_keyed(path, None)
+    }
+
+    /// [`Store::open_keyed`] after `PRAGMA quick_check` on the file, opened read-only: a damaged
     /// database is refused with [`CoreError::Damaged`] before anything (a pragma, a migration)
     /// writes to it. The app and the CLI open the database this way.
-    pub fn open_checked(path: &Path) -> Result<Store> {
-        check_intact(path)?;
-        Store::open(path)
+    pub fn open_checked_keyed(path: &Path, key: Option<&Passphrase>) -> Result<Store> {
+        check_intact_keyed(path, key)?;
+        Store::open_keyed(path, key)
     }
 
     /// An in-memory database for tests.
@@ -111,6 +280,8 @@ impl Store {
         let mut store = Store {
             conn,
             path: PathBuf::from(":memory:"),
+            key: None,
+            _keyed: None,
             _lock: None,
             _clean_close: None,
         };
@@ -247,6 +418,10 @@ impl Store {
             crate::fsutil::create_private(target)?;
         }
         let mut dst = Connection::open(target)?;
+        if let Some(key) = &self.key {
+            // The backup API copies pages as they are: the copy is keyed with the same passphrase.
+            dst.pragma_update(None, "key", key.expose())?;
+        }
         let backup = rusqlite::backup::Backup::new(&self.conn, &mut dst)?;
         backup.run_to_completion(256, Duration::from_millis(0), None)?;
         Ok(())
@@ -369,9 +544,15 @@ pub fn exclusive_lock(db_path: &Path) -> Result<File> {
 /// it was when last found intact): see [`clean_marker`]. At a million rows the check reads
 /// 400 MB (about 0.6 s); it still runs after a crash, a kill or any outside write.
 pub fn check_intact(path: &Path) -> Result<()> {
+    check_intact_keyed(path, None)
+}
+
+/// [`check_intact`] of a database that may be encrypted (see [`Store::open_keyed`]).
+pub fn check_intact_keyed(path: &Path, key: Option<&Passphrase>) -> Result<()> {
     if !path.is_file() || std::fs::metadata(path)?.len() == 0 {
         return Ok(());
     }
+    let key = key_for_file(path, key)?;
     let fingerprint = file_fingerprint(path);
     if fingerprint.is_some() && std::fs::read_to_string(clean_marker(path)).ok() == fingerprint {
         return Ok(());
@@ -384,6 +565,7 @@ pub fn check_intact(path: &Path) -> Result<()> {
         path,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
+    apply_key(&conn, key)?;
     conn.busy_timeout(Duration::from_secs(5))?;
     let mut stmt = conn
         .prepare("PRAGMA quick_check")
@@ -497,11 +679,12 @@ fn configure(conn: &Connection) -> Result<()> {
 }
 
 /// Reads the schema version read-only, so a newer database is refused untouched.
-fn refuse_newer(path: &Path) -> Result<()> {
+fn refuse_newer(path: &Path, key: Option<&Passphrase>) -> Result<()> {
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
+    apply_key(&conn, key)?;
     let found: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .map_err(|e| {
@@ -669,6 +852,47 @@ mod tests {
         let e = Store::open(&path).map(drop).unwrap_err();
         assert_eq!(e.named_field(), Some(&Field::Database), "{e}");
         crate::field::tests::assert_app_message_has_no_flag(&e);
+    }
+
+    /// Settings asked whether the database is locked while the app had it open: reading its
+    /// header through a descriptor of our own dropped the app's POSIX locks when closed, so
+    /// `sqlite3` took itself for the last connection, deleted the WAL and never saw later writes.
+    #[test]
+    fn asking_whether_the_open_database_is_locked_kept_the_app_s_locks() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("t.db");
+        let mut store = Store::open(&db).unwrap();
+        let sqlite3 = |q: &str| {
+            let out = std::process::Command::new("sqlite3")
+                .arg(&db)
+                .arg(q)
+                .output()
+                .unwrap();
+            String::from_utf8(out.stdout).unwrap().trim().to_string()
+        };
+        store.set_setting("first", "1").unwrap();
+        assert!(!is_encrypted(&db));
+        assert_eq!(sqlite3("SELECT group_concat(key) FROM settings"), "first");
+        store.set_setting("second", "1").unwrap();
+        assert_eq!(
+            sqlite3("SELECT group_concat(key) FROM settings"),
+            "first,second"
+        );
+    }
+
+    #[test]
+    fn random_pages_read_as_locked_and_text_as_not_a_database() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        let noise: Vec<u8> = (0..8192u32)
+            .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+            .collect();
+        std::fs::write(&path, &noise).unwrap();
+        assert!(is_encrypted(&path));
+        let e = Store::open(&path).map(drop).unwrap_err();
+        assert_eq!((e.code(), e.exit_code()), ("locked", 2));
+        std::fs::write(&path, vec![b'x'; 8192]).unwrap();
+        assert!(!is_encrypted(&path));
     }
 
     #[test]

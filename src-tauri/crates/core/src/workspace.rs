@@ -6,6 +6,7 @@
 //! user's rules with it in the CLI exactly as in the app, and "now" is one pinned value in tests.
 
 use crate::calendar::Calendar;
+use crate::crypto::Passphrase;
 use crate::kb::Kb;
 use crate::ledger::PlatformKind;
 use crate::route::{self, Route};
@@ -53,6 +54,8 @@ impl Clock {
 pub struct Workspace {
     db_path: PathBuf,
     clock: Clock,
+    /// The app lock's passphrase once given (memory only; wiped when dropped).
+    passphrase: Option<Passphrase>,
 }
 
 impl Workspace {
@@ -60,7 +63,28 @@ impl Workspace {
         Workspace {
             db_path: db_path.into(),
             clock,
+            passphrase: None,
         }
+    }
+
+    /// Gives the workspace the app lock's passphrase, used by every later open.
+    pub fn set_passphrase(&mut self, passphrase: Option<Passphrase>) {
+        self.passphrase = passphrase;
+    }
+
+    /// The app lock's passphrase, once given.
+    pub fn passphrase(&self) -> Option<&Passphrase> {
+        self.passphrase.as_ref()
+    }
+
+    /// Whether the database is encrypted by the app lock (its passphrase is needed to open it).
+    pub fn is_locked(&self) -> bool {
+        crate::store::is_encrypted(&self.db_path)
+    }
+
+    /// Whether opening the database needs a passphrase this workspace does not have yet.
+    pub fn needs_passphrase(&self) -> bool {
+        self.passphrase.is_none() && self.is_locked()
     }
 
     /// The workspace the binaries open: `db` (the CLI's `--db`, or `TIXIAN_DB`), else the
@@ -92,11 +116,12 @@ impl Workspace {
         }
     }
 
-    /// Opens the database after a read-only `quick_check` (see [`Store::open_checked`]).
+    /// Opens the database after a read-only `quick_check` (see [`Store::open_checked`]), with
+    /// the passphrase when it is locked, finishing what an interrupted lock change left.
     /// Promises saved before schema v12 are recounted once here (see
     /// [`crate::cases::log::recount_old_promises`]).
     pub fn open_store(&self) -> Result<Store> {
-        let mut store = Store::open_checked(&self.db_path)?;
+        let mut store = self.open_unlocked()?;
         if store
             .setting(crate::cases::log::PROMISE_LIMITS_RECOUNTED)?
             .is_none()
@@ -107,6 +132,19 @@ impl Workspace {
             let user = self.calendar().ok();
             let cals: Vec<&Calendar> = std::iter::once(&builtin).chain(user.as_ref()).collect();
             store.transaction(|tx| crate::cases::log::recount_old_promises(tx, &cals))?;
+        }
+        Ok(store)
+    }
+
+    /// The store opened with the passphrase when locked, an interrupted lock change finished.
+    fn open_unlocked(&self) -> Result<Store> {
+        let mut store = Store::open_checked_keyed(&self.db_path, self.passphrase.as_ref())?;
+        if let (true, Some(pass)) = (store.is_locked(), &self.passphrase) {
+            if crate::lock::removal_pending(&store)? {
+                crate::lock::finish_pending_in(store, pass)?;
+                return Store::open_checked(&self.db_path);
+            }
+            crate::lock::finish_pending(&mut store)?;
         }
         Ok(store)
     }

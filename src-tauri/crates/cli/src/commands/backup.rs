@@ -85,7 +85,7 @@ pub fn restore(ctx: &Ctx, args: RestoreArgs) -> Result<ExitCode, CoreError> {
         ));
     }
     let db = ctx.db_path();
-    let report = health::restore(&db, &args.file, &ctx.now())?;
+    let report = health::restore_keyed(&db, &args.file, &ctx.now(), ctx.ws.passphrase())?;
     ctx.out.print(&report, |lang| {
         let kept = report.previous_kept_at.clone().unwrap_or_else(|| "—".into());
         match lang {

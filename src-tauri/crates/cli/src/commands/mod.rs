@@ -13,6 +13,7 @@ mod erase;
 pub mod health;
 pub mod import;
 pub mod kb;
+pub mod lock;
 pub mod ocr;
 pub mod platform;
 pub mod review;

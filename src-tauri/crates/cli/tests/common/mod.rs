@@ -46,7 +46,7 @@ impl Sandbox {
         Command::from_std(self.std_cmd_at(db, args))
     }
 
-    fn std_cmd_at(&self, db: &Path, args: &[&str]) -> std::process::Command {
+    pub fn std_cmd_at(&self, db: &Path, args: &[&str]) -> std::process::Command {
         let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_tixian"));
         c.env_remove("TIXIAN_DB")
             .env_remove("TIXIAN_NOW")

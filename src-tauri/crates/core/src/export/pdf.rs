@@ -322,7 +322,7 @@ fn copy_and_prepare(
     let mut entries = Vec::with_capacity(input.evidence.len());
     let mut prepared = Vec::with_capacity(input.evidence.len());
     for (i, ev) in input.evidence.iter().enumerate() {
-        let bytes = std::fs::read(&ev.path).map_err(|e| match e.kind() {
+        let bytes = crate::vault::read_path(&ev.path).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => CoreError::NotFound {
                 what: "evidence",
                 key: ev.path.display().to_string(),

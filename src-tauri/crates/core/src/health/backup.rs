@@ -47,7 +47,12 @@ struct Manifest {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct VaultEntry {
     sha256: String,
+    /// Bytes in the archive (sealed files are longer than their plaintext).
     size: u64,
+    /// Encrypted by the app lock: the archive holds the file as the vault does, sealed with the
+    /// data key in the (encrypted) `db.sqlite`; checked by opening it with that key.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    sealed: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -185,14 +190,31 @@ pub fn backup(store: &Store, archive: &Path, now: &Timestamp) -> Result<BackupRe
                 if !is_sha_name(&name) || !entry.file_type()?.is_file() {
                     continue; // temp files of an interrupted write are not part of the vault
                 }
-                let (sha, size) = hash_file(&entry.path())?;
-                if sha != name {
+                // Through the vault's reader: a sealed file is checked by opening it.
+                let sealed = crate::vault::is_sealed(&entry.path());
+                let checked = if sealed {
+                    crate::vault::verify(&vault, &name).map(|_| ())
+                } else {
+                    hash_file(&entry.path())
+                        .map_err(CoreError::from)
+                        .and_then(|(sha, _)| {
+                            (sha == name).then_some(()).ok_or_else(|| {
+                                CoreError::CheckFailed(format!("its content hashes to {sha}"))
+                            })
+                        })
+                };
+                if let Err(e) = checked {
                     return Err(CoreError::CheckFailed(format!(
-                        "vault file {} was changed outside Tixian (its content hashes to {sha}); backup not written",
+                        "vault file {} was changed outside Tixian ({e}); backup not written",
                         entry.path().display()
                     )));
                 }
-                entries.push(VaultEntry { sha256: sha, size });
+                let size = entry.metadata()?.len();
+                entries.push(VaultEntry {
+                    sha256: name,
+                    size,
+                    sealed,
+                });
             }
         }
         entries.sort_by(|a, b| a.sha256.cmp(&b.sha256));
@@ -303,6 +325,8 @@ pub(crate) struct CheckedBackup {
     /// The extracted, checked database (in the target's folder, so a rename can swap it in).
     db_tmp: PathBuf,
     schema_version: i64,
+    /// The vault's data key stored in an encrypted `db.sqlite` (opened with the passphrase).
+    data_key: Option<crate::crypto::VaultKey>,
 }
 
 impl CheckedBackup {
@@ -375,7 +399,11 @@ fn is_tixian_database(conn: &Connection) -> std::result::Result<(), String> {
 /// file's hash, integrity, that it is Tixian's (no foreign `application_id`, the tables its
 /// schema version implies) and its schema version (1 …= this build's). The only thing written
 /// is that temporary file, removed on any failure.
-pub(crate) fn validate_archive(archive: &Path, dir: &Path) -> Result<CheckedBackup> {
+pub(crate) fn validate_archive(
+    archive: &Path,
+    dir: &Path,
+    passphrase: Option<&crate::crypto::Passphrase>,
+) -> Result<CheckedBackup> {
     let damaged = |e: &dyn std::fmt::Display| {
         bad(
             format!("{} 不是完好的提现助手备份：{e}", archive.display()),
@@ -436,6 +464,12 @@ pub(crate) fn validate_archive(archive: &Path, dir: &Path) -> Result<CheckedBack
         .iter()
         .map(|e| (e.sha256.as_str(), e.size))
         .collect();
+    let sealed: std::collections::BTreeSet<&str> = manifest
+        .vault
+        .iter()
+        .filter(|e| e.sealed)
+        .map(|e| e.sha256.as_str())
+        .collect();
     let mut found: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
     for i in 0..zip.len() {
         let mut entry = zip.by_index(i).map_err(|e| damaged(&e))?;
@@ -453,7 +487,8 @@ pub(crate) fn validate_archive(archive: &Path, dir: &Path) -> Result<CheckedBack
         let what = format!("vault/{name}");
         let mut h = Sha256::new();
         let n = capped_copy(&mut entry, &mut h, cap, &what, &damaged)?;
-        if n != size || hex::encode(h.finalize()) != name {
+        // A sealed file's hash is checked once its key is known (step 3).
+        if n != size || (!sealed.contains(name.as_str()) && hex::encode(h.finalize()) != name) {
             return Err(damaged(&format!("{what} does not match its hash")));
         }
         found.insert(name);
@@ -465,7 +500,7 @@ pub(crate) fn validate_archive(archive: &Path, dir: &Path) -> Result<CheckedBack
     // 2. The database, hashed while it streams into a temporary file beside the target.
     crate::fsutil::create_private_dir_all(dir)?;
     let db_tmp = crate::fsutil::temp_beside(&dir.join("restore.db"));
-    let checked = (|| -> Result<i64> {
+    let checked = (|| -> Result<(i64, Option<crate::crypto::VaultKey>)> {
         {
             let mut entry = zip.by_name("db.sqlite").map_err(|e| damaged(&e))?;
             let cap = inflation_cap(entry.compressed_size());
@@ -480,6 +515,14 @@ pub(crate) fn validate_archive(archive: &Path, dir: &Path) -> Result<CheckedBack
             out.inner.sync_all()?;
         }
         let conn = Connection::open(&db_tmp)?;
+        if store::is_encrypted(&db_tmp) {
+            if passphrase.is_none() {
+                return Err(CoreError::Locked {
+                    path: archive.display().to_string(),
+                });
+            }
+            store::apply_key(&conn, passphrase)?;
+        }
         let ok: String = conn
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))
             .map_err(|e| damaged(&e))?;
@@ -495,19 +538,50 @@ pub(crate) fn validate_archive(archive: &Path, dir: &Path) -> Result<CheckedBack
             });
         }
         is_tixian_database(&conn).map_err(|e| damaged(&e))?;
+        // 3. The sealed vault files, opened with the data key the database holds.
+        let data_key = match (
+            passphrase,
+            store::read_setting(&conn, store::VAULT_KEY_SETTING)?,
+        ) {
+            (Some(pass), Some(json)) => {
+                let wrapped: crate::crypto::WrappedKey =
+                    serde_json::from_str(&json).map_err(|e| damaged(&e))?;
+                Some(wrapped.unwrap_key(pass, crate::Field::Passphrase)?)
+            }
+            _ => None,
+        };
+        if !sealed.is_empty() {
+            let key = data_key
+                .as_ref()
+                .ok_or_else(|| damaged(&"sealed vault files but no key"))?;
+            for name in &sealed {
+                let what = format!("vault/{name}");
+                let mut entry = zip.by_name(&what).map_err(|e| damaged(&e))?;
+                let mut header = [0u8; crate::crypto::HEADER];
+                entry.read_exact(&mut header).map_err(|e| damaged(&e))?;
+                let mut opened = crate::crypto::Opener::new(key, &header, entry);
+                let mut h = Sha256::new();
+                io::copy(&mut opened, &mut h).map_err(|e| damaged(&format!("{what}: {e}")))?;
+                if hex::encode(h.finalize()) != *name {
+                    return Err(damaged(&format!("{what} does not match its hash")));
+                }
+            }
+        }
         drop(conn);
         remove_sidecars(&db_tmp);
-        Ok(version)
+        Ok((version, data_key))
     })();
     let result = CheckedBackup {
         manifest,
         vault: found,
         db_tmp,
         schema_version: 0,
+        data_key: None,
     };
     match checked {
-        Ok(schema_version) => Ok(CheckedBackup {
+        Ok((schema_version, data_key)) => Ok(CheckedBackup {
             schema_version,
+            data_key,
             ..result
         }),
         Err(e) => {
@@ -536,6 +610,18 @@ impl Write for HashingWriter {
 
 /// Replaces the database at `db_path` (and adds to its vault) from a backup archive.
 pub fn restore(db_path: &Path, archive: &Path, now: &Timestamp) -> Result<RestoreReport> {
+    restore_keyed(db_path, archive, now, None)
+}
+
+/// [`restore`] with the app lock's passphrase: an encrypted backup needs the one it was made
+/// with. A vault already encrypted here takes only a backup of the same lock (the same data
+/// key); otherwise the restore is refused and the lock must be removed first.
+pub fn restore_keyed(
+    db_path: &Path,
+    archive: &Path,
+    now: &Timestamp,
+    passphrase: Option<&crate::crypto::Passphrase>,
+) -> Result<RestoreReport> {
     let damaged = |e: &dyn std::fmt::Display| {
         bad(
             format!("{} 不是完好的提现助手备份：{e}", archive.display()),
@@ -547,13 +633,32 @@ pub fn restore(db_path: &Path, archive: &Path, now: &Timestamp) -> Result<Restor
         .filter(|d| !d.as_os_str().is_empty())
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from("."));
-    let checked = validate_archive(archive, &dir)?;
+    let checked = validate_archive(archive, &dir, passphrase)?;
     let CheckedBackup {
         manifest,
         vault: found,
         db_tmp: tmp,
         schema_version,
+        data_key,
     } = checked;
+    let vault = store::vault_dir(db_path);
+    let sealed_here = crate::vault::list(&vault)?
+        .iter()
+        .any(|s| crate::vault::is_sealed(&crate::vault::path_of(&vault, s)));
+    let same_key = match (&data_key, crate::vault::key_for(&vault)) {
+        (Some(a), Some(b)) => a.same_as(&b),
+        _ => false,
+    };
+    if sealed_here && !same_key {
+        let _ = fs::remove_file(&tmp);
+        return Err(CoreError::Conflict {
+            field: crate::Field::Restore,
+            message: crate::Text::new(
+                "这里的证据库已用应用锁加密，而这份备份不是同一把锁下做的；请先移除应用锁再恢复，未做任何改动",
+                "the vault here is encrypted by the app lock and this backup was not made under the same lock; remove the app lock first, then restore — nothing was changed",
+            ),
+        });
+    }
     let mut zip =
         zip::ZipArchive::new(io::BufReader::new(File::open(archive)?)).map_err(|e| damaged(&e))?;
 
@@ -584,7 +689,8 @@ pub fn restore(db_path: &Path, archive: &Path, now: &Timestamp) -> Result<Restor
                 target = db_path.with_file_name(format!("{name}-{n}"));
                 n += 1;
             }
-            if store::check_intact(db_path).is_err() {
+            let current_key = passphrase.filter(|_| store::is_encrypted(db_path));
+            if store::check_intact_keyed(db_path, current_key).is_err() {
                 // A damaged database cannot be read page by page: its bytes are kept as they
                 // are (with its WAL), never written to, and the backup takes its place.
                 fs::copy(db_path, &target)?;
@@ -596,9 +702,13 @@ pub fn restore(db_path: &Path, archive: &Path, now: &Timestamp) -> Result<Restor
             } else {
                 crate::fsutil::create_private(&target)?;
                 let current = Connection::open(db_path)?;
+                store::apply_key(&current, current_key)?;
                 current.busy_timeout(Duration::from_secs(5))?;
                 {
                     let mut dst = Connection::open(&target)?;
+                    if let Some(key) = current_key {
+                        dst.pragma_update(None, "key", key.expose())?;
+                    }
                     let b = rusqlite::backup::Backup::new(&current, &mut dst)?;
                     b.run_to_completion(256, Duration::from_millis(0), None)?;
                 }
@@ -619,7 +729,6 @@ pub fn restore(db_path: &Path, archive: &Path, now: &Timestamp) -> Result<Restor
             }
             kept = Some(target.display().to_string());
         }
-        let vault = store::vault_dir(db_path);
         let mut added = 0;
         for name in &found {
             if vault.join(name).exists() {
@@ -629,9 +738,12 @@ pub fn restore(db_path: &Path, archive: &Path, now: &Timestamp) -> Result<Restor
             zip.by_name(&format!("vault/{name}"))
                 .map_err(|e| damaged(&e))?
                 .read_to_end(&mut bytes)?;
-            crate::vault::put_bytes(&vault, &bytes)?;
+            // As the archive holds it (sealed with the restored database's key, or plain).
+            crate::vault::put_as_is(&vault, name, &bytes)?;
             added += 1;
         }
+        // The restored database says which key the vault has; the next unlock reads it.
+        crate::vault::forget(&vault);
         remove_sidecars(db_path);
         fs::rename(&tmp, db_path)?;
         #[cfg(unix)]

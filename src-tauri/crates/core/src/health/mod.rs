@@ -47,7 +47,9 @@ mod tests_buckets;
 mod tests_notify;
 
 pub use arrivals::{ArrivalHours, Trend};
-pub use backup::{backup, restore, rolling_backup, BackupReport, RestoreReport, ROLLING_KEEP};
+pub use backup::{
+    backup, restore, restore_keyed, rolling_backup, BackupReport, RestoreReport, ROLLING_KEEP,
+};
 pub use due::{
     due_items, local_date, mark_notified, next_review_due, next_test_due, notifications_enabled,
     notifications_to_send, pending_notifications, set_notifications_enabled, DueItem,

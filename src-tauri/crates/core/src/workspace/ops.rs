@@ -7,8 +7,10 @@ use crate::calendar::{self, ParsedNotice, SavedNotice};
 use crate::cases::bundle::{self, CatalogView};
 use crate::cases::evidence::{self, EvidenceItem, PreparedEvidence};
 use crate::cases::DeadlineChange;
+use crate::crypto::Passphrase;
 use crate::export::BundleInput;
 use crate::lang::Text;
+use crate::lock::{self, LockStatus};
 use crate::time::Timestamp;
 use crate::{CoreError, Field, Lang, Result, Store};
 use rusqlite::Connection;
@@ -23,6 +25,40 @@ pub struct CalendarSaved {
 }
 
 impl Workspace {
+    /// Checks `passphrase` opens the locked database (a wrong one is bad input on
+    /// `Field::Passphrase`, nothing kept) and keeps it for every later open.
+    pub fn unlock(&mut self, passphrase: Passphrase) -> Result<Store> {
+        let before = self.passphrase.replace(passphrase);
+        self.open_store()
+            .inspect_err(|_| self.passphrase = before.clone())
+    }
+
+    /// Whether the lock is set, and how many vault files are encrypted.
+    pub fn lock_status(&self) -> Result<LockStatus> {
+        lock::status(self.db_path())
+    }
+
+    /// Sets the app lock with `new` (see [`lock::set`]); later opens use it.
+    pub fn set_lock(&mut self, new: Passphrase) -> Result<()> {
+        lock::set(self.db_path(), &new)?;
+        self.passphrase = Some(new);
+        Ok(())
+    }
+
+    /// Changes the passphrase from `current` to `new` (see [`lock::change`]).
+    pub fn change_lock(&mut self, current: &Passphrase, new: Passphrase) -> Result<()> {
+        lock::change(self.db_path(), current, &new)?;
+        self.passphrase = Some(new);
+        Ok(())
+    }
+
+    /// Removes the app lock; `current` must open it (see [`lock::remove`]).
+    pub fn remove_lock(&mut self, current: &Passphrase) -> Result<()> {
+        lock::remove(self.db_path(), current)?;
+        self.passphrase = None;
+        Ok(())
+    }
+
     /// Case `case_id` as its evidence bundle reads it, in `lang`, the reserve tier too with
     /// `all_tiers`, its deadlines counted on this workspace's calendar.
     pub fn bundle_input(
