@@ -238,6 +238,10 @@ cmd_test() {
   rm -rf "$shots"
   TIXIAN_SCREENSHOTS="$shots" xvfb-run -a -s "-screen 0 1280x900x24" node --test --test-concurrency=1 --test-timeout=300000 tests/e2e/
   build_release
+  step "The release app has no e2e hook (TIXIAN_E2E_PICKED is compiled into debug builds only)"
+  if grep -qaF TIXIAN_E2E_PICKED "$CARGO_TARGET_DIR/release/tixian-app"; then
+    die "the release app contains the e2e hook TIXIAN_E2E_PICKED (see SECURITY.md)"
+  fi
   cmd_package_only
   test_installed_package
   echo "Screenshots: $shots"
