@@ -68,21 +68,42 @@ install_cargo_fuzz() {
   fi
 }
 
-# Runs every fuzz target of tixian-core for TIXIAN_FUZZ_SECONDS (default 4) from its committed
-# seed corpus. cargo-fuzz passes nightly-only flags (-Zsanitizer, sanitizer coverage); the
-# stable toolchain takes them with RUSTC_BOOTSTRAP=1, set for this build only. The address
-# sanitizer's runtime comes with the stable rust-std. New inputs the fuzzer finds go to a
-# scratch folder, never into the committed corpus. A crash, a timeout or running out of memory
-# fails the test command; the input is in fuzz/artifacts/<target>/ (copy it into
-# fuzz/regressions/<target>/ so `cargo test` replays it, and add a test named after what broke).
+# Runs every fuzz target of tixian-core for TIXIAN_FUZZ_SECONDS from its committed seed corpus
+# and regressions. Two builds:
+# - `quick` (in `bash dev.sh test`, 3 s a target by default): coverage instrumentation only, no
+#   optimisation but opt-level 1 for the hot dependencies, no sanitizer (`--dev --sanitizer
+#   none`, fuzz/Cargo.toml's [profile.dev]). Cold it costs 9 CPU-minutes (5:42 wall on 2 idle
+#   cores) plus 40 s to install cargo-fuzz, against about 36 CPU-minutes for the
+#   address-sanitizer build; the 11 runs then take about a minute: ~7.5 minutes in all on a cold
+#   CI run (all at opt-level 0: 4.7 CPU-minutes, ~5 minutes in all, but 10-80x fewer
+#   executions, e.g. 2 images a second). Safe Rust needs no
+#   sanitizer to report a panic, an overflow (debug assertions are on), a hang or an
+#   allocation past the memory limit, which is what the targets check.
+# - `asan` (`bash dev.sh fuzz`, 4 s a target by default, set TIXIAN_FUZZ_SECONDS for long runs):
+#   address sanitizer, optimised (release profile, 16 codegen units), its own target folder.
+# cargo-fuzz passes nightly-only flags (-Zsanitizer); the stable toolchain takes them with
+# RUSTC_BOOTSTRAP=1, set for this build only; the address sanitizer's runtime comes with the
+# stable rust-std. New inputs the fuzzer finds go to a scratch folder, never into the committed
+# corpus. A crash, a timeout or running out of memory fails the command and names the input
+# (in fuzz/artifacts/<target>/): copy it into fuzz/regressions/<target>/ so `cargo test`
+# replays it, and add a test named after what broke.
 fuzz_targets() {
+  local mode="$1"
   install_cargo_fuzz
   command -v c++ >/dev/null || die "the fuzz targets need a C++ compiler for libFuzzer (apt-get install build-essential)"
-  local seconds="${TIXIAN_FUZZ_SECONDS:-4}"
-  local flags=(--sanitizer address --codegen-units 16 --target-dir "$CARGO_TARGET_DIR/fuzz")
+  local seconds flags
+  case "$mode" in
+    quick)
+      seconds="${TIXIAN_FUZZ_SECONDS:-3}"
+      flags=(--dev --sanitizer none --target-dir "$CARGO_TARGET_DIR/fuzz-quick") ;;
+    asan)
+      seconds="${TIXIAN_FUZZ_SECONDS:-4}"
+      flags=(--sanitizer address --codegen-units 16 --target-dir "$CARGO_TARGET_DIR/fuzz") ;;
+    *) die "fuzz_targets: unknown build $mode" ;;
+  esac
   local scratch
   scratch="$(mktemp -d)"
-  step "Fuzz targets: building (cargo fuzz, address sanitizer)"
+  step "Fuzz targets: building, $mode (cargo fuzz build ${flags[*]})"
   (cd src-tauri/crates/core && RUSTC_BOOTSTRAP=1 cargo fuzz build "${flags[@]}")
   local targets
   targets="$(cd src-tauri/crates/core && cargo fuzz list)"
@@ -92,10 +113,17 @@ fuzz_targets() {
     mkdir -p "$scratch/$target"
     local seeds=("fuzz/corpus/$target")
     [ -d "src-tauri/crates/core/fuzz/regressions/$target" ] && seeds+=("fuzz/regressions/$target")
-    (cd src-tauri/crates/core && RUSTC_BOOTSTRAP=1 cargo fuzz run "${flags[@]}" "$target" \
+    local artifacts="src-tauri/crates/core/fuzz/artifacts/$target"
+    local before
+    before="$(ls "$artifacts" 2>/dev/null || true)"
+    if ! (cd src-tauri/crates/core && RUSTC_BOOTSTRAP=1 cargo fuzz run "${flags[@]}" "$target" \
       "$scratch/$target" "${seeds[@]}" -- \
-      -max_total_time="$seconds" -timeout=20 -rss_limit_mb=3072 -print_final_stats=1) \
-      || { rm -rf "$scratch"; die "fuzz target $target failed: the input is in src-tauri/crates/core/fuzz/artifacts/$target/"; }
+      -max_total_time="$seconds" -timeout=20 -rss_limit_mb=3072 -print_final_stats=1); then
+      rm -rf "$scratch"
+      local found
+      found="$(comm -13 <(printf '%s\n' "$before") <(ls "$artifacts" 2>/dev/null || true) | sed "s|^|$artifacts/|")"
+      die "fuzz target $target failed; the input: ${found:-(none written, see the output above) in $artifacts/}"
+    fi
   done
   rm -rf "$scratch"
 }
@@ -233,10 +261,12 @@ cmd_test() {
   step "Lint (cargo clippy -D warnings)"
   cargo clippy --workspace --all-targets -- -D warnings
   step "Rust tests (core, CLI, shell incl. generated-bindings freshness)"
-  # The property tests replay the committed fuzz corpus and regressions through the fuzz
-  # checks here; running the fuzzers themselves is `bash dev.sh fuzz` (their first, instrumented
-  # build costs ~36 CPU-minutes, too much for CI's budget until it is cached there).
+  # The property tests replay the committed fuzz corpus and regressions through the fuzz checks.
   cargo test --workspace
+  # Then the fuzzers themselves, 3 s each on the cheap build (coverage only, no sanitizer):
+  # 9 CPU-minutes cold, ~7.5 minutes wall on CI's 2 cores with install and runs (see
+  # fuzz_targets); `bash dev.sh fuzz` is the address-sanitizer build for longer runs.
+  fuzz_targets quick
   build_app
   step "Knowledge base check (tixian kb check)"
   "$tixian" kb check
@@ -245,6 +275,10 @@ cmd_test() {
   rm -rf "$shots"
   TIXIAN_SCREENSHOTS="$shots" xvfb-run -a -s "-screen 0 1280x900x24" node --test --test-concurrency=1 --test-timeout=300000 tests/e2e/
   build_release
+  step "The release app has no e2e hook (TIXIAN_E2E_PICKED is compiled into debug builds only)"
+  if grep -qaF TIXIAN_E2E_PICKED "$CARGO_TARGET_DIR/release/tixian-app"; then
+    die "the release app contains the e2e hook TIXIAN_E2E_PICKED (see SECURITY.md)"
+  fi
   cmd_package_only
   test_installed_package
   echo "Screenshots: $shots"
@@ -277,7 +311,7 @@ case "${1:-}" in
   test) cmd_test ;;
   package) cmd_package ;;
   setup) setup; install_driver; install_cargo_fuzz ;;
-  fuzz) fuzz_targets ;;
+  fuzz) fuzz_targets "${2:-asan}" ;;
   bench-scale) cmd_bench_scale ;;
-  *) echo "usage: bash dev.sh run | test | package | setup | fuzz | bench-scale" >&2; exit 2 ;;
+  *) echo "usage: bash dev.sh run | test | package | setup | fuzz [asan|quick] | bench-scale" >&2; exit 2 ;;
 esac

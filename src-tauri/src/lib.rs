@@ -7,6 +7,7 @@ mod notify;
 mod state;
 
 use state::AppState;
+use tauri::Manager;
 
 /// The commands the UI may call; also the source of the generated TypeScript bindings.
 pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
@@ -106,6 +107,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::lock::set_lock,
             commands::lock::change_lock,
             commands::lock::remove_lock,
+            commands::files::pick_open,
+            commands::files::pick_save,
         ])
         .events(tauri_specta::collect_events![
             commands::money::ImportProgressEvent,
@@ -127,6 +130,13 @@ pub fn run() {
         .plugin(tauri_plugin_notification::init())
         .manage(AppState::open_default())
         .invoke_handler(builder.invoke_handler())
+        // A file dropped on the window is one the user handed over: readable by the commands.
+        // (The web view's own `tauri://drag-drop` event is not this: only the window's is.)
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) = event {
+                window.state::<AppState>().allow_read(paths);
+            }
+        })
         .setup(move |app| {
             builder.mount_events(app);
             let handle = app.handle().clone();

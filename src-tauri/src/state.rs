@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use tixian_core::calendar::Calendar;
 use tixian_core::crypto::Passphrase;
+use tixian_core::grants::{Access, PathGrants};
 use tixian_core::health::backup::{self, RestoreReport};
 use tixian_core::rules::RuleFile;
 use tixian_core::time::Timestamp;
@@ -28,6 +29,9 @@ pub struct AppState {
     pub import_cancel: std::sync::Arc<std::sync::atomic::AtomicBool>,
     /// The app lock's passphrase once the user unlocked (memory only, wiped when replaced).
     passphrase: Mutex<Option<Passphrase>>,
+    /// The paths the user handed over (dialogs, drops, launch files) and the data folder: the
+    /// only paths a command takes from the web view.
+    grants: Mutex<PathGrants>,
 }
 
 impl AppState {
@@ -48,15 +52,55 @@ impl AppState {
     }
 
     fn with_workspace(ws: Workspace, store: Result<Store, CoreError>) -> AppState {
+        let data_dir = ws.db_path().parent().unwrap_or(Path::new(""));
+        let mut grants = PathGrants::new(data_dir);
+        e2e_picked_folders(&mut grants);
+        let launch = launch_files();
+        for file in &launch {
+            grants.allow_read(Path::new(file));
+        }
         AppState {
             store: Mutex::new(store),
             ws,
             rolling: Mutex::new(None),
             maintenance: Mutex::new(()),
-            launch_files: Mutex::new(launch_files()),
+            launch_files: Mutex::new(launch),
             import_cancel: Default::default(),
             passphrase: Mutex::new(None),
+            grants: Mutex::new(grants),
         }
+    }
+
+    /// The path `text` names if the web view may use it for `access` (see
+    /// `tixian_core::grants`), else the refusal in the user's language on `field`.
+    pub fn allowed_path(
+        &self,
+        text: &str,
+        access: Access,
+        field: tixian_core::Field,
+    ) -> Result<PathBuf, ApiError> {
+        let checked = self.grants().check(text, access, field);
+        checked.map_err(|e| e.to_api(self.lang()))
+    }
+
+    /// Paths an open dialog returned, dropped on the window: readable from now on.
+    pub fn allow_read(&self, paths: &[PathBuf]) {
+        let mut grants = self.grants();
+        paths.iter().for_each(|p| grants.allow_read(p));
+    }
+
+    /// A save dialog's answer, or a place the shell itself proposed: writable from now on.
+    pub fn allow_write(&self, path: &Path) {
+        self.grants().allow_write(path);
+    }
+
+    /// The user's language (Chinese when the store is not open).
+    pub fn lang(&self) -> Lang {
+        self.lock().as_ref().map(store_lang).unwrap_or_default()
+    }
+
+    fn grants(&self) -> std::sync::MutexGuard<'_, PathGrants> {
+        self.grants.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// An in-memory store, for the shell's own tests.
@@ -221,6 +265,23 @@ pub fn store_lang(store: &Store) -> Lang {
         .map(|t| Lang::from_tag(&t))
         .unwrap_or_default()
 }
+
+/// The e2e hook, compiled into debug builds only: every path under the folders in
+/// `TIXIAN_E2E_PICKED` counts as answered in a file dialog, because WebDriver cannot answer a
+/// native dialog. The release build (`dev.sh run`, the packages) has no such code: the variable
+/// means nothing to it (`dev.sh test` checks its name is not in the release binary).
+#[cfg(debug_assertions)]
+fn e2e_picked_folders(grants: &mut PathGrants) {
+    let Some(list) = std::env::var_os("TIXIAN_E2E_PICKED") else {
+        return;
+    };
+    for folder in std::env::split_paths(&list).filter(|f| !f.as_os_str().is_empty()) {
+        grants.allow_everything_under(&folder);
+    }
+}
+
+#[cfg(not(debug_assertions))]
+fn e2e_picked_folders(_: &mut PathGrants) {}
 
 /// The existing files among the command-line arguments (the desktop entry passes `%F`).
 fn launch_files() -> Vec<String> {

@@ -42,7 +42,7 @@ export async function openApp(home, env = {}, { welcome = false, args = [], app 
     }
     sql(home.db, "INSERT OR IGNORE INTO settings(key, value) VALUES ('welcome_done', '2026-01-01T00:00:00+08:00')");
   }
-  const driver = await startDriver({ ...isolated(home, now), TIXIAN_DB: home.db, ...env });
+  const driver = await startDriver({ ...isolated(home, now), TIXIAN_DB: home.db, TIXIAN_E2E_PICKED: picked(home), ...env });
   try {
     const browser = await openBrowser(app, args);
     return {
@@ -59,6 +59,17 @@ export async function openApp(home, env = {}, { welcome = false, args = [], app 
     await stopDriver(driver);
     throw e;
   }
+}
+
+/**
+ * The folders whose files count as answered in a file dialog (the shell takes only paths the
+ * user picked, dropped or opened the app with, and its data folder): the scenario's home and the
+ * repository's fixtures. WebDriver cannot answer a native dialog, and the drops the tests send
+ * are the web view's own event, not the window's. A hook of the debug build only; the release
+ * app ignores the variable. `TIXIAN_E2E_PICKED: ""` in `env` turns it off.
+ */
+export function picked(home) {
+  return [home.dir, join(ROOT, "tests", "fixtures")].join(":");
 }
 
 /** The environment of a process that must see only `home`: its own HOME and XDG folders, and the

@@ -4,11 +4,11 @@
 
 use crate::state::AppState;
 use serde::Serialize;
-use std::path::PathBuf;
 use tauri::{AppHandle, Manager, State};
+use tixian_core::grants::Access;
 use tixian_core::health::backup::{self, BackupReport, RestoreReport, RollingBackup};
 use tixian_core::health::due::local_date;
-use tixian_core::{ApiError, Store};
+use tixian_core::{ApiError, Field, Store};
 
 #[derive(Debug, Serialize, specta::Type)]
 pub struct BackupOverview {
@@ -34,25 +34,26 @@ pub fn backup_overview(app: AppHandle, state: State<'_, AppState>) -> BackupOver
         _ => None,
     };
     let today = local_date(&state.now());
+    let suggested = super::save_dir(&app).join(backup::suggested_file_name(today));
+    // A place the shell proposes, not one the web view chose: writable as a save answer is.
+    state.allow_write(&suggested);
     BackupOverview {
         dir: dir.display().to_string(),
         rolling,
         keep: backup::ROLLING_KEEP as i64,
         rolling_error,
-        suggested_path: super::save_dir(&app)
-            .join(backup::suggested_file_name(today))
-            .display()
-            .to_string(),
+        suggested_path: suggested.display().to_string(),
     }
 }
 
-/// Writes a backup archive to `path` (replacing a file there: the save dialog asked).
+/// Writes a backup archive to `path` (replacing a file there: the save dialog asked), a path
+/// the save dialog returned or the suggested one.
 #[tauri::command]
 #[specta::specta]
 pub async fn backup_now(app: AppHandle, path: String) -> Result<BackupReport, ApiError> {
     super::blocking(move || {
         let state = app.state::<AppState>();
-        let path = PathBuf::from(path.trim());
+        let path = state.allowed_path(&path, Access::Write, Field::Out)?;
         state.with(|s| backup::backup(s, &path, &state.now()))
     })
     .await
@@ -65,7 +66,8 @@ pub async fn backup_now(app: AppHandle, path: String) -> Result<BackupReport, Ap
 pub async fn restore_backup(app: AppHandle, path: String) -> Result<RestoreReport, ApiError> {
     super::blocking(move || {
         let state = app.state::<AppState>();
-        state.restore(&PathBuf::from(path.trim()), &state.now())
+        let path = state.allowed_path(&path, Access::Read, Field::Restore)?;
+        state.restore(&path, &state.now())
     })
     .await
 }

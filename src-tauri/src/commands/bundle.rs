@@ -4,12 +4,12 @@
 
 use crate::state::{store_lang, AppState};
 use serde::{Deserialize, Serialize};
-use std::path::PathBuf;
 use tauri::{AppHandle, Manager, State};
 use tauri_specta::Event;
 use tixian_core::cases::bundle::{CatalogEdit, CatalogView};
 use tixian_core::cases::forms::{ComplaintForm, FormChannel};
 use tixian_core::export::{self, ExportOptions, ExportReport, Split, Stage, VerifyReport};
+use tixian_core::grants::Access;
 use tixian_core::Field;
 use tixian_core::{fsutil, ApiError, CoreError, Lang};
 
@@ -37,7 +37,10 @@ pub fn bundle_default_path(
         Lang::Zh => format!("案件{case_id}_证据包_{date}.pdf"),
         Lang::En => format!("case{case_id}_evidence_{date}.pdf"),
     };
-    Ok(super::save_dir(&app).join(name).display().to_string())
+    let path = super::save_dir(&app).join(name);
+    // A place the shell proposes, not one the web view chose: writable as a save answer is.
+    state.allow_write(&path);
+    Ok(path.display().to_string())
 }
 
 /// Writes the case's bundle to `out` (and `out`'s `.files/` folder) in the user's language,
@@ -57,6 +60,7 @@ pub async fn export_case_bundle(
     let worker = app.clone();
     let run = move || {
         let state = worker.state::<AppState>();
+        let out = state.allowed_path(&out, Access::Write, Field::Out)?;
         let now = state.now();
         // The store is locked only while the case is read, not while the PDF is written.
         let (input, lang) = state.with(|s| {
@@ -83,8 +87,15 @@ pub async fn export_case_bundle(
             }
             .emit(&worker);
         });
-        let out = PathBuf::from(out.trim());
-        export::export_bundle(&input, &out, &opts, &mut progress).map_err(|e| e.to_api(lang))
+        let report = export::export_bundle(&input, &out, &opts, &mut progress);
+        let report = report.map_err(|e| e.to_api(lang))?;
+        // What was written where the user chose (volumes, the files folder) can be verified
+        // and shown in the file manager.
+        let written = report.parts.iter().map(|p| &p.pdf);
+        for path in written.chain([&report.pdf, &report.files_dir]) {
+            state.allow_write(std::path::Path::new(path));
+        }
+        Ok(report)
     };
     super::blocking(run).await
 }
@@ -98,18 +109,16 @@ pub async fn verify_bundle(
     pdf: String,
 ) -> Result<VerifyReport, ApiError> {
     let lang = state.with(|s| Ok(store_lang(s))).unwrap_or_default();
-    let run = move || {
-        let pdf = PathBuf::from(pdf.trim());
-        if pdf.as_os_str().is_empty() {
-            return Err(CoreError::invalid(
-                Field::File,
-                "请选择或拖入证据包 PDF",
-                "choose or drop a bundle PDF",
-            )
-            .to_api(lang));
-        }
-        export::verify_bundle(&pdf).map_err(|e| e.to_api(lang))
-    };
+    if pdf.trim().is_empty() {
+        return Err(CoreError::invalid(
+            Field::File,
+            "请选择或拖入证据包 PDF",
+            "choose or drop a bundle PDF",
+        )
+        .to_api(lang));
+    }
+    let pdf = state.allowed_path(&pdf, Access::Read, Field::File)?;
+    let run = move || export::verify_bundle(&pdf).map_err(|e| e.to_api(lang));
     super::blocking(run).await
 }
 
@@ -119,6 +128,7 @@ pub async fn verify_bundle(
 #[specta::specta]
 pub async fn reveal_in_folder(state: State<'_, AppState>, path: String) -> Result<(), ApiError> {
     let lang = state.with(|s| Ok(store_lang(s))).unwrap_or_default();
+    state.allowed_path(&path, Access::Read, Field::Path)?;
     let run = move || {
         let path = fsutil::existing_path(&path, Field::Path).map_err(|e| e.to_api(lang))?;
         // No file manager answered (e.g. no desktop session): say where the folder is instead.

@@ -14,9 +14,10 @@ use tixian_core::cases::{
     self, Case, CaseDetail, CaseLadder, CaseRow, CaseStatus, Channel, Contact, NewCase, NewContact,
     NewEvent, Stage, Tier, TimelineEvent,
 };
+use tixian_core::grants::Access;
 use tixian_core::time::{self, Timestamp};
 use tixian_core::Field;
-use tixian_core::{fsutil, ApiError, CoreError, Lang, Money};
+use tixian_core::{ApiError, CoreError, Lang, Money};
 
 /// The "new case" form as typed; core checks every field.
 #[derive(Deserialize, specta::Type)]
@@ -138,9 +139,9 @@ pub fn add_evidence(
     tier: Tier,
 ) -> Result<EvidenceItem, ApiError> {
     let now = state.now();
+    let path = state.allowed_path(&path, Access::Read, Field::Path)?;
     state
         .with(|s| {
-            let path = fsutil::typed_path(&path, Field::Path)?;
             let input = EvidenceInput {
                 path,
                 caption,
@@ -307,14 +308,20 @@ pub fn case_ladder(
 /// Writes a letter the user chose to save (the path comes from the save dialog).
 #[tauri::command]
 #[specta::specta]
-pub fn save_text_file(path: String, text: String) -> Result<(), ApiError> {
+pub fn save_text_file(
+    state: State<'_, AppState>,
+    path: String,
+    text: String,
+) -> Result<(), ApiError> {
+    let path = state.allowed_path(&path, Access::Write, Field::Path)?;
     std::fs::write(&path, text).map_err(|e| {
+        let shown = path.display();
         CoreError::invalid(
             Field::Path,
-            format!("无法写入 {path}：{e}"),
-            format!("cannot write {path}: {e}"),
+            format!("无法写入 {shown}：{e}"),
+            format!("cannot write {shown}: {e}"),
         )
-        .to_api(Lang::Zh)
+        .to_api(state.lang())
     })
 }
 

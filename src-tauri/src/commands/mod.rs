@@ -6,6 +6,7 @@ pub mod bundle;
 pub mod cases;
 pub mod diagnose;
 pub mod erase;
+pub mod files;
 pub mod first_run;
 pub mod followups;
 pub mod health;

@@ -4,9 +4,9 @@
 
 use crate::state::AppState;
 use serde::{Deserialize, Serialize};
-use std::path::PathBuf;
 use tauri::{AppHandle, Manager, State};
 use tauri_specta::Event;
+use tixian_core::grants::Access;
 use tixian_core::import::{self, ImportOptions, ImportRecord, ImportReport, TxnPage, TxnQuery};
 use tixian_core::ledger::{
     self, BalanceSnapshot, Deleted, NewWithdrawal, Platform, PlatformEdit, Withdrawal,
@@ -237,7 +237,7 @@ pub async fn import_bill(
             }
             .emit(&worker);
         });
-        let path = PathBuf::from(path.trim());
+        let path = state.allowed_path(&path, Access::Read, Field::File)?;
         state.with(|s| import::import_file(s, &path, &options, &now, &mut progress))
     };
     super::blocking(run).await

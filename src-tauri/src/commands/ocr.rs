@@ -5,10 +5,10 @@
 
 use crate::state::{store_lang, AppState};
 use serde::{Deserialize, Serialize};
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 use tauri::{AppHandle, Manager};
 use tauri_specta::Event;
+use tixian_core::grants::Access;
 use tixian_core::ocr::{self, OcrResult};
 use tixian_core::Field;
 use tixian_core::{ApiError, CoreError, Lang};
@@ -52,7 +52,7 @@ pub async fn read_screenshot(
         let api = |e: CoreError| e.to_api(lang);
         let (bytes, name) = match (path, bytes) {
             (Some(p), _) => {
-                let p = PathBuf::from(p.trim());
+                let p = state.allowed_path(&p, Access::Read, Field::Image)?;
                 (
                     ocr::read_image_file(&p).map_err(api)?,
                     p.display().to_string(),

@@ -116,7 +116,10 @@ export const commands = {
 	cancelScreenshot: (job: number) => __TAURI_INVOKE<void>("cancel_screenshot", { job }),
 	/**  The automatic backups and where a manual one would go. */
 	backupOverview: () => __TAURI_INVOKE<BackupOverview>("backup_overview"),
-	/**  Writes a backup archive to `path` (replacing a file there: the save dialog asked). */
+	/**
+	 *  Writes a backup archive to `path` (replacing a file there: the save dialog asked), a path
+	 *  the save dialog returned or the suggested one.
+	 */
 	backupNow: (path: string) => typedError<BackupReport, ApiError>(__TAURI_INVOKE("backup_now", { path })),
 	/**
 	 *  Replaces all data with the archive at `path` after the UI's confirmation; the current
@@ -210,6 +213,16 @@ export const commands = {
 	changeLock: (current: string, newPassphrase: string) => typedError<LockStatus, ApiError>(__TAURI_INVOKE("change_lock", { current, newPassphrase })),
 	/**  Removes the app lock after the UI's confirmation; `current` must open it. */
 	removeLock: (current: string) => typedError<LockStatus, ApiError>(__TAURI_INVOKE("remove_lock", { current })),
+	/**
+	 *  The open dialog for `kind` (titled `title`); the files picked, none when it was closed.
+	 *  Each becomes readable by the other commands.
+	 */
+	pickOpen: (kind: OpenKind, title: string) => typedError<string[], ApiError>(__TAURI_INVOKE("pick_open", { kind, title })),
+	/**
+	 *  The save dialog for `kind`, starting at `default_path` (a folder and name, or a name); the
+	 *  answer with the kind's extension, None when it was closed. It becomes writable.
+	 */
+	pickSave: (kind: SaveKind, title: string, defaultPath: string | null) => typedError<string | null, ApiError>(__TAURI_INVOKE("pick_save", { kind, title, defaultPath })),
 };
 
 /** Events */
@@ -1224,6 +1237,19 @@ export type OcrResult = {
 	lines: OcrLine[],
 };
 
+/**  What an open dialog is for: its filter and whether it takes several files. */
+export type OpenKind = 
+/**  A WeChat Pay / Alipay export, or its ZIP. */
+"bill" | 
+/**  Evidence files for a case (any kind, several at once). */
+"evidence" | 
+/**  A screenshot to read. */
+"screenshot" | 
+/**  A backup archive to restore. */
+"backup" | 
+/**  A bundle PDF to verify. */
+"bundle";
+
 /**  One notice, parsed: the year's holidays and where they come from. */
 export type ParsedNotice = {
 	year: number,
@@ -1500,6 +1526,9 @@ export type Sample = {
 	platform_id: number,
 	case_id: number,
 };
+
+/**  What a save dialog is for: its filter and the extension added when the user typed none. */
+export type SaveKind = "backup" | "bundle" | "letter";
 
 /**  Where a notice was saved. */
 export type SavedNotice = {

@@ -16,6 +16,7 @@ pub mod export;
 pub mod field;
 pub mod file_names;
 pub mod fsutil;
+pub mod grants;
 pub mod health;
 pub mod imaging;
 pub mod import;
