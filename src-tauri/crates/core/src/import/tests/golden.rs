@@ -131,7 +131,7 @@ fn alipay_layouts_mark_the_refund_row() {
         "alipay-csv-2019-web-gbk.csv",
         "alipay-xlsx-2023.xlsx",
     ] {
-        let bill = parse_owned(&name);
+        let bill = parse_owned(name);
         let refunds: Vec<u64> = bill
             .txns
             .iter()
