@@ -501,3 +501,19 @@ impl<'p> Session<'p> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time;
+
+    #[test]
+    fn hand_written_time_formats_match_chrono() {
+        let t = crate::time::parse_time("2019-09-26 02:45:27", crate::Field::At).unwrap();
+        let mut s = String::new();
+        write_rfc3339(&mut s, &t);
+        assert_eq!(s, time::to_rfc3339(&t));
+        write_utc(&mut s, &t);
+        assert_eq!(s, crate::ledger::utc_key(&t));
+    }
+}

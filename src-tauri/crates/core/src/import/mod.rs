@@ -3,7 +3,9 @@
 //!
 //! - [`source`]: what the file is, by content (ZIP / XLSX / text / an image …); password ZIPs
 //!   opened in memory with bomb limits; text decoded (BOM, UTF-8, UTF-16, GBK/GB18030).
-//! - [`layout`]: the known layouts, recognised by their header names.
+//! - [`provider`]: one module per bill provider (WeChat Pay, Alipay): its layouts' header names
+//!   and columns, its default platform, which rows are withdrawals.
+//! - [`layout`]: a header row recognised among preamble lines by those names.
 //! - [`table`]: preamble skipped, rows read from CSV or XLSX, each with its line.
 //! - [`normalise`]: time, amount in fen, direction as stated, fee, refund, withdrawal outcome.
 //! - [`persist`]: storing, in one transaction, by job: [`dedup`] on the transaction's identity,
@@ -20,6 +22,7 @@ pub mod layout;
 pub mod normalise;
 mod original;
 mod persist;
+mod provider;
 pub mod query;
 mod refunds;
 mod search;
@@ -31,8 +34,8 @@ mod tests;
 mod withdrawals;
 
 pub use dedup::identity;
-pub use layout::Provider;
 pub use normalise::Direction;
+pub use provider::Provider;
 pub use query::{list_imports, query_transactions, ImportRecord, TxnPage, TxnQuery, TxnRow};
 pub use source::declared_entries_in as zip_declared_entries;
 

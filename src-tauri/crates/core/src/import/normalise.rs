@@ -3,7 +3,8 @@
 //! file states, fee (备注 `服务费¥0.10` or the 服务费 column), refunded amount, whether the row is
 //! a refund, and whether it is a withdrawal with which outcome.
 
-use super::layout::{Columns, Layout, Provider};
+use super::layout::{Columns, Layout};
+use super::provider::Provider;
 use super::table::{Cells, Locator, RawRow, Table};
 use crate::error::{CoreError, Result};
 use crate::ledger::WithdrawalStatus;
@@ -151,27 +152,11 @@ fn is_refund(row: &RawRow, c: &Columns, direction: Direction) -> bool {
         || (direction != Direction::Expense && cell(row, c.status).contains("退款"))
 }
 
-/// Withdrawal rows (零钱提现 on WeChat; 提现 in Alipay's category or goods) and their outcome.
+/// Withdrawal rows (which ones is the provider's rule) and their outcome.
 fn withdrawal_outcome(row: &RawRow, c: &Columns, provider: Provider) -> Option<WithdrawalStatus> {
-    let is_withdrawal = match provider {
-        Provider::Wechat => cell(row, c.txn_type).contains("提现"),
-        Provider::Alipay => {
-            cell(row, c.txn_type).contains("提现") || cell(row, c.goods).contains("提现")
-        }
-    };
-    if !is_withdrawal {
-        return None;
-    }
-    let status = cell(row, c.status);
-    Some(if status.contains("退回") {
-        WithdrawalStatus::Returned
-    } else if status.contains("失败") || status.contains("关闭") {
-        WithdrawalStatus::Failed
-    } else if status.contains("到账") || status.contains("成功") || status.contains("完成") {
-        WithdrawalStatus::Arrived
-    } else {
-        WithdrawalStatus::Requested
-    })
+    provider
+        .is_withdrawal(cell(row, c.txn_type), cell(row, c.goods))
+        .then(|| super::provider::withdrawal_outcome(cell(row, c.status)))
 }
 
 /// `服务费¥0.10` anywhere in 备注 → 10 fen; no fee mentioned → zero.

@@ -201,3 +201,92 @@ pub(super) fn stored_texts<'a>(t: &'a Txn, columns: &Columns) -> [&'a str; 9] {
         t.text(columns.note),
     ]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn original_row_is_valid_json_in_column_order() {
+        let header = vec!["交易时间".to_string(), "商品".into(), String::new()];
+        let cells = vec!["2021".to_string(), "点击\"多多\"\t\\".into(), String::new()];
+        let mut s = String::new();
+        write_original(&mut s, &header, &cells);
+        assert_eq!(s, r#"{"交易时间":"2021","商品":"点击\"多多\"\t\\"}"#);
+        let v: serde_json::Value = serde_json::from_str(&s).unwrap();
+        assert_eq!(v["商品"], "点击\"多多\"\t\\");
+    }
+
+    #[test]
+    fn compact_cells_read_back_to_the_same_row() {
+        let columns = Columns {
+            time: 0,
+            direction: 1,
+            txn_id: Some(2),
+            note: Some(3),
+            amount: 4,
+            ..Columns::default()
+        };
+        let header: Vec<String> = ["交易时间", "收/支", "交易单号", "备注", "金额", "", ""]
+            .map(String::from)
+            .into();
+        let codes = verbatim_codes(&columns, header.len());
+        let derived = DerivedTexts::new("2021-01-01T00:00:00+08:00", 1230);
+        // txn_id is stored as '' for '/'; 收/支 and 备注 verbatim; time and amount derived.
+        let texts = derived.with(["", "", "支出", "", "", "", "", "", "a\"\u{1f}"]);
+        let rows = [
+            (
+                [
+                    "2021-01-01 00:00:00",
+                    "支出",
+                    "/",
+                    "a\"\u{1f}",
+                    "¥12.30",
+                    "/",
+                    "",
+                ],
+                r#"[9,2,12,8,10,12,""]"#,
+            ),
+            (
+                [
+                    "2021/1/1 0:00",
+                    "收入",
+                    "x",
+                    "b",
+                    "12.30",
+                    "12.30",
+                    "¥12.30",
+                ],
+                r#"["2021/1/1 0:00","收入","x","b",11,"12.30","¥12.30"]"#,
+            ),
+            (
+                ["2021-01-01 00:00:00", "支出", "", "", "12.3", "9", "12"],
+                r#"[9,2,0,"","12.3","9","12"]"#,
+            ),
+        ];
+        for (cells, compact) in rows {
+            let cells: Vec<String> = cells.map(String::from).into();
+            let mut s = String::new();
+            write_cells(&mut s, &codes, &cells.iter().collect(), &texts);
+            assert_eq!(s, compact);
+            assert_eq!(read_cells(&s, &texts).unwrap(), cells);
+            let (mut a, mut b) = (String::new(), String::new());
+            write_original(&mut a, &header, &cells);
+            write_original(&mut b, &header, &read_cells(&s, &texts).unwrap());
+            assert_eq!(a, b);
+        }
+        assert_eq!(read_cells("{}", &texts), None);
+        assert_eq!(read_cells("[13]", &texts), None);
+    }
+
+    #[test]
+    fn derived_texts_render_bill_time_and_amounts() {
+        let d = DerivedTexts::new("2019-09-26T12:45:27+08:00", 5);
+        assert_eq!(
+            d.with([""; 9])[9..],
+            ["2019-09-26 12:45:27", "¥0.05", "0.05", "/"]
+        );
+        let d = DerivedTexts::new("2019-09-26T12:45:27+08:00", 123_456_789);
+        assert_eq!(d.with([""; 9])[10], "¥1234567.89");
+    }
+}

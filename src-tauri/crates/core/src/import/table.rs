@@ -282,23 +282,17 @@ impl Collector {
 }
 
 fn no_header(loc: &Locator, near: Option<(u64, Vec<&'static str>)>) -> CoreError {
+    let expected = super::provider::expected_header();
     match near {
         Some((line, missing)) => CoreError::invalid(
             Field::named("header"),
-            format!("表头缺少 {}；{}", missing.join("、"), layout::EXPECTED_ZH),
-            format!(
-                "the header lacks {}; {}",
-                missing.join(", "),
-                layout::EXPECTED_EN
-            ),
+            format!("表头缺少 {}；{}", missing.join("、"), expected.0),
+            format!("the header lacks {}; {}", missing.join(", "), expected.1),
         )
         .at(loc.at(line, None)),
-        None => CoreError::invalid(
-            Field::named("header"),
-            layout::EXPECTED_ZH,
-            layout::EXPECTED_EN,
-        )
-        .at(loc.file.clone()),
+        None => {
+            CoreError::invalid(Field::named("header"), expected.0, expected.1).at(loc.file.clone())
+        }
     }
 }
 
@@ -375,7 +369,10 @@ impl<R: std::io::Read> CsvRows<R> {
             }
             let end = reader.position().byte();
             let (start, last) = record_lines(&mut lines, reader.get_mut(), &record, end);
-            if record.iter().any(|c| c.contains("收/支")) {
+            if record
+                .iter()
+                .any(|c| c.contains(super::provider::DIRECTION))
+            {
                 let cells: Vec<String> = record.iter().map(str::to_string).collect();
                 if let Some(layout) = layout::recognise(&cells) {
                     break (layout, start, last + 1);
@@ -579,7 +576,7 @@ fn read_range(range: &calamine::Range<calamine::Data>, loc: &Locator) -> Result<
         .rows()
         .next()
         .and_then(|r| r.first())
-        .is_some_and(|c| cell_text(c).contains("账单明细") || cell_text(c).contains("交易明细"));
+        .is_some_and(|c| super::provider::is_bill_title(&cell_text(c)));
     let mut near = NearMiss::default();
     let (layout, header_line) = loop {
         let Some((line, cells)) = rows.next() else {

@@ -38,3 +38,15 @@ pub(super) fn card_tail(text: &str) -> Option<String> {
     let digits: String = inner.chars().take_while(|c| c.is_ascii_digit()).collect();
     (!digits.is_empty() && digits.len() <= 6).then_some(digits)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn card_tails_come_from_brackets() {
+        assert_eq!(card_tail("招商银行(9876)").as_deref(), Some("9876"));
+        assert_eq!(card_tail("招商银行()"), None);
+        assert_eq!(card_tail("工商银行"), None);
+    }
+}

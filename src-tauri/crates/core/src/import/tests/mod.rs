@@ -1,6 +1,7 @@
-//! Import tests on the shared real-layout fixtures (read in place from `../shared/fixtures/bills`
-//! beside the repository) with golden figures worked out from the files themselves, and on
-//! fixtures generated here for every case they lack (see `tests/fixtures/README.md`).
+//! Import tests on the bill fixtures the project owns (`tests/fixtures/bills`, one bill in every
+//! layout with its golden report beside it) and on bills the tests write themselves for every
+//! case those lack (see `tests/fixtures/README.md`). The real exports in `../shared` are checked
+//! once, by the CLI's `real_exports_import_with_their_known_figures`, never here.
 
 use super::*;
 
@@ -16,16 +17,38 @@ use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../../shared/fixtures/bills")
-        .join(name)
+/// The owned bill fixtures (written by the `gen_bill_fixtures` example).
+fn owned_bills() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../tests/fixtures/bills")
 }
 
 fn read(name: &str) -> Vec<u8> {
-    std::fs::read(fixture(name))
-        .unwrap_or_else(|e| panic!("fixture {name}: {e} (is shared/ beside the repo?)"))
+    let p = owned_bills().join(name);
+    std::fs::read(&p).unwrap_or_else(|e| panic!("fixture {}: {e}", p.display()))
 }
+
+/// The golden `NAME.expected.json` beside an owned fixture.
+fn expected(name: &str) -> serde_json::Value {
+    let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
+    serde_json::from_slice(&read(&format!("{stem}.expected.json"))).unwrap()
+}
+
+/// Every owned fixture's name (each has its golden file), sorted.
+fn owned_bill_names() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(owned_bills())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.ends_with(".expected.json") && n != "README.md")
+        .collect();
+    names.sort();
+    names
+}
+
+/// The password of the owned AES ZIPs.
+const FIXTURE_PASSWORD: &str = "123456";
+
+/// The sums of the seven rows every owned fixture holds: `[expense, income, neutral]`.
+const OWNED_TOTALS: [&str; 3] = ["40.16", "12.35", "600.99"];
 
 fn now() -> Timestamp {
     time::parse_time("2026-07-01T09:00:00+08:00", crate::Field::At).unwrap()

@@ -88,7 +88,7 @@ fn streamed_bills_store_exactly_what_bills_in_memory_store() {
 
 #[test]
 fn streamed_bills_in_every_encoding_and_shape_match_the_in_memory_path() {
-    let utf8 = String::from_utf8(read("wechat_csv_utf8.csv")).unwrap();
+    let utf8 = String::from_utf8(read("wechat-csv-utf8.csv")).unwrap();
     let mut utf16 = vec![0xFF, 0xFE];
     for unit in utf8.encode_utf16() {
         utf16.extend_from_slice(&unit.to_le_bytes());
@@ -103,7 +103,7 @@ fn streamed_bills_in_every_encoding_and_shape_match_the_in_memory_path() {
         ("bom.csv", bom),
         ("unterminated.csv", unterminated),
         ("crlf.csv", crlf),
-        ("gbk.csv", read("alipay_csv_2023fmt_gbk.csv")),
+        ("gbk.csv", read("alipay-csv-2023-gbk.csv")),
         ("many.csv", many),
     ];
     for (name, bytes) in cases {
