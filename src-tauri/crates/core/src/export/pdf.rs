@@ -13,6 +13,7 @@ use super::{
 use crate::error::{CoreError, Result};
 use lopdf::{Dictionary, Object, ObjectId, Stream, StringFormat};
 use printpdf::{DictItem, ExternalStream, ExternalXObject, PdfDocument, PdfSaveOptions, Px};
+use sha2::Digest;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::Path;
@@ -236,10 +237,8 @@ pub(crate) fn write_part(
     let rendered = pages::render(&ctx);
     let mut drawn = BTreeSet::new();
     super::layout::chars_drawn(&rendered.pages, &mut drawn);
-    let source = match layout.shared {
-        Some(s) if drawn.is_subset(&s.chars) => &s.font,
-        _ => &face.font,
-    };
+    let shared = layout.shared.filter(|s| drawn.is_subset(&s.chars));
+    let source = shared.map_or(&face.font, |s| &s.font);
     doc.resources
         .fonts
         .map
@@ -252,13 +251,17 @@ pub(crate) fn write_part(
 
     let save = PdfSaveOptions {
         optimize: false,
-        subset_fonts: true,
+        // The shared subset goes in whole (see `SharedSubset`); the whole font is cut down.
+        subset_fonts: shared.is_none(),
         secure: true,
         image_optimization: None,
     };
     let mut warnings = Vec::new();
     let mut lo = printpdf::to_lopdf_doc(&doc, &save, &mut warnings);
     drop(doc);
+    if let Some(shared) = shared {
+        install_font(&mut lo, shared);
+    }
     install_images(&mut lo, &prep.images, &prep.entries);
     let numbers = super::catalog::numbers(&input.catalog);
     let files: Vec<ManifestEntry> = ctx_files
@@ -310,7 +313,9 @@ pub(crate) fn write_part(
 }
 
 /// Copies each evidence file under its bundle name (checking it against its recorded hash) and
-/// prepares its image; each file's bytes are dropped before the next is read.
+/// prepares its image, the files shared out over the cores (reading, hashing and copying 50
+/// screenshots is most of a bundle's time); each file's bytes are dropped once it is done, so
+/// at most one file per core is held. `step(k)` after each file finished, in any order.
 fn copy_and_prepare(
     input: &BundleInput,
     opts: &ExportOptions,
@@ -318,50 +323,126 @@ fn copy_and_prepare(
     sync: &crate::fsutil::Syncer,
     step: &mut dyn FnMut(u32),
 ) -> Result<(Vec<ManifestEntry>, Vec<Option<PreparedImage>>)> {
-    let width = input.evidence.len().to_string().len().max(2);
-    let mut entries = Vec::with_capacity(input.evidence.len());
-    let mut prepared = Vec::with_capacity(input.evidence.len());
-    for (i, ev) in input.evidence.iter().enumerate() {
-        let bytes = crate::vault::read_path(&ev.path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => CoreError::NotFound {
-                what: "evidence",
-                key: ev.path.display().to_string(),
-            },
-            _ => CoreError::Io(e),
-        })?;
-        let sha256 = sha256_hex(&bytes);
-        if !ev.sha256.is_empty() && !ev.sha256.eq_ignore_ascii_case(&sha256) {
-            return Err(CoreError::CheckFailed(format!(
-                "evidence file {} ({}) no longer matches its recorded SHA-256 {}; nothing was exported",
-                ev.path.display(),
-                ev.original_name,
-                ev.sha256
-            )));
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let n = input.evidence.len();
+    let width = n.to_string().len().max(2);
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |c| c.get())
+        .min(n)
+        .max(1);
+    let next = AtomicUsize::new(0);
+    type One = Result<(ManifestEntry, Option<PreparedImage>)>;
+    let mut results: Vec<Option<One>> = (0..n).map(|_| None).collect();
+    let (tx, rx) = std::sync::mpsc::channel::<(usize, One)>();
+    std::thread::scope(|scope| {
+        let work = |tx: std::sync::mpsc::Sender<(usize, One)>| loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            if i >= n {
+                break;
+            }
+            let r = copy_one(input, i, width, opts, tmp_dir, sync);
+            let failed = r.is_err();
+            // Once one file failed the export fails: take no more.
+            if tx.send((i, r)).is_err() || failed {
+                next.store(n, Ordering::Relaxed);
+                break;
+            }
+        };
+        // This thread only reports progress; the files are done on one thread per core.
+        let mut started = 0;
+        for _ in 0..workers {
+            let tx = tx.clone();
+            if std::thread::Builder::new()
+                .spawn_scoped(scope, move || work(tx))
+                .is_ok()
+            {
+                started += 1;
+            }
         }
-        let date = ev.taken_at.as_deref().unwrap_or(&ev.added_at).get(..10);
-        let name = bundle_file_name(i + 1, width, &ev.caption, &ev.original_name, date);
-        let copy = tmp_dir.join(&name);
-        crate::fsutil::write_private(&copy, &bytes)?;
-        sync.add(copy);
-        let image = images::prepare(&bytes, opts.smaller_file);
-        entries.push(ManifestEntry {
-            name,
-            size: bytes.len() as u64,
-            sha256,
-            original_name: ev.original_name.clone(),
-            caption: ev.caption.clone(),
-            tier: ev.tier.clone(),
-            embedded: image.as_ref().map(|img| EmbeddedImage {
-                storage: img.storage,
-                width: img.width,
-                height: img.height,
-                sha256: img.embedded_sha256(),
-            }),
-        });
-        prepared.push(image);
-        step(i as u32 + 1);
+        if started == 0 {
+            // No thread could be started: this one does them all.
+            work(tx.clone());
+        }
+        drop(tx);
+        let mut count = 0;
+        for (i, r) in rx {
+            count += 1;
+            step(count);
+            results[i] = Some(r);
+        }
+    });
+    let mut entries = Vec::with_capacity(n);
+    let mut prepared = Vec::with_capacity(n);
+    // The first failure in evidence order is the one reported.
+    if let Some(i) = results.iter().position(|r| matches!(r, Some(Err(_)))) {
+        if let Some(Err(e)) = results.swap_remove(i) {
+            return Err(e);
+        }
+    }
+    for r in results {
+        match r {
+            Some(Ok((entry, image))) => {
+                entries.push(entry);
+                prepared.push(image);
+            }
+            _ => {
+                return Err(CoreError::Internal(
+                    "an evidence file was not prepared".into(),
+                ))
+            }
+        }
     }
     Ok((entries, prepared))
+}
+
+/// Evidence file `i`: read, checked against its recorded hash, copied under its bundle name
+/// (handed to `sync`) and its image prepared.
+fn copy_one(
+    input: &BundleInput,
+    i: usize,
+    width: usize,
+    opts: &ExportOptions,
+    tmp_dir: &Path,
+    sync: &crate::fsutil::Syncer,
+) -> Result<(ManifestEntry, Option<PreparedImage>)> {
+    let ev = &input.evidence[i];
+    let bytes = crate::vault::read_path(&ev.path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => CoreError::NotFound {
+            what: "evidence",
+            key: ev.path.display().to_string(),
+        },
+        _ => CoreError::Io(e),
+    })?;
+    let sha256 = sha256_hex(&bytes);
+    if !ev.sha256.is_empty() && !ev.sha256.eq_ignore_ascii_case(&sha256) {
+        return Err(CoreError::CheckFailed(format!(
+            "evidence file {} ({}) no longer matches its recorded SHA-256 {}; nothing was exported",
+            ev.path.display(),
+            ev.original_name,
+            ev.sha256
+        )));
+    }
+    let date = ev.taken_at.as_deref().unwrap_or(&ev.added_at).get(..10);
+    let name = bundle_file_name(i + 1, width, &ev.caption, &ev.original_name, date);
+    let copy = tmp_dir.join(&name);
+    crate::fsutil::write_private(&copy, &bytes)?;
+    sync.add(copy);
+    let image = images::prepare(&bytes, opts.smaller_file);
+    let entry = ManifestEntry {
+        name,
+        size: bytes.len() as u64,
+        sha256,
+        original_name: ev.original_name.clone(),
+        caption: ev.caption.clone(),
+        tier: ev.tier.clone(),
+        embedded: image.as_ref().map(|img| EmbeddedImage {
+            storage: img.storage,
+            width: img.width,
+            height: img.height,
+            sha256: img.embedded_sha256(),
+        }),
+    };
+    Ok((entry, image))
 }
 
 fn placeholder(doc: &mut PdfDocument, index: usize, img: &PreparedImage) -> Placed {
@@ -406,6 +487,36 @@ fn install_images(
         if let Some(img) = prepared.get(index).and_then(Option::as_ref) {
             let stream = img.to_stream(lo, &entries[index].name);
             lo.objects.insert(id, Object::Stream(stream));
+        }
+    }
+}
+
+/// Puts the shared subset's program, compressed once for the export, in place of the copy
+/// printpdf embedded (which `compress` would otherwise compress again in every PDF), and names
+/// the font as the subset it is (`ABCDEF+Name`, the tag from the program's hash, as PDF asks of
+/// an embedded subset).
+fn install_font(lo: &mut lopdf::Document, shared: &SharedSubset) {
+    let digest = sha2::Sha256::digest(&shared.program);
+    let tag: Vec<u8> = digest.iter().take(6).map(|b| b'A' + b % 26).collect();
+    for obj in lo.objects.values_mut() {
+        if let Object::Dictionary(d) = obj {
+            for key in [b"FontName".as_slice(), b"BaseFont".as_slice()] {
+                if let Ok(Object::Name(name)) = d.get_mut(key) {
+                    if !name.contains(&b'+') {
+                        *name = [tag.as_slice(), b"+", name.as_slice()].concat();
+                    }
+                }
+            }
+        }
+        if let Object::Stream(s) = obj {
+            if s.dict.has(b"Length1")
+                && s.dict.get(b"Filter").is_err()
+                && s.content == shared.program
+            {
+                s.dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
+                s.set_content(shared.compressed.clone());
+                s.allows_compression = false;
+            }
         }
     }
 }

@@ -83,10 +83,14 @@ impl Face {
 }
 
 /// The bundle font cut down, once per export, to the characters all its PDFs draw: each PDF
-/// embeds its own subset of this small font instead of subsetting the 10 MB one again (which
-/// reads its whole cmap and glyph table every time).
+/// embeds this small font whole, compressed once here (subsetting and compressing it again per
+/// PDF cost more than the few KB it would save in each).
 pub(crate) struct SharedSubset {
     pub font: ParsedFont,
+    /// The font program as `font` embeds it (printpdf's `/FontFile2` content) …
+    pub program: Vec<u8>,
+    /// … and zlib-compressed, put in place of it in every PDF.
+    pub compressed: Vec<u8>,
     /// The characters it draws, each checked to map to a glyph with the same advance as in the
     /// whole font (so text measured with [`Face`] is drawn as measured). A PDF that draws any
     /// other character embeds a subset of the whole font instead.
@@ -122,8 +126,21 @@ impl Face {
                         .is_some_and(|g| g != 0 && font.get_horizontal_advance(g) == advance)
             })
             .collect();
-        Some(SharedSubset { font, chars })
+        let compressed = deflate_best(&subset.bytes).ok()?;
+        Some(SharedSubset {
+            font,
+            program: subset.bytes,
+            compressed,
+            chars,
+        })
     }
+}
+
+fn deflate_best(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
+    use std::io::Write;
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    z.write_all(bytes)?;
+    z.finish()
 }
 
 /// See [`Face::visible`]; separate so the rule is testable without the font.
