@@ -1,6 +1,7 @@
 // Health with more platforms than fit at once (issue 21): the arrivals chart reads one platform's
 // arrivals from core at a time (picking another asks for its own), the first 24 platform cards are
-// drawn and the rest wait behind a button.
+// drawn and the rest wait behind a button, and the readiness card shows its five costliest reasons
+// before the rest.
 //
 // Seeded with the CLI: 30 platforms P01…P30 with a balance each; P02 has two arrivals (2 h, 4 h:
 // median 3.0, danger line 3.8), P05 one (9 h: danger line 11.3); the others none.
@@ -70,5 +71,24 @@ describe("health: many platforms", () => {
     assert.equal(await browser.$("[data-testid=health-all-cards]").isExisting(), false);
     const last = await browser.$("[data-platform=P30]").getText();
     assert.match(last, /P30/);
+  });
+
+  it("lists the five costliest readiness reasons, then the other 27 on request", async () => {
+    const { browser } = app;
+    // 30 platforms never tested (−1.0 each), no emergency fund set (−20.0), the quarterly review due (−10.0).
+    const lines = () =>
+      browser.execute(() => [...document.querySelectorAll("[data-testid=readiness-reasons] li")].map((li) => li.textContent.replace(/\s+/g, " ").trim()));
+    const shown = await lines();
+    assert.equal(shown.length, 5);
+    assert.match(shown[0], /^−20\.0 未设置每月开销/);
+    assert.match(shown[1], /^−10\.0 季度检查到期/);
+    assert.deepEqual(shown.slice(2).map((l) => l.slice(0, 10)), ["−1.0 P01 从", "−1.0 P02 从", "−1.0 P03 从"]);
+    await waitForText(browser, "[data-testid=readiness-more]", "还有 27 条扣分原因");
+    await browser.$("[data-testid=readiness]").scrollIntoView();
+    await screenshot(browser, join(SHOTS, "zh", "health-readiness-more.png"));
+    await browser.$("[data-testid=readiness-more]").click();
+    await browser.waitUntil(async () => (await lines()).length === 32, { timeoutMsg: "all 32 reasons" });
+    assert.equal(await browser.$("[data-testid=readiness-more]").isExisting(), false);
+    assert.match((await lines())[31], /^−1\.0 P30 从未做过测试提现/);
   });
 });

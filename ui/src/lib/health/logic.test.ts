@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { coord, datePart, overHalf, parseFix, scoreBand, sharePercent, tickDate, timeCoord, largest } from "./logic";
+import { coord, datePart, dayTicks, overHalf, parseFix, scoreBand, sharePercent, tickDate, timeCoord, largest } from "./logic";
 
 describe("readiness fixes", () => {
   it("points each fix id at what repairs it", () => {
@@ -50,5 +50,27 @@ describe("largest", () => {
     ];
     expect(largest(items, (x) => x.v, 3).map((x) => x.n)).toEqual(["b", "e", "a"]);
     expect(largest(items, (x) => x.v, 10).map((x) => x.n)).toEqual(["b", "e", "a", "d", "c"]);
+  });
+});
+
+describe("date axis ticks", () => {
+  const ms = (t: string) => Date.parse(t);
+  it("a two-day span showed one date under several ticks: one tick per day, at midnight", () => {
+    const ticks = dayTicks(ms("2026-11-24T09:00:00+08:00"), ms("2026-11-26T18:00:00+08:00"));
+    expect(ticks.map(tickDate)).toEqual(["2026-11-25", "2026-11-26"]);
+    expect(ticks).toEqual([ms("2026-11-25T00:00:00+08:00"), ms("2026-11-26T00:00:00+08:00")]);
+  });
+  it("a long span gets at most six ticks, whole days apart", () => {
+    const ticks = dayTicks(ms("2026-01-01T00:00:00+08:00"), ms("2026-12-31T00:00:00+08:00"));
+    expect(ticks.length).toBe(6);
+    expect(ticks[0]).toBe(ms("2026-01-01T00:00:00+08:00"));
+    const steps = new Set(ticks.slice(1).map((t, i) => t - ticks[i]));
+    expect([...steps]).toEqual([61 * 86400e3]);
+    expect(new Set(ticks.map(tickDate)).size).toBe(6);
+  });
+  it("a span inside one day has no midnight and no tick; nonsense has none", () => {
+    expect(dayTicks(ms("2026-11-24T09:00:00+08:00"), ms("2026-11-24T18:00:00+08:00"))).toEqual([]);
+    expect(dayTicks(NaN, 1)).toEqual([]);
+    expect(dayTicks(2, 1)).toEqual([]);
   });
 });

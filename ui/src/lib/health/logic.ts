@@ -62,6 +62,25 @@ export function tickDate(ms: number): string {
   return d.toISOString().slice(0, 10);
 }
 
+const DAY_MS = 86400e3;
+const SHANGHAI_MS = 8 * 3600e3;
+
+/**
+ * Tick positions for a time axis from `min` to `max` (epoch ms): Asia/Shanghai midnights, at most
+ * `maxTicks`, a whole number of days apart. Chart.js's own linear ticks fall between midnights, so
+ * a span of two days showed one date under several ticks.
+ */
+export function dayTicks(min: number, max: number, maxTicks = 6): number[] {
+  if (!Number.isFinite(min) || !Number.isFinite(max) || max < min || maxTicks < 1) return [];
+  const first = Math.ceil((min + SHANGHAI_MS) / DAY_MS);
+  const last = Math.floor((max + SHANGHAI_MS) / DAY_MS);
+  if (last < first) return [];
+  const step = Math.max(1, Math.ceil((last - first + 1) / maxTicks));
+  const ticks: number[] = [];
+  for (let day = first; day <= last; day += step) ticks.push(day * DAY_MS - SHANGHAI_MS);
+  return ticks;
+}
+
 /** The score's band: at ease (≥ 80), some worry (50–79), not at ease (< 50). */
 export function scoreBand(score: number): "good" | "fair" | "poor" {
   if (score >= 80) return "good";
