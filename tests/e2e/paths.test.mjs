@@ -11,20 +11,33 @@ import { execFileSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CLI, ROOT, SHOTS, freshHome, isolated, openApp, sql } from "./helpers.mjs";
+import { CLI, ROOT, SHOTS, emit, freshHome, go, isolated, openApp, screenshot, sql, valueOf, waitForText } from "./helpers.mjs";
 import { makePng } from "./png.mjs";
 
 const NOW = "2026-11-28T10:00:00+08:00";
 const BILL = join(ROOT, "tests", "fixtures", "bills", "wechat-csv-utf8.csv");
-const READ_REFUSED = /^为了安全，提现助手只读取你在文件对话框里选的、拖进窗口的或用它打开的文件/;
-const WRITE_REFUSED = /^为了安全，提现助手只写入你在保存对话框里选的位置/;
+/** The refusals, word for word (core `grants`). */
+const readRefused = (path) =>
+  `为了安全，提现助手只读取你在文件对话框里选的、拖进窗口的或用它打开的文件，以及它的数据文件夹里的文件：${path} 都不是。请用“选择”按钮选它，或把它拖进窗口`;
+const writeRefused = (path) => `为了安全，提现助手只写入你在保存对话框里选的位置：${path} 不是。请用“选择”按钮选保存位置`;
+const readRefusedEn = (path) =>
+  `For safety, Tixian reads only files you chose in a file dialog, dropped on its window or opened with it, and files in its data folder: ${path} is none of these. Choose it with the Choose button or drop it on the window`;
+const writeRefusedEn = (path) =>
+  `For safety, Tixian writes only where you chose in a save dialog: ${path} is not such a place. Choose where to save with the Choose button`;
 
 /** Calls a command the way a page of its own would; its error, or null when it succeeded. */
-async function invokeError(s, command, args) {
-  return s.exec(
-    `return window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1]).then(() => null, (e) => e)`,
-    [command, args],
-  );
+function invokeError(browser, command, args) {
+  return browser.execute((c, a) => window.__TAURI_INTERNALS__.invoke(c, a).then(() => null, (e) => e), command, args);
+}
+
+/** Waits until the text of `css` is `expected`. */
+async function waitForExactText(browser, css, expected, timeout = 10000) {
+  let last = "";
+  await browser.waitUntil(async () => {
+    const el = await browser.$(css);
+    last = (await el.isExisting()) ? await el.getText() : "(no element)";
+    return last === expected;
+  }, { timeout, timeoutMsg: `${css} to read “${expected}”; last seen: ${last}` });
 }
 
 describe("paths: a command takes only what the user handed over", () => {
@@ -33,35 +46,33 @@ describe("paths: a command takes only what the user handed over", () => {
   const outside = mkdtempSync(join(tmpdir(), "tixian-outside-"));
   const bill = join(outside, "微信支付账单.csv");
   const png = join(outside, "截图.png");
-  const cli = (...args) =>
-    execFileSync(CLI, ["--db", home.db, ...args], { encoding: "utf8", env: { ...isolated(home), TIXIAN_NOW: NOW } });
+  const cli = (...args) => execFileSync(CLI, ["--db", home.db, ...args], { encoding: "utf8", env: isolated(home, NOW) });
   let app;
 
   before(async () => {
     copyFileSync(BILL, bill);
     writeFileSync(png, makePng(270, 600));
     cli("case", "new", "--platform", "某某理财", "--amount", "500", "--occurred", "2026-11-24 18:03", "--summary", "提现未到账");
-    app = await openApp(home, { TIXIAN_NOW: NOW });
+    app = await openApp(home, {}, { now: NOW });
   });
   after(async () => {
     await app?.close();
   });
 
   it("refuses every command called with a path never picked, reading and writing nothing", async () => {
-    const s = app.session;
+    const browser = app.browser;
     const reads = [
-      ["import_bill", { path: bill, platform: null, password: null }, "file"],
-      ["add_evidence", { id: 1, path: png, caption: "", tier: "core" }, "path"],
-      ["read_screenshot", { job: 1, path: png, bytes: null }, "image"],
-      ["restore_backup", { path: bill }, "restore"],
-      ["verify_bundle", { pdf: bill }, "file"],
-      ["reveal_in_folder", { path: bill }, "path"],
+      ["import_bill", { path: bill, platform: null, password: null }, "file", bill],
+      ["add_evidence", { id: 1, path: png, caption: "", tier: "core" }, "path", png],
+      ["read_screenshot", { job: 1, path: png, bytes: null }, "image", png],
+      ["restore_backup", { path: bill }, "restore", bill],
+      ["verify_bundle", { pdf: bill }, "file", bill],
+      ["reveal_in_folder", { path: bill }, "path", bill],
     ];
-    for (const [command, args, field] of reads) {
-      const e = await invokeError(s, command, args);
+    for (const [command, args, field, path] of reads) {
+      const e = await invokeError(browser, command, args);
       assert.ok(e, `${command} was refused`);
-      assert.match(e.message, READ_REFUSED, command);
-      assert.ok(e.message.includes(outside), `${command} names the path: ${e.message}`);
+      assert.equal(e.message, readRefused(path), command);
       assert.equal(e.field, field, command);
     }
     const writes = [
@@ -70,9 +81,9 @@ describe("paths: a command takes only what the user handed over", () => {
       ["export_case_bundle", { caseId: 1, out: join(outside, "证据包.pdf"), allTiers: false, smallerFile: false, overwrite: false, split: { shape: "none" } }, "out"],
     ];
     for (const [command, args, field] of writes) {
-      const e = await invokeError(s, command, args);
+      const e = await invokeError(browser, command, args);
       assert.ok(e, `${command} was refused`);
-      assert.match(e.message, WRITE_REFUSED, command);
+      assert.equal(e.message, writeRefused(args.path ?? args.out), command);
       assert.equal(e.field, field, command);
     }
     assert.deepEqual(readdirSync(outside).sort(), ["微信支付账单.csv", "截图.png"], "nothing written outside");
@@ -81,86 +92,89 @@ describe("paths: a command takes only what the user handed over", () => {
   });
 
   it("refuses a drop the page sends itself and a typed path, beside the path field", async () => {
-    const s = app.session;
-    await s.go("#/platforms");
-    await s.find("#import-path");
+    const browser = app.browser;
+    await go(browser, "#/platforms");
+    await browser.$("#import-path").waitForExist();
     // The web view's own drag-drop event is not the window's: no file was handed over.
-    await s.emit("tauri://drag-drop", { paths: [bill], position: { x: 400, y: 300 } });
-    await s.waitFor(async () => READ_REFUSED.test(await s.text("[data-testid=import-error]")), "the refusal of the drop");
-    await s.type("#import-path", bill);
-    await s.click("[data-testid=import-submit]");
-    await s.waitFor(async () => READ_REFUSED.test(await s.text("[data-testid=import-error]")), "the refusal of the typed path");
-    await s.screenshot(join(SHOTS, "zh", "path-refused.png"));
+    await emit(browser, "tauri://drag-drop", { paths: [bill], position: { x: 400, y: 300 } });
+    await waitForExactText(browser, "[data-testid=import-error]", readRefused(bill));
+    // Typed again (the field now holds the dropped path): refused the same way.
+    await browser.$("#import-path").setValue(bill);
+    await browser.$("[data-testid=import-submit]").click();
+    await waitForExactText(browser, "[data-testid=import-error]", readRefused(bill));
+    assert.equal(await valueOf(browser, "#import-path"), bill);
+    await screenshot(browser, join(SHOTS, "zh", "path-refused.png"));
     assert.equal(sql(home.db, "SELECT count(*) FROM transactions"), "0");
 
-    await s.click("[data-nav=settings]");
-    await s.click("[data-testid=lang-en]");
-    await s.waitForText("[data-nav=home]", "Home");
-    await s.go("#/platforms");
-    await s.type("#import-path", bill);
-    await s.click("[data-testid=import-submit]");
-    await s.waitForText("[data-testid=import-error]", "For safety, Tixian reads only files you chose in a file dialog, dropped on its window or opened with it");
-    await s.screenshot(join(SHOTS, "en", "path-refused.png"));
-    const e = await invokeError(s, "save_text_file", { path: join(outside, "letter.txt"), text: "x" });
-    assert.match(e.message, /^For safety, Tixian writes only where you chose in a save dialog/);
+    await browser.$("[data-nav=settings]").click();
+    await browser.$("[data-testid=lang-en]").click();
+    await waitForText(browser, "[data-nav=home]", "Home");
+    await browser.$("[data-nav=platforms]").click();
+    await browser.$("#import-path").setValue(bill);
+    await browser.$("[data-testid=import-submit]").click();
+    await waitForExactText(browser, "[data-testid=import-error]", readRefusedEn(bill));
+    await screenshot(browser, join(SHOTS, "en", "path-refused.png"));
+    const letter = join(outside, "letter.txt");
+    const e = await invokeError(browser, "save_text_file", { path: letter, text: "x" });
+    assert.equal(e.message, writeRefusedEn(letter));
     assert.equal(sql(home.db, "SELECT count(*) FROM transactions"), "0");
+    assert.deepEqual(readdirSync(outside).sort(), ["微信支付账单.csv", "截图.png"], "nothing written outside");
   });
 });
 
 describe("paths: the app without the e2e hook (as the release build is)", () => {
   const home = freshHome();
-  const cli = (...args) =>
-    execFileSync(CLI, ["--db", home.db, ...args], { encoding: "utf8", env: { ...isolated(home), TIXIAN_NOW: NOW } });
+  const cli = (...args) => execFileSync(CLI, ["--db", home.db, ...args], { encoding: "utf8", env: isolated(home, NOW) });
   let app;
 
   before(async () => {
     cli("case", "new", "--platform", "某某理财", "--amount", "500", "--occurred", "2026-11-24 18:03", "--summary", "提现未到账");
-    app = await openApp(home, { TIXIAN_NOW: NOW, TIXIAN_E2E_PICKED: "" });
+    app = await openApp(home, { TIXIAN_E2E_PICKED: "" }, { now: NOW });
   });
   after(async () => {
     await app?.close();
   });
 
   it("reads a typed path inside the data folder", async () => {
-    const s = app.session;
+    const browser = app.browser;
     const inData = join(home.dir, "账单.csv");
     copyFileSync(BILL, inData);
-    await s.go("#/platforms");
-    await s.type("#import-path", inData);
-    await s.click("[data-testid=import-submit]");
-    await s.find("[data-testid=import-summary]", 20000);
-    assert.ok(Number(sql(home.db, "SELECT count(*) FROM transactions")) > 0);
+    await go(browser, "#/platforms");
+    await browser.$("#import-path").setValue(inData);
+    await browser.$("[data-testid=import-submit]").click();
+    await browser.$("[data-testid=import-summary]").waitForExist({ timeout: 20000 });
+    assert.equal(sql(home.db, "SELECT count(*) FROM transactions"), "7");
   });
 
   it("never writes into the data folder: a rule file beside the database is refused", async () => {
-    const s = app.session;
+    const browser = app.browser;
     const rule = join(home.dir, "rules", "kb.toml");
-    const e = await invokeError(s, "save_text_file", { path: rule, text: "[[rule]]" });
-    assert.match(e.message, WRITE_REFUSED);
-    assert.ok(!existsSync(rule));
+    const e = await invokeError(browser, "save_text_file", { path: rule, text: "[[rule]]" });
+    assert.equal(e.message, writeRefused(rule));
+    assert.equal(existsSync(rule), false);
   });
 
   it("writes the bundle to the name it proposed, and nowhere the page typed", async () => {
-    const s = app.session;
-    await s.go("#/cases/1");
-    await s.click("[data-testid=export-bundle]");
+    const browser = app.browser;
+    await go(browser, "#/cases/1");
+    await browser.$("[data-testid=export-bundle]").click();
     const proposed = join(home.dir, "案件1_证据包_2026-11-28.pdf");
-    await s.waitFor(async () => (await s.exec("return document.querySelector('#export-path')?.value")) === proposed, "the proposed path");
-    await s.click("[data-testid=export-submit]");
-    await s.waitForText("[data-testid=export-done]", "证据包已导出", 60000);
-    assert.equal(await s.text("[data-testid=export-pdf]"), proposed);
-    assert.ok(existsSync(proposed));
+    await browser.waitUntil(async () => (await valueOf(browser, "#export-path")) === proposed, { timeoutMsg: "the proposed path" });
+    await browser.$("[data-testid=export-submit]").click();
+    await waitForText(browser, "[data-testid=export-done]", "证据包已导出", 60000);
+    assert.equal(await browser.$("[data-testid=export-pdf]").getText(), proposed);
+    assert.equal(existsSync(proposed), true);
     // What was written where the user chose can be verified (read back).
-    await s.click("[data-testid=export-verify]");
-    await s.waitForText("[data-testid=verify-verdict]", "未被改动", 30000);
-    await s.exec("document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }))");
-    await s.waitFor(async () => !(await s.exists(".modal-content")), "the dialog to close");
+    await browser.$("[data-testid=export-verify]").click();
+    await waitForText(browser, "[data-testid=verify-verdict]", "未被改动", 30000);
+    await browser.keys("Escape");
+    await browser.waitUntil(async () => !(await browser.$(".modal-content").isExisting()), { timeoutMsg: "the dialog to close" });
 
     const typed = join(home.dir, "别处.pdf");
-    await s.click("[data-testid=export-bundle]");
-    await s.type("#export-path", typed);
-    await s.click("[data-testid=export-submit]");
-    await s.waitFor(async () => WRITE_REFUSED.test(await s.text("[data-testid=export-path-error]")), "the refusal");
-    assert.ok(!existsSync(typed));
+    await browser.$("[data-testid=export-bundle]").click();
+    await browser.$("#export-path").setValue(typed);
+    await browser.$("[data-testid=export-submit]").click();
+    await waitForExactText(browser, "[data-testid=export-path-error]", writeRefused(typed));
+    assert.equal(existsSync(typed), false);
   });
 });

@@ -95,6 +95,26 @@ fn lock_remove_or_change_without_the_lock_set_is_bad_input() {
         .stderr(predicate::str::contains("TIXIAN_NEW_PASSPHRASE"));
 }
 
+/// Without TIXIAN_PASSPHRASE, `lock remove --yes` and `lock change` on a database with no lock
+/// said "the current passphrase is needed" / "the new passphrase is needed" instead of that.
+#[test]
+fn lock_remove_or_change_without_the_lock_set_says_so_before_asking_for_a_passphrase() {
+    let s = Sandbox::new();
+    s.cmd(&["platform", "list"]).assert().success();
+    for args in [&["lock", "remove", "--yes"][..], &["lock", "change"]] {
+        let out = s
+            .cmd(&[&["--lang", "en"][..], args].concat())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            "error: TIXIAN_PASSPHRASE: the app lock is not set\n",
+            "{args:?}"
+        );
+    }
+}
+
 #[test]
 fn a_locked_backup_restores_with_its_passphrase_and_not_without() {
     let s = Sandbox::new();
@@ -256,4 +276,26 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
             std::fs::copy(e.path(), target).unwrap();
         }
     }
+}
+
+/// SQLCipher printed "ERROR CORE sqlcipher_page_cipher: hmac check failed …" lines to stderr
+/// above our message: its logging starts (level WARN, to stderr) when the first key is set in
+/// the process, after the `cipher_log_level` we had set before the key.
+#[test]
+fn a_wrong_passphrase_prints_our_message_alone_without_sqlcipher_log_lines() {
+    let s = Sandbox::new();
+    s.cmd(&["lock", "set"])
+        .env("TIXIAN_NEW_PASSPHRASE", "first passphrase")
+        .assert()
+        .success();
+    let out = s
+        .cmd(&["--lang", "en", "platform", "list"])
+        .env("TIXIAN_PASSPHRASE", "not the passphrase")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: TIXIAN_PASSPHRASE: wrong passphrase\n"
+    );
 }

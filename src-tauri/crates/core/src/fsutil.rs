@@ -324,8 +324,8 @@ pub fn typed_path(text: &str, field: Field) -> Result<PathBuf> {
     if trimmed.is_empty() {
         return Err(CoreError::invalid(
             field,
-            "请选择或填写文件路径",
-            "choose a file or type its path",
+            "请选择文件或保存位置",
+            "choose a file or where to save it",
         ));
     }
     Ok(PathBuf::from(trimmed))

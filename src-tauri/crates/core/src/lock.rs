@@ -151,12 +151,17 @@ pub fn removal_pending(store: &Store) -> Result<bool> {
     Ok(store.setting(PENDING_SETTING)?.as_deref() == Some(OPEN_VAULT))
 }
 
+/// The refusal to change or remove a lock that is not set.
+pub fn not_set() -> CoreError {
+    CoreError::Conflict {
+        field: Field::Passphrase,
+        message: crate::Text::new("应用锁没有设置", "the app lock is not set"),
+    }
+}
+
 fn open_locked(db: &Path, current: &Passphrase) -> Result<Store> {
     if !store::is_encrypted(db) {
-        return Err(CoreError::Conflict {
-            field: Field::Passphrase,
-            message: crate::Text::new("应用锁没有设置", "the app lock is not set"),
-        });
+        return Err(not_set());
     }
     Store::open_checked_keyed(db, Some(current))
 }

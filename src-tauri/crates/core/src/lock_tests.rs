@@ -1,6 +1,7 @@
 use super::*;
 use crate::import::{import_file, ImportOptions};
 use crate::workspace::{Clock, Workspace};
+use crate::Lang;
 
 fn pass(text: &str) -> Passphrase {
     Passphrase::new(text, Field::Passphrase).unwrap()
@@ -161,6 +162,26 @@ fn a_conversion_is_refused_while_another_program_has_the_database_open() {
     assert_eq!(e.code(), "conflict", "{e}");
     drop(open);
     assert!(!ws.is_locked());
+}
+
+/// The refusal said "close it and restore again" when the lock was being set.
+#[test]
+fn the_refusal_while_another_program_has_the_database_open_does_not_speak_of_a_restore() {
+    let (_dir, mut ws) = workspace();
+    let open = ws.open_store().unwrap();
+    let e = ws
+        .set_lock(Passphrase::new_chosen("some passphrase", Field::NewPassphrase).unwrap())
+        .unwrap_err();
+    let db = ws.db_path().display();
+    assert_eq!(
+        e.message(Lang::En),
+        format!("another Tixian program (the app or another tixian command) has the database {db} open; close it and try again — nothing was changed")
+    );
+    assert_eq!(
+        e.message(Lang::Zh),
+        format!("另一个提现助手程序（桌面应用或另一个 tixian 命令）正打开着数据库 {db}；请先关闭它再试，未做任何改动")
+    );
+    drop(open);
 }
 
 #[test]

@@ -184,9 +184,11 @@ fn key_for_file<'a>(path: &Path, key: Option<&'a Passphrase>) -> Result<Option<&
 /// the file) and checks it opens the file: a wrong one is bad input on the passphrase.
 pub fn apply_key(conn: &Connection, key: Option<&Passphrase>) -> Result<()> {
     let Some(key) = key else { return Ok(()) };
-    // SQLCipher logs a failed page check to stderr; a wrong passphrase is our message alone.
-    conn.execute_batch("PRAGMA cipher_log_level = NONE")?;
     conn.pragma_update(None, "key", key.expose())?;
+    // SQLCipher logs a failed page check to stderr; a wrong passphrase is our message alone.
+    // Only after the key: the first key set in a process starts its logging (WARN, stderr)
+    // when the level is still NONE, so a NONE set before it was overwritten.
+    conn.execute_batch("PRAGMA cipher_log = off; PRAGMA cipher_log_level = NONE")?;
     match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
         r.get::<_, i64>(0)
     }) {
@@ -517,7 +519,8 @@ fn open_lock_file(db_path: &Path) -> Result<File> {
 
 /// The database to oneself: an exclusive lock on `<db>.lock`, refused at once with a clear
 /// message while the app or another `tixian` has the database open. Held (until dropped) by a
-/// restore, so nobody opens the database while the file is replaced.
+/// restore and by setting, changing or removing the app lock, so nobody opens the database
+/// while the file is replaced.
 pub fn exclusive_lock(db_path: &Path) -> Result<File> {
     let lock = open_lock_file(db_path)?;
     match lock.try_lock() {
@@ -526,11 +529,11 @@ pub fn exclusive_lock(db_path: &Path) -> Result<File> {
             field: Field::Database,
             message: crate::lang::Text::new(
                 format!(
-                    "另一个提现助手程序（桌面应用或另一个 tixian 命令）正打开着数据库 {}；请先关闭它再恢复，未做任何改动",
+                    "另一个提现助手程序（桌面应用或另一个 tixian 命令）正打开着数据库 {}；请先关闭它再试，未做任何改动",
                     db_path.display()
                 ),
                 format!(
-                    "another Tixian program (the app or another tixian command) has the database {} open; close it and restore again — nothing was changed",
+                    "another Tixian program (the app or another tixian command) has the database {} open; close it and try again — nothing was changed",
                     db_path.display()
                 ),
             ),

@@ -34,6 +34,10 @@ pub fn run(ctx: &Ctx, cmd: LockCommand) -> Result<ExitCode, CoreError> {
             ws.set_lock(new)?;
             eprintln!("{}", warning(ctx.lang));
         }
+        // Said before any passphrase is asked for.
+        LockCommand::Change | LockCommand::Remove { .. } if !ws.is_locked() => {
+            return Err(tixian_core::lock::not_set());
+        }
         LockCommand::Change => {
             let current = current(ctx)?;
             ws.change_lock(&current, new_passphrase(ctx.lang)?)?;
