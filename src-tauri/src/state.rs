@@ -129,8 +129,15 @@ impl AppState {
 
     /// Replaces the database with a backup archive. The app's connection is closed first (the
     /// core restore swaps the file underneath it) and the store is reopened whatever happens,
-    /// so a failed restore leaves the app on the untouched database it had.
-    pub fn restore(&self, archive: &Path, now: &Timestamp) -> Result<RestoreReport, ApiError> {
+    /// so a failed restore leaves the app on the untouched database it had. `backup` is the
+    /// passphrase the backup was made under when it is not the current one; a locked backup
+    /// restored where no lock was set is opened from then on with it.
+    pub fn restore(
+        &self,
+        archive: &Path,
+        now: &Timestamp,
+        backup: Option<Passphrase>,
+    ) -> Result<RestoreReport, ApiError> {
         let _maintenance = self.maintenance.lock().unwrap_or_else(|p| p.into_inner());
         let mut guard = self.lock();
         let lang = guard.as_ref().map(store_lang).unwrap_or_default();
@@ -145,8 +152,18 @@ impl AppState {
             }),
         );
         drop(closed);
-        let pass = self.passphrase();
-        let result = backup::restore_keyed(self.ws.db_path(), archive, now, pass.as_ref());
+        let current = self.passphrase();
+        let was_locked = tixian_core::store::is_encrypted(self.ws.db_path());
+        let keys = backup::RestoreKeys {
+            current: current.as_ref(),
+            backup: backup.as_ref(),
+        };
+        let result = backup::restore_with(self.ws.db_path(), archive, now, keys);
+        if let Ok(report) = &result {
+            if report.locked && !was_locked {
+                *self.passphrase.lock().unwrap_or_else(|p| p.into_inner()) = backup.or(current);
+            }
+        }
         *guard = self.workspace().open_store();
         result.map_err(|e| e.to_api(lang))
     }

@@ -5,6 +5,7 @@
 use crate::state::AppState;
 use serde::Serialize;
 use tauri::{AppHandle, Manager, State};
+use tixian_core::crypto::Passphrase;
 use tixian_core::grants::Access;
 use tixian_core::health::backup::{self, BackupReport, RestoreReport, RollingBackup};
 use tixian_core::health::due::local_date;
@@ -61,13 +62,24 @@ pub async fn backup_now(app: AppHandle, path: String) -> Result<BackupReport, Ap
 
 /// Replaces all data with the archive at `path` after the UI's confirmation; the current
 /// database is kept beside itself first (see `RestoreReport::previous_kept_at`).
+/// `backup_passphrase`: the one the backup was made under, asked for when the restore said
+/// it needs it (an error on `backup_passphrase`).
 #[tauri::command]
 #[specta::specta]
-pub async fn restore_backup(app: AppHandle, path: String) -> Result<RestoreReport, ApiError> {
+pub async fn restore_backup(
+    app: AppHandle,
+    path: String,
+    backup_passphrase: Option<String>,
+) -> Result<RestoreReport, ApiError> {
     super::blocking(move || {
         let state = app.state::<AppState>();
+        let lang = state.lang();
         let path = state.allowed_path(&path, Access::Read, Field::Restore)?;
-        state.restore(&path, &state.now())
+        let backup = backup_passphrase
+            .map(|p| Passphrase::new(p, Field::BackupPassphrase))
+            .transpose()
+            .map_err(|e| e.to_api(lang))?;
+        state.restore(&path, &state.now(), backup)
     })
     .await
 }

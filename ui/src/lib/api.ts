@@ -49,7 +49,9 @@ export const api = {
     unwrap(await commands.calendarSave(text, year, replace)),
   backupOverview: () => commands.backupOverview(),
   backupNow: async (path: string) => unwrap(await commands.backupNow(path)),
-  restoreBackup: async (archive: string) => unwrap(await commands.restoreBackup(archive)),
+  /** `backupPassphrase`: the one the backup was made under, when the restore asked for it. */
+  restoreBackup: async (archive: string, backupPassphrase: string | null = null) =>
+    unwrap(await commands.restoreBackup(archive, backupPassphrase)),
   firstRun: async () => unwrap(await commands.firstRun()),
   finishWelcome: async () => unwrap(await commands.finishWelcome()),
   createSample: async () => unwrap(await commands.createSample()),

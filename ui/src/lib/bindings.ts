@@ -124,8 +124,10 @@ export const commands = {
 	/**
 	 *  Replaces all data with the archive at `path` after the UI's confirmation; the current
 	 *  database is kept beside itself first (see `RestoreReport::previous_kept_at`).
+	 *  `backup_passphrase`: the one the backup was made under, asked for when the restore said
+	 *  it needs it (an error on `backup_passphrase`).
 	 */
-	restoreBackup: (path: string) => typedError<RestoreReport, ApiError>(__TAURI_INVOKE("restore_backup", { path })),
+	restoreBackup: (path: string, backupPassphrase: string | null) => typedError<RestoreReport, ApiError>(__TAURI_INVOKE("restore_backup", { path, backupPassphrase })),
 	/**
 	 *  Where the save dialog starts: `案件12_证据包_2026-11-23.pdf` (English: `case12_evidence_…`) in
 	 *  the user's Documents folder (home, then the current folder, when there is none).
@@ -1447,6 +1449,11 @@ export type RestoreReport = {
 	/**  Vault files that were not there yet. */
 	vault_added: number,
 	backup_created_at: string,
+	/**
+	 *  The restored database is encrypted: with the current passphrase where the lock was set,
+	 *  else with the one the backup was made under.
+	 */
+	locked: boolean,
 };
 
 export type Review = {

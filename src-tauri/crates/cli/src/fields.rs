@@ -31,6 +31,7 @@ pub fn spelling<'a>(command: &str, field: &'a Field) -> Cow<'a, str> {
         Field::Password => "--password",
         Field::Passphrase => "TIXIAN_PASSPHRASE",
         Field::NewPassphrase => "TIXIAN_NEW_PASSPHRASE",
+        Field::BackupPassphrase => "TIXIAN_BACKUP_PASSPHRASE",
         Field::Database => "--db",
         Field::Summary => "--summary",
         Field::Account => "--account",

@@ -94,6 +94,17 @@ pub fn passphrase_from_env() -> Result<Option<tixian_core::crypto::Passphrase>, 
     }
 }
 
+/// `TIXIAN_BACKUP_PASSPHRASE`, the passphrase a backup was made under when it is not the
+/// current one (`restore` after `lock change` or `lock remove`, or on another computer).
+pub fn backup_passphrase_from_env() -> Result<Option<tixian_core::crypto::Passphrase>, CoreError> {
+    match std::env::var("TIXIAN_BACKUP_PASSPHRASE") {
+        Ok(text) if !text.is_empty() => {
+            tixian_core::crypto::Passphrase::new(text, Field::BackupPassphrase).map(Some)
+        }
+        _ => Ok(None),
+    }
+}
+
 /// The passphrase for a locked database: `TIXIAN_PASSPHRASE`, else asked on a terminal when
 /// the command reads the database. None leaves a locked database to say it is locked.
 fn passphrase_for(

@@ -134,10 +134,21 @@ fn a_locked_backup_restores_with_its_passphrase_and_not_without() {
         .assert()
         .success();
     let other = s.path("other").join("tixian.db");
-    s.cmd_at(&other, &["restore", archive.to_str().unwrap(), "--yes"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("TIXIAN_PASSPHRASE"));
+    s.cmd_at(
+        &other,
+        &[
+            "--lang",
+            "en",
+            "restore",
+            archive.to_str().unwrap(),
+            "--yes",
+        ],
+    )
+    .assert()
+    .code(2)
+    .stderr(predicate::str::contains(
+        "TIXIAN_BACKUP_PASSPHRASE: this backup was made under the app lock",
+    ));
     s.cmd_at(&other, &["restore", archive.to_str().unwrap(), "--yes"])
         .env("TIXIAN_PASSPHRASE", "backup passphrase")
         .assert()
@@ -146,6 +157,71 @@ fn a_locked_backup_restores_with_its_passphrase_and_not_without() {
         .assert()
         .success()
         .stdout(predicate::str::contains("\"locked\": true"));
+}
+
+/// After `lock change`, a backup made under the old passphrase was refused as a wrong
+/// passphrase with no way to give the old one.
+#[test]
+fn a_backup_made_before_lock_change_restores_with_tixian_backup_passphrase() {
+    let s = Sandbox::new();
+    s.cmd(&[
+        "import",
+        owned_bill("wechat-csv-utf8.csv").to_str().unwrap(),
+    ])
+    .assert()
+    .success();
+    s.cmd(&["lock", "set"])
+        .env("TIXIAN_NEW_PASSPHRASE", "old passphrase")
+        .assert()
+        .success();
+    let archive = s.path("old.zip");
+    s.cmd(&["backup", archive.to_str().unwrap()])
+        .env("TIXIAN_PASSPHRASE", "old passphrase")
+        .assert()
+        .success();
+    s.cmd(&["lock", "change"])
+        .env("TIXIAN_PASSPHRASE", "old passphrase")
+        .env("TIXIAN_NEW_PASSPHRASE", "new passphrase")
+        .assert()
+        .success();
+    let restore = [
+        "--lang",
+        "en",
+        "restore",
+        archive.to_str().unwrap(),
+        "--yes",
+    ];
+    s.cmd(&restore)
+        .env("TIXIAN_PASSPHRASE", "new passphrase")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "TIXIAN_BACKUP_PASSPHRASE: this backup is not encrypted with the current passphrase",
+        ));
+    s.cmd(&restore)
+        .env("TIXIAN_PASSPHRASE", "new passphrase")
+        .env("TIXIAN_BACKUP_PASSPHRASE", "not the old one")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "TIXIAN_BACKUP_PASSPHRASE: wrong passphrase",
+        ));
+    s.cmd(&restore)
+        .env("TIXIAN_PASSPHRASE", "new passphrase")
+        .env("TIXIAN_BACKUP_PASSPHRASE", "old passphrase")
+        .assert()
+        .success();
+    s.cmd(&["--json", "platform", "list"])
+        .env("TIXIAN_PASSPHRASE", "new passphrase")
+        .assert()
+        .success();
+    s.cmd(&["--lang", "en", "platform", "list"])
+        .env("TIXIAN_PASSPHRASE", "old passphrase")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "TIXIAN_PASSPHRASE: wrong passphrase",
+        ));
 }
 
 /// Killed (SIGKILL) at a random moment while the lock is set or removed, the data folder is

@@ -47,6 +47,9 @@ pub enum Field {
     Passphrase,
     /// The passphrase being set (`lock set`, `lock change`).
     NewPassphrase,
+    /// The passphrase a backup was made under, when it is not the current one (the lock was
+    /// changed or removed since, or the backup comes from another computer).
+    BackupPassphrase,
     /// A transaction filter: income, expense or neutral.
     Direction,
     /// The first day of a range (transactions, a route's deadlines, a deadline's count).
@@ -150,6 +153,7 @@ impl Field {
             Field::Password => "password",
             Field::Passphrase => "passphrase",
             Field::NewPassphrase => "new_passphrase",
+            Field::BackupPassphrase => "backup_passphrase",
             Field::Direction => "direction",
             Field::From => "from",
             Field::To | Field::Recipient => "to",

@@ -177,7 +177,7 @@ fn convert(
 ) -> Result<()> {
     let _exclusive = store::exclusive_lock(db)?;
     let tmp = crate::fsutil::temp_beside(db);
-    let done = export(db, &tmp, from, to, edit).and_then(|()| {
+    let done = export_copy(db, &tmp, from, to, edit).and_then(|()| {
         std::fs::File::open(&tmp)?.sync_all()?;
         for side in ["-wal", "-shm"] {
             let mut p = db.as_os_str().to_owned();
@@ -199,7 +199,9 @@ fn convert(
     done
 }
 
-fn export(
+/// A copy of `db` (opened with `from`) at `tmp`, keyed with `to` (plain when None), with
+/// `edit` applied to the copy's settings.
+pub(crate) fn export_copy(
     db: &Path,
     tmp: &Path,
     from: Option<&Passphrase>,

@@ -266,7 +266,7 @@ fn a_backup_of_a_locked_workspace_is_encrypted_and_restores_with_its_passphrase_
     // Into a new computer's empty data folder: the passphrase is needed, then all is there.
     let fresh = dir.path().join("new").join("tixian.db");
     let e = crate::health::restore(&fresh, &archive, &now()).unwrap_err();
-    assert_eq!(e.code(), "locked");
+    assert_eq!(e.field_name(), Some("backup_passphrase"), "{e}");
     let e = crate::health::restore_keyed(&fresh, &archive, &now(), Some(&pass("wrong one!")))
         .unwrap_err();
     assert_eq!(e.field_name(), Some("passphrase"));
@@ -276,4 +276,95 @@ fn a_backup_of_a_locked_workspace_is_encrypted_and_restores_with_its_passphrase_
         contents(&there.unlock(pass("some passphrase")).unwrap()),
         before
     );
+}
+
+fn backup_keys<'a>(
+    current: Option<&'a Passphrase>,
+    backup: Option<&'a Passphrase>,
+) -> crate::health::RestoreKeys<'a> {
+    crate::health::RestoreKeys { current, backup }
+}
+
+/// After `lock change`, a backup made under the old passphrase was refused as "wrong
+/// passphrase" with the new one and no way to give the old one.
+#[test]
+fn a_backup_made_before_the_passphrase_was_changed_restores_with_the_old_one_and_keeps_the_new() {
+    let (dir, mut ws) = workspace();
+    let before = contents(&ws.open_store().unwrap());
+    ws.set_lock(Passphrase::new_chosen("old passphrase", Field::NewPassphrase).unwrap())
+        .unwrap();
+    let archive = dir.path().join("old.zip");
+    crate::health::backup(&ws.open_store().unwrap(), &archive, &now()).unwrap();
+    ws.change_lock(
+        &pass("old passphrase"),
+        Passphrase::new_chosen("new passphrase", Field::NewPassphrase).unwrap(),
+    )
+    .unwrap();
+    let (old, new) = (pass("old passphrase"), pass("new passphrase"));
+    let db = ws.db_path().to_path_buf();
+    let untouched = std::fs::read(&db).unwrap();
+
+    let e = crate::health::restore_keyed(&db, &archive, &now(), Some(&new)).unwrap_err();
+    assert_eq!(
+        (e.exit_code(), e.field_name()),
+        (2, Some("backup_passphrase"))
+    );
+    assert!(
+        e.to_string().contains("before the passphrase was changed"),
+        "{e}"
+    );
+    let wrong = pass("not the old one");
+    let e =
+        crate::health::restore_with(&db, &archive, &now(), backup_keys(Some(&new), Some(&wrong)))
+            .unwrap_err();
+    assert_eq!(e.field_name(), Some("backup_passphrase"), "{e}");
+    assert_eq!(std::fs::read(&db).unwrap(), untouched, "nothing changed");
+
+    let report =
+        crate::health::restore_with(&db, &archive, &now(), backup_keys(Some(&new), Some(&old)))
+            .unwrap();
+    assert!(report.locked);
+    let mut again = Workspace::new(&db, Clock::Pinned(now()));
+    let e = again.unlock(old.clone()).map(drop).unwrap_err();
+    assert_eq!(
+        e.field_name(),
+        Some("passphrase"),
+        "the old passphrase no longer opens it"
+    );
+    assert_eq!(contents(&again.unlock(new.clone()).unwrap()), before);
+    assert_eq!(sealed(&again), (1, 1));
+    assert_eq!(
+        files_beside(&again),
+        Vec::<String>::new(),
+        "no temporary file left"
+    );
+}
+
+/// A backup made under the lock, restored after the lock was removed: it needs its own
+/// passphrase, and the workspace is locked with it afterwards.
+#[test]
+fn a_locked_backup_restored_where_no_lock_is_set_asks_for_its_passphrase_and_keeps_it() {
+    let (dir, mut ws) = workspace();
+    let before = contents(&ws.open_store().unwrap());
+    ws.set_lock(Passphrase::new_chosen("its passphrase", Field::NewPassphrase).unwrap())
+        .unwrap();
+    let archive = dir.path().join("locked.zip");
+    crate::health::backup(&ws.open_store().unwrap(), &archive, &now()).unwrap();
+    ws.remove_lock(&pass("its passphrase")).unwrap();
+    let db = ws.db_path().to_path_buf();
+
+    let e =
+        crate::health::restore_with(&db, &archive, &now(), backup_keys(None, None)).unwrap_err();
+    assert_eq!(
+        (e.exit_code(), e.field_name()),
+        (2, Some("backup_passphrase"))
+    );
+    assert!(e.to_string().contains("made under the app lock"), "{e}");
+    let its = pass("its passphrase");
+    let report =
+        crate::health::restore_with(&db, &archive, &now(), backup_keys(None, Some(&its))).unwrap();
+    assert!(report.locked);
+    let mut again = Workspace::new(&db, Clock::Pinned(now()));
+    assert!(again.needs_passphrase());
+    assert_eq!(contents(&again.unlock(its).unwrap()), before);
 }

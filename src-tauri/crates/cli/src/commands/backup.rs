@@ -85,7 +85,12 @@ pub fn restore(ctx: &Ctx, args: RestoreArgs) -> Result<ExitCode, CoreError> {
         ));
     }
     let db = ctx.db_path();
-    let report = health::restore_keyed(&db, &args.file, &ctx.now(), ctx.ws.passphrase())?;
+    let backup = crate::backup_passphrase_from_env()?;
+    let keys = health::RestoreKeys {
+        current: ctx.ws.passphrase(),
+        backup: backup.as_ref(),
+    };
+    let report = health::restore_with(&db, &args.file, &ctx.now(), keys)?;
     ctx.out.print(&report, |lang| {
         let kept = report.previous_kept_at.clone().unwrap_or_else(|| "—".into());
         match lang {

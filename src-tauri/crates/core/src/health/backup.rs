@@ -76,6 +76,9 @@ pub struct RestoreReport {
     /// Vault files that were not there yet.
     pub vault_added: i64,
     pub backup_created_at: String,
+    /// The restored database is encrypted: with the current passphrase where the lock was set,
+    /// else with the one the backup was made under.
+    pub locked: bool,
 }
 
 fn is_sha_name(name: &str) -> bool {
@@ -403,6 +406,7 @@ pub(crate) fn validate_archive(
     archive: &Path,
     dir: &Path,
     passphrase: Option<&crate::crypto::Passphrase>,
+    key_field: crate::Field,
 ) -> Result<CheckedBackup> {
     let damaged = |e: &dyn std::fmt::Display| {
         bad(
@@ -521,7 +525,10 @@ pub(crate) fn validate_archive(
                     path: archive.display().to_string(),
                 });
             }
-            store::apply_key(&conn, passphrase)?;
+            store::apply_key(&conn, passphrase).map_err(|e| match e.field_name() {
+                Some("passphrase") => crate::crypto::wrong_passphrase(key_field.clone()),
+                _ => e,
+            })?;
         }
         let ok: String = conn
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))
@@ -546,7 +553,7 @@ pub(crate) fn validate_archive(
             (Some(pass), Some(json)) => {
                 let wrapped: crate::crypto::WrappedKey =
                     serde_json::from_str(&json).map_err(|e| damaged(&e))?;
-                Some(wrapped.unwrap_key(pass, crate::Field::Passphrase)?)
+                Some(wrapped.unwrap_key(pass, key_field)?)
             }
             _ => None,
         };
@@ -622,6 +629,158 @@ pub fn restore_keyed(
     now: &Timestamp,
     passphrase: Option<&crate::crypto::Passphrase>,
 ) -> Result<RestoreReport> {
+    restore_with(
+        db_path,
+        archive,
+        now,
+        RestoreKeys {
+            current: passphrase,
+            backup: None,
+        },
+    )
+}
+
+/// The passphrases a restore may need.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RestoreKeys<'a> {
+    /// The app lock's passphrase here: it opens the current database (to keep a copy of it) and
+    /// keys the restored one. Without `backup`, it also opens an encrypted backup.
+    pub current: Option<&'a crate::crypto::Passphrase>,
+    /// The passphrase the backup was made under, when it is not the current one: the
+    /// passphrase was changed since, the lock removed, or the backup comes from elsewhere.
+    pub backup: Option<&'a crate::crypto::Passphrase>,
+}
+
+/// [`restore`] with both passphrases. A backup made under an earlier passphrase of the lock
+/// set here (the same data key) is re-keyed with the current one, so a restore never changes
+/// the passphrase under the user; restored where no lock is set, it keeps the passphrase it
+/// was made under (`RestoreReport::locked`). A backup that needs a passphrase it was not given
+/// is an error on [`Field::BackupPassphrase`](crate::Field::BackupPassphrase), before anything
+/// is changed.
+pub fn restore_with(
+    db_path: &Path,
+    archive: &Path,
+    now: &Timestamp,
+    keys: RestoreKeys<'_>,
+) -> Result<RestoreReport> {
+    let dir = db_path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."));
+    let archive_key = keys.backup.or(keys.current);
+    let key_field = match keys.backup {
+        Some(_) => crate::Field::BackupPassphrase,
+        None => crate::Field::Passphrase,
+    };
+    let checked = validate_archive(archive, &dir, archive_key, key_field)
+        .map_err(|e| backup_passphrase_needed(e, keys, store::is_encrypted(db_path)))?;
+    let CheckedBackup {
+        manifest,
+        vault: found,
+        db_tmp: tmp,
+        schema_version,
+        data_key,
+    } = checked;
+    let current = keys.current.filter(|_| store::is_encrypted(db_path));
+    if let (Some(current), Some(made_under), Some(key)) = (current, archive_key, &data_key) {
+        if current.expose() != made_under.expose() {
+            if let Err(e) = rekey(&tmp, made_under, current, key) {
+                let _ = fs::remove_file(&tmp);
+                return Err(e);
+            }
+        }
+    }
+    let locked = store::is_encrypted(&tmp);
+    finish_restore(
+        db_path,
+        archive,
+        now,
+        current,
+        Restored {
+            manifest,
+            found,
+            tmp,
+            schema_version,
+            data_key,
+            locked,
+        },
+    )
+}
+
+/// A wrong or missing passphrase for the backup itself, said as such: no passphrase given for
+/// a locked backup, or only the current one of the lock here, which the backup was not made
+/// under. (Where no lock is set, `current` is the only passphrase given: wrong is wrong.)
+fn backup_passphrase_needed(e: CoreError, keys: RestoreKeys<'_>, locked_here: bool) -> CoreError {
+    if keys.backup.is_some() {
+        return e;
+    }
+    match (e.code(), e.field_name(), keys.current) {
+        ("locked", _, None) => CoreError::invalid(
+            crate::Field::BackupPassphrase,
+            "这份备份是在应用锁下做的：请输入做这份备份时的应用锁密码，未做任何改动",
+            "this backup was made under the app lock: give the passphrase it was made under — nothing was changed",
+        ),
+        (_, Some("passphrase"), Some(_)) if locked_here => CoreError::invalid(
+            crate::Field::BackupPassphrase,
+            "这份备份不是用现在的应用锁密码加密的（也许是改密码之前做的）：请输入做这份备份时的密码，未做任何改动",
+            "this backup is not encrypted with the current passphrase (perhaps it was made before the passphrase was changed): give the passphrase it was made under — nothing was changed",
+        ),
+        _ => e,
+    }
+}
+
+/// The extracted backup database keyed with `to` instead of `from`, its data key wrapped
+/// with `to`: a copy by `sqlcipher_export`, then one rename over the extracted file.
+fn rekey(
+    db_tmp: &Path,
+    from: &crate::crypto::Passphrase,
+    to: &crate::crypto::Passphrase,
+    key: &crate::crypto::VaultKey,
+) -> Result<()> {
+    let wrapped = serde_json::to_string(&crate::crypto::WrappedKey::wrap(key, to)?)
+        .map_err(|e| CoreError::Internal(e.to_string()))?;
+    let copy = crate::fsutil::temp_beside(db_tmp);
+    let done = crate::lock::export_copy(db_tmp, &copy, Some(from), Some(to), |c| {
+        store::write_setting(c, store::VAULT_KEY_SETTING, &wrapped)
+    })
+    .and_then(|()| {
+        File::open(&copy)?.sync_all()?;
+        remove_sidecars(db_tmp);
+        fs::rename(&copy, db_tmp)?;
+        Ok(())
+    });
+    if done.is_err() {
+        let _ = fs::remove_file(&copy);
+    }
+    done
+}
+
+/// What [`validate_archive`] checked, ready to be swapped in.
+struct Restored {
+    manifest: Manifest,
+    found: std::collections::BTreeSet<String>,
+    tmp: PathBuf,
+    schema_version: i64,
+    data_key: Option<crate::crypto::VaultKey>,
+    locked: bool,
+}
+
+fn finish_restore(
+    db_path: &Path,
+    archive: &Path,
+    now: &Timestamp,
+    passphrase: Option<&crate::crypto::Passphrase>,
+    restored: Restored,
+) -> Result<RestoreReport> {
+    let Restored {
+        manifest,
+        found,
+        tmp,
+        schema_version,
+        data_key,
+        locked,
+    } = restored;
     let damaged = |e: &dyn std::fmt::Display| {
         bad(
             format!("{} 不是完好的提现助手备份：{e}", archive.display()),
@@ -633,14 +792,6 @@ pub fn restore_keyed(
         .filter(|d| !d.as_os_str().is_empty())
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from("."));
-    let checked = validate_archive(archive, &dir, passphrase)?;
-    let CheckedBackup {
-        manifest,
-        vault: found,
-        db_tmp: tmp,
-        schema_version,
-        data_key,
-    } = checked;
     let vault = store::vault_dir(db_path);
     let sealed_here = crate::vault::list(&vault)?
         .iter()
@@ -755,6 +906,7 @@ pub fn restore_keyed(
             vault_files: found.len() as i64,
             vault_added: added,
             backup_created_at: manifest.created_at.clone(),
+            locked,
         })
     })();
     if result.is_err() {

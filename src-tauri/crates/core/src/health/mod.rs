@@ -48,7 +48,8 @@ mod tests_notify;
 
 pub use arrivals::{ArrivalHours, Trend};
 pub use backup::{
-    backup, restore, restore_keyed, rolling_backup, BackupReport, RestoreReport, ROLLING_KEEP,
+    backup, restore, restore_keyed, restore_with, rolling_backup, BackupReport, RestoreKeys,
+    RestoreReport, ROLLING_KEEP,
 };
 pub use due::{
     due_items, local_date, mark_notified, next_review_due, next_test_due, notifications_enabled,
