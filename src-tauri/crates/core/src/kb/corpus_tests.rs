@@ -509,16 +509,17 @@ fn second_held_out_set_is_read_no_worse_than_when_measured() {
     assert!(g.vague_confident.is_empty(), "{:?}", g.vague_confident);
 }
 
-/// Set from the one measurement of the third held-out set (0.785, 33 of 42 clear texts, top-1 24,
-/// none empty, 2026-12-07), a little below it. The aim (0.9) is not met: the misses are mostly the
-/// paying company's own bank-link errors (银企直联未开通, 操作员被冻结) read as the user's card or
-/// account, and 分账/回退金额不足 read as the user's balance.
-const THIRD_HELD_OUT_FLOOR: u32 = 760;
+/// The third held-out set measured 0.785 once unseen (33 of 42 clear texts, top-1 24, none empty,
+/// 2026-12-07): its misses were mostly the paying company's own bank-link errors (银企直联未开通,
+/// 操作员被冻结) read as the user's card or account, and 分账/回退金额不足 read as the user's
+/// balance. The fifth round (session 31) was tuned with those misses in view and reads 0.976
+/// (41 of 42), so this is a regression floor only; the unseen figure is the fourth set's.
+const THIRD_HELD_OUT_FLOOR: u32 = 950;
 
 /// The third held-out set (tests/data/messages-holdout-3.toml, 2026-12-07): twelve documents that
 /// neither the corpus nor the first two sets use, split off before the matcher was changed or read
-/// any of them, never tuned on. Measured once after this round's tuning; the floor guards against
-/// getting worse.
+/// any of them; tuned on since the fourth set was split off. The floor guards against getting
+/// worse.
 #[test]
 fn third_held_out_set_is_read_no_worse_than_when_measured() {
     let held = held_out(
