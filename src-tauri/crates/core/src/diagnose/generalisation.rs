@@ -22,7 +22,8 @@ use serde::Serialize;
 /// business-hours patterns, both readings of a bare 余额不足, unconfirmed weak patterns dropping a
 /// step once a near text votes) it measured 0.893 (2026-12-07). The fifth round (bank-link
 /// payer patterns, 频率过高, payout-method, amount-held, settlement and redemption wording, six
-/// concept groups; 970 texts, 250 sources) measured 0.913 (2026-12-07, session 31).
+/// concept groups, a message-only settlement-hold rule on WeChat Pay/Alipay merchant accounts;
+/// 970 texts, 250 sources) measured 0.917 (2026-12-07, session 31).
 pub const LOSO_TOP2_MIN_PERMILLE: u32 = 900;
 
 /// A text whose expected cause was not in the first two.
