@@ -548,3 +548,36 @@ fn third_held_out_set_is_read_no_worse_than_when_measured() {
     );
     assert!(g.vague_confident.is_empty(), "{:?}", g.vague_confident);
 }
+
+/// Set from the one measurement of the fourth held-out set (0.734, 47 of 64 clear texts, top-1 42,
+/// 3 empty, 2026-12-07, session 31: after the fifth round, which never read it), a little below
+/// it. The aim (0.9, none empty) is not met: an OES trading API's fund-transfer errors (限制出金,
+/// 可转出资产不足, 禁止同时做多笔出入金) and the 兴业银行 link's operator-password errors read as the
+/// user's own limits or card.
+const FOURTH_HELD_OUT_FLOOR: u32 = 720;
+
+/// The fourth held-out set (tests/data/messages-holdout-4.toml, 2026-12-07): six documents that
+/// neither the corpus nor the other sets use, split off before any tuning and never tuned on.
+/// The floor guards against getting worse.
+#[test]
+fn fourth_held_out_set_is_read_no_worse_than_when_measured() {
+    let held = held_out(
+        "holdout-4",
+        include_str!("../../tests/data/messages-holdout-4.toml"),
+    );
+    assert!(held.sources.len() >= 6);
+    assert!(held.texts.iter().filter(|t| !t.vague).count() >= 60);
+    let kb = Kb::embedded();
+    assert_not_in_corpus(&held, kb);
+    let g = kb.score_held_out(&held);
+    println!(
+        "fourth held-out top-2 {} ({}/{}), top-1 {}, empty {}",
+        g.top2_rate, g.top2, g.texts, g.top1, g.empty
+    );
+    assert!(
+        g.top2_permille() >= FOURTH_HELD_OUT_FLOOR,
+        "fourth held-out top-2 {}",
+        g.top2_rate
+    );
+    assert!(g.vague_confident.is_empty(), "{:?}", g.vague_confident);
+}
