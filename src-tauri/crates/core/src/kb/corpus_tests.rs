@@ -509,16 +509,17 @@ fn second_held_out_set_is_read_no_worse_than_when_measured() {
     assert!(g.vague_confident.is_empty(), "{:?}", g.vague_confident);
 }
 
-/// Set from the one measurement of the third held-out set (0.785, 33 of 42 clear texts, top-1 24,
-/// none empty, 2026-12-07), a little below it. The aim (0.9) is not met: the misses are mostly the
-/// paying company's own bank-link errors (银企直联未开通, 操作员被冻结) read as the user's card or
-/// account, and 分账/回退金额不足 read as the user's balance.
-const THIRD_HELD_OUT_FLOOR: u32 = 760;
+/// The third held-out set measured 0.785 once unseen (33 of 42 clear texts, top-1 24, none empty,
+/// 2026-12-07): its misses were mostly the paying company's own bank-link errors (银企直联未开通,
+/// 操作员被冻结) read as the user's card or account, and 分账/回退金额不足 read as the user's
+/// balance. The fifth round (session 31) was tuned with those misses in view and reads 0.976
+/// (41 of 42), so this is a regression floor only; the unseen figure is the fourth set's.
+const THIRD_HELD_OUT_FLOOR: u32 = 950;
 
 /// The third held-out set (tests/data/messages-holdout-3.toml, 2026-12-07): twelve documents that
 /// neither the corpus nor the first two sets use, split off before the matcher was changed or read
-/// any of them, never tuned on. Measured once after this round's tuning; the floor guards against
-/// getting worse.
+/// any of them; tuned on since the fourth set was split off. The floor guards against getting
+/// worse.
 #[test]
 fn third_held_out_set_is_read_no_worse_than_when_measured() {
     let held = held_out(
@@ -543,6 +544,39 @@ fn third_held_out_set_is_read_no_worse_than_when_measured() {
     assert!(
         g.top2_permille() >= THIRD_HELD_OUT_FLOOR,
         "third held-out top-2 {}",
+        g.top2_rate
+    );
+    assert!(g.vague_confident.is_empty(), "{:?}", g.vague_confident);
+}
+
+/// Set from the one measurement of the fourth held-out set (0.734, 47 of 64 clear texts, top-1 42,
+/// 3 empty, 2026-12-07, session 31: after the fifth round, which never read it), a little below
+/// it. The aim (0.9, none empty) is not met: an OES trading API's fund-transfer errors (限制出金,
+/// 可转出资产不足, 禁止同时做多笔出入金) and the 兴业银行 link's operator-password errors read as the
+/// user's own limits or card.
+const FOURTH_HELD_OUT_FLOOR: u32 = 720;
+
+/// The fourth held-out set (tests/data/messages-holdout-4.toml, 2026-12-07): six documents that
+/// neither the corpus nor the other sets use, split off before any tuning and never tuned on.
+/// The floor guards against getting worse.
+#[test]
+fn fourth_held_out_set_is_read_no_worse_than_when_measured() {
+    let held = held_out(
+        "holdout-4",
+        include_str!("../../tests/data/messages-holdout-4.toml"),
+    );
+    assert!(held.sources.len() >= 6);
+    assert!(held.texts.iter().filter(|t| !t.vague).count() >= 60);
+    let kb = Kb::embedded();
+    assert_not_in_corpus(&held, kb);
+    let g = kb.score_held_out(&held);
+    println!(
+        "fourth held-out top-2 {} ({}/{}), top-1 {}, empty {}",
+        g.top2_rate, g.top2, g.texts, g.top1, g.empty
+    );
+    assert!(
+        g.top2_permille() >= FOURTH_HELD_OUT_FLOOR,
+        "fourth held-out top-2 {}",
         g.top2_rate
     );
     assert!(g.vague_confident.is_empty(), "{:?}", g.vague_confident);
