@@ -17,7 +17,8 @@
 //! Run: `cargo run --release -p tixian-core --example bench_import [ROWS] [SCALE.db]`
 //! (`bench_import write ROWS OUT.csv` only writes the bill, e.g. 1,400,000 rows ≈ 200 MB;
 //! `bench_import write-xlsx ROWS OUT.xlsx` the same rows as an XLSX bill, every text in the
-//! shared strings — then `/usr/bin/time -v tixian import OUT` for the big-file figures.)
+//! shared strings; `bench_import import FILE` imports one bill into a fresh database and
+//! prints its rows, totals, times and peak memory, for the big-file figures.)
 //! (`KEEP=1` keeps the bill and the databases in the temp directory.)
 //! Targets: each import < 1 s, peak memory (VmHWM) < 200 MB.
 
@@ -75,6 +76,42 @@ fn generate(rows: usize) -> String {
         }
     }
     s
+}
+
+/// `bench_import import FILE`: imports one bill into a fresh database as `tixian import` does
+/// (a big one streamed), and prints its rows, totals, times and the peak memory.
+fn import_one(path: &Path) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut store = Store::open(&dir.path().join("db.sqlite")).expect("db");
+    let now = time::parse_time("2025-01-02T09:00:00+08:00", tixian_core::Field::At).unwrap();
+    let size_mb = std::fs::metadata(path).expect("the bill").len() as f64 / 1_048_576.0;
+    let (cpu, wall) = (cpu_seconds(), Instant::now());
+    let mut reports = 0u64;
+    let r = import::import_file(
+        &mut store,
+        path,
+        &ImportOptions::default(),
+        &now,
+        &mut |_| reports += 1,
+    )
+    .expect("import");
+    println!(
+        "{} ({size_mb:.1} MB, streamed: {}): {} rows, {} imported, {} withdrawals; expense {}, income {}, neutral {}; {reports} progress reports",
+        path.display(),
+        import::stream::streams(path),
+        r.rows,
+        r.imported,
+        r.withdrawals,
+        r.totals.expense.to_plain(),
+        r.totals.income.to_plain(),
+        r.totals.neutral.to_plain()
+    );
+    println!(
+        "wall {:.1} s, CPU {:.1} s; peak memory (VmHWM): {}",
+        wall.elapsed().as_secs_f64(),
+        cpu_seconds() - cpu,
+        peak_mb()
+    );
 }
 
 /// The same transactions as [`generate`] writes, as the cells of an XLSX bill's rows.
@@ -410,6 +447,10 @@ fn main() {
             .expect("ROWS");
         let out = std::env::args().nth(3).expect("OUT.xlsx");
         big_xlsx::write_xlsx(Path::new(&out), xlsx_rows(rows)).expect("writes");
+        return;
+    }
+    if std::env::args().nth(1).as_deref() == Some("import") {
+        import_one(Path::new(&std::env::args().nth(2).expect("FILE")));
         return;
     }
     if std::env::args().nth(1).as_deref() == Some("write") {

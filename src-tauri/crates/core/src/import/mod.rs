@@ -247,8 +247,9 @@ fn parse_plain(file: &str, bytes: &[u8]) -> Result<ParsedBill> {
 }
 
 /// Imports the bill at `path` into the database, keeping the original in the vault beside the
-/// database. One transaction: a bad file changes nothing. A text or XLSX bill over
-/// [`stream::STREAM_ABOVE`] bytes is streamed from the file in bounded memory.
+/// database. One transaction: a bad file changes nothing. A text bill over
+/// [`stream::STREAM_ABOVE`] bytes or an XLSX over [`stream::STREAM_XLSX_ABOVE`] is streamed
+/// from the file in bounded memory.
 pub fn import_file(
     store: &mut Store,
     path: &Path,
@@ -258,7 +259,7 @@ pub fn import_file(
 ) -> Result<ImportReport> {
     let file = path.display().to_string();
     let vault = crate::store::vault_dir(store.path());
-    match stream::kind(path, stream::STREAM_ABOVE) {
+    match stream::kind(path) {
         Some(Sniff::Text) => {
             return stream::import_streamed(store, path, &file, options, &vault, now, progress)
         }

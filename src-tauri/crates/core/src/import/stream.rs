@@ -32,6 +32,10 @@ use std::path::Path;
 /// a bad file is found before the database is opened).
 pub const STREAM_ABOVE: u64 = 32 * 1024 * 1024;
 
+/// XLSX bills larger than this are streamed: a workbook expands ten to twenty times, and read
+/// whole its rows would all be in memory (a 4 MB one holds about 60,000).
+pub const STREAM_XLSX_ABOVE: u64 = 4 * 1024 * 1024;
+
 /// Largest text bill streamed at all (13 million rows or so).
 pub const MAX_STREAMED_BYTES: u64 = 2 * 1024 * 1024 * 1024;
 
@@ -56,16 +60,17 @@ pub(crate) struct Scan {
     unterminated: bool,
 }
 
-/// Whether the file at `path` is a bill to stream: it exists, is larger than `above` bytes,
-/// and its start reads as text or its end as an XLSX (not a ZIP or other format).
-pub fn streams(path: &Path, above: u64) -> bool {
-    kind(path, above).is_some()
+/// Whether the file at `path` is a bill to stream: its start reads as text and it is larger
+/// than [`STREAM_ABOVE`] bytes, or its end as an XLSX and it is larger than
+/// [`STREAM_XLSX_ABOVE`] (a ZIP or other format is read whole).
+pub fn streams(path: &Path) -> bool {
+    kind(path).is_some()
 }
 
 /// What a bill to stream is (see [`streams`]): [`Sniff::Text`] or [`Sniff::Xlsx`].
-pub(crate) fn kind(path: &Path, above: u64) -> Option<Sniff> {
+pub(crate) fn kind(path: &Path) -> Option<Sniff> {
     let meta = std::fs::metadata(path).ok()?;
-    if !meta.is_file() || meta.len() <= above {
+    if !meta.is_file() || meta.len() <= STREAM_ABOVE.min(STREAM_XLSX_ABOVE) {
         return None;
     }
     let mut head = Vec::with_capacity(65_536);
@@ -73,9 +78,9 @@ pub(crate) fn kind(path: &Path, above: u64) -> Option<Sniff> {
         .and_then(|f| f.take(65_536).read_to_end(&mut head))
         .ok()?;
     match source::sniff(&head) {
-        Sniff::Text => Some(Sniff::Text),
+        Sniff::Text if meta.len() > STREAM_ABOVE => Some(Sniff::Text),
         // A ZIP: an XLSX by its directory (read from the file's end, not its start).
-        Sniff::Zip | Sniff::Xlsx => {
+        Sniff::Zip | Sniff::Xlsx if meta.len() > STREAM_XLSX_ABOVE => {
             let f = std::io::BufReader::new(File::open(path).ok()?);
             source::is_xlsx_file(f).then_some(Sniff::Xlsx)
         }

@@ -358,13 +358,13 @@ impl<R: Read + Seek> Workbook<R> {
                             let value = a.value.into_owned();
                             match a.key.as_ref() {
                                 "name" => name = decoded(&value)?,
-                                "state" => {
+                                "state"
                                     if !matches!(
                                         value.as_str(),
                                         "visible" | "hidden" | "veryHidden"
-                                    ) {
-                                        return Err(format!("unknown sheet state {value}"));
-                                    }
+                                    ) =>
+                                {
+                                    return Err(format!("unknown sheet state {value}"));
                                 }
                                 key if key == "id" || key.ends_with(":id") => rel_id = value,
                                 _ => {}
