@@ -511,3 +511,59 @@ fn a_bill_over_32_mb_is_streamed_with_the_exact_row_count_and_ctrl_c_rolls_it_ba
     );
     assert_eq!(in_vault(), 1, "the cancelled import's copy is gone");
 }
+
+#[path = "../../core/examples/support/big_xlsx.rs"]
+mod big_xlsx;
+
+/// An XLSX bill over the streaming threshold with a bad amount far down: exit 2, the cell
+/// named by sheet, column and line, and nothing of the rows before it stored (one transaction).
+#[test]
+fn a_streamed_xlsx_with_a_bad_amount_names_the_cell_and_changes_nothing() {
+    let sb = Sandbox::new();
+    sb.json(&["import", arg(&common::owned_bill("wechat-csv-utf8.csv"))]);
+    let before = checkpointed_hash(&sb.db());
+    let big = sb.path("big.xlsx");
+    let rows = big_xlsx::wechat_bill(150_000, |i| {
+        let amount = if i == 149_000 {
+            "¥1.2.3".to_string()
+        } else {
+            format!("¥1.{:02}", i % 100)
+        };
+        vec![
+            format!(
+                "2024-02-{:02} {:02}:{:02}:{:02}",
+                1 + i / 86_400 % 28,
+                i % 86_400 / 3600,
+                i / 60 % 60,
+                i % 60
+            ),
+            "商户消费".into(),
+            format!("商店{}", i % 97),
+            format!("商品{i}"),
+            "支出".into(),
+            amount,
+            "零钱".into(),
+            "支付成功".into(),
+            format!("4200{i:020}"),
+            format!("M{i:012}"),
+            "/".into(),
+        ]
+    });
+    big_xlsx::write_xlsx(&big, rows).expect("writes");
+    assert!(std::fs::metadata(&big).unwrap().len() > 4 * 1024 * 1024);
+    // Row 149,000 is on line 7 (preamble and header) + 149,000 + 1.
+    sb.cmd(&["--lang", "en", "import", arg(&big)])
+        .assert()
+        .code(2)
+        .stderr(contains(format!(
+            "{}:Sheet1!F149008: 金额(元)",
+            big.display()
+        )));
+    assert_eq!(checkpointed_hash(&sb.db()), before, "database changed");
+    let vault = sb.dir.path().join("vault");
+    assert_eq!(
+        std::fs::read_dir(&vault).unwrap().count(),
+        1,
+        "only the first bill kept"
+    );
+}

@@ -15,7 +15,10 @@
 //! of it, against `.import` into a 3.40 copy of the same rows.
 //!
 //! Run: `cargo run --release -p tixian-core --example bench_import [ROWS] [SCALE.db]`
-//! (`bench_import write ROWS OUT.csv` only writes the bill, e.g. 1,400,000 rows ≈ 200 MB.)
+//! (`bench_import write ROWS OUT.csv` only writes the bill, e.g. 1,400,000 rows ≈ 200 MB;
+//! `bench_import write-xlsx ROWS OUT.xlsx` the same rows as an XLSX bill, every text in the
+//! shared strings; `bench_import import FILE` imports one bill into a fresh database and
+//! prints its rows, totals, times and peak memory, for the big-file figures.)
 //! (`KEEP=1` keeps the bill and the databases in the temp directory.)
 //! Targets: each import < 1 s, peak memory (VmHWM) < 200 MB.
 
@@ -75,6 +78,124 @@ fn generate(rows: usize) -> String {
     s
 }
 
+/// `bench_import import FILE`: imports one bill into a fresh database as `tixian import` does
+/// (a big one streamed), and prints its rows, totals, times and the peak memory.
+fn import_one(path: &Path) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut store = Store::open(&dir.path().join("db.sqlite")).expect("db");
+    let now = time::parse_time("2025-01-02T09:00:00+08:00", tixian_core::Field::At).unwrap();
+    let size_mb = std::fs::metadata(path).expect("the bill").len() as f64 / 1_048_576.0;
+    let (cpu, wall) = (cpu_seconds(), Instant::now());
+    let mut reports = 0u64;
+    let r = import::import_file(
+        &mut store,
+        path,
+        &ImportOptions::default(),
+        &now,
+        &mut |_| reports += 1,
+    )
+    .expect("import");
+    println!(
+        "{} ({size_mb:.1} MB, streamed: {}): {} rows, {} imported, {} withdrawals; expense {}, income {}, neutral {}; {reports} progress reports",
+        path.display(),
+        import::stream::streams(path),
+        r.rows,
+        r.imported,
+        r.withdrawals,
+        r.totals.expense.to_plain(),
+        r.totals.income.to_plain(),
+        r.totals.neutral.to_plain()
+    );
+    println!(
+        "wall {:.1} s, CPU {:.1} s; peak memory (VmHWM): {}",
+        wall.elapsed().as_secs_f64(),
+        cpu_seconds() - cpu,
+        peak_mb()
+    );
+}
+
+/// The same transactions as [`generate`] writes, as the cells of an XLSX bill's rows.
+fn xlsx_rows(rows: usize) -> impl Iterator<Item = Vec<String>> {
+    let mut seed: u64 = 42;
+    big_xlsx::wechat_bill(rows, move |i| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let secs = i as u64 * 300 + (seed >> 58);
+        let (day, rem) = (secs / 86_400, secs % 86_400);
+        let date = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap()
+            + chrono::Duration::days(day as i64);
+        let t = format!(
+            "{date} {:02}:{:02}:{:02}",
+            rem / 3600,
+            (rem % 3600) / 60,
+            rem % 60
+        );
+        let fen = 1 + (seed >> 40) % 50_000;
+        let amount = format!("¥{}.{:02}", fen / 100, fen % 100);
+        let cells: [String; 11] = match i % 50 {
+            0 => [
+                t,
+                "零钱提现".into(),
+                "招商银行(1234)".into(),
+                "/".into(),
+                "/".into(),
+                amount,
+                "零钱".into(),
+                "提现已到账".into(),
+                format!("1000{i:020}"),
+                "/".into(),
+                "服务费¥0.10".into(),
+            ],
+            1 if i >= 2 => {
+                let p = i - 2;
+                [
+                    t,
+                    "商户消费-退款".into(),
+                    format!("商店{}", p % 97),
+                    format!("退款-商品{p}"),
+                    "收入".into(),
+                    "¥0.01".into(),
+                    "零钱".into(),
+                    "已退款".into(),
+                    format!("4200{p:020}_r"),
+                    format!("M{p:012}"),
+                    "/".into(),
+                ]
+            }
+            k if k % 3 == 0 => [
+                t,
+                "微信红包".into(),
+                format!("好友{}", i % 500),
+                "/".into(),
+                "收入".into(),
+                amount,
+                "/".into(),
+                "已存入零钱".into(),
+                format!("1000{i:020}"),
+                format!("1000{i:018}"),
+                "/".into(),
+            ],
+            _ => [
+                t,
+                "商户消费".into(),
+                format!("商店{}", i % 97),
+                format!("商品{i}"),
+                "支出".into(),
+                amount,
+                "招商银行(1234)".into(),
+                "支付成功".into(),
+                format!("4200{i:020}"),
+                format!("M{i:012}"),
+                "/".into(),
+            ],
+        };
+        cells.to_vec()
+    })
+}
+
+#[path = "support/big_xlsx.rs"]
+mod big_xlsx;
 #[path = "support/measure.rs"]
 mod measure;
 use measure::{child_cpu_seconds, cpu_seconds};
@@ -318,6 +439,20 @@ const RUNS: usize = 5;
 fn main() {
     // `bench_import write ROWS OUT.csv`: only write the bill (the big-file memory check runs
     // `tixian import` on it under /usr/bin/time -v).
+    // `bench_import write-xlsx ROWS OUT.xlsx`: the same rows as an XLSX bill.
+    if std::env::args().nth(1).as_deref() == Some("write-xlsx") {
+        let rows: usize = std::env::args()
+            .nth(2)
+            .and_then(|a| a.parse().ok())
+            .expect("ROWS");
+        let out = std::env::args().nth(3).expect("OUT.xlsx");
+        big_xlsx::write_xlsx(Path::new(&out), xlsx_rows(rows)).expect("writes");
+        return;
+    }
+    if std::env::args().nth(1).as_deref() == Some("import") {
+        import_one(Path::new(&std::env::args().nth(2).expect("FILE")));
+        return;
+    }
     if std::env::args().nth(1).as_deref() == Some("write") {
         let rows: usize = std::env::args()
             .nth(2)

@@ -55,9 +55,9 @@ fn interrupt_flag() -> Arc<AtomicBool> {
 
 pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<ExitCode, CoreError> {
     let file = args.file.display().to_string();
-    // A large text bill is streamed from the file (bounded memory); it is checked as it is
-    // stored, in the import's one transaction, so a bad one still changes nothing.
-    if import::stream::streams(&args.file, import::stream::STREAM_ABOVE) {
+    // A large text or XLSX bill is streamed from the file (bounded memory); it is checked as it
+    // is stored, in the import's one transaction, so a bad one still changes nothing.
+    if import::stream::streams(&args.file) {
         let options = ImportOptions {
             platform: args.platform,
             cancel: Some(interrupt_flag()),

@@ -26,12 +26,14 @@ mod provider;
 pub mod query;
 mod refunds;
 mod search;
+mod sheet;
 mod source;
 pub mod stream;
 mod table;
 #[cfg(test)]
 mod tests;
 mod withdrawals;
+mod xlsx;
 
 pub use dedup::identity;
 pub use normalise::Direction;
@@ -197,7 +199,7 @@ fn parse_plain(file: &str, bytes: &[u8]) -> Result<ParsedBill> {
         }
         Sniff::Xlsx => {
             source::check_xlsx_limits(file, bytes)?;
-            (table::read_xlsx(bytes, file)?, "xlsx")
+            (sheet::read_xlsx(bytes, file)?, "xlsx")
         }
         Sniff::Text => {
             let text = source::decode_text(file, bytes)?;
@@ -246,7 +248,8 @@ fn parse_plain(file: &str, bytes: &[u8]) -> Result<ParsedBill> {
 
 /// Imports the bill at `path` into the database, keeping the original in the vault beside the
 /// database. One transaction: a bad file changes nothing. A text bill over
-/// [`stream::STREAM_ABOVE`] bytes is streamed from the file in bounded memory.
+/// [`stream::STREAM_ABOVE`] bytes or an XLSX over [`stream::STREAM_XLSX_ABOVE`] is streamed
+/// from the file in bounded memory.
 pub fn import_file(
     store: &mut Store,
     path: &Path,
@@ -256,8 +259,14 @@ pub fn import_file(
 ) -> Result<ImportReport> {
     let file = path.display().to_string();
     let vault = crate::store::vault_dir(store.path());
-    if stream::streams(path, stream::STREAM_ABOVE) {
-        return stream::import_streamed(store, path, &file, options, &vault, now, progress);
+    match stream::kind(path) {
+        Some(Sniff::Text) => {
+            return stream::import_streamed(store, path, &file, options, &vault, now, progress)
+        }
+        Some(_) => {
+            return stream::import_streamed_xlsx(store, path, &file, options, &vault, now, progress)
+        }
+        None => {}
     }
     let bytes = read_input(path, &file)?;
     import_bytes(store, &file, &bytes, options, &vault, now, progress)

@@ -72,10 +72,15 @@ pub(crate) fn sniff(bytes: &[u8]) -> Sniff {
 }
 
 fn is_xlsx(bytes: &[u8]) -> bool {
-    if declared_entries(bytes).is_some_and(|n| n > MAX_ENTRIES as u64) {
+    is_xlsx_file(Cursor::new(bytes))
+}
+
+/// Whether the ZIP read from `zip` is an Office Open XML workbook.
+pub(crate) fn is_xlsx_file<R: Read + std::io::Seek>(mut zip: R) -> bool {
+    if declared_entries_in(&mut zip).is_some_and(|n| n > MAX_ENTRIES as u64) {
         return false;
     }
-    zip::ZipArchive::new(Cursor::new(bytes))
+    zip::ZipArchive::new(zip)
         .map(|a| a.index_for_name("xl/workbook.xml").is_some())
         .unwrap_or(false)
 }
@@ -277,6 +282,23 @@ fn is_unsafe_name(name: &str) -> bool {
 /// Streams every part of an XLSX through the decompressor with the same limits as a ZIP, so
 /// a workbook cannot be a bomb either (the spreadsheet reader would trust it).
 pub(crate) fn check_xlsx_limits(file: &str, bytes: &[u8]) -> Result<()> {
+    check_xlsx_parts(
+        file,
+        Cursor::new(bytes),
+        bytes.len() as u64,
+        MAX_UNCOMPRESSED,
+    )
+}
+
+/// [`check_xlsx_limits`] of a workbook `size` bytes long read from `reader`, which may expand
+/// to at most `budget` bytes (a streamed workbook is never held in memory, so it may expand
+/// further than one read whole; the ratio limit still holds).
+pub(crate) fn check_xlsx_parts<R: Read + std::io::Seek>(
+    file: &str,
+    mut reader: R,
+    size: u64,
+    budget_total: u64,
+) -> Result<()> {
     let damaged = |e: String| {
         zip_error(
             file,
@@ -284,11 +306,10 @@ pub(crate) fn check_xlsx_limits(file: &str, bytes: &[u8]) -> Result<()> {
             format!("the XLSX file is damaged or incomplete ({e})"),
         )
     };
-    if declared_entries(bytes).is_some_and(|n| n > MAX_ENTRIES as u64) {
+    if declared_entries_in(&mut reader).is_some_and(|n| n > MAX_ENTRIES as u64) {
         return Err(too_many_entries(file, "XLSX"));
     }
-    let mut archive =
-        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| damaged(e.to_string()))?;
+    let mut archive = zip::ZipArchive::new(reader).map_err(|e| damaged(e.to_string()))?;
     if archive.len() > MAX_ENTRIES {
         return Err(too_many_entries(file, "XLSX"));
     }
@@ -300,7 +321,7 @@ pub(crate) fn check_xlsx_limits(file: &str, bytes: &[u8]) -> Result<()> {
         let shared_strings = part
             .name()
             .is_ok_and(|n| n.to_ascii_lowercase().ends_with("sharedstrings.xml"));
-        let budget = MAX_UNCOMPRESSED - total;
+        let budget = budget_total - total;
         let mut claims = UniqueCount::default();
         let sink: &mut dyn std::io::Write = if shared_strings {
             &mut claims
@@ -323,7 +344,7 @@ pub(crate) fn check_xlsx_limits(file: &str, bytes: &[u8]) -> Result<()> {
             ));
         }
         total += n;
-        if n > budget || (total > RATIO_FLOOR && total > MAX_RATIO * bytes.len() as u64) {
+        if n > budget || (total > RATIO_FLOOR && total > MAX_RATIO * size) {
             return Err(zip_error(
                 file,
                 "XLSX 解压后过大（疑似压缩炸弹），已停止",
@@ -334,10 +355,11 @@ pub(crate) fn check_xlsx_limits(file: &str, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
-/// Most distinct strings a workbook may declare: the spreadsheet reader reserves room for the
-/// declared `uniqueCount` before it reads a single string (24 bytes each), so a 1.5 KB file
-/// claiming 10^15 would abort the process. A 100,000-row bill has about a million.
-pub const MAX_SHARED_STRINGS: u64 = 4_000_000;
+/// Most distinct strings a workbook may declare: a reader that reserved room for the declared
+/// `uniqueCount` before reading a single string would abort on a 1.5 KB file claiming 10^15
+/// (ours reserves for at most a million; they take the room their text takes). A 1M-row bill
+/// has about four million.
+pub const MAX_SHARED_STRINGS: u64 = 16_000_000;
 
 /// Watches `sharedStrings.xml` stream past for `uniqueCount="N"` and keeps the largest N
 /// (any occurrence counts: the reader trusts the first one on the `<sst>` element). Digits

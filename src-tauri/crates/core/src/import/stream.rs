@@ -8,10 +8,12 @@
 //! [`super::source::MAX_FILE_BYTES`]).
 
 use super::bulk::Session;
+use super::layout::Layout;
 use super::normalise::normalise_rows;
 use super::persist::{self, Stored};
+use super::sheet::{self, XlsxRows};
 use super::source::{self, not_text, Sniff};
-use super::table::{CsvRows, Locator};
+use super::table::{CsvRows, Locator, RawRow};
 use super::{
     bad_file, finish_import, resolve_platform, ImportOptions, ImportProgress, ImportReport, Totals,
 };
@@ -29,6 +31,10 @@ use std::path::Path;
 /// Text bills larger than this are streamed from their file (smaller ones are read whole, so
 /// a bad file is found before the database is opened).
 pub const STREAM_ABOVE: u64 = 32 * 1024 * 1024;
+
+/// XLSX bills larger than this are streamed: a workbook expands ten to twenty times, and read
+/// whole its rows would all be in memory (a 4 MB one holds about 60,000).
+pub const STREAM_XLSX_ABOVE: u64 = 4 * 1024 * 1024;
 
 /// Largest text bill streamed at all (13 million rows or so).
 pub const MAX_STREAMED_BYTES: u64 = 2 * 1024 * 1024 * 1024;
@@ -54,18 +60,32 @@ pub(crate) struct Scan {
     unterminated: bool,
 }
 
-/// Whether the file at `path` is a text file to stream (it exists and is larger than
-/// `above` bytes, and its start reads as text, not a ZIP, XLSX or other format).
-pub fn streams(path: &Path, above: u64) -> bool {
-    let Ok(meta) = std::fs::metadata(path) else {
-        return false;
-    };
-    if !meta.is_file() || meta.len() <= above {
-        return false;
+/// Whether the file at `path` is a bill to stream: its start reads as text and it is larger
+/// than [`STREAM_ABOVE`] bytes, or its end as an XLSX and it is larger than
+/// [`STREAM_XLSX_ABOVE`] (a ZIP or other format is read whole).
+pub fn streams(path: &Path) -> bool {
+    kind(path).is_some()
+}
+
+/// What a bill to stream is (see [`streams`]): [`Sniff::Text`] or [`Sniff::Xlsx`].
+pub(crate) fn kind(path: &Path) -> Option<Sniff> {
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_file() || meta.len() <= STREAM_ABOVE.min(STREAM_XLSX_ABOVE) {
+        return None;
     }
     let mut head = Vec::with_capacity(65_536);
-    let read = File::open(path).and_then(|f| f.take(65_536).read_to_end(&mut head));
-    read.is_ok() && source::sniff(&head) == Sniff::Text
+    File::open(path)
+        .and_then(|f| f.take(65_536).read_to_end(&mut head))
+        .ok()?;
+    match source::sniff(&head) {
+        Sniff::Text if meta.len() > STREAM_ABOVE => Some(Sniff::Text),
+        // A ZIP: an XLSX by its directory (read from the file's end, not its start).
+        Sniff::Zip | Sniff::Xlsx if meta.len() > STREAM_XLSX_ABOVE => {
+            let f = std::io::BufReader::new(File::open(path).ok()?);
+            source::is_xlsx_file(f).then_some(Sniff::Xlsx)
+        }
+        _ => None,
+    }
 }
 
 /// The first pass: SHA-256, size, encoding, and whether the text ends in a line break.
@@ -80,14 +100,7 @@ fn scan(path: &Path, file: &str) -> Result<Scan> {
     let mut src = File::open(path).map_err(cannot)?;
     let size = src.metadata().map_err(cannot)?.len();
     if size > MAX_STREAMED_BYTES {
-        return Err(bad_file(
-            file,
-            format!("文件过大（{} MB），账单导出不会这么大", size / 1_048_576),
-            format!(
-                "the file is too large ({} MB) to be a bill export",
-                size / 1_048_576
-            ),
-        ));
+        return Err(too_large(file, size));
     }
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 1 << 20];
@@ -265,12 +278,169 @@ pub(crate) fn import_streamed(
             format!("cannot read the file: {e}"),
         )
     })?;
-    let mut rows =
+    let rows =
         CsvRows::new(decoding, scan.unterminated, &loc).map_err(|e| if_malformed(e, None, file))?;
-    let layout = rows.layout().clone();
+    let bill = Streamed {
+        sha: scan.sha.clone(),
+        size: scan.size,
+        format: format!("{}-csv", rows.layout().name),
+        layout: rows.layout().clone(),
+        header_line: rows.header_line,
+        loc,
+    };
+    let mut chunks = CsvChunks {
+        rows,
+        file,
+        size: scan.size,
+    };
+    store_streamed(
+        store,
+        path,
+        &bill,
+        &mut chunks,
+        options,
+        vault_dir,
+        now,
+        progress,
+    )
+}
+
+/// Imports the XLSX bill at `path` streamed: its parts checked against the ZIP-bomb limits as
+/// they stream past, then the sheet read a chunk of rows at a time (see [`super::xlsx`]).
+pub(crate) fn import_streamed_xlsx(
+    store: &mut Store,
+    path: &Path,
+    file: &str,
+    options: &ImportOptions,
+    vault_dir: &Path,
+    now: &Timestamp,
+    progress: &mut dyn FnMut(ImportProgress),
+) -> Result<ImportReport> {
+    let cannot = |e: std::io::Error| {
+        bad_file(
+            file,
+            format!("无法读取文件：{e}"),
+            format!("cannot read the file: {e}"),
+        )
+    };
+    let open = || {
+        File::open(path)
+            .map(std::io::BufReader::new)
+            .map_err(cannot)
+    };
+    let size = std::fs::metadata(path).map_err(cannot)?.len();
+    if size > MAX_STREAMED_BYTES {
+        return Err(too_large(file, size));
+    }
+    source::check_xlsx_parts(file, open()?, size, MAX_STREAMED_UNCOMPRESSED)?;
+    let sha = {
+        let mut hasher = Sha256::new();
+        std::io::copy(&mut open()?, &mut hasher).map_err(cannot)?;
+        hex::encode(hasher.finalize())
+    };
+    let mut workbook = sheet::open(open()?, file)?;
+    let (index, loc, bounds) = sheet::choose_sheet(&mut workbook, file)?;
+    let rows = XlsxRows::new(&mut workbook, index, bounds, &loc)?;
+    let bill = Streamed {
+        sha,
+        size,
+        format: format!("{}-xlsx", rows.layout().name),
+        layout: rows.layout().clone(),
+        header_line: rows.header_line,
+        loc,
+    };
+    let mut chunks = XlsxChunks(rows);
+    store_streamed(
+        store,
+        path,
+        &bill,
+        &mut chunks,
+        options,
+        vault_dir,
+        now,
+        progress,
+    )
+}
+
+/// Largest total an XLSX streamed from its file may expand to (a 1M-row bill expands to about
+/// 700 MB; nothing of it is held in memory at once, so the limit is the time it takes).
+pub const MAX_STREAMED_UNCOMPRESSED: u64 = 8 * 1024 * 1024 * 1024;
+
+fn too_large(file: &str, size: u64) -> CoreError {
+    bad_file(
+        file,
+        format!("文件过大（{} MB），账单导出不会这么大", size / 1_048_576),
+        format!(
+            "the file is too large ({} MB) to be a bill export",
+            size / 1_048_576
+        ),
+    )
+}
+
+/// What a streamed bill is, known once its header has been read.
+struct Streamed {
+    sha: String,
+    size: u64,
+    format: String,
+    layout: Layout,
+    header_line: u64,
+    loc: Locator,
+}
+
+/// A streamed bill's rows, a chunk at a time.
+trait Chunks {
+    /// Up to `max` more rows; `None` once they have ended.
+    fn next_chunk(&mut self, max: usize) -> Result<Option<Vec<RawRow>>>;
+    /// Rows expected in all, `seen` rows in (for the progress bar).
+    fn expected(&self, seen: u64) -> u64;
+}
+
+struct CsvChunks<'f> {
+    rows: CsvRows<Decoding>,
+    file: &'f str,
+    size: u64,
+}
+
+impl Chunks for CsvChunks<'_> {
+    fn next_chunk(&mut self, max: usize) -> Result<Option<Vec<RawRow>>> {
+        self.rows
+            .next_rows(max)
+            .map_err(|e| if_malformed(e, Some(&self.rows), self.file))
+    }
+    fn expected(&self, seen: u64) -> u64 {
+        // From the share of the file read so far.
+        let read = self.rows.source().read.max(1);
+        seen.max((seen as u128 * self.size as u128 / read as u128) as u64)
+    }
+}
+
+struct XlsxChunks<'a, R: Read + std::io::Seek>(XlsxRows<'a, R>);
+
+impl<R: Read + std::io::Seek> Chunks for XlsxChunks<'_, R> {
+    fn next_chunk(&mut self, max: usize) -> Result<Option<Vec<RawRow>>> {
+        self.0.next_rows(max)
+    }
+    fn expected(&self, seen: u64) -> u64 {
+        // Every line of the used range under the header (an upper bound: a footer may follow).
+        seen.max(self.0.last_line().saturating_sub(self.0.header_line))
+    }
+}
+
+/// Stores a streamed bill's rows in one transaction, a chunk at a time through one bulk
+/// session, while the original is copied into the vault on a thread of its own.
+#[allow(clippy::too_many_arguments)]
+fn store_streamed(
+    store: &mut Store,
+    path: &Path,
+    bill: &Streamed,
+    rows: &mut dyn Chunks,
+    options: &ImportOptions,
+    vault_dir: &Path,
+    now: &Timestamp,
+    progress: &mut dyn FnMut(ImportProgress),
+) -> Result<ImportReport> {
+    let (layout, file, loc) = (&bill.layout, bill.loc.file.as_str(), &bill.loc);
     let provider = layout.provider;
-    let format = format!("{}-csv", layout.name);
-    let header_line = rows.header_line;
     store.transaction(|tx| {
         let (platform, created) =
             resolve_platform(tx, options.platform.as_deref(), provider, now)?;
@@ -280,15 +450,16 @@ pub(crate) fn import_streamed(
         tx.execute(
             "INSERT INTO imports(sha256, file_name, format, platform_id, rows, imported, duplicates, imported_at,
                                  size_bytes, container_sha256, entry_name, sheet, header_line, header_json)
-             VALUES (?1, ?2, ?3, ?4, 0, 0, 0, ?5, ?6, NULL, '', '', ?7, ?8)",
+             VALUES (?1, ?2, ?3, ?4, 0, 0, 0, ?5, ?6, NULL, '', ?7, ?8, ?9)",
             params![
-                scan.sha,
+                bill.sha,
                 file_name,
-                format,
+                bill.format,
                 platform.id,
                 time::to_rfc3339(now),
-                scan.size as i64,
-                header_line as i64,
+                bill.size as i64,
+                loc.sheet.clone().unwrap_or_default(),
+                bill.header_line as i64,
                 serde_json::to_string(&layout.header).map_err(|e| CoreError::Internal(e.to_string()))?,
             ],
         )?;
@@ -296,7 +467,7 @@ pub(crate) fn import_streamed(
         let mut sums = [0i64; 3];
         let mut seen: u64 = 0;
         let (stored, staged) = std::thread::scope(|scope| {
-            let staging = scope.spawn(|| vault::stage_file(vault_dir, path, &scan.sha));
+            let staging = scope.spawn(|| vault::stage_file(vault_dir, path, &bill.sha));
             let stored = (|| -> Result<Stored> {
                 let mut session: Option<Session> = None;
                 let result = (|| {
@@ -304,21 +475,16 @@ pub(crate) fn import_streamed(
                         if options.cancelled() {
                             return Err(CoreError::Cancelled);
                         }
-                        let chunk = rows
-                            .next_rows(CHUNK_ROWS)
-                            .map_err(|e| if_malformed(e, Some(&rows), file))?;
-                        let Some(chunk) = chunk else { break };
-                        let txns = normalise_rows(chunk, &layout, provider, &loc)?;
+                        let Some(chunk) = rows.next_chunk(CHUNK_ROWS)? else {
+                            break;
+                        };
+                        let txns = normalise_rows(chunk, layout, provider, loc)?;
                         let chunk_sums = persist::totals(&txns).ok_or_else(beyond_range(file))?;
                         for (sum, add) in sums.iter_mut().zip(chunk_sums) {
                             *sum = sum.checked_add(add.fen()).ok_or_else(beyond_range(file))?;
                         }
-                        // Rows expected in all, from the share of the file read so far.
-                        let read = rows.source().read.max(1);
                         let upto = seen + txns.len() as u64;
-                        let total = upto.max(
-                            (upto as u128 * scan.size as u128 / read as u128) as u64,
-                        );
+                        let total = rows.expected(upto);
                         if session.is_none() {
                             session = Some(Session::begin(
                                 tx,
@@ -388,7 +554,7 @@ pub(crate) fn import_streamed(
         let import_id =
             finish_import(tx, &stored, staged, import_id, &platform, created, &totals)?;
         Ok(ImportReport {
-            format,
+            format: bill.format.clone(),
             rows: seen,
             imported: stored.imported,
             duplicates: stored.duplicates,
@@ -396,11 +562,11 @@ pub(crate) fn import_streamed(
             totals,
             platform: platform.name,
             import_id,
-            sha256: scan.sha.clone(),
+            sha256: bill.sha.clone(),
             container: None,
             entry: None,
-            sheet: None,
-            header_line,
+            sheet: loc.sheet.clone(),
+            header_line: bill.header_line,
             refunds_linked: stored.refunds_linked,
         })
     })

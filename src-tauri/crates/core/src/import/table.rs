@@ -5,7 +5,6 @@
 use super::layout::{self, Layout};
 use crate::error::{CoreError, Result};
 use crate::Field;
-use std::io::Cursor;
 
 /// One data row: where it is and its cells, trimmed of padding and TAB suffixes.
 #[derive(Debug, Clone)]
@@ -109,7 +108,7 @@ impl Locator {
 }
 
 /// 0 → A, 25 → Z, 26 → AA.
-fn column_letters(mut index: usize) -> String {
+pub(super) fn column_letters(mut index: usize) -> String {
     let mut out = Vec::new();
     loop {
         out.push(b'A' + (index % 26) as u8);
@@ -205,20 +204,20 @@ pub(crate) fn trim_cell(cell: &str) -> &str {
 }
 
 /// Collects data rows after the header; `next` yields (line, cells, ends_file_unterminated).
-struct Collector {
-    layout: Layout,
+pub(super) struct Collector {
+    pub layout: Layout,
     need: usize,
-    loc: Locator,
-    rows: Vec<RawRow>,
+    pub loc: Locator,
+    pub rows: Vec<RawRow>,
 }
 
-enum Step {
+pub(super) enum Step {
     Keep,
     Stop,
 }
 
 impl Collector {
-    fn new(layout: Layout, loc: &Locator) -> Collector {
+    pub fn new(layout: Layout, loc: &Locator) -> Collector {
         let c = &layout.columns;
         let need = [
             Some(c.time),
@@ -248,7 +247,7 @@ impl Collector {
         }
     }
 
-    fn push(&mut self, line: u64, mut cells: Cells, unterminated_last: bool) -> Result<Step> {
+    pub fn push(&mut self, line: u64, mut cells: Cells, unterminated_last: bool) -> Result<Step> {
         let filled = cells.iter().filter(|c| !c.is_empty()).count();
         if filled == 0 || cells.get(0).is_some_and(|c| c.starts_with("---")) {
             return Ok(Step::Stop);
@@ -281,7 +280,7 @@ impl Collector {
     }
 }
 
-fn no_header(loc: &Locator, near: Option<(u64, Vec<&'static str>)>) -> CoreError {
+pub(super) fn no_header(loc: &Locator, near: Option<(u64, Vec<&'static str>)>) -> CoreError {
     let expected = super::provider::expected_header();
     match near {
         Some((line, missing)) => CoreError::invalid(
@@ -298,19 +297,19 @@ fn no_header(loc: &Locator, near: Option<(u64, Vec<&'static str>)>) -> CoreError
 
 /// Tracks the row that came closest to being a header, for the error message.
 #[derive(Default)]
-struct NearMiss {
+pub(super) struct NearMiss {
     best: Option<(usize, u64, Vec<&'static str>)>,
 }
 
 impl NearMiss {
-    fn see(&mut self, line: u64, cells: &[String]) {
+    pub fn see(&mut self, line: u64, cells: &[String]) {
         if let Some((score, missing)) = layout::near_miss(cells) {
             if self.best.as_ref().is_none_or(|b| score > b.0) {
                 self.best = Some((score, line, missing));
             }
         }
     }
-    fn take(self) -> Option<(u64, Vec<&'static str>)> {
+    pub fn take(self) -> Option<(u64, Vec<&'static str>)> {
         self.best.map(|(_, line, missing)| (line, missing))
     }
 }
@@ -451,179 +450,8 @@ fn csv_error(loc: &Locator, e: csv::Error, line: u64) -> CoreError {
     .at(loc.at(line, None))
 }
 
-/// Reads an XLSX bill. Of the sheets holding a bill header, the one with the most rows wins;
-/// on a tie, the one laid out as exported (the bill title in its first row) rather than a copy
-/// made by Excel's Power Query (which adds a `Column1…` row).
-pub(crate) fn read_xlsx(bytes: &[u8], file: &str) -> Result<Table> {
-    use calamine::Reader;
-    let damaged = |e: String| {
-        CoreError::invalid(
-            Field::File,
-            format!("XLSX 文件已损坏或不完整（{e}）"),
-            format!("the XLSX file is damaged or incomplete ({e})"),
-        )
-        .at(file.to_string())
-    };
-    let mut workbook: calamine::Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
-        .map_err(|e: calamine::XlsxError| damaged(e.to_string()))?;
-    let mut best: Option<(Table, bool)> = None;
-    let mut first_error: Option<CoreError> = None;
-    for name in workbook.sheet_names() {
-        let loc = Locator {
-            file: file.to_string(),
-            sheet: Some(name.clone()),
-        };
-        let range = bounded_range(&mut workbook, &name, &loc)?;
-        match read_range(&range, &loc) {
-            Ok((table, titled)) => {
-                let better = best.as_ref().is_none_or(|(b, b_titled)| {
-                    (table.rows.len(), titled) > (b.rows.len(), *b_titled)
-                });
-                if better {
-                    best = Some((table, titled));
-                }
-            }
-            Err(e) => {
-                first_error.get_or_insert(e);
-            }
-        }
-    }
-    match (best, first_error) {
-        (Some((table, _)), _) => Ok(table),
-        (None, Some(e)) => Err(e),
-        (None, None) => Err(no_header(
-            &Locator {
-                file: file.into(),
-                sheet: None,
-            },
-            None,
-        )),
-    }
-}
-
-/// Most cells a bill sheet's used range may span (a 100,000-row bill of a dozen columns has
-/// 1.2 million). The spreadsheet reader lays the range out densely, every cell from the first
-/// to the last, so two cells at `A1` and `XFD1048576` would ask for 17 billion of them.
-pub const MAX_SHEET_CELLS: u64 = 4_000_000;
-
-/// The sheet's cells read one by one, as calamine's own `worksheet_range` does, but refusing
-/// a sheet whose cells or used range exceed [`MAX_SHEET_CELLS`] before the dense range is
-/// allocated. The declared `<dimension>` is not trusted at all.
-fn bounded_range<RS: std::io::Read + std::io::Seek>(
-    workbook: &mut calamine::Xlsx<RS>,
-    name: &str,
-    loc: &Locator,
-) -> Result<calamine::Range<calamine::Data>> {
-    use calamine::{Cell, Data, DataRef};
-    let damaged = |e: String| {
-        CoreError::invalid(
-            Field::File,
-            format!("XLSX 文件已损坏或不完整（{e}）"),
-            format!("the XLSX file is damaged or incomplete ({e})"),
-        )
-        .at(loc.at(1, None))
-    };
-    let mut reader = match workbook.worksheet_cells_reader(name) {
-        Ok(reader) => reader,
-        // A chart sheet: no cells, as calamine's own reader treats it.
-        Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(calamine::Range::empty()),
-        Err(e) => return Err(damaged(e.to_string())),
-    };
-    let too_big = |zh: String, en: String| {
-        CoreError::invalid(Field::File, zh, en).at(format!("{}:{name}", loc.file))
-    };
-    let mut cells: Vec<Cell<Data>> = Vec::new();
-    let (mut rows, mut cols) = ((u32::MAX, 0u32), (u32::MAX, 0u32));
-    loop {
-        let cell = match reader.next_cell() {
-            Ok(Some(cell)) => cell,
-            Ok(None) => break,
-            Err(e) => return Err(damaged(e.to_string())),
-        };
-        if matches!(cell.get_value(), DataRef::Empty) {
-            continue;
-        }
-        let (r, c) = cell.get_position();
-        rows = (rows.0.min(r), rows.1.max(r));
-        cols = (cols.0.min(c), cols.1.max(c));
-        let span = (u64::from(rows.1) - u64::from(rows.0) + 1)
-            .saturating_mul(u64::from(cols.1) - u64::from(cols.0) + 1);
-        if cells.len() as u64 >= MAX_SHEET_CELLS || span > MAX_SHEET_CELLS {
-            let used = format!(
-                "{}{}:{}{}",
-                column_letters(cols.0 as usize),
-                u64::from(rows.0) + 1,
-                column_letters(cols.1 as usize),
-                u64::from(rows.1) + 1
-            );
-            return Err(too_big(
-                format!("工作表用到的区域 {used} 过大（超过 {MAX_SHEET_CELLS} 个单元格），不像账单，已拒绝"),
-                format!("the sheet's used range {used} is too large (over {MAX_SHEET_CELLS} cells) to be a bill; refused"),
-            ));
-        }
-        cells.push(Cell::new((r, c), Data::from(cell.get_value().clone())));
-    }
-    Ok(calamine::Range::from_sparse(cells))
-}
-
-fn read_range(range: &calamine::Range<calamine::Data>, loc: &Locator) -> Result<(Table, bool)> {
-    let first_row = range.start().map_or(0, |(r, _)| r as u64);
-    let mut rows = range
-        .rows()
-        .enumerate()
-        .map(|(i, cells)| (first_row + i as u64 + 1, cells));
-    let titled = range
-        .rows()
-        .next()
-        .and_then(|r| r.first())
-        .is_some_and(|c| super::provider::is_bill_title(&cell_text(c)));
-    let mut near = NearMiss::default();
-    let (layout, header_line) = loop {
-        let Some((line, cells)) = rows.next() else {
-            return Err(no_header(loc, near.take()));
-        };
-        let cells: Vec<String> = cells.iter().map(cell_text).collect();
-        if let Some(layout) = layout::recognise(&cells) {
-            break (layout, line);
-        }
-        near.see(line, &cells);
-    };
-    let mut collector = Collector::new(layout, loc);
-    for (line, cells) in rows {
-        let cells = cells
-            .iter()
-            .map(|c| trim_cell(&cell_text(c)).to_string())
-            .collect();
-        if let Step::Stop = collector.push(line, cells, false)? {
-            break;
-        }
-    }
-    let table = Table {
-        layout: collector.layout,
-        header_line,
-        rows: collector.rows,
-        sheet: loc.sheet.clone(),
-    };
-    Ok((table, titled))
-}
-
-/// A cell as text. Numbers keep their shortest round-trip form (`548.58000000000004` stored
-/// by Excel reads as 548.58) and are rounded to fen later; date cells become local times.
-fn cell_text(cell: &calamine::Data) -> String {
-    use calamine::Data;
-    match cell {
-        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-        Data::Float(f) => f.to_string(),
-        Data::Int(i) => i.to_string(),
-        Data::Bool(b) => b.to_string(),
-        Data::DateTime(dt) => excel_serial_to_text(dt.as_f64()),
-        Data::Error(e) => format!("#{e:?}"),
-        Data::Empty => String::new(),
-    }
-}
-
 /// Excel's day serial (1900 system, day 0 = 1899-12-30) as `YYYY-MM-DD HH:MM:SS`.
-fn excel_serial_to_text(serial: f64) -> String {
+pub(super) fn excel_serial_to_text(serial: f64) -> String {
     let base = chrono::NaiveDate::from_ymd_opt(1899, 12, 30).and_then(|d| d.and_hms_opt(0, 0, 0));
     let seconds = (serial * 86_400.0).round();
     match base {

@@ -5,12 +5,15 @@
 
 use super::*;
 
+#[path = "../../../examples/support/big_xlsx.rs"]
+mod big_xlsx;
 mod files;
 mod golden;
 mod listing;
 mod props;
 mod storing;
 mod streamed;
+mod xlsx_reader;
 use crate::ledger::{list_withdrawals, WithdrawalStatus};
 use std::io::Write;
 use std::path::PathBuf;
