@@ -4,6 +4,7 @@
 mod commands;
 mod evidence_text;
 mod notify;
+mod startup;
 mod state;
 
 use state::AppState;
@@ -102,6 +103,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::first_run::remove_sample,
             commands::first_run::about,
             commands::first_run::take_launch_files,
+            commands::first_run::first_screen_shown,
             commands::lock::lock_status,
             commands::lock::unlock,
             commands::lock::set_lock,
@@ -120,10 +122,20 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         .disable_serde_phases()
 }
 
+/// What runs beside the app from its first screen on (see
+/// [`startup::background_work_after_first_screen`]).
+fn background_work(app: &tauri::AppHandle) {
+    // Due items → desktop notifications, at start and hourly; never blocks or fails.
+    notify::start(app.clone());
+    // The text of evidence images added before (or by the CLI), read once each.
+    evidence_text::kick(app);
+}
+
 /// Where the generated bindings live, relative to this crate.
 pub const BINDINGS_PATH: &str = "../ui/src/lib/bindings.ts";
 
 pub fn run() {
+    startup::begin();
     let builder = specta_builder();
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
@@ -138,13 +150,14 @@ pub fn run() {
             }
         })
         .setup(move |app| {
+            startup::mark("setup (window created)");
             builder.mount_events(app);
+            startup::configure_webview(app);
+            // Today's backup at once (it waits for the database to open; after the first start
+            // of the day it finds today's file and stops): Settings lists it when first shown.
             let handle = app.handle().clone();
             std::thread::spawn(move || commands::backup::run_rolling_backup(&handle));
-            // Due items → desktop notifications, at start and hourly; never blocks or fails.
-            notify::start(app.handle().clone());
-            // The text of evidence images added before (or by the CLI), read once each.
-            evidence_text::kick(app.handle());
+            startup::background_work_after_first_screen(app.handle());
             Ok(())
         })
         .build(tauri::generate_context!())

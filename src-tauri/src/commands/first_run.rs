@@ -97,3 +97,11 @@ pub fn take_launch_files(state: State<'_, AppState>) -> Vec<String> {
     let mut files = state.launch_files.lock().unwrap_or_else(|p| p.into_inner());
     std::mem::take(&mut *files)
 }
+
+/// The UI drew its first screen: the work that runs beside the app (due notifications,
+/// reading evidence text) starts now rather than during the start.
+#[tauri::command]
+#[specta::specta]
+pub fn first_screen_shown(app: tauri::AppHandle) {
+    crate::startup::first_screen_shown(&app);
+}

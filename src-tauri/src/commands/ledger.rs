@@ -22,7 +22,9 @@ pub struct AppInfo {
     pub pinned_now: Option<String>,
 }
 
-#[tauri::command]
+// Off the main thread (`async`): at start it waits for the database to open (see
+// `AppState::open_default`), and the window must keep drawing meanwhile.
+#[tauri::command(async)]
 #[specta::specta]
 pub fn app_info(state: State<'_, AppState>) -> AppInfo {
     let opened = state.with(|s| Ok((s.schema_version()?, store_lang(s))));

@@ -58,4 +58,5 @@ export const api = {
   removeSample: async () => unwrap(await commands.removeSample()),
   about: async () => unwrap(await commands.about()),
   takeLaunchFiles: () => commands.takeLaunchFiles(),
+  firstScreenShown: () => commands.firstScreenShown(),
 };
