@@ -490,8 +490,8 @@ export type CauseFinding = {
 	actions: string[],
 	expected_wait?: string | null,
 	/**  Shown to TypeScript as `Source[]` (a borrowed source serialises as the source). */
-	sources: KbSource[],
-	confidence: KbConfidence,
+	sources: Source[],
+	confidence: Confidence,
 	checked: string,
 	conflicts?: FindingConflict[],
 };
@@ -523,12 +523,13 @@ export type Concentration = {
 	warn: boolean,
 };
 
-export type Confidence = "high" | "medium" | "low";
+/**  How far a source (or what rests on it) is trusted. Ordered `Low < Medium < High`. */
+export type Confidence = "low" | "medium" | "high";
 
 /**  Where sources disagree: the description and both sides' sources. */
 export type ConflictInfo = {
 	text: string,
-	sources: KbSource[],
+	sources: Source[],
 };
 
 export type ConflictView = {
@@ -851,7 +852,7 @@ export type FileStatus = "ok" | "changed" | "missing" |
 export type FindingConflict = {
 	text: string,
 	/**  Shown to TypeScript as `Source[]`. */
-	sources: KbSource[],
+	sources: Source[],
 };
 
 /**  What the welcome and Home need to know about the first run. */
@@ -1070,16 +1071,6 @@ export type KbCatalogue = {
 	user_files: UserFile[],
 };
 
-export type KbConfidence = "low" | "medium" | "high";
-
-/**  Where a statement comes from and how far to trust it. */
-export type KbSource = {
-	title: string,
-	url?: string | null,
-	document?: string | null,
-	confidence: KbConfidence,
-};
-
 export type Lang = "zh" | "en";
 
 /**  A written letter, both as parts (for the editor) and as one text (to copy or save). */
@@ -1100,7 +1091,7 @@ export type Letter = {
 	deadline_calendar: CalendarKind,
 	deadline_working_days: number,
 	text: string,
-	sources: LetterSource[],
+	sources: Source[],
 };
 
 /**  One attachment line: the clear file name it should be sent under. */
@@ -1115,14 +1106,6 @@ export type LetterAttachment = {
 export type LetterSection = {
 	heading: string,
 	text: string,
-};
-
-/**  A source as the knowledge files cite it. */
-export type LetterSource = {
-	title: string,
-	url?: string | null,
-	document?: string | null,
-	confidence: string,
 };
 
 /**  How likely a cause is when its conditions hold. */
@@ -1190,7 +1173,7 @@ export type NearestText = {
 	vague: boolean,
 	/**  Cosine similarity, two decimals as a string ("0.83"): exact and stable across IPC. */
 	score: string,
-	source: KbSource,
+	source: Source,
 	checked: string,
 };
 
@@ -1495,11 +1478,11 @@ export type RuleInfo = {
 	overridden: boolean,
 	platforms: string[],
 	likelihood: Likelihood,
-	confidence: KbConfidence,
+	confidence: Confidence,
 	checked: string,
 	title: string,
 	explanation: string,
-	sources: KbSource[],
+	sources: Source[],
 	conflicts: ConflictInfo[],
 };
 
@@ -1581,14 +1564,16 @@ export type SnapshotResult = {
 	suggest_signal: string | null,
 };
 
-/**  Where a step's facts come from. */
+/**
+ *  A document cited by the knowledge files. `checked` (`YYYY-MM-DD`, when someone last read it)
+ *  is required where the files' check says so (routes); rules carry it once per rule.
+ */
 export type Source = {
 	title: string,
-	document: string | null,
-	url: string | null,
+	url?: string | null,
+	document?: string | null,
 	confidence: Confidence,
-	/**  When someone last checked it, `YYYY-MM-DD`. */
-	checked: string,
+	checked?: string | null,
 };
 
 /**
