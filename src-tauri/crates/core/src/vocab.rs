@@ -9,6 +9,6 @@ pub mod case;
 pub mod rule;
 pub mod source;
 
-pub use case::{CaseStatus, Channel, Stage, Tier};
+pub use case::{CaseStatus, ContactChannel, Stage, Tier};
 pub use rule::{Action, PlatformSignal, Status};
 pub use source::{Confidence, Source};
