@@ -180,8 +180,8 @@ mod tests {
     /// regenerate them after changing a command or type.
     #[test]
     fn generated_bindings_are_up_to_date() {
-        let dir = tempfile_dir();
-        let fresh = dir.join("bindings.ts");
+        let dir = tempfile::tempdir().expect("temp dir");
+        let fresh = dir.path().join("bindings.ts");
         specta_builder()
             .export(
                 specta_typescript::Typescript::default().header("// Generated from the Rust types by tauri-specta. Do not edit.\n// @ts-nocheck"),
@@ -199,11 +199,5 @@ mod tests {
             committed == fresh,
             "ui/src/lib/bindings.ts is stale: run `TIXIAN_UPDATE_BINDINGS=1 cargo test -p tixian-app generated_bindings`"
         );
-    }
-
-    fn tempfile_dir() -> std::path::PathBuf {
-        let dir = std::env::temp_dir().join(format!("tixian-bindings-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        dir
     }
 }

@@ -369,7 +369,8 @@ mod tests {
     /// year the user adds to the rule folder beside the database.
     #[test]
     fn calendar_lays_the_user_folder_over_the_built_in_one() {
-        let dir = std::env::temp_dir().join(format!("tixian-state-{}", std::process::id()));
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
         let folder = dir.join("rules").join("calendar");
         std::fs::create_dir_all(&folder).unwrap();
         let state = AppState::with_workspace(
@@ -408,7 +409,6 @@ due = "2027-01-04"
         )
         .unwrap();
         assert_eq!(due(&state).to_string(), "2027-01-05");
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     /// The database opens on a thread of its own at start: a command that comes first waits

@@ -6,9 +6,9 @@ use crate::state::{store_lang, AppState};
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Manager, State};
 use tauri_specta::Event;
-use tixian_core::cases::bundle::{CatalogEdit, CatalogView};
+use tixian_core::cases::bundle::{self, CatalogEdit, CatalogView};
 use tixian_core::cases::forms::{ComplaintForm, FormChannel};
-use tixian_core::export::{self, ExportOptions, ExportReport, Split, Stage, VerifyReport};
+use tixian_core::export::{self, ExportOptions, ExportReport, ExportStage, Split, VerifyReport};
 use tixian_core::grants::Access;
 use tixian_core::Field;
 use tixian_core::{fsutil, ApiError, CoreError, Lang};
@@ -19,7 +19,19 @@ pub struct ExportProgressEvent {
     pub case_id: i64,
     pub done: u32,
     pub total: u32,
-    pub stage: Stage,
+    pub stage: ExportStage,
+}
+
+impl ExportProgressEvent {
+    fn new(case_id: i64, p: export::Progress) -> ExportProgressEvent {
+        let (done, total, stage) = (p.done, p.total, p.stage);
+        ExportProgressEvent {
+            case_id,
+            done,
+            total,
+            stage,
+        }
+    }
 }
 
 /// Where the save dialog starts: `案件12_证据包_2026-11-23.pdf` (English: `case12_evidence_…`) in
@@ -31,12 +43,8 @@ pub fn bundle_default_path(
     state: State<'_, AppState>,
     case_id: i64,
 ) -> Result<String, ApiError> {
-    let lang = state.with(|s| Ok(store_lang(s))).unwrap_or_default();
-    let date = state.now().format("%Y-%m-%d").to_string();
-    let name = match lang {
-        Lang::Zh => format!("案件{case_id}_证据包_{date}.pdf"),
-        Lang::En => format!("case{case_id}_evidence_{date}.pdf"),
-    };
+    let today = tixian_core::time::local_date(&state.now());
+    let name = bundle::default_file_name(case_id, state.lang(), today);
     let path = super::save_dir(&app).join(name);
     // A place the shell proposes, not one the web view chose: writable as a save answer is.
     state.allow_write(&path);
@@ -61,16 +69,12 @@ pub async fn export_case_bundle(
     let run = move || {
         let state = worker.state::<AppState>();
         let out = state.allowed_path(&out, Access::Write, Field::Out)?;
-        let now = state.now();
+        let (now, lang) = (state.now(), state.lang());
         // The store is locked only while the case is read, not while the PDF is written.
-        let (input, lang) = state.with(|s| {
-            let lang = store_lang(s);
-            Ok((
-                state
-                    .ws
-                    .bundle_input(s.conn(), case_id, lang, all_tiers, &now)?,
-                lang,
-            ))
+        let input = state.with(|s| {
+            state
+                .ws
+                .bundle_input(s.conn(), case_id, lang, all_tiers, &now)
         })?;
         let opts = ExportOptions {
             overwrite,
@@ -78,23 +82,11 @@ pub async fn export_case_bundle(
             split,
         };
         let mut progress = export::each_step(|p| {
-            let (done, total, stage) = (p.done, p.total, p.stage);
-            let _ = ExportProgressEvent {
-                case_id,
-                done,
-                total,
-                stage,
-            }
-            .emit(&worker);
+            let _ = ExportProgressEvent::new(case_id, p).emit(&worker);
         });
         let report = export::export_bundle(&input, &out, &opts, &mut progress);
         let report = report.map_err(|e| e.to_api(lang))?;
-        // What was written where the user chose (volumes, the files folder) can be verified
-        // and shown in the file manager.
-        let written = report.parts.iter().map(|p| &p.pdf);
-        for path in written.chain([&report.pdf, &report.files_dir]) {
-            state.allow_write(std::path::Path::new(path));
-        }
+        report.written().for_each(|path| state.allow_write(path));
         Ok(report)
     };
     super::blocking(run).await
@@ -108,7 +100,7 @@ pub async fn verify_bundle(
     state: State<'_, AppState>,
     pdf: String,
 ) -> Result<VerifyReport, ApiError> {
-    let lang = state.with(|s| Ok(store_lang(s))).unwrap_or_default();
+    let lang = state.lang();
     if pdf.trim().is_empty() {
         return Err(CoreError::invalid(
             Field::File,
@@ -127,7 +119,7 @@ pub async fn verify_bundle(
 #[tauri::command]
 #[specta::specta]
 pub async fn reveal_in_folder(state: State<'_, AppState>, path: String) -> Result<(), ApiError> {
-    let lang = state.with(|s| Ok(store_lang(s))).unwrap_or_default();
+    let lang = state.lang();
     state.allowed_path(&path, Access::Read, Field::Path)?;
     let run = move || {
         let path = fsutil::existing_path(&path, Field::Path).map_err(|e| e.to_api(lang))?;

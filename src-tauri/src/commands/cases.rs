@@ -11,10 +11,11 @@ use tixian_core::cases::letters::{self, Letter, Recipient};
 use tixian_core::cases::prep::{self, Prep};
 use tixian_core::cases::promises::{find_promises, PromiseProposal};
 use tixian_core::cases::{
-    self, Case, CaseDetail, CaseLadder, CaseRow, CaseStatus, Channel, Contact, NewCase, NewContact,
-    NewEvent, Stage, Tier, TimelineEvent,
+    self, Case, CaseContact, CaseDetail, CaseLadder, CaseRow, CaseStatus, ContactChannel, NewCase,
+    NewContact, NewEvent, Stage, Tier, TimelineEvent,
 };
 use tixian_core::grants::Access;
+use tixian_core::imaging;
 use tixian_core::time::{self, Timestamp};
 use tixian_core::Field;
 use tixian_core::{ApiError, CoreError, Lang, Money};
@@ -34,7 +35,7 @@ pub struct NewCaseInput {
 #[derive(Deserialize, specta::Type)]
 pub struct ContactInput {
     pub at: String,
-    pub channel: Channel,
+    pub channel: ContactChannel,
     pub agent: String,
     pub said: String,
     pub promise: String,
@@ -127,7 +128,7 @@ pub fn add_case_event(
 }
 
 /// Copies the file at `path` into the vault. The file is read and (for images) fully decoded
-/// before anything is written; the original is never modified.
+/// before the store is locked and anything is written; the original is never modified.
 #[tauri::command]
 #[specta::specta]
 pub fn add_evidence(
@@ -139,27 +140,19 @@ pub fn add_evidence(
     tier: Tier,
 ) -> Result<EvidenceItem, ApiError> {
     let now = state.now();
-    let path = state.allowed_path(&path, Access::Read, Field::Path)?;
-    state
-        .with(|s| {
-            let input = EvidenceInput {
-                path,
-                caption,
-                tier,
-                taken_at: None,
-            };
-            // The dialog's input for the file is its path.
-            let prepared = evidence::prepare(&input).map_err(|e| match e.named_field() {
-                Some(Field::File) => e.field(Field::Path),
-                _ => e,
-            })?;
-            state.ws.add_evidence(s, id, &prepared, &now)
-        })
-        .inspect(|item| {
-            if item.mime.starts_with("image/") {
-                crate::evidence_text::kick(&app);
-            }
-        })
+    let path = state.allowed_path(&path, Access::Read, Field::File)?;
+    let input = EvidenceInput {
+        path,
+        caption,
+        tier,
+        taken_at: None,
+    };
+    let prepared = evidence::prepare(&input).map_err(|e| e.to_api(state.lang()))?;
+    let item = state.with(|s| state.ws.add_evidence(s, id, &prepared, &now))?;
+    if item.mime.starts_with("image/") {
+        crate::evidence_text::kick(&app);
+    }
+    Ok(item)
 }
 
 /// A PNG thumbnail of an image evidence item as a `data:` URL (None for PDFs, audio …).
@@ -173,7 +166,7 @@ pub fn evidence_thumbnail(
         let item = evidence::get_evidence(s.conn(), evidence_id)?;
         let vault = tixian_core::store::vault_dir(s.path());
         let png = evidence::thumbnail_for(&vault, &item)?;
-        Ok(png.map(|bytes| format!("data:image/png;base64,{}", base64(&bytes))))
+        Ok(png.map(|bytes| imaging::data_url("image/png", &bytes)))
     })
 }
 
@@ -198,11 +191,8 @@ pub fn search_case_evidence(
     query: String,
 ) -> Result<Vec<i64>, ApiError> {
     state.with(|s| {
-        Ok(evidence::list_evidence(s.conn(), case_id)?
-            .iter()
-            .filter(|e| evidence_text::matches(e, &query))
-            .map(|e| e.id)
-            .collect())
+        let found = evidence_text::search(s.conn(), case_id, Some(&query))?;
+        Ok(found.iter().map(|e| e.id).collect())
     })
 }
 
@@ -212,7 +202,7 @@ pub fn add_contact(
     state: State<'_, AppState>,
     id: i64,
     input: ContactInput,
-) -> Result<Contact, ApiError> {
+) -> Result<CaseContact, ApiError> {
     let now = state.now();
     state.with(|s| {
         let new = NewContact {
@@ -323,40 +313,4 @@ pub fn save_text_file(
         )
         .to_api(state.lang())
     })
-}
-
-/// Standard base64 (RFC 4648) for thumbnails; small enough not to need a dependency.
-pub(crate) fn base64(bytes: &[u8]) -> String {
-    const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(ABC[(n >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::base64;
-
-    #[test]
-    fn base64_matches_rfc4648_vectors() {
-        assert_eq!(base64(b""), "");
-        assert_eq!(base64(b"f"), "Zg==");
-        assert_eq!(base64(b"fo"), "Zm8=");
-        assert_eq!(base64(b"foo"), "Zm9v");
-        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
-    }
 }

@@ -9,7 +9,7 @@ use tixian_core::health::{
     self, series::HealthSeries, HealthReport, HealthSettings, Review, ReviewChecklist,
     RuleSnapshot, Signal, SignalKind, SnapshotResult,
 };
-use tixian_core::ledger::{self, Platform, PlatformEdit};
+use tixian_core::ledger::{self, Platform};
 use tixian_core::Field;
 use tixian_core::{ApiError, CoreError, Money};
 
@@ -72,20 +72,7 @@ pub fn set_test_interval(
     days: i64,
 ) -> Result<Platform, ApiError> {
     let now = state.now();
-    state.with(|s| {
-        s.transaction(|tx| {
-            let p = ledger::get_platform(tx, platform_id)?;
-            let edit = PlatformEdit {
-                name: p.name,
-                kind: p.kind,
-                note: p.note,
-                licence: p.licence,
-                operating_since: p.operating_since,
-                test_interval_days: days,
-            };
-            ledger::update_platform(tx, platform_id, &edit, &now)
-        })
-    })
+    state.with(|s| s.transaction(|tx| ledger::set_test_interval(tx, platform_id, days, &now)))
 }
 
 /// Logs a danger signal noticed now.

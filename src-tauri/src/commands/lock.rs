@@ -1,7 +1,7 @@
 //! Settings → App lock, and the unlock screen at start: thin commands over the workspace's
 //! lock operations (`tixian_core::lock`). Conversions run off the UI thread.
 
-use crate::state::{store_lang, AppState};
+use crate::state::AppState;
 use tauri::{AppHandle, Manager, State};
 use tixian_core::crypto::Passphrase;
 use tixian_core::lock::LockStatus;
@@ -11,7 +11,7 @@ use tixian_core::{ApiError, Field, Lang};
 #[tauri::command]
 #[specta::specta]
 pub fn lock_status(state: State<'_, AppState>) -> Result<LockStatus, ApiError> {
-    let lang = state.with(|s| Ok(store_lang(s))).unwrap_or_default();
+    let lang = state.lang();
     state.ws.lock_status().map_err(|e| e.to_api(lang))
 }
 

@@ -9,11 +9,11 @@ use tauri_specta::Event;
 use tixian_core::grants::Access;
 use tixian_core::import::{self, ImportOptions, ImportRecord, ImportReport, TxnPage, TxnQuery};
 use tixian_core::ledger::{
-    self, BalanceSnapshot, Deleted, NewWithdrawal, Platform, PlatformEdit, Withdrawal,
+    self, BalanceSnapshot, Deleted, Platform, PlatformEdit, Withdrawal, WithdrawalForm,
     WithdrawalStatus,
 };
+use tixian_core::ApiError;
 use tixian_core::Field;
-use tixian_core::{time, ApiError, CoreError, Money};
 
 #[tauri::command]
 #[specta::specta]
@@ -76,47 +76,6 @@ pub fn list_withdrawals(
     state.with(|s| ledger::list_withdrawals(s.conn(), platform.as_deref()))
 }
 
-/// A withdrawal as the form sends it: amounts are the text the user typed (core parses them,
-/// so an error names the right field); an empty request time means now.
-#[derive(Deserialize, specta::Type)]
-pub struct WithdrawalForm {
-    pub platform: String,
-    pub amount: String,
-    pub fee: String,
-    pub status: WithdrawalStatus,
-    pub is_test: bool,
-    pub requested_at: String,
-    pub arrived_at: String,
-    pub card_tail: String,
-    pub message: String,
-}
-
-impl WithdrawalForm {
-    fn parse(self, now: &time::Timestamp) -> Result<NewWithdrawal, CoreError> {
-        let amount = Money::parse_amount(&self.amount).map_err(|e| e.field(Field::Amount))?;
-        let fee = match self.fee.trim() {
-            "" => Money::from_fen(0),
-            text => Money::parse_amount(text).map_err(|e| e.field(Field::Fee))?,
-        };
-        let requested_at = match self.requested_at.trim() {
-            "" => time::to_rfc3339(now),
-            text => text.to_string(),
-        };
-        let arrived_at = Some(self.arrived_at.trim().to_string()).filter(|t| !t.is_empty());
-        Ok(NewWithdrawal {
-            platform: self.platform,
-            amount,
-            fee,
-            status: self.status,
-            is_test: self.is_test,
-            requested_at,
-            arrived_at,
-            card_tail: self.card_tail,
-            message: self.message,
-        })
-    }
-}
-
 #[tauri::command]
 #[specta::specta]
 pub fn add_withdrawal(
@@ -169,18 +128,7 @@ pub fn log_test_withdrawal(
     amount: String,
     card_tail: String,
 ) -> Result<Withdrawal, ApiError> {
-    let form = WithdrawalForm {
-        platform,
-        amount,
-        fee: String::new(),
-        status: WithdrawalStatus::Requested,
-        is_test: true,
-        requested_at: String::new(),
-        arrived_at: String::new(),
-        card_tail,
-        message: String::new(),
-    };
-    add_withdrawal(state, form)
+    add_withdrawal(state, WithdrawalForm::test(platform, amount, card_tail))
 }
 
 #[tauri::command]
@@ -208,6 +156,13 @@ pub struct ImportProgressEvent {
     pub total: u64,
 }
 
+impl From<import::ImportProgress> for ImportProgressEvent {
+    fn from(p: import::ImportProgress) -> ImportProgressEvent {
+        let (done, total) = (p.done, p.total);
+        ImportProgressEvent { done, total }
+    }
+}
+
 /// Imports a bill export (CSV, XLSX, or the ZIP it came in) off the UI thread, sending
 /// `ImportProgressEvent`s. A ZIP needing a password fails with field `password`; an import
 /// stopped by [`cancel_import`] fails with code `cancelled` and stores nothing.
@@ -221,21 +176,13 @@ pub async fn import_bill(
 ) -> Result<ImportReport, ApiError> {
     let cancel = app.state::<AppState>().import_cancel.clone();
     cancel.store(false, std::sync::atomic::Ordering::Relaxed);
-    let options = ImportOptions {
-        platform: platform.filter(|p| !p.trim().is_empty()),
-        password: password.filter(|p| !p.is_empty()),
-        cancel: Some(cancel),
-    };
+    let options = ImportOptions::from_form(platform, password, cancel);
     let worker = app.clone();
     let run = move || {
         let state = worker.state::<AppState>();
         let now = state.now();
         let mut progress = import::per_percent(|p| {
-            let _ = ImportProgressEvent {
-                done: p.done,
-                total: p.total,
-            }
-            .emit(&worker);
+            let _ = ImportProgressEvent::from(p).emit(&worker);
         });
         let path = state.allowed_path(&path, Access::Read, Field::File)?;
         state.with(|s| import::import_file(s, &path, &options, &now, &mut progress))

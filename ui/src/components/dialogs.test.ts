@@ -127,6 +127,16 @@ describe("AddPlatformDialog", () => {
     await waitFor(() => expect(mocks.toastError).toHaveBeenCalledWith("数据库忙"));
     expect(document.querySelectorAll(".field .error")).toHaveLength(0);
   });
+
+  it("shows an error on a field the form has no input for as a toast, not nowhere", async () => {
+    mocks.addPlatform.mockRejectedValue(fail({ code: "invalid", message: "数据库已加锁", field: "passphrase" }));
+    render(AddPlatformDialog, { props: { open: true } });
+    await type("#platform-name", "甲");
+    await fireEvent.click(screen.getByTestId("add-platform-submit"));
+    await waitFor(() => expect(mocks.toastError).toHaveBeenCalledWith("数据库已加锁"));
+    expect(document.querySelectorAll(".field .error")).toHaveLength(0);
+    expect(screen.getByTestId("add-platform-form")).toBeTruthy();
+  });
 });
 
 describe("BalanceDialog", () => {

@@ -68,11 +68,11 @@ export const commands = {
 	newCase: (input: NewCaseInput) => typedError<Case, ApiError>(__TAURI_INVOKE("new_case", { input })),
 	caseDetail: (id: number) => typedError<CaseDetail, ApiError>(__TAURI_INVOKE("case_detail", { id })),
 	setCaseStatus: (id: number, status: CaseStatus) => typedError<Case, ApiError>(__TAURI_INVOKE("set_case_status", { id, status })),
-	setCaseStage: (id: number, stage: CaseStage) => typedError<Case, ApiError>(__TAURI_INVOKE("set_case_stage", { id, stage })),
+	setCaseStage: (id: number, stage: Stage) => typedError<Case, ApiError>(__TAURI_INVOKE("set_case_stage", { id, stage })),
 	addCaseEvent: (id: number, at: string, text: string, evidenceId: number | null) => typedError<TimelineEvent, ApiError>(__TAURI_INVOKE("add_case_event", { id, at, text, evidenceId })),
 	/**
 	 *  Copies the file at `path` into the vault. The file is read and (for images) fully decoded
-	 *  before anything is written; the original is never modified.
+	 *  before the store is locked and anything is written; the original is never modified.
 	 */
 	addEvidence: (id: number, path: string, caption: string, tier: Tier) => typedError<EvidenceItem, ApiError>(__TAURI_INVOKE("add_evidence", { id, path, caption, tier })),
 	/**  A PNG thumbnail of an image evidence item as a `data:` URL (None for PDFs, audio …). */
@@ -255,6 +255,12 @@ export type About = {
 	licences: string,
 };
 
+/**  One answer; an empty `value` means "don't know" (the question counts as answered). */
+export type Answer = {
+	id: string,
+	value: string,
+};
+
 /**  How a question is answered in the UI. */
 export type AnswerKind = "yes_no" | "amount" | "number" | "choice";
 
@@ -379,12 +385,13 @@ export type Case = {
 	account: string,
 	message: string,
 	status: CaseStatus,
-	stage: CaseStage,
+	stage: Stage,
 	diagnosis: DiagnosisLink | null,
 	created_at: string,
 	updated_at: string,
 };
 
+/**  One customer-service contact in a case's log (`route::Contact` is a body's official channel). */
 export type CaseContact = {
 	id: number,
 	case_id: number,
@@ -443,13 +450,6 @@ export type CaseRow = {
 	next_deadline: string | null,
 };
 
-/**
- *  The escalation ladder, lowest first: each step is taken when the one before failed. Also
- *  the stage of each rung in `route` (one vocabulary). (Named `CaseStage` in TypeScript, where
- *  the diagnosis wizard has its own `Stage`; a container rename does not change the JSON.)
- */
-export type CaseStage = "customer_service" | "supervisor" | "platform_complaint" | "regulator" | "mediation" | "court";
-
 /**  Where a case stands. */
 export type CaseStatus = "open" | "waiting" | "escalated" | "resolved" | "closed";
 
@@ -497,8 +497,8 @@ export type CauseFinding = {
 	actions: string[],
 	expected_wait?: string | null,
 	/**  Shown to TypeScript as `Source[]` (a borrowed source serialises as the source). */
-	sources: KbSource[],
-	confidence: KbConfidence,
+	sources: Source[],
+	confidence: Confidence,
 	checked: string,
 	conflicts?: FindingConflict[],
 };
@@ -530,12 +530,13 @@ export type Concentration = {
 	warn: boolean,
 };
 
-export type Confidence = "high" | "medium" | "low";
+/**  How far a source (or what rests on it) is trusted. Ordered `Low < Medium < High`. */
+export type Confidence = "low" | "medium" | "high";
 
 /**  Where sources disagree: the description and both sides' sources. */
 export type ConflictInfo = {
 	text: string,
-	sources: KbSource[],
+	sources: Source[],
 };
 
 export type ConflictView = {
@@ -551,10 +552,7 @@ export type Contact = {
 	value: string,
 };
 
-/**
- *  How a customer-service contact happened. (Named `ContactChannel` in TypeScript: the
- *  generated runtime already has a `Channel`.)
- */
+/**  How a customer-service contact happened. */
 export type ContactChannel = "phone" | "chat" | "email" | "ticket" | "in_person";
 
 /**  A contact as typed (or a confirmed promise proposal). */
@@ -717,20 +715,6 @@ export type DueItem = {
 	title: Text,
 };
 
-/**  One answer; an empty `value` means "don't know" (the question counts as answered). */
-export type DxAnswer = {
-	id: string,
-	value: string,
-};
-
-/**  A question still worth asking; its wording lives in the UI's i18n (`dx.q.<id>`). */
-export type DxQuestion = {
-	id: string,
-	kind: AnswerKind,
-	/**  For `choice`: the values to offer (labels are `dx.choice.<value>`). */
-	choices: string[],
-};
-
 /**
  *  An image as embedded: `sha256` covers the image stream's bytes as stored in the PDF (then its
  *  soft mask's, if any); for pass-through JPEG it equals the file's hash.
@@ -772,8 +756,8 @@ export type Escalation = {
 
 /**  What to do next on the ladder, and why. */
 export type EscalationAdvice = {
-	stage: CaseStage,
-	next: CaseStage | null,
+	stage: Stage,
+	next: Stage | null,
 	/**  Set when a broken promise justifies the next step. */
 	reason: Text | null,
 	overdue_contacts: number[],
@@ -858,7 +842,7 @@ export type FileStatus = "ok" | "changed" | "missing" |
 export type FindingConflict = {
 	text: string,
 	/**  Shown to TypeScript as `Source[]`. */
-	sources: KbSource[],
+	sources: Source[],
 };
 
 /**  What the welcome and Home need to know about the first run. */
@@ -1056,14 +1040,14 @@ export type Interview = {
 	symptom: Symptom,
 	platform: PlatformKind,
 	message?: string,
-	answers?: DxAnswer[],
+	answers?: Answer[],
 };
 
 /**  The wizard's state after the answers so far: the current diagnosis and what to ask next. */
 export type InterviewStep = {
 	diagnosis: Diagnosis,
 	/**  Questions that still change the top causes, most useful first. */
-	questions: DxQuestion[],
+	questions: Question[],
 };
 
 /**  The rule catalogue for the Knowledge screen. */
@@ -1075,16 +1059,6 @@ export type KbCatalogue = {
 	user_folder: string,
 	/**  The files of that folder laid over the built-in ones (replacing or adding). */
 	user_files: UserFile[],
-};
-
-export type KbConfidence = "low" | "medium" | "high";
-
-/**  Where a statement comes from and how far to trust it. */
-export type KbSource = {
-	title: string,
-	url?: string | null,
-	document?: string | null,
-	confidence: KbConfidence,
 };
 
 export type Lang = "zh" | "en";
@@ -1107,7 +1081,7 @@ export type Letter = {
 	deadline_calendar: CalendarKind,
 	deadline_working_days: number,
 	text: string,
-	sources: LetterSource[],
+	sources: Source[],
 };
 
 /**  One attachment line: the clear file name it should be sent under. */
@@ -1122,14 +1096,6 @@ export type LetterAttachment = {
 export type LetterSection = {
 	heading: string,
 	text: string,
-};
-
-/**  A source as the knowledge files cite it. */
-export type LetterSource = {
-	title: string,
-	url?: string | null,
-	document?: string | null,
-	confidence: string,
 };
 
 /**  How likely a cause is when its conditions hold. */
@@ -1197,7 +1163,7 @@ export type NearestText = {
 	vague: boolean,
 	/**  Cosine similarity, two decimals as a string ("0.83"): exact and stable across IPC. */
 	score: string,
-	source: KbSource,
+	source: Source,
 	checked: string,
 };
 
@@ -1421,6 +1387,14 @@ export type PromiseProposal = {
 	calendar: CalendarKind,
 };
 
+/**  A question still worth asking; its wording lives in the UI's i18n (`dx.q.<id>`). */
+export type Question = {
+	id: string,
+	kind: AnswerKind,
+	/**  For `choice`: the values to offer (labels are `dx.choice.<value>`). */
+	choices: string[],
+};
+
 export type Readiness = {
 	score: number,
 	/**  The reasons as plain text in the chosen language (the contract's shape). */
@@ -1507,11 +1481,11 @@ export type RuleInfo = {
 	overridden: boolean,
 	platforms: string[],
 	likelihood: Likelihood,
-	confidence: KbConfidence,
+	confidence: Confidence,
 	checked: string,
 	title: string,
 	explanation: string,
-	sources: KbSource[],
+	sources: Source[],
 	conflicts: ConflictInfo[],
 };
 
@@ -1556,7 +1530,10 @@ export type ScreenshotText = {
 	ocr: OcrResult,
 	/**  The platform's message picked from the text, for the message field. */
 	message: string,
-	/**  The image, at most 1600 px high, as a `data:image/jpeg` URL, for the boxes to sit on. */
+	/**
+	 *  The image, at most [`PREVIEW_HEIGHT`] px high, as a `data:image/jpeg` URL, for the
+	 *  boxes to sit on.
+	 */
 	preview: string,
 };
 
@@ -1593,14 +1570,16 @@ export type SnapshotResult = {
 	suggest_signal: string | null,
 };
 
-/**  Where a step's facts come from. */
+/**
+ *  A document cited by the knowledge files. `checked` (`YYYY-MM-DD`, when someone last read it)
+ *  is required where the files' check says so (routes); rules carry it once per rule.
+ */
 export type Source = {
 	title: string,
-	document: string | null,
-	url: string | null,
+	url?: string | null,
+	document?: string | null,
 	confidence: Confidence,
-	/**  When someone last checked it, `YYYY-MM-DD`. */
-	checked: string,
+	checked?: string | null,
 };
 
 /**
@@ -1629,10 +1608,16 @@ export type SqlValue = null | number | string |
  */
 number[];
 
+/**
+ *  The escalation ladder, lowest first: each step is taken when the one before failed. Also
+ *  the stage of each rung in `route` (one vocabulary).
+ */
+export type Stage = "customer_service" | "supervisor" | "platform_complaint" | "regulator" | "mediation" | "court";
+
 /**  One step's deadlines and its "go up a step" date, counted from a start date. */
 export type StepDue = {
 	id: string,
-	stage: CaseStage,
+	stage: Stage,
 	/**  One per [`Step::deadlines`], in order. */
 	deadlines: DeadlineDue[],
 	/**  When to go up one step if nothing has happened. */
@@ -1640,7 +1625,7 @@ export type StepDue = {
 };
 
 export type StepView = {
-	stage: CaseStage,
+	stage: Stage,
 	stage_name: string,
 	id: string,
 	body: string,
@@ -1823,16 +1808,19 @@ export type Withdrawal = {
 };
 
 /**
- *  A withdrawal as the form sends it: amounts are the text the user typed (core parses them,
- *  so an error names the right field); an empty request time means now.
+ *  A withdrawal as the app's form sends it: amounts and times are the text the user typed, so
+ *  an error names the field it is in.
  */
 export type WithdrawalForm = {
 	platform: string,
 	amount: string,
+	/**  Empty: no fee. */
 	fee: string,
 	status: WithdrawalStatus,
 	is_test: boolean,
+	/**  RFC 3339 or a local Asia/Shanghai time; empty: now. */
 	requested_at: string,
+	/**  Empty: not arrived. */
 	arrived_at: string,
 	card_tail: string,
 	message: string,

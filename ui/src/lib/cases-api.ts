@@ -1,11 +1,11 @@
 // Typed wrappers for the case commands (results unwrapped into CommandError like api.ts), plus
 // the small time helpers the case screens share. Times cross as strings core parses.
 import { commands, events } from "./bindings";
-import type { CaseStage, CaseStatus, ContactChannel, ContactInput, Lang, NewCaseInput, PromiseProposal, Recipient, Tier } from "./bindings";
+import type { Stage, CaseStatus, ContactChannel, ContactInput, Lang, NewCaseInput, PromiseProposal, Recipient, Tier } from "./bindings";
 import { unwrap } from "./api";
 
 export const STATUSES: CaseStatus[] = ["open", "waiting", "escalated", "resolved", "closed"];
-export const STAGES: CaseStage[] = ["customer_service", "supervisor", "platform_complaint", "regulator", "mediation", "court"];
+export const STAGES: Stage[] = ["customer_service", "supervisor", "platform_complaint", "regulator", "mediation", "court"];
 export const CHANNELS: ContactChannel[] = ["phone", "chat", "email", "ticket", "in_person"];
 
 export const casesApi = {
@@ -15,7 +15,7 @@ export const casesApi = {
   erase: async (id: number) => unwrap(await commands.eraseCase(id)),
   eraseEvidence: async (id: number) => unwrap(await commands.eraseEvidence(id)),
   setStatus: async (id: number, status: CaseStatus) => unwrap(await commands.setCaseStatus(id, status)),
-  setStage: async (id: number, stage: CaseStage) => unwrap(await commands.setCaseStage(id, stage)),
+  setStage: async (id: number, stage: Stage) => unwrap(await commands.setCaseStage(id, stage)),
   addEvent: async (id: number, at: string, text: string, evidenceId: number | null) =>
     unwrap(await commands.addCaseEvent(id, at, text, evidenceId)),
   addEvidence: async (id: number, path: string, caption: string, tier: Tier) =>

@@ -3,7 +3,7 @@ import { commands, type Lang } from "./bindings";
 import type { Interview, PlatformKind } from "./bindings";
 import { unwrap } from "./api";
 
-export type { Interview, InterviewStep, DiagnosisRecord, DxQuestion, DxAnswer, Symptom, CauseFinding, Diagnosis, KbCatalogue, RuleInfo, PatternInfo, KbSource, MessageExplanation, NearestText } from "./bindings";
+export type { Interview, InterviewStep, DiagnosisRecord, Question, Answer, Symptom, CauseFinding, Diagnosis, KbCatalogue, RuleInfo, PatternInfo, Source, MessageExplanation, NearestText } from "./bindings";
 
 export const dxApi = {
   step: async (interview: Interview, lang: Lang) => unwrap(await commands.diagnoseStep(interview, lang)),

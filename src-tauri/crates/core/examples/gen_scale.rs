@@ -16,7 +16,7 @@
 
 use std::time::Instant;
 use tixian_core::cases::{
-    self, evidence, evidence_text, Channel, NewCase, NewContact, NewEvent, Tier,
+    self, evidence, evidence_text, ContactChannel, NewCase, NewContact, NewEvent, Tier,
 };
 use tixian_core::health::rule_text::save_rule_snapshot;
 use tixian_core::ledger::{self, NewPlatform, PlatformKind};
@@ -225,9 +225,9 @@ fn cases_and_evidence(
                 &NewContact {
                     at: when,
                     channel: if k % 2 == 0 {
-                        Channel::Phone
+                        ContactChannel::Phone
                     } else {
-                        Channel::Chat
+                        ContactChannel::Chat
                     },
                     agent: format!("工号 {}", 8000 + k),
                     said: "已反馈给相关部门".to_string(),

@@ -20,7 +20,7 @@ pub use case::{
 };
 pub use explain::{MessageExplanation, NearestText, PatternHit};
 pub use generalisation::{generalisation_problem, min_top2_rate, Generalisation, Miss};
-pub use screen::message_from_text;
+pub use screen::{case_with_screenshot, message_from_text};
 
 use crate::kb::compile::{Alt, Cond, Flag, Rule};
 use crate::kb::matcher::MessageSignals;

@@ -91,6 +91,11 @@ pub enum Field {
     /// One row of the bundle's 证据目录, keyed `rows[N].key`, `.name` or `.purpose`
     /// ([`Field::catalog_row`]).
     CatalogRow(String),
+    /// A 目录 row's name, purpose or place in the order, given by its key (the CLI's
+    /// `case catalog`).
+    CatalogName,
+    CatalogPurpose,
+    CatalogOrder,
     /// Where an export is written.
     Out,
     /// A screenshot to read.
@@ -180,6 +185,9 @@ impl Field {
             Field::Days => "days",
             Field::FormChannel => "for",
             Field::Applicant => "applicant",
+            Field::CatalogName => "catalog_name",
+            Field::CatalogPurpose => "catalog_purpose",
+            Field::CatalogOrder => "catalog_order",
 
             Field::Out => "out",
             Field::Image => "image",

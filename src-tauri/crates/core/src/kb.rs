@@ -13,7 +13,7 @@ pub(crate) mod similar;
 use crate::lang::Lang;
 pub use crate::rules::Problem;
 use crate::rules::RuleFile;
-use compile::{Ctx, EscalationText, Rule, Step};
+use compile::{EscalationText, FileProblems, Rule, Step};
 use corpus::Corpus;
 use matcher::{Matcher, MessageSignals};
 pub use schema::{Confidence, Likelihood, Source};
@@ -387,7 +387,7 @@ fn build(files: &[RuleFile], problems: &mut Vec<Problem>, strict: bool) -> Kb {
     for file in own_files(files) {
         hasher.update(file.path.as_bytes());
         hasher.update(file.text.as_bytes());
-        let mut cx = Ctx {
+        let mut cx = FileProblems {
             file: &file.path,
             problems,
         };

@@ -127,27 +127,7 @@ pub struct Wait {
     pub text: Text,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "lowercase")]
-pub enum Confidence {
-    High,
-    Medium,
-    Low,
-}
-
-/// Where a step's facts come from.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(deny_unknown_fields)]
-pub struct Source {
-    pub title: String,
-    pub document: Option<String>,
-    pub url: Option<String>,
-    pub confidence: Confidence,
-    /// When someone last checked it, `YYYY-MM-DD`.
-    pub checked: String,
-}
+pub use crate::vocab::{Confidence, Source};
 
 /// Where another source (usually seed 003) says something else: both are shown.
 #[derive(Debug, Clone, Serialize, Deserialize)]

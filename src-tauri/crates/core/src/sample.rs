@@ -5,7 +5,7 @@
 //! teaches the real thing; the `sample` setting remembers which rows it is, so removing it never
 //! touches anything the user typed.
 
-use crate::cases::{self, Channel, NewCase, NewContact, NewEvent};
+use crate::cases::{self, ContactChannel, NewCase, NewContact, NewEvent};
 use crate::erase::{self, Erased};
 use crate::error::{CoreError, Result};
 use crate::ledger::{self, NewPlatform, NewWithdrawal, PlatformKind, WithdrawalStatus};
@@ -105,7 +105,7 @@ pub fn create(tx: &Transaction, now: &Timestamp, lang: Lang) -> Result<Sample> {
             fee: Money::from_fen(0),
             status: WithdrawalStatus::Requested,
             is_test: false,
-            requested_at: time::to_rfc3339(&requested),
+            requested_at: requested,
             arrived_at: None,
             card_tail: "0000".into(),
             message: message.clone(),
@@ -157,7 +157,7 @@ pub fn create(tx: &Transaction, now: &Timestamp, lang: Lang) -> Result<Sample> {
         case.id,
         &NewContact {
             at: called,
-            channel: Channel::Phone,
+            channel: ContactChannel::Phone,
             agent: pick("客服（示例）", "agent (sample)"),
             said: pick(
                 "提现被风控延迟，已提交加急",

@@ -18,7 +18,7 @@ use std::ops::Deref;
 use std::path::{Path, PathBuf};
 
 mod ops;
-pub use ops::CalendarSaved;
+pub use ops::{CalendarSaved, Screenshot, ScreenshotText, PREVIEW_HEIGHT};
 
 /// Where "now" comes from: the system clock, or one time fixed for the whole run.
 #[derive(Debug, Clone, PartialEq)]

@@ -5,7 +5,7 @@
 use crate::fields::flag;
 use crate::Ctx;
 use clap::Args;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use tixian_core::health;
 use tixian_core::{CoreError, Lang};
@@ -31,37 +31,12 @@ pub struct RestoreArgs {
 }
 
 pub fn backup(ctx: &Ctx, args: BackupArgs) -> Result<ExitCode, CoreError> {
-    let now = ctx.now();
     if let Some(dir) = &args.rolling {
-        if dir.exists() && !dir.is_dir() {
-            return Err(CoreError::invalid(
-                flag("--rolling"),
-                "--rolling 需要一个文件夹",
-                "--rolling needs a folder",
-            ));
-        }
-        let store = ctx.open_store()?;
-        let made = health::rolling_backup(&store, dir, health::local_date(&now), &now)?;
-        let path = made.as_ref().map(|p| p.display().to_string());
-        ctx.out.print(
-            &serde_json::json!({ "path": path, "made": made.is_some() }),
-            |lang| match (lang, &path) {
-                (Lang::Zh, Some(p)) => {
-                    format!("已备份到 {p}（保留最近 {} 份）", health::ROLLING_KEEP)
-                }
-                (Lang::En, Some(p)) => format!(
-                    "Backed up to {p} (the newest {} are kept)",
-                    health::ROLLING_KEEP
-                ),
-                (Lang::Zh, None) => "今天已备份过，未重复备份".into(),
-                (Lang::En, None) => "Today's backup already exists; nothing to do".into(),
-            },
-        );
-        return Ok(ExitCode::SUCCESS);
+        return rolling(ctx, dir);
     }
     // A folder, the live database or the vault as FILE is refused by the core, naming it.
     let file = args.file.unwrap_or_default();
-    let store = ctx.open_store()?;
+    let (now, store) = (ctx.now(), ctx.open_store()?);
     let report = health::backup(&store, &file, &now)?;
     ctx.out.print(&report, |lang| match lang {
         Lang::Zh => format!(
@@ -72,6 +47,31 @@ pub fn backup(ctx: &Ctx, args: BackupArgs) -> Result<ExitCode, CoreError> {
             "Backed up to {} (database {} bytes, {} vault files)",
             report.path, report.db_bytes, report.vault_files
         ),
+    });
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `backup --rolling DIR`: today's backup in `dir`, unless there is one already.
+fn rolling(ctx: &Ctx, dir: &Path) -> Result<ExitCode, CoreError> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(CoreError::invalid(
+            flag("--rolling"),
+            "--rolling 需要一个文件夹",
+            "--rolling needs a folder",
+        ));
+    }
+    let (now, store) = (ctx.now(), ctx.open_store()?);
+    let made = health::rolling_backup(&store, dir, health::local_date(&now), &now)?;
+    let path = made.as_ref().map(|p| p.display().to_string());
+    let json = serde_json::json!({ "path": path, "made": made.is_some() });
+    ctx.out.print(&json, |lang| match (lang, &path) {
+        (Lang::Zh, Some(p)) => format!("已备份到 {p}（保留最近 {} 份）", health::ROLLING_KEEP),
+        (Lang::En, Some(p)) => format!(
+            "Backed up to {p} (the newest {} are kept)",
+            health::ROLLING_KEEP
+        ),
+        (Lang::Zh, None) => "今天已备份过，未重复备份".into(),
+        (Lang::En, None) => "Today's backup already exists; nothing to do".into(),
     });
     Ok(ExitCode::SUCCESS)
 }

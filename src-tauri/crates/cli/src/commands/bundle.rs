@@ -6,7 +6,7 @@ use crate::Ctx;
 use clap::Args;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use tixian_core::cases::bundle::{CatalogEdit, CatalogView};
+use tixian_core::cases::bundle::{CatalogChanges, CatalogView};
 use tixian_core::export::{
     self, BundleInput, ExportOptions, FileStatus, Place, Split, VerifyReport,
 };
@@ -25,25 +25,30 @@ pub fn verify(ctx: &Ctx, args: VerifyArgs) -> Result<ExitCode, CoreError> {
     if report.ok {
         return Ok(ExitCode::SUCCESS);
     }
+    eprintln!("{}", failed_summary(&report, ctx.lang));
+    Ok(ExitCode::from(1))
+}
+
+/// One line for stderr: how many items differ and what became of each.
+fn failed_summary(report: &VerifyReport, lang: Lang) -> String {
     let names: Vec<String> = report
         .problems()
         .map(|e| {
-            let name = shown_name(e.name.as_str(), e.place, ctx.lang);
-            match ctx.lang {
-                Lang::Zh => format!("{name}：{}", status_word(e.status, ctx.lang)),
-                Lang::En => format!("{name}: {}", status_word(e.status, ctx.lang)),
+            let name = shown_name(e.name.as_str(), e.place, lang);
+            match lang {
+                Lang::Zh => format!("{name}：{}", status_word(e.status, lang)),
+                Lang::En => format!("{name}: {}", status_word(e.status, lang)),
             }
         })
         .collect();
-    match ctx.lang {
-        Lang::Zh => eprintln!("核对未通过，{} 项不一致：{}", names.len(), names.join("；")),
-        Lang::En => eprintln!(
+    match lang {
+        Lang::Zh => format!("核对未通过，{} 项不一致：{}", names.len(), names.join("；")),
+        Lang::En => format!(
             "verify failed, {} item(s) differ: {}",
             names.len(),
             names.join("; ")
         ),
     }
-    Ok(ExitCode::from(1))
 }
 
 fn status_word(s: FileStatus, lang: Lang) -> &'static str {
@@ -114,12 +119,7 @@ pub fn export(
     opts: ExportOptions,
 ) -> Result<ExitCode, CoreError> {
     let report = export::export_bundle(input, out, &opts, &mut |_| {})?;
-    let over: Vec<&str> = report
-        .parts
-        .iter()
-        .filter(|p| p.over_limit)
-        .map(|p| p.pdf.as_str())
-        .collect();
+    let over = report.over_limit();
     if !over.is_empty() {
         // Written all the same: the one item in each is larger than the size asked for.
         match ctx.lang {
@@ -133,27 +133,13 @@ pub fn export(
             ),
         }
     }
-    ctx.out.print(&report, |lang| {
-        let mut text = export_text(&report, lang);
-        if report.parts.len() > 1 {
-            for p in &report.parts {
-                text.push_str(&format!(
-                    "\n  {}  ({} {}, {} {})",
-                    p.pdf,
-                    p.pages,
-                    if lang == Lang::Zh { "页" } else { "pages" },
-                    p.pdf_size,
-                    if lang == Lang::Zh { "字节" } else { "bytes" }
-                ));
-            }
-        }
-        text
-    });
+    ctx.out.print(&report, |lang| export_text(&report, lang));
     Ok(ExitCode::SUCCESS)
 }
 
+/// What was exported, and each PDF when there are several.
 fn export_text(report: &export::ExportReport, lang: Lang) -> String {
-    match lang {
+    let mut text = match lang {
         Lang::Zh => format!(
             "已导出 {}（{} 页，{} 个文件）\n随附文件夹：{}\n材料指纹：{}",
             report.pdf,
@@ -170,7 +156,18 @@ fn export_text(report: &export::ExportReport, lang: Lang) -> String {
             report.files_dir,
             report.fingerprint
         ),
+    };
+    if report.parts.len() > 1 {
+        let (pages, bytes) = match lang {
+            Lang::Zh => ("页", "字节"),
+            Lang::En => ("pages", "bytes"),
+        };
+        for p in &report.parts {
+            let (pdf, n, size) = (&p.pdf, p.pages, p.pdf_size);
+            text.push_str(&format!("\n  {pdf}  ({n} {pages}, {size} {bytes})"));
+        }
     }
+    text
 }
 
 /// `--split items|volumes` and `--max-mb N` (only with volumes; default 10; 1 MB = 1,000,000
@@ -208,112 +205,39 @@ pub fn parse_split(split: Option<&str>, max_mb: Option<&str>) -> Result<Split, C
     }
 }
 
-/// The changes `case catalog` was asked for, checked before the store opens.
-pub struct CatalogChanges {
+/// The changes `case catalog` was asked for (`--name KEY=TEXT`, `--purpose KEY=TEXT`,
+/// `--order KEY,KEY`), checked before the store opens.
+pub fn catalog_changes(
     applicant: Option<String>,
-    names: Vec<(String, String)>,
-    purposes: Vec<(String, String)>,
-    order: Vec<String>,
+    names: &[String],
+    purposes: &[String],
+    order: Option<String>,
+) -> Result<CatalogChanges, CoreError> {
+    let order = order.map(|o| {
+        let keys = o.split(',').map(|k| k.trim().to_string());
+        keys.filter(|k| !k.is_empty()).collect()
+    });
+    Ok(CatalogChanges {
+        applicant,
+        names: key_texts(names, "--name")?,
+        purposes: key_texts(purposes, "--purpose")?,
+        order: order.unwrap_or_default(),
+    })
 }
 
-impl CatalogChanges {
-    pub fn parse(
-        applicant: Option<String>,
-        names: &[String],
-        purposes: &[String],
-        order: Option<String>,
-    ) -> Result<Self, CoreError> {
-        let pairs = |list: &[String], flag: &str| -> Result<Vec<(String, String)>, CoreError> {
-            list.iter()
-                .map(|item| {
-                    item.split_once('=')
-                        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
-                        .ok_or_else(|| {
-                            CoreError::invalid(
-                                crate::fields::flag(flag),
-                                format!("“{item}”应写作 KEY=文字，例如 evidence:3=证明平台承诺三日内处理"),
-                                format!("“{item}” should be KEY=TEXT, e.g. evidence:3=shows the promise"),
-                            )
-                        })
-                })
-                .collect()
-        };
-        Ok(CatalogChanges {
-            applicant,
-            names: pairs(names, "--name")?,
-            purposes: pairs(purposes, "--purpose")?,
-            order: order
-                .map(|o| {
-                    o.split(',')
-                        .map(|k| k.trim().to_string())
-                        .filter(|k| !k.is_empty())
-                        .collect()
-                })
-                .unwrap_or_default(),
-        })
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.applicant.is_none()
-            && self.names.is_empty()
-            && self.purposes.is_empty()
-            && self.order.is_empty()
-    }
-
-    /// The stored 目录 after these changes: the present rows (in the order asked for), each
-    /// with its new texts. A key that is not a row of the case is refused naming it.
-    pub fn apply(&self, view: &CatalogView) -> Result<(String, Vec<CatalogEdit>), CoreError> {
-        let mut rows: Vec<CatalogEdit> = view
-            .rows
-            .iter()
-            .map(|r| CatalogEdit {
-                key: r.key.clone(),
-                name: r.name.clone(),
-                purpose: r.purpose.clone(),
-            })
-            .collect();
-        let unknown = |flag: &str, key: &str| {
-            let keys: Vec<&str> = view.rows.iter().map(|r| r.key.as_str()).collect();
+/// `KEY=TEXT` pairs given with `flag`.
+fn key_texts(list: &[String], flag: &str) -> Result<Vec<(String, String)>, CoreError> {
+    let pair = |item: &String| -> Result<(String, String), CoreError> {
+        let (k, v) = item.split_once('=').ok_or_else(|| {
             CoreError::invalid(
                 crate::fields::flag(flag),
-                format!("“{key}”不是本案证据目录中的一项；可选：{}", keys.join("、")),
-                format!(
-                    "“{key}” is not a row of this case's list; the rows are: {}",
-                    keys.join(", ")
-                ),
+                format!("“{item}”应写作 KEY=文字，例如 evidence:3=证明平台承诺三日内处理"),
+                format!("“{item}” should be KEY=TEXT, e.g. evidence:3=shows the promise"),
             )
-        };
-        for (flag, list, purpose) in [
-            ("--name", &self.names, false),
-            ("--purpose", &self.purposes, true),
-        ] {
-            for (key, text) in list {
-                let row = rows
-                    .iter_mut()
-                    .find(|r| &r.key == key)
-                    .ok_or_else(|| unknown(flag, key))?;
-                if purpose {
-                    row.purpose = text.clone();
-                } else {
-                    row.name = text.clone();
-                }
-            }
-        }
-        let mut ordered = Vec::with_capacity(rows.len());
-        for key in &self.order {
-            let at = rows
-                .iter()
-                .position(|r| &r.key == key)
-                .ok_or_else(|| unknown("--order", key))?;
-            ordered.push(rows.remove(at));
-        }
-        ordered.extend(rows);
-        let applicant = self
-            .applicant
-            .clone()
-            .unwrap_or_else(|| view.applicant.clone());
-        Ok((applicant, ordered))
-    }
+        })?;
+        Ok((k.trim().to_string(), v.trim().to_string()))
+    };
+    list.iter().map(pair).collect()
 }
 
 /// `case catalog` as text: one row per line, 序号, key, name, purpose (suggestions marked).

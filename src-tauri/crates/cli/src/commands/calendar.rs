@@ -3,11 +3,12 @@
 //! open cases' deadlines that the new year moved.
 
 use crate::Ctx;
+use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 use serde::Serialize;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use tixian_core::calendar::{self, Holiday};
+use tixian_core::calendar::{self, Holiday, ParsedNotice};
 use tixian_core::cases::DeadlineChange;
 use tixian_core::workspace::CalendarSaved;
 use tixian_core::Field;
@@ -55,28 +56,7 @@ pub fn run(ctx: &Ctx, cmd: CalendarCommand) -> Result<ExitCode, CoreError> {
 fn import(ctx: &Ctx, args: ImportArgs) -> Result<ExitCode, CoreError> {
     let name = args.file.to_string_lossy().into_owned();
     let year = args.year.as_deref().map(parse_year).transpose()?;
-    let bytes = if name == "-" {
-        let mut buf = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf)?;
-        buf
-    } else {
-        std::fs::read(&args.file).map_err(|e| {
-            CoreError::invalid(
-                Field::File,
-                format!("读不了文件：{e}"),
-                format!("cannot read the file: {e}"),
-            )
-            .at(&name)
-        })?
-    };
-    let text = String::from_utf8(bytes).map_err(|_| {
-        CoreError::invalid(
-            Field::File,
-            "文件不是 UTF-8 文本；请另存为 UTF-8 后再试",
-            "the file is not UTF-8 text; save it as UTF-8 and try again",
-        )
-        .at(&name)
-    })?;
+    let text = read_notice(&args.file, &name)?;
     let notice = calendar::parse_notice(&text, year).map_err(|e| e.at(&name))?;
     let now = ctx.now();
     // With no database yet there is no case whose deadline could move (and none is created).
@@ -85,28 +65,57 @@ fn import(ctx: &Ctx, args: ImportArgs) -> Result<ExitCode, CoreError> {
     } else {
         None
     };
-    let CalendarSaved { saved, moved } =
-        ctx.ws
-            .save_notice(store.as_ref().map(|s| s.conn()), &notice, true, &now)?;
-    let out = Imported {
-        year: notice.year,
-        days_off: notice.days_off.iter().map(|d| d.to_string()).collect(),
-        make_up_working_days: notice
-            .make_up_working_days
-            .iter()
-            .map(|d| d.to_string())
-            .collect(),
-        saved: saved.saved.clone(),
-        replaced: saved.replaced,
-        title: notice.title.clone(),
-        document: notice.document.clone(),
-        date: notice.date.to_string(),
-        holidays: notice.holidays.clone(),
-        notes: notice.notes.clone(),
-        moved,
-    };
+    let conn = store.as_ref().map(|s| s.conn());
+    let saved = ctx.ws.save_notice(conn, &notice, true, &now)?;
+    let out = Imported::new(&notice, saved);
     ctx.out.print(&out, |lang| human(&out, lang));
     Ok(ExitCode::SUCCESS)
+}
+
+/// The notice's text from `file` (`-`: standard input), which must be UTF-8.
+fn read_notice(file: &Path, name: &str) -> Result<String, CoreError> {
+    let bytes = if name == "-" {
+        let mut buf = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf)?;
+        buf
+    } else {
+        std::fs::read(file).map_err(|e| {
+            CoreError::invalid(
+                Field::File,
+                format!("读不了文件：{e}"),
+                format!("cannot read the file: {e}"),
+            )
+            .at(name)
+        })?
+    };
+    String::from_utf8(bytes).map_err(|_| {
+        CoreError::invalid(
+            Field::File,
+            "文件不是 UTF-8 文本；请另存为 UTF-8 后再试",
+            "the file is not UTF-8 text; save it as UTF-8 and try again",
+        )
+        .at(name)
+    })
+}
+
+impl Imported {
+    fn new(notice: &ParsedNotice, CalendarSaved { saved, moved }: CalendarSaved) -> Imported {
+        let dates =
+            |days: &[NaiveDate]| -> Vec<String> { days.iter().map(|d| d.to_string()).collect() };
+        Imported {
+            year: notice.year,
+            days_off: dates(&notice.days_off),
+            make_up_working_days: dates(&notice.make_up_working_days),
+            saved: saved.saved,
+            replaced: saved.replaced,
+            title: notice.title.clone(),
+            document: notice.document.clone(),
+            date: notice.date.to_string(),
+            holidays: notice.holidays.clone(),
+            notes: notice.notes.clone(),
+            moved,
+        }
+    }
 }
 
 fn parse_year(text: &str) -> Result<i32, CoreError> {

@@ -11,7 +11,7 @@ use tixian_core::cases::evidence::{self, EvidenceInput};
 use tixian_core::cases::letters::{self, Recipient};
 use tixian_core::cases::promises::find_promises;
 use tixian_core::cases::{
-    self, prep, CaseStatus, Channel, NewCase, NewContact, NewEvent, NewFollowUp, Stage, Tier,
+    self, prep, CaseStatus, ContactChannel, NewCase, NewContact, NewEvent, NewFollowUp, Stage, Tier,
 };
 use tixian_core::time::{self};
 use tixian_core::Field;
@@ -333,20 +333,8 @@ fn new_case(
     };
     let mut store = ctx.open_store()?;
     let case = store.transaction(|tx| cases::create_case(tx, &new, &now))?;
-    ctx.out.print(&case, |lang| match lang {
-        Lang::Zh => format!(
-            "已建立案件 #{}：{} {}",
-            case.id,
-            case.platform,
-            case.amount.display()
-        ),
-        Lang::En => format!(
-            "Opened case #{}: {} {}",
-            case.id,
-            case.platform,
-            case.amount.display()
-        ),
-    });
+    ctx.out
+        .print(&case, |lang| super::case_text::opened(&case, lang));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -354,31 +342,8 @@ fn list(ctx: &Ctx, at: Option<String>) -> Result<ExitCode, CoreError> {
     let at = ctx.at(at.as_deref(), Field::At)?;
     let store = ctx.open_store()?;
     let rows = cases::case_rows(store.conn(), &at, &ctx.ws.calendar()?)?;
-    ctx.out.print(&rows, |lang| {
-        let mut lines = Vec::new();
-        for row in &rows {
-            let c = &row.case;
-            lines.push(format!(
-                "#{:<4} {:<12} {:>14}  {:<8} {:<20} {}{}",
-                c.id,
-                c.platform,
-                c.amount.display(),
-                c.status.label(lang),
-                c.stage.label(lang),
-                c.occurred_at.get(..10).unwrap_or(""),
-                match row.overdue_promises {
-                    0 => String::new(),
-                    n if lang == Lang::Zh => format!("  ⚠ {n} 个承诺逾期"),
-                    n => format!("  ⚠ {n} promise(s) overdue"),
-                }
-            ));
-        }
-        if lines.is_empty() {
-            ctx.out.t("还没有案件", "No cases yet").to_string()
-        } else {
-            lines.join("\n")
-        }
-    });
+    ctx.out
+        .print(&rows, |lang| super::case_text::rows(&rows, lang));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -446,16 +411,8 @@ fn evidence(
     let prepared = evidence::prepare(&input)?;
     let mut store = ctx.open_store()?;
     let item = ctx.ws.add_evidence(&mut store, id, &prepared, &now)?;
-    ctx.out.print(&item, |lang| match lang {
-        Lang::Zh => format!(
-            "已存入证据 #{}：{}（{}，{} 字节）SHA-256 {}",
-            item.id, item.original_name, item.mime, item.size_bytes, item.sha256
-        ),
-        Lang::En => format!(
-            "Stored evidence #{}: {} ({}, {} bytes) SHA-256 {}",
-            item.id, item.original_name, item.mime, item.size_bytes, item.sha256
-        ),
-    });
+    ctx.out
+        .print(&item, |lang| super::case_text::stored(&item, lang));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -471,16 +428,14 @@ fn contact(ctx: &Ctx, args: ContactArgs) -> Result<ExitCode, CoreError> {
         outcome,
     } = args;
     let now = ctx.now();
+    let due = due.as_deref().map(|d| time::parse_time(d, Field::Due));
     let new = NewContact {
         at: time::parse_time(&at, Field::At)?,
-        channel: channel.parse::<Channel>()?,
+        channel: channel.parse::<ContactChannel>()?,
         agent,
         said,
         promise,
-        due: due
-            .as_deref()
-            .map(|d| time::parse_time(d, Field::Due))
-            .transpose()?,
+        due: due.transpose()?,
         limit: None,
         outcome,
     };
@@ -601,22 +556,8 @@ fn follow_up(
     let calendar = ctx.ws.calendar()?;
     let mut store = ctx.open_store()?;
     let f = store.transaction(|tx| cases::add_follow_up(tx, id, &new, &calendar, &now))?;
-    ctx.out.print(&f, |lang| match lang {
-        Lang::Zh => format!(
-            "已安排跟进：{} 若到 {}{} 仍无答复，请追问（{} 个工作日）",
-            f.body,
-            f.due_on,
-            super::estimated(f.calendar, true),
-            f.deadline_working_days
-        ),
-        Lang::En => format!(
-            "Follow-up scheduled: chase {} if nothing has come back by {}{} ({} working days)",
-            f.body,
-            f.due_on,
-            super::estimated(f.calendar, false),
-            f.deadline_working_days
-        ),
-    });
+    ctx.out
+        .print(&f, |lang| super::case_text::follow_up(&f, lang));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -665,7 +606,7 @@ fn catalog(ctx: &Ctx, args: CatalogArgs) -> Result<ExitCode, CoreError> {
     } = args;
     let all_tiers = all_tiers(&tier)?;
     let now = ctx.at(at.as_deref(), Field::At)?;
-    let edits = super::bundle::CatalogChanges::parse(applicant, &names, &purposes, order)?;
+    let edits = super::bundle::catalog_changes(applicant, &names, &purposes, order)?;
     let mut store = ctx.open_store()?;
     let view_of = |store: &tixian_core::store::Store| {
         ctx.ws

@@ -1,15 +1,77 @@
 //! Human-readable text for `tixian case …` (the JSON forms come straight from core's types).
 
+use tixian_core::cases::evidence::EvidenceItem;
 use tixian_core::cases::prep::Prep;
 use tixian_core::cases::promises::PromiseProposal;
-use tixian_core::cases::{CaseDetail, Contact};
+use tixian_core::cases::{Case, CaseContact, CaseDetail, CaseRow, FollowUp};
 use tixian_core::Lang;
 
 fn zh(lang: Lang) -> bool {
     lang == Lang::Zh
 }
 
-pub fn contact(c: &Contact, lang: Lang) -> String {
+pub fn stored(item: &EvidenceItem, lang: Lang) -> String {
+    let (id, name, mime) = (item.id, &item.original_name, &item.mime);
+    let (size, sha) = (item.size_bytes, &item.sha256);
+    match lang {
+        Lang::Zh => format!("已存入证据 #{id}：{name}（{mime}，{size} 字节）SHA-256 {sha}"),
+        Lang::En => format!("Stored evidence #{id}: {name} ({mime}, {size} bytes) SHA-256 {sha}"),
+    }
+}
+
+pub fn opened(case: &Case, lang: Lang) -> String {
+    let (id, platform, amount) = (case.id, &case.platform, case.amount.display());
+    match lang {
+        Lang::Zh => format!("已建立案件 #{id}：{platform} {amount}"),
+        Lang::En => format!("Opened case #{id}: {platform} {amount}"),
+    }
+}
+
+/// `case list`: one line per case, overdue promises flagged.
+pub fn rows(rows: &[CaseRow], lang: Lang) -> String {
+    if rows.is_empty() {
+        return if zh(lang) {
+            "还没有案件"
+        } else {
+            "No cases yet"
+        }
+        .to_string();
+    }
+    let line = |row: &CaseRow| {
+        let c = &row.case;
+        let overdue = match row.overdue_promises {
+            0 => String::new(),
+            n if zh(lang) => format!("  ⚠ {n} 个承诺逾期"),
+            n => format!("  ⚠ {n} promise(s) overdue"),
+        };
+        format!(
+            "#{:<4} {:<12} {:>14}  {:<8} {:<20} {}{overdue}",
+            c.id,
+            c.platform,
+            c.amount.display(),
+            c.status.label(lang),
+            c.stage.label(lang),
+            c.occurred_at.get(..10).unwrap_or("")
+        )
+    };
+    rows.iter().map(line).collect::<Vec<_>>().join("\n")
+}
+
+pub fn follow_up(f: &FollowUp, lang: Lang) -> String {
+    let estimated = super::estimated(f.calendar, zh(lang));
+    match lang {
+        Lang::Zh => format!(
+            "已安排跟进：{} 若到 {}{estimated} 仍无答复，请追问（{} 个工作日）",
+            f.body, f.due_on, f.deadline_working_days
+        ),
+        Lang::En => format!(
+            "Follow-up scheduled: chase {} if nothing has come back by {}{estimated} ({} working days)",
+            f.body, f.due_on, f.deadline_working_days
+        ),
+    }
+}
+
+pub fn contact(c: &CaseContact, lang: Lang) -> String {
     let mut line = format!("#{} {} {}", c.id, c.at, c.channel.label(lang));
     if !c.agent.is_empty() {
         line.push_str(&format!(" [{}]", c.agent));

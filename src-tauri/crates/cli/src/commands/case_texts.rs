@@ -6,11 +6,11 @@ use crate::fields::flag;
 use crate::Ctx;
 use serde::Serialize;
 use std::process::ExitCode;
-use tixian_core::cases::evidence::{self, EvidenceItem};
+use tixian_core::cases::evidence;
 use tixian_core::cases::evidence_text;
 use tixian_core::time::Timestamp;
 use tixian_core::Field;
-use tixian_core::{CoreError, Lang};
+use tixian_core::{CoreError, Lang, Store};
 
 #[derive(Serialize)]
 struct Texts {
@@ -38,32 +38,11 @@ pub fn run(
 ) -> Result<ExitCode, CoreError> {
     let mut store = ctx.open_store()?;
     if let Some((evidence_id, text)) = set {
-        let item = evidence::get_evidence(store.conn(), evidence_id)?;
-        if item.case_id != id {
-            return Err(CoreError::invalid(
-                flag("--set"),
-                format!("证据 #{evidence_id} 不属于案件 #{id}"),
-                format!("evidence #{evidence_id} is not part of case #{id}"),
-            ));
-        }
-        store
-            .transaction(|tx| evidence_text::set_text(tx, evidence_id, &text, now))
-            .map_err(|e| e.field(Field::Text))?;
+        set_text(&mut store, id, evidence_id, &text, now)?;
     }
     // Read what is unread, one image at a time, outside any transaction.
-    let vault = tixian_core::store::vault_dir(store.path());
-    for item in evidence_text::pending(store.conn(), Some(id), u32::MAX)? {
-        let text = evidence_text::read(&vault, &item)?;
-        store.transaction(|tx| evidence_text::store_read(tx, item.id, &text, now))?;
-    }
-    let items: Vec<EvidenceItem> = evidence::list_evidence(store.conn(), id)?
-        .into_iter()
-        .filter(|e| {
-            search
-                .as_deref()
-                .is_none_or(|q| evidence_text::matches(e, q))
-        })
-        .collect();
+    evidence_text::read_unread(&mut store, id, now)?;
+    let items = evidence_text::search(store.conn(), id, search.as_deref())?;
     let out = Texts {
         case_id: id,
         evidence: items
@@ -79,6 +58,28 @@ pub fn run(
     };
     ctx.out.print(&out, |lang| human(&out, lang));
     Ok(ExitCode::SUCCESS)
+}
+
+/// `--set EVIDENCE --text TEXT`: the user's text for an image of case `case_id`.
+fn set_text(
+    store: &mut Store,
+    case_id: i64,
+    evidence_id: i64,
+    text: &str,
+    now: &Timestamp,
+) -> Result<(), CoreError> {
+    let item = evidence::get_evidence(store.conn(), evidence_id)?;
+    if item.case_id != case_id {
+        return Err(CoreError::invalid(
+            flag("--set"),
+            format!("证据 #{evidence_id} 不属于案件 #{case_id}"),
+            format!("evidence #{evidence_id} is not part of case #{case_id}"),
+        ));
+    }
+    store
+        .transaction(|tx| evidence_text::set_text(tx, evidence_id, text, now))
+        .map_err(|e| e.field(Field::Text))?;
+    Ok(())
 }
 
 fn human(t: &Texts, lang: Lang) -> String {

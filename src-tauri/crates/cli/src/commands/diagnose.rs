@@ -129,45 +129,30 @@ fn with_image(
 ) -> Result<ExitCode, CoreError> {
     let case = optional_case(args.file.as_deref())?;
     let kb = load_kb(ctx, args.rules)?;
-    let mut case = match case {
-        Some(c) => c,
-        // No platform is known from a screenshot alone; `other` keeps every rule general.
-        None => diagnose::parse_case(
-            r#"{"platform": "other", "action": "withdraw", "status": "failed"}"#,
-        )?,
-    };
-    let has_message = case
-        .message
-        .as_deref()
-        .is_some_and(|m| !m.trim().is_empty());
-    let from_image = if has_message {
-        None
-    } else {
-        let read = tixian_core::ocr::read_file(image)?;
-        let message = diagnose::message_from_text(&kb, &read.text);
-        case.message = (!message.is_empty()).then(|| message.clone());
-        Some(message)
-    };
+    let (case, from_image) = diagnose::case_with_screenshot(&kb, case, image)?;
     let d = diagnose::diagnose(&kb, &case, ctx.lang, &ctx.now());
-    match &from_image {
-        Some(message) => {
-            let out = WithImage {
-                diagnosis: &d,
-                message_from_image: message,
-            };
-            ctx.out.print(&out, |lang| {
-                let label = match (lang, message.is_empty()) {
-                    (Lang::Zh, false) => format!("从截图读到的消息：{message}\n\n"),
-                    (Lang::Zh, true) => "截图中没有读到文字。\n\n".to_string(),
-                    (Lang::En, false) => format!("Message read from the screenshot: {message}\n\n"),
-                    (Lang::En, true) => "No text was read from the screenshot.\n\n".to_string(),
-                };
-                format!("{label}{}", human(&d, lang))
-            });
-        }
-        None => ctx.out.print(&d, |lang| human(&d, lang)),
-    }
+    let Some(message) = from_image else {
+        ctx.out.print(&d, |lang| human(&d, lang));
+        return Ok(ExitCode::SUCCESS);
+    };
+    let out = WithImage {
+        diagnosis: &d,
+        message_from_image: &message,
+    };
+    ctx.out.print(&out, |lang| {
+        format!("{}{}", read_from_image(&message, lang), human(&d, lang))
+    });
     Ok(ExitCode::SUCCESS)
+}
+
+/// The line above the diagnosis saying what the screenshot said.
+fn read_from_image(message: &str, lang: Lang) -> String {
+    match (lang, message.is_empty()) {
+        (Lang::Zh, false) => format!("从截图读到的消息：{message}\n\n"),
+        (Lang::Zh, true) => "截图中没有读到文字。\n\n".to_string(),
+        (Lang::En, false) => format!("Message read from the screenshot: {message}\n\n"),
+        (Lang::En, true) => "No text was read from the screenshot.\n\n".to_string(),
+    }
 }
 
 /// JSONL in, JSONL out. Stops at the first bad line (exit 2, naming the line); the lines
@@ -197,15 +182,7 @@ fn batch(
             Ok(c) => c,
             Err(e) => {
                 let _ = out.flush();
-                let note = match lang {
-                    Lang::Zh => "（之前的行已输出，之后的行未处理）",
-                    Lang::En => " (earlier lines were written; later lines were not processed)",
-                };
-                eprintln!(
-                    "{}: line {n}: {}{note}",
-                    if lang == Lang::Zh { "错误" } else { "error" },
-                    e.message(lang)
-                );
+                eprintln!("{}", bad_line(&e, n, lang));
                 return Ok(ExitCode::from(2));
             }
         };
@@ -215,6 +192,18 @@ fn batch(
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Why batch input line `n` stopped the run.
+fn bad_line(e: &CoreError, n: usize, lang: Lang) -> String {
+    let (error, note) = match lang {
+        Lang::Zh => ("错误", "（之前的行已输出，之后的行未处理）"),
+        Lang::En => (
+            "error",
+            " (earlier lines were written; later lines were not processed)",
+        ),
+    };
+    format!("{error}: line {n}: {}{note}", e.message(lang))
 }
 
 fn human(d: &Diagnosis, lang: Lang) -> String {

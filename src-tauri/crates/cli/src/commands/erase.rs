@@ -17,27 +17,7 @@ pub enum Target<'a> {
 
 pub fn run(ctx: &Ctx, target: Target<'_>, yes: bool) -> Result<ExitCode, CoreError> {
     if !yes {
-        let (zh, en) = match target {
-            Target::Case(id) => (
-                format!("将永久删除案件 {id} 及其时间线、客服记录、跟进和证据原件，无法撤销"),
-                format!("this permanently erases case {id} with its timeline, customer-service log, follow-ups and evidence originals; it cannot be undone"),
-            ),
-            Target::Evidence(id) => (
-                format!("将永久删除证据 {id} 及其原件，无法撤销"),
-                format!("this permanently erases evidence {id} and its original file; it cannot be undone"),
-            ),
-            Target::Platform(name) => (
-                format!("将永久删除平台“{name}”及其余额、提现、导入的账单和原始账单文件，无法撤销（相关案件保留）"),
-                format!("this permanently erases platform “{name}” with its balances, withdrawals, imported bills and the original bill files; it cannot be undone (cases about it stay)"),
-            ),
-        };
-        return Err(CoreError::invalid(
-            flag("--yes"),
-            format!("{zh}；已导出的证据包和备份不受影响。确认请加 --yes"),
-            format!(
-                "{en}; bundles and backups already written are not touched. Add --yes to confirm"
-            ),
-        ));
+        return Err(unconfirmed(&target));
     }
     let mut store = ctx.open_store()?;
     let vault = ctx.ws.vault_dir();
@@ -51,6 +31,29 @@ pub fn run(ctx: &Ctx, target: Target<'_>, yes: bool) -> Result<ExitCode, CoreErr
     };
     ctx.out.print(&erased, |lang| human(&erased, lang));
     Ok(ExitCode::SUCCESS)
+}
+
+/// What erasing `target` removes, refused until `--yes` confirms it.
+fn unconfirmed(target: &Target<'_>) -> CoreError {
+    let (zh, en) = match target {
+        Target::Case(id) => (
+            format!("将永久删除案件 {id} 及其时间线、客服记录、跟进和证据原件，无法撤销"),
+            format!("this permanently erases case {id} with its timeline, customer-service log, follow-ups and evidence originals; it cannot be undone"),
+        ),
+        Target::Evidence(id) => (
+            format!("将永久删除证据 {id} 及其原件，无法撤销"),
+            format!("this permanently erases evidence {id} and its original file; it cannot be undone"),
+        ),
+        Target::Platform(name) => (
+            format!("将永久删除平台“{name}”及其余额、提现、导入的账单和原始账单文件，无法撤销（相关案件保留）"),
+            format!("this permanently erases platform “{name}” with its balances, withdrawals, imported bills and the original bill files; it cannot be undone (cases about it stay)"),
+        ),
+    };
+    CoreError::invalid(
+        flag("--yes"),
+        format!("{zh}；已导出的证据包和备份不受影响。确认请加 --yes"),
+        format!("{en}; bundles and backups already written are not touched. Add --yes to confirm"),
+    )
 }
 
 fn human(e: &Erased, lang: Lang) -> String {

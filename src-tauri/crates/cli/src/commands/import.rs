@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use tixian_core::import::{self, ImportOptions};
+use tixian_core::import::{self, ImportOptions, ImportReport};
 use tixian_core::{CoreError, Field, Lang};
 
 #[derive(Args)]
@@ -55,62 +55,74 @@ fn interrupt_flag() -> Arc<AtomicBool> {
 
 pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<ExitCode, CoreError> {
     let file = args.file.display().to_string();
-    // A large text or XLSX bill is streamed from the file (bounded memory); it is checked as it
-    // is stored, in the import's one transaction, so a bad one still changes nothing.
-    if import::stream::streams(&args.file) {
-        let options = ImportOptions {
-            platform: args.platform,
-            cancel: Some(interrupt_flag()),
-            ..ImportOptions::default()
-        };
-        let now = ctx.now();
-        let mut store = ctx.open_store()?;
-        let report = import::import_file(&mut store, &args.file, &options, &now, &mut |_| {})?;
-        print_report(ctx, &file, &report);
-        return Ok(ExitCode::SUCCESS);
-    }
-    // Read and parse before the database is opened: a bad file never touches it.
-    let bytes = import::read_input(&args.file, &file)?;
-    let mut password = args
-        .password
-        .or_else(|| std::env::var("TIXIAN_ZIP_PASSWORD").ok())
-        .filter(|p| !p.is_empty());
-    let bill = match import::parse(&file, &bytes, password.as_deref()) {
-        Err(e) if password.is_none() && e.named_field() == Some(&Field::Password) => {
-            match crate::prompt::secret(ctx.lang, "ZIP 解压密码：", "ZIP password: ") {
-                Some(typed) => {
-                    let bill = import::parse(&file, &bytes, Some(&typed))?;
-                    password = Some(typed);
-                    bill
-                }
-                None => return Err(e),
-            }
-        }
-        other => other?,
+    let report = if import::stream::streams(&args.file) {
+        streamed(ctx, args)?
+    } else {
+        whole(ctx, &file, args)?
     };
+    print_report(ctx, &file, &report);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A large text or XLSX bill, streamed from the file (bounded memory); it is checked as it is stored,
+/// in the import's one transaction, so a bad one still changes nothing.
+fn streamed(ctx: &Ctx, args: ImportArgs) -> Result<ImportReport, CoreError> {
+    let options = ImportOptions {
+        platform: args.platform,
+        cancel: Some(interrupt_flag()),
+        ..ImportOptions::default()
+    };
+    let (now, mut store) = (ctx.now(), ctx.open_store()?);
+    import::import_file(&mut store, &args.file, &options, &now, &mut |_| {})
+}
+
+/// Any other bill, read and parsed before the database is opened: a bad file never touches it.
+fn whole(ctx: &Ctx, file: &str, args: ImportArgs) -> Result<ImportReport, CoreError> {
+    let bytes = import::read_input(&args.file, file)?;
+    let password = args
+        .password
+        .or_else(|| std::env::var("TIXIAN_ZIP_PASSWORD").ok());
+    let (bill, password) = parse(ctx, file, &bytes, password.filter(|p| !p.is_empty()))?;
     let options = ImportOptions {
         platform: args.platform,
         password,
         cancel: Some(interrupt_flag()),
     };
-    let now = ctx.now();
-    let mut store = ctx.open_store()?;
+    let (now, mut store) = (ctx.now(), ctx.open_store()?);
     let vault = tixian_core::store::vault_dir(store.path());
-    let report = import::store_parsed(
+    let mut progress = |_: import::ImportProgress| {};
+    import::store_parsed(
         &mut store,
-        &file,
+        file,
         &bytes,
         &bill,
         &options,
         &vault,
         &now,
-        &mut |_| {},
-    )?;
-    print_report(ctx, &file, &report);
-    Ok(ExitCode::SUCCESS)
+        &mut progress,
+    )
 }
 
-fn print_report(ctx: &Ctx, file: &str, report: &import::ImportReport) {
+/// The bill in `bytes`, and the password that opened it: a ZIP that needs one and was given
+/// none asks for it on the terminal (once).
+fn parse(
+    ctx: &Ctx,
+    file: &str,
+    bytes: &[u8],
+    password: Option<String>,
+) -> Result<(import::ParsedBill, Option<String>), CoreError> {
+    match import::parse(file, bytes, password.as_deref()) {
+        Err(e) if password.is_none() && e.named_field() == Some(&Field::Password) => {
+            match crate::prompt::secret(ctx.lang, "ZIP 解压密码：", "ZIP password: ") {
+                Some(typed) => Ok((import::parse(file, bytes, Some(&typed))?, Some(typed))),
+                None => Err(e),
+            }
+        }
+        other => Ok((other?, password)),
+    }
+}
+
+fn print_report(ctx: &Ctx, file: &str, report: &ImportReport) {
     ctx.out.print(report, |lang| {
         let t = &report.totals;
         match lang {

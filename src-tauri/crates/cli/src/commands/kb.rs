@@ -6,9 +6,9 @@ use clap::Subcommand;
 use serde::Serialize;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use tixian_core::diagnose::{self, Generalisation, MessageExplanation};
-use tixian_core::kb::{Kb, PatternInfo, Problem, RuleInfo};
-use tixian_core::kb_check::check_all;
+use tixian_core::diagnose::MessageExplanation;
+use tixian_core::kb::{Kb, PatternInfo, RuleInfo};
+use tixian_core::kb_check::{check_report, CheckReport, CorpusReport};
 use tixian_core::ledger::PlatformKind;
 use tixian_core::Field;
 use tixian_core::{rules, CoreError, Lang};
@@ -41,26 +41,6 @@ pub enum KbCommand {
 }
 
 #[derive(Serialize)]
-struct CheckReport<'a> {
-    ok: bool,
-    files: usize,
-    problems: &'a [Problem],
-    /// The files of the user's rule folder laid over the built-in ones (replacing or adding).
-    user_files: Vec<rules::UserFile>,
-    /// The message corpus and how well reading generalises (leave one source out).
-    corpus: Option<CorpusReport>,
-}
-
-#[derive(Serialize)]
-struct CorpusReport {
-    texts: usize,
-    sources: usize,
-    leave_one_source_out: Generalisation,
-    /// The threshold below which the check fails, as a rate ("0.850").
-    min_top2_rate: String,
-}
-
-#[derive(Serialize)]
 struct ListReport {
     kb_version: String,
     rules: Vec<RuleInfo>,
@@ -90,135 +70,119 @@ fn files_and_folder(
 
 pub fn run(ctx: &Ctx, cmd: KbCommand) -> Result<ExitCode, CoreError> {
     match cmd {
-        KbCommand::Check { rules } => {
-            let (files, folder) = files_and_folder(ctx, rules)?;
-            let mut problems = check_all(&files);
-            let corpus = Kb::load(&files).ok().map(|kb| {
-                let (texts, sources) = kb.corpus_size();
-                let g = kb.leave_one_source_out();
-                if let Some(p) = diagnose::generalisation_problem(&g) {
-                    problems.push(p);
-                }
-                CorpusReport {
-                    texts,
-                    sources,
-                    leave_one_source_out: g,
-                    min_top2_rate: diagnose::min_top2_rate(),
-                }
-            });
-            let report = CheckReport {
-                ok: problems.is_empty(),
-                files: files.len(),
-                problems: &problems,
-                user_files: rules::user_files(&files, &folder),
-                corpus,
-            };
-            ctx.out.print(&report, |lang| {
-                let figures = report
-                    .corpus
-                    .as_ref()
-                    .map(|c| corpus_lines(c, lang))
-                    .unwrap_or_default()
-                    + &user_file_lines(&report.user_files, lang);
-                if problems.is_empty() {
-                    return figures
-                        + &match lang {
-                            Lang::Zh => format!(
-                                "知识库检查通过：{} 个文件，所有规则的测试用例均通过",
-                                files.len()
-                            ),
-                            Lang::En => format!(
-                                "knowledge base OK: {} files, every rule's test cases pass",
-                                files.len()
-                            ),
-                        };
-                }
-                let mut lines: Vec<String> = problems
-                    .iter()
-                    .map(|p| {
-                        format!(
-                            "{}: {}: {}: {}",
-                            p.file,
-                            if p.id.is_empty() { "-" } else { &p.id },
-                            p.field,
-                            p.message
-                        )
-                    })
-                    .collect();
-                lines.push(match lang {
-                    Lang::Zh => format!("共 {} 处问题", problems.len()),
-                    Lang::En => format!("{} problems", problems.len()),
-                });
-                figures + &lines.join("\n")
-            });
-            if !problems.is_empty() {
-                // Human output goes to stdout too; stderr gets the summary for scripts.
-                eprintln!("{}", ctx.out.t("知识库检查未通过", "kb check failed"));
-                return Ok(ExitCode::from(1));
-            }
-        }
-        KbCommand::List { rules } => {
-            let files = files(ctx, rules)?;
-            let kb = Kb::load_catalogue(&files).map_err(|p| {
-                CoreError::CheckFailed(format!(
-                    "{} problems in the rule files; run `tixian kb check`",
-                    p.len()
-                ))
-            })?;
-            let report = ListReport {
-                kb_version: kb.version().to_string(),
-                rules: kb.list(ctx.lang),
-                messages: kb.patterns(),
-            };
-            ctx.out.print(&report, |_| {
-                let mut lines: Vec<String> = report
-                    .rules
-                    .iter()
-                    .map(|r| {
-                        let conf = format!("{:?}", r.confidence).to_lowercase();
-                        let mark = if r.overridden { " *" } else { "" };
-                        format!(
-                            "{:<48} {:<10} {:<7} {}  {}{mark}",
-                            r.id, r.category, conf, r.checked, r.title
-                        )
-                    })
-                    .collect();
-                lines.push(format!(
-                    "{} {} · {} {} · {}",
-                    report.rules.len(),
-                    ctx.out.t("条规则", "rules"),
-                    report.messages.len(),
-                    ctx.out.t("个已知提示", "known messages"),
-                    report.kb_version
-                ));
-                lines.join("\n")
-            });
-        }
+        KbCommand::Check { rules } => check(ctx, rules),
+        KbCommand::List { rules } => list(ctx, rules),
         KbCommand::ExplainMessage {
             text,
             platform,
             rules,
         } => {
-            let platform = platform
-                .map(|p| {
-                    PlatformKind::ALL
-                        .into_iter()
-                        .find(|k| k.as_str() == p)
-                        .ok_or_else(|| {
-                            CoreError::invalid(
-                                Field::PlatformKind,
-                                format!("未知的平台类型：{p}"),
-                                format!("unknown platform kind: {p}"),
-                            )
-                        })
-                })
-                .transpose()?;
+            let platform = platform.as_deref().map(platform_kind).transpose()?;
             let kb = super::diagnose::load_kb(ctx, rules)?;
             let e = kb.explain_message(&text, platform, ctx.lang, &ctx.now());
             ctx.out.print(&e, |lang| explain_human(&e, lang));
+            Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+fn platform_kind(p: &str) -> Result<PlatformKind, CoreError> {
+    let kind = PlatformKind::ALL.into_iter().find(|k| k.as_str() == p);
+    kind.ok_or_else(|| {
+        CoreError::invalid(
+            Field::PlatformKind,
+            format!("未知的平台类型：{p}"),
+            format!("unknown platform kind: {p}"),
+        )
+    })
+}
+
+/// `kb list`: every rule (the user's marked `*`) and how many messages are known.
+fn list(ctx: &Ctx, rules: Option<PathBuf>) -> Result<ExitCode, CoreError> {
+    let files = files(ctx, rules)?;
+    let kb = Kb::load_catalogue(&files).map_err(|p| {
+        CoreError::CheckFailed(format!(
+            "{} problems in the rule files; run `tixian kb check`",
+            p.len()
+        ))
+    })?;
+    let report = ListReport {
+        kb_version: kb.version().to_string(),
+        rules: kb.list(ctx.lang),
+        messages: kb.patterns(),
+    };
+    ctx.out.print(&report, |lang| list_text(&report, lang));
     Ok(ExitCode::SUCCESS)
+}
+
+fn list_text(report: &ListReport, lang: Lang) -> String {
+    let t = |zh: &'static str, en: &'static str| if lang == Lang::Zh { zh } else { en };
+    let line = |r: &RuleInfo| {
+        let conf = format!("{:?}", r.confidence).to_lowercase();
+        let mark = if r.overridden { " *" } else { "" };
+        format!(
+            "{:<48} {:<10} {:<7} {}  {}{mark}",
+            r.id, r.category, conf, r.checked, r.title
+        )
+    };
+    let mut lines: Vec<String> = report.rules.iter().map(line).collect();
+    lines.push(format!(
+        "{} {} · {} {} · {}",
+        report.rules.len(),
+        t("条规则", "rules"),
+        report.messages.len(),
+        t("个已知提示", "known messages"),
+        report.kb_version
+    ));
+    lines.join("\n")
+}
+
+/// `kb check`: exit 1 when anything is wrong, listing each problem.
+fn check(ctx: &Ctx, rules: Option<PathBuf>) -> Result<ExitCode, CoreError> {
+    let (files, folder) = files_and_folder(ctx, rules)?;
+    let report = check_report(&files, &folder);
+    ctx.out.print(&report, |lang| check_text(&report, lang));
+    if report.ok {
+        return Ok(ExitCode::SUCCESS);
+    }
+    // Human output goes to stdout too; stderr gets the summary for scripts.
+    eprintln!("{}", ctx.out.t("知识库检查未通过", "kb check failed"));
+    Ok(ExitCode::from(1))
+}
+
+fn check_text(report: &CheckReport, lang: Lang) -> String {
+    let figures = report
+        .corpus
+        .as_ref()
+        .map(|c| corpus_lines(c, lang))
+        .unwrap_or_default()
+        + &user_file_lines(&report.user_files, lang);
+    let problems = &report.problems;
+    if problems.is_empty() {
+        return figures
+            + &match lang {
+                Lang::Zh => format!(
+                    "知识库检查通过：{} 个文件，所有规则的测试用例均通过",
+                    report.files
+                ),
+                Lang::En => format!(
+                    "knowledge base OK: {} files, every rule's test cases pass",
+                    report.files
+                ),
+            };
+    }
+    let mut lines: Vec<String> = problems
+        .iter()
+        .map(|p| {
+            let id = if p.id.is_empty() { "-" } else { &p.id };
+            format!("{}: {id}: {}: {}", p.file, p.field, p.message)
+        })
+        .collect();
+    lines.push(match lang {
+        Lang::Zh => format!("共 {} 处问题", problems.len()),
+        Lang::En => format!("{} problems", problems.len()),
+    });
+    figures + &lines.join("\n")
 }
 
 /// The corpus figures above the check's verdict, misread texts listed.

@@ -100,7 +100,7 @@ fn human(view: &RouteView, lang: Lang) -> String {
             s.source.title,
             confidence(s.source.confidence, zh),
             t("核对于", "checked"),
-            s.source.checked
+            s.source.checked.as_deref().unwrap_or("—")
         ));
         for c in &s.conflicts {
             out.push(format!(
@@ -117,13 +117,13 @@ fn human(view: &RouteView, lang: Lang) -> String {
     out.join("\n")
 }
 
-fn confidence(c: route::Confidence, zh: bool) -> &'static str {
+fn confidence(c: tixian_core::vocab::Confidence, zh: bool) -> &'static str {
     match (c, zh) {
-        (route::Confidence::High, true) => "可信度高",
-        (route::Confidence::Medium, true) => "可信度中",
-        (route::Confidence::Low, true) => "可信度低",
-        (route::Confidence::High, false) => "confidence high",
-        (route::Confidence::Medium, false) => "confidence medium",
-        (route::Confidence::Low, false) => "confidence low",
+        (tixian_core::vocab::Confidence::High, true) => "可信度高",
+        (tixian_core::vocab::Confidence::Medium, true) => "可信度中",
+        (tixian_core::vocab::Confidence::Low, true) => "可信度低",
+        (tixian_core::vocab::Confidence::High, false) => "confidence high",
+        (tixian_core::vocab::Confidence::Medium, false) => "confidence medium",
+        (tixian_core::vocab::Confidence::Low, false) => "confidence low",
     }
 }

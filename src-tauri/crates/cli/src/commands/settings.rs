@@ -7,7 +7,7 @@ use crate::Ctx;
 use clap::Subcommand;
 use std::process::ExitCode;
 use tixian_core::health::{self, HealthSettings};
-use tixian_core::ledger::{self, PlatformEdit};
+use tixian_core::ledger;
 use tixian_core::Field;
 use tixian_core::{CoreError, Lang, Money};
 
@@ -37,79 +37,16 @@ fn amount(value: &str, field: Field) -> Result<Option<Money>, CoreError> {
 }
 
 pub fn run(ctx: &Ctx, cmd: SettingsCommand) -> Result<ExitCode, CoreError> {
-    let now = ctx.now();
     match cmd {
         SettingsCommand::Show => {
             let store = ctx.open_store()?;
-            let s = health::health_settings(store.conn())?;
-            print_settings(ctx, &s);
+            print_settings(ctx, &health::health_settings(store.conn())?);
         }
         SettingsCommand::Set { key, value, platform } => match key.as_str() {
-            "monthly-spending" | "outside-money" => {
-                let field = if key == "monthly-spending" {
-                    Field::MonthlySpending
-                } else {
-                    Field::OutsideMoney
-                };
-                let v = amount(&value, field)?;
-                let mut store = ctx.open_store()?;
-                let s = store.transaction(|tx| {
-                    let mut s = health::health_settings(tx)?;
-                    if key == "monthly-spending" {
-                        s.monthly_spending = v;
-                    } else {
-                        s.outside_money = v;
-                    }
-                    health::set_health_settings(tx, &s, &now)
-                })?;
-                print_settings(ctx, &s);
-            }
-            "test-interval" => {
-                let days: i64 = value.trim().parse().ok().filter(|d| (1..=366).contains(d)).ok_or_else(|| {
-                    CoreError::invalid(Field::TestIntervalDays, format!("“{value}”不是 1–366 之间的天数"), format!("“{value}” is not a number of days between 1 and 366"))
-                })?;
-                let name = platform.ok_or_else(|| {
-                    CoreError::invalid(Field::Platform, "请用 --platform 指定平台", "name the platform with --platform")
-                })?;
-                let mut store = ctx.open_store()?;
-                let p = store.transaction(|tx| {
-                    let p = ledger::require_platform(tx, &name)?;
-                    let edit = PlatformEdit {
-                        name: p.name.clone(),
-                        kind: p.kind,
-                        note: p.note.clone(),
-                        licence: p.licence.clone(),
-                        operating_since: p.operating_since.clone(),
-                        test_interval_days: days,
-                    };
-                    ledger::update_platform(tx, p.id, &edit, &now)
-                })?;
-                ctx.out.print(&p, |lang| match lang {
-                    Lang::Zh => format!("{} 的测试提现间隔：{} 天", p.name, p.test_interval_days),
-                    Lang::En => format!("{}: a test withdrawal every {} days", p.name, p.test_interval_days),
-                });
-            }
-            "notifications" => {
-                let on = match value.trim() {
-                    "on" => true,
-                    "off" => false,
-                    _ => {
-                        return Err(CoreError::invalid(
-                            crate::fields::flag("VALUE"),
-                            format!("“{value}”应为 on 或 off"),
-                            format!("“{value}” should be on or off"),
-                        ))
-                    }
-                };
-                let mut store = ctx.open_store()?;
-                store.transaction(|tx| health::set_notifications_enabled(tx, on))?;
-                ctx.out.print(&serde_json::json!({ "notifications": on }), |lang| match (lang, on) {
-                    (Lang::Zh, true) => "桌面通知：开".into(),
-                    (Lang::Zh, false) => "桌面通知：关".into(),
-                    (Lang::En, true) => "Desktop notifications: on".into(),
-                    (Lang::En, false) => "Desktop notifications: off".into(),
-                });
-            }
+            "monthly-spending" => set_amount(ctx, Field::MonthlySpending, &value)?,
+            "outside-money" => set_amount(ctx, Field::OutsideMoney, &value)?,
+            "test-interval" => set_test_interval(ctx, &value, platform)?,
+            "notifications" => set_notifications(ctx, &value)?,
             other => {
                 return Err(CoreError::invalid(
                     crate::fields::flag("KEY"),
@@ -120,6 +57,81 @@ pub fn run(ctx: &Ctx, cmd: SettingsCommand) -> Result<ExitCode, CoreError> {
         },
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `monthly-spending` or `outside-money` (`field`): yuan, or `none` to clear.
+fn set_amount(ctx: &Ctx, field: Field, value: &str) -> Result<(), CoreError> {
+    let v = amount(value, field.clone())?;
+    let (now, mut store) = (ctx.now(), ctx.open_store()?);
+    let s = store.transaction(|tx| {
+        let mut s = health::health_settings(tx)?;
+        match field {
+            Field::MonthlySpending => s.monthly_spending = v,
+            _ => s.outside_money = v,
+        }
+        health::set_health_settings(tx, &s, &now)
+    })?;
+    print_settings(ctx, &s);
+    Ok(())
+}
+
+fn set_test_interval(ctx: &Ctx, value: &str, platform: Option<String>) -> Result<(), CoreError> {
+    let days: i64 = value
+        .trim()
+        .parse()
+        .ok()
+        .filter(|d| (1..=366).contains(d))
+        .ok_or_else(|| {
+            CoreError::invalid(
+                Field::TestIntervalDays,
+                format!("“{value}”不是 1–366 之间的天数"),
+                format!("“{value}” is not a number of days between 1 and 366"),
+            )
+        })?;
+    let name = platform.ok_or_else(|| {
+        CoreError::invalid(
+            Field::Platform,
+            "请用 --platform 指定平台",
+            "name the platform with --platform",
+        )
+    })?;
+    let (now, mut store) = (ctx.now(), ctx.open_store()?);
+    let p = store.transaction(|tx| {
+        let id = ledger::require_platform(tx, &name)?.id;
+        ledger::set_test_interval(tx, id, days, &now)
+    })?;
+    ctx.out.print(&p, |lang| match lang {
+        Lang::Zh => format!("{} 的测试提现间隔：{} 天", p.name, p.test_interval_days),
+        Lang::En => format!(
+            "{}: a test withdrawal every {} days",
+            p.name, p.test_interval_days
+        ),
+    });
+    Ok(())
+}
+
+fn set_notifications(ctx: &Ctx, value: &str) -> Result<(), CoreError> {
+    let on = match value.trim() {
+        "on" => true,
+        "off" => false,
+        _ => {
+            return Err(CoreError::invalid(
+                crate::fields::flag("VALUE"),
+                format!("“{value}”应为 on 或 off"),
+                format!("“{value}” should be on or off"),
+            ))
+        }
+    };
+    let mut store = ctx.open_store()?;
+    store.transaction(|tx| health::set_notifications_enabled(tx, on))?;
+    let json = serde_json::json!({ "notifications": on });
+    ctx.out.print(&json, |lang| match (lang, on) {
+        (Lang::Zh, true) => "桌面通知：开".into(),
+        (Lang::Zh, false) => "桌面通知：关".into(),
+        (Lang::En, true) => "Desktop notifications: on".into(),
+        (Lang::En, false) => "Desktop notifications: off".into(),
+    });
+    Ok(())
 }
 
 fn print_settings(ctx: &Ctx, s: &HealthSettings) {

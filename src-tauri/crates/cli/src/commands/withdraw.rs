@@ -3,7 +3,7 @@
 use crate::Ctx;
 use clap::Args;
 use std::process::ExitCode;
-use tixian_core::ledger::{self, NewWithdrawal, WithdrawalStatus};
+use tixian_core::ledger::{self, NewWithdrawal, Withdrawal, WithdrawalStatus};
 use tixian_core::Field;
 use tixian_core::{time, CoreError, Lang, Money};
 
@@ -38,58 +38,65 @@ pub struct WithdrawArgs {
 
 pub fn run(ctx: &Ctx, args: WithdrawArgs) -> Result<ExitCode, CoreError> {
     // Validate every input before the database is opened, so bad input never touches it.
+    let new = parse(args)?;
+    let now = ctx.now();
+    let mut store = ctx.open_store()?;
+    let w = store.transaction(|tx| ledger::add_withdrawal(tx, &new, &now))?;
+    ctx.out.print(&w, |lang| human(&w, lang));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The withdrawal the arguments describe; without `--status` it arrived when `--arrived-at`
+/// is given, else it is requested.
+fn parse(args: WithdrawArgs) -> Result<NewWithdrawal, CoreError> {
     let amount = Money::parse_amount(&args.amount)?;
     let fee = match &args.fee {
         Some(text) => Money::parse_amount(text).map_err(|e| e.field(Field::Fee))?,
         None => Money::ZERO,
     };
-    let requested = time::parse_time(&args.at, Field::At)?;
-    let arrived = args
-        .arrived_at
-        .as_deref()
+    let requested_at = time::parse_time(&args.at, Field::At)?;
+    let arrived_at = args.arrived_at.as_deref();
+    let arrived_at = arrived_at
         .map(|t| time::parse_time(t, Field::ArrivedAt))
         .transpose()?;
     let status = match &args.status {
         Some(s) => s.parse::<WithdrawalStatus>()?,
-        None if arrived.is_some() => WithdrawalStatus::Arrived,
+        None if arrived_at.is_some() => WithdrawalStatus::Arrived,
         None => WithdrawalStatus::Requested,
     };
-    let new = NewWithdrawal {
+    Ok(NewWithdrawal {
         platform: args.name,
         amount,
         fee,
         status,
         is_test: args.test,
-        requested_at: time::to_rfc3339(&requested),
-        arrived_at: arrived.as_ref().map(time::to_rfc3339),
+        requested_at,
+        arrived_at,
         card_tail: args.card_tail,
         message: args.message,
+    })
+}
+
+fn human(w: &Withdrawal, lang: Lang) -> String {
+    let test = match (w.is_test, lang) {
+        (false, _) => "",
+        (true, Lang::Zh) => "测试",
+        (true, Lang::En) => "test ",
     };
-    let now = ctx.now();
-    let mut store = ctx.open_store()?;
-    let w = store.transaction(|tx| ledger::add_withdrawal(tx, &new, &now))?;
-    ctx.out.print(&w, |lang| {
-        let test = if w.is_test {
-            ctx.out.t("测试", "test ")
-        } else {
-            ""
-        };
-        match lang {
-            Lang::Zh => format!(
-                "已记录 {} {test}提现 {}（{}，{}）",
-                w.platform,
-                w.amount.display(),
-                w.status.as_str(),
-                w.requested_at
-            ),
-            Lang::En => format!(
-                "Recorded {} {test}withdrawal {} ({}, {})",
-                w.platform,
-                w.amount.display(),
-                w.status.as_str(),
-                w.requested_at
-            ),
-        }
-    });
-    Ok(ExitCode::SUCCESS)
+    match lang {
+        Lang::Zh => format!(
+            "已记录 {} {test}提现 {}（{}，{}）",
+            w.platform,
+            w.amount.display(),
+            w.status.as_str(),
+            w.requested_at
+        ),
+        Lang::En => format!(
+            "Recorded {} {test}withdrawal {} ({}, {})",
+            w.platform,
+            w.amount.display(),
+            w.status.as_str(),
+            w.requested_at
+        ),
+    }
 }

@@ -326,3 +326,189 @@ pub fn save_catalog(
     )?;
     Ok(())
 }
+
+/// The name a case's bundle is offered under on `date`: `案件12_证据包_2026-11-23.pdf`
+/// (English: `case12_evidence_2026-11-23.pdf`).
+pub fn default_file_name(case_id: i64, lang: Lang, date: chrono::NaiveDate) -> String {
+    let date = date.format("%Y-%m-%d");
+    match lang {
+        Lang::Zh => format!("案件{case_id}_证据包_{date}.pdf"),
+        Lang::En => format!("case{case_id}_evidence_{date}.pdf"),
+    }
+}
+
+/// Changes to a case's 目录 by row key, as `tixian case catalog` takes them: new names and
+/// purposes for some rows, the order of some (the rest follow as they were), a new applicant.
+#[derive(Debug, Clone, Default)]
+pub struct CatalogChanges {
+    pub applicant: Option<String>,
+    /// `(key, name)`: an empty name goes back to the suggestion.
+    pub names: Vec<(String, String)>,
+    /// `(key, purpose)`.
+    pub purposes: Vec<(String, String)>,
+    /// Keys of the rows to put first, in this order.
+    pub order: Vec<String>,
+}
+
+impl CatalogChanges {
+    pub fn is_empty(&self) -> bool {
+        self.applicant.is_none()
+            && self.names.is_empty()
+            && self.purposes.is_empty()
+            && self.order.is_empty()
+    }
+
+    /// The stored 目录 after these changes to `view`: the applicant and the present rows (in
+    /// the order asked for), each with its new texts. A key that is not a row of the case is
+    /// refused naming it, on the field it was given for.
+    pub fn apply(&self, view: &CatalogView) -> Result<(String, Vec<CatalogEdit>)> {
+        let mut rows: Vec<CatalogEdit> = view
+            .rows
+            .iter()
+            .map(|r| CatalogEdit {
+                key: r.key.clone(),
+                name: r.name.clone(),
+                purpose: r.purpose.clone(),
+            })
+            .collect();
+        for (key, text) in &self.names {
+            row_of(&mut rows, view, key, Field::CatalogName)?.name = text.clone();
+        }
+        for (key, text) in &self.purposes {
+            row_of(&mut rows, view, key, Field::CatalogPurpose)?.purpose = text.clone();
+        }
+        let mut ordered = Vec::with_capacity(rows.len());
+        for key in &self.order {
+            let at = rows.iter().position(|r| &r.key == key);
+            let at = at.ok_or_else(|| not_a_row(view, key, Field::CatalogOrder))?;
+            ordered.push(rows.remove(at));
+        }
+        ordered.extend(rows);
+        let applicant = self.applicant.as_ref().unwrap_or(&view.applicant);
+        Ok((applicant.clone(), ordered))
+    }
+}
+
+/// The row keyed `key` among `rows`, else [`not_a_row`].
+fn row_of<'a>(
+    rows: &'a mut [CatalogEdit],
+    view: &CatalogView,
+    key: &str,
+    field: Field,
+) -> Result<&'a mut CatalogEdit> {
+    let row = rows.iter_mut().find(|r| r.key == key);
+    row.ok_or_else(|| not_a_row(view, key, field))
+}
+
+/// Bad input on `field`: `key` is not a row of the case's 目录 (the keys are listed).
+fn not_a_row(view: &CatalogView, key: &str, field: Field) -> CoreError {
+    let keys: Vec<&str> = view.rows.iter().map(|r| r.key.as_str()).collect();
+    CoreError::invalid(
+        field,
+        format!("“{key}”不是本案证据目录中的一项；可选：{}", keys.join("、")),
+        format!(
+            "“{key}” is not a row of this case's list; the rows are: {}",
+            keys.join(", ")
+        ),
+    )
+}
+
+#[cfg(test)]
+mod changes_tests {
+    use super::*;
+
+    fn view() -> CatalogView {
+        let row = |key: &str, name: &str| CatalogRowView {
+            key: key.into(),
+            number: String::new(),
+            name: name.into(),
+            purpose: String::new(),
+            suggested_name: String::new(),
+            suggested_purpose: String::new(),
+            source: String::new(),
+        };
+        CatalogView {
+            case_id: 1,
+            applicant: "张三".into(),
+            rows: vec![
+                row("evidence:1", "截图"),
+                row("evidence:2", ""),
+                row("timeline", ""),
+            ],
+        }
+    }
+
+    fn keys(rows: &[CatalogEdit]) -> Vec<&str> {
+        rows.iter().map(|r| r.key.as_str()).collect()
+    }
+
+    #[test]
+    fn changes_rename_reorder_and_keep_the_rest_in_place() {
+        let changes = CatalogChanges {
+            applicant: None,
+            names: vec![("evidence:2".into(), "聊天记录".into())],
+            purposes: vec![("timeline".into(), "证明经过".into())],
+            order: vec!["timeline".into()],
+        };
+        let (applicant, rows) = changes.apply(&view()).unwrap();
+        assert_eq!(applicant, "张三");
+        assert_eq!(keys(&rows), ["timeline", "evidence:1", "evidence:2"]);
+        assert_eq!(rows[0].purpose, "证明经过");
+        assert_eq!(
+            (rows[1].name.as_str(), rows[2].name.as_str()),
+            ("截图", "聊天记录")
+        );
+    }
+
+    #[test]
+    fn a_key_that_is_not_a_row_is_refused_on_its_field_naming_it() {
+        let bad = |changes: CatalogChanges, field: Field| {
+            let e = changes.apply(&view()).unwrap_err();
+            assert_eq!(e.named_field(), Some(&field));
+            assert!(e.message(Lang::En).contains("“evidence:9”"), "{e:?}");
+            assert!(e
+                .message(Lang::En)
+                .contains("evidence:1, evidence:2, timeline"));
+        };
+        let pair = vec![("evidence:9".to_string(), "x".to_string())];
+        let names = CatalogChanges {
+            names: pair.clone(),
+            ..Default::default()
+        };
+        bad(names, Field::CatalogName);
+        let purposes = CatalogChanges {
+            purposes: pair,
+            ..Default::default()
+        };
+        bad(purposes, Field::CatalogPurpose);
+        let order = CatalogChanges {
+            order: vec!["evidence:9".into()],
+            ..Default::default()
+        };
+        bad(order, Field::CatalogOrder);
+    }
+
+    #[test]
+    fn the_default_file_name_says_case_and_day_in_the_language() {
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        assert_eq!(
+            default_file_name(12, Lang::Zh, day),
+            "案件12_证据包_2026-11-23.pdf"
+        );
+        assert_eq!(
+            default_file_name(12, Lang::En, day),
+            "case12_evidence_2026-11-23.pdf"
+        );
+    }
+
+    #[test]
+    fn a_new_applicant_replaces_the_stored_one() {
+        let changes = CatalogChanges {
+            applicant: Some("李四".into()),
+            ..Default::default()
+        };
+        assert!(!changes.is_empty());
+        assert!(CatalogChanges::default().is_empty());
+        assert_eq!(changes.apply(&view()).unwrap().0, "李四");
+    }
+}

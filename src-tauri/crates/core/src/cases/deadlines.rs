@@ -251,7 +251,9 @@ mod tests {
     #[test]
     fn a_new_year_moves_a_promise_counted_from_its_time_limit() {
         use crate::cases::promises::find_promises;
-        use crate::cases::{add_contact, list_contacts, mark_promise_kept, Channel, NewContact};
+        use crate::cases::{
+            add_contact, list_contacts, mark_promise_kept, ContactChannel, NewContact,
+        };
         let mut store = Store::open_in_memory().unwrap();
         let now = t("2026-12-20 10:00");
         let new = NewCase {
@@ -278,7 +280,7 @@ mod tests {
                 // Typed by hand: the same words, a due time of the user's own.
                 let typed = NewContact {
                     at: t("2026-12-18 11:00"),
-                    channel: Channel::Phone,
+                    channel: ContactChannel::Phone,
                     agent: String::new(),
                     said: String::new(),
                     promise: "10个工作日内处理完毕".into(),

@@ -7,11 +7,11 @@
 //! result in a short transaction. A user's correction ([`set_text`]) is never replaced by a
 //! reading that finishes after it.
 
-use super::evidence::{get_evidence, is_decodable_image, EvidenceItem};
+use super::evidence::{get_evidence, is_decodable_image, list_evidence, EvidenceItem};
 use crate::error::{CoreError, Result};
 use crate::time::{self, Timestamp};
 use crate::Field;
-use crate::{ocr, vault};
+use crate::{ocr, vault, Store};
 use rusqlite::{params, Connection, Transaction};
 use std::path::Path;
 
@@ -63,6 +63,26 @@ pub fn store_read(tx: &Transaction, evidence_id: i64, text: &str, now: &Timestam
         params![evidence_id, text, time::to_rfc3339(now)],
     )?;
     Ok(n > 0)
+}
+
+/// Reads every unread image of case `case_id` now, one at a time, each stored in its own short
+/// transaction (what `tixian case texts` does first); returns how many were read.
+pub fn read_unread(store: &mut Store, case_id: i64, now: &Timestamp) -> Result<usize> {
+    let vault = crate::store::vault_dir(store.path());
+    let unread = pending(store.conn(), Some(case_id), u32::MAX)?;
+    for item in &unread {
+        let text = read(&vault, item)?;
+        store.transaction(|tx| store_read(tx, item.id, &text, now))?;
+    }
+    Ok(unread.len())
+}
+
+/// The case's evidence whose caption, file name or text contain `query` (all of it with none),
+/// in the case's order.
+pub fn search(conn: &Connection, case_id: i64, query: Option<&str>) -> Result<Vec<EvidenceItem>> {
+    let mut items = list_evidence(conn, case_id)?;
+    items.retain(|e| query.is_none_or(|q| matches(e, q)));
+    Ok(items)
 }
 
 /// The user's text for an image (their correction of what was read); replaces any reading.
@@ -186,5 +206,53 @@ mod tests {
             .transaction(|tx| set_text(tx, text_file.id, "x", &now))
             .unwrap_err();
         assert_eq!(err.field_name(), Some("text"));
+    }
+
+    #[test]
+    fn a_cases_unread_images_are_read_once_and_its_evidence_searched_by_their_text() {
+        // On disk: the vault is the folder beside the database.
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut store = Store::open(&dir.path().join("t.db")).expect("store");
+        let case = crate::cases::NewCase {
+            platform: "微信支付".into(),
+            amount: crate::Money::parse_amount("5000").unwrap(),
+            occurred: t("2026-03-10 14:00"),
+            summary: "提现失败".into(),
+            account: String::new(),
+            message: String::new(),
+            diagnosis: None,
+        };
+        let case_id = store
+            .transaction(|tx| crate::cases::create_case(tx, &case, &t("2026-03-10 15:00")))
+            .expect("case")
+            .id;
+        let shot = dir.path().join("toast.png");
+        std::fs::copy(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../tests/fixtures/ocr/03-toast.png"),
+            &shot,
+        )
+        .expect("fixture");
+        let now = t("2026-03-11 09:00");
+        let vault = crate::store::vault_dir(store.path());
+        let image = store
+            .transaction(|tx| {
+                let input = EvidenceInput {
+                    path: shot.clone(),
+                    caption: "提现页".into(),
+                    tier: Tier::Core,
+                    taken_at: None,
+                };
+                add_evidence(tx, &vault, case_id, &input, &now)
+            })
+            .expect("added");
+        assert_eq!(read_unread(&mut store, case_id, &now).expect("read"), 1);
+        assert_eq!(read_unread(&mut store, case_id, &now).expect("read"), 0);
+        let ids = |q: Option<&str>| -> Vec<i64> {
+            let found = search(store.conn(), case_id, q).expect("search");
+            found.iter().map(|e| e.id).collect()
+        };
+        assert_eq!(ids(Some("月收款限额")), [image.id]);
+        assert_eq!(ids(None), [image.id]);
+        assert!(ids(Some("冻结")).is_empty());
     }
 }

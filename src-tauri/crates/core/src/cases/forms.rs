@@ -235,7 +235,7 @@ pub fn complaint_form(
 }
 
 /// "已联系客服 3 次（11 月 10 日至 11 月 20 日）；11 月 10 日客服承诺 3 个工作日内处理，已逾期。"
-fn contacts_text(lang: Lang, contacts: &[super::Contact]) -> String {
+fn contacts_text(lang: Lang, contacts: &[super::CaseContact]) -> String {
     let zh = lang == Lang::Zh;
     if contacts.is_empty() {
         return if zh {

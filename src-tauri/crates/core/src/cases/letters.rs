@@ -50,20 +50,7 @@ impl Recipient {
     }
 }
 
-/// A source as the knowledge files cite it.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-// `route::Source` has the same name and a different shape.
-#[cfg_attr(feature = "specta", serde(rename = "LetterSource"))]
-#[serde(deny_unknown_fields)]
-pub struct Source {
-    pub title: String,
-    #[serde(default)]
-    pub url: Option<String>,
-    #[serde(default)]
-    pub document: Option<String>,
-    pub confidence: String,
-}
+pub use crate::vocab::Source;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

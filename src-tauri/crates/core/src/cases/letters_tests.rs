@@ -5,7 +5,7 @@ use super::*;
 use crate::cases::evidence::{self, EvidenceInput};
 use crate::cases::prep::prep;
 use crate::cases::test_support::{store_with_case, t};
-use crate::cases::{add_contact, Channel, NewContact};
+use crate::cases::{add_contact, ContactChannel, NewContact};
 use crate::store::Store;
 
 /// The test case plus a contact whose promise is overdue by 2026-03-20, and two evidence files.
@@ -14,7 +14,7 @@ fn case_with_history() -> (Store, i64, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let contact = NewContact {
         at: t("2026-03-10 15:30"),
-        channel: Channel::Phone,
+        channel: ContactChannel::Phone,
         agent: "工号 8231".into(),
         said: "已提交加急".into(),
         promise: "3个工作日内处理".into(),

@@ -4,7 +4,9 @@
 //! A promise whose due time has passed without being kept is overdue; the oldest overdue promise
 //! becomes the reason offered for the next step on the escalation ladder.
 
-use super::{get_case, optional_text, promises, required_text, short_time, Case, Channel, Stage};
+use super::{
+    get_case, optional_text, promises, required_text, short_time, Case, ContactChannel, Stage,
+};
 use crate::calendar::{Calendar, CalendarKind};
 use crate::error::{CoreError, Result};
 use crate::lang::Text;
@@ -90,7 +92,7 @@ pub fn list_events(conn: &Connection, case_id: i64) -> Result<Vec<TimelineEvent>
 #[derive(Debug, Clone)]
 pub struct NewContact {
     pub at: Timestamp,
-    pub channel: Channel,
+    pub channel: ContactChannel,
     /// Agent id or name ("工号 8231", "客服小王").
     pub agent: String,
     pub said: String,
@@ -103,15 +105,14 @@ pub struct NewContact {
     pub outcome: String,
 }
 
+/// One customer-service contact in a case's log (`route::Contact` is a body's official channel).
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
-// `route::Contact` (an official channel) is a different type with the same name.
-#[cfg_attr(feature = "specta", serde(rename = "CaseContact"))]
-pub struct Contact {
+pub struct CaseContact {
     pub id: i64,
     pub case_id: i64,
     pub at: String,
-    pub channel: Channel,
+    pub channel: ContactChannel,
     pub agent: String,
     pub said: String,
     pub promise: String,
@@ -137,7 +138,7 @@ pub fn add_contact(
     new: &NewContact,
     cal: &Calendar,
     now: &Timestamp,
-) -> Result<Contact> {
+) -> Result<CaseContact> {
     get_case(tx, case_id)?;
     validate_contact(new)?;
     tx.execute(
@@ -247,7 +248,7 @@ pub fn list_contacts(
     case_id: i64,
     now: &Timestamp,
     cal: &Calendar,
-) -> Result<Vec<Contact>> {
+) -> Result<Vec<CaseContact>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, case_id, at, channel, agent, said, promise, due_at, outcome, promise_kept_at, due_limit FROM contacts WHERE case_id = ?1 ORDER BY at_utc, id",
     )?;
@@ -296,11 +297,11 @@ pub fn list_contacts(
             (Some(d), None) => time::from_stored(d)? < *now,
             _ => false,
         };
-        out.push(Contact {
+        out.push(CaseContact {
             id,
             case_id,
             at,
-            channel: Channel::from_stored(&channel)?,
+            channel: ContactChannel::from_stored(&channel)?,
             agent,
             said,
             promise,
@@ -344,8 +345,8 @@ pub struct EscalationAdvice {
 }
 
 /// Offers the oldest overdue promise as the reason to move one rung up.
-pub fn escalation(case: &Case, contacts: &[Contact]) -> EscalationAdvice {
-    let overdue: Vec<&Contact> = contacts.iter().filter(|c| c.overdue).collect();
+pub fn escalation(case: &Case, contacts: &[CaseContact]) -> EscalationAdvice {
+    let overdue: Vec<&CaseContact> = contacts.iter().filter(|c| c.overdue).collect();
     let reason = overdue.first().map(|c| {
         let who_zh = if c.agent.is_empty() { "客服".to_string() } else { format!("客服（{}）", c.agent) };
         let who_en = if c.agent.is_empty() { "Customer service".to_string() } else { format!("Customer service ({})", c.agent) };

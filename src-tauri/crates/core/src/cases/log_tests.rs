@@ -6,7 +6,7 @@ use super::*;
 fn contact(at: &str, due: Option<&str>) -> NewContact {
     NewContact {
         at: t(at),
-        channel: Channel::Phone,
+        channel: ContactChannel::Phone,
         agent: "工号 8231".into(),
         said: "已提交加急".into(),
         promise: "3个工作日内处理".into(),

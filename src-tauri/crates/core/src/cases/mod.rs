@@ -17,13 +17,13 @@ pub mod prep;
 pub mod promises;
 pub mod rules_check;
 
-pub use crate::vocab::case::{CaseStatus, Channel, Stage, Tier};
+pub use crate::vocab::case::{CaseStatus, ContactChannel, Stage, Tier};
 pub use deadlines::{deadline_changes, DeadlineChange};
 pub use log::{
     add_contact, add_event, add_follow_up, due_items, escalation, list_contacts, list_events,
     list_follow_ups, mark_follow_up_done, mark_promise_kept, preview_follow_up, reopen_follow_up,
-    Contact, DueItem, DueKind, EscalationAdvice, FollowUp, FollowUpPreview, NewContact, NewEvent,
-    NewFollowUp, TimelineEvent,
+    CaseContact, DueItem, DueKind, EscalationAdvice, FollowUp, FollowUpPreview, NewContact,
+    NewEvent, NewFollowUp, TimelineEvent,
 };
 pub use overview::{case_ladder, case_rows, CaseLadder, CaseRow};
 
@@ -344,7 +344,7 @@ pub fn set_stage(tx: &Transaction, id: i64, stage: Stage, now: &Timestamp) -> Re
 pub struct CaseDetail {
     pub case: Case,
     pub timeline: Vec<TimelineEvent>,
-    pub contacts: Vec<Contact>,
+    pub contacts: Vec<CaseContact>,
     pub evidence: Vec<evidence::EvidenceItem>,
     pub follow_ups: Vec<FollowUp>,
     pub escalation: EscalationAdvice,

@@ -104,7 +104,7 @@ pub fn case_ladder(
 mod tests {
     use super::*;
     use crate::cases::test_support::t;
-    use crate::cases::{add_contact, create_case, Channel, NewCase, NewContact};
+    use crate::cases::{add_contact, create_case, ContactChannel, NewCase, NewContact};
     use crate::ledger::{add_platform, NewPlatform};
     use crate::money::Money;
     use crate::store::Store;
@@ -152,7 +152,7 @@ mod tests {
                         id,
                         &NewContact {
                             at: t("2026-11-03 10:00"),
-                            channel: Channel::Phone,
+                            channel: ContactChannel::Phone,
                             agent: agent.into(),
                             said: "正在处理".into(),
                             promise: "尽快到账".into(),

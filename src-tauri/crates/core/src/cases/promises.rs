@@ -10,7 +10,7 @@
 //! hours and minutes → exact; calendar days → end of day (moved past rest days by the calendar);
 //! 本周内 → 18:00 on the week's last working day; 月底 → end of the month's last day.
 
-use super::{Channel, NewContact};
+use super::{ContactChannel, NewContact};
 use crate::calendar::{Calendar, CalendarKind};
 use crate::error::Result;
 use crate::time::{self, Timestamp};
@@ -42,7 +42,7 @@ pub enum DueBasis {
 pub struct PromiseProposal {
     /// When the promise was made: the transcript's timestamp, else the time the text was received.
     pub at: String,
-    pub channel: Channel,
+    pub channel: ContactChannel,
     pub agent: Option<String>,
     /// The whole message line the promise sits in.
     pub said: String,
@@ -84,9 +84,9 @@ pub fn find_promises(text: &str, received: &Timestamp, cal: &Calendar) -> Vec<Pr
     let text = normalise(text);
     let channel = if re(r"(?im)^\s*(?:subject|主题|发件人|收件人|from|to)\s*[:：]").is_match(&text)
     {
-        Channel::Email
+        ContactChannel::Email
     } else {
-        Channel::Chat
+        ContactChannel::Chat
     };
     let mut state = State {
         at: *received,

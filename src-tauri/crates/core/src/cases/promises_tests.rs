@@ -47,7 +47,7 @@ fn working_days_end_at_the_end_of_the_working_day_with_name_and_transcript_time(
     assert_eq!(p.at, "2026-03-10T14:32:05+08:00");
     assert_eq!(p.agent.as_deref(), Some("客服小王"));
     assert_eq!(p.basis, DueBasis::WorkingDays);
-    assert_eq!(p.channel, Channel::Chat);
+    assert_eq!(p.channel, ContactChannel::Chat);
     assert!(p.promise.starts_with("您好，您的提现申请"));
 }
 
@@ -163,7 +163,7 @@ fn an_english_email_names_the_agent_and_counts_working_days() {
         "7 working days",
         "2026-11-19T23:59:59+08:00",
     );
-    assert_eq!(p.channel, Channel::Email);
+    assert_eq!(p.channel, ContactChannel::Email);
     assert_eq!(p.agent.as_deref(), Some("Tom"));
     assert_eq!(p.at, "2026-11-10T09:15:00+08:00");
 }

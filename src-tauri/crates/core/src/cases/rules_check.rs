@@ -5,6 +5,7 @@
 use super::letters::{LetterFile, Recipient, Source, Vars};
 use crate::lang::Lang;
 use crate::rules::{self, RuleFile};
+use crate::vocab::Confidence;
 use std::collections::HashSet;
 
 /// One broken thing in a letters file.
@@ -155,18 +156,12 @@ fn meta(
     if sources.is_empty() {
         p(id, "sources", "at least one source is needed".into());
     }
-    for s in sources {
-        if !ok(&s.confidence) {
-            p(
-                id,
-                "sources.confidence",
-                format!("“{}” is not high, medium or low", s.confidence),
-            );
-        }
-    }
     let seed =
         |s: &Source| crate::rules::problem::cites_seed(s.document.as_deref(), s.url.as_deref());
-    if sources.iter().any(|s| seed(s) && s.confidence != "low") {
+    if sources
+        .iter()
+        .any(|s| seed(s) && s.confidence != Confidence::Low)
+    {
         p(
             id,
             "sources.confidence",

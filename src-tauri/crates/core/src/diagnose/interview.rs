@@ -34,7 +34,6 @@ pub enum Symptom {
 /// One answer; an empty `value` means "don't know" (the question counts as answered).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename = "DxAnswer")] // the TypeScript name (JSON is unaffected)
 pub struct Answer {
     pub id: String,
     pub value: String,
@@ -66,7 +65,6 @@ pub enum AnswerKind {
 /// A question still worth asking; its wording lives in the UI's i18n (`dx.q.<id>`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename = "DxQuestion")] // the TypeScript name (JSON is unaffected)
 pub struct Question {
     pub id: String,
     pub kind: AnswerKind,

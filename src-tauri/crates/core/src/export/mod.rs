@@ -157,10 +157,7 @@ pub enum Split {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
-// `Stage` is taken in the UI bindings by the complaint ladder's stage (the container name
-// does not change the JSON).
-#[serde(rename = "ExportStage")]
-pub enum Stage {
+pub enum ExportStage {
     /// Copying and hashing the files, preparing images.
     Files,
     /// Laying out the pages.
@@ -176,7 +173,7 @@ pub enum Stage {
 pub struct Progress {
     pub done: u32,
     pub total: u32,
-    pub stage: Stage,
+    pub stage: ExportStage,
 }
 
 /// `report` called once per step or stage change of an export: a progress bar needs no more,
@@ -230,6 +227,22 @@ pub struct ExportReport {
     pub files: Vec<ManifestEntry>,
     /// Every PDF written, in order (one unless split).
     pub parts: Vec<ExportPart>,
+}
+
+impl ExportReport {
+    /// Every path the export wrote: each PDF and the files folder (what the app may then
+    /// verify and show in the file manager).
+    pub fn written(&self) -> impl Iterator<Item = &Path> {
+        let pdfs = self.parts.iter().map(|p| p.pdf.as_str());
+        pdfs.chain([self.pdf.as_str(), self.files_dir.as_str()])
+            .map(Path::new)
+    }
+
+    /// The volumes over the size asked for (each holds one item that alone is larger).
+    pub fn over_limit(&self) -> Vec<&str> {
+        let over = self.parts.iter().filter(|p| p.over_limit);
+        over.map(|p| p.pdf.as_str()).collect()
+    }
 }
 
 /// One PDF of an export.
@@ -361,12 +374,12 @@ fn write_all(
     let n = input.evidence.len() as u32;
     let mut total = n + 2;
     let mut report =
-        |done: u32, total: u32, stage: Stage| progress(Progress { done, total, stage });
-    report(0, total, Stage::Files);
+        |done: u32, total: u32, stage: ExportStage| progress(Progress { done, total, stage });
+    report(0, total, ExportStage::Files);
     let prep = pdf::prepare(input, opts, tmp_dir, dir, sync, &mut |i| {
-        report(i, n + 2, Stage::Files)
+        report(i, n + 2, ExportStage::Files)
     })?;
-    report(n, total, Stage::Pages);
+    report(n, total, ExportStage::Pages);
 
     let rows = input.catalog.len();
     let sizes: Vec<u64> = input
@@ -419,7 +432,7 @@ fn write_all(
             },
             &tmps,
             sync,
-            &mut |done| report(n + 1 + done, total, Stage::Writing),
+            &mut |done| report(n + 1 + done, total, ExportStage::Writing),
         )?;
         if let Split::Volumes { max_bytes } = opts.split {
             let over = written
@@ -439,7 +452,7 @@ fn write_all(
                 continue;
             }
         }
-        report(total, total, Stage::Done);
+        report(total, total, ExportStage::Done);
         let numbers = catalog::numbers(&input.catalog);
         let max = match opts.split {
             Split::Volumes { max_bytes } => max_bytes,
@@ -554,10 +567,10 @@ mod progress_tests {
         let mut seen = Vec::new();
         let mut report = each_step(|p| seen.push((p.done, p.stage)));
         for (done, stage) in [
-            (0, Stage::Files),
-            (0, Stage::Files),
-            (1, Stage::Files),
-            (1, Stage::Pages),
+            (0, ExportStage::Files),
+            (0, ExportStage::Files),
+            (1, ExportStage::Files),
+            (1, ExportStage::Pages),
         ] {
             report(Progress {
                 done,
@@ -568,7 +581,43 @@ mod progress_tests {
         drop(report);
         assert_eq!(
             seen,
-            [(0, Stage::Files), (1, Stage::Files), (1, Stage::Pages)]
+            [
+                (0, ExportStage::Files),
+                (1, ExportStage::Files),
+                (1, ExportStage::Pages)
+            ]
         );
+    }
+}
+
+#[cfg(test)]
+mod report_tests {
+    use super::*;
+
+    fn part(pdf: &str, over_limit: bool) -> ExportPart {
+        ExportPart {
+            pdf: pdf.into(),
+            pages: 1,
+            pdf_size: 10,
+            items: vec!["1".into()],
+            over_limit,
+        }
+    }
+
+    #[test]
+    fn a_report_lists_every_pdf_and_the_files_folder_written_and_the_volumes_over_the_size() {
+        let report = ExportReport {
+            pdf: "/b/x.pdf".into(),
+            files_dir: "/b/x.files".into(),
+            fingerprint: String::new(),
+            pages: 2,
+            pdf_size: 20,
+            files: Vec::new(),
+            parts: vec![part("/b/x-vol1.pdf", false), part("/b/x-vol2.pdf", true)],
+        };
+        let written: Vec<&Path> = report.written().collect();
+        let want = ["/b/x-vol1.pdf", "/b/x-vol2.pdf", "/b/x.pdf", "/b/x.files"];
+        assert_eq!(written, want.map(Path::new));
+        assert_eq!(report.over_limit(), ["/b/x-vol2.pdf"]);
     }
 }

@@ -18,7 +18,7 @@ fn w(
     test: bool,
 ) -> NewWithdrawal {
     let (arrived_at, status) = match hours_to_arrive {
-        Some((arrived, status)) => (Some(arrived.to_string()), status),
+        Some((arrived, status)) => ((!arrived.is_empty()).then(|| t(arrived)), status),
         None => (None, WithdrawalStatus::Requested),
     };
     NewWithdrawal {
@@ -27,7 +27,7 @@ fn w(
         fee: Money::ZERO,
         status,
         is_test: test,
-        requested_at: requested.into(),
+        requested_at: t(requested),
         arrived_at,
         card_tail: String::new(),
         message: String::new(),

@@ -4,7 +4,7 @@
 
 use super::*;
 use crate::calendar::Calendar;
-use crate::cases::{self, Channel, NewCase, NewContact, NewFollowUp};
+use crate::cases::{self, ContactChannel, NewCase, NewContact, NewFollowUp};
 use crate::ledger::{add_platform, NewPlatform, PlatformKind};
 use crate::store::Store;
 use crate::time::parse_time;
@@ -59,7 +59,7 @@ fn store() -> Store {
             case.id,
             &NewContact {
                 at: t("2026-03-17 10:00"),
-                channel: Channel::Phone,
+                channel: ContactChannel::Phone,
                 agent: String::new(),
                 said: String::new(),
                 promise: "3个工作日内处理".into(),

@@ -71,6 +71,20 @@ pub struct ImportOptions {
 }
 
 impl ImportOptions {
+    /// The import form as filled in: a blank platform is the bill's own (see `platform`), an
+    /// empty password none; `cancel` stops it.
+    pub fn from_form(
+        platform: Option<String>,
+        password: Option<String>,
+        cancel: Arc<AtomicBool>,
+    ) -> ImportOptions {
+        ImportOptions {
+            platform: platform.filter(|p| !p.trim().is_empty()),
+            password: password.filter(|p| !p.is_empty()),
+            cancel: Some(cancel),
+        }
+    }
+
     /// Whether the import was asked to stop.
     pub fn cancelled(&self) -> bool {
         self.cancel

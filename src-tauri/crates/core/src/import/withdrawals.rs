@@ -4,7 +4,6 @@ use super::layout::Columns;
 use super::normalise::Txn;
 use crate::ledger::NewWithdrawal;
 use crate::money::Money;
-use crate::time;
 
 /// A 零钱提现 / 提现 row as a withdrawal. The bill's amount left the balance including the fee,
 /// so the amount paid out is the row amount minus the fee.
@@ -22,7 +21,7 @@ pub(super) fn withdrawal_from_row(t: &Txn, c: &Columns, platform: &str) -> NewWi
             .withdrawal
             .unwrap_or(crate::ledger::WithdrawalStatus::Requested),
         is_test: false,
-        requested_at: time::to_rfc3339(&t.at),
+        requested_at: t.at,
         arrived_at: None,
         card_tail: card_tail(t.text(c.counterparty))
             .or_else(|| card_tail(t.text(c.method)))

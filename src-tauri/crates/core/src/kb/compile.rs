@@ -124,12 +124,12 @@ pub(crate) struct EscalationText {
 }
 
 /// Collects problems for one file.
-pub(crate) struct Ctx<'a> {
+pub(crate) struct FileProblems<'a> {
     pub file: &'a str,
     pub problems: &'a mut Vec<Problem>,
 }
 
-impl Ctx<'_> {
+impl FileProblems<'_> {
     pub fn problem(&mut self, id: &str, field: impl Into<String>, message: impl Into<String>) {
         self.problems.push(Problem {
             file: self.file.to_string(),
@@ -177,7 +177,7 @@ fn backticked(text: &str) -> Option<String> {
     Some(text[start..start + len].to_string())
 }
 
-pub(crate) fn platform_mask(cx: &mut Ctx, id: &str, field: &str, names: &[String]) -> u16 {
+pub(crate) fn platform_mask(cx: &mut FileProblems, id: &str, field: &str, names: &[String]) -> u16 {
     if names.is_empty() {
         cx.problem(id, field, "empty: list platform kinds or \"*\"");
     }
@@ -194,7 +194,7 @@ pub(crate) fn platform_mask(cx: &mut Ctx, id: &str, field: &str, names: &[String
     mask
 }
 
-pub(crate) fn action_mask(cx: &mut Ctx, id: &str, names: &[String]) -> u8 {
+pub(crate) fn action_mask(cx: &mut FileProblems, id: &str, names: &[String]) -> u8 {
     if names.is_empty() {
         return u8::MAX;
     }
@@ -208,7 +208,7 @@ pub(crate) fn action_mask(cx: &mut Ctx, id: &str, names: &[String]) -> u8 {
     mask
 }
 
-fn money(cx: &mut Ctx, id: &str, field: &str, text: &str) -> i64 {
+fn money(cx: &mut FileProblems, id: &str, field: &str, text: &str) -> i64 {
     match Money::parse_amount(text) {
         Ok(m) => m.fen(),
         Err(_) => {
@@ -222,7 +222,7 @@ fn money(cx: &mut Ctx, id: &str, field: &str, text: &str) -> i64 {
     }
 }
 
-pub(crate) fn check_sources(cx: &mut Ctx, id: &str, field: &str, sources: &[Source]) {
+pub(crate) fn check_sources(cx: &mut FileProblems, id: &str, field: &str, sources: &[Source]) {
     if sources.is_empty() {
         cx.problem(id, field, "missing: every rule cites at least one source");
     }
@@ -256,7 +256,7 @@ pub(crate) fn only_seeds(sources: &[Source]) -> bool {
             .all(|s| cites_seed(s.document.as_deref(), s.url.as_deref()))
 }
 
-pub(crate) fn parse_checked(cx: &mut Ctx, id: &str, text: &str) -> NaiveDate {
+pub(crate) fn parse_checked(cx: &mut FileProblems, id: &str, text: &str) -> NaiveDate {
     match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
         Ok(d) if d.year_ce().1 >= 2000 => d,
         _ => {
@@ -272,7 +272,7 @@ pub(crate) fn parse_checked(cx: &mut Ctx, id: &str, text: &str) -> NaiveDate {
 
 use chrono::Datelike;
 
-fn check_texts(cx: &mut Ctx, id: &str, lang: &str, t: &Texts) {
+fn check_texts(cx: &mut FileProblems, id: &str, lang: &str, t: &Texts) {
     for (name, v) in [("title", &t.title), ("explanation", &t.explanation)] {
         if v.trim().is_empty() {
             cx.problem(id, format!("{lang}.{name}"), "empty");
@@ -288,7 +288,7 @@ fn check_texts(cx: &mut Ctx, id: &str, lang: &str, t: &Texts) {
 }
 
 /// Validates and compiles one rule; `None` when it is too broken to evaluate.
-pub(crate) fn rule(cx: &mut Ctx, raw: RawRule, from_user: bool) -> Option<Rule> {
+pub(crate) fn rule(cx: &mut FileProblems, raw: RawRule, from_user: bool) -> Option<Rule> {
     let id = raw.id.clone();
     if !valid_id(&id) {
         cx.problem(
@@ -391,7 +391,7 @@ pub(crate) fn rule(cx: &mut Ctx, raw: RawRule, from_user: bool) -> Option<Rule> 
     })
 }
 
-fn fee(cx: &mut Ctx, id: &str, f: &FeeModel) -> Fee {
+fn fee(cx: &mut FileProblems, id: &str, f: &FeeModel) -> Fee {
     Fee {
         rate_permille: i64::from(f.rate_permille),
         min: money(cx, id, "fee.min", &f.min),
@@ -412,7 +412,14 @@ pub(crate) fn valid_id(id: &str) -> bool {
 /// An amount threshold in the TOML, its key, and the condition it becomes.
 type AmountCond<'a> = (&'a Option<String>, &'static str, fn(i64) -> Cond);
 
-fn alt(cx: &mut Ctx, id: &str, i: usize, w: &When, base: Likelihood, fee: Option<Fee>) -> Alt {
+fn alt(
+    cx: &mut FileProblems,
+    id: &str,
+    i: usize,
+    w: &When,
+    base: Likelihood,
+    fee: Option<Fee>,
+) -> Alt {
     let f = |name: &str| format!("when[{i}].{name}");
     let mut conds = Vec::new();
     if let Some(list) = &w.status {
@@ -585,7 +592,7 @@ fn alt(cx: &mut Ctx, id: &str, i: usize, w: &When, base: Likelihood, fee: Option
 
 /// Validates a message pattern (its examples are checked later, against the compiled set).
 pub(crate) fn pattern(
-    cx: &mut Ctx,
+    cx: &mut FileProblems,
     p: &RawPattern,
     strict: bool,
 ) -> (super::CauseMask, super::CauseMask) {
@@ -652,7 +659,7 @@ pub(crate) fn pattern(
     (mask, suppresses)
 }
 
-pub(crate) fn step(cx: &mut Ctx, s: RawStep) -> Step {
+pub(crate) fn step(cx: &mut FileProblems, s: RawStep) -> Step {
     if s.zh.trim().is_empty() || s.en.trim().is_empty() {
         cx.problem(&s.id, "zh", "a step needs zh and en text");
     }
@@ -663,7 +670,7 @@ pub(crate) fn step(cx: &mut Ctx, s: RawStep) -> Step {
     }
 }
 
-pub(crate) fn escalation(cx: &mut Ctx, e: RawEscalation) -> EscalationText {
+pub(crate) fn escalation(cx: &mut FileProblems, e: RawEscalation) -> EscalationText {
     let id = format!("escalation.{}", e.stage);
     if !super::STAGES.contains(&e.stage.as_str()) {
         cx.problem(

@@ -192,6 +192,7 @@ impl Corpus {
                         url: s.url,
                         document: Some(format!("{} (read at {})", s.published, s.read_at)),
                         confidence: s.confidence,
+                        checked: None,
                     },
                 });
             }

@@ -32,29 +32,7 @@ pub struct Meta {
     pub checked: Option<String>,
 }
 
-/// Where a statement comes from and how far to trust it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(deny_unknown_fields)]
-#[serde(rename = "KbSource")] // the TypeScript name (JSON is unaffected)
-pub struct Source {
-    pub title: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub document: Option<String>,
-    pub confidence: Confidence,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "lowercase")]
-#[serde(rename = "KbConfidence")] // the TypeScript name (JSON is unaffected)
-pub enum Confidence {
-    Low,
-    Medium,
-    High,
-}
+pub use crate::vocab::{Confidence, Source};
 
 /// How likely a cause is when its conditions hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

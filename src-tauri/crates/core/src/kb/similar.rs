@@ -688,6 +688,7 @@ mod tests {
                     url: None,
                     document: None,
                     confidence: Confidence::High,
+                    checked: None,
                 },
             }],
             texts: texts

@@ -17,12 +17,12 @@ pub use balances::{
 };
 pub use platforms::{
     add_platform, delete_platform, find_platform, get_platform, list_platforms, require_platform,
-    update_platform, NewPlatform, Platform, PlatformEdit,
+    set_test_interval, update_platform, NewPlatform, Platform, PlatformEdit,
 };
 pub use undo::{restore, Deleted};
 pub use withdrawals::{
     add_withdrawal, delete_withdrawal, get_withdrawal, list_withdrawals, set_withdrawal_status,
-    update_withdrawal, NewWithdrawal, Withdrawal, WithdrawalStatus,
+    update_withdrawal, NewWithdrawal, Withdrawal, WithdrawalForm, WithdrawalStatus,
 };
 
 use crate::error::{CoreError, Result};
@@ -210,7 +210,7 @@ mod tests {
             fee: Money(10),
             status,
             is_test: true,
-            requested_at: "2026-06-01 10:00".into(),
+            requested_at: crate::time::parse_time("2026-06-01 10:00", Field::At).unwrap(),
             arrived_at: None,
             card_tail: "9876".into(),
             message: String::new(),
@@ -239,7 +239,7 @@ mod tests {
         assert_eq!(w.requested_at, "2026-06-01T10:00:00+08:00");
         assert!(w.is_test);
         let mut edit = withdrawal("微信支付", 150, WithdrawalStatus::Arrived);
-        edit.arrived_at = Some("2026-06-01 12:30".into());
+        edit.arrived_at = Some(time::parse_time("2026-06-01 12:30", Field::At).unwrap());
         let w2 = s
             .transaction(|tx| update_withdrawal(tx, w.id, &edit, &now()))
             .unwrap();
@@ -302,7 +302,7 @@ mod tests {
         let mut s = Store::open_in_memory().unwrap();
         add(&mut s, "微信支付", PlatformKind::Wechat);
         let mut w = withdrawal("微信支付", 100, WithdrawalStatus::Arrived);
-        w.arrived_at = Some("2026-05-31 10:00".into());
+        w.arrived_at = Some(time::parse_time("2026-05-31 10:00", Field::At).unwrap());
         let e = s
             .transaction(|tx| add_withdrawal(tx, &w, &now()))
             .unwrap_err();
@@ -449,5 +449,83 @@ mod tests {
             .transaction(|tx| update_platform(tx, a.id, &edit, &now()))
             .unwrap_err();
         assert_eq!(e.field_name(), Some("operating_since"));
+    }
+
+    fn form(amount: &str, fee: &str, requested_at: &str, arrived_at: &str) -> WithdrawalForm {
+        WithdrawalForm {
+            platform: "微信支付".into(),
+            amount: amount.into(),
+            fee: fee.into(),
+            status: WithdrawalStatus::Arrived,
+            is_test: false,
+            requested_at: requested_at.into(),
+            arrived_at: arrived_at.into(),
+            card_tail: "9876".into(),
+            message: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_withdrawal_form_reads_its_times_and_blanks_mean_now_no_fee_and_not_arrived() {
+        let w = form("100", " ", "", "").parse(&now()).unwrap();
+        assert_eq!((w.amount, w.fee), (Money(10_000), Money::ZERO));
+        assert_eq!(w.requested_at, now());
+        assert_eq!(w.arrived_at, None);
+        let w = form("1.5", "0.10", "2026-06-01 10:00", " 2026-06-02 08:30 ")
+            .parse(&now())
+            .unwrap();
+        assert_eq!(w.fee, Money(10));
+        assert_eq!(
+            time::to_rfc3339(&w.requested_at),
+            "2026-06-01T10:00:00+08:00"
+        );
+        assert_eq!(
+            w.arrived_at.as_ref().map(time::to_rfc3339).as_deref(),
+            Some("2026-06-02T08:30:00+08:00")
+        );
+    }
+
+    #[test]
+    fn a_withdrawal_form_names_the_field_that_does_not_read() {
+        let cases = [
+            (form("12,3元", "", "", ""), "amount"),
+            (form("1", "x", "", ""), "fee"),
+            (form("1", "", "昨天", ""), "requested_at"),
+            (form("1", "", "", "2026-13-01"), "arrived_at"),
+        ];
+        for (f, field) in cases {
+            let e = f.parse(&now()).unwrap_err();
+            assert_eq!(e.field_name(), Some(field));
+        }
+    }
+
+    #[test]
+    fn a_test_withdrawal_from_the_form_is_requested_now() {
+        let w = WithdrawalForm::test("微信支付".into(), "1".into(), "9876".into())
+            .parse(&now())
+            .unwrap();
+        assert!(w.is_test);
+        assert_eq!(w.status, WithdrawalStatus::Requested);
+        assert_eq!((w.requested_at, w.arrived_at), (now(), None));
+    }
+
+    #[test]
+    fn setting_the_test_interval_keeps_the_platforms_other_facts() {
+        let mut s = Store::open_in_memory().unwrap();
+        let new = NewPlatform {
+            name: "某某理财".into(),
+            kind: PlatformKind::Investment,
+            note: "年化 8%".into(),
+        };
+        let p = s.transaction(|tx| add_platform(tx, &new, &now())).unwrap();
+        let set = s
+            .transaction(|tx| set_test_interval(tx, p.id, 14, &now()))
+            .unwrap();
+        assert_eq!(set.test_interval_days, 14);
+        assert_eq!((set.name, set.kind, set.note), (p.name, p.kind, p.note));
+        let e = s
+            .transaction(|tx| set_test_interval(tx, p.id, 0, &now()))
+            .unwrap_err();
+        assert_eq!(e.field_name(), Some("test_interval_days"));
     }
 }

@@ -194,6 +194,25 @@ fn name_taken(name: &str) -> CoreError {
     }
 }
 
+/// Sets how often (days, 1–366) platform `id` wants a test withdrawal, keeping its other facts.
+pub fn set_test_interval(
+    tx: &Transaction,
+    id: i64,
+    days: i64,
+    now: &Timestamp,
+) -> Result<Platform> {
+    let p = get_platform(tx, id)?;
+    let edit = PlatformEdit {
+        name: p.name,
+        kind: p.kind,
+        note: p.note,
+        licence: p.licence,
+        operating_since: p.operating_since,
+        test_interval_days: days,
+    };
+    update_platform(tx, id, &edit, now)
+}
+
 /// Replaces a platform's editable facts. Renaming onto another platform's name is a conflict.
 pub fn update_platform(
     tx: &Transaction,

@@ -61,27 +61,87 @@ impl FromStr for WithdrawalStatus {
     }
 }
 
-/// What the user (or an import) records.
-#[derive(Debug, Clone, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
+/// What the user (or an import) records, its times parsed (see [`WithdrawalForm`] for the
+/// form as typed).
+#[derive(Debug, Clone)]
 pub struct NewWithdrawal {
     pub platform: String,
     pub amount: Money,
-    #[serde(default)]
     pub fee: Money,
     pub status: WithdrawalStatus,
-    #[serde(default)]
     pub is_test: bool,
-    /// RFC 3339 or a local Asia/Shanghai time.
-    pub requested_at: String,
-    #[serde(default)]
-    pub arrived_at: Option<String>,
+    pub requested_at: Timestamp,
+    pub arrived_at: Option<Timestamp>,
     /// Last digits of the destination card, e.g. "9876".
-    #[serde(default)]
     pub card_tail: String,
     /// What the app said (e.g. the failure message), verbatim.
-    #[serde(default)]
     pub message: String,
+}
+
+/// A withdrawal as the app's form sends it: amounts and times are the text the user typed, so
+/// an error names the field it is in.
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct WithdrawalForm {
+    pub platform: String,
+    pub amount: String,
+    /// Empty: no fee.
+    pub fee: String,
+    pub status: WithdrawalStatus,
+    pub is_test: bool,
+    /// RFC 3339 or a local Asia/Shanghai time; empty: now.
+    pub requested_at: String,
+    /// Empty: not arrived.
+    pub arrived_at: String,
+    pub card_tail: String,
+    pub message: String,
+}
+
+impl WithdrawalForm {
+    /// A test withdrawal of `amount` asked for now (status requested); the user marks it
+    /// arrived later.
+    pub fn test(platform: String, amount: String, card_tail: String) -> WithdrawalForm {
+        WithdrawalForm {
+            platform,
+            amount,
+            fee: String::new(),
+            status: WithdrawalStatus::Requested,
+            is_test: true,
+            requested_at: String::new(),
+            arrived_at: String::new(),
+            card_tail,
+            message: String::new(),
+        }
+    }
+
+    /// The withdrawal the form describes (an empty request time is `now`), or the first field
+    /// that does not read.
+    pub fn parse(self, now: &Timestamp) -> Result<NewWithdrawal> {
+        let amount = Money::parse_amount(&self.amount).map_err(|e| e.field(Field::Amount))?;
+        let fee = match self.fee.trim() {
+            "" => Money::ZERO,
+            text => Money::parse_amount(text).map_err(|e| e.field(Field::Fee))?,
+        };
+        let requested_at = match self.requested_at.trim() {
+            "" => *now,
+            text => time::parse_time(text, Field::RequestedAt)?,
+        };
+        let arrived_at = match self.arrived_at.trim() {
+            "" => None,
+            text => Some(time::parse_time(text, Field::ArrivedAt)?),
+        };
+        Ok(NewWithdrawal {
+            platform: self.platform,
+            amount,
+            fee,
+            status: self.status,
+            is_test: self.is_test,
+            requested_at,
+            arrived_at,
+            card_tail: self.card_tail,
+            message: self.message,
+        })
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -128,11 +188,7 @@ fn validate(conn: &rusqlite::Connection, w: &NewWithdrawal) -> Result<Valid> {
             "the fee cannot be negative",
         ));
     }
-    let requested = time::parse_time(&w.requested_at, crate::Field::RequestedAt)?;
-    let arrived = match w.arrived_at.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(text) => Some(time::parse_time(text, crate::Field::ArrivedAt)?),
-    };
+    let (requested, arrived) = (w.requested_at, w.arrived_at);
     if let Some(a) = arrived {
         if a < requested {
             return Err(CoreError::invalid(
@@ -256,14 +312,9 @@ pub fn set_withdrawal_status(
     now: &Timestamp,
 ) -> Result<Withdrawal> {
     let w = get_withdrawal(tx, id)?;
-    let arrived_at = match status {
-        WithdrawalStatus::Arrived => Some(
-            arrived_at
-                .map(str::trim)
-                .filter(|t| !t.is_empty())
-                .map(str::to_string)
-                .unwrap_or_else(|| time::to_rfc3339(now)),
-        ),
+    let arrived_at = match (status, arrived_at.map(str::trim)) {
+        (WithdrawalStatus::Arrived, None | Some("")) => Some(*now),
+        (WithdrawalStatus::Arrived, Some(text)) => Some(time::parse_time(text, Field::ArrivedAt)?),
         _ => None,
     };
     let next = NewWithdrawal {
@@ -272,7 +323,7 @@ pub fn set_withdrawal_status(
         fee: w.fee,
         status,
         is_test: w.is_test,
-        requested_at: w.requested_at,
+        requested_at: time::parse_time(&w.requested_at, Field::RequestedAt)?,
         arrived_at,
         card_tail: w.card_tail,
         message: w.message,

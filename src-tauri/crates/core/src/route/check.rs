@@ -343,7 +343,17 @@ fn check_source(file: &str, id: &str, field: &str, s: &super::Source, problems: 
             crate::rules::problem::SEED_SOURCE_NOT_LOW,
         ));
     }
-    date_field(problems, file, id, &format!("{field}.checked"), &s.checked);
+    match &s.checked {
+        Some(checked) => {
+            date_field(problems, file, id, &format!("{field}.checked"), checked);
+        }
+        None => problems.push(Problem::new(
+            file,
+            id,
+            format!("{field}.checked"),
+            "missing: when the source was last read (YYYY-MM-DD)",
+        )),
+    }
 }
 
 fn check_text(file: &str, id: &str, field: &str, text: &Text, problems: &mut Vec<Problem>) {

@@ -74,9 +74,7 @@ vocabulary!(
 
 vocabulary!(
     /// The escalation ladder, lowest first: each step is taken when the one before failed. Also
-    /// the stage of each rung in `route` (one vocabulary). (Named `CaseStage` in TypeScript, where
-    /// the diagnosis wizard has its own `Stage`; a container rename does not change the JSON.)
-    #[cfg_attr(feature = "specta", serde(rename = "CaseStage"))]
+    /// the stage of each rung in `route` (one vocabulary).
     Stage, Field::Stage, [
         CustomerService = "customer_service", "普通客服", "customer service";
         Supervisor = "supervisor", "客服主管", "supervisor";
@@ -96,10 +94,8 @@ impl Stage {
 }
 
 vocabulary!(
-    /// How a customer-service contact happened. (Named `ContactChannel` in TypeScript: the
-    /// generated runtime already has a `Channel`.)
-    #[cfg_attr(feature = "specta", serde(rename = "ContactChannel"))]
-    Channel, Field::Channel, [
+    /// How a customer-service contact happened.
+    ContactChannel, Field::Channel, [
         Phone = "phone", "电话", "phone";
         Chat = "chat", "在线客服", "chat";
         Email = "email", "邮件", "email";
@@ -125,7 +121,7 @@ mod tests {
         for s in Stage::ALL {
             assert_eq!(s.as_str().parse::<Stage>().unwrap(), *s);
         }
-        let e = "phonecall".parse::<Channel>().unwrap_err();
+        let e = "phonecall".parse::<ContactChannel>().unwrap_err();
         assert_eq!(e.field_name(), Some("channel"));
         assert!(e.message(Lang::En).contains("in_person"));
     }
@@ -140,7 +136,7 @@ mod tests {
     #[test]
     fn serde_uses_the_ids() {
         assert_eq!(
-            serde_json::to_string(&Channel::InPerson).unwrap(),
+            serde_json::to_string(&ContactChannel::InPerson).unwrap(),
             "\"in_person\""
         );
         assert_eq!(

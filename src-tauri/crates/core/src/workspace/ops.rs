@@ -11,10 +11,12 @@ use crate::crypto::Passphrase;
 use crate::export::BundleInput;
 use crate::lang::Text;
 use crate::lock::{self, LockStatus};
+use crate::ocr::{self, OcrResult};
 use crate::time::Timestamp;
 use crate::{CoreError, Field, Lang, Result, Store};
 use rusqlite::Connection;
 use serde::Serialize;
+use std::path::PathBuf;
 
 /// What saving a holiday notice did: the file, and the open cases' deadlines it moved.
 #[derive(Debug, Serialize)]
@@ -24,7 +26,73 @@ pub struct CalendarSaved {
     pub moved: Vec<DeadlineChange>,
 }
 
+/// A screenshot to read: a file the user picked or dropped, or an image pasted as bytes.
+#[derive(Debug)]
+pub enum Screenshot {
+    File(PathBuf),
+    Pasted(Vec<u8>),
+}
+
+impl Screenshot {
+    /// From a form's two ways in: the file wins; neither is bad input on [`Field::Image`].
+    pub fn from_inputs(file: Option<PathBuf>, pasted: Option<Vec<u8>>) -> Result<Screenshot> {
+        match (file, pasted) {
+            (Some(path), _) => Ok(Screenshot::File(path)),
+            (None, Some(bytes)) => Ok(Screenshot::Pasted(bytes)),
+            (None, None) => Err(CoreError::invalid(
+                Field::Image,
+                "请选择、拖入或粘贴一张截图",
+                "choose, drop or paste a screenshot",
+            )),
+        }
+    }
+}
+
+/// What a screenshot says.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ScreenshotText {
+    pub ocr: OcrResult,
+    /// The platform's message picked from the text, for the message field.
+    pub message: String,
+    /// The image, at most [`PREVIEW_HEIGHT`] px high, as a `data:image/jpeg` URL, for the
+    /// boxes to sit on.
+    pub preview: String,
+}
+
+/// The tallest preview a screenshot's text is drawn over.
+pub const PREVIEW_HEIGHT: u32 = 1600;
+
 impl Workspace {
+    /// Reads `shot`'s text and picks the platform's message from it with this workspace's
+    /// knowledge base. `progress` is told each step and stops the work by returning `false`
+    /// (then `None`). Messages name a pasted image as such, in `lang`.
+    pub fn read_screenshot(
+        &self,
+        shot: Screenshot,
+        lang: Lang,
+        progress: &mut dyn FnMut(ocr::Progress) -> bool,
+    ) -> Result<Option<ScreenshotText>> {
+        let (bytes, name) = match shot {
+            Screenshot::File(path) => (ocr::read_image_file(&path)?, path.display().to_string()),
+            Screenshot::Pasted(bytes) => {
+                let name = Text::new("粘贴的图片", "the pasted image");
+                (bytes, name.get(lang).to_string())
+            }
+        };
+        let Some(read) = ocr::read_bytes_with(&bytes, &name, progress)? else {
+            return Ok(None);
+        };
+        let kb = self.kb()?;
+        let message = crate::diagnose::message_from_text(&kb, &read.text);
+        let preview = ocr::preview_jpeg(&bytes, PREVIEW_HEIGHT)?;
+        Ok(Some(ScreenshotText {
+            ocr: read,
+            message,
+            preview: crate::imaging::data_url("image/jpeg", &preview),
+        }))
+    }
+
     /// Checks `passphrase` opens the locked database (a wrong one is bad input on
     /// `Field::Passphrase`, nothing kept) and keeps it for every later open.
     pub fn unlock(&mut self, passphrase: Passphrase) -> Result<Store> {
@@ -177,6 +245,67 @@ mod tests {
         assert_eq!(again.named_field(), Some(&Field::Replace));
         let replaced = ws.save_notice(None, &notice, true, &now()).unwrap();
         assert!(replaced.saved.replaced);
+    }
+
+    fn ocr_fixture(name: &str) -> std::path::PathBuf {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../../tests/fixtures/ocr")
+            .join(name)
+    }
+
+    #[test]
+    fn a_screenshot_is_a_file_else_pasted_bytes_else_refused_on_the_image() {
+        let file = Screenshot::from_inputs(Some("a.png".into()), Some(vec![1])).unwrap();
+        assert!(matches!(file, Screenshot::File(p) if p == std::path::Path::new("a.png")));
+        let pasted = Screenshot::from_inputs(None, Some(vec![1])).unwrap();
+        assert!(matches!(pasted, Screenshot::Pasted(b) if b == [1]));
+        let none = Screenshot::from_inputs(None, None).unwrap_err();
+        assert_eq!(none.named_field(), Some(&Field::Image));
+    }
+
+    #[test]
+    fn an_empty_paste_is_refused_naming_the_pasted_image_in_the_language() {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = Workspace::new(dir.path().join("t.db"), Clock::Pinned(now()));
+        let err = ws
+            .read_screenshot(Screenshot::Pasted(Vec::new()), Lang::En, &mut |_| true)
+            .unwrap_err();
+        assert_eq!(err.named_field(), Some(&Field::Image));
+        assert!(
+            err.message(Lang::En).starts_with("the pasted image: "),
+            "{}",
+            err.message(Lang::En)
+        );
+    }
+
+    #[test]
+    fn a_screenshot_gives_the_message_read_from_it_and_a_jpeg_preview() {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = Workspace::new(dir.path().join("t.db"), Clock::Pinned(now()));
+        let shot = Screenshot::File(ocr_fixture("01-error-page-light.png"));
+        let mut steps = 0;
+        let read = ws
+            .read_screenshot(shot, Lang::Zh, &mut |_| {
+                steps += 1;
+                true
+            })
+            .unwrap()
+            .expect("not stopped");
+        assert!(steps >= 2, "{steps} steps");
+        assert!(!read.message.is_empty());
+        assert!(read.ocr.text.contains(&read.message), "{:?}", read.message);
+        assert!(read.preview.starts_with("data:image/jpeg;base64,/9j/"));
+    }
+
+    #[test]
+    fn a_stopped_screenshot_gives_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = Workspace::new(dir.path().join("t.db"), Clock::Pinned(now()));
+        let bytes = std::fs::read(ocr_fixture("03-toast.png")).unwrap();
+        let read = ws
+            .read_screenshot(Screenshot::Pasted(bytes), Lang::Zh, &mut |_| false)
+            .unwrap();
+        assert!(read.is_none());
     }
 
     #[test]

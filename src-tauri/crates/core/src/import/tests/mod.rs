@@ -120,3 +120,16 @@ fn wechat_csv(rows: &[&str]) -> Vec<u8> {
     }
     s.into_bytes()
 }
+
+#[test]
+fn a_form_with_a_blank_platform_and_password_imports_into_the_bills_own_platform() {
+    let cancel = Arc::new(AtomicBool::new(false));
+    let blank = ImportOptions::from_form(Some("  ".into()), Some(String::new()), cancel.clone());
+    assert_eq!((blank.platform, blank.password), (None, None));
+    let filled = ImportOptions::from_form(Some("零钱".into()), Some(" pw ".into()), cancel.clone());
+    assert_eq!(filled.platform.as_deref(), Some("零钱"));
+    // A password is taken as typed: spaces can be part of it.
+    assert_eq!(filled.password.as_deref(), Some(" pw "));
+    cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+    assert!(filled.cancelled());
+}
