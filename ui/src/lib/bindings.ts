@@ -203,8 +203,8 @@ export const commands = {
 	/**  The files the app was started with, once (a second call returns none). */
 	takeLaunchFiles: () => __TAURI_INVOKE<string[]>("take_launch_files"),
 	/**
-	 *  The UI drew its first screen: the work that runs beside the app (the day's backup, due
-	 *  notifications, reading evidence text) starts now rather than during the start.
+	 *  The UI drew its first screen: the work that runs beside the app (due notifications,
+	 *  reading evidence text) starts now rather than during the start.
 	 */
 	firstScreenShown: () => __TAURI_INVOKE<void>("first_screen_shown"),
 	/**  Whether the lock is set, and how many evidence files are encrypted. */
