@@ -407,10 +407,13 @@ fn write_all(
         };
         let paths: Vec<&Path> = parts.iter().map(|p| p.path.as_path()).collect();
         files::check_free(&paths, opts.overwrite)?;
-        let (locations, drawn) = pdf::locate(input, &prep, &parts)?;
+        let located = pdf::locate(input, &prep, &parts)?;
         // The font is cut down once for all the parts (again only if a re-cut draws more).
-        if !shared.as_ref().is_some_and(|s| drawn.is_subset(&s.chars)) {
-            shared = pdf::face()?.subset_for(&drawn);
+        if !shared
+            .as_ref()
+            .is_some_and(|s| located.drawn.is_subset(&s.chars))
+        {
+            shared = pdf::face()?.subset_for(&located.drawn);
         }
         total = n + 1 + parts.len() as u32;
         for (tmp, _) in temps.drain(..) {
@@ -427,7 +430,7 @@ fn write_all(
             &prep,
             &parts,
             pdf::Layout {
-                locations: &locations,
+                located: &located,
                 shared: shared.as_ref(),
             },
             &tmps,

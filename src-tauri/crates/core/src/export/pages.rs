@@ -72,6 +72,17 @@ const SMALL: f32 = 8.5;
 /// Lays out every page of one PDF. The 目录's page numbers come from `ctx.locations` (the
 /// previous pass over every part; see `pdf::locate`).
 pub(crate) fn render(ctx: &Context) -> Rendered {
+    lay_out(ctx, true)
+}
+
+/// Where the rows of a one-item PDF are, laying out only them: they come before its 目录, so
+/// the 目录's page numbers cannot move them. `None` for other parts.
+pub(crate) fn item_pages_first(ctx: &Context) -> Option<Vec<(usize, (usize, usize))>> {
+    (ctx.part().kind == PartKind::Item).then(|| lay_out(ctx, false).item_pages)
+}
+
+/// [`render`], or with `whole` false only up to the rows of a one-item PDF (no pages kept).
+fn lay_out(ctx: &Context, whole: bool) -> Rendered {
     let lang = ctx.input.lang;
     let part = ctx.part();
     let mut w = Writer::new(ctx.face, ctx.font.clone());
@@ -153,6 +164,13 @@ pub(crate) fn render(ctx: &Context) -> Rendered {
                 item_pages.push((r, (first, w.page_count())));
             }
         }
+    }
+    if !whole {
+        return Rendered {
+            pages: Vec::new(),
+            marks,
+            item_pages,
+        };
     }
     if part.kind == PartKind::Item {
         section(

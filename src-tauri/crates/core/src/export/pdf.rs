@@ -73,65 +73,116 @@ pub(crate) fn prepare(
     })
 }
 
-/// Where every 目录 row lands across `parts`: layout passes (no PDF written) until the page
-/// numbers the 目录s print agree with where the rows really are (the numbers can move the
-/// 目录's own length, so a second or, rarely, third pass). Also every character the passes
-/// drew, for the font subset all the parts share.
-pub(crate) fn locate(
-    input: &BundleInput,
-    prep: &Prepared,
-    parts: &[Part],
-) -> Result<(Vec<Location>, BTreeSet<char>)> {
+/// Every part of an export laid out, with the 目录s pointing where the rows really are (see
+/// [`locate`]).
+pub(crate) struct Located {
+    /// The font as the pages name it (one id for every part).
+    pub font: printpdf::FontId,
+    /// Every character the parts draw, for the font subset they share.
+    pub drawn: BTreeSet<char>,
+    /// Each part's pages, taken by [`write_part`].
+    pub parts: Vec<std::sync::Mutex<Option<LaidOut>>>,
+}
+
+/// One part's pages as the last layout pass made them.
+pub(crate) struct LaidOut {
+    pub rendered: pages::Rendered,
+    pub chars: BTreeSet<char>,
+}
+
+/// The name the pages give image `i` (the same in every layout pass and in the PDF).
+fn image_id(i: usize) -> printpdf::XObjectId {
+    printpdf::XObjectId(format!("I{i}"))
+}
+
+/// Lays out every part until the page numbers the 目录s print agree with where the rows really
+/// are (the numbers can move the 目录's own length), and keeps the last pass's pages to be
+/// written. A one-item PDF's row comes before its 目录, so where it lands is found first by
+/// laying out the row alone; an export split by item then needs one full pass. Other parts take
+/// a second or, rarely, third.
+pub(crate) fn locate(input: &BundleInput, prep: &Prepared, parts: &[Part]) -> Result<Located> {
     let face = face()?;
-    let font = printpdf::FontId("F".into());
+    let font = printpdf::FontId::new();
     let placed: Vec<Option<Placed>> = prep
         .images
         .iter()
         .enumerate()
         .map(|(i, img)| {
             img.as_ref().map(|img| Placed {
-                id: printpdf::XObjectId(format!("I{i}")),
+                id: image_id(i),
                 display: img.display_size(),
                 orientation: img.orientation,
             })
         })
         .collect();
+    // Each part's context is this one's with its own `here` and the pass's `locations`.
+    let base = pages::Context {
+        input,
+        face,
+        font: font.clone(),
+        entries: &prep.entries,
+        placed: &placed,
+        fingerprint: &prep.fingerprint,
+        files_dir: &prep.dir_name,
+        parts,
+        here: 0,
+        locations: &[],
+    };
+    let failed = || CoreError::Internal("laying out the pages failed".into());
     let mut locations: Vec<Location> = vec![None; input.catalog.len()];
-    let mut drawn = BTreeSet::new();
+    let first = on_every_core(parts.len(), |here| {
+        pages::item_pages_first(&pages::Context {
+            here,
+            locations: &locations,
+            font: font.clone(),
+            ..base
+        })
+    })
+    .ok_or_else(failed)?;
+    for (here, item_pages) in first.into_iter().enumerate() {
+        for (row, range) in item_pages.into_iter().flatten() {
+            locations[row] = Some((here, range));
+        }
+    }
+    let mut last = Vec::new();
     for _ in 0..4 {
-        let mut next: Vec<Location> = vec![None; input.catalog.len()];
         // The parts of one pass are laid out independently, on every core.
         let laid_out = on_every_core(parts.len(), |here| {
-            let ctx = pages::Context {
-                input,
-                face,
-                font: font.clone(),
-                entries: &prep.entries,
-                placed: &placed,
-                fingerprint: &prep.fingerprint,
-                files_dir: &prep.dir_name,
-                parts,
+            let rendered = pages::render(&pages::Context {
                 here,
                 locations: &locations,
-            };
-            let rendered = pages::render(&ctx);
+                font: font.clone(),
+                ..base
+            });
             let mut chars = BTreeSet::new();
             super::layout::chars_drawn(&rendered.pages, &mut chars);
-            (rendered.item_pages, chars)
+            LaidOut { rendered, chars }
         })
-        .ok_or_else(|| CoreError::Internal("laying out the pages failed".into()))?;
-        for (here, (item_pages, chars)) in laid_out.into_iter().enumerate() {
-            drawn.extend(chars);
-            for (row, range) in item_pages {
+        .ok_or_else(failed)?;
+        let mut next: Vec<Location> = vec![None; input.catalog.len()];
+        for (here, part) in laid_out.iter().enumerate() {
+            for &(row, range) in &part.rendered.item_pages {
                 next[row] = Some((here, range));
             }
         }
+        last = laid_out;
         if next == locations {
             break;
         }
         locations = next;
     }
-    Ok((locations, drawn))
+    let mut drawn = BTreeSet::new();
+    for part in &last {
+        drawn.extend(part.chars.iter().copied());
+    }
+    Ok(Located {
+        font,
+        drawn,
+        parts: last
+            .into_iter()
+            .map(|p| std::sync::Mutex::new(Some(p)))
+            .collect(),
+    })
 }
 
 /// `f(0)`, …, `f(n - 1)` computed on as many threads as there are cores (this one included),
@@ -179,15 +230,14 @@ fn on_every_core<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync) -> Option<Vec
 /// What [`locate`] found, for writing the parts.
 #[derive(Clone, Copy)]
 pub(crate) struct Layout<'a> {
-    /// Where every 目录 row is.
-    pub locations: &'a [Location],
+    pub located: &'a Located,
     /// The export's own subset of the font, when it could be made.
     pub shared: Option<&'a SharedSubset>,
 }
 
-/// Writes part `here` of `parts` to `tmp_pdf`, with the 目录 pointing at `layout.locations`.
-/// Its font is a subset of `layout.shared` when that has every character the part draws, else
-/// of the whole font.
+/// Writes part `here` of `parts` to `tmp_pdf`: its pages as [`locate`] laid them out. Its font
+/// is a subset of `layout.shared` when that has every character the part draws, else of the
+/// whole font.
 pub(crate) fn write_part(
     input: &BundleInput,
     prep: &Prepared,
@@ -197,6 +247,15 @@ pub(crate) fn write_part(
     tmp_pdf: &Path,
 ) -> Result<Written> {
     let face = face()?;
+    let LaidOut {
+        rendered,
+        chars: drawn,
+    } = layout
+        .located
+        .parts
+        .get(here)
+        .and_then(|p| p.lock().ok()?.take())
+        .ok_or_else(|| CoreError::Internal("a part of the bundle was not laid out".into()))?;
     let mut doc = PdfDocument::new(&input.title);
     doc.metadata.info.producer = format!("Tixian {}", crate::VERSION);
     doc.metadata.info.creator = "Tixian".into();
@@ -208,41 +267,26 @@ pub(crate) fn write_part(
         doc.metadata.info.modification_date = when;
         doc.metadata.info.metadata_date = when;
     }
-    let font = printpdf::FontId::new();
     let ctx_files = parts[here].files(&input.catalog, prep.entries.len());
     // Only this PDF's images go into it.
-    let placed: Vec<Option<Placed>> = prep
+    let embedded: Vec<bool> = prep
         .images
         .iter()
         .enumerate()
         .map(|(i, img)| match img {
             Some(img) if ctx_files.contains(&i) && parts[here].kind != PartKind::Index => {
-                Some(placeholder(&mut doc, i, img))
+                add_placeholder(&mut doc, i, img);
+                true
             }
-            _ => None,
+            _ => false,
         })
         .collect();
-    let ctx = pages::Context {
-        input,
-        face,
-        font: font.clone(),
-        entries: &prep.entries,
-        placed: &placed,
-        fingerprint: &prep.fingerprint,
-        files_dir: &prep.dir_name,
-        parts,
-        here,
-        locations: layout.locations,
-    };
-    let rendered = pages::render(&ctx);
-    let mut drawn = BTreeSet::new();
-    super::layout::chars_drawn(&rendered.pages, &mut drawn);
     let shared = layout.shared.filter(|s| drawn.is_subset(&s.chars));
     let source = shared.map_or(&face.font, |s| &s.font);
-    doc.resources
-        .fonts
-        .map
-        .insert(font, printpdf::PdfFont::new(source.clone()));
+    doc.resources.fonts.map.insert(
+        layout.located.font.clone(),
+        printpdf::PdfFont::new(source.clone()),
+    );
     let page_count = rendered.pages.len() as u32;
     doc.pages = rendered.pages;
     for (name, page) in rendered.marks {
@@ -268,7 +312,7 @@ pub(crate) fn write_part(
         .iter()
         .map(|&i| {
             let mut e = prep.entries[i].clone();
-            if placed[i].is_none() {
+            if !embedded[i] {
                 // Listed for its file in the folder; its image is in another PDF.
                 e.embedded = None;
             }
@@ -299,7 +343,7 @@ pub(crate) fn write_part(
         })?,
     };
     attach_manifest(&mut lo, &manifest)?;
-    lo.compress();
+    compress_streams(&mut lo);
     let file = crate::fsutil::create_private(tmp_pdf)?;
     let mut writer = std::io::BufWriter::with_capacity(1 << 20, file);
     lo.save_to(&mut writer)
@@ -445,26 +489,25 @@ fn copy_one(
     Ok((entry, image))
 }
 
-fn placeholder(doc: &mut PdfDocument, index: usize, img: &PreparedImage) -> Placed {
+/// Puts the placeholder XObject of image `index` in `doc`, under the name the pages use.
+fn add_placeholder(doc: &mut PdfDocument, index: usize, img: &PreparedImage) {
     let mut dict = BTreeMap::new();
     dict.insert("Type".to_string(), DictItem::Name(b"XObject".to_vec()));
     dict.insert("Subtype".to_string(), DictItem::Name(b"Image".to_vec()));
     dict.insert(PLACEHOLDER_KEY.to_string(), DictItem::Int(index as i64));
-    let id = doc.add_xobject(&ExternalXObject {
-        stream: ExternalStream {
-            dict,
-            content: Vec::new(),
-            compress: false,
-        },
-        width: Some(Px(img.width as usize)),
-        height: Some(Px(img.height as usize)),
-        dpi: None,
-    });
-    Placed {
-        id,
-        display: img.display_size(),
-        orientation: img.orientation,
-    }
+    doc.resources.xobjects.map.insert(
+        image_id(index),
+        printpdf::XObject::External(ExternalXObject {
+            stream: ExternalStream {
+                dict,
+                content: Vec::new(),
+                compress: false,
+            },
+            width: Some(Px(img.width as usize)),
+            height: Some(Px(img.height as usize)),
+            dpi: None,
+        }),
+    );
 }
 
 fn install_images(
@@ -517,6 +560,30 @@ fn install_font(lo: &mut lopdf::Document, shared: &SharedSubset) {
                 s.set_content(shared.compressed.clone());
                 s.allows_compression = false;
             }
+        }
+    }
+}
+
+/// Compresses the streams the PDF makes itself (page text, the ToUnicode map, the manifest) at
+/// zlib's default level, as lopdf's `compress` does at its best: a per-item export has hundreds
+/// of text streams, and the best level takes about twice as long on them for a percent or two.
+fn compress_streams(lo: &mut lopdf::Document) {
+    for obj in lo.objects.values_mut() {
+        let Object::Stream(s) = obj else { continue };
+        if !s.allows_compression || s.dict.get(b"Filter").is_ok() {
+            continue;
+        }
+        let mut z = flate2::write::ZlibEncoder::new(
+            Vec::with_capacity(s.content.len() / 2),
+            flate2::Compression::default(),
+        );
+        // As lopdf: a stream that does not compress (or fails to) stays as it is.
+        let Ok(packed) = z.write_all(&s.content).and_then(|()| z.finish()) else {
+            continue;
+        };
+        if packed.len() + 19 < s.content.len() {
+            s.dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
+            s.set_content(packed);
         }
     }
 }

@@ -385,12 +385,11 @@ pub(crate) fn page_hashes(
             let Ok((_, Object::Stream(s))) = doc.dereference(c) else {
                 return None;
             };
-            let bytes = if s.dict.get(b"Filter").is_ok() {
-                s.decompressed_content_with_limit(limit).ok()?
+            if s.dict.get(b"Filter").is_ok() {
+                h.update(s.decompressed_content_with_limit(limit).ok()?);
             } else {
-                s.content.clone()
-            };
-            h.update(&bytes);
+                h.update(&s.content);
+            }
         }
         h.update(b"\nxobjects\n");
         let resources = page.get(b"Resources").ok().and_then(|r| deref_dict(doc, r));
