@@ -320,6 +320,8 @@ fn a_backup_made_before_the_passphrase_was_changed_restores_with_the_old_one_and
     assert_eq!(e.field_name(), Some("backup_passphrase"), "{e}");
     assert_eq!(std::fs::read(&db).unwrap(), untouched, "nothing changed");
 
+    // As in a new process (the CLI's restore): no data key registered for the vault here.
+    vault::forget(&store::vault_dir(&db));
     let report =
         crate::health::restore_with(&db, &archive, &now(), backup_keys(Some(&new), Some(&old)))
             .unwrap();

@@ -756,6 +756,23 @@ fn rekey(
     done
 }
 
+/// The vault's data key stored in the locked database at `db_path`, opened with `current`.
+fn data_key_here(
+    db_path: &Path,
+    current: &crate::crypto::Passphrase,
+) -> Result<Option<crate::crypto::VaultKey>> {
+    let conn = Connection::open(db_path)?;
+    store::apply_key(&conn, Some(current))?;
+    let Some(json) = store::read_setting(&conn, store::VAULT_KEY_SETTING)? else {
+        return Ok(None);
+    };
+    let wrapped: crate::crypto::WrappedKey =
+        serde_json::from_str(&json).map_err(|e| CoreError::Internal(e.to_string()))?;
+    wrapped
+        .unwrap_key(current, crate::Field::Passphrase)
+        .map(Some)
+}
+
 /// What [`validate_archive`] checked, ready to be swapped in.
 struct Restored {
     manifest: Manifest,
@@ -798,6 +815,16 @@ fn finish_restore(
         .any(|s| crate::vault::is_sealed(&crate::vault::path_of(&vault, s)));
     let same_key = match (&data_key, crate::vault::key_for(&vault)) {
         (Some(a), Some(b)) => a.same_as(&b),
+        // A process that has not opened the store (the CLI's restore) has no key registered:
+        // read it from the locked database here.
+        (Some(a), None) => match passphrase {
+            Some(current) => data_key_here(db_path, current)
+                .inspect_err(|_| {
+                    let _ = fs::remove_file(&tmp);
+                })?
+                .is_some_and(|b| a.same_as(&b)),
+            None => false,
+        },
         _ => false,
     };
     if sealed_here && !same_key {
