@@ -5,7 +5,7 @@ import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
-import { CLI, freshHome, go, isolated, openApp, ROOT, screenshot, SHOTS, waitForText } from "./helpers.mjs";
+import { CLI, freshHome, go, isolated, openApp, ROOT, screenshot, SHOTS, sql, waitForText } from "./helpers.mjs";
 
 const ENTER = "\uE007";
 const OLD = "old passphrase 1";
@@ -16,13 +16,15 @@ describe("restore of a backup made before the passphrase was changed", () => {
   const archive = join(home.dir, "before-change.zip");
   const cli = (env, ...args) =>
     execFileSync(CLI, ["--db", home.db, ...args], { encoding: "utf8", env: { ...isolated(home), ...env } });
-  cli({}, "import", join(ROOT, "tests", "fixtures", "bills", "wechat-csv-utf8.csv"));
   cli({}, "platform", "add", "微信支付", "--kind", "wechat");
-  cli({}, "balance", "微信支付", "100.00");
+  // The bill puts an original in the vault, which the lock encrypts.
+  cli({}, "import", join(ROOT, "tests", "fixtures", "bills", "wechat-csv-utf8.csv"));
+  cli({}, "balance", "微信支付", "100.00", "--at", "2026-11-20 10:00");
+  sql(home.db, "INSERT OR IGNORE INTO settings(key, value) VALUES ('welcome_done', '2026-01-01T00:00:00+08:00')");
   cli({ TIXIAN_NEW_PASSPHRASE: OLD }, "lock", "set");
   cli({ TIXIAN_PASSPHRASE: OLD }, "backup", archive);
   // After the backup: a balance the restore takes back.
-  cli({ TIXIAN_PASSPHRASE: OLD }, "balance", "微信支付", "555.00");
+  cli({ TIXIAN_PASSPHRASE: OLD }, "balance", "微信支付", "555.00", "--at", "2026-11-25 10:00");
   cli({ TIXIAN_PASSPHRASE: OLD, TIXIAN_NEW_PASSPHRASE: CURRENT }, "lock", "change");
   const balance = (pass) =>
     JSON.parse(cli({ TIXIAN_PASSPHRASE: pass }, "--lang", "en", "--json", "health")).platforms[0].balance;
