@@ -674,7 +674,7 @@ pub fn restore_with(
         None => crate::Field::Passphrase,
     };
     let checked = validate_archive(archive, &dir, archive_key, key_field)
-        .map_err(|e| backup_passphrase_needed(e, keys, store::is_encrypted(db_path)))?;
+        .map_err(|e| backup_passphrase_needed(e, keys, db_path))?;
     let CheckedBackup {
         manifest,
         vault: found,
@@ -711,7 +711,7 @@ pub fn restore_with(
 /// A wrong or missing passphrase for the backup itself, said as such: no passphrase given for
 /// a locked backup, or only the current one of the lock here, which the backup was not made
 /// under. (Where no lock is set, `current` is the only passphrase given: wrong is wrong.)
-fn backup_passphrase_needed(e: CoreError, keys: RestoreKeys<'_>, locked_here: bool) -> CoreError {
+fn backup_passphrase_needed(e: CoreError, keys: RestoreKeys<'_>, db_path: &Path) -> CoreError {
     if keys.backup.is_some() {
         return e;
     }
@@ -721,7 +721,8 @@ fn backup_passphrase_needed(e: CoreError, keys: RestoreKeys<'_>, locked_here: bo
             "这份备份是在应用锁下做的：请输入做这份备份时的应用锁密码，未做任何改动",
             "this backup was made under the app lock: give the passphrase it was made under — nothing was changed",
         ),
-        (_, Some("passphrase"), Some(_)) if locked_here => CoreError::invalid(
+        // Asked only then: opening a plain database to see leaves its WAL files behind.
+        (_, Some("passphrase"), Some(_)) if store::is_encrypted(db_path) => CoreError::invalid(
             crate::Field::BackupPassphrase,
             "这份备份不是用现在的应用锁密码加密的（也许是改密码之前做的）：请输入做这份备份时的密码，未做任何改动",
             "this backup is not encrypted with the current passphrase (perhaps it was made before the passphrase was changed): give the passphrase it was made under — nothing was changed",
