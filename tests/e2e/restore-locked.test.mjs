@@ -59,7 +59,7 @@ describe("restore of a backup made before the passphrase was changed", () => {
     await browser.$("[data-testid=backup-passphrase]").setValue("not the old one");
     await browser.$("[data-testid=backup-passphrase-restore]").click();
     await waitForText(browser, "[data-testid=restore-error]", "密码不正确", 30000);
-    await browser.execute(() => document.querySelector("[data-testid=backup-passphrase]").scrollIntoView());
+    await browser.execute(() => document.querySelector("[data-testid=restore-error]").scrollIntoView({ block: "center" }));
     await screenshot(browser, join(SHOTS, "zh", "restore-backup-passphrase.png"));
 
     await browser.$("[data-testid=backup-passphrase]").setValue(OLD);
