@@ -63,7 +63,7 @@ describe("paths: a command takes only what the user handed over", () => {
     const browser = app.browser;
     const reads = [
       ["import_bill", { path: bill, platform: null, password: null }, "file", bill],
-      ["add_evidence", { id: 1, path: png, caption: "", tier: "core" }, "path", png],
+      ["add_evidence", { id: 1, path: png, caption: "", tier: "core" }, "file", png],
       ["read_screenshot", { job: 1, path: png, bytes: null }, "image", png],
       ["restore_backup", { path: bill }, "restore", bill],
       ["verify_bundle", { pdf: bill }, "file", bill],
