@@ -115,8 +115,8 @@ fn lock_remove_or_change_without_the_lock_set_says_so_before_asking_for_a_passph
     }
 }
 
-#[test]
-fn a_locked_backup_restores_with_its_passphrase_and_not_without() {
+/// A sandbox with an imported bill, the lock set with `passphrase`, and a backup `name`.
+fn locked_with_backup(passphrase: &str, name: &str) -> (Sandbox, std::path::PathBuf) {
     let s = Sandbox::new();
     s.cmd(&[
         "import",
@@ -125,14 +125,20 @@ fn a_locked_backup_restores_with_its_passphrase_and_not_without() {
     .assert()
     .success();
     s.cmd(&["lock", "set"])
-        .env("TIXIAN_NEW_PASSPHRASE", "backup passphrase")
+        .env("TIXIAN_NEW_PASSPHRASE", passphrase)
         .assert()
         .success();
-    let archive = s.path("b.zip");
+    let archive = s.path(name);
     s.cmd(&["backup", archive.to_str().unwrap()])
-        .env("TIXIAN_PASSPHRASE", "backup passphrase")
+        .env("TIXIAN_PASSPHRASE", passphrase)
         .assert()
         .success();
+    (s, archive)
+}
+
+#[test]
+fn a_locked_backup_restores_with_its_passphrase_and_not_without() {
+    let (s, archive) = locked_with_backup("backup passphrase", "b.zip");
     let other = s.path("other").join("tixian.db");
     s.cmd_at(
         &other,
@@ -163,22 +169,7 @@ fn a_locked_backup_restores_with_its_passphrase_and_not_without() {
 /// passphrase with no way to give the old one.
 #[test]
 fn a_backup_made_before_lock_change_restores_with_tixian_backup_passphrase() {
-    let s = Sandbox::new();
-    s.cmd(&[
-        "import",
-        owned_bill("wechat-csv-utf8.csv").to_str().unwrap(),
-    ])
-    .assert()
-    .success();
-    s.cmd(&["lock", "set"])
-        .env("TIXIAN_NEW_PASSPHRASE", "old passphrase")
-        .assert()
-        .success();
-    let archive = s.path("old.zip");
-    s.cmd(&["backup", archive.to_str().unwrap()])
-        .env("TIXIAN_PASSPHRASE", "old passphrase")
-        .assert()
-        .success();
+    let (s, archive) = locked_with_backup("old passphrase", "old.zip");
     s.cmd(&["lock", "change"])
         .env("TIXIAN_PASSPHRASE", "old passphrase")
         .env("TIXIAN_NEW_PASSPHRASE", "new passphrase")
